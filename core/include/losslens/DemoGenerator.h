@@ -1,0 +1,44 @@
+#pragma once
+
+#include "losslens/ClassInfo.h"
+#include "losslens/Prediction.h"
+#include "losslens/Raster.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace losslens {
+
+struct DemoOptions {
+    int count = 8;            // samples
+    int size = 256;           // S: each sample is S x S
+    int missing = 2;          // annotations removed at random over the whole set
+    std::uint64_t seed = 1;
+};
+
+struct DemoSample {
+    std::string stem;             // demo_000, demo_001, ...
+    ByteImage image;              // RGB, for display
+    LabelMap fullLabels;          // every object annotated
+    LabelMap labels;              // with the removed annotations turned into background
+    Prediction prediction;        // the synthetic model's probabilities, C = 4
+    std::vector<int> removed;     // classes whose annotation was removed from this sample
+};
+
+// The article's synthetic set: C = 4 (background, ellipse, rectangle, circle), predictions
+// from a model that still sees every object. Images and predictions depend only on the
+// seed and the sample index, never on `missing` or `count`, so runs that differ only in
+// `missing` differ only in the removed annotations. Throws std::invalid_argument on
+// options out of range (size < 16 or > 8192, count < 1 or > 100000, missing > 3 * count).
+[[nodiscard]] std::vector<DemoSample> generateDemo(const DemoOptions& options);
+
+// One sample of the set, without any removal: what generateDemo starts from.
+[[nodiscard]] DemoSample generateDemoSample(const DemoOptions& options, int index);
+
+// The demo's classes: names and colours written to its dataset.json.
+[[nodiscard]] std::vector<ClassInfo> demoClasses();
+
+inline constexpr int kDemoClasses = 4;
+
+} // namespace losslens

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "losslens/Raster.h"
+#include "losslens/SampleSummary.h"
+
+#include <string_view>
+#include <vector>
+
+namespace losslens {
+
+// Every per-pixel map of one sample and its summary, as one call of computeLoss makes them.
+struct LossResult {
+    std::vector<LossMap> maps; // one per registered variant, indexed like lossVariants()
+    ByteImage bgWeight;        // w0(x): 1 where the predicted class is annotated, else 0
+    ByteImage removed;         // 1 where y == 0 and w0 == 0: the partial variant's removals
+    LabelMap argmax;           // k(x)
+    SampleSummary summary;
+
+    [[nodiscard]] int width() const noexcept { return bgWeight.width(); }
+    [[nodiscard]] int height() const noexcept { return bgWeight.height(); }
+    // The map of a registered variant by name; throws std::out_of_range otherwise.
+    [[nodiscard]] const LossMap& map(std::string_view variantName) const;
+};
+
+} // namespace losslens

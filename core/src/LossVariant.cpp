@@ -1,0 +1,38 @@
+#include "losslens/LossVariant.h"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+
+namespace losslens {
+
+namespace variants {
+#define LOSSLENS_VARIANT(name) LossVariant name();
+#include "variants/Variants.def"
+#undef LOSSLENS_VARIANT
+} // namespace variants
+
+namespace {
+const std::array kVariants = {
+#define LOSSLENS_VARIANT(name) variants::name(),
+#include "variants/Variants.def"
+#undef LOSSLENS_VARIANT
+};
+} // namespace
+
+std::span<const LossVariant> lossVariants() { return kVariants; }
+
+std::optional<std::size_t> findVariant(std::string_view name) {
+    for (std::size_t i = 0; i < kVariants.size(); ++i)
+        if (kVariants[i].name == name)
+            return i;
+    return std::nullopt;
+}
+
+std::size_t variantIndex(std::string_view name) {
+    if (const auto index = findVariant(name))
+        return *index;
+    throw std::out_of_range("no loss variant named '" + std::string(name) + "'");
+}
+
+} // namespace losslens

@@ -1,0 +1,171 @@
+#include "losslens/LossComputer.h"
+#include "losslens/LossVariant.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <initializer_list>
+#include <vector>
+
+using namespace losslens;
+
+namespace {
+
+// A 1-row sample from per-pixel labels and probability lists.
+struct Row {
+    LabelMap labels;
+    Prediction prediction;
+};
+
+Row makeRow(std::initializer_list<int> labels,
+            std::initializer_list<std::initializer_list<float>> probabilities) {
+    const int width = static_cast<int>(labels.size());
+    const int classes = static_cast<int>(probabilities.begin()->size());
+    Row row{LabelMap(width, 1), Prediction(width, 1, classes)};
+    int x = 0;
+    for (int label : labels)
+        row.labels.at(x++, 0) = static_cast<std::uint16_t>(label);
+    x = 0;
+    for (const auto& pixel : probabilities) {
+        int c = 0;
+        for (float p : pixel)
+            row.prediction.at(x, 0, c++) = p;
+        ++x;
+    }
+    return row;
+}
+
+float standardAt(const LossResult& r, int x) { return r.map("standard").at(x, 0); }
+float partialAt(const LossResult& r, int x) { return r.map("partial").at(x, 0); }
+
+} // namespace
+
+TEST(LossComputer, RegistryHasTheTwoReferenceVariantsFirst) {
+    ASSERT_GE(lossVariants().size(), 2u);
+    EXPECT_EQ(lossVariants()[0].name, "standard");
+    EXPECT_EQ(lossVariants()[1].name, "partial");
+    EXPECT_EQ(findVariant("partial"), std::optional<std::size_t>(1));
+    EXPECT_FALSE(findVariant("no-such-variant").has_value());
+    EXPECT_THROW((void)variantIndex("no-such-variant"), std::out_of_range);
+}
+
+TEST(LossComputer, SpecWorkedExampleMissingClass) {
+    // p = (0.1, 0.2, 0.6, 0.1), y = 0, class 2 has no pixel: k = 2 is missing, w0 = 0.
+    const Row row = makeRow({0}, {{0.1f, 0.2f, 0.6f, 0.1f}});
+    const LossResult r = computeLoss(row.labels, row.prediction);
+    EXPECT_NEAR(standardAt(r, 0), 2.302585, 1e-5);
+    EXPECT_EQ(partialAt(r, 0), 0.0f);
+    EXPECT_EQ(r.bgWeight.at(0, 0), 0);
+    EXPECT_EQ(r.removed.at(0, 0), 1);
+    EXPECT_EQ(r.argmax.at(0, 0), 2);
+    EXPECT_EQ(r.summary.missing, (std::vector<int>{1, 2, 3}));
+    EXPECT_EQ(r.summary.removedPixels, 1);
+}
+
+TEST(LossComputer, SpecWorkedExamplePresentClass) {
+    // Same pixel, but a second pixel labels class 2: now k = 2 is present, w0 = 1.
+    const Row row = makeRow({0, 2}, {{0.1f, 0.2f, 0.6f, 0.1f}, {0.1f, 0.2f, 0.6f, 0.1f}});
+    const LossResult r = computeLoss(row.labels, row.prediction);
+    EXPECT_NEAR(standardAt(r, 0), 2.302585, 1e-5);
+    EXPECT_NEAR(partialAt(r, 0), 2.302585, 1e-5);
+    EXPECT_EQ(r.bgWeight.at(0, 0), 1);
+    EXPECT_EQ(r.removed.at(0, 0), 0);
+    // Pixel 1: y = 2, -log 0.6.
+    EXPECT_NEAR(standardAt(r, 1), 0.5108256, 1e-5);
+    // Mean over the two valid pixels: (2.302585 + 0.510826) / 2.
+    EXPECT_NEAR(r.summary.mean(0), 1.4067053, 1e-5);
+    EXPECT_NEAR(r.summary.mean(1), 1.4067053, 1e-5);
+}
+
+TEST(LossComputer, ClampsAtZeroAndOne) {
+    const Row row = makeRow({1, 0}, {{1.0f, 0.0f}, {1.0f, 0.0f}});
+    const LossResult r = computeLoss(row.labels, row.prediction);
+    // p_y = 0 -> -log(1e-7) = 16.118095...
+    EXPECT_NEAR(standardAt(r, 0), 16.1180957, 1e-4);
+    // p_y = 1 -> -log(1 - 1e-7): positive and tiny, never 0 or negative.
+    EXPECT_GT(standardAt(r, 1), 0.0f);
+    EXPECT_LT(standardAt(r, 1), 2e-7f);
+    EXPECT_TRUE(std::isfinite(standardAt(r, 0)));
+}
+
+TEST(LossComputer, IgnorePixelsCountNowhere) {
+    // Pixel 0 is ignored and predicts class 1 strongly; class 1 is labelled nowhere else.
+    const Row row = makeRow({255, 0, 0}, {{0.1f, 0.9f}, {0.5f, 0.5f}, {0.8f, 0.2f}});
+    const LossResult r = computeLoss(row.labels, row.prediction);
+    EXPECT_EQ(standardAt(r, 0), 0.0f);
+    EXPECT_EQ(partialAt(r, 0), 0.0f);
+    EXPECT_EQ(r.removed.at(0, 0), 0);
+    EXPECT_EQ(r.summary.validPixels, 2);
+    EXPECT_EQ(r.summary.missing, std::vector<int>{1}); // ignore does not make class 1 present
+    const double expected = (-std::log(0.5) + -std::log(0.8)) / 2.0;
+    EXPECT_NEAR(r.summary.mean(0), expected, 1e-6);
+}
+
+TEST(LossComputer, CustomIgnoreIndex) {
+    const Row row = makeRow({7, 1}, {{0.3f, 0.7f}, {0.3f, 0.7f}});
+    LossConfig config;
+    config.ignoreIndex = 7;
+    const LossResult r = computeLoss(row.labels, row.prediction, config);
+    EXPECT_EQ(r.summary.validPixels, 1);
+    EXPECT_NEAR(r.summary.mean(0), -std::log(0.7), 1e-6);
+}
+
+TEST(LossComputer, ArgmaxTiesGoToLowestIndex) {
+    // Pixel 0: tie between 0 and 1 -> k = 0 (present). Pixel 1: tie between 1 and 2 -> k = 1.
+    const Row row = makeRow({0, 0}, {{0.4f, 0.4f, 0.2f}, {0.1f, 0.45f, 0.45f}});
+    const LossResult r = computeLoss(row.labels, row.prediction);
+    EXPECT_EQ(r.argmax.at(0, 0), 0);
+    EXPECT_EQ(r.argmax.at(1, 0), 1);
+    EXPECT_EQ(r.bgWeight.at(0, 0), 1);
+    EXPECT_EQ(r.bgWeight.at(1, 0), 0);
+    EXPECT_NEAR(partialAt(r, 0), -std::log(0.4), 1e-6);
+    EXPECT_EQ(partialAt(r, 1), 0.0f);
+}
+
+TEST(LossComputer, MissingClassZeroesOnlyBackgroundPixelsPredictedAsIt) {
+    // Classes: 0 bg, 1 present, 2 missing.
+    const Row row = makeRow({0, 1, 0, 0},
+                            {
+                                {0.2f, 0.1f, 0.7f}, // y=0, k=2 missing -> removed
+                                {0.1f, 0.2f, 0.7f}, // y=1, k=2 missing -> kept (not background)
+                                {0.3f, 0.6f, 0.1f}, // y=0, k=1 present -> kept
+                                {0.5f, 0.2f, 0.3f}, // y=0, k=0 present -> kept
+                            });
+    const LossResult r = computeLoss(row.labels, row.prediction);
+    EXPECT_EQ(partialAt(r, 0), 0.0f);
+    EXPECT_NEAR(partialAt(r, 1), -std::log(0.2), 1e-6);
+    EXPECT_NEAR(partialAt(r, 2), -std::log(0.3), 1e-6);
+    EXPECT_NEAR(partialAt(r, 3), -std::log(0.5), 1e-6);
+    EXPECT_EQ(r.bgWeight.at(1, 0), 0); // w0 follows k alone, whatever the label
+    EXPECT_EQ(r.summary.removedPixels, 1);
+    EXPECT_EQ(r.summary.missing, std::vector<int>{2});
+    // Removed pixels stay in the denominator.
+    const double expected = (-std::log(0.2) - std::log(0.3) - std::log(0.5)) / 4.0;
+    EXPECT_NEAR(r.summary.mean(1), expected, 1e-6);
+}
+
+TEST(LossComputer, PerClassSumsSplitByLabel) {
+    const Row row = makeRow({0, 1, 1}, {{0.5f, 0.5f}, {0.25f, 0.75f}, {0.5f, 0.5f}});
+    const LossResult r = computeLoss(row.labels, row.prediction);
+    EXPECT_NEAR(r.summary.classSums[0][0], -std::log(0.5), 1e-6);
+    EXPECT_NEAR(r.summary.classSums[0][1], -std::log(0.75) - std::log(0.5), 1e-6);
+    EXPECT_EQ(r.summary.classPixels, (std::vector<std::int64_t>{1, 2}));
+    EXPECT_EQ(r.summary.backgroundPixels, 1);
+}
+
+TEST(LossComputer, RejectsLabelOutOfRange) {
+    const Row row = makeRow({0, 3}, {{0.5f, 0.3f, 0.2f}, {0.5f, 0.3f, 0.2f}});
+    try {
+        (void)computeLoss(row.labels, row.prediction);
+        FAIL() << "expected LossError";
+    } catch (const LossError& e) {
+        EXPECT_NE(std::string(e.what()).find("label 3 at (x=1, y=0)"), std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(LossComputer, RejectsSizeMismatch) {
+    const LabelMap labels(4, 3);
+    const Prediction prediction(3, 4, 2);
+    EXPECT_THROW((void)computeLoss(labels, prediction), LossError);
+}

@@ -1,0 +1,125 @@
+#include "ReferenceLoss.h"
+
+#include "losslens/LossComputer.h"
+#include "losslens/LossVariant.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace losslens;
+
+namespace {
+
+struct RandomSample {
+    LabelMap labels;
+    Prediction prediction;
+};
+
+// Random labels drawn from a random subset of classes (so some are missing), ignore
+// pixels, and probabilities with exact zeros, ones and ties mixed in.
+RandomSample randomSample(std::mt19937& rng, int width, int height, int classes,
+                          bool allPresent) {
+    RandomSample s{LabelMap(width, height), Prediction(width, height, classes)};
+    std::uniform_int_distribution<int> anyClass(0, classes - 1);
+    std::vector<int> allowed;
+    for (int c = 0; c < classes; ++c)
+        if (allPresent || c == 0 || std::bernoulli_distribution(0.5)(rng))
+            allowed.push_back(c);
+    std::uniform_int_distribution<std::size_t> pick(0, allowed.size() - 1);
+    std::bernoulli_distribution ignore(allPresent ? 0.0 : 0.05);
+    std::uniform_int_distribution<int> mode(0, 9);
+    std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+    int forced = 0;
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+            // When every class must be present, the first pixels walk through them all.
+            int label = allowed[pick(rng)];
+            if (allPresent && forced < classes)
+                label = forced++;
+            s.labels.at(x, y) = static_cast<std::uint16_t>(ignore(rng) ? 255 : label);
+            const int m = mode(rng);
+            float total = 0.0f;
+            for (int c = 0; c < classes; ++c) {
+                float v = unit(rng);
+                if (m == 0)
+                    v = std::floor(v * 4.0f) / 4.0f; // ties and exact zeros
+                s.prediction.at(x, y, c) = v;
+                total += v;
+            }
+            if (m == 1) { // a one-hot pixel: probabilities exactly 0 and 1
+                const int hot = anyClass(rng);
+                for (int c = 0; c < classes; ++c)
+                    s.prediction.at(x, y, c) = c == hot ? 1.0f : 0.0f;
+            } else if (total > 0.0f) {
+                for (int c = 0; c < classes; ++c)
+                    s.prediction.at(x, y, c) /= total;
+            }
+        }
+    return s;
+}
+
+void expectMatchesReference(const RandomSample& s, int ignoreIndex) {
+    LossConfig config;
+    config.ignoreIndex = ignoreIndex;
+    const LossResult r = computeLoss(s.labels, s.prediction, config);
+    const reference::Maps ref = reference::compute(s.labels, s.prediction, ignoreIndex);
+    const auto& standard = r.map("standard");
+    const auto& partial = r.map("partial");
+    const int w = s.labels.width();
+    for (int y = 0; y < s.labels.height(); ++y)
+        for (int x = 0; x < w; ++x) {
+            const auto i = static_cast<std::size_t>(y * w + x);
+            const double tol = 1e-6 + 1e-5 * ref.standard[i];
+            ASSERT_NEAR(standard.at(x, y), ref.standard[i], tol) << "x=" << x << " y=" << y;
+            ASSERT_NEAR(partial.at(x, y), ref.partial[i], tol) << "x=" << x << " y=" << y;
+            ASSERT_EQ(r.bgWeight.at(x, y), ref.w0[i]) << "x=" << x << " y=" << y;
+            ASSERT_EQ(r.removed.at(x, y), ref.removed[i]) << "x=" << x << " y=" << y;
+        }
+    EXPECT_EQ(r.summary.missing, ref.missing);
+    EXPECT_EQ(r.summary.validPixels, ref.valid);
+    EXPECT_EQ(r.summary.removedPixels, ref.removedCount);
+    EXPECT_NEAR(r.summary.sums[0], ref.standardSum, 1e-4 + 1e-6 * ref.standardSum);
+    EXPECT_NEAR(r.summary.sums[1], ref.partialSum, 1e-4 + 1e-6 * ref.partialSum);
+}
+
+} // namespace
+
+class LossProperty : public ::testing::TestWithParam<int> {};
+
+TEST_P(LossProperty, MatchesScalarReference) {
+    const int classes = GetParam();
+    std::mt19937 rng(static_cast<unsigned>(1000 + classes));
+    for (int round = 0; round < 6; ++round) {
+        std::uniform_int_distribution<int> side(1, 40);
+        const RandomSample s = randomSample(rng, side(rng), side(rng), classes, false);
+        expectMatchesReference(s, 255);
+    }
+}
+
+TEST_P(LossProperty, NothingMissingMeansPartialEqualsStandardExactly) {
+    const int classes = GetParam();
+    std::mt19937 rng(static_cast<unsigned>(77 + classes));
+    const RandomSample s = randomSample(rng, 16, 16, classes, true);
+    const LossResult r = computeLoss(s.labels, s.prediction);
+    ASSERT_TRUE(r.summary.missing.empty());
+    const auto standard = r.map("standard").values();
+    const auto partial = r.map("partial").values();
+    ASSERT_EQ(standard.size(), partial.size());
+    for (std::size_t i = 0; i < standard.size(); ++i)
+        ASSERT_EQ(standard[i], partial[i]) << "pixel " << i;
+    EXPECT_EQ(r.summary.removedPixels, 0);
+    EXPECT_EQ(r.summary.sums[0], r.summary.sums[1]);
+}
+
+INSTANTIATE_TEST_SUITE_P(ClassCounts, LossProperty,
+                         ::testing::Values(2, 3, 4, 5, 8, 16, 21, 32, 63, 64));
+
+TEST(LossPropertyIgnore, IgnoreIndexInsideClassRange) {
+    std::mt19937 rng(5);
+    RandomSample s = randomSample(rng, 20, 20, 6, false);
+    for (auto& label : s.labels.values())
+        if (label == 255)
+            label = 5; // class 5 becomes "not labelled"
+    expectMatchesReference(s, 5);
+}

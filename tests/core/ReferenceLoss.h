@@ -1,0 +1,81 @@
+#pragma once
+
+// A plain scalar reference of spec section 1, written separately from core: double
+// precision, no shared pass, no registry. Tests compare core's results against it.
+
+#include "losslens/Prediction.h"
+#include "losslens/Raster.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace losslens::reference {
+
+struct Maps {
+    std::vector<double> standard;
+    std::vector<double> partial;
+    std::vector<int> w0;
+    std::vector<int> removed;
+    std::vector<int> missing;
+    long long valid = 0;
+    long long removedCount = 0;
+    double standardSum = 0;
+    double partialSum = 0;
+};
+
+inline Maps compute(const LabelMap& labels, const Prediction& prediction, int ignoreIndex) {
+    const int w = labels.width();
+    const int h = labels.height();
+    const int c = prediction.classes();
+    std::vector<bool> present(static_cast<std::size_t>(c), false);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const int label = labels.at(x, y);
+            if (label != ignoreIndex)
+                present[static_cast<std::size_t>(label)] = true;
+        }
+    Maps m;
+    for (int cls = 1; cls < c; ++cls)
+        if (!present[static_cast<std::size_t>(cls)])
+            m.missing.push_back(cls);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            int k = 0;
+            for (int cls = 1; cls < c; ++cls)
+                if (prediction.at(x, y, cls) > prediction.at(x, y, k))
+                    k = cls;
+            // The article's weight as a logical OR over classes: w0 = 1 unless, for some
+            // class, the prediction is that class and that class is not annotated.
+            bool keep = true;
+            for (int cls = 0; cls < c; ++cls) {
+                const bool notPredicted = k != cls;
+                const bool annotated = present[static_cast<std::size_t>(cls)];
+                keep = keep && (notPredicted || annotated);
+            }
+            const int w0 = keep ? 1 : 0;
+            const int label = labels.at(x, y);
+            double standard = 0.0;
+            double partial = 0.0;
+            int removed = 0;
+            if (label != ignoreIndex) {
+                const double q =
+                    std::clamp(static_cast<double>(prediction.at(x, y, label)), 1e-7, 1.0 - 1e-7);
+                standard = -std::log(q);
+                partial = label == 0 ? w0 * standard : standard;
+                removed = (label == 0 && w0 == 0) ? 1 : 0;
+                ++m.valid;
+                m.standardSum += standard;
+                m.partialSum += partial;
+                m.removedCount += removed;
+            }
+            m.standard.push_back(standard);
+            m.partial.push_back(partial);
+            m.w0.push_back(w0);
+            m.removed.push_back(removed);
+        }
+    return m;
+}
+
+} // namespace losslens::reference
