@@ -1,6 +1,68 @@
-#include <cstdio>
+// losslens-cli: the headless side of LossLens (spec section 3). Links the core only.
+#include "cli/ArgParser.h"
+#include "cli/Commands.h"
 
-int main() {
-    std::puts("losslens-cli");
-    return 0;
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* const kUsage = R"(usage: losslens-cli COMMAND ...
+
+Commands:
+  demo OUTDIR     write the synthetic demo set
+  stats DATASET   per-sample and set means of every loss variant
+  export DATASET  loss maps (.npy), heatmaps (.png) and summaries
+
+Run 'losslens-cli COMMAND --help' for a command's options.
+)";
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace losslens::cli;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::cout << kUsage;
+        return args.empty() ? kExitUsage : kExitOk;
+    }
+    if (args[0] == "--version") {
+        std::cout << "losslens-cli " << LOSSLENS_VERSION << "\n";
+        return kExitOk;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    struct Command {
+        const char* name;
+        int (*run)(const std::vector<std::string>&);
+        const char* help;
+    };
+    const Command commands[] = {
+        {"demo", runDemo, kDemoHelp},
+        {"stats", runStats, kStatsHelp},
+        {"export", runExport, kExportHelp},
+    };
+    for (const Command& c : commands) {
+        if (command != c.name)
+            continue;
+        for (const auto& a : args)
+            if (a == "--help" || a == "-h") {
+                std::cout << c.help;
+                return kExitOk;
+            }
+        try {
+            return c.run(args);
+        } catch (const UsageError& e) {
+            std::cerr << "losslens-cli " << c.name << ": " << e.what() << "\n"
+                      << "Run 'losslens-cli " << c.name << " --help' for usage.\n";
+            return kExitUsage;
+        } catch (const std::exception& e) {
+            std::cerr << "losslens-cli " << c.name << ": " << e.what() << "\n";
+            return kExitUsage;
+        }
+    }
+    std::cerr << "losslens-cli: unknown command '" << command << "'\n" << kUsage;
+    return kExitUsage;
 }

@@ -184,37 +184,43 @@ DemoSample generateDemoSample(const DemoOptions& options, int index) {
     return sample;
 }
 
-std::vector<DemoSample> generateDemo(const DemoOptions& options) {
+std::vector<std::vector<int>> demoRemovals(const DemoOptions& options) {
     validate(options);
-    std::vector<DemoSample> samples;
-    samples.reserve(static_cast<std::size_t>(options.count));
-    for (int n = 0; n < options.count; ++n)
-        samples.push_back(generateDemoSample(options, n));
-
-    // Which annotations go missing: its own random stream, so the images and predictions
-    // above do not depend on `missing`. Candidates are (sample, class) pairs with pixels.
+    // Which annotations go missing: its own random stream, so images and predictions do not
+    // depend on `missing`, and K removals are the first K of K + 1. Every sample shows all
+    // three objects, so every (sample, object class) pair is a candidate.
     std::vector<std::pair<int, int>> candidates;
     for (int n = 0; n < options.count; ++n)
-        for (int c = 1; c < kDemoClasses; ++c) {
-            const auto values = samples[static_cast<std::size_t>(n)].fullLabels.values();
-            if (std::find(values.begin(), values.end(), c) != values.end())
-                candidates.emplace_back(n, c);
-        }
+        for (int c = 1; c < kDemoClasses; ++c)
+            candidates.emplace_back(n, c);
     Random random(splitmix(options.seed ^ 0x6d697373696e67ULL));
-    const auto k = std::min<std::size_t>(static_cast<std::size_t>(options.missing),
-                                         candidates.size());
-    for (std::size_t i = 0; i < k; ++i) {
+    std::vector<std::vector<int>> removals(static_cast<std::size_t>(options.count));
+    for (std::size_t i = 0; i < static_cast<std::size_t>(options.missing); ++i) {
         const std::size_t j = i + static_cast<std::size_t>(random.below(candidates.size() - i));
         std::swap(candidates[i], candidates[j]);
-        const auto [n, c] = candidates[i];
-        DemoSample& sample = samples[static_cast<std::size_t>(n)];
-        for (auto& label : sample.labels.values())
-            if (label == c)
-                label = 0;
-        sample.removed.push_back(c);
+        removals[static_cast<std::size_t>(candidates[i].first)].push_back(candidates[i].second);
     }
-    for (auto& sample : samples)
-        std::sort(sample.removed.begin(), sample.removed.end());
+    for (auto& classes : removals)
+        std::sort(classes.begin(), classes.end());
+    return removals;
+}
+
+void removeAnnotations(DemoSample& sample, const std::vector<int>& classes) {
+    sample.labels = sample.fullLabels;
+    for (auto& label : sample.labels.values())
+        if (std::find(classes.begin(), classes.end(), label) != classes.end())
+            label = 0;
+    sample.removed = classes;
+}
+
+std::vector<DemoSample> generateDemo(const DemoOptions& options) {
+    const auto removals = demoRemovals(options);
+    std::vector<DemoSample> samples;
+    samples.reserve(static_cast<std::size_t>(options.count));
+    for (int n = 0; n < options.count; ++n) {
+        samples.push_back(generateDemoSample(options, n));
+        removeAnnotations(samples.back(), removals[static_cast<std::size_t>(n)]);
+    }
     return samples;
 }
 

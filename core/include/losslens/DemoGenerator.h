@@ -36,6 +36,12 @@ struct DemoSample {
 // One sample of the set, without any removal: what generateDemo starts from.
 [[nodiscard]] DemoSample generateDemoSample(const DemoOptions& options, int index);
 
+// Per sample, the classes whose annotation the set removes (sorted; K in all).
+[[nodiscard]] std::vector<std::vector<int>> demoRemovals(const DemoOptions& options);
+
+// Turns the given classes of sample.fullLabels into background in sample.labels.
+void removeAnnotations(DemoSample& sample, const std::vector<int>& classes);
+
 // The demo's classes: names and colours written to its dataset.json.
 [[nodiscard]] std::vector<ClassInfo> demoClasses();
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace losslens {
@@ -23,6 +24,18 @@ public:
         m_data.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) *
                           static_cast<std::size_t>(channels),
                       fill);
+    }
+
+    // Adopts `data`, which must hold width * height * channels values.
+    Raster(int width, int height, int channels, std::vector<T>&& data)
+        : m_width(width)
+        , m_height(height)
+        , m_channels(channels)
+        , m_data(std::move(data)) {
+        if (width < 0 || height < 0 || channels < 1 ||
+            m_data.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) *
+                                 static_cast<std::size_t>(channels))
+            throw std::invalid_argument("Raster: data size does not match the shape");
     }
 
     [[nodiscard]] int width() const noexcept { return m_width; }

@@ -1,0 +1,236 @@
+#include "Commands.h"
+
+#include "ArgParser.h"
+#include "Progress.h"
+
+#include "losslens/DataError.h"
+#include "losslens/Dataset.h"
+#include "losslens/DemoDataset.h"
+#include "losslens/Exporter.h"
+#include "losslens/FileBytes.h"
+#include "losslens/LossVariant.h"
+#include "losslens/SetProcessor.h"
+
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+
+namespace losslens::cli {
+
+namespace fs = std::filesystem;
+
+const char* const kDemoHelp =
+    R"(usage: losslens-cli demo OUTDIR [--count N] [--size S] [--missing K] [--seed X]
+                         [--jobs N] [--overwrite]
+
+Writes the synthetic demo set (C = 4: background, ellipse, rectangle, circle) in the
+data set layout: images/, labels/, predictions/ and dataset.json.
+
+  --count N     samples (default 8)
+  --size S      each sample is S x S pixels (default 256)
+  --missing K   annotations removed at random over the set (default 2)
+  --seed X      random seed (default 1); the same seed gives the same images and
+                predictions whatever K is
+  --jobs N      threads (default: every core)
+  --overwrite   replace files of an earlier demo in OUTDIR
+)";
+
+const char* const kStatsHelp =
+    R"(usage: losslens-cli stats DATASET [--json] [--jobs N]
+
+Computes every loss variant for every sample and prints a table, or with --json the
+object {"classes", "samples", "errors", "mean"}. Exit status: 0 all samples processed,
+1 some failed (each named on stderr), 2 usage or data-set-level error.
+)";
+
+const char* const kExportHelp =
+    R"(usage: losslens-cli export DATASET --out DIR [--variant NAME|all] [--format png|npy|all]
+                           [--colormap NAME] [--range auto|MIN:MAX] [--overwrite] [--jobs N]
+
+Writes per sample DIR/<stem>.<variant>.npy and .png, DIR/<stem>.bgweight.npy and .png,
+then DIR/summary.json and DIR/summary.csv. Files are written under a temporary name and
+renamed when complete; existing files are never replaced without --overwrite.
+
+  --variant     a variant name (standard, partial, ...) or all (default all)
+  --format      png, npy or all (default all)
+  --colormap    viridis (default), inferno, magma, plasma, turbo or gray
+  --range       auto (default: one range, 0 to the largest loss of the export) or MIN:MAX
+  --jobs N      threads (default: every core)
+)";
+
+namespace {
+
+std::vector<std::size_t> parseVariants(const std::string& text) {
+    if (text == "all")
+        return {};
+    std::vector<std::size_t> chosen;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = text.find(',', start);
+        const std::string name =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        const auto index = findVariant(name);
+        if (!index) {
+            std::string known;
+            for (const auto& v : lossVariants())
+                known += std::string(known.empty() ? "" : ", ") + std::string(v.name);
+            throw UsageError("unknown variant '" + name + "' (known: " + known + ", all)");
+        }
+        chosen.push_back(*index);
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    return chosen;
+}
+
+HeatmapRange parseRange(const std::string& text) {
+    const auto colon = text.find(':');
+    if (colon == std::string::npos)
+        throw UsageError("--range must be auto or MIN:MAX, got '" + text + "'");
+    auto parse = [&](const std::string& part) {
+        float v = 0.0f;
+        const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+        if (ec != std::errc() || end != part.data() + part.size() || !std::isfinite(v))
+            throw UsageError("--range must be auto or MIN:MAX with numbers, got '" + text + "'");
+        return v;
+    };
+    const HeatmapRange range{parse(text.substr(0, colon)), parse(text.substr(colon + 1))};
+    if (!(range.hi > range.lo))
+        throw UsageError("--range MIN:MAX needs MAX > MIN, got '" + text + "'");
+    return range;
+}
+
+// Opens a data set, or prints the set-level error; returns false for exit status 2.
+bool openDataset(const std::string& path, Dataset& out) {
+    try {
+        out = Dataset::open(path);
+    } catch (const DataError& e) {
+        std::cerr << "losslens-cli: " << e.what() << "\n";
+        return false;
+    }
+    if (out.completeCount() == 0) {
+        std::cerr << "losslens-cli: " << path
+                  << ": no sample at all (a sample is a stem with labels/<stem>.png and "
+                     "predictions/<stem>.npy)\n";
+        for (const auto& entry : out.entries())
+            std::cerr << "  " << entry.reportFile().string() << ": " << entry.problem << "\n";
+        return false;
+    }
+    return true;
+}
+
+int reportOutcomes(const SetReport& report) {
+    for (const auto& o : report.samples) {
+        for (const auto& w : o.warnings)
+            std::cerr << "warning: " << o.stem << ": " << w << "\n";
+        if (!o.ok)
+            std::cerr << "error: " << o.stem << ": " << o.errorFile << ": " << o.errorMessage
+                      << "\n";
+    }
+    return report.failedCount() > 0 ? kExitSomeFailed : kExitOk;
+}
+
+} // namespace
+
+int runDemo(const std::vector<std::string>& args) {
+    const ArgParser parser(args, {"count", "size", "missing", "seed", "jobs"}, {"overwrite"});
+    if (parser.positional().size() != 1)
+        throw UsageError("demo needs exactly one OUTDIR");
+    DemoOptions options;
+    options.count = static_cast<int>(parser.integer("count", 8, 1, 100000));
+    options.size = static_cast<int>(parser.integer("size", 256, 16, 8192));
+    options.missing = static_cast<int>(parser.integer("missing", 2, 0, 3LL * options.count));
+    options.seed = static_cast<std::uint64_t>(
+        parser.integer("seed", 1, 0, std::numeric_limits<long long>::max()));
+    ProcessOptions process;
+    process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
+    Progress progress("demo");
+    process.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+    const fs::path root = parser.positional()[0];
+    try {
+        writeDemoDataset(root, options, parser.flag("overwrite"), process);
+    } catch (const FileExistsError& e) {
+        std::cerr << "losslens-cli: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "losslens-cli: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    std::cerr << "wrote " << options.count << " demo samples of " << options.size << "x"
+              << options.size << " with " << options.missing << " missing annotation(s) to "
+              << root.string() << "\n";
+    return kExitOk;
+}
+
+int runStats(const std::vector<std::string>& args) {
+    const ArgParser parser(args, {"jobs"}, {"json"});
+    if (parser.positional().size() != 1)
+        throw UsageError("stats needs exactly one DATASET");
+    Dataset dataset;
+    if (!openDataset(parser.positional()[0], dataset))
+        return kExitUsage;
+    ProcessOptions process;
+    process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
+    Progress progress("stats");
+    process.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+    const SetReport report = processSet(dataset, process);
+    std::cout << (parser.flag("json") ? statsJson(report) : statsTable(report));
+    std::cout.flush();
+    return reportOutcomes(report);
+}
+
+int runExport(const std::vector<std::string>& args) {
+    const ArgParser parser(args, {"out", "variant", "format", "colormap", "range", "jobs"},
+                           {"overwrite"});
+    if (parser.positional().size() != 1)
+        throw UsageError("export needs exactly one DATASET");
+    const auto out = parser.value("out");
+    if (!out || out->empty())
+        throw UsageError("export needs --out DIR");
+    ExportOptions options;
+    options.outDir = *out;
+    options.variants = parseVariants(parser.value("variant").value_or("all"));
+    const std::string format = parser.value("format").value_or("all");
+    if (format != "png" && format != "npy" && format != "all")
+        throw UsageError("--format must be png, npy or all, got '" + format + "'");
+    options.png = format != "npy";
+    options.npy = format != "png";
+    const std::string colormap = parser.value("colormap").value_or("viridis");
+    const auto map = colormapFromName(colormap);
+    if (!map)
+        throw UsageError("unknown colour map '" + colormap +
+                         "' (viridis, inferno, magma, plasma, turbo, gray)");
+    options.colormap = *map;
+    const std::string range = parser.value("range").value_or("auto");
+    if (range != "auto")
+        options.range = parseRange(range);
+    options.overwrite = parser.flag("overwrite");
+    options.process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
+
+    Dataset dataset;
+    if (!openDataset(parser.positional()[0], dataset))
+        return kExitUsage;
+    Progress progress("export");
+    options.process.progress = [&](std::size_t done, std::size_t total) {
+        progress.update(done, total);
+    };
+    ExportResult result;
+    try {
+        result = exportSet(dataset, options);
+    } catch (const ExportConflict& e) {
+        std::cerr << "losslens-cli: " << options.outDir.string() << ": " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "losslens-cli: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    const int status = reportOutcomes(result.report);
+    std::cerr << "exported " << (result.report.samples.size() - result.report.failedCount())
+              << " of " << result.report.samples.size() << " sample(s), " << result.filesWritten
+              << " files, heatmap range " << result.range.lo << " to " << result.range.hi
+              << ", to " << options.outDir.string() << "\n";
+    return status;
+}
+
+} // namespace losslens::cli

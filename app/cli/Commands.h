@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace losslens::cli {
+
+// Exit statuses of spec section 3.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitSomeFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+int runDemo(const std::vector<std::string>& args);
+int runStats(const std::vector<std::string>& args);
+int runExport(const std::vector<std::string>& args);
+
+extern const char* const kDemoHelp;
+extern const char* const kStatsHelp;
+extern const char* const kExportHelp;
+
+} // namespace losslens::cli

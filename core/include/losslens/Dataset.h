@@ -1,0 +1,72 @@
+#pragma once
+
+#include "losslens/DataLimits.h"
+#include "losslens/DatasetConfig.h"
+#include "losslens/Prediction.h"
+#include "losslens/Raster.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace losslens {
+
+// One stem found in the folder. A complete sample has a label and a prediction; a stem
+// with only one of them is kept (with `problem` set) so it can be reported, not dropped.
+struct SampleEntry {
+    std::string stem;
+    std::filesystem::path label;      // empty if missing
+    std::filesystem::path prediction; // empty if missing
+    std::filesystem::path image;      // empty if none (display only)
+    std::string problem;              // why this stem is not a usable sample, if it is not
+    [[nodiscard]] bool complete() const { return problem.empty(); }
+    // The file a problem with this entry is best reported against.
+    [[nodiscard]] std::filesystem::path reportFile() const {
+        return prediction.empty() ? label : prediction;
+    }
+};
+
+// A sample's pixel data, ready for computeLoss.
+struct LoadedSample {
+    LabelMap labels;
+    Prediction prediction;
+    ByteImage image;                   // RGB; empty when there is none or it is unreadable
+    std::vector<std::string> warnings; // usable, but the user should know
+};
+
+// A data set folder (spec section 2). Opening only lists the folders (no pixel data), so a
+// set of 100,000 samples opens at once; samples are loaded on demand, from any thread.
+class Dataset {
+public:
+    // Throws DataError for set-level problems: no such folder, malformed dataset.json.
+    [[nodiscard]] static Dataset open(const std::filesystem::path& root,
+                                      const DataLimits& limits = {});
+
+    [[nodiscard]] const std::filesystem::path& root() const noexcept { return m_root; }
+    [[nodiscard]] const DatasetConfig& config() const noexcept { return m_config; }
+    [[nodiscard]] const DataLimits& limits() const noexcept { return m_limits; }
+    // Every stem, sorted; complete samples and reported partial ones alike.
+    [[nodiscard]] const std::vector<SampleEntry>& entries() const noexcept { return m_entries; }
+    [[nodiscard]] std::size_t completeCount() const noexcept { return m_completeCount; }
+
+    // Loads and validates one complete entry; throws DataError naming the bad file.
+    [[nodiscard]] LoadedSample load(std::size_t index) const;
+
+private:
+    std::filesystem::path m_root;
+    DatasetConfig m_config;
+    DataLimits m_limits;
+    std::vector<SampleEntry> m_entries;
+    std::size_t m_completeCount = 0;
+};
+
+// Converts a decoded .npy to an H x W x C prediction for a label map of width x height,
+// following the layout and kind rules of spec section 2, and validates its values.
+// Throws std::runtime_error with the reason; appends warnings. Exposed for tests.
+[[nodiscard]] Prediction predictionFromArray(std::vector<std::int64_t> shape,
+                                             std::vector<float> data, int width, int height,
+                                             const DatasetConfig& config,
+                                             const DataLimits& limits,
+                                             std::vector<std::string>& warnings);
+
+} // namespace losslens

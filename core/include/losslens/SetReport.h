@@ -1,0 +1,45 @@
+#pragma once
+
+#include "losslens/SampleSummary.h"
+#include "losslens/SetSummary.h"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace losslens {
+
+// What happened to one stem of a data set: its summary, or the file and reason it failed.
+struct SampleOutcome {
+    std::size_t entry = 0; // index into Dataset::entries()
+    std::string stem;
+    bool ok = false;
+    SampleSummary summary;
+    std::vector<std::string> warnings;
+    std::string errorFile;
+    std::string errorMessage;
+};
+
+// A pass over a whole data set, in entry order: the stats --json object's content.
+struct SetReport {
+    std::vector<std::string> classNames;
+    std::vector<SampleOutcome> samples;
+    SetSummary total; // over the samples that succeeded
+    bool cancelled = false;
+
+    [[nodiscard]] std::size_t failedCount() const {
+        std::size_t n = 0;
+        for (const auto& s : samples)
+            n += s.ok ? 0 : 1;
+        return n;
+    }
+};
+
+// The spec's stats --json object (section 3), with <variant>_mean for every variant.
+[[nodiscard]] std::string statsJson(const SetReport& report);
+// One row per stem: stem, status, missing classes, pixel counts, each variant's mean, error.
+[[nodiscard]] std::string statsCsv(const SetReport& report);
+// A readable fixed-width table for terminals.
+[[nodiscard]] std::string statsTable(const SetReport& report);
+
+} // namespace losslens

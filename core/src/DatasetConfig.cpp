@@ -1,0 +1,168 @@
+#include "losslens/DatasetConfig.h"
+
+#include "losslens/DataError.h"
+#include "losslens/FileBytes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace losslens {
+
+namespace {
+
+using nlohmann::json;
+
+std::array<std::uint8_t, 3> parseColour(const std::string& text, std::size_t index) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        return -1;
+    };
+    bool ok = text.size() == 7 && text[0] == '#';
+    std::array<std::uint8_t, 3> rgb{};
+    for (std::size_t i = 0; ok && i < 3; ++i) {
+        const int hi = hex(text[1 + 2 * i]);
+        const int lo = hex(text[2 + 2 * i]);
+        ok = hi >= 0 && lo >= 0;
+        rgb[i] = static_cast<std::uint8_t>(ok ? hi * 16 + lo : 0);
+    }
+    if (!ok)
+        throw std::runtime_error("classes[" + std::to_string(index) + "].color '" + text +
+                                 "' is not #rrggbb");
+    return rgb;
+}
+
+} // namespace
+
+std::string_view layoutName(PredictionLayout layout) {
+    switch (layout) {
+    case PredictionLayout::HWC:
+        return "HWC";
+    case PredictionLayout::CHW:
+        return "CHW";
+    default:
+        return "auto";
+    }
+}
+
+std::string_view kindName(PredictionKind kind) {
+    return kind == PredictionKind::Logits ? "logits" : "probabilities";
+}
+
+DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses) {
+    json doc;
+    try {
+        doc = json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& e) {
+        throw std::runtime_error(std::string("malformed JSON: ") + e.what());
+    }
+    if (!doc.is_object())
+        throw std::runtime_error("expected a JSON object at the top level");
+    DatasetConfig config;
+    if (const auto it = doc.find("classes"); it != doc.end()) {
+        if (!it->is_array())
+            throw std::runtime_error("'classes' must be a list");
+        if (it->size() > static_cast<std::size_t>(maxClasses))
+            throw std::runtime_error("'classes' lists " + std::to_string(it->size()) +
+                                     " classes, more than the limit of " +
+                                     std::to_string(maxClasses));
+        const auto defaults = defaultClasses(static_cast<int>(it->size()));
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const json& entry = (*it)[i];
+            ClassInfo info = defaults[i];
+            if (entry.is_string()) {
+                info.name = entry.get<std::string>();
+            } else if (entry.is_object()) {
+                if (const auto name = entry.find("name"); name != entry.end()) {
+                    if (!name->is_string())
+                        throw std::runtime_error("classes[" + std::to_string(i) +
+                                                 "].name must be a string");
+                    info.name = name->get<std::string>();
+                }
+                if (const auto colour = entry.find("color"); colour != entry.end()) {
+                    if (!colour->is_string())
+                        throw std::runtime_error("classes[" + std::to_string(i) +
+                                                 "].color must be a string like #rrggbb");
+                    info.color = parseColour(colour->get<std::string>(), i);
+                }
+            } else {
+                throw std::runtime_error("classes[" + std::to_string(i) +
+                                         "] must be an object {\"name\", \"color\"}");
+            }
+            config.classes.push_back(std::move(info));
+        }
+    }
+    if (const auto it = doc.find("ignore_index"); it != doc.end()) {
+        if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() > 65535)
+            throw std::runtime_error("'ignore_index' must be an integer from 0 to 65535");
+        config.ignoreIndex = it->get<int>();
+    }
+    if (const auto it = doc.find("prediction_layout"); it != doc.end()) {
+        const std::string value = it->is_string() ? it->get<std::string>() : "";
+        if (value == "HWC")
+            config.layout = PredictionLayout::HWC;
+        else if (value == "CHW")
+            config.layout = PredictionLayout::CHW;
+        else if (value == "auto")
+            config.layout = PredictionLayout::Auto;
+        else
+            throw std::runtime_error("'prediction_layout' must be \"HWC\", \"CHW\" or \"auto\"");
+    }
+    if (const auto it = doc.find("prediction_kind"); it != doc.end()) {
+        const std::string value = it->is_string() ? it->get<std::string>() : "";
+        if (value == "probabilities")
+            config.kind = PredictionKind::Probabilities;
+        else if (value == "logits")
+            config.kind = PredictionKind::Logits;
+        else
+            throw std::runtime_error(
+                "'prediction_kind' must be \"probabilities\" or \"logits\"");
+    }
+    return config;
+}
+
+DatasetConfig DatasetConfig::load(const std::filesystem::path& datasetRoot, int maxClasses) {
+    const auto file = datasetRoot / "dataset.json";
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec))
+        return {};
+    const auto bytes = readFileBytes(file, std::int64_t{16} << 20);
+    try {
+        return parse(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                     maxClasses);
+    } catch (const DataError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw DataError(file, e.what());
+    }
+}
+
+std::string DatasetConfig::toJson() const {
+    json doc;
+    json classList = json::array();
+    for (const auto& c : classes) {
+        char colour[8];
+        std::snprintf(colour, sizeof colour, "#%02x%02x%02x", c.color[0], c.color[1],
+                      c.color[2]);
+        classList.push_back({{"name", c.name}, {"color", colour}});
+    }
+    doc["classes"] = classList;
+    doc["ignore_index"] = ignoreIndex;
+    doc["prediction_layout"] = std::string(layoutName(layout));
+    doc["prediction_kind"] = std::string(kindName(kind));
+    return doc.dump(2) + "\n";
+}
+
+std::vector<ClassInfo> DatasetConfig::classesFor(int count) const {
+    std::vector<ClassInfo> result = defaultClasses(count);
+    for (std::size_t i = 0; i < result.size() && i < classes.size(); ++i)
+        result[i] = classes[i];
+    return result;
+}
+
+} // namespace losslens

@@ -1,0 +1,74 @@
+#include "losslens/DemoDataset.h"
+
+#include "losslens/Colormap.h"
+#include "losslens/DatasetConfig.h"
+#include "losslens/FileBytes.h"
+#include "losslens/LabelPng.h"
+#include "losslens/NpyArray.h"
+
+#include <nlohmann/json.hpp>
+
+#include <exception>
+#include <mutex>
+
+namespace losslens {
+
+namespace fs = std::filesystem;
+
+void writeDemoDataset(const fs::path& root, const DemoOptions& options, bool overwrite,
+                      const ProcessOptions& process) {
+    const auto removals = demoRemovals(options); // validates the options
+    for (const char* sub : {"images", "labels", "predictions"}) {
+        std::error_code ec;
+        fs::create_directories(root / sub, ec);
+        if (ec)
+            throw std::runtime_error((root / sub).string() + ": cannot create: " + ec.message());
+    }
+    DatasetConfig config;
+    config.classes = demoClasses();
+    config.layout = PredictionLayout::HWC;
+    nlohmann::json doc = nlohmann::json::parse(config.toJson());
+    nlohmann::json removed = nlohmann::json::object();
+
+    std::mutex mutex;
+    std::exception_ptr failure;
+    std::size_t done = 0;
+    parallelFor(
+        static_cast<std::size_t>(options.count), process.jobs,
+        [&](std::size_t n) {
+            try {
+                DemoSample sample = generateDemoSample(options, static_cast<int>(n));
+                removeAnnotations(sample, removals[n]);
+                const std::int64_t shape[] = {sample.prediction.height(),
+                                              sample.prediction.width(), kDemoClasses};
+                writeFileAtomically(root / "predictions" / (sample.stem + ".npy"),
+                                    encodeNpyFloat32(sample.prediction.raster().values(), shape),
+                                    overwrite);
+                writeFileAtomically(root / "labels" / (sample.stem + ".png"),
+                                    encodeLabelPng(sample.labels), overwrite);
+                writeFileAtomically(root / "images" / (sample.stem + ".png"),
+                                    encodeRgbPng(sample.image), overwrite);
+                std::lock_guard lock(mutex);
+                if (!sample.removed.empty())
+                    removed[sample.stem] = sample.removed;
+                ++done;
+                if (process.progress)
+                    process.progress(done, static_cast<std::size_t>(options.count));
+            } catch (...) {
+                std::lock_guard lock(mutex);
+                if (!failure)
+                    failure = std::current_exception();
+            }
+        },
+        process.cancel);
+    if (failure)
+        std::rethrow_exception(failure);
+    doc["demo"] = {{"count", options.count},
+                   {"size", options.size},
+                   {"missing", options.missing},
+                   {"seed", options.seed},
+                   {"removed", removed}};
+    writeFileAtomically(root / "dataset.json", doc.dump(2) + "\n", overwrite);
+}
+
+} // namespace losslens

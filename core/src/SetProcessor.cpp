@@ -1,0 +1,106 @@
+#include "losslens/SetProcessor.h"
+
+#include "losslens/DataError.h"
+#include "losslens/FileBytes.h"
+#include "losslens/LossComputer.h"
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
+namespace losslens {
+
+int defaultJobs() {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : static_cast<int>(n);
+}
+
+void parallelFor(std::size_t count, int jobs, const std::function<void(std::size_t)>& fn,
+                 const std::atomic<bool>* cancel) {
+    const int threads =
+        static_cast<int>(std::min<std::size_t>(count, static_cast<std::size_t>(
+                                                          jobs > 0 ? jobs : defaultJobs())));
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (;;) {
+            if (cancel && cancel->load())
+                return;
+            const std::size_t i = next.fetch_add(1);
+            if (i >= count)
+                return;
+            fn(i);
+        }
+    };
+    if (threads <= 1) {
+        worker();
+        return;
+    }
+    std::vector<std::jthread> pool;
+    pool.reserve(static_cast<std::size_t>(threads));
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back(worker);
+}
+
+SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
+                     const SampleVisitor& visitor) {
+    const auto& entries = dataset.entries();
+    SetReport report;
+    report.samples.resize(entries.size());
+    std::mutex progressMutex;
+    std::size_t done = 0;
+    std::atomic<int> classCount{0};
+    LossConfig config;
+    config.ignoreIndex = dataset.config().ignoreIndex;
+
+    parallelFor(
+        entries.size(), options.jobs,
+        [&](std::size_t i) {
+            SampleOutcome& outcome = report.samples[i];
+            outcome.entry = i;
+            outcome.stem = entries[i].stem;
+            try {
+                const LoadedSample sample = dataset.load(i);
+                outcome.warnings = sample.warnings;
+                int expected = 0;
+                classCount.compare_exchange_strong(expected, sample.prediction.classes());
+                const LossResult result = computeLoss(sample.labels, sample.prediction, config);
+                outcome.summary = result.summary;
+                if (visitor)
+                    visitor(i, sample, result);
+                outcome.ok = true;
+            } catch (const DataError& e) {
+                outcome.errorFile = e.file().string();
+                outcome.errorMessage = e.reason();
+            } catch (const FileExistsError& e) {
+                outcome.errorFile = e.file().string();
+                outcome.errorMessage = "exists (use --overwrite to replace it)";
+            } catch (const std::exception& e) {
+                outcome.errorFile = entries[i].reportFile().string();
+                outcome.errorMessage = e.what();
+            }
+            std::lock_guard lock(progressMutex);
+            ++done;
+            if (options.progress)
+                options.progress(done, entries.size());
+        },
+        options.cancel);
+
+    report.cancelled = options.cancel && options.cancel->load();
+    if (report.cancelled) {
+        // Keep only the stems that were reached, so nothing half-done is reported as done.
+        std::erase_if(report.samples, [](const SampleOutcome& o) {
+            return !o.ok && o.errorMessage.empty();
+        });
+    }
+    for (const auto& outcome : report.samples)
+        if (outcome.ok)
+            report.total.add(outcome.summary);
+    const int classes = dataset.config().classes.empty()
+                            ? classCount.load()
+                            : static_cast<int>(dataset.config().classes.size());
+    for (const auto& info : dataset.config().classesFor(classes))
+        report.classNames.push_back(info.name);
+    return report;
+}
+
+} // namespace losslens

@@ -1,0 +1,158 @@
+#include "losslens/SetReport.h"
+
+#include "losslens/LossVariant.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <sstream>
+
+namespace losslens {
+
+namespace {
+
+using nlohmann::json;
+
+std::string csvField(const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos)
+        return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string number(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.9g", v);
+    return buffer;
+}
+
+std::string missingNames(const SampleOutcome& o, const std::vector<std::string>& names) {
+    std::string text;
+    for (int c : o.summary.missing) {
+        if (!text.empty())
+            text += ' ';
+        text += static_cast<std::size_t>(c) < names.size() ? names[static_cast<std::size_t>(c)]
+                                                           : std::to_string(c);
+    }
+    return text;
+}
+
+} // namespace
+
+std::string statsJson(const SetReport& report) {
+    const auto variants = lossVariants();
+    json doc;
+    doc["classes"] = report.classNames;
+    json samples = json::array();
+    json errors = json::array();
+    json warnings = json::array();
+    for (const auto& o : report.samples) {
+        for (const auto& w : o.warnings)
+            warnings.push_back({{"stem", o.stem}, {"message", w}});
+        if (!o.ok) {
+            errors.push_back({{"stem", o.stem}, {"file", o.errorFile}, {"message", o.errorMessage}});
+            continue;
+        }
+        json s;
+        s["stem"] = o.stem;
+        s["missing"] = o.summary.missing;
+        s["valid_pixels"] = o.summary.validPixels;
+        for (std::size_t v = 0; v < variants.size(); ++v)
+            s[std::string(variants[v].name) + "_mean"] = o.summary.mean(v);
+        s["removed_pixels"] = o.summary.removedPixels;
+        s["background_pixels"] = o.summary.backgroundPixels;
+        samples.push_back(std::move(s));
+    }
+    doc["samples"] = std::move(samples);
+    doc["errors"] = std::move(errors);
+    doc["warnings"] = std::move(warnings);
+    json mean;
+    for (std::size_t v = 0; v < variants.size(); ++v)
+        mean[std::string(variants[v].name)] = report.total.mean(v);
+    doc["mean"] = std::move(mean);
+    doc["valid_pixels"] = report.total.validPixels();
+    doc["removed_pixels"] = report.total.removedPixels();
+    return doc.dump(2) + "\n";
+}
+
+std::string statsCsv(const SetReport& report) {
+    const auto variants = lossVariants();
+    std::ostringstream out;
+    out << "stem,status,missing,valid_pixels,background_pixels,removed_pixels";
+    for (const auto& v : variants)
+        out << ',' << v.name << "_mean";
+    out << ",file,message\n";
+    for (const auto& o : report.samples) {
+        out << csvField(o.stem) << ',' << (o.ok ? "ok" : "error") << ',';
+        if (o.ok) {
+            out << csvField(missingNames(o, report.classNames)) << ',' << o.summary.validPixels
+                << ',' << o.summary.backgroundPixels << ',' << o.summary.removedPixels;
+            for (std::size_t v = 0; v < variants.size(); ++v)
+                out << ',' << number(o.summary.mean(v));
+            out << ",,\n";
+        } else {
+            out << ",,,";
+            for (std::size_t v = 0; v < variants.size(); ++v)
+                out << ',';
+            out << ',' << csvField(o.errorFile) << ',' << csvField(o.errorMessage) << '\n';
+        }
+    }
+    return out.str();
+}
+
+std::string statsTable(const SetReport& report) {
+    const auto variants = lossVariants();
+    std::ostringstream out;
+    char line[512];
+    std::snprintf(line, sizeof line, "%-24s %-22s %10s", "stem", "missing", "valid px");
+    out << line;
+    for (const auto& v : variants) {
+        std::snprintf(line, sizeof line, " %10.10s", std::string(v.name).c_str());
+        out << line;
+    }
+    out << "  removed px (% of bg)\n";
+    for (const auto& o : report.samples) {
+        if (!o.ok) {
+            std::snprintf(line, sizeof line, "%-24s ERROR %s: %s\n", o.stem.c_str(),
+                          o.errorFile.c_str(), o.errorMessage.c_str());
+            out << line;
+            continue;
+        }
+        const std::string missing = missingNames(o, report.classNames);
+        std::snprintf(line, sizeof line, "%-24s %-22s %10lld", o.stem.c_str(),
+                      missing.empty() ? "-" : missing.c_str(),
+                      static_cast<long long>(o.summary.validPixels));
+        out << line;
+        for (std::size_t v = 0; v < variants.size(); ++v) {
+            std::snprintf(line, sizeof line, " %10.6f", o.summary.mean(v));
+            out << line;
+        }
+        const double share = o.summary.backgroundPixels > 0
+                                 ? 100.0 * static_cast<double>(o.summary.removedPixels) /
+                                       static_cast<double>(o.summary.backgroundPixels)
+                                 : 0.0;
+        std::snprintf(line, sizeof line, "  %lld (%.1f%%)\n",
+                      static_cast<long long>(o.summary.removedPixels), share);
+        out << line;
+    }
+    std::snprintf(line, sizeof line, "%-24s %-22s %10lld", "set mean (pixel-weighted)", "",
+                  static_cast<long long>(report.total.validPixels()));
+    out << line;
+    for (std::size_t v = 0; v < variants.size(); ++v) {
+        std::snprintf(line, sizeof line, " %10.6f", report.total.mean(v));
+        out << line;
+    }
+    std::snprintf(line, sizeof line, "  %lld\n", static_cast<long long>(report.total.removedPixels()));
+    out << line;
+    std::snprintf(line, sizeof line, "%zu sample(s), %zu failed\n", report.samples.size(),
+                  report.failedCount());
+    out << line;
+    return out.str();
+}
+
+} // namespace losslens
