@@ -1,0 +1,171 @@
+#include "losslens/NpyArray.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+using namespace losslens;
+
+namespace {
+
+// Builds a .npy by hand (independently of encodeNpyFloat32): magic, version, header
+// length, the dict text, then raw data bytes.
+std::string npy(const std::string& dict, const std::string& data, int major = 1) {
+    std::string header = dict;
+    header += '\n';
+    std::string out("\x93NUMPY", 6);
+    out += static_cast<char>(major);
+    out += '\0';
+    if (major == 1) {
+        out += static_cast<char>(header.size() & 0xff);
+        out += static_cast<char>(header.size() >> 8);
+    } else {
+        for (int i = 0; i < 4; ++i)
+            out += static_cast<char>((header.size() >> (8 * i)) & 0xff);
+    }
+    return out + header + data;
+}
+
+template <typename T> std::string raw(std::initializer_list<T> values, bool bigEndian = false) {
+    std::string out;
+    for (T v : values) {
+        char b[sizeof(T)];
+        std::memcpy(b, &v, sizeof(T));
+        if (bigEndian)
+            std::reverse(b, b + sizeof(T));
+        out.append(b, sizeof(T));
+    }
+    return out;
+}
+
+NpyArray decode(const std::string& bytes) {
+    return decodeNpy(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()),
+                     DataLimits{});
+}
+
+std::string errorOf(const std::string& bytes) {
+    try {
+        (void)decode(bytes);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+} // namespace
+
+TEST(Npy, Float32LittleEndianCOrder) {
+    const auto a = decode(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
+                              raw<float>({1, 2, 3, 4, 5, 6})));
+    EXPECT_EQ(a.shape, (std::vector<std::int64_t>{2, 3}));
+    EXPECT_EQ(a.data, (std::vector<float>{1, 2, 3, 4, 5, 6}));
+}
+
+TEST(Npy, Float64BigEndianVersion2) {
+    const auto a = decode(npy("{'descr': '>f8', 'fortran_order': False, 'shape': (3,), }",
+                              raw<double>({0.25, -1.5, 8.0}, true), 2));
+    EXPECT_EQ(a.data, (std::vector<float>{0.25f, -1.5f, 8.0f}));
+}
+
+TEST(Npy, Float16Version3) {
+    // 1.0 = 0x3c00, 0.5 = 0x3800, -2.0 = 0xc000, smallest subnormal 2^-24 = 0x0001.
+    const auto a = decode(npy("{\"descr\": \"<f2\", \"fortran_order\": False, \"shape\": (4,)}",
+                              raw<std::uint16_t>({0x3c00, 0x3800, 0xc000, 0x0001}), 3));
+    EXPECT_EQ(a.data[0], 1.0f);
+    EXPECT_EQ(a.data[1], 0.5f);
+    EXPECT_EQ(a.data[2], -2.0f);
+    EXPECT_EQ(a.data[3], std::ldexp(1.0f, -24));
+}
+
+TEST(Npy, FortranOrderIsTransposedToC) {
+    // A 2 x 3 array [[1,2,3],[4,5,6]] stored column-major: 1 4 2 5 3 6.
+    const auto a = decode(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }",
+                              raw<float>({1, 4, 2, 5, 3, 6})));
+    EXPECT_EQ(a.data, (std::vector<float>{1, 2, 3, 4, 5, 6}));
+    // 3-D, shape (2, 2, 2): element (i, j, k) at Fortran offset i + 2j + 4k holds 100i+10j+k.
+    std::vector<float> f(8);
+    for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j)
+            for (int k = 0; k < 2; ++k)
+                f[static_cast<std::size_t>(i + 2 * j + 4 * k)] =
+                    static_cast<float>(100 * i + 10 * j + k);
+    std::string data(reinterpret_cast<const char*>(f.data()), f.size() * 4);
+    const auto b =
+        decode(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2, 2), }", data));
+    EXPECT_EQ(b.data, (std::vector<float>{0, 1, 10, 11, 100, 101, 110, 111}));
+}
+
+TEST(Npy, WriterRoundTripAndNumpyAlignment) {
+    const std::vector<float> values{1.5f, -2.0f, 3.25f, 0.0f, 7.0f, 9.0f};
+    const std::int64_t shape[] = {2, 3};
+    const std::string bytes = encodeNpyFloat32(values, shape);
+    const std::size_t headerLength = static_cast<unsigned char>(bytes[8]) |
+                                     (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+    EXPECT_EQ((10 + headerLength) % 64, 0u);
+    EXPECT_EQ(bytes[10 + headerLength - 1], '\n');
+    const auto a = decode(bytes);
+    EXPECT_EQ(a.shape, (std::vector<std::int64_t>{2, 3}));
+    EXPECT_EQ(a.data, values);
+}
+
+TEST(Npy, RejectsWhatIsNotFloatData) {
+    EXPECT_NE(errorOf(npy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", "xxxxxxxx"))
+                  .find("object array"),
+              std::string::npos);
+    EXPECT_NE(errorOf(npy("{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }", "abcd"))
+                  .find("integer"),
+              std::string::npos);
+    EXPECT_NE(errorOf(npy("{'descr': '<U4', 'fortran_order': False, 'shape': (1,), }",
+                          std::string(16, 'a')))
+                  .find("string dtype"),
+              std::string::npos);
+    EXPECT_NE(errorOf(npy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }",
+                          "abcd"))
+                  .find("structured"),
+              std::string::npos);
+    EXPECT_NE(errorOf("PK\x03\x04 this is a zip file").find("not a .npy"), std::string::npos);
+    EXPECT_NE(errorOf("").find("not a .npy"), std::string::npos);
+}
+
+TEST(Npy, RejectsLyingAndMalformedHeaders) {
+    // Claims 10^5 x 10^5 x 100 floats, holds 4 bytes: refused, nothing allocated.
+    EXPECT_NE(errorOf(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 100000, "
+                          "100), }",
+                          "abcd"))
+                  .find("truncated"),
+              std::string::npos);
+    EXPECT_NE(errorOf(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }",
+                          raw<float>({1, 2, 3})))
+                  .find("after the data"),
+              std::string::npos);
+    EXPECT_NE(errorOf(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (-2, 3), }", ""))
+                  .find("negative"),
+              std::string::npos);
+    // Dimensions whose product overflows 64 bits.
+    EXPECT_NE(errorOf(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, "
+                          "1099511627776, 1099511627776), }",
+                          ""))
+                  .find("overflow"),
+              std::string::npos);
+    EXPECT_NE(errorOf(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }",
+                          ""))
+                  .find("too large"),
+              std::string::npos);
+    EXPECT_NE(errorOf(npy("{'descr': '<f4', 'shape': (1,), }", "abcd")).find("lacks"),
+              std::string::npos);
+    EXPECT_NE(errorOf(npy("{'descr': '<f4', 'fortran_order': maybe, 'shape': (1,), }", "abcd"))
+                  .find("True or False"),
+              std::string::npos);
+    EXPECT_NE(errorOf(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), } x", "abcd"))
+                  .find("after the header"),
+              std::string::npos);
+    std::string truncatedHeader = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", "");
+    truncatedHeader.resize(30);
+    EXPECT_NE(errorOf(truncatedHeader).find("truncated"), std::string::npos);
+    std::string badVersion = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", "abcd");
+    badVersion[6] = 9;
+    EXPECT_NE(errorOf(badVersion).find("version"), std::string::npos);
+}

@@ -1,0 +1,69 @@
+#pragma once
+
+// Helpers that write test data sets to a temporary folder, independently of the code
+// under test (hand-built .npy bytes, OpenCV-encoded grey PNGs).
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace losslens::testing {
+
+class TempDir {
+public:
+    TempDir() {
+        std::random_device rd;
+        m_path = std::filesystem::temp_directory_path() /
+                 ("losslens-test-" + std::to_string(rd()) + std::to_string(rd()));
+        std::filesystem::create_directories(m_path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(m_path, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+inline void writeText(const std::filesystem::path& file, const std::string& text) {
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file, std::ios::binary) << text;
+}
+
+// A float32 little-endian .npy of the given shape text, e.g. "(4, 3, 2)".
+inline void writeNpy(const std::filesystem::path& file, const std::string& shape,
+                     const std::vector<float>& values) {
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+    header.append(63 - (10 + header.size()) % 64, ' ');
+    header += '\n';
+    std::string out("\x93NUMPY\x01\x00", 8);
+    out += static_cast<char>(header.size() & 0xff);
+    out += static_cast<char>(header.size() >> 8);
+    out += header;
+    out.append(reinterpret_cast<const char*>(values.data()), values.size() * 4);
+    writeText(file, out);
+}
+
+// An 8-bit grey label PNG from row-major values.
+inline void writeLabels(const std::filesystem::path& file, int width, int height,
+                        const std::vector<int>& values) {
+    cv::Mat m(height, width, CV_8U);
+    for (int i = 0; i < width * height; ++i)
+        m.at<unsigned char>(i / width, i % width) =
+            static_cast<unsigned char>(values[static_cast<std::size_t>(i)]);
+    std::filesystem::create_directories(file.parent_path());
+    ASSERT_TRUE(cv::imwrite(file.string(), m));
+}
+
+} // namespace losslens::testing
