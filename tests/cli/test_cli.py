@@ -1,0 +1,307 @@
+"""End-to-end tests of losslens-cli (label cli). They run the real binary on real folders
+and check its numbers against a numpy reference of spec section 1 written here.
+
+Usage: /usr/bin/python3 test_cli.py --cli PATH [unittest args, e.g. a TestCase name]
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pngio import read_png, write_png  # noqa: E402
+
+CLI = None
+EPS = 1e-7
+
+
+def reference(labels, probs, ignore=255):
+    """labels H x W ints, probs H x W x C float. Returns dict of maps and summary."""
+    probs = probs.astype(np.float64)
+    valid = labels != ignore
+    c = probs.shape[2]
+    present = set(int(v) for v in np.unique(labels[valid]))
+    missing_all = [k for k in range(c) if k not in present]
+    y = np.where(valid, labels, 0).astype(np.int64)
+    q = np.clip(probs, EPS, 1 - EPS)
+    std = -np.log(np.take_along_axis(q, y[..., None], axis=2)[..., 0])
+    std[~valid] = 0
+    k = np.argmax(probs, axis=2)  # first maximum: ties to the lowest index
+    w0 = ~np.isin(k, missing_all)
+    removed = valid & (labels == 0) & ~w0
+    part = np.where(removed, 0.0, std)
+    n = int(valid.sum())
+    return {
+        "standard": std, "partial": part, "w0": w0.astype(np.float32), "removed": int(removed.sum()),
+        "valid": n, "standard_sum": std[valid].sum(), "partial_sum": part[valid].sum(),
+        "missing": [m for m in missing_all if m != 0],
+    }
+
+
+def slurp(path, mode="rb"):
+    with open(path, mode) as f:
+        return f.read()
+
+
+def load_json(path):
+    return json.loads(slurp(path, "r"))
+
+
+def run(*args, expect=None):
+    proc = subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, timeout=300)
+    if expect is not None and proc.returncode != expect:
+        raise AssertionError(f"{args}: exit {proc.returncode}, expected {expect}\n"
+                             f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
+    return proc
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="losslens-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.tmp, *parts)
+
+    def check_stats_against_reference(self, stats, samples, ignore=255, tol=1e-5):
+        """samples: {stem: (labels, probs_hwc)}"""
+        by_stem = {s["stem"]: s for s in stats["samples"]}
+        total_std = total_part = total_valid = 0.0
+        for stem, (labels, probs) in samples.items():
+            ref = reference(labels, probs, ignore)
+            got = by_stem[stem]
+            self.assertEqual(got["valid_pixels"], ref["valid"], stem)
+            self.assertEqual(got["removed_pixels"], ref["removed"], stem)
+            self.assertEqual(got["missing"], ref["missing"], stem)
+            self.assertAlmostEqual(got["standard_mean"], ref["standard_sum"] / ref["valid"], delta=tol)
+            self.assertAlmostEqual(got["partial_mean"], ref["partial_sum"] / ref["valid"], delta=tol)
+            total_std += ref["standard_sum"]
+            total_part += ref["partial_sum"]
+            total_valid += ref["valid"]
+        self.assertAlmostEqual(stats["mean"]["standard"], total_std / total_valid, delta=tol)
+        self.assertAlmostEqual(stats["mean"]["partial"], total_part / total_valid, delta=tol)
+
+
+class DemoRoundTrip(Base):
+    def test_demo_stats_export(self):
+        data, out = self.path("demo"), self.path("out")
+        run("demo", data, "--count", 3, "--size", 64, "--missing", 2, "--seed", 5, expect=0)
+        meta = load_json(os.path.join(data, "dataset.json"))
+        self.assertEqual([c["name"] for c in meta["classes"]], ["background", "ellipse", "rectangle", "circle"])
+        samples = {}
+        for stem in ["demo_000", "demo_001", "demo_002"]:
+            labels, colour_type = read_png(os.path.join(data, "labels", stem + ".png"))
+            self.assertEqual(colour_type, 0)
+            probs = np.load(os.path.join(data, "predictions", stem + ".npy"))
+            self.assertEqual(probs.shape, (64, 64, 4))
+            self.assertEqual(probs.dtype, np.float32)
+            samples[stem] = (labels, probs)
+        removed = sum(len(v) for v in meta["demo"]["removed"].values())
+        self.assertEqual(removed, 2)
+
+        proc = run("stats", data, "--json", expect=0)
+        stats = json.loads(proc.stdout)
+        self.assertEqual(stats["classes"], ["background", "ellipse", "rectangle", "circle"])
+        self.assertEqual(stats["errors"], [])
+        self.check_stats_against_reference(stats, samples)
+        for stem, classes in meta["demo"]["removed"].items():
+            got = next(s for s in stats["samples"] if s["stem"] == stem)
+            self.assertEqual(got["missing"], classes)
+
+        run("export", data, "--out", out, expect=0)
+        for stem, (labels, probs) in samples.items():
+            ref = reference(labels, probs)
+            for variant in ["standard", "partial"]:
+                m = np.load(os.path.join(out, f"{stem}.{variant}.npy"))
+                self.assertEqual(m.dtype, np.float32)
+                self.assertEqual(m.shape, labels.shape)
+                np.testing.assert_allclose(m, ref[variant], rtol=1e-5, atol=1e-6)
+                png, colour_type = read_png(os.path.join(out, f"{stem}.{variant}.png"))
+                self.assertEqual(png.shape, labels.shape + (3,))
+            w0 = np.load(os.path.join(out, f"{stem}.bgweight.npy"))
+            np.testing.assert_array_equal(w0, ref["w0"])
+            self.assertTrue(os.path.exists(os.path.join(out, f"{stem}.bgweight.png")))
+        summary = load_json(os.path.join(out, "summary.json"))
+        self.assertEqual(summary["samples"], stats["samples"])
+        self.assertEqual(summary["mean"], stats["mean"])
+        rows = slurp(os.path.join(out, "summary.csv"), "r").strip().splitlines()
+        self.assertEqual(len(rows), 4)
+        self.assertTrue(rows[0].startswith("stem,status,missing"))
+        leftovers = [f for f in os.listdir(out) if f.startswith(".")]
+        self.assertEqual(leftovers, [])
+
+    def test_heatmaps_share_one_range(self):
+        data, out = self.path("demo"), self.path("out")
+        run("demo", data, "--count", 2, "--size", 32, "--missing", 1, expect=0)
+        run("export", data, "--out", out, "--format", "png", "--colormap", "gray", expect=0)
+        # gray map over [0, global max]: the brightest pixel of all standard heatmaps is the
+        # global maximum (255), and every pixel's grey is round(255 * v / max).
+        maps = {}
+        for stem in ["demo_000", "demo_001"]:
+            labels, _ = read_png(os.path.join(data, "labels", stem + ".png"))
+            maps[stem] = reference(labels, np.load(os.path.join(data, "predictions", stem + ".npy")))
+        top = max(max(m["standard"].max(), m["partial"].max()) for m in maps.values())
+        for stem, ref in maps.items():
+            png, _ = read_png(os.path.join(out, f"{stem}.standard.png"))
+            expected = np.floor(ref["standard"] / top * 255 + 0.5)
+            self.assertLessEqual(np.abs(png[..., 0].astype(float) - expected).max(), 1.0)
+        self.assertFalse(any(f.endswith(".npy") for f in os.listdir(out)))
+
+
+class ExitStatus(Base):
+    def test_statuses(self):
+        self.assertEqual(run("stats", self.path("missing-folder")).returncode, 2)
+        os.makedirs(self.path("empty"))
+        self.assertEqual(run("stats", self.path("empty")).returncode, 2)
+        run("demo", self.path("d"), "--count", 2, "--size", 32, expect=0)
+        self.assertEqual(run("stats", self.path("d"), "--bogus").returncode, 2)
+        self.assertEqual(run("export", self.path("d")).returncode, 2)  # no --out
+        self.assertEqual(run("export", self.path("d"), "--out", self.path("o"), "--variant", "nope").returncode, 2)
+        self.assertEqual(run("nonsense").returncode, 2)
+        self.assertEqual(run("stats", "--help").returncode, 0)
+        with open(self.path("d", "dataset.json"), "w") as f:
+            f.write("{not json")
+        proc = run("stats", self.path("d"), expect=2)
+        self.assertIn("dataset.json", proc.stderr)
+        self.assertIn("malformed JSON", proc.stderr)
+
+    def test_bad_sample_does_not_stop_the_rest(self):
+        data = self.path("d")
+        run("demo", data, "--count", 3, "--size", 32, "--missing", 0, expect=0)
+        with open(os.path.join(data, "predictions", "demo_001.npy"), "r+b") as f:
+            f.truncate(200)
+        os.remove(os.path.join(data, "labels", "demo_002.png"))
+        proc = run("stats", data, "--json", expect=1)
+        stats = json.loads(proc.stdout)
+        self.assertEqual([s["stem"] for s in stats["samples"]], ["demo_000"])
+        errors = {e["stem"]: e for e in stats["errors"]}
+        self.assertTrue(errors["demo_001"]["file"].endswith("predictions/demo_001.npy"))
+        self.assertIn("truncated", errors["demo_001"]["message"])
+        self.assertIn("no label", errors["demo_002"]["message"])
+        self.assertIn("demo_001.npy", proc.stderr)
+        out = self.path("o")
+        proc = run("export", data, "--out", out, expect=1)
+        self.assertTrue(os.path.exists(os.path.join(out, "demo_000.partial.png")))
+        self.assertFalse(os.path.exists(os.path.join(out, "demo_001.partial.png")))
+
+
+class NoOverwrite(Base):
+    def test_existing_exports_untouched(self):
+        data, out = self.path("d"), self.path("o")
+        run("demo", data, "--count", 2, "--size", 32, expect=0)
+        run("export", data, "--out", out, expect=0)
+        before = {f: slurp(os.path.join(out, f)) for f in os.listdir(out)}
+        marker = os.path.join(out, "demo_000.standard.npy")
+        with open(marker, "wb") as f:
+            f.write(b"user data")
+        proc = run("export", data, "--out", out, expect=2)
+        self.assertIn("--overwrite", proc.stderr)
+        self.assertEqual(slurp(marker), b"user data")
+        run("export", data, "--out", out, "--overwrite", expect=0)
+        after = {f: slurp(os.path.join(out, f)) for f in os.listdir(out)}
+        self.assertEqual(set(after), set(before))
+        self.assertEqual(after["demo_000.standard.npy"], before["demo_000.standard.npy"])
+        self.assertEqual(run("demo", data, "--count", 2, "--size", 32).returncode, 2)
+
+
+class Formats(Base):
+    def make_set(self, name, config):
+        root = self.path(name)
+        for sub in ["labels", "predictions"]:
+            os.makedirs(os.path.join(root, sub))
+        if config is not None:
+            with open(os.path.join(root, "dataset.json"), "w") as f:
+                json.dump(config, f)
+        return root
+
+    def test_pascal_voc_palette_with_255_borders(self):
+        rng = np.random.default_rng(1)
+        root = self.make_set("voc", {"classes": [{"name": f"c{i}"} for i in range(21)]})
+        palette = rng.integers(0, 256, size=(256, 3))
+        samples = {}
+        for i in range(3):
+            h, w = 20 + i, 17
+            labels = rng.choice([0, 3, 7, 15], size=(h, w)).astype(np.uint8)
+            labels[0, :] = 255
+            labels[:, 0] = 255
+            write_png(os.path.join(root, "labels", f"img{i}.png"), labels, palette=palette)
+            probs = rng.dirichlet(np.ones(21) * 0.3, size=(h, w))
+            # float64, big-endian, Fortran order: the reader must handle all three.
+            np.save(os.path.join(root, "predictions", f"img{i}.npy"), np.asfortranarray(probs.astype(">f8")))
+            samples[f"img{i}"] = (labels, probs)
+        stats = json.loads(run("stats", root, "--json", expect=0).stdout)
+        self.check_stats_against_reference(stats, samples)
+
+    def test_pytorch_chw_logits_float16_batch_axis(self):
+        rng = np.random.default_rng(2)
+        root = self.make_set("torch", {"prediction_kind": "logits", "prediction_layout": "CHW"})
+        samples = {}
+        for i in range(2):
+            labels = rng.integers(0, 3, size=(12, 9)).astype(np.uint16) * 300  # 16-bit labels
+            labels = (labels // 300).astype(np.uint16)
+            labels[labels == 2] = 4
+            write_png(os.path.join(root, "labels", f"t{i}.png"), labels, bit_depth=16)
+            logits = (rng.normal(size=(1, 5, 12, 9)) * 3).astype(np.float16)
+            np.save(os.path.join(root, "predictions", f"t{i}.npy"), logits)
+            z = logits[0].astype(np.float64)
+            p = np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0)
+            samples[f"t{i}"] = (labels, p.transpose(1, 2, 0))
+        stats = json.loads(run("stats", root, "--json", expect=0).stdout)
+        self.check_stats_against_reference(stats, samples, tol=1e-4)
+
+    def test_auto_layout_chw_probabilities_and_custom_ignore(self):
+        rng = np.random.default_rng(3)
+        root = self.make_set("auto", {"ignore_index": 9})
+        labels = rng.choice([0, 1, 9], size=(8, 6)).astype(np.uint8)
+        write_png(os.path.join(root, "labels", "a.png"), labels)
+        probs = rng.dirichlet(np.ones(3), size=(8, 6)).astype(np.float32)
+        np.save(os.path.join(root, "predictions", "a.npy"), probs.transpose(2, 0, 1).copy())
+        stats = json.loads(run("stats", root, "--json", expect=0).stdout)
+        self.check_stats_against_reference(stats, {"a": (labels, probs)}, ignore=9)
+
+    def test_defects_are_reported_per_sample(self):
+        rng = np.random.default_rng(4)
+        root = self.make_set("bad", None)
+        good = rng.integers(0, 2, size=(6, 5)).astype(np.uint8)
+        probs = rng.dirichlet(np.ones(2), size=(6, 5)).astype(np.float32)
+        write_png(os.path.join(root, "labels", "good.png"), good)
+        np.save(os.path.join(root, "predictions", "good.npy"), probs)
+        cases = {
+            "mismatch": (good, rng.dirichlet(np.ones(2), size=(7, 5)).astype(np.float32), "size mismatch"),
+            "outofrange": (np.full((6, 5), 5, np.uint8), probs, "label 5"),
+            "nan": (good, np.where(probs > 0.9, np.nan, probs).astype(np.float32), "NaN"),
+            "negative": (good, probs - 0.6, "negative probability"),
+            "intdtype": (good, (probs * 100).astype(np.int32), "integer"),
+            "objects": (good, np.array([{"a": 1}], dtype=object), "object array"),
+        }
+        for stem, (labels, pred, _) in cases.items():
+            write_png(os.path.join(root, "labels", stem + ".png"), labels)
+            np.save(os.path.join(root, "predictions", stem + ".npy"), pred, allow_pickle=True)
+        with open(os.path.join(root, "labels", "foreign.png"), "wb") as f:
+            f.write(b"GIF89a not a png")
+        np.save(os.path.join(root, "predictions", "foreign.npy"), probs)
+        proc = run("stats", root, "--json", expect=1)
+        stats = json.loads(proc.stdout)
+        self.check_stats_against_reference(stats, {"good": (good, probs)})
+        errors = {e["stem"]: e for e in stats["errors"]}
+        for stem, (_, _, reason) in cases.items():
+            self.assertIn(reason, errors[stem]["message"], stem)
+        self.assertIn("not a PNG", errors["foreign"]["message"])
+        self.assertTrue(errors["foreign"]["file"].endswith("labels/foreign.png"))
+        self.assertTrue(errors["outofrange"]["file"].endswith("labels/outofrange.png"))
+        self.assertTrue(errors["nan"]["file"].endswith("predictions/nan.npy"))
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if len(args) < 2 or args[0] != "--cli":
+        sys.exit("usage: test_cli.py --cli PATH [unittest args]")
+    CLI = os.path.abspath(args[1])
+    unittest.main(argv=[sys.argv[0], "-v", *args[2:]])
