@@ -41,42 +41,53 @@ void parallelFor(std::size_t count, int jobs, const std::function<void(std::size
         pool.emplace_back(worker);
 }
 
+SampleOutcome processSample(const Dataset& dataset, std::size_t i,
+                            const SampleVisitor& visitor) {
+    const auto& entries = dataset.entries();
+    SampleOutcome outcome;
+    outcome.entry = i;
+    outcome.stem = entries[i].stem;
+    LossConfig config;
+    config.ignoreIndex = dataset.config().ignoreIndex;
+    try {
+        const LoadedSample sample = dataset.load(i);
+        outcome.warnings = sample.warnings;
+        const LossResult result = computeLoss(sample.labels, sample.prediction, config);
+        outcome.summary = result.summary;
+        if (visitor)
+            visitor(i, sample, result);
+        outcome.ok = true;
+    } catch (const DataError& e) {
+        outcome.errorFile = e.file().string();
+        outcome.errorMessage = e.reason();
+    } catch (const FileExistsError& e) {
+        outcome.errorFile = e.file().string();
+        outcome.errorMessage = "exists (use --overwrite to replace it)";
+    } catch (const std::exception& e) {
+        outcome.errorFile = entries[i].reportFile().string();
+        outcome.errorMessage = e.what();
+    }
+    return outcome;
+}
+
 SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
                      const SampleVisitor& visitor) {
     const auto& entries = dataset.entries();
     SetReport report;
     report.samples.resize(entries.size());
+    std::vector<std::uint8_t> reached(entries.size(), 0);
     std::mutex progressMutex;
     std::size_t done = 0;
     std::atomic<int> classCount{0};
-    LossConfig config;
-    config.ignoreIndex = dataset.config().ignoreIndex;
 
     parallelFor(
         entries.size(), options.jobs,
         [&](std::size_t i) {
-            SampleOutcome& outcome = report.samples[i];
-            outcome.entry = i;
-            outcome.stem = entries[i].stem;
-            try {
-                const LoadedSample sample = dataset.load(i);
-                outcome.warnings = sample.warnings;
+            report.samples[i] = processSample(dataset, i, visitor);
+            reached[i] = 1;
+            if (report.samples[i].ok) {
                 int expected = 0;
-                classCount.compare_exchange_strong(expected, sample.prediction.classes());
-                const LossResult result = computeLoss(sample.labels, sample.prediction, config);
-                outcome.summary = result.summary;
-                if (visitor)
-                    visitor(i, sample, result);
-                outcome.ok = true;
-            } catch (const DataError& e) {
-                outcome.errorFile = e.file().string();
-                outcome.errorMessage = e.reason();
-            } catch (const FileExistsError& e) {
-                outcome.errorFile = e.file().string();
-                outcome.errorMessage = "exists (use --overwrite to replace it)";
-            } catch (const std::exception& e) {
-                outcome.errorFile = entries[i].reportFile().string();
-                outcome.errorMessage = e.what();
+                classCount.compare_exchange_strong(expected, report.samples[i].summary.classes);
             }
             std::lock_guard lock(progressMutex);
             ++done;
@@ -87,10 +98,12 @@ SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
 
     report.cancelled = options.cancel && options.cancel->load();
     if (report.cancelled) {
-        // Keep only the stems that were reached, so nothing half-done is reported as done.
-        std::erase_if(report.samples, [](const SampleOutcome& o) {
-            return !o.ok && o.errorMessage.empty();
-        });
+        // Keep only the stems that were reached, so nothing skipped is reported as done.
+        std::vector<SampleOutcome> kept;
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            if (reached[i])
+                kept.push_back(std::move(report.samples[i]));
+        report.samples = std::move(kept);
     }
     for (const auto& outcome : report.samples)
         if (outcome.ok)

@@ -21,6 +21,10 @@ struct ProcessOptions {
 using SampleVisitor =
     std::function<void(std::size_t entry, const LoadedSample&, const LossResult&)>;
 
+// Loads, validates and scores one stem; never throws: failures land in the outcome.
+[[nodiscard]] SampleOutcome processSample(const Dataset& dataset, std::size_t entry,
+                                          const SampleVisitor& visitor = {});
+
 // Loads, validates and scores every stem of the set on `jobs` threads. A bad sample is
 // reported in its outcome and never stops the others. Returns outcomes in entry order.
 [[nodiscard]] SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
