@@ -1,16 +1,645 @@
 #include "losslens/ui/MainWindow.h"
 
+#include "losslens/DemoDataset.h"
+#include "losslens/LossVariant.h"
+#include "losslens/ui/Canvas.h"
+#include "losslens/ui/ColorBar.h"
+#include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/ExportController.h"
+#include "losslens/ui/LayersPanel.h"
+#include "losslens/ui/PixelInfo.h"
+#include "losslens/ui/PlotsPanel.h"
+#include "losslens/ui/SampleTableModel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTextEdit>
+#include <QToolBar>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <cmath>
 
 namespace losslens {
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+
+QString variantText(std::size_t v) {
+    const auto label = lossVariants()[v].label;
+    return QString::fromUtf8(label.data(), static_cast<qsizetype>(label.size()));
+}
+
+bool sameHeatmap(const ViewSettings& a, const ViewSettings& b) {
+    return a.variant == b.variant && a.difference == b.difference &&
+           a.differenceA == b.differenceA && a.differenceB == b.differenceB &&
+           a.colormap == b.colormap && a.autoRange == b.autoRange && a.rangeLo == b.rangeLo &&
+           a.rangeHi == b.rangeHi;
+}
+
+bool sameClassLayers(const ViewSettings& a, const ViewSettings& b) {
+    return a.groundTruthStyle == b.groundTruthStyle && a.predictionStyle == b.predictionStyle &&
+           a.hiddenClasses == b.hiddenClasses;
+}
+
+// The variant the side-by-side canvas shows: the A/B partner of the main one.
+ViewSettings partnerSettings(const ViewSettings& s) {
+    ViewSettings other = s;
+    if (s.difference) {
+        other.difference = false;
+        other.variant = s.differenceB;
+    } else {
+        other.variant = s.variant == 1 ? 0 : 1;
+    }
+    return other;
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent) {
     setWindowTitle(QStringLiteral("LossLens"));
-    auto* label = new QLabel(tr("LossLens"), this);
-    label->setAlignment(Qt::AlignCenter);
-    setCentralWidget(label);
-    resize(1280, 800);
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+
+    m_session = new DatasetSession(this);
+    m_model = new SampleTableModel(m_session, this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(SampleTableModel::SortRole);
+    m_proxy->setFilterKeyColumn(SampleTableModel::Stem);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_export = new ExportController(this);
+
+    auto* central = new QWidget(this);
+    auto* centralLayout = new QHBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    auto* splitter = new QSplitter(Qt::Horizontal, central);
+    m_canvas = new Canvas(splitter);
+    m_sideCanvas = new Canvas(splitter);
+    m_sideCanvas->hide();
+    splitter->addWidget(m_canvas);
+    splitter->addWidget(m_sideCanvas);
+    m_colorBar = new ColorBar(central);
+    centralLayout->addWidget(splitter, 1);
+    centralLayout->addWidget(m_colorBar);
+    setCentralWidget(central);
+    connect(m_canvas, &Canvas::viewChanged, m_sideCanvas, &Canvas::setView);
+    connect(m_sideCanvas, &Canvas::viewChanged, m_canvas, &Canvas::setView);
+    connect(m_canvas, &Canvas::hoveredPixel, this, &MainWindow::showPixel);
+    connect(m_sideCanvas, &Canvas::hoveredPixel, this, &MainWindow::showPixel);
+
+    m_statusPixel = new QLabel(this);
+    m_scanProgress = new QProgressBar(this);
+    m_scanProgress->setMaximumWidth(220);
+    m_scanProgress->setFormat(tr("scoring %v / %m"));
+    m_scanProgress->setToolTip(tr("Samples scored in the background for the table and plots"));
+    m_scanProgress->hide();
+    statusBar()->addWidget(m_statusPixel, 1);
+    statusBar()->addPermanentWidget(m_scanProgress);
+
+    buildDocks();
+    buildActions();
+
+    connect(m_session, &DatasetSession::opened, this, &MainWindow::onOpened);
+    connect(m_session, &DatasetSession::sampleReady, this, &MainWindow::onSampleReady);
+    connect(m_session, &DatasetSession::sampleFailed, this, &MainWindow::onSampleFailed);
+    connect(m_session, &DatasetSession::scanProgress, this, [this](int done, int total) {
+        m_scanProgress->setMaximum(std::max(total, 1));
+        m_scanProgress->setValue(done);
+        m_scanProgress->setVisible(done < total);
+        m_plots->setSet(m_session->setHistograms(), m_session->setSummary(), m_session->classes());
+        if (m_proxy->sortColumn() > SampleTableModel::Stem)
+            m_proxy->invalidate();
+    });
+    connect(m_session, &DatasetSession::scanCompleted, this, [this] {
+        m_scanProgress->hide();
+        statusBar()->showMessage(tr("Scored %1 samples").arg(m_session->scannedCount()), 5000);
+    });
+    connect(m_session, &DatasetSession::rangeChanged, this, [this] {
+        if (m_settings.autoRange)
+            render(false, true);
+    });
+    connect(m_export, &ExportController::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    connect(m_layersPanel, &LayersPanel::changed, this, &MainWindow::onSettingsEdited);
+
+    resize(1400, 900);
+    restoreSettings();
+    m_layersPanel->load(m_settings);
+    m_canvas->setMessage(tr("Open a data set folder (Ctrl+O), or drop one here."));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildDocks() {
+    auto* listDock = new QDockWidget(tr("Samples"), this);
+    listDock->setObjectName(QStringLiteral("samplesDock"));
+    auto* listWidget = new QWidget(listDock);
+    auto* listLayout = new QVBoxLayout(listWidget);
+    listLayout->setContentsMargins(2, 2, 2, 2);
+    m_filter = new QLineEdit(listWidget);
+    m_filter->setPlaceholderText(tr("Filter by name…"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setToolTip(tr("Show only samples whose name contains this text"));
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    m_table = new QTableView(listWidget);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(SampleTableModel::Stem, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setToolTip(tr("Click a column header to sort; Up/Down move through samples"));
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::onCurrentRowChanged);
+    listLayout->addWidget(m_filter);
+    listLayout->addWidget(m_table);
+    listDock->setWidget(listWidget);
+    addDockWidget(Qt::LeftDockWidgetArea, listDock);
+
+    auto* layersDock = new QDockWidget(tr("Layers"), this);
+    layersDock->setObjectName(QStringLiteral("layersDock"));
+    auto* scroll = new QScrollArea(layersDock);
+    m_layersPanel = new LayersPanel(scroll);
+    scroll->setWidget(m_layersPanel);
+    scroll->setWidgetResizable(true);
+    layersDock->setWidget(scroll);
+    addDockWidget(Qt::RightDockWidgetArea, layersDock);
+
+    auto* pixelDock = new QDockWidget(tr("Pixel"), this);
+    pixelDock->setObjectName(QStringLiteral("pixelDock"));
+    m_readout = new QLabel(pixelDock);
+    m_readout->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_readout->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_readout->setMargin(6);
+    m_readout->setToolTip(tr("Values under the cursor: classes, probabilities, w0 and each variant's loss"));
+    pixelDock->setWidget(m_readout);
+    addDockWidget(Qt::RightDockWidgetArea, pixelDock);
+
+    auto* detailsDock = new QDockWidget(tr("Details"), this);
+    detailsDock->setObjectName(QStringLiteral("detailsDock"));
+    m_details = new QTextEdit(detailsDock);
+    m_details->setReadOnly(true);
+    m_details->setToolTip(tr("The current sample's files, missing classes, warnings and errors"));
+    detailsDock->setWidget(m_details);
+    addDockWidget(Qt::LeftDockWidgetArea, detailsDock);
+
+    auto* plotsDock = new QDockWidget(tr("Plots"), this);
+    plotsDock->setObjectName(QStringLiteral("plotsDock"));
+    m_plots = new PlotsPanel(plotsDock);
+    plotsDock->setWidget(m_plots);
+    addDockWidget(Qt::RightDockWidgetArea, plotsDock);
+    tabifyDockWidget(pixelDock, plotsDock);
+    pixelDock->raise();
+
+    m_viewMenu = new QMenu(tr("&View"), this);
+    for (QDockWidget* dock : {listDock, detailsDock, layersDock, pixelDock, plotsDock})
+        m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addSeparator();
+}
+
+void MainWindow::buildActions() {
+    auto* file = menuBar()->addMenu(tr("&File"));
+    auto* open = file->addAction(QIcon::fromTheme(QStringLiteral("document-open"),
+                                                  style()->standardIcon(QStyle::SP_DirOpenIcon)),
+                                 tr("&Open folder…"), this, [this] {
+                                     const QString dir = QFileDialog::getExistingDirectory(
+                                         this, tr("Open a data set folder"));
+                                     if (!dir.isEmpty())
+                                         openFolder(dir);
+                                 });
+    open->setShortcut(QKeySequence::Open);
+    open->setToolTip(tr("Open a data set folder (labels/, predictions/, images/)"));
+    auto* demo = file->addAction(tr("Open the &demo set"), this, &MainWindow::openDemo);
+    demo->setToolTip(tr("The built-in synthetic set with two missing annotations"));
+    m_recentMenu = file->addMenu(tr("&Recent folders"));
+    file->addSeparator();
+    auto* exportCurrent = file->addAction(
+        style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export current sample…"), this,
+        [this] {
+            const ValueRange range = currentRange();
+            m_export->exportCurrentInteractive(m_current, m_canvas->image(),
+                                               m_session->ignoreIndex(), range.lo, range.hi,
+                                               static_cast<int>(m_settings.colormap));
+        });
+    exportCurrent->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportCurrent->setToolTip(tr("Heatmaps, the composite as shown and raw .npy maps of this sample"));
+    auto* exportSet = file->addAction(tr("Export &whole set…"), this, [this] {
+        m_export->exportSetInteractive(m_session->sharedDataset(),
+                                       static_cast<int>(m_settings.colormap));
+    });
+    exportSet->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportSet->setToolTip(tr("The same export as losslens-cli export, in the background"));
+    file->addSeparator();
+    auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    menuBar()->addMenu(m_viewMenu);
+    auto* zoomIn = m_viewMenu->addAction(tr("Zoom &in"), m_canvas, &Canvas::zoomIn);
+    zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)});
+    auto* zoomOut = m_viewMenu->addAction(tr("Zoom &out"), m_canvas, &Canvas::zoomOut);
+    zoomOut->setShortcuts({QKeySequence::ZoomOut, QKeySequence(Qt::Key_Minus)});
+    auto* fit = m_viewMenu->addAction(tr("&Fit to window"), m_canvas, &Canvas::fitToWindow);
+    fit->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_0), QKeySequence(Qt::Key_F)});
+    auto* actual = m_viewMenu->addAction(tr("&Actual size (1:1)"), m_canvas, &Canvas::actualSize);
+    actual->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_1), QKeySequence(Qt::Key_1)});
+    m_viewMenu->addSeparator();
+    auto* flip = m_viewMenu->addAction(tr("Flip standard / partial"), this, &MainWindow::flipVariant);
+    flip->setShortcut(QKeySequence(Qt::Key_Space));
+    flip->setToolTip(tr("Switch the heatmap between standard and partial (Space) for A/B comparison"));
+    m_sideBySide = m_viewMenu->addAction(tr("&Side by side"), this, &MainWindow::updateSideBySide);
+    m_sideBySide->setCheckable(true);
+    m_sideBySide->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_sideBySide->setToolTip(tr("Show the other variant beside this one, zoom and pan in step"));
+    for (QAction* a : {zoomIn, zoomOut, fit, actual, flip})
+        a->setShortcutContext(Qt::WindowShortcut);
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About LossLens"), this, [this] {
+        QMessageBox::about(
+            this, tr("About LossLens"),
+            tr("<h3>LossLens %1</h3><p>An inspector for semantic-segmentation losses with "
+               "missing annotations: per-pixel standard and partial cross-entropy, the "
+               "background-weight mask, and where penalties are removed.</p>")
+                .arg(QApplication::applicationVersion()));
+    });
+
+    auto* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->addAction(open);
+    bar->addAction(exportCurrent);
+    bar->addSeparator();
+    zoomIn->setIcon(QIcon::fromTheme(QStringLiteral("zoom-in")));
+    zoomOut->setIcon(QIcon::fromTheme(QStringLiteral("zoom-out")));
+    for (QAction* a : {zoomIn, zoomOut, fit, actual, flip, m_sideBySide})
+        bar->addAction(a);
+    for (QAction* a : bar->actions())
+        if (a->toolTip().isEmpty())
+            a->setToolTip(a->text().remove(QLatin1Char('&')));
+}
+
+void MainWindow::openFolder(const QString& path) {
+    m_current.reset();
+    m_currentError.clear();
+    m_model->reset();
+    m_canvas->setMessage(tr("Opening %1…").arg(path));
+    m_session->open(path);
+    m_model->reset();
+}
+
+void MainWindow::openDemo() {
+    const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    const QString root = QDir(cache.isEmpty() ? QDir::tempPath() : cache).filePath(QStringLiteral("demo"));
+    m_canvas->setMessage(tr("Generating the demo set…"));
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, root] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        if (!error.isEmpty()) {
+            QMessageBox::critical(this, tr("Demo set"), error);
+            return;
+        }
+        openFolder(root);
+    });
+    watcher->setFuture(QtConcurrent::run([root]() -> QString {
+        try {
+            writeDemoDataset(root.toStdString(), DemoOptions{}, true);
+        } catch (const std::exception& e) {
+            return QString::fromStdString(e.what());
+        }
+        return {};
+    }));
+}
+
+void MainWindow::onOpened(bool ok, const QString& message) {
+    m_model->reset();
+    if (!ok) {
+        m_canvas->setMessage(message);
+        QMessageBox::critical(this, tr("Cannot open the data set"), message);
+        return;
+    }
+    setWindowTitle(QStringLiteral("LossLens — %1").arg(QDir::toNativeSeparators(m_session->path())));
+    addRecent(m_session->path());
+    m_layersPanel->setClasses(m_session->classes(), m_settings);
+    m_scanProgress->setMaximum(static_cast<int>(m_session->dataset()->completeCount()));
+    m_scanProgress->setValue(0);
+    m_scanProgress->show();
+    m_table->resizeColumnsToContents();
+    m_table->setFocus();
+    // Show the first complete sample at once; the scan fills the table meanwhile.
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const auto entry = m_proxy->index(row, 0).data(SampleTableModel::EntryRole).toULongLong();
+        if (m_session->dataset()->entries()[entry].complete()) {
+            m_table->selectRow(row);
+            break;
+        }
+    }
+}
+
+void MainWindow::selectEntry(std::size_t entry) {
+    const QModelIndex source = m_model->index(static_cast<int>(entry), 0);
+    const QModelIndex index = m_proxy->mapFromSource(source);
+    if (index.isValid())
+        m_table->selectRow(index.row());
+}
+
+void MainWindow::onCurrentRowChanged() {
+    const QModelIndex index = m_table->selectionModel()->currentIndex();
+    if (!index.isValid())
+        return;
+    const auto entry = index.data(SampleTableModel::EntryRole).toULongLong();
+    m_session->requestSample(entry);
+    updateDetails();
+}
+
+void MainWindow::onSampleReady(const SampleDataPtr& ready) {
+    const bool first = !m_current;
+    m_current = ready;
+    m_currentError.clear();
+    if (m_layersPanel && static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes()) {
+        // The class count is known once a sample is loaded (no dataset.json classes).
+        m_layersPanel->setClasses(ready->loss.summary.classes > 0
+                                      ? m_session->dataset()->config().classesFor(ready->loss.summary.classes)
+                                      : m_session->classes(),
+                                  m_settings);
+    }
+    render(true, true);
+    if (first)
+        m_canvas->fitToWindow();
+    m_plots->setSample(ready, m_session->dataset()->config().classesFor(ready->sample.prediction.classes()),
+                       m_session->ignoreIndex());
+    updateDetails();
+    if (m_hoverX >= 0)
+        showPixel(m_hoverX, m_hoverY);
+}
+
+void MainWindow::onSampleFailed(qulonglong entry, const QString& file, const QString& message) {
+    if (entry != m_session->requestedSample())
+        return;
+    m_current.reset();
+    m_currentError = file.isEmpty() ? message : QStringLiteral("%1:\n%2").arg(file, message);
+    m_canvas->setMessage(tr("This sample cannot be shown.\n\n%1").arg(m_currentError));
+    m_sideCanvas->setMessage(QString());
+    m_plots->setSample(nullptr, m_session->classes(), m_session->ignoreIndex());
+    updateDetails();
+}
+
+ValueRange MainWindow::currentRange() const {
+    float setMax = m_session->setMax();
+    float setDiff = m_session->setMaxDifference();
+    if (m_current) {
+        // Until the scan has reached it, the viewed sample still bounds the range.
+        const int ignore = m_session->ignoreIndex();
+        const auto labels = m_current->sample.labels.values();
+        for (const LossMap& map : m_current->loss.maps) {
+            const auto v = map.values();
+            for (std::size_t i = 0; i < v.size(); ++i)
+                if (labels[i] != ignore)
+                    setMax = std::max(setMax, v[i]);
+        }
+        if (m_current->loss.maps.size() >= 2) {
+            const auto a = m_current->loss.maps[0].values();
+            const auto b = m_current->loss.maps[1].values();
+            for (std::size_t i = 0; i < a.size(); ++i)
+                setDiff = std::max(setDiff, std::abs(a[i] - b[i]));
+        }
+    }
+    return heatmapRange(m_settings, setMax, setDiff);
+}
+
+void MainWindow::render(bool layersChanged, bool heatmapChanged) {
+    updateColorBar();
+    if (!m_current)
+        return;
+    const ValueRange range = currentRange();
+    const auto classes =
+        m_session->dataset()->config().classesFor(m_current->sample.prediction.classes());
+    if (layersChanged || m_layers.base.isNull()) {
+        m_layers = renderLayers(*m_current, m_settings, classes, m_session->ignoreIndex(), range);
+    } else if (heatmapChanged || range.lo != m_renderedRange.lo || range.hi != m_renderedRange.hi) {
+        m_layers.heatmap = heatmapLayer(*m_current, m_settings, m_session->ignoreIndex(), range.lo, range.hi);
+    }
+    m_renderedRange = range;
+    m_canvas->setImage(compose(m_layers, m_settings), true);
+    if (m_sideBySide && m_sideBySide->isChecked()) {
+        const ViewSettings other = partnerSettings(m_settings);
+        const ValueRange otherRange = heatmapRange(other, range.hi, range.hi);
+        m_sideLayers = m_layers;
+        m_sideLayers.heatmap = heatmapLayer(*m_current, other, m_session->ignoreIndex(),
+                                            m_settings.difference ? 0.0f : range.lo,
+                                            m_settings.difference ? otherRange.hi : range.hi);
+        m_sideCanvas->setImage(compose(m_sideLayers, other), true);
+        m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset());
+    }
+}
+
+void MainWindow::updateColorBar() {
+    const ValueRange range = currentRange();
+    QString title;
+    if (m_settings.difference)
+        title = tr("A − B");
+    else
+        title = QString::fromUtf8(lossVariants()[std::min(m_settings.variant, lossVariants().size() - 1)].name.data());
+    m_colorBar->setMap(m_settings.difference ? divergingLut() : colormapLut(m_settings.colormap),
+                       range.lo, range.hi, title);
+    m_layersPanel->setAutoRangeValues(range.lo, range.hi);
+}
+
+void MainWindow::onSettingsEdited() {
+    const ViewSettings old = m_settings;
+    m_layersPanel->store(m_settings);
+    render(!sameClassLayers(old, m_settings), !sameHeatmap(old, m_settings));
+}
+
+void MainWindow::setViewSettings(const ViewSettings& settings) {
+    const ViewSettings old = m_settings;
+    m_settings = settings;
+    m_layersPanel->load(m_settings);
+    render(!sameClassLayers(old, m_settings), !sameHeatmap(old, m_settings));
+}
+
+void MainWindow::flipVariant() {
+    ViewSettings s = m_settings;
+    if (s.difference)
+        std::swap(s.differenceA, s.differenceB);
+    else
+        s.variant = s.variant == 0 ? 1 : 0;
+    setViewSettings(s);
+    statusBar()->showMessage(s.difference ? tr("Difference %1 − %2").arg(variantText(s.differenceA), variantText(s.differenceB))
+                                          : tr("Heatmap: %1").arg(variantText(s.variant)),
+                             3000);
+}
+
+void MainWindow::updateSideBySide() {
+    m_sideCanvas->setVisible(m_sideBySide->isChecked());
+    render(false, false);
+}
+
+void MainWindow::showPixel(int x, int y) {
+    m_hoverX = x;
+    m_hoverY = y;
+    if (!m_current || x < 0) {
+        m_readout->setText(formatPixelInfo(PixelInfo{}, {}));
+        m_statusPixel->clear();
+        return;
+    }
+    const auto classes = m_session->dataset()->config().classesFor(m_current->sample.prediction.classes());
+    const PixelInfo info = pixelInfo(*m_current, x, y, m_session->ignoreIndex());
+    m_readout->setText(formatPixelInfo(info, classes));
+    if (info.valid && info.losses.size() >= 2)
+        m_statusPixel->setText(tr("x %1  y %2   gt %3  pred %4   w0 %5   standard %6   partial %7")
+                                   .arg(x)
+                                   .arg(y)
+                                   .arg(info.ignored ? tr("ignore") : QString::number(info.label))
+                                   .arg(info.predicted)
+                                   .arg(info.w0)
+                                   .arg(static_cast<double>(info.losses[0]), 0, 'f', 5)
+                                   .arg(static_cast<double>(info.losses[1]), 0, 'f', 5));
+}
+
+QString MainWindow::pixelReadout() const { return m_readout->text(); }
+QString MainWindow::detailsText() const { return m_details->toPlainText(); }
+
+void MainWindow::updateDetails() {
+    const QModelIndex index = m_table->selectionModel()->currentIndex();
+    if (!index.isValid() || !m_session->dataset()) {
+        m_details->clear();
+        return;
+    }
+    const auto entry = index.data(SampleTableModel::EntryRole).toULongLong();
+    const SampleEntry& e = m_session->dataset()->entries()[entry];
+    const DatasetSession::Row& row = m_session->rows()[entry];
+    QString text = QStringLiteral("<b>%1</b><br>").arg(QString::fromStdString(e.stem).toHtmlEscaped());
+    auto file = [](const std::filesystem::path& p) {
+        return p.empty() ? QObject::tr("(none)") : QString::fromStdString(p.string()).toHtmlEscaped();
+    };
+    text += tr("label: %1<br>prediction: %2<br>image: %3<br>").arg(file(e.label), file(e.prediction), file(e.image));
+    if (row.state == DatasetSession::Row::State::Error)
+        text += tr("<p style='color:#c0392b'><b>Error</b> in %1:<br>%2</p>")
+                    .arg(row.errorFile.toHtmlEscaped(), row.errorMessage.toHtmlEscaped());
+    else if (!m_currentError.isEmpty())
+        text += tr("<p style='color:#c0392b'><b>Error</b>: %1</p>").arg(m_currentError.toHtmlEscaped());
+    if (row.state == DatasetSession::Row::State::Ok) {
+        const SampleSummary& s = row.summary;
+        text += tr("valid pixels: %1<br>removed pixels: %2 of %3 background<br>").arg(s.validPixels).arg(s.removedPixels).arg(s.backgroundPixels);
+        for (std::size_t v = 0; v < s.sums.size(); ++v)
+            text += tr("%1 mean: %2<br>").arg(variantText(v)).arg(s.mean(v), 0, 'f', 6);
+    }
+    for (const QString& w : row.warnings)
+        text += tr("<p style='color:#b9770e'>warning: %1</p>").arg(w.toHtmlEscaped());
+    m_details->setHtml(text);
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentFolders")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("recentFolders"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentFolders")).toStringList();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] { openFolder(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::restoreSettings() {
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    s.beginGroup(QStringLiteral("view"));
+    for (std::size_t i = 0; i < kLayerCount; ++i) {
+        const QString key = QStringLiteral("layer%1").arg(i);
+        m_settings.layers[i].visible = s.value(key + QStringLiteral("/visible"), m_settings.layers[i].visible).toBool();
+        m_settings.layers[i].opacity = std::clamp(s.value(key + QStringLiteral("/opacity"), static_cast<double>(m_settings.layers[i].opacity)).toFloat(), 0.0f, 1.0f);
+    }
+    m_settings.groundTruthStyle = s.value(QStringLiteral("gtStyle"), 1).toInt() == 0 ? ClassStyle::Filled : ClassStyle::Outline;
+    m_settings.predictionStyle = s.value(QStringLiteral("predStyle"), 0).toInt() == 0 ? ClassStyle::Filled : ClassStyle::Outline;
+    const auto map = colormapFromName(s.value(QStringLiteral("colormap"), QStringLiteral("viridis")).toString().toStdString());
+    m_settings.colormap = map.value_or(Colormap::Viridis);
+    const auto variant = findVariant(s.value(QStringLiteral("variant"), QStringLiteral("standard")).toString().toStdString());
+    m_settings.variant = variant.value_or(0);
+    m_settings.autoRange = s.value(QStringLiteral("autoRange"), true).toBool();
+    m_settings.rangeLo = s.value(QStringLiteral("rangeLo"), 0.0).toFloat();
+    m_settings.rangeHi = s.value(QStringLiteral("rangeHi"), 1.0).toFloat();
+    s.endGroup();
+    rebuildRecentMenu();
+}
+
+void MainWindow::saveSettings() const {
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.beginGroup(QStringLiteral("view"));
+    for (std::size_t i = 0; i < kLayerCount; ++i) {
+        const QString key = QStringLiteral("layer%1").arg(i);
+        s.setValue(key + QStringLiteral("/visible"), m_settings.layers[i].visible);
+        s.setValue(key + QStringLiteral("/opacity"), static_cast<double>(m_settings.layers[i].opacity));
+    }
+    s.setValue(QStringLiteral("gtStyle"), m_settings.groundTruthStyle == ClassStyle::Filled ? 0 : 1);
+    s.setValue(QStringLiteral("predStyle"), m_settings.predictionStyle == ClassStyle::Filled ? 0 : 1);
+    const auto map = colormapName(m_settings.colormap);
+    s.setValue(QStringLiteral("colormap"), QString::fromUtf8(map.data(), static_cast<qsizetype>(map.size())));
+    const auto name = lossVariants()[std::min(m_settings.variant, lossVariants().size() - 1)].name;
+    s.setValue(QStringLiteral("variant"), QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
+    s.setValue(QStringLiteral("autoRange"), m_settings.autoRange);
+    s.setValue(QStringLiteral("rangeLo"), static_cast<double>(m_settings.rangeLo));
+    s.setValue(QStringLiteral("rangeHi"), static_cast<double>(m_settings.rangeHi));
+    s.endGroup();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    saveSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) {
+        const auto urls = event->mimeData()->urls();
+        if (!urls.isEmpty() && urls.front().isLocalFile() && QFileInfo(urls.front().toLocalFile()).isDir())
+            event->acceptProposedAction();
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty())
+        openFolder(urls.front().toLocalFile());
 }
 
 } // namespace losslens

@@ -1,15 +1,110 @@
 #pragma once
 
+#include "losslens/ui/Compositor.h"
+#include "losslens/ui/SampleData.h"
+#include "losslens/ui/ViewSettings.h"
+
 #include <QMainWindow>
 #include <QString>
 
+class QAction;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QSortFilterProxyModel;
+class QTableView;
+class QTextEdit;
+
 namespace losslens {
 
-// The inspector's top-level window.
+class Canvas;
+class ColorBar;
+class DatasetSession;
+class ExportController;
+class LayersPanel;
+class PlotsPanel;
+class SampleTableModel;
+
+// The inspector: the sample table, the canvas (optionally two side by side), the layer and
+// heatmap controls, the pixel readout, the plots and the exports. Work on data happens in
+// DatasetSession off the GUI thread; this class only wires views to it and renders.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a data set folder (asynchronously) / the built-in demo set.
+    void openFolder(const QString& path);
+    void openDemo();
+
+    // For tests and scripting: the parts a user sees.
+    [[nodiscard]] DatasetSession* session() const { return m_session; }
+    [[nodiscard]] SampleTableModel* tableModel() const { return m_model; }
+    [[nodiscard]] QSortFilterProxyModel* proxyModel() const { return m_proxy; }
+    [[nodiscard]] QTableView* tableView() const { return m_table; }
+    [[nodiscard]] Canvas* canvas() const { return m_canvas; }
+    [[nodiscard]] const ViewSettings& viewSettings() const { return m_settings; }
+    void setViewSettings(const ViewSettings& settings);
+    [[nodiscard]] SampleDataPtr currentSample() const { return m_current; }
+    [[nodiscard]] const LayerImages& layerImages() const { return m_layers; }
+    [[nodiscard]] QString pixelReadout() const;
+    [[nodiscard]] QString detailsText() const;
+    [[nodiscard]] ValueRange currentRange() const;
+    void showPixel(int x, int y);
+    void selectEntry(std::size_t entry);
+    void flipVariant();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void buildActions();
+    void buildDocks();
+    void restoreSettings();
+    void saveSettings() const;
+    void addRecent(const QString& path);
+    void rebuildRecentMenu();
+    void onOpened(bool ok, const QString& message);
+    void onSampleReady(const SampleDataPtr& data);
+    void onSampleFailed(qulonglong entry, const QString& file, const QString& message);
+    void onCurrentRowChanged();
+    void onSettingsEdited();
+    void render(bool layersChanged, bool heatmapChanged);
+    void updateColorBar();
+    void updateDetails();
+    void updateSideBySide();
+
+    DatasetSession* m_session = nullptr;
+    SampleTableModel* m_model = nullptr;
+    QSortFilterProxyModel* m_proxy = nullptr;
+    ExportController* m_export = nullptr;
+    QTableView* m_table = nullptr;
+    QLineEdit* m_filter = nullptr;
+    Canvas* m_canvas = nullptr;
+    Canvas* m_sideCanvas = nullptr;
+    ColorBar* m_colorBar = nullptr;
+    LayersPanel* m_layersPanel = nullptr;
+    PlotsPanel* m_plots = nullptr;
+    QLabel* m_readout = nullptr;
+    QTextEdit* m_details = nullptr;
+    QLabel* m_statusPixel = nullptr;
+    QProgressBar* m_scanProgress = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QAction* m_sideBySide = nullptr;
+
+    ViewSettings m_settings;
+    SampleDataPtr m_current;
+    LayerImages m_layers;
+    LayerImages m_sideLayers;
+    ValueRange m_renderedRange;
+    QString m_currentError;
+    int m_hoverX = -1;
+    int m_hoverY = -1;
 };
 
 } // namespace losslens

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "losslens/ClassInfo.h"
+#include "losslens/Colormap.h"
+#include "losslens/ui/SampleData.h"
+#include "losslens/ui/ViewSettings.h"
+
+#include <QImage>
+
+#include <vector>
+
+namespace losslens {
+
+// Pure functions that turn a scored sample into the canvas's layer images (ARGB32
+// premultiplied, transparent where a layer draws nothing) and compose them. Kept out of the
+// widgets so tests call them directly.
+
+// The image under everything: the display image, or mid grey when there is none.
+[[nodiscard]] QImage baseLayer(const SampleData& data);
+
+// Class indices in class colours; ignore pixels and hidden classes transparent. Outline
+// draws only pixels whose 4-neighbourhood holds another class.
+[[nodiscard]] QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours,
+                                const ViewSettings& settings, ClassStyle style, int ignoreIndex);
+
+// The heatmap of the chosen variant (or the A - B difference on a diverging map centred
+// on 0); ignore pixels transparent.
+[[nodiscard]] QImage heatmapLayer(const SampleData& data, const ViewSettings& settings,
+                                  int ignoreIndex, float lo, float hi);
+
+// Pixels whose penalty the partial variant removes: a translucent magenta fill with
+// opaque yellow diagonal hatching and outline, so it stands out over every other layer.
+// Exactly the removed pixels have alpha > 0.
+[[nodiscard]] QImage removedLayer(const ByteImage& removed);
+
+// The value range the heatmap uses: the user's, or [0, setMax] (auto); for the difference
+// view, symmetric around 0.
+struct ValueRange {
+    float lo = 0.0f;
+    float hi = 1.0f;
+};
+[[nodiscard]] ValueRange heatmapRange(const ViewSettings& settings, float setMax,
+                                      float setMaxDifference);
+
+// The diverging blue-white-red map for differences.
+[[nodiscard]] const ColormapLut& divergingLut();
+
+// Every layer of a sample, rendered once and reused until the sample or a setting that
+// changes it changes.
+struct LayerImages {
+    QImage base;
+    QImage groundTruth;
+    QImage prediction;
+    QImage heatmap;
+    QImage removed;
+};
+
+[[nodiscard]] LayerImages renderLayers(const SampleData& data, const ViewSettings& settings,
+                                       const std::vector<ClassInfo>& classes, int ignoreIndex,
+                                       ValueRange range);
+
+// Draws the visible layers in order with their opacities into one opaque image.
+[[nodiscard]] QImage compose(const LayerImages& layers, const ViewSettings& settings);
+
+} // namespace losslens

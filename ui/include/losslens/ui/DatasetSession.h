@@ -1,0 +1,101 @@
+#pragma once
+
+#include "losslens/ClassInfo.h"
+#include "losslens/Dataset.h"
+#include "losslens/LossHistogram.h"
+#include "losslens/SetSummary.h"
+#include "losslens/ui/SampleCache.h"
+#include "losslens/ui/SampleData.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+namespace losslens {
+
+struct ScanState;
+
+// The open data set and all work on it, off the GUI thread: opening (listing the folder),
+// a background scan that scores every sample for the table, plots and the shared heatmap
+// range, and on-demand loading of the sample being viewed into a bounded cache.
+class DatasetSession : public QObject {
+    Q_OBJECT
+public:
+    struct Row {
+        enum class State { Pending, Ok, Error };
+        State state = State::Pending;
+        SampleSummary summary; // per-class sums dropped to keep rows small
+        float maxLoss = 0.0f;  // largest value of any variant over valid pixels
+        float maxDifference = 0.0f; // largest |standard - partial|
+        QString errorFile;
+        QString errorMessage;
+        QStringList warnings;
+    };
+
+    explicit DatasetSession(QObject* parent = nullptr);
+    ~DatasetSession() override;
+
+    // Starts opening a folder; emits opened() when listed (or failed), then scans.
+    void open(const QString& path);
+    [[nodiscard]] bool isOpen() const { return m_dataset != nullptr; }
+    [[nodiscard]] QString path() const { return m_path; }
+    [[nodiscard]] const Dataset* dataset() const { return m_dataset.get(); }
+    [[nodiscard]] std::shared_ptr<const Dataset> sharedDataset() const { return m_dataset; }
+    [[nodiscard]] int ignoreIndex() const;
+    [[nodiscard]] std::vector<ClassInfo> classes() const;
+    [[nodiscard]] int classCount() const { return m_classCount; }
+
+    [[nodiscard]] const std::vector<Row>& rows() const { return m_rows; }
+    [[nodiscard]] std::size_t scannedCount() const { return m_scanned; }
+    [[nodiscard]] bool scanFinished() const;
+    [[nodiscard]] float setMax() const { return m_setMax; }
+    [[nodiscard]] float setMaxDifference() const { return m_setMaxDifference; }
+    [[nodiscard]] const SetSummary& setSummary() const { return m_setSummary; }
+    [[nodiscard]] const std::vector<LossHistogram>& setHistograms() const { return m_setHistograms; }
+
+    // Loads and scores a sample off the GUI thread; emits sampleReady or sampleFailed.
+    // A cached sample is delivered at once (still through the signal).
+    void requestSample(std::size_t entry);
+    [[nodiscard]] SampleDataPtr cachedSample(std::size_t entry) { return m_cache.get(entry); }
+    [[nodiscard]] std::size_t requestedSample() const { return m_requested; }
+
+signals:
+    void opened(bool ok, const QString& message);
+    void rowsChanged(int first, int last);
+    void scanProgress(int done, int total);
+    void scanCompleted();
+    void rangeChanged();
+    void sampleReady(losslens::SampleDataPtr data);
+    void sampleFailed(qulonglong entry, const QString& file, const QString& message);
+
+private:
+    void startScan();
+    void drainScan();
+    void loadFinished();
+    void prefetch(std::size_t entry);
+
+    QString m_path;
+    std::shared_ptr<const Dataset> m_dataset;
+    std::shared_ptr<ScanState> m_scan;
+    std::vector<Row> m_rows;
+    std::size_t m_scanned = 0;
+    float m_setMax = 0.0f;
+    float m_setMaxDifference = 0.0f;
+    int m_classCount = 0;
+    SetSummary m_setSummary;
+    std::vector<LossHistogram> m_setHistograms;
+    QTimer m_drainTimer;
+    QFutureWatcher<std::shared_ptr<Dataset>> m_openWatcher;
+
+    SampleCache m_cache{12};
+    std::size_t m_requested = static_cast<std::size_t>(-1);
+    struct Load;
+    std::vector<std::unique_ptr<Load>> m_loads;
+};
+
+} // namespace losslens

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "losslens/ClassInfo.h"
+#include "losslens/LossHistogram.h"
+#include "losslens/SetSummary.h"
+#include "losslens/ui/SampleData.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QChart;
+class QChartView;
+class QComboBox;
+
+namespace losslens {
+
+// Qt Charts plots of the current sample or the whole set: the per-pixel loss histogram of
+// every variant (log-scaled counts) and per-class loss sums, so a user sees which class's
+// penalty the partial variant removed.
+class PlotsPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit PlotsPanel(QWidget* parent = nullptr);
+
+    void setSample(const SampleDataPtr& data, const std::vector<ClassInfo>& classes,
+                   int ignoreIndex);
+    void setSet(const std::vector<LossHistogram>& histograms, const SetSummary& summary,
+                const std::vector<ClassInfo>& classes);
+    [[nodiscard]] bool showsSet() const;
+
+private:
+    void refresh();
+    void plot(const std::vector<LossHistogram>& histograms,
+              const std::vector<std::vector<double>>& classSums, const QString& title);
+
+    QComboBox* m_scope = nullptr;
+    QChartView* m_histogramView = nullptr;
+    QChartView* m_classView = nullptr;
+    std::vector<ClassInfo> m_classes;
+    std::vector<LossHistogram> m_sampleHistograms;
+    std::vector<std::vector<double>> m_sampleClassSums;
+    QString m_sampleTitle;
+    std::vector<LossHistogram> m_setHistograms;
+    std::vector<std::vector<double>> m_setClassSums;
+};
+
+} // namespace losslens

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QAbstractTableModel>
+
+namespace losslens {
+
+class DatasetSession;
+
+// One row per stem of the open set, filled in as the background scan scores samples.
+// Qt::UserRole holds the numeric sort key of every column (pending rows sort last).
+class SampleTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Stem, Missing, Standard, Partial, Difference, Removed, RemovedShare, Status, ColumnCount };
+    Q_ENUM(Column)
+    static constexpr int SortRole = Qt::UserRole;
+    static constexpr int EntryRole = Qt::UserRole + 1;
+
+    explicit SampleTableModel(DatasetSession* session, QObject* parent = nullptr);
+
+    [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
+    [[nodiscard]] QVariant data(const QModelIndex& index, int role) const override;
+    [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation,
+                                      int role) const override;
+
+    void reset();
+
+private:
+    DatasetSession* m_session;
+};
+
+} // namespace losslens

@@ -1,0 +1,156 @@
+#include "losslens/ui/Canvas.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace losslens {
+
+namespace {
+constexpr double kMinZoom = 1.0 / 64.0;
+constexpr double kMaxZoom = 64.0;
+} // namespace
+
+Canvas::Canvas(QWidget* parent)
+    : QWidget(parent) {
+    setMouseTracking(true);
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumSize(200, 200);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setToolTip(tr("Wheel: zoom about the cursor. Drag: pan. Keys: + / - zoom, F fit, 1 actual size."));
+}
+
+void Canvas::setImage(const QImage& image, bool keepView) {
+    const bool sizeChanged = image.size() != m_image.size();
+    m_image = image;
+    m_message.clear();
+    if (!keepView || sizeChanged) {
+        if (m_fit || sizeChanged)
+            fitToWindow();
+    }
+    update();
+}
+
+void Canvas::setMessage(const QString& message) {
+    m_message = message;
+    update();
+}
+
+QPointF Canvas::toImage(const QPointF& widgetPos) const {
+    return (widgetPos - m_offset) / m_zoom;
+}
+
+void Canvas::zoomIn() { zoomAbout(1.25, QPointF(width() / 2.0, height() / 2.0)); }
+void Canvas::zoomOut() { zoomAbout(0.8, QPointF(width() / 2.0, height() / 2.0)); }
+
+void Canvas::fitToWindow() {
+    m_fit = true;
+    if (m_image.isNull()) {
+        update();
+        return;
+    }
+    const double sx = width() / static_cast<double>(m_image.width());
+    const double sy = height() / static_cast<double>(m_image.height());
+    m_zoom = std::clamp(std::min(sx, sy), kMinZoom, kMaxZoom);
+    m_offset = QPointF((width() - m_image.width() * m_zoom) / 2.0,
+                       (height() - m_image.height() * m_zoom) / 2.0);
+    changed();
+}
+
+void Canvas::actualSize() {
+    m_fit = false;
+    const QPointF centre(width() / 2.0, height() / 2.0);
+    const QPointF anchor = toImage(centre);
+    m_zoom = 1.0;
+    m_offset = centre - anchor * m_zoom;
+    changed();
+}
+
+void Canvas::setView(double zoom, QPointF offset) {
+    if (std::abs(zoom - m_zoom) < 1e-12 && offset == m_offset)
+        return;
+    m_fit = false;
+    m_zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
+    m_offset = offset;
+    update(); // no viewChanged: this is the echo of another canvas
+}
+
+void Canvas::zoomAbout(double factor, const QPointF& anchor) {
+    m_fit = false;
+    const QPointF imagePoint = toImage(anchor);
+    m_zoom = std::clamp(m_zoom * factor, kMinZoom, kMaxZoom);
+    m_offset = anchor - imagePoint * m_zoom;
+    changed();
+}
+
+void Canvas::changed() {
+    update();
+    emit viewChanged(m_zoom, m_offset);
+}
+
+void Canvas::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    painter.fillRect(rect(), palette().color(QPalette::Dark));
+    if (!m_message.isEmpty() || m_image.isNull()) {
+        painter.setPen(palette().color(QPalette::BrightText));
+        painter.drawText(rect().adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
+                         m_message.isEmpty() ? tr("No sample") : m_message);
+        return;
+    }
+    // Only the part of the image inside the widget is scaled and drawn.
+    const QRectF target(m_offset, QSizeF(m_image.width() * m_zoom, m_image.height() * m_zoom));
+    const QRectF visible = target.intersected(QRectF(rect()));
+    if (visible.isEmpty())
+        return;
+    const QRectF source((visible.topLeft() - m_offset) / m_zoom, visible.size() / m_zoom);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
+    painter.drawImage(visible, m_image, source);
+}
+
+void Canvas::wheelEvent(QWheelEvent* event) {
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps != 0.0)
+        zoomAbout(std::pow(1.25, steps), event->position());
+    event->accept();
+}
+
+void Canvas::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton) {
+        m_dragging = true;
+        m_dragStart = event->position();
+        m_offsetStart = m_offset;
+        setCursor(Qt::ClosedHandCursor);
+    }
+}
+
+void Canvas::mouseMoveEvent(QMouseEvent* event) {
+    if (m_dragging) {
+        m_fit = false;
+        m_offset = m_offsetStart + (event->position() - m_dragStart);
+        changed();
+    }
+    const QPointF p = toImage(event->position());
+    const int x = static_cast<int>(std::floor(p.x()));
+    const int y = static_cast<int>(std::floor(p.y()));
+    if (!m_image.isNull() && x >= 0 && y >= 0 && x < m_image.width() && y < m_image.height())
+        emit hoveredPixel(x, y);
+    else
+        emit hoveredPixel(-1, -1);
+}
+
+void Canvas::mouseReleaseEvent(QMouseEvent*) {
+    m_dragging = false;
+    unsetCursor();
+}
+
+void Canvas::leaveEvent(QEvent*) { emit hoveredPixel(-1, -1); }
+
+void Canvas::resizeEvent(QResizeEvent*) {
+    if (m_fit)
+        fitToWindow();
+}
+
+} // namespace losslens

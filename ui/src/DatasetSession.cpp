@@ -1,0 +1,304 @@
+#include "losslens/ui/DatasetSession.h"
+
+#include "losslens/DataError.h"
+#include "losslens/LossComputer.h"
+#include "losslens/LossVariant.h"
+#include "losslens/SetProcessor.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <thread>
+
+namespace losslens {
+
+namespace {
+constexpr int kHistogramBins = 64;
+}
+
+// Shared between the GUI thread and the scan's workers; outlives a closed set until its
+// workers notice the cancel flag, so closing never waits for them.
+struct ScanState {
+    std::shared_ptr<const Dataset> dataset;
+    std::atomic<bool> cancel{false};
+    std::atomic<bool> finished{false};
+    std::mutex mutex;
+    std::vector<std::pair<std::size_t, DatasetSession::Row>> pending;
+    std::vector<LossHistogram> histograms;
+    std::vector<std::vector<double>> classSums;
+    QFuture<void> future;
+};
+
+struct DatasetSession::Load {
+    std::size_t entry = 0;
+    QFutureWatcher<SampleDataPtr> watcher;
+    QString errorFile;
+    QString errorMessage;
+};
+
+DatasetSession::DatasetSession(QObject* parent)
+    : QObject(parent) {
+    m_drainTimer.setInterval(100);
+    connect(&m_drainTimer, &QTimer::timeout, this, &DatasetSession::drainScan);
+    connect(&m_openWatcher, &QFutureWatcher<std::shared_ptr<Dataset>>::finished, this, [this] {
+        std::shared_ptr<Dataset> dataset;
+        QString message;
+        try {
+            dataset = m_openWatcher.result();
+        } catch (const std::exception& e) {
+            message = QString::fromStdString(e.what());
+        }
+        if (!dataset) {
+            emit opened(false, message.isEmpty() ? tr("could not open %1").arg(m_path) : message);
+            return;
+        }
+        m_dataset = std::move(dataset);
+        m_rows.assign(m_dataset->entries().size(), Row{});
+        for (std::size_t i = 0; i < m_rows.size(); ++i) {
+            const SampleEntry& entry = m_dataset->entries()[i];
+            if (!entry.complete()) {
+                m_rows[i].state = Row::State::Error;
+                m_rows[i].errorFile = QString::fromStdString(entry.reportFile().string());
+                m_rows[i].errorMessage = QString::fromStdString(entry.problem);
+            }
+        }
+        if (!m_dataset->config().classes.empty())
+            m_classCount = static_cast<int>(m_dataset->config().classes.size());
+        if (m_dataset->completeCount() == 0) {
+            emit opened(false, tr("%1 holds no sample: a sample is a stem with labels/<stem>.png "
+                                  "and predictions/<stem>.npy")
+                                   .arg(m_path));
+            return;
+        }
+        emit opened(true, QString());
+        startScan();
+    });
+}
+
+DatasetSession::~DatasetSession() {
+    if (m_scan) {
+        m_scan->cancel = true;
+        m_scan->future.waitForFinished();
+    }
+    for (auto& load : m_loads)
+        load->watcher.waitForFinished();
+    m_openWatcher.waitForFinished();
+}
+
+void DatasetSession::open(const QString& path) {
+    if (m_scan)
+        m_scan->cancel = true; // its workers finish on their own; results are dropped
+    m_scan.reset();
+    m_drainTimer.stop();
+    m_dataset.reset();
+    m_rows.clear();
+    m_scanned = 0;
+    m_setMax = 0.0f;
+    m_setMaxDifference = 0.0f;
+    m_classCount = 0;
+    m_setSummary = SetSummary();
+    m_setHistograms.clear();
+    m_cache.clear();
+    m_requested = static_cast<std::size_t>(-1);
+    m_path = path;
+    const std::string folder = path.toStdString();
+    m_openWatcher.setFuture(QtConcurrent::run([folder]() -> std::shared_ptr<Dataset> {
+        return std::make_shared<Dataset>(Dataset::open(folder));
+    }));
+}
+
+int DatasetSession::ignoreIndex() const {
+    return m_dataset ? m_dataset->config().ignoreIndex : 255;
+}
+
+std::vector<ClassInfo> DatasetSession::classes() const {
+    if (!m_dataset)
+        return {};
+    return m_dataset->config().classesFor(m_classCount);
+}
+
+bool DatasetSession::scanFinished() const { return !m_scan || m_scan->finished.load(); }
+
+void DatasetSession::startScan() {
+    auto scan = std::make_shared<ScanState>();
+    scan->dataset = m_dataset;
+    const std::size_t variants = lossVariants().size();
+    scan->histograms.assign(variants, LossHistogram::make(kHistogramBins));
+    m_scan = scan;
+    // One core stays free for the sample the user is looking at.
+    const int jobs = std::max(1, defaultJobs() - 1);
+    scan->future = QtConcurrent::run([scan, jobs, variants] {
+        const Dataset& dataset = *scan->dataset;
+        const int ignoreIndex = dataset.config().ignoreIndex;
+        parallelFor(
+            dataset.entries().size(), jobs,
+            [&](std::size_t i) {
+                if (!dataset.entries()[i].complete())
+                    return;
+                Row row;
+                std::vector<LossHistogram> histograms(variants,
+                                                      LossHistogram::make(kHistogramBins));
+                const SampleOutcome outcome = processSample(
+                    dataset, i, [&](std::size_t, const LoadedSample& s, const LossResult& r) {
+                        const auto labels = s.labels.values();
+                        for (std::size_t v = 0; v < r.maps.size(); ++v) {
+                            histograms[v].add(r.maps[v], s.labels, ignoreIndex);
+                            const auto values = r.maps[v].values();
+                            for (std::size_t p = 0; p < values.size(); ++p)
+                                if (labels[p] != ignoreIndex)
+                                    row.maxLoss = std::max(row.maxLoss, values[p]);
+                        }
+                        if (r.maps.size() >= 2) {
+                            const auto a = r.maps[0].values();
+                            const auto b = r.maps[1].values();
+                            for (std::size_t p = 0; p < a.size(); ++p)
+                                row.maxDifference =
+                                    std::max(row.maxDifference, std::abs(a[p] - b[p]));
+                        }
+                    });
+                row.state = outcome.ok ? Row::State::Ok : Row::State::Error;
+                row.summary = outcome.summary;
+                row.errorFile = QString::fromStdString(outcome.errorFile);
+                row.errorMessage = QString::fromStdString(outcome.errorMessage);
+                for (const auto& w : outcome.warnings)
+                    row.warnings << QString::fromStdString(w);
+                std::lock_guard lock(scan->mutex);
+                if (outcome.ok) {
+                    for (std::size_t v = 0; v < variants; ++v)
+                        scan->histograms[v].merge(histograms[v]);
+                }
+                scan->pending.emplace_back(i, std::move(row));
+            },
+            &scan->cancel);
+        scan->finished = true;
+    });
+    m_drainTimer.start();
+}
+
+void DatasetSession::drainScan() {
+    if (!m_scan)
+        return;
+    std::vector<std::pair<std::size_t, Row>> batch;
+    bool finished = false;
+    {
+        std::lock_guard lock(m_scan->mutex);
+        batch.swap(m_scan->pending);
+        finished = m_scan->finished.load() && m_scan->pending.empty();
+        if (!batch.empty())
+            m_setHistograms = m_scan->histograms;
+    }
+    if (!batch.empty()) {
+        std::size_t first = batch.front().first;
+        std::size_t last = first;
+        const float oldMax = m_setMax;
+        const float oldDiff = m_setMaxDifference;
+        for (auto& [i, row] : batch) {
+            if (row.state == Row::State::Ok) {
+                m_setSummary.add(row.summary);
+                m_setMax = std::max(m_setMax, row.maxLoss);
+                m_setMaxDifference = std::max(m_setMaxDifference, row.maxDifference);
+                if (m_classCount == 0)
+                    m_classCount = row.summary.classes;
+                row.summary.classSums.clear();
+                row.summary.classSums.shrink_to_fit();
+            }
+            m_rows[i] = std::move(row);
+            first = std::min(first, i);
+            last = std::max(last, i);
+            ++m_scanned;
+        }
+        emit rowsChanged(static_cast<int>(first), static_cast<int>(last));
+        emit scanProgress(static_cast<int>(m_scanned),
+                          static_cast<int>(m_dataset ? m_dataset->completeCount() : 0));
+        if (m_setMax != oldMax || m_setMaxDifference != oldDiff)
+            emit rangeChanged();
+    }
+    if (finished) {
+        m_drainTimer.stop();
+        emit scanCompleted();
+    }
+}
+
+void DatasetSession::requestSample(std::size_t entry) {
+    if (!m_dataset || entry >= m_dataset->entries().size())
+        return;
+    m_requested = entry;
+    if (SampleDataPtr data = m_cache.get(entry)) {
+        emit sampleReady(data);
+        prefetch(entry);
+        return;
+    }
+    const SampleEntry& e = m_dataset->entries()[entry];
+    if (!e.complete()) {
+        emit sampleFailed(entry, QString::fromStdString(e.reportFile().string()),
+                          QString::fromStdString(e.problem));
+        return;
+    }
+    for (const auto& load : m_loads)
+        if (load->entry == entry)
+            return; // already on its way
+    auto load = std::make_unique<Load>();
+    load->entry = entry;
+    Load* raw = load.get();
+    connect(&raw->watcher, &QFutureWatcher<SampleDataPtr>::finished, this, [this, raw] {
+        SampleDataPtr data;
+        QString file, message;
+        try {
+            data = raw->watcher.result();
+        } catch (const DataError& error) {
+            file = QString::fromStdString(error.file().string());
+            message = QString::fromStdString(error.reason());
+        } catch (const std::exception& error) {
+            message = QString::fromStdString(error.what());
+        }
+        const std::size_t loaded = raw->entry;
+        std::erase_if(m_loads, [raw](const auto& l) { return l.get() == raw; });
+        if (data) {
+            m_cache.put(loaded, data);
+            if (loaded == m_requested) {
+                emit sampleReady(data);
+                prefetch(loaded);
+            }
+        } else if (loaded == m_requested) {
+            emit sampleFailed(loaded, file, message);
+        }
+    });
+    auto dataset = m_dataset;
+    raw->watcher.setFuture(QtConcurrent::run([dataset, entry]() -> SampleDataPtr {
+        auto data = std::make_shared<SampleData>();
+        data->entry = entry;
+        data->stem = dataset->entries()[entry].stem;
+        data->sample = dataset->load(entry);
+        LossConfig config;
+        config.ignoreIndex = dataset->config().ignoreIndex;
+        try {
+            data->loss = computeLoss(data->sample.labels, data->sample.prediction, config);
+        } catch (const std::exception& error) {
+            throw DataError(dataset->entries()[entry].prediction, error.what());
+        }
+        return data;
+    }));
+    m_loads.push_back(std::move(load));
+}
+
+void DatasetSession::prefetch(std::size_t entry) {
+    // Warm the neighbours so stepping through the list is instant; never more than two
+    // loads in flight, so prefetching cannot pile up behind fast key repeat.
+    if (!m_dataset || m_loads.size() >= 2)
+        return;
+    const std::size_t requested = m_requested;
+    for (std::size_t next : {entry + 1, entry - 1}) {
+        if (next >= m_dataset->entries().size() || !m_dataset->entries()[next].complete() ||
+            m_cache.get(next))
+            continue;
+        requestSample(next);
+        m_requested = requested;
+        break;
+    }
+    (void)m_cache.get(entry); // keep the viewed sample the most recent
+}
+
+} // namespace losslens

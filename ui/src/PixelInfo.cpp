@@ -1,0 +1,65 @@
+#include "losslens/ui/PixelInfo.h"
+
+#include "losslens/LossVariant.h"
+
+#include <QObject>
+
+namespace losslens {
+
+namespace {
+QString className(int c, const std::vector<ClassInfo>& classes) {
+    if (c >= 0 && static_cast<std::size_t>(c) < classes.size())
+        return QStringLiteral("%1 (%2)")
+            .arg(QString::fromStdString(classes[static_cast<std::size_t>(c)].name))
+            .arg(c);
+    return QString::number(c);
+}
+} // namespace
+
+PixelInfo pixelInfo(const SampleData& data, int x, int y, int ignoreIndex) {
+    PixelInfo info;
+    const LabelMap& labels = data.sample.labels;
+    if (x < 0 || y < 0 || x >= labels.width() || y >= labels.height())
+        return info;
+    info.valid = true;
+    info.x = x;
+    info.y = y;
+    info.label = labels.at(x, y);
+    info.ignored = info.label == ignoreIndex;
+    info.predicted = data.loss.argmax.at(x, y);
+    const int c = data.sample.prediction.classes();
+    for (int k = 0; k < c; ++k)
+        info.probabilities.push_back(data.sample.prediction.at(x, y, k));
+    info.w0 = data.loss.bgWeight.at(x, y);
+    info.removed = data.loss.removed.at(x, y) != 0;
+    for (const LossMap& map : data.loss.maps)
+        info.losses.push_back(map.at(x, y));
+    return info;
+}
+
+QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes) {
+    if (!info.valid)
+        return QObject::tr("Move the cursor over the image.");
+    QString text = QObject::tr("x %1, y %2\n").arg(info.x).arg(info.y);
+    text += QObject::tr("ground truth: %1\n")
+                .arg(info.ignored ? QObject::tr("ignored (%1)").arg(info.label)
+                                  : className(info.label, classes));
+    text += QObject::tr("predicted: %1\n").arg(className(info.predicted, classes));
+    text += QObject::tr("w0: %1%2\n")
+                .arg(info.w0)
+                .arg(info.removed ? QObject::tr("  (penalty removed)") : QString());
+    const auto variants = lossVariants();
+    for (std::size_t v = 0; v < info.losses.size() && v < variants.size(); ++v)
+        text += QStringLiteral("%1 loss: %2\n")
+                    .arg(QString::fromUtf8(variants[v].name.data(),
+                                           static_cast<qsizetype>(variants[v].name.size())))
+                    .arg(static_cast<double>(info.losses[v]), 0, 'f', 6);
+    text += QObject::tr("probabilities:\n");
+    for (std::size_t k = 0; k < info.probabilities.size(); ++k)
+        text += QStringLiteral("  %1: %2\n")
+                    .arg(className(static_cast<int>(k), classes))
+                    .arg(static_cast<double>(info.probabilities[k]), 0, 'f', 6);
+    return text.trimmed();
+}
+
+} // namespace losslens

@@ -1,0 +1,162 @@
+#include "losslens/ui/PlotsPanel.h"
+
+#include "losslens/LossVariant.h"
+
+#include <QComboBox>
+#include <QVBoxLayout>
+#include <QtCharts/QBarCategoryAxis>
+#include <QtCharts/QBarSeries>
+#include <QtCharts/QBarSet>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QLogValueAxis>
+#include <QtCharts/QValueAxis>
+
+#include <algorithm>
+
+namespace losslens {
+
+namespace {
+const QColor kVariantColours[] = {QColor(214, 96, 77), QColor(67, 147, 195), QColor(90, 174, 97),
+                                  QColor(153, 112, 171), QColor(224, 130, 20)};
+
+QString variantName(std::size_t v) {
+    const auto name = lossVariants()[v].name;
+    return QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
+}
+} // namespace
+
+PlotsPanel::PlotsPanel(QWidget* parent)
+    : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    m_scope = new QComboBox(this);
+    m_scope->addItem(tr("Current sample"));
+    m_scope->addItem(tr("Whole set"));
+    m_scope->setToolTip(tr("Plot the current sample or the whole set"));
+    connect(m_scope, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
+    layout->addWidget(m_scope);
+    m_histogramView = new QChartView(this);
+    m_histogramView->setRenderHint(QPainter::Antialiasing);
+    m_histogramView->setToolTip(tr("Histogram of per-pixel loss, log-scaled pixel counts"));
+    m_histogramView->setMinimumHeight(180);
+    m_classView = new QChartView(this);
+    m_classView->setRenderHint(QPainter::Antialiasing);
+    m_classView->setToolTip(tr("Sum of per-pixel loss by labelled class, for each variant"));
+    m_classView->setMinimumHeight(180);
+    layout->addWidget(m_histogramView, 1);
+    layout->addWidget(m_classView, 1);
+    refresh();
+}
+
+bool PlotsPanel::showsSet() const { return m_scope->currentIndex() == 1; }
+
+void PlotsPanel::setSample(const SampleDataPtr& sample, const std::vector<ClassInfo>& classes,
+                           int ignoreIndex) {
+    m_classes = classes;
+    m_sampleHistograms.clear();
+    m_sampleClassSums.clear();
+    m_sampleTitle.clear();
+    if (sample) {
+        for (const LossMap& map : sample->loss.maps) {
+            LossHistogram h = LossHistogram::make(64);
+            h.add(map, sample->sample.labels, ignoreIndex);
+            m_sampleHistograms.push_back(std::move(h));
+        }
+        m_sampleClassSums = sample->loss.summary.classSums;
+    }
+    if (!showsSet())
+        refresh();
+}
+
+void PlotsPanel::setSet(const std::vector<LossHistogram>& histograms, const SetSummary& summary,
+                        const std::vector<ClassInfo>& classes) {
+    m_classes = classes;
+    m_setHistograms = histograms;
+    m_setClassSums = summary.classSums();
+    if (showsSet())
+        refresh();
+}
+
+void PlotsPanel::refresh() {
+    if (showsSet())
+        plot(m_setHistograms, m_setClassSums, tr("whole set"));
+    else
+        plot(m_sampleHistograms, m_sampleClassSums, tr("current sample"));
+}
+
+void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
+                      const std::vector<std::vector<double>>& classSums, const QString& title) {
+    auto* histogram = new QChart();
+    histogram->setTitle(tr("Per-pixel loss, %1").arg(title));
+    histogram->legend()->setAlignment(Qt::AlignBottom);
+    auto* x = new QValueAxis();
+    x->setTitleText(tr("loss"));
+    x->setRange(0.0, 16.2);
+    auto* y = new QLogValueAxis();
+    y->setTitleText(tr("pixels"));
+    y->setLabelFormat(QStringLiteral("%g"));
+    y->setBase(10.0);
+    histogram->addAxis(x, Qt::AlignBottom);
+    histogram->addAxis(y, Qt::AlignLeft);
+    double top = 10.0;
+    for (std::size_t v = 0; v < histograms.size(); ++v) {
+        auto* series = new QLineSeries();
+        series->setName(variantName(v));
+        series->setColor(kVariantColours[v % std::size(kVariantColours)]);
+        const LossHistogram& h = histograms[v];
+        const double width = static_cast<double>(h.hi - h.lo) / static_cast<double>(h.counts.size());
+        for (std::size_t b = 0; b < h.counts.size(); ++b) {
+            // A step outline; empty bins sit at 0.5 so the log axis can show them.
+            const double count = h.counts[b] > 0 ? static_cast<double>(h.counts[b]) : 0.5;
+            const double left = static_cast<double>(h.lo) + width * static_cast<double>(b);
+            series->append(left, count);
+            series->append(left + width, count);
+            top = std::max(top, count);
+        }
+        histogram->addSeries(series);
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+    y->setRange(0.5, top * 2.0);
+    auto* oldHistogram = m_histogramView->chart();
+    m_histogramView->setChart(histogram);
+    delete oldHistogram;
+
+    auto* perClass = new QChart();
+    perClass->setTitle(tr("Loss sum by labelled class, %1").arg(title));
+    perClass->legend()->setAlignment(Qt::AlignBottom);
+    auto* bars = new QBarSeries();
+    std::size_t classes = 0;
+    for (const auto& sums : classSums)
+        classes = std::max(classes, sums.size());
+    double maxSum = 0.0;
+    for (std::size_t v = 0; v < classSums.size(); ++v) {
+        auto* set = new QBarSet(variantName(v));
+        set->setColor(kVariantColours[v % std::size(kVariantColours)]);
+        for (std::size_t c = 0; c < classes; ++c) {
+            const double s = c < classSums[v].size() ? classSums[v][c] : 0.0;
+            *set << s;
+            maxSum = std::max(maxSum, s);
+        }
+        bars->append(set);
+    }
+    perClass->addSeries(bars);
+    auto* categories = new QBarCategoryAxis();
+    for (std::size_t c = 0; c < classes; ++c)
+        categories->append(c < m_classes.size() ? QString::fromStdString(m_classes[c].name)
+                                                : QString::number(c));
+    perClass->addAxis(categories, Qt::AlignBottom);
+    bars->attachAxis(categories);
+    auto* sumAxis = new QValueAxis();
+    sumAxis->setTitleText(tr("sum of loss"));
+    sumAxis->setRange(0.0, maxSum > 0.0 ? maxSum * 1.1 : 1.0);
+    sumAxis->setLabelFormat(QStringLiteral("%.3g"));
+    perClass->addAxis(sumAxis, Qt::AlignLeft);
+    bars->attachAxis(sumAxis);
+    auto* oldClass = m_classView->chart();
+    m_classView->setChart(perClass);
+    delete oldClass;
+}
+
+} // namespace losslens

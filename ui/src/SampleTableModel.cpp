@@ -1,0 +1,175 @@
+#include "losslens/ui/SampleTableModel.h"
+
+#include "losslens/LossVariant.h"
+#include "losslens/ui/DatasetSession.h"
+
+#include <QApplication>
+#include <QStyle>
+
+#include <limits>
+
+namespace losslens {
+
+SampleTableModel::SampleTableModel(DatasetSession* session, QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_session(session) {
+    connect(session, &DatasetSession::rowsChanged, this, [this](int first, int last) {
+        emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
+    });
+}
+
+void SampleTableModel::reset() {
+    beginResetModel();
+    endResetModel();
+}
+
+int SampleTableModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_session->rows().size());
+}
+
+int SampleTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case Stem:
+            return tr("Sample");
+        case Missing:
+            return tr("Missing");
+        case Standard:
+            return tr("Standard");
+        case Partial:
+            return tr("Partial");
+        case Difference:
+            return tr("Std − Part");
+        case Removed:
+            return tr("Removed px");
+        case RemovedShare:
+            return tr("Removed % bg");
+        case Status:
+            return tr("Status");
+        default:
+            return {};
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case Missing:
+            return tr("Object classes with no labelled pixel in this sample");
+        case Standard:
+            return tr("Mean standard cross-entropy over valid pixels");
+        case Partial:
+            return tr("Mean partial (missing-annotation aware) loss over valid pixels");
+        case Difference:
+            return tr("How much of the mean loss the partial variant removes");
+        case Removed:
+            return tr("Background-labelled pixels whose penalty the partial variant removes");
+        case RemovedShare:
+            return tr("Removed pixels as a share of background-labelled pixels");
+        default:
+            return {};
+        }
+    }
+    return {};
+}
+
+QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || !m_session->dataset())
+        return {};
+    const auto row = static_cast<std::size_t>(index.row());
+    const auto& rows = m_session->rows();
+    if (row >= rows.size())
+        return {};
+    const DatasetSession::Row& r = rows[row];
+    const auto& entry = m_session->dataset()->entries()[row];
+    const bool ok = r.state == DatasetSession::Row::State::Ok;
+    const SampleSummary& s = r.summary;
+    const double standard = ok ? s.mean(0) : 0.0;
+    const double partial = ok && s.sums.size() > 1 ? s.mean(1) : 0.0;
+    const double share = ok && s.backgroundPixels > 0
+                             ? 100.0 * static_cast<double>(s.removedPixels) /
+                                   static_cast<double>(s.backgroundPixels)
+                             : 0.0;
+    if (role == EntryRole)
+        return QVariant::fromValue<qulonglong>(row);
+    if (role == Qt::DisplayRole) {
+        if (index.column() == Stem)
+            return QString::fromStdString(entry.stem);
+        if (index.column() == Status)
+            return ok ? (r.warnings.isEmpty() ? tr("ok") : tr("warning"))
+                      : (r.state == DatasetSession::Row::State::Error ? tr("error")
+                                                                      : tr("pending"));
+        if (!ok)
+            return {};
+        switch (index.column()) {
+        case Missing: {
+            const auto classes = m_session->classes();
+            QStringList names;
+            for (int c : s.missing)
+                names << (static_cast<std::size_t>(c) < classes.size()
+                              ? QString::fromStdString(classes[static_cast<std::size_t>(c)].name)
+                              : QString::number(c));
+            return names.join(QStringLiteral(", "));
+        }
+        case Standard:
+            return QString::number(standard, 'f', 5);
+        case Partial:
+            return QString::number(partial, 'f', 5);
+        case Difference:
+            return QString::number(standard - partial, 'f', 5);
+        case Removed:
+            return QString::number(s.removedPixels);
+        case RemovedShare:
+            return QString::number(share, 'f', 1);
+        default:
+            return {};
+        }
+    }
+    if (role == SortRole) {
+        if (index.column() == Stem)
+            return QString::fromStdString(entry.stem);
+        // Rows without numbers sort after every number, whichever way the user sorts.
+        const double none = std::numeric_limits<double>::lowest();
+        switch (index.column()) {
+        case Missing:
+            return ok ? static_cast<double>(s.missing.size()) : none;
+        case Standard:
+            return ok ? standard : none;
+        case Partial:
+            return ok ? partial : none;
+        case Difference:
+            return ok ? standard - partial : none;
+        case Removed:
+            return ok ? static_cast<double>(s.removedPixels) : none;
+        case RemovedShare:
+            return ok ? share : none;
+        case Status:
+            return static_cast<int>(r.state);
+        default:
+            return {};
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        if (r.state == DatasetSession::Row::State::Error)
+            return QStringLiteral("%1: %2").arg(r.errorFile, r.errorMessage);
+        if (!r.warnings.isEmpty())
+            return r.warnings.join(QLatin1Char('\n'));
+        return QString::fromStdString(entry.stem);
+    }
+    if (role == Qt::DecorationRole && index.column() == Stem) {
+        if (r.state == DatasetSession::Row::State::Error)
+            return QApplication::style()->standardIcon(QStyle::SP_MessageBoxCritical);
+        if (!r.warnings.isEmpty())
+            return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+    }
+    if (role == Qt::TextAlignmentRole && index.column() != Stem && index.column() != Missing &&
+        index.column() != Status)
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+} // namespace losslens
