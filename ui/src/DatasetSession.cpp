@@ -32,25 +32,27 @@ struct ScanState {
     QFuture<void> future;
 };
 
+// What a background load hands back: exceptions never cross the future (Qt would wrap
+// them and lose the file and reason).
+struct LoadResult {
+    SampleDataPtr data;
+    QString file;
+    QString message;
+};
+
 struct DatasetSession::Load {
     std::size_t entry = 0;
-    QFutureWatcher<SampleDataPtr> watcher;
-    QString errorFile;
-    QString errorMessage;
+    QFutureWatcher<LoadResult> watcher;
 };
 
 DatasetSession::DatasetSession(QObject* parent)
     : QObject(parent) {
     m_drainTimer.setInterval(100);
     connect(&m_drainTimer, &QTimer::timeout, this, &DatasetSession::drainScan);
-    connect(&m_openWatcher, &QFutureWatcher<std::shared_ptr<Dataset>>::finished, this, [this] {
-        std::shared_ptr<Dataset> dataset;
-        QString message;
-        try {
-            dataset = m_openWatcher.result();
-        } catch (const std::exception& e) {
-            message = QString::fromStdString(e.what());
-        }
+    connect(&m_openWatcher, &QFutureWatcher<OpenResult>::finished, this, [this] {
+        OpenResult result = m_openWatcher.result();
+        std::shared_ptr<Dataset> dataset = std::move(result.dataset);
+        const QString message = result.error;
         if (!dataset) {
             emit opened(false, message.isEmpty() ? tr("could not open %1").arg(m_path) : message);
             return;
@@ -105,8 +107,12 @@ void DatasetSession::open(const QString& path) {
     m_requested = static_cast<std::size_t>(-1);
     m_path = path;
     const std::string folder = path.toStdString();
-    m_openWatcher.setFuture(QtConcurrent::run([folder]() -> std::shared_ptr<Dataset> {
-        return std::make_shared<Dataset>(Dataset::open(folder));
+    m_openWatcher.setFuture(QtConcurrent::run([folder]() -> OpenResult {
+        try {
+            return {std::make_shared<Dataset>(Dataset::open(folder)), {}};
+        } catch (const std::exception& e) {
+            return {nullptr, QString::fromStdString(e.what())};
+        }
     }));
 }
 
@@ -243,17 +249,11 @@ void DatasetSession::requestSample(std::size_t entry) {
     auto load = std::make_unique<Load>();
     load->entry = entry;
     Load* raw = load.get();
-    connect(&raw->watcher, &QFutureWatcher<SampleDataPtr>::finished, this, [this, raw] {
-        SampleDataPtr data;
-        QString file, message;
-        try {
-            data = raw->watcher.result();
-        } catch (const DataError& error) {
-            file = QString::fromStdString(error.file().string());
-            message = QString::fromStdString(error.reason());
-        } catch (const std::exception& error) {
-            message = QString::fromStdString(error.what());
-        }
+    connect(&raw->watcher, &QFutureWatcher<LoadResult>::finished, this, [this, raw] {
+        const LoadResult result = raw->watcher.result();
+        const SampleDataPtr data = result.data;
+        const QString file = result.file;
+        const QString message = result.message;
         const std::size_t loaded = raw->entry;
         std::erase_if(m_loads, [raw](const auto& l) { return l.get() == raw; });
         if (data) {
@@ -267,19 +267,24 @@ void DatasetSession::requestSample(std::size_t entry) {
         }
     });
     auto dataset = m_dataset;
-    raw->watcher.setFuture(QtConcurrent::run([dataset, entry]() -> SampleDataPtr {
+    raw->watcher.setFuture(QtConcurrent::run([dataset, entry]() -> LoadResult {
         auto data = std::make_shared<SampleData>();
         data->entry = entry;
         data->stem = dataset->entries()[entry].stem;
-        data->sample = dataset->load(entry);
-        LossConfig config;
-        config.ignoreIndex = dataset->config().ignoreIndex;
         try {
+            data->sample = dataset->load(entry);
+            LossConfig config;
+            config.ignoreIndex = dataset->config().ignoreIndex;
             data->loss = computeLoss(data->sample.labels, data->sample.prediction, config);
+        } catch (const DataError& error) {
+            return {nullptr, QString::fromStdString(error.file().string()),
+                    QString::fromStdString(error.reason())};
         } catch (const std::exception& error) {
-            throw DataError(dataset->entries()[entry].prediction, error.what());
+            return {nullptr,
+                    QString::fromStdString(dataset->entries()[entry].prediction.string()),
+                    QString::fromStdString(error.what())};
         }
-        return data;
+        return {std::move(data), {}, {}};
     }));
     m_loads.push_back(std::move(load));
 }

@@ -344,7 +344,11 @@ void MainWindow::onOpened(bool ok, const QString& message) {
     m_model->reset();
     if (!ok) {
         m_canvas->setMessage(message);
-        QMessageBox::critical(this, tr("Cannot open the data set"), message);
+        // Window-modal but not blocking: the event loop (and background work) go on.
+        auto* box = new QMessageBox(QMessageBox::Critical, tr("Cannot open the data set"), message,
+                                    QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
         return;
     }
     setWindowTitle(QStringLiteral("LossLens — %1").arg(QDir::toNativeSeparators(m_session->path())));

@@ -90,7 +90,11 @@ private:
     SetSummary m_setSummary;
     std::vector<LossHistogram> m_setHistograms;
     QTimer m_drainTimer;
-    QFutureWatcher<std::shared_ptr<Dataset>> m_openWatcher;
+    struct OpenResult {
+        std::shared_ptr<Dataset> dataset;
+        QString error;
+    };
+    QFutureWatcher<OpenResult> m_openWatcher;
 
     SampleCache m_cache{12};
     std::size_t m_requested = static_cast<std::size_t>(-1);

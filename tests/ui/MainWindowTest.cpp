@@ -1,0 +1,210 @@
+#include "losslens/Dataset.h"
+#include "losslens/DemoDataset.h"
+#include "losslens/Exporter.h"
+#include "losslens/LossComputer.h"
+#include "losslens/SetProcessor.h"
+#include "losslens/ui/Canvas.h"
+#include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/ExportController.h"
+#include "losslens/ui/MainWindow.h"
+#include "losslens/ui/SampleTableModel.h"
+
+#include <QApplication>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace losslens;
+namespace fs = std::filesystem;
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    fs::path m_root;
+    SetReport m_reference;
+
+    std::size_t entryOf(const std::string& stem) const {
+        for (std::size_t i = 0; i < m_reference.samples.size(); ++i)
+            if (m_reference.samples[i].stem == stem)
+                return i;
+        return 0;
+    }
+
+    static void waitForScan(MainWindow& w) {
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isOpen(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->scanFinished() &&
+                                     w.session()->scannedCount() ==
+                                         w.session()->dataset()->completeCount(),
+                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() != nullptr, 10000);
+    }
+
+    static void waitForEntry(MainWindow& w, std::size_t entry) {
+        w.selectEntry(entry);
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == entry, 10000);
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        m_root = fs::path(m_dir.path().toStdString()) / "set";
+        DemoOptions options;
+        options.count = 6;
+        options.size = 64;
+        options.missing = 3;
+        options.seed = 9;
+        writeDemoDataset(m_root, options, false);
+        // One bad sample beside the good ones: a truncated prediction.
+        fs::copy_file(m_root / "labels" / "demo_000.png", m_root / "labels" / "zz_bad.png");
+        const std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (64, 64, 4), }\n";
+        std::string npy("\x93NUMPY\x01\x00", 8);
+        npy += static_cast<char>(dict.size());
+        npy += '\0';
+        std::ofstream(m_root / "predictions" / "zz_bad.npy", std::ios::binary) << npy + dict + "abcd";
+        m_reference = processSet(Dataset::open(m_root), {});
+        QCOMPARE(m_reference.failedCount(), std::size_t{1});
+    }
+
+    void opensAndFillsTheTableWithCoreNumbers() {
+        MainWindow w;
+        w.openFolder(QString::fromStdString(m_root.string()));
+        waitForScan(w);
+        SampleTableModel* model = w.tableModel();
+        QCOMPARE(model->rowCount(), 7);
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const SampleOutcome& ref = m_reference.samples[static_cast<std::size_t>(row)];
+            QCOMPARE(model->index(row, SampleTableModel::Stem).data().toString(),
+                     QString::fromStdString(ref.stem));
+            if (!ref.ok) {
+                QCOMPARE(model->index(row, SampleTableModel::Status).data().toString(), QStringLiteral("error"));
+                QVERIFY(model->index(row, SampleTableModel::Stem).data(Qt::ToolTipRole).toString().contains(QStringLiteral("truncated")));
+                continue;
+            }
+            QCOMPARE(model->index(row, SampleTableModel::Standard).data().toString(),
+                     QString::number(ref.summary.mean(0), 'f', 5));
+            QCOMPARE(model->index(row, SampleTableModel::Partial).data().toString(),
+                     QString::number(ref.summary.mean(1), 'f', 5));
+            QCOMPARE(model->index(row, SampleTableModel::Removed).data().toString(),
+                     QString::number(ref.summary.removedPixels));
+        }
+    }
+
+    void sortingFindsTheWorstSample() {
+        MainWindow w;
+        w.openFolder(QString::fromStdString(m_root.string()));
+        waitForScan(w);
+        std::size_t worst = 0;
+        for (std::size_t i = 0; i < m_reference.samples.size(); ++i)
+            if (m_reference.samples[i].ok &&
+                m_reference.samples[i].summary.mean(0) > m_reference.samples[worst].summary.mean(0))
+                worst = i;
+        w.tableView()->sortByColumn(SampleTableModel::Standard, Qt::DescendingOrder);
+        QCOMPARE(w.proxyModel()->index(0, 0).data(SampleTableModel::EntryRole).toULongLong(),
+                 static_cast<qulonglong>(worst));
+        // The errored row sorts last either way.
+        QCOMPARE(w.proxyModel()->index(6, 0).data().toString(), QStringLiteral("zz_bad"));
+        w.tableView()->sortByColumn(SampleTableModel::Standard, Qt::AscendingOrder);
+        QVERIFY(w.proxyModel()->index(0, 0).data(SampleTableModel::EntryRole).toULongLong() != worst);
+    }
+
+    void variantSwitchRemovedLayerAndReadout() {
+        MainWindow w;
+        w.openFolder(QString::fromStdString(m_root.string()));
+        waitForScan(w);
+        std::size_t withMissing = 0;
+        for (std::size_t i = 0; i < m_reference.samples.size(); ++i)
+            if (m_reference.samples[i].ok && m_reference.samples[i].summary.removedPixels > 0)
+                withMissing = i;
+        QVERIFY(m_reference.samples[withMissing].summary.removedPixels > 0);
+        waitForEntry(w, withMissing);
+
+        ViewSettings s = w.viewSettings();
+        s.variant = 0;
+        w.setViewSettings(s);
+        const QImage standard = w.canvas()->image();
+        w.flipVariant();
+        QCOMPARE(w.viewSettings().variant, std::size_t{1});
+        const QImage partial = w.canvas()->image();
+        QVERIFY(standard != partial);
+
+        // The removed-penalty layer draws exactly core's removed pixels.
+        const QImage& removed = w.layerImages().removed;
+        qint64 drawn = 0;
+        int rx = -1, ry = -1;
+        for (int y = 0; y < removed.height(); ++y)
+            for (int x = 0; x < removed.width(); ++x)
+                if (qAlpha(removed.pixel(x, y)) > 0) {
+                    ++drawn;
+                    rx = x;
+                    ry = y;
+                }
+        QCOMPARE(drawn, m_reference.samples[withMissing].summary.removedPixels);
+
+        // The readout shows the values core computes at that pixel.
+        const Dataset set = Dataset::open(m_root);
+        const LoadedSample sample = set.load(withMissing);
+        const LossResult loss = computeLoss(sample.labels, sample.prediction);
+        w.showPixel(rx, ry);
+        const QString text = w.pixelReadout();
+        QVERIFY2(text.contains(QStringLiteral("standard loss: %1").arg(static_cast<double>(loss.map("standard").at(rx, ry)), 0, 'f', 6)), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("partial loss: 0.000000")));
+        QVERIFY(text.contains(QStringLiteral("w0: 0")));
+        QVERIFY(text.contains(QStringLiteral("x %1, y %2").arg(rx).arg(ry)));
+    }
+
+    void exportsTheCurrentSample() {
+        MainWindow w;
+        w.openFolder(QString::fromStdString(m_root.string()));
+        waitForScan(w);
+        QTemporaryDir out;
+        const SampleDataPtr current = w.currentSample();
+        const int n = ExportController::exportCurrent(out.path(), *current, w.canvas()->image(), 255,
+                                                      0.0f, 10.0f, 0, false);
+        ExportOptions options;
+        auto expected = exportFileNames(out.path().toStdString(), current->stem, options);
+        expected.push_back(fs::path(out.path().toStdString()) / (current->stem + ".composite.png"));
+        QCOMPARE(n, static_cast<int>(expected.size()));
+        for (const auto& file : expected)
+            QVERIFY2(fs::file_size(file) > 0, file.c_str());
+        // Without overwrite a second export refuses and leaves the files alone.
+        QVERIFY_THROWS_EXCEPTION(std::exception, ExportController::exportCurrent(
+                                                     out.path(), *current, w.canvas()->image(),
+                                                     255, 0.0f, 10.0f, 0, false));
+    }
+
+    void badSampleIsAnErrorRowAndTheWindowCarriesOn() {
+        MainWindow w;
+        w.openFolder(QString::fromStdString(m_root.string()));
+        waitForScan(w);
+        const std::size_t bad = entryOf("zz_bad");
+        w.selectEntry(bad);
+        QTRY_VERIFY_WITH_TIMEOUT(w.detailsText().contains(QStringLiteral("truncated")), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() == nullptr, 10000);
+        waitForEntry(w, entryOf("demo_001"));
+        QVERIFY(!w.canvas()->image().isNull());
+    }
+
+    void unopenableFolderGetsADialog() {
+        MainWindow w;
+        QSignalSpy spy(w.session(), &DatasetSession::opened);
+        w.openFolder(QString::fromStdString((m_root / "no-such-folder").string()));
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 10000);
+        QCOMPARE(spy.front().at(0).toBool(), false);
+        QVERIFY(spy.front().at(1).toString().contains(QStringLiteral("no such folder")));
+        auto* box = w.findChild<QMessageBox*>();
+        QVERIFY(box != nullptr);
+        box->close();
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "MainWindowTest.moc"
