@@ -136,6 +136,16 @@ private slots:
         const QImage partial = w.canvas()->image();
         QVERIFY(standard != partial);
 
+        // Side by side: the other variant beside this one, zoom and pan in step.
+        w.setSideBySide(true);
+        QVERIFY(!w.sideCanvas()->isHidden());
+        QVERIFY(!w.sideCanvas()->image().isNull());
+        QVERIFY(w.sideCanvas()->image() != w.canvas()->image());
+        QCOMPARE(w.sideCanvas()->image(), standard); // main shows partial, side standard
+        w.canvas()->zoomIn();
+        QCOMPARE(w.sideCanvas()->zoom(), w.canvas()->zoom());
+        QCOMPARE(w.sideCanvas()->offset(), w.canvas()->offset());
+
         // The removed-penalty layer draws exactly core's removed pixels.
         const QImage& removed = w.layerImages().removed;
         qint64 drawn = 0;

@@ -149,6 +149,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_layersPanel, &LayersPanel::changed, this, &MainWindow::onSettingsEdited);
 
     resize(1400, 900);
+    resizeDocks({findChild<QDockWidget*>(QStringLiteral("samplesDock")),
+                 findChild<QDockWidget*>(QStringLiteral("layersDock"))},
+                {430, 380}, Qt::Horizontal);
+    m_readout->setText(formatPixelInfo(PixelInfo{}, {}));
     restoreSettings();
     m_layersPanel->load(m_settings);
     m_canvas->setMessage(tr("Open a data set folder (Ctrl+O), or drop one here."));
@@ -276,8 +280,9 @@ void MainWindow::buildActions() {
     auto* flip = m_viewMenu->addAction(tr("Flip standard / partial"), this, &MainWindow::flipVariant);
     flip->setShortcut(QKeySequence(Qt::Key_Space));
     flip->setToolTip(tr("Switch the heatmap between standard and partial (Space) for A/B comparison"));
-    m_sideBySide = m_viewMenu->addAction(tr("&Side by side"), this, &MainWindow::updateSideBySide);
+    m_sideBySide = m_viewMenu->addAction(tr("&Side by side"));
     m_sideBySide->setCheckable(true);
+    connect(m_sideBySide, &QAction::toggled, this, &MainWindow::updateSideBySide);
     m_sideBySide->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     m_sideBySide->setToolTip(tr("Show the other variant beside this one, zoom and pan in step"));
     for (QAction* a : {zoomIn, zoomOut, fit, actual, flip})
@@ -503,8 +508,16 @@ void MainWindow::flipVariant() {
                              3000);
 }
 
+void MainWindow::setSideBySide(bool on) { m_sideBySide->setChecked(on); }
+
 void MainWindow::updateSideBySide() {
-    m_sideCanvas->setVisible(m_sideBySide->isChecked());
+    const bool on = m_sideBySide->isChecked();
+    m_sideCanvas->setVisible(on);
+    if (on) {
+        auto* splitter = qobject_cast<QSplitter*>(m_canvas->parentWidget());
+        const int half = std::max(1, splitter->width() / 2);
+        splitter->setSizes({half, half});
+    }
     render(false, false);
 }
 

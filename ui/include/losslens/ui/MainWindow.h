@@ -55,6 +55,8 @@ public:
     void showPixel(int x, int y);
     void selectEntry(std::size_t entry);
     void flipVariant();
+    void setSideBySide(bool on);
+    [[nodiscard]] Canvas* sideCanvas() const { return m_sideCanvas; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
