@@ -20,7 +20,8 @@ Canvas::Canvas(QWidget* parent)
     setFocusPolicy(Qt::StrongFocus);
     setMinimumSize(200, 200);
     setAttribute(Qt::WA_OpaquePaintEvent);
-    setToolTip(tr("Wheel: zoom about the cursor. Drag: pan. Keys: + / - zoom, F fit, 1 actual size."));
+    // Not a status tip: the status bar shows the pixel readout while the cursor is here.
+    setWhatsThis(tr("Wheel: zoom about the cursor. Drag: pan. Keys: + / - zoom, F fit, 1 actual size."));
 }
 
 void Canvas::setImage(const QImage& image, bool keepView) {
@@ -36,6 +37,11 @@ void Canvas::setImage(const QImage& image, bool keepView) {
 
 void Canvas::setMessage(const QString& message) {
     m_message = message;
+    update();
+}
+
+void Canvas::setCaption(const QString& caption) {
+    m_caption = caption;
     update();
 }
 
@@ -108,6 +114,13 @@ void Canvas::paintEvent(QPaintEvent*) {
     const QRectF source((visible.topLeft() - m_offset) / m_zoom, visible.size() / m_zoom);
     painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
     painter.drawImage(visible, m_image, source);
+    if (!m_caption.isEmpty()) {
+        const QRect box = painter.fontMetrics().boundingRect(m_caption).adjusted(-6, -3, 6, 3);
+        const QRect placed = box.translated(8 - box.left(), 8 - box.top());
+        painter.fillRect(placed, QColor(0, 0, 0, 160));
+        painter.setPen(Qt::white);
+        painter.drawText(placed, Qt::AlignCenter, m_caption);
+    }
 }
 
 void Canvas::wheelEvent(QWheelEvent* event) {

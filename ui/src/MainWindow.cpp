@@ -459,6 +459,10 @@ void MainWindow::render(bool layersChanged, bool heatmapChanged) {
     }
     m_renderedRange = range;
     m_canvas->setImage(compose(m_layers, m_settings), true);
+    m_canvas->setCaption(m_settings.difference
+                             ? tr("%1 − %2").arg(variantText(m_settings.differenceA),
+                                                 variantText(m_settings.differenceB))
+                             : variantText(m_settings.variant));
     if (m_sideBySide && m_sideBySide->isChecked()) {
         const ViewSettings other = partnerSettings(m_settings);
         const ValueRange otherRange = heatmapRange(other, range.hi, range.hi);
@@ -467,6 +471,7 @@ void MainWindow::render(bool layersChanged, bool heatmapChanged) {
                                             m_settings.difference ? 0.0f : range.lo,
                                             m_settings.difference ? otherRange.hi : range.hi);
         m_sideCanvas->setImage(compose(m_sideLayers, other), true);
+        m_sideCanvas->setCaption(variantText(other.variant));
         m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset());
     }
 }

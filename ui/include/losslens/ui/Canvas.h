@@ -22,6 +22,8 @@ public:
     // Widget position -> image pixel (may lie outside the image).
     [[nodiscard]] QPointF toImage(const QPointF& widgetPos) const;
     void setMessage(const QString& message);
+    // A short label drawn in the top-left corner (which variant this canvas shows).
+    void setCaption(const QString& caption);
 
 public slots:
     void zoomIn();
@@ -49,6 +51,7 @@ private:
 
     QImage m_image;
     QString m_message;
+    QString m_caption;
     double m_zoom = 1.0;
     QPointF m_offset; // widget position of the image's top-left corner
     bool m_fit = true;
