@@ -12,13 +12,14 @@ int main(int argc, char** argv) {
     QApplication::setApplicationVersion(QStringLiteral(LOSSLENS_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Inspector for semantic-segmentation losses with missing annotations."));
+    parser.setApplicationDescription(
+        QStringLiteral("Inspector for semantic-segmentation losses with missing annotations."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("DATASET"),
-                                 QStringLiteral("Data set folder (default: the built-in demo set)."),
-                                 QStringLiteral("[DATASET]"));
+    parser.addPositionalArgument(
+        QStringLiteral("DATASET"),
+        QStringLiteral("Data set folder (default: the built-in demo set)."),
+        QStringLiteral("[DATASET]"));
     parser.process(app);
 
     losslens::MainWindow window;

@@ -228,8 +228,8 @@ int runExport(const std::vector<std::string>& args) {
     const int status = reportOutcomes(result.report);
     std::cerr << "exported " << (result.report.samples.size() - result.report.failedCount())
               << " of " << result.report.samples.size() << " sample(s), " << result.filesWritten
-              << " files, heatmap range " << result.range.lo << " to " << result.range.hi
-              << ", to " << options.outDir.string() << "\n";
+              << " files, heatmap range " << result.range.lo << " to " << result.range.hi << ", to "
+              << options.outDir.string() << "\n";
     return status;
 }
 

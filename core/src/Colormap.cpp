@@ -54,7 +54,9 @@ ColormapLut buildLut(Colormap map) {
 
 } // namespace
 
-std::span<const Colormap> allColormaps() { return kMaps; }
+std::span<const Colormap> allColormaps() {
+    return kMaps;
+}
 
 std::string_view colormapName(Colormap map) {
     switch (map) {

@@ -68,10 +68,9 @@ ByteImage readDisplayImage(const fs::path& file, int width, int height,
         return {};
     }
     if (bgr.cols != width || bgr.rows != height) {
-        warnings.push_back(file.string() + ": display image is " + std::to_string(bgr.cols) +
-                           "x" + std::to_string(bgr.rows) + ", the label " +
-                           std::to_string(width) + "x" + std::to_string(height) +
-                           "; shown on grey");
+        warnings.push_back(file.string() + ": display image is " + std::to_string(bgr.cols) + "x" +
+                           std::to_string(bgr.rows) + ", the label " + std::to_string(width) + "x" +
+                           std::to_string(height) + "; shown on grey");
         return {};
     }
     ByteImage image(width, height, 3);
@@ -88,9 +87,9 @@ ByteImage readDisplayImage(const fs::path& file, int width, int height,
 
 } // namespace
 
-Prediction predictionFromArray(std::vector<std::int64_t> shape, std::vector<float> data,
-                               int width, int height, const DatasetConfig& config,
-                               const DataLimits& limits, std::vector<std::string>& warnings) {
+Prediction predictionFromArray(std::vector<std::int64_t> shape, std::vector<float> data, int width,
+                               int height, const DatasetConfig& config, const DataLimits& limits,
+                               std::vector<std::string>& warnings) {
     if (shape.size() == 4 && shape[0] == 1)
         shape.erase(shape.begin()); // a leading batch axis of length 1
     if (shape.size() != 3)
@@ -105,14 +104,14 @@ Prediction predictionFromArray(std::vector<std::int64_t> shape, std::vector<floa
     case PredictionLayout::HWC:
         if (!hwcFits)
             throw std::runtime_error("size mismatch: prediction shape " + shapeText(shape) +
-                                     " (HWC) does not match the label's " +
-                                     std::to_string(width) + "x" + std::to_string(height));
+                                     " (HWC) does not match the label's " + std::to_string(width) +
+                                     "x" + std::to_string(height));
         break;
     case PredictionLayout::CHW:
         if (!chwFits)
             throw std::runtime_error("size mismatch: prediction shape " + shapeText(shape) +
-                                     " (CHW) does not match the label's " +
-                                     std::to_string(width) + "x" + std::to_string(height));
+                                     " (CHW) does not match the label's " + std::to_string(width) +
+                                     "x" + std::to_string(height));
         chw = true;
         break;
     case PredictionLayout::Auto:
@@ -184,8 +183,7 @@ Prediction predictionFromArray(std::vector<std::int64_t> shape, std::vector<floa
         for (std::size_t k = 0; k < cs; ++k) {
             if (pixel[k] < 0.0f)
                 throw std::runtime_error("negative probability " + std::to_string(pixel[k]) +
-                                         " in class " + std::to_string(k) + " at " +
-                                         at(i, width) +
+                                         " in class " + std::to_string(k) + " at " + at(i, width) +
                                          " (if these are logits, set \"prediction_kind\": "
                                          "\"logits\" in dataset.json)");
             total += static_cast<double>(pixel[k]);
@@ -248,10 +246,9 @@ LoadedSample Dataset::load(std::size_t index) const {
     sample.labels = readLabelPng(entry.label, m_limits);
     NpyArray array = readNpy(entry.prediction, m_limits);
     try {
-        sample.prediction =
-            predictionFromArray(std::move(array.shape), std::move(array.data),
-                                sample.labels.width(), sample.labels.height(), m_config,
-                                m_limits, sample.warnings);
+        sample.prediction = predictionFromArray(std::move(array.shape), std::move(array.data),
+                                                sample.labels.width(), sample.labels.height(),
+                                                m_config, m_limits, sample.warnings);
     } catch (const std::exception& e) {
         throw DataError(entry.prediction, e.what());
     }
@@ -270,8 +267,8 @@ LoadedSample Dataset::load(std::size_t index) const {
                                              std::to_string(m_config.ignoreIndex));
     }
     if (!entry.image.empty())
-        sample.image = readDisplayImage(entry.image, sample.labels.width(),
-                                        sample.labels.height(), sample.warnings);
+        sample.image = readDisplayImage(entry.image, sample.labels.width(), sample.labels.height(),
+                                        sample.warnings);
     return sample;
 }
 

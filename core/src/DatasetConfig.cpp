@@ -120,8 +120,7 @@ DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses) {
         else if (value == "logits")
             config.kind = PredictionKind::Logits;
         else
-            throw std::runtime_error(
-                "'prediction_kind' must be \"probabilities\" or \"logits\"");
+            throw std::runtime_error("'prediction_kind' must be \"probabilities\" or \"logits\"");
     }
     return config;
 }
@@ -147,8 +146,7 @@ std::string DatasetConfig::toJson() const {
     json classList = json::array();
     for (const auto& c : classes) {
         char colour[8];
-        std::snprintf(colour, sizeof colour, "#%02x%02x%02x", c.color[0], c.color[1],
-                      c.color[2]);
+        std::snprintf(colour, sizeof colour, "#%02x%02x%02x", c.color[0], c.color[1], c.color[2]);
         classList.push_back({{"name", c.name}, {"color", colour}});
     }
     doc["classes"] = classList;

@@ -39,8 +39,8 @@ void writeDemoDataset(const fs::path& root, const DemoOptions& options, bool ove
             try {
                 DemoSample sample = generateDemoSample(options, static_cast<int>(n));
                 removeAnnotations(sample, removals[n]);
-                const std::int64_t shape[] = {sample.prediction.height(),
-                                              sample.prediction.width(), kDemoClasses};
+                const std::int64_t shape[] = {sample.prediction.height(), sample.prediction.width(),
+                                              kDemoClasses};
                 writeFileAtomically(root / "predictions" / (sample.stem + ".npy"),
                                     encodeNpyFloat32(sample.prediction.raster().values(), shape),
                                     overwrite);

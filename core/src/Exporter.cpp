@@ -160,12 +160,12 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
     }
     std::atomic<std::size_t> written{0};
     const int ignoreIndex = dataset.config().ignoreIndex;
-    result.report = processSet(
-        dataset, options.process,
-        [&](std::size_t i, const LoadedSample& sample, const LossResult& loss) {
-            written += exportSample(dataset.entries()[i].stem, sample, loss, ignoreIndex,
-                                    result.range, options);
-        });
+    result.report =
+        processSet(dataset, options.process,
+                   [&](std::size_t i, const LoadedSample& sample, const LossResult& loss) {
+                       written += exportSample(dataset.entries()[i].stem, sample, loss, ignoreIndex,
+                                               result.range, options);
+                   });
     result.filesWritten = written.load();
     if (!result.report.cancelled) {
         writeFileAtomically(options.outDir / "summary.json", statsJson(result.report),

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace losslens {
@@ -47,8 +47,8 @@ void writeFileAtomically(const std::filesystem::path& target, std::string_view b
     std::string pattern = (folder / name).string();
     const int fd = ::mkstemp(pattern.data());
     if (fd < 0)
-        throw std::runtime_error(target.string() + ": cannot create a temporary file: " +
-                                 std::strerror(errno));
+        throw std::runtime_error(target.string() +
+                                 ": cannot create a temporary file: " + std::strerror(errno));
     const std::string temp = pattern;
     std::size_t written = 0;
     while (written < bytes.size()) {

@@ -105,7 +105,8 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
     (void)png_set_interlace_handling(png);
     png_read_update_info(png, pngInfo);
     const png_size_t rowBytes = png_get_rowbytes(png, pngInfo);
-    const std::size_t expected = static_cast<std::size_t>(info.width) * (info.bitDepth == 16 ? 2 : 1);
+    const std::size_t expected =
+        static_cast<std::size_t>(info.width) * (info.bitDepth == 16 ? 2 : 1);
     if (rowBytes != expected) {
         png_destroy_read_struct(&png, &pngInfo, nullptr);
         return "unexpected PNG row layout";
@@ -123,8 +124,7 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
 } // namespace
 
 LabelMap decodeLabelPng(std::span<const std::byte> bytes, const DataLimits& limits) {
-    if (bytes.size() < 8 ||
-        png_sig_cmp(reinterpret_cast<png_const_bytep>(bytes.data()), 0, 8) != 0)
+    if (bytes.size() < 8 || png_sig_cmp(reinterpret_cast<png_const_bytep>(bytes.data()), 0, 8) != 0)
         throw std::runtime_error("not a PNG file");
     PngReadState state;
     state.bytes = bytes;

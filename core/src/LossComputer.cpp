@@ -27,9 +27,9 @@ std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, in
             const auto x = static_cast<int>(i % static_cast<std::size_t>(labels.width()));
             const auto row = static_cast<int>(i / static_cast<std::size_t>(labels.width()));
             throw LossError("label " + std::to_string(label) + " at (x=" + std::to_string(x) +
-                            ", y=" + std::to_string(row) + ") is not a class (C = " +
-                            std::to_string(classes) + ") and not ignore_index " +
-                            std::to_string(ignoreIndex));
+                            ", y=" + std::to_string(row) +
+                            ") is not a class (C = " + std::to_string(classes) +
+                            ") and not ignore_index " + std::to_string(ignoreIndex));
         }
         present[static_cast<std::size_t>(label)] = 1;
     }
@@ -53,8 +53,7 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
         throw LossError("prediction has " + std::to_string(classes) +
                         " classes, expected 1 to 65535");
 
-    const std::vector<std::uint8_t> present =
-        presentClasses(labels, classes, config.ignoreIndex);
+    const std::vector<std::uint8_t> present = presentClasses(labels, classes, config.ignoreIndex);
 
     const std::size_t n = labels.pixelCount();
     const auto c = static_cast<std::size_t>(classes);

@@ -20,7 +20,9 @@ const std::array kVariants = {
 };
 } // namespace
 
-std::span<const LossVariant> lossVariants() { return kVariants; }
+std::span<const LossVariant> lossVariants() {
+    return kVariants;
+}
 
 std::optional<std::size_t> findVariant(std::string_view name) {
     for (std::size_t i = 0; i < kVariants.size(); ++i)

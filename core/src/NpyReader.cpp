@@ -18,7 +18,9 @@ constexpr std::size_t kMaxHeaderLength = 1 << 20;
 constexpr std::int64_t kMaxDimension = std::int64_t{1} << 40;
 constexpr std::size_t kMaxDimensions = 8;
 
-[[noreturn]] void fail(const std::string& reason) { throw std::runtime_error(reason); }
+[[noreturn]] void fail(const std::string& reason) {
+    throw std::runtime_error(reason);
+}
 
 // A strict reader of the one Python literal numpy writes: a dict with the keys descr,
 // fortran_order and shape. Anything else (lists, nested dicts, expressions) is refused.
@@ -94,8 +96,7 @@ private:
     std::string parseString() {
         const char quote = peek();
         if (quote != '\'' && quote != '"')
-            fail("malformed header: expected a quoted string at offset " +
-                 std::to_string(m_pos));
+            fail("malformed header: expected a quoted string at offset " + std::to_string(m_pos));
         ++m_pos;
         std::string out;
         while (m_pos < m_text.size() && m_text[m_pos] != quote) {
@@ -269,8 +270,8 @@ NpyHeader parseNpyHeader(std::span<const std::byte> bytes) {
     std::size_t length = 0;
     std::size_t start = 0;
     if (header.majorVersion == 1) {
-        length = std::to_integer<std::size_t>(bytes[8]) |
-                 (std::to_integer<std::size_t>(bytes[9]) << 8);
+        length =
+            std::to_integer<std::size_t>(bytes[8]) | (std::to_integer<std::size_t>(bytes[9]) << 8);
         start = 10;
     } else if (header.majorVersion == 2 || header.majorVersion == 3) {
         if (bytes.size() < 12)
@@ -286,8 +287,8 @@ NpyHeader parseNpyHeader(std::span<const std::byte> bytes) {
     if (length > kMaxHeaderLength)
         fail("header length " + std::to_string(length) + " is implausible");
     if (bytes.size() < start + length)
-        fail("truncated .npy header: it claims " + std::to_string(length) + " bytes, the file has " +
-             std::to_string(bytes.size() - start));
+        fail("truncated .npy header: it claims " + std::to_string(length) +
+             " bytes, the file has " + std::to_string(bytes.size() - start));
     const std::string_view text(reinterpret_cast<const char*>(bytes.data() + start), length);
     header.dataOffset = start + length;
     return HeaderParser(text).parse(header);

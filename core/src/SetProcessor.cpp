@@ -17,9 +17,8 @@ int defaultJobs() {
 
 void parallelFor(std::size_t count, int jobs, const std::function<void(std::size_t)>& fn,
                  const std::atomic<bool>* cancel) {
-    const int threads =
-        static_cast<int>(std::min<std::size_t>(count, static_cast<std::size_t>(
-                                                          jobs > 0 ? jobs : defaultJobs())));
+    const int threads = static_cast<int>(
+        std::min<std::size_t>(count, static_cast<std::size_t>(jobs > 0 ? jobs : defaultJobs())));
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (;;) {
@@ -41,8 +40,7 @@ void parallelFor(std::size_t count, int jobs, const std::function<void(std::size
         pool.emplace_back(worker);
 }
 
-SampleOutcome processSample(const Dataset& dataset, std::size_t i,
-                            const SampleVisitor& visitor) {
+SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleVisitor& visitor) {
     const auto& entries = dataset.entries();
     SampleOutcome outcome;
     outcome.entry = i;

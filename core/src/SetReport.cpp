@@ -55,7 +55,8 @@ std::string statsJson(const SetReport& report) {
         for (const auto& w : o.warnings)
             warnings.push_back({{"stem", o.stem}, {"message", w}});
         if (!o.ok) {
-            errors.push_back({{"stem", o.stem}, {"file", o.errorFile}, {"message", o.errorMessage}});
+            errors.push_back(
+                {{"stem", o.stem}, {"file", o.errorFile}, {"message", o.errorMessage}});
             continue;
         }
         json s;
@@ -147,7 +148,8 @@ std::string statsTable(const SetReport& report) {
         std::snprintf(line, sizeof line, " %10.6f", report.total.mean(v));
         out << line;
     }
-    std::snprintf(line, sizeof line, "  %lld\n", static_cast<long long>(report.total.removedPixels()));
+    std::snprintf(line, sizeof line, "  %lld\n",
+                  static_cast<long long>(report.total.removedPixels()));
     out << line;
     std::snprintf(line, sizeof line, "%zu sample(s), %zu failed\n", report.samples.size(),
                   report.failedCount());

@@ -21,8 +21,7 @@ SetMeans referenceMeans(const std::vector<DemoSample>& samples, bool fullLabels)
     double standard = 0, partial = 0;
     long long valid = 0;
     for (const auto& s : samples) {
-        const auto m =
-            reference::compute(fullLabels ? s.fullLabels : s.labels, s.prediction, 255);
+        const auto m = reference::compute(fullLabels ? s.fullLabels : s.labels, s.prediction, 255);
         standard += m.standardSum;
         partial += m.partialSum;
         valid += m.valid;
@@ -72,8 +71,7 @@ TEST(DemoGenerator, SameSeedSameDataWhateverMissing) {
         const auto cut = b[n].labels.values();
         for (std::size_t i = 0; i < full.size(); ++i) {
             const bool removedClass =
-                std::find(b[n].removed.begin(), b[n].removed.end(), full[i]) !=
-                b[n].removed.end();
+                std::find(b[n].removed.begin(), b[n].removed.end(), full[i]) != b[n].removed.end();
             ASSERT_EQ(cut[i], removedClass ? 0 : full[i]);
         }
     }

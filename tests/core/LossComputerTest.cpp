@@ -35,8 +35,12 @@ Row makeRow(std::initializer_list<int> labels,
     return row;
 }
 
-float standardAt(const LossResult& r, int x) { return r.map("standard").at(x, 0); }
-float partialAt(const LossResult& r, int x) { return r.map("partial").at(x, 0); }
+float standardAt(const LossResult& r, int x) {
+    return r.map("standard").at(x, 0);
+}
+float partialAt(const LossResult& r, int x) {
+    return r.map("partial").at(x, 0);
+}
 
 } // namespace
 
@@ -124,13 +128,13 @@ TEST(LossComputer, ArgmaxTiesGoToLowestIndex) {
 
 TEST(LossComputer, MissingClassZeroesOnlyBackgroundPixelsPredictedAsIt) {
     // Classes: 0 bg, 1 present, 2 missing.
-    const Row row = makeRow({0, 1, 0, 0},
-                            {
-                                {0.2f, 0.1f, 0.7f}, // y=0, k=2 missing -> removed
-                                {0.1f, 0.2f, 0.7f}, // y=1, k=2 missing -> kept (not background)
-                                {0.3f, 0.6f, 0.1f}, // y=0, k=1 present -> kept
-                                {0.5f, 0.2f, 0.3f}, // y=0, k=0 present -> kept
-                            });
+    const Row row =
+        makeRow({0, 1, 0, 0}, {
+                                  {0.2f, 0.1f, 0.7f}, // y=0, k=2 missing -> removed
+                                  {0.1f, 0.2f, 0.7f}, // y=1, k=2 missing -> kept (not background)
+                                  {0.3f, 0.6f, 0.1f}, // y=0, k=1 present -> kept
+                                  {0.5f, 0.2f, 0.3f}, // y=0, k=0 present -> kept
+                              });
     const LossResult r = computeLoss(row.labels, row.prediction);
     EXPECT_EQ(partialAt(r, 0), 0.0f);
     EXPECT_NEAR(partialAt(r, 1), -std::log(0.2), 1e-6);

@@ -18,8 +18,7 @@ struct RandomSample {
 
 // Random labels drawn from a random subset of classes (so some are missing), ignore
 // pixels, and probabilities with exact zeros, ones and ties mixed in.
-RandomSample randomSample(std::mt19937& rng, int width, int height, int classes,
-                          bool allPresent) {
+RandomSample randomSample(std::mt19937& rng, int width, int height, int classes, bool allPresent) {
     RandomSample s{LabelMap(width, height), Prediction(width, height, classes)};
     std::uniform_int_distribution<int> anyClass(0, classes - 1);
     std::vector<int> allowed;

@@ -18,8 +18,8 @@ std::span<const std::byte> asBytes(const std::vector<unsigned char>& v) {
 }
 
 // A palette PNG written by libpng's simplified writer: `indices` are colour-map indices.
-std::vector<unsigned char> palettePng(int width, int height, const std::vector<unsigned char>& indices,
-                                      int entries) {
+std::vector<unsigned char> palettePng(int width, int height,
+                                      const std::vector<unsigned char>& indices, int entries) {
     png_image image{};
     image.version = PNG_IMAGE_VERSION;
     image.width = static_cast<png_uint_32>(width);
@@ -33,7 +33,8 @@ std::vector<unsigned char> palettePng(int width, int height, const std::vector<u
         colormap[static_cast<std::size_t>(3 * i + 2)] = static_cast<unsigned char>((i * 53) & 0xff);
     }
     png_alloc_size_t size = 0;
-    EXPECT_TRUE(png_image_write_get_memory_size(image, size, 0, indices.data(), 0, colormap.data()));
+    EXPECT_TRUE(
+        png_image_write_get_memory_size(image, size, 0, indices.data(), 0, colormap.data()));
     std::vector<unsigned char> out(size);
     EXPECT_TRUE(png_image_write_to_memory(&image, out.data(), &size, 0, indices.data(), 0,
                                           colormap.data()));
@@ -107,7 +108,8 @@ TEST(LabelPng, RejectsColourAndBrokenFiles) {
 
     std::vector<unsigned char> grey;
     ASSERT_TRUE(cv::imencode(".png", cv::Mat(64, 64, CV_8U, cv::Scalar(1)), grey));
-    std::vector<unsigned char> truncated(grey.begin(), grey.begin() + static_cast<long>(grey.size() / 2));
+    std::vector<unsigned char> truncated(grey.begin(),
+                                         grey.begin() + static_cast<long>(grey.size() / 2));
     EXPECT_NE(errorOf(truncated).find("PNG"), std::string::npos) << errorOf(truncated);
 
     const std::string text = "just some text, not an image at all";

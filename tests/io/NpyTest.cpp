@@ -102,8 +102,9 @@ TEST(Npy, WriterRoundTripAndNumpyAlignment) {
     const std::vector<float> values{1.5f, -2.0f, 3.25f, 0.0f, 7.0f, 9.0f};
     const std::int64_t shape[] = {2, 3};
     const std::string bytes = encodeNpyFloat32(values, shape);
-    const std::size_t headerLength = static_cast<unsigned char>(bytes[8]) |
-                                     (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+    const std::size_t headerLength =
+        static_cast<unsigned char>(bytes[8]) |
+        (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
     EXPECT_EQ((10 + headerLength) % 64, 0u);
     EXPECT_EQ(bytes[10 + headerLength - 1], '\n');
     const auto a = decode(bytes);
@@ -122,10 +123,10 @@ TEST(Npy, RejectsWhatIsNotFloatData) {
                           std::string(16, 'a')))
                   .find("string dtype"),
               std::string::npos);
-    EXPECT_NE(errorOf(npy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }",
-                          "abcd"))
-                  .find("structured"),
-              std::string::npos);
+    EXPECT_NE(
+        errorOf(npy("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }", "abcd"))
+            .find("structured"),
+        std::string::npos);
     EXPECT_NE(errorOf("PK\x03\x04 this is a zip file").find("not a .npy"), std::string::npos);
     EXPECT_NE(errorOf("").find("not a .npy"), std::string::npos);
 }
@@ -150,10 +151,11 @@ TEST(Npy, RejectsLyingAndMalformedHeaders) {
                           ""))
                   .find("overflow"),
               std::string::npos);
-    EXPECT_NE(errorOf(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }",
-                          ""))
-                  .find("too large"),
-              std::string::npos);
+    EXPECT_NE(
+        errorOf(
+            npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", ""))
+            .find("too large"),
+        std::string::npos);
     EXPECT_NE(errorOf(npy("{'descr': '<f4', 'shape': (1,), }", "abcd")).find("lacks"),
               std::string::npos);
     EXPECT_NE(errorOf(npy("{'descr': '<f4', 'fortran_order': maybe, 'shape': (1,), }", "abcd"))
@@ -162,10 +164,12 @@ TEST(Npy, RejectsLyingAndMalformedHeaders) {
     EXPECT_NE(errorOf(npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), } x", "abcd"))
                   .find("after the header"),
               std::string::npos);
-    std::string truncatedHeader = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", "");
+    std::string truncatedHeader =
+        npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", "");
     truncatedHeader.resize(30);
     EXPECT_NE(errorOf(truncatedHeader).find("truncated"), std::string::npos);
-    std::string badVersion = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", "abcd");
+    std::string badVersion =
+        npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", "abcd");
     badVersion[6] = 9;
     EXPECT_NE(errorOf(badVersion).find("version"), std::string::npos);
 }

@@ -1,6 +1,6 @@
+#include "losslens/ui/Compositor.h"
 #include "losslens/LossComputer.h"
 #include "losslens/ui/ColorBar.h"
-#include "losslens/ui/Compositor.h"
 #include "losslens/ui/PixelInfo.h"
 #include "losslens/ui/SampleCache.h"
 
@@ -68,7 +68,8 @@ private slots:
         settings.variant = 1;
         const QImage partial = heatmapLayer(*data, settings, 255, 0.0f, hi);
         QCOMPARE(qRed(partial.pixel(4, 2)), 0);
-        QCOMPARE(qRed(standard.pixel(4, 2)), static_cast<int>(std::lround(255.0 * -std::log(0.1) / 4.0)));
+        QCOMPARE(qRed(standard.pixel(4, 2)),
+                 static_cast<int>(std::lround(255.0 * -std::log(0.1) / 4.0)));
         QVERIFY(standard != partial);
     }
 

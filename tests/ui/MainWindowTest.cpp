@@ -1,3 +1,4 @@
+#include "losslens/ui/MainWindow.h"
 #include "losslens/Dataset.h"
 #include "losslens/DemoDataset.h"
 #include "losslens/Exporter.h"
@@ -6,7 +7,6 @@
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/ExportController.h"
-#include "losslens/ui/MainWindow.h"
 #include "losslens/ui/SampleTableModel.h"
 
 #include <QApplication>
@@ -65,11 +65,13 @@ private slots:
         writeDemoDataset(m_root, options, false);
         // One bad sample beside the good ones: a truncated prediction.
         fs::copy_file(m_root / "labels" / "demo_000.png", m_root / "labels" / "zz_bad.png");
-        const std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (64, 64, 4), }\n";
+        const std::string dict =
+            "{'descr': '<f4', 'fortran_order': False, 'shape': (64, 64, 4), }\n";
         std::string npy("\x93NUMPY\x01\x00", 8);
         npy += static_cast<char>(dict.size());
         npy += '\0';
-        std::ofstream(m_root / "predictions" / "zz_bad.npy", std::ios::binary) << npy + dict + "abcd";
+        std::ofstream(m_root / "predictions" / "zz_bad.npy", std::ios::binary)
+            << npy + dict + "abcd";
         m_reference = processSet(Dataset::open(m_root), {});
         QCOMPARE(m_reference.failedCount(), std::size_t{1});
     }
@@ -85,8 +87,12 @@ private slots:
             QCOMPARE(model->index(row, SampleTableModel::Stem).data().toString(),
                      QString::fromStdString(ref.stem));
             if (!ref.ok) {
-                QCOMPARE(model->index(row, SampleTableModel::Status).data().toString(), QStringLiteral("error"));
-                QVERIFY(model->index(row, SampleTableModel::Stem).data(Qt::ToolTipRole).toString().contains(QStringLiteral("truncated")));
+                QCOMPARE(model->index(row, SampleTableModel::Status).data().toString(),
+                         QStringLiteral("error"));
+                QVERIFY(model->index(row, SampleTableModel::Stem)
+                            .data(Qt::ToolTipRole)
+                            .toString()
+                            .contains(QStringLiteral("truncated")));
                 continue;
             }
             QCOMPARE(model->index(row, SampleTableModel::Standard).data().toString(),
@@ -113,7 +119,8 @@ private slots:
         // The errored row sorts last either way.
         QCOMPARE(w.proxyModel()->index(6, 0).data().toString(), QStringLiteral("zz_bad"));
         w.tableView()->sortByColumn(SampleTableModel::Standard, Qt::AscendingOrder);
-        QVERIFY(w.proxyModel()->index(0, 0).data(SampleTableModel::EntryRole).toULongLong() != worst);
+        QVERIFY(w.proxyModel()->index(0, 0).data(SampleTableModel::EntryRole).toULongLong() !=
+                worst);
     }
 
     void variantSwitchRemovedLayerAndReadout() {
@@ -165,7 +172,10 @@ private slots:
         const LossResult loss = computeLoss(sample.labels, sample.prediction);
         w.showPixel(rx, ry);
         const QString text = w.pixelReadout();
-        QVERIFY2(text.contains(QStringLiteral("standard loss: %1").arg(static_cast<double>(loss.map("standard").at(rx, ry)), 0, 'f', 6)), qPrintable(text));
+        QVERIFY2(text.contains(
+                     QStringLiteral("standard loss: %1")
+                         .arg(static_cast<double>(loss.map("standard").at(rx, ry)), 0, 'f', 6)),
+                 qPrintable(text));
         QVERIFY(text.contains(QStringLiteral("partial loss: 0.000000")));
         QVERIFY(text.contains(QStringLiteral("w0: 0")));
         QVERIFY(text.contains(QStringLiteral("x %1, y %2").arg(rx).arg(ry)));
@@ -177,8 +187,8 @@ private slots:
         waitForScan(w);
         QTemporaryDir out;
         const SampleDataPtr current = w.currentSample();
-        const int n = ExportController::exportCurrent(out.path(), *current, w.canvas()->image(), 255,
-                                                      0.0f, 10.0f, 0, false);
+        const int n = ExportController::exportCurrent(out.path(), *current, w.canvas()->image(),
+                                                      255, 0.0f, 10.0f, 0, false);
         ExportOptions options;
         auto expected = exportFileNames(out.path().toStdString(), current->stem, options);
         expected.push_back(fs::path(out.path().toStdString()) / (current->stem + ".composite.png"));
@@ -187,8 +197,8 @@ private slots:
             QVERIFY2(fs::file_size(file) > 0, file.c_str());
         // Without overwrite a second export refuses and leaves the files alone.
         QVERIFY_THROWS_EXCEPTION(std::exception, ExportController::exportCurrent(
-                                                     out.path(), *current, w.canvas()->image(),
-                                                     255, 0.0f, 10.0f, 0, false));
+                                                     out.path(), *current, w.canvas()->image(), 255,
+                                                     0.0f, 10.0f, 0, false));
     }
 
     void badSampleIsAnErrorRowAndTheWindowCarriesOn() {

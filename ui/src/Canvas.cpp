@@ -21,7 +21,8 @@ Canvas::Canvas(QWidget* parent)
     setMinimumSize(200, 200);
     setAttribute(Qt::WA_OpaquePaintEvent);
     // Not a status tip: the status bar shows the pixel readout while the cursor is here.
-    setWhatsThis(tr("Wheel: zoom about the cursor. Drag: pan. Keys: + / - zoom, F fit, 1 actual size."));
+    setWhatsThis(
+        tr("Wheel: zoom about the cursor. Drag: pan. Keys: + / - zoom, F fit, 1 actual size."));
 }
 
 void Canvas::setImage(const QImage& image, bool keepView) {
@@ -49,8 +50,12 @@ QPointF Canvas::toImage(const QPointF& widgetPos) const {
     return (widgetPos - m_offset) / m_zoom;
 }
 
-void Canvas::zoomIn() { zoomAbout(1.25, QPointF(width() / 2.0, height() / 2.0)); }
-void Canvas::zoomOut() { zoomAbout(0.8, QPointF(width() / 2.0, height() / 2.0)); }
+void Canvas::zoomIn() {
+    zoomAbout(1.25, QPointF(width() / 2.0, height() / 2.0));
+}
+void Canvas::zoomOut() {
+    zoomAbout(0.8, QPointF(width() / 2.0, height() / 2.0));
+}
 
 void Canvas::fitToWindow() {
     m_fit = true;
@@ -159,7 +164,9 @@ void Canvas::mouseReleaseEvent(QMouseEvent*) {
     unsetCursor();
 }
 
-void Canvas::leaveEvent(QEvent*) { emit hoveredPixel(-1, -1); }
+void Canvas::leaveEvent(QEvent*) {
+    emit hoveredPixel(-1, -1);
+}
 
 void Canvas::resizeEvent(QResizeEvent*) {
     if (m_fit)

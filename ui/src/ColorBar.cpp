@@ -58,7 +58,8 @@ void ColorBar::paintEvent(QPaintEvent*) {
     painter.setPen(palette().color(QPalette::WindowText));
     painter.drawRect(left, top, barWidth, span);
     for (double v : niceTicks(m_lo, m_hi, 6)) {
-        const double t = (v - static_cast<double>(m_lo)) / (static_cast<double>(m_hi) - static_cast<double>(m_lo));
+        const double t = (v - static_cast<double>(m_lo)) /
+                         (static_cast<double>(m_hi) - static_cast<double>(m_lo));
         const int y = top + static_cast<int>(std::lround(span * (1.0 - t)));
         painter.drawLine(left + barWidth, y, left + barWidth + 4, y);
         painter.drawText(left + barWidth + 7, y + fm.ascent() / 2, QString::number(v, 'g', 4));

@@ -84,8 +84,8 @@ QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours
     return image;
 }
 
-QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ignoreIndex,
-                    float lo, float hi) {
+QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ignoreIndex, float lo,
+                    float hi) {
     const LabelMap& labels = data.sample.labels;
     const int w = labels.width();
     const int h = labels.height();
@@ -127,8 +127,8 @@ QImage removedLayer(const ByteImage& removed) {
                               !removed.at(x - 1, y) || !removed.at(x + 1, y) ||
                               !removed.at(x, y - 1) || !removed.at(x, y + 1);
             const bool stripe = ((x + y) / 3) % 3 == 0;
-            line[x] = edge || stripe ? premultiplied(edge ? fill : hatch, 255)
-                                     : premultiplied(fill, 110);
+            line[x] =
+                edge || stripe ? premultiplied(edge ? fill : hatch, 255) : premultiplied(fill, 110);
         }
     }
     return image;
@@ -136,8 +136,9 @@ QImage removedLayer(const ByteImage& removed) {
 
 ValueRange heatmapRange(const ViewSettings& settings, float setMax, float setMaxDifference) {
     if (settings.difference) {
-        float m = settings.autoRange ? setMaxDifference
-                                     : std::max(std::abs(settings.rangeLo), std::abs(settings.rangeHi));
+        float m = settings.autoRange
+                      ? setMaxDifference
+                      : std::max(std::abs(settings.rangeLo), std::abs(settings.rangeHi));
         if (!(m > 0.0f))
             m = 1.0f;
         return {-m, m};
@@ -153,8 +154,8 @@ LayerImages renderLayers(const SampleData& data, const ViewSettings& settings,
                          const std::vector<ClassInfo>& classes, int ignoreIndex, ValueRange range) {
     LayerImages layers;
     layers.base = baseLayer(data);
-    layers.groundTruth = classLayer(data.sample.labels, classes, settings,
-                                    settings.groundTruthStyle, ignoreIndex);
+    layers.groundTruth =
+        classLayer(data.sample.labels, classes, settings, settings.groundTruthStyle, ignoreIndex);
     layers.prediction =
         classLayer(data.loss.argmax, classes, settings, settings.predictionStyle, -1);
     layers.heatmap = heatmapLayer(data, settings, ignoreIndex, range.lo, range.hi);
@@ -166,12 +167,12 @@ QImage compose(const LayerImages& layers, const ViewSettings& settings) {
     QImage out(layers.base.size(), QImage::Format_ARGB32_Premultiplied);
     out.fill(Qt::black);
     QPainter painter(&out);
-    const QImage* order[] = {&layers.base, &layers.groundTruth, &layers.prediction,
-                             &layers.heatmap, &layers.removed};
+    const QImage* order[] = {&layers.base, &layers.groundTruth, &layers.prediction, &layers.heatmap,
+                             &layers.removed};
     // Heatmap above the class layers would hide them; draw classes over the heatmap so an
     // outline stays readable: base, heatmap, prediction, ground truth, removed.
-    const Layer drawOrder[] = {Layer::Image, Layer::Heatmap, Layer::Prediction,
-                               Layer::GroundTruth, Layer::Removed};
+    const Layer drawOrder[] = {Layer::Image, Layer::Heatmap, Layer::Prediction, Layer::GroundTruth,
+                               Layer::Removed};
     for (Layer l : drawOrder) {
         const LayerState& state = settings.layer(l);
         const QImage* image = order[static_cast<std::size_t>(l)];

@@ -126,7 +126,9 @@ std::vector<ClassInfo> DatasetSession::classes() const {
     return m_dataset->config().classesFor(m_classCount);
 }
 
-bool DatasetSession::scanFinished() const { return !m_scan || m_scan->finished.load(); }
+bool DatasetSession::scanFinished() const {
+    return !m_scan || m_scan->finished.load();
+}
 
 void DatasetSession::startScan() {
     auto scan = std::make_shared<ScanState>();
@@ -280,8 +282,7 @@ void DatasetSession::requestSample(std::size_t entry) {
             return {nullptr, QString::fromStdString(error.file().string()),
                     QString::fromStdString(error.reason())};
         } catch (const std::exception& error) {
-            return {nullptr,
-                    QString::fromStdString(dataset->entries()[entry].prediction.string()),
+            return {nullptr, QString::fromStdString(dataset->entries()[entry].prediction.string()),
                     QString::fromStdString(error.what())};
         }
         return {std::move(data), {}, {}};

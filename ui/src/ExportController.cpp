@@ -37,12 +37,12 @@ bool confirmOverwrite(QWidget* parent, const std::vector<fs::path>& existing) {
         list += QString::fromStdString(existing[i].filename().string()) + QLatin1Char('\n');
     if (existing.size() > 5)
         list += QObject::tr("… and %1 more\n").arg(existing.size() - 5);
-    return QMessageBox::question(parent, QObject::tr("Replace existing files?"),
-                                 QObject::tr("%1 file(s) of this export already exist:\n\n%2\nReplace them?")
-                                     .arg(existing.size())
-                                     .arg(list),
-                                 QMessageBox::Yes | QMessageBox::Cancel,
-                                 QMessageBox::Cancel) == QMessageBox::Yes;
+    return QMessageBox::question(
+               parent, QObject::tr("Replace existing files?"),
+               QObject::tr("%1 file(s) of this export already exist:\n\n%2\nReplace them?")
+                   .arg(existing.size())
+                   .arg(list),
+               QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Yes;
 }
 
 std::vector<fs::path> currentTargets(const QString& folder, const std::string& stem) {
@@ -130,17 +130,18 @@ void ExportController::exportSetInteractive(std::shared_ptr<const Dataset> datas
     options->overwrite = !existing.empty();
 
     auto cancel = std::make_shared<std::atomic<bool>>(false);
-    auto* dialog = new QProgressDialog(tr("Exporting %1 samples…").arg(dataset->entries().size()),
-                                       tr("Cancel"), 0,
-                                       static_cast<int>(dataset->entries().size()), m_parent);
+    auto* dialog =
+        new QProgressDialog(tr("Exporting %1 samples…").arg(dataset->entries().size()),
+                            tr("Cancel"), 0, static_cast<int>(dataset->entries().size()), m_parent);
     dialog->setWindowModality(Qt::WindowModal);
     dialog->setMinimumDuration(0);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QProgressDialog::canceled, this, [cancel] { *cancel = true; });
     options->process.cancel = cancel.get();
     options->process.progress = [dialog](std::size_t done, std::size_t) {
-        QMetaObject::invokeMethod(dialog, [dialog, done] { dialog->setValue(static_cast<int>(done)); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            dialog, [dialog, done] { dialog->setValue(static_cast<int>(done)); },
+            Qt::QueuedConnection);
     };
     auto* watcher = new QFutureWatcher<ExportResult>(this);
     connect(watcher, &QFutureWatcher<ExportResult>::finished, this,
@@ -148,13 +149,14 @@ void ExportController::exportSetInteractive(std::shared_ptr<const Dataset> datas
                 QString text;
                 try {
                     const ExportResult result = watcher->result();
-                    text = result.report.cancelled
-                               ? tr("Export cancelled; files written so far are complete.")
-                               : tr("Exported %1 of %2 samples (%3 files) to %4")
-                                     .arg(result.report.samples.size() - result.report.failedCount())
-                                     .arg(result.report.samples.size())
-                                     .arg(result.filesWritten)
-                                     .arg(folder);
+                    text =
+                        result.report.cancelled
+                            ? tr("Export cancelled; files written so far are complete.")
+                            : tr("Exported %1 of %2 samples (%3 files) to %4")
+                                  .arg(result.report.samples.size() - result.report.failedCount())
+                                  .arg(result.report.samples.size())
+                                  .arg(result.filesWritten)
+                                  .arg(folder);
                 } catch (const std::exception& e) {
                     text = tr("Export failed: %1").arg(QString::fromStdString(e.what()));
                     QMessageBox::warning(m_parent, tr("Export failed"), text);
@@ -163,7 +165,8 @@ void ExportController::exportSetInteractive(std::shared_ptr<const Dataset> datas
                 watcher->deleteLater();
                 emit message(text);
             });
-    watcher->setFuture(QtConcurrent::run([dataset, options] { return exportSet(*dataset, *options); }));
+    watcher->setFuture(
+        QtConcurrent::run([dataset, options] { return exportSet(*dataset, *options); }));
 }
 
 } // namespace losslens

@@ -32,8 +32,7 @@ LayersPanel::LayersPanel(QWidget* parent)
     const QString names[] = {tr("Image"), tr("Ground truth"), tr("Prediction"), tr("Loss heatmap"),
                              tr("Removed penalty")};
     const QString tips[] = {
-        tr("The sample's image (grey when there is none)"),
-        tr("Labelled classes in class colours"),
+        tr("The sample's image (grey when there is none)"), tr("Labelled classes in class colours"),
         tr("The model's predicted class (argmax) in class colours"),
         tr("Per-pixel loss of the chosen variant, in the chosen colour map"),
         tr("Background-labelled pixels whose penalty the partial variant removes (w0 = 0): "
@@ -75,7 +74,8 @@ LayersPanel::LayersPanel(QWidget* parent)
     classForm->addRow(tr("Ground truth"), m_groundTruthStyle);
     classForm->addRow(tr("Prediction"), m_predictionStyle);
     m_classes = new QListWidget(classBox);
-    m_classes->setToolTip(tr("Untick a class to hide it in the ground-truth and prediction layers"));
+    m_classes->setToolTip(
+        tr("Untick a class to hide it in the ground-truth and prediction layers"));
     m_classes->setMaximumHeight(130);
     connect(m_classes, &QListWidget::itemChanged, this, [this] {
         if (!m_loading)
@@ -147,11 +147,12 @@ void LayersPanel::load(const ViewSettings& settings) {
         m_layers[i].visible->setChecked(settings.layers[i].visible);
         m_layers[i].opacity->setValue(static_cast<int>(settings.layers[i].opacity * 100.0f + 0.5f));
     }
-    m_groundTruthStyle->setCurrentIndex(m_groundTruthStyle->findData(static_cast<int>(settings.groundTruthStyle)));
-    m_predictionStyle->setCurrentIndex(m_predictionStyle->findData(static_cast<int>(settings.predictionStyle)));
+    m_groundTruthStyle->setCurrentIndex(
+        m_groundTruthStyle->findData(static_cast<int>(settings.groundTruthStyle)));
+    m_predictionStyle->setCurrentIndex(
+        m_predictionStyle->findData(static_cast<int>(settings.predictionStyle)));
     const auto variants = static_cast<int>(lossVariants().size());
-    m_variant->setCurrentIndex(settings.difference ? variants
-                                                   : static_cast<int>(settings.variant));
+    m_variant->setCurrentIndex(settings.difference ? variants : static_cast<int>(settings.variant));
     m_differenceA->setCurrentIndex(static_cast<int>(settings.differenceA));
     m_differenceB->setCurrentIndex(static_cast<int>(settings.differenceB));
     m_colormap->setCurrentIndex(m_colormap->findData(static_cast<int>(settings.colormap)));
@@ -196,11 +197,13 @@ void LayersPanel::setClasses(const std::vector<ClassInfo>& classes, const ViewSe
     for (std::size_t c = 0; c < classes.size(); ++c) {
         QPixmap swatch(12, 12);
         swatch.fill(QColor(classes[c].color[0], classes[c].color[1], classes[c].color[2]));
-        auto* item = new QListWidgetItem(QIcon(swatch),
-                                         QStringLiteral("%1  %2").arg(c).arg(QString::fromStdString(classes[c].name)),
-                                         m_classes);
+        auto* item = new QListWidgetItem(
+            QIcon(swatch),
+            QStringLiteral("%1  %2").arg(c).arg(QString::fromStdString(classes[c].name)),
+            m_classes);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(settings.classVisible(static_cast<int>(c)) ? Qt::Checked : Qt::Unchecked);
+        item->setCheckState(settings.classVisible(static_cast<int>(c)) ? Qt::Checked
+                                                                       : Qt::Unchecked);
     }
     m_loading = false;
 }

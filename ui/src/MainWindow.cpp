@@ -170,7 +170,8 @@ void MainWindow::buildDocks() {
     m_filter->setPlaceholderText(tr("Filter by name…"));
     m_filter->setClearButtonEnabled(true);
     m_filter->setToolTip(tr("Show only samples whose name contains this text"));
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
     m_table = new QTableView(listWidget);
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
@@ -205,7 +206,8 @@ void MainWindow::buildDocks() {
     m_readout->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_readout->setMargin(6);
-    m_readout->setToolTip(tr("Values under the cursor: classes, probabilities, w0 and each variant's loss"));
+    m_readout->setToolTip(
+        tr("Values under the cursor: classes, probabilities, w0 and each variant's loss"));
     pixelDock->setWidget(m_readout);
     addDockWidget(Qt::RightDockWidgetArea, pixelDock);
 
@@ -247,16 +249,17 @@ void MainWindow::buildActions() {
     demo->setToolTip(tr("The built-in synthetic set with two missing annotations"));
     m_recentMenu = file->addMenu(tr("&Recent folders"));
     file->addSeparator();
-    auto* exportCurrent = file->addAction(
-        style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export current sample…"), this,
-        [this] {
-            const ValueRange range = currentRange();
-            m_export->exportCurrentInteractive(m_current, m_canvas->image(),
-                                               m_session->ignoreIndex(), range.lo, range.hi,
-                                               static_cast<int>(m_settings.colormap));
-        });
+    auto* exportCurrent =
+        file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton),
+                        tr("&Export current sample…"), this, [this] {
+                            const ValueRange range = currentRange();
+                            m_export->exportCurrentInteractive(
+                                m_current, m_canvas->image(), m_session->ignoreIndex(), range.lo,
+                                range.hi, static_cast<int>(m_settings.colormap));
+                        });
     exportCurrent->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    exportCurrent->setToolTip(tr("Heatmaps, the composite as shown and raw .npy maps of this sample"));
+    exportCurrent->setToolTip(
+        tr("Heatmaps, the composite as shown and raw .npy maps of this sample"));
     auto* exportSet = file->addAction(tr("Export &whole set…"), this, [this] {
         m_export->exportSetInteractive(m_session->sharedDataset(),
                                        static_cast<int>(m_settings.colormap));
@@ -269,7 +272,8 @@ void MainWindow::buildActions() {
 
     menuBar()->addMenu(m_viewMenu);
     auto* zoomIn = m_viewMenu->addAction(tr("Zoom &in"), m_canvas, &Canvas::zoomIn);
-    zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)});
+    zoomIn->setShortcuts(
+        {QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)});
     auto* zoomOut = m_viewMenu->addAction(tr("Zoom &out"), m_canvas, &Canvas::zoomOut);
     zoomOut->setShortcuts({QKeySequence::ZoomOut, QKeySequence(Qt::Key_Minus)});
     auto* fit = m_viewMenu->addAction(tr("&Fit to window"), m_canvas, &Canvas::fitToWindow);
@@ -277,9 +281,11 @@ void MainWindow::buildActions() {
     auto* actual = m_viewMenu->addAction(tr("&Actual size (1:1)"), m_canvas, &Canvas::actualSize);
     actual->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_1), QKeySequence(Qt::Key_1)});
     m_viewMenu->addSeparator();
-    auto* flip = m_viewMenu->addAction(tr("Flip standard / partial"), this, &MainWindow::flipVariant);
+    auto* flip =
+        m_viewMenu->addAction(tr("Flip standard / partial"), this, &MainWindow::flipVariant);
     flip->setShortcut(QKeySequence(Qt::Key_Space));
-    flip->setToolTip(tr("Switch the heatmap between standard and partial (Space) for A/B comparison"));
+    flip->setToolTip(
+        tr("Switch the heatmap between standard and partial (Space) for A/B comparison"));
     m_sideBySide = m_viewMenu->addAction(tr("&Side by side"));
     m_sideBySide->setCheckable(true);
     connect(m_sideBySide, &QAction::toggled, this, &MainWindow::updateSideBySide);
@@ -323,7 +329,8 @@ void MainWindow::openFolder(const QString& path) {
 
 void MainWindow::openDemo() {
     const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
-    const QString root = QDir(cache.isEmpty() ? QDir::tempPath() : cache).filePath(QStringLiteral("demo"));
+    const QString root =
+        QDir(cache.isEmpty() ? QDir::tempPath() : cache).filePath(QStringLiteral("demo"));
     m_canvas->setMessage(tr("Generating the demo set…"));
     auto* watcher = new QFutureWatcher<QString>(this);
     connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, root] {
@@ -356,7 +363,8 @@ void MainWindow::onOpened(bool ok, const QString& message) {
         box->open();
         return;
     }
-    setWindowTitle(QStringLiteral("LossLens — %1").arg(QDir::toNativeSeparators(m_session->path())));
+    setWindowTitle(
+        QStringLiteral("LossLens — %1").arg(QDir::toNativeSeparators(m_session->path())));
     addRecent(m_session->path());
     m_layersPanel->setClasses(m_session->classes(), m_settings);
     m_scanProgress->setMaximum(static_cast<int>(m_session->dataset()->completeCount()));
@@ -394,18 +402,21 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
     const bool first = !m_current;
     m_current = ready;
     m_currentError.clear();
-    if (m_layersPanel && static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes()) {
+    if (m_layersPanel &&
+        static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes()) {
         // The class count is known once a sample is loaded (no dataset.json classes).
-        m_layersPanel->setClasses(ready->loss.summary.classes > 0
-                                      ? m_session->dataset()->config().classesFor(ready->loss.summary.classes)
-                                      : m_session->classes(),
-                                  m_settings);
+        m_layersPanel->setClasses(
+            ready->loss.summary.classes > 0
+                ? m_session->dataset()->config().classesFor(ready->loss.summary.classes)
+                : m_session->classes(),
+            m_settings);
     }
     render(true, true);
     if (first)
         m_canvas->fitToWindow();
-    m_plots->setSample(ready, m_session->dataset()->config().classesFor(ready->sample.prediction.classes()),
-                       m_session->ignoreIndex());
+    m_plots->setSample(
+        ready, m_session->dataset()->config().classesFor(ready->sample.prediction.classes()),
+        m_session->ignoreIndex());
     updateDetails();
     if (m_hoverX >= 0)
         showPixel(m_hoverX, m_hoverY);
@@ -455,7 +466,8 @@ void MainWindow::render(bool layersChanged, bool heatmapChanged) {
     if (layersChanged || m_layers.base.isNull()) {
         m_layers = renderLayers(*m_current, m_settings, classes, m_session->ignoreIndex(), range);
     } else if (heatmapChanged || range.lo != m_renderedRange.lo || range.hi != m_renderedRange.hi) {
-        m_layers.heatmap = heatmapLayer(*m_current, m_settings, m_session->ignoreIndex(), range.lo, range.hi);
+        m_layers.heatmap =
+            heatmapLayer(*m_current, m_settings, m_session->ignoreIndex(), range.lo, range.hi);
     }
     m_renderedRange = range;
     m_canvas->setImage(compose(m_layers, m_settings), true);
@@ -482,7 +494,8 @@ void MainWindow::updateColorBar() {
     if (m_settings.difference)
         title = tr("A − B");
     else
-        title = QString::fromUtf8(lossVariants()[std::min(m_settings.variant, lossVariants().size() - 1)].name.data());
+        title = QString::fromUtf8(
+            lossVariants()[std::min(m_settings.variant, lossVariants().size() - 1)].name.data());
     m_colorBar->setMap(m_settings.difference ? divergingLut() : colormapLut(m_settings.colormap),
                        range.lo, range.hi, title);
     m_layersPanel->setAutoRangeValues(range.lo, range.hi);
@@ -508,12 +521,16 @@ void MainWindow::flipVariant() {
     else
         s.variant = s.variant == 0 ? 1 : 0;
     setViewSettings(s);
-    statusBar()->showMessage(s.difference ? tr("Difference %1 − %2").arg(variantText(s.differenceA), variantText(s.differenceB))
-                                          : tr("Heatmap: %1").arg(variantText(s.variant)),
-                             3000);
+    statusBar()->showMessage(
+        s.difference
+            ? tr("Difference %1 − %2").arg(variantText(s.differenceA), variantText(s.differenceB))
+            : tr("Heatmap: %1").arg(variantText(s.variant)),
+        3000);
 }
 
-void MainWindow::setSideBySide(bool on) { m_sideBySide->setChecked(on); }
+void MainWindow::setSideBySide(bool on) {
+    m_sideBySide->setChecked(on);
+}
 
 void MainWindow::updateSideBySide() {
     const bool on = m_sideBySide->isChecked();
@@ -534,7 +551,8 @@ void MainWindow::showPixel(int x, int y) {
         m_statusPixel->clear();
         return;
     }
-    const auto classes = m_session->dataset()->config().classesFor(m_current->sample.prediction.classes());
+    const auto classes =
+        m_session->dataset()->config().classesFor(m_current->sample.prediction.classes());
     const PixelInfo info = pixelInfo(*m_current, x, y, m_session->ignoreIndex());
     m_readout->setText(formatPixelInfo(info, classes));
     if (info.valid && info.losses.size() >= 2)
@@ -548,8 +566,12 @@ void MainWindow::showPixel(int x, int y) {
                                    .arg(static_cast<double>(info.losses[1]), 0, 'f', 5));
 }
 
-QString MainWindow::pixelReadout() const { return m_readout->text(); }
-QString MainWindow::detailsText() const { return m_details->toPlainText(); }
+QString MainWindow::pixelReadout() const {
+    return m_readout->text();
+}
+QString MainWindow::detailsText() const {
+    return m_details->toPlainText();
+}
 
 void MainWindow::updateDetails() {
     const QModelIndex index = m_table->selectionModel()->currentIndex();
@@ -560,19 +582,26 @@ void MainWindow::updateDetails() {
     const auto entry = index.data(SampleTableModel::EntryRole).toULongLong();
     const SampleEntry& e = m_session->dataset()->entries()[entry];
     const DatasetSession::Row& row = m_session->rows()[entry];
-    QString text = QStringLiteral("<b>%1</b><br>").arg(QString::fromStdString(e.stem).toHtmlEscaped());
+    QString text =
+        QStringLiteral("<b>%1</b><br>").arg(QString::fromStdString(e.stem).toHtmlEscaped());
     auto file = [](const std::filesystem::path& p) {
-        return p.empty() ? QObject::tr("(none)") : QString::fromStdString(p.string()).toHtmlEscaped();
+        return p.empty() ? QObject::tr("(none)")
+                         : QString::fromStdString(p.string()).toHtmlEscaped();
     };
-    text += tr("label: %1<br>prediction: %2<br>image: %3<br>").arg(file(e.label), file(e.prediction), file(e.image));
+    text += tr("label: %1<br>prediction: %2<br>image: %3<br>")
+                .arg(file(e.label), file(e.prediction), file(e.image));
     if (row.state == DatasetSession::Row::State::Error)
         text += tr("<p style='color:#c0392b'><b>Error</b> in %1:<br>%2</p>")
                     .arg(row.errorFile.toHtmlEscaped(), row.errorMessage.toHtmlEscaped());
     else if (!m_currentError.isEmpty())
-        text += tr("<p style='color:#c0392b'><b>Error</b>: %1</p>").arg(m_currentError.toHtmlEscaped());
+        text +=
+            tr("<p style='color:#c0392b'><b>Error</b>: %1</p>").arg(m_currentError.toHtmlEscaped());
     if (row.state == DatasetSession::Row::State::Ok) {
         const SampleSummary& s = row.summary;
-        text += tr("valid pixels: %1<br>removed pixels: %2 of %3 background<br>").arg(s.validPixels).arg(s.removedPixels).arg(s.backgroundPixels);
+        text += tr("valid pixels: %1<br>removed pixels: %2 of %3 background<br>")
+                    .arg(s.validPixels)
+                    .arg(s.removedPixels)
+                    .arg(s.backgroundPixels);
         for (std::size_t v = 0; v < s.sums.size(); ++v)
             text += tr("%1 mean: %2<br>").arg(variantText(v)).arg(s.mean(v), 0, 'f', 6);
     }
@@ -596,7 +625,8 @@ void MainWindow::rebuildRecentMenu() {
     m_recentMenu->clear();
     const QStringList recent = QSettings().value(QStringLiteral("recentFolders")).toStringList();
     for (const QString& path : recent)
-        m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] { openFolder(path); });
+        m_recentMenu->addAction(QDir::toNativeSeparators(path), this,
+                                [this, path] { openFolder(path); });
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
@@ -607,14 +637,25 @@ void MainWindow::restoreSettings() {
     s.beginGroup(QStringLiteral("view"));
     for (std::size_t i = 0; i < kLayerCount; ++i) {
         const QString key = QStringLiteral("layer%1").arg(i);
-        m_settings.layers[i].visible = s.value(key + QStringLiteral("/visible"), m_settings.layers[i].visible).toBool();
-        m_settings.layers[i].opacity = std::clamp(s.value(key + QStringLiteral("/opacity"), static_cast<double>(m_settings.layers[i].opacity)).toFloat(), 0.0f, 1.0f);
+        m_settings.layers[i].visible =
+            s.value(key + QStringLiteral("/visible"), m_settings.layers[i].visible).toBool();
+        m_settings.layers[i].opacity =
+            std::clamp(s.value(key + QStringLiteral("/opacity"),
+                               static_cast<double>(m_settings.layers[i].opacity))
+                           .toFloat(),
+                       0.0f, 1.0f);
     }
-    m_settings.groundTruthStyle = s.value(QStringLiteral("gtStyle"), 1).toInt() == 0 ? ClassStyle::Filled : ClassStyle::Outline;
-    m_settings.predictionStyle = s.value(QStringLiteral("predStyle"), 0).toInt() == 0 ? ClassStyle::Filled : ClassStyle::Outline;
-    const auto map = colormapFromName(s.value(QStringLiteral("colormap"), QStringLiteral("viridis")).toString().toStdString());
+    m_settings.groundTruthStyle = s.value(QStringLiteral("gtStyle"), 1).toInt() == 0
+                                      ? ClassStyle::Filled
+                                      : ClassStyle::Outline;
+    m_settings.predictionStyle = s.value(QStringLiteral("predStyle"), 0).toInt() == 0
+                                     ? ClassStyle::Filled
+                                     : ClassStyle::Outline;
+    const auto map = colormapFromName(
+        s.value(QStringLiteral("colormap"), QStringLiteral("viridis")).toString().toStdString());
     m_settings.colormap = map.value_or(Colormap::Viridis);
-    const auto variant = findVariant(s.value(QStringLiteral("variant"), QStringLiteral("standard")).toString().toStdString());
+    const auto variant = findVariant(
+        s.value(QStringLiteral("variant"), QStringLiteral("standard")).toString().toStdString());
     m_settings.variant = variant.value_or(0);
     m_settings.autoRange = s.value(QStringLiteral("autoRange"), true).toBool();
     m_settings.rangeLo = s.value(QStringLiteral("rangeLo"), 0.0).toFloat();
@@ -631,14 +672,19 @@ void MainWindow::saveSettings() const {
     for (std::size_t i = 0; i < kLayerCount; ++i) {
         const QString key = QStringLiteral("layer%1").arg(i);
         s.setValue(key + QStringLiteral("/visible"), m_settings.layers[i].visible);
-        s.setValue(key + QStringLiteral("/opacity"), static_cast<double>(m_settings.layers[i].opacity));
+        s.setValue(key + QStringLiteral("/opacity"),
+                   static_cast<double>(m_settings.layers[i].opacity));
     }
-    s.setValue(QStringLiteral("gtStyle"), m_settings.groundTruthStyle == ClassStyle::Filled ? 0 : 1);
-    s.setValue(QStringLiteral("predStyle"), m_settings.predictionStyle == ClassStyle::Filled ? 0 : 1);
+    s.setValue(QStringLiteral("gtStyle"),
+               m_settings.groundTruthStyle == ClassStyle::Filled ? 0 : 1);
+    s.setValue(QStringLiteral("predStyle"),
+               m_settings.predictionStyle == ClassStyle::Filled ? 0 : 1);
     const auto map = colormapName(m_settings.colormap);
-    s.setValue(QStringLiteral("colormap"), QString::fromUtf8(map.data(), static_cast<qsizetype>(map.size())));
+    s.setValue(QStringLiteral("colormap"),
+               QString::fromUtf8(map.data(), static_cast<qsizetype>(map.size())));
     const auto name = lossVariants()[std::min(m_settings.variant, lossVariants().size() - 1)].name;
-    s.setValue(QStringLiteral("variant"), QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
+    s.setValue(QStringLiteral("variant"),
+               QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
     s.setValue(QStringLiteral("autoRange"), m_settings.autoRange);
     s.setValue(QStringLiteral("rangeLo"), static_cast<double>(m_settings.rangeLo));
     s.setValue(QStringLiteral("rangeHi"), static_cast<double>(m_settings.rangeHi));
@@ -653,7 +699,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
     if (event->mimeData()->hasUrls()) {
         const auto urls = event->mimeData()->urls();
-        if (!urls.isEmpty() && urls.front().isLocalFile() && QFileInfo(urls.front().toLocalFile()).isDir())
+        if (!urls.isEmpty() && urls.front().isLocalFile() &&
+            QFileInfo(urls.front().toLocalFile()).isDir())
             event->acceptProposedAction();
     }
 }

@@ -49,7 +49,9 @@ PlotsPanel::PlotsPanel(QWidget* parent)
     refresh();
 }
 
-bool PlotsPanel::showsSet() const { return m_scope->currentIndex() == 1; }
+bool PlotsPanel::showsSet() const {
+    return m_scope->currentIndex() == 1;
+}
 
 void PlotsPanel::setSample(const SampleDataPtr& sample, const std::vector<ClassInfo>& classes,
                            int ignoreIndex) {
@@ -105,7 +107,8 @@ void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
         series->setName(variantName(v));
         series->setColor(kVariantColours[v % std::size(kVariantColours)]);
         const LossHistogram& h = histograms[v];
-        const double width = static_cast<double>(h.hi - h.lo) / static_cast<double>(h.counts.size());
+        const double width =
+            static_cast<double>(h.hi - h.lo) / static_cast<double>(h.counts.size());
         for (std::size_t b = 0; b < h.counts.size(); ++b) {
             // A step outline; empty bins sit at 0.5 so the log axis can show them.
             const double count = h.counts[b] > 0 ? static_cast<double>(h.counts[b]) : 0.5;

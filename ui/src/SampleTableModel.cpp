@@ -90,10 +90,10 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
     const SampleSummary& s = r.summary;
     const double standard = ok ? s.mean(0) : 0.0;
     const double partial = ok && s.sums.size() > 1 ? s.mean(1) : 0.0;
-    const double share = ok && s.backgroundPixels > 0
-                             ? 100.0 * static_cast<double>(s.removedPixels) /
-                                   static_cast<double>(s.backgroundPixels)
-                             : 0.0;
+    const double share =
+        ok && s.backgroundPixels > 0
+            ? 100.0 * static_cast<double>(s.removedPixels) / static_cast<double>(s.backgroundPixels)
+            : 0.0;
     if (role == EntryRole)
         return QVariant::fromValue<qulonglong>(row);
     if (role == Qt::DisplayRole) {

@@ -65,8 +65,7 @@ private:
 // Throws std::runtime_error with the reason; appends warnings. Exposed for tests.
 [[nodiscard]] Prediction predictionFromArray(std::vector<std::int64_t> shape,
                                              std::vector<float> data, int width, int height,
-                                             const DatasetConfig& config,
-                                             const DataLimits& limits,
+                                             const DatasetConfig& config, const DataLimits& limits,
                                              std::vector<std::string>& warnings);
 
 } // namespace losslens

@@ -12,7 +12,7 @@ namespace losslens {
 // the options and which annotations were removed). Samples are generated one at a time
 // on `process.jobs` threads, so memory does not grow with the count. Every file is written
 // atomically; without `overwrite`, existing files are left alone and FileExistsError thrown.
-void writeDemoDataset(const std::filesystem::path& root, const DemoOptions& options,
-                      bool overwrite, const ProcessOptions& process = {});
+void writeDemoDataset(const std::filesystem::path& root, const DemoOptions& options, bool overwrite,
+                      const ProcessOptions& process = {});
 
 } // namespace losslens

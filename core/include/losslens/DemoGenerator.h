@@ -11,19 +11,19 @@
 namespace losslens {
 
 struct DemoOptions {
-    int count = 8;            // samples
-    int size = 256;           // S: each sample is S x S
-    int missing = 2;          // annotations removed at random over the whole set
+    int count = 8;   // samples
+    int size = 256;  // S: each sample is S x S
+    int missing = 2; // annotations removed at random over the whole set
     std::uint64_t seed = 1;
 };
 
 struct DemoSample {
-    std::string stem;             // demo_000, demo_001, ...
-    ByteImage image;              // RGB, for display
-    LabelMap fullLabels;          // every object annotated
-    LabelMap labels;              // with the removed annotations turned into background
-    Prediction prediction;        // the synthetic model's probabilities, C = 4
-    std::vector<int> removed;     // classes whose annotation was removed from this sample
+    std::string stem;         // demo_000, demo_001, ...
+    ByteImage image;          // RGB, for display
+    LabelMap fullLabels;      // every object annotated
+    LabelMap labels;          // with the removed annotations turned into background
+    Prediction prediction;    // the synthetic model's probabilities, C = 4
+    std::vector<int> removed; // classes whose annotation was removed from this sample
 };
 
 // The article's synthetic set: C = 4 (background, ellipse, rectangle, circle), predictions

@@ -13,17 +13,15 @@ struct LossContext {
     int height = 0;
     int classes = 0;
     int ignoreIndex = 255;
-    std::span<const std::uint16_t> labels;     // y(x), H*W
-    std::span<const float> probabilities;      // p_c(x), H*W*C, pixel-major
-    std::span<const float> standard;           // -log q_y(x), 0 at ignore pixels
-    std::span<const std::uint16_t> argmax;     // k(x), ties to the lowest index
-    std::span<const std::uint8_t> present;     // per class: 1 if some pixel has y == c
-    std::span<const std::uint8_t> bgWeight;    // w0(x): present[k(x)]
+    std::span<const std::uint16_t> labels;  // y(x), H*W
+    std::span<const float> probabilities;   // p_c(x), H*W*C, pixel-major
+    std::span<const float> standard;        // -log q_y(x), 0 at ignore pixels
+    std::span<const std::uint16_t> argmax;  // k(x), ties to the lowest index
+    std::span<const std::uint8_t> present;  // per class: 1 if some pixel has y == c
+    std::span<const std::uint8_t> bgWeight; // w0(x): present[k(x)]
 
     [[nodiscard]] std::size_t pixelCount() const noexcept { return labels.size(); }
-    [[nodiscard]] bool isIgnored(std::size_t i) const noexcept {
-        return labels[i] == ignoreIndex;
-    }
+    [[nodiscard]] bool isIgnored(std::size_t i) const noexcept { return labels[i] == ignoreIndex; }
 };
 
 } // namespace losslens

@@ -14,12 +14,12 @@ namespace losslens {
 // What a .npy header says, after strict validation.
 struct NpyHeader {
     int majorVersion = 1;
-    char byteOrder = '<';        // '<' little, '>' big, '|' not applicable
-    char kind = 'f';             // only 'f' (float) is accepted for data
-    int itemSize = 4;            // 2, 4 or 8
+    char byteOrder = '<'; // '<' little, '>' big, '|' not applicable
+    char kind = 'f';      // only 'f' (float) is accepted for data
+    int itemSize = 4;     // 2, 4 or 8
     bool fortranOrder = false;
     std::vector<std::int64_t> shape;
-    std::size_t dataOffset = 0;  // bytes from the file start to the data
+    std::size_t dataOffset = 0; // bytes from the file start to the data
     [[nodiscard]] std::int64_t elementCount() const;
 };
 

@@ -9,11 +9,11 @@ namespace losslens {
 // Per-variant vectors are indexed like lossVariants().
 struct SampleSummary {
     int classes = 0;
-    std::vector<int> missing;           // object classes (1..C-1) with no labelled pixel
-    std::int64_t validPixels = 0;       // pixels whose label is not ignore_index
-    std::int64_t backgroundPixels = 0;  // pixels labelled 0
-    std::int64_t removedPixels = 0;     // labelled 0 and w0 == 0
-    std::vector<double> sums;           // sum of each variant's map over valid pixels
+    std::vector<int> missing;                   // object classes (1..C-1) with no labelled pixel
+    std::int64_t validPixels = 0;               // pixels whose label is not ignore_index
+    std::int64_t backgroundPixels = 0;          // pixels labelled 0
+    std::int64_t removedPixels = 0;             // labelled 0 and w0 == 0
+    std::vector<double> sums;                   // sum of each variant's map over valid pixels
     std::vector<std::vector<double>> classSums; // [variant][label class]
     std::vector<std::int64_t> classPixels;      // valid pixels per label class
 

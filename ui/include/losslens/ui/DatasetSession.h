@@ -29,8 +29,8 @@ public:
     struct Row {
         enum class State { Pending, Ok, Error };
         State state = State::Pending;
-        SampleSummary summary; // per-class sums dropped to keep rows small
-        float maxLoss = 0.0f;  // largest value of any variant over valid pixels
+        SampleSummary summary;      // per-class sums dropped to keep rows small
+        float maxLoss = 0.0f;       // largest value of any variant over valid pixels
         float maxDifference = 0.0f; // largest |standard - partial|
         QString errorFile;
         QString errorMessage;
@@ -56,7 +56,9 @@ public:
     [[nodiscard]] float setMax() const { return m_setMax; }
     [[nodiscard]] float setMaxDifference() const { return m_setMaxDifference; }
     [[nodiscard]] const SetSummary& setSummary() const { return m_setSummary; }
-    [[nodiscard]] const std::vector<LossHistogram>& setHistograms() const { return m_setHistograms; }
+    [[nodiscard]] const std::vector<LossHistogram>& setHistograms() const {
+        return m_setHistograms;
+    }
 
     // Loads and scores a sample off the GUI thread; emits sampleReady or sampleFailed.
     // A cached sample is delivered at once (still through the signal).

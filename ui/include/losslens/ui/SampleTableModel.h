@@ -11,7 +11,17 @@ class DatasetSession;
 class SampleTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Stem, Missing, Standard, Partial, Difference, Removed, RemovedShare, Status, ColumnCount };
+    enum Column {
+        Stem,
+        Missing,
+        Standard,
+        Partial,
+        Difference,
+        Removed,
+        RemovedShare,
+        Status,
+        ColumnCount
+    };
     Q_ENUM(Column)
     static constexpr int SortRole = Qt::UserRole;
     static constexpr int EntryRole = Qt::UserRole + 1;

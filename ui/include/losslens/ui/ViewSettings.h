@@ -32,22 +32,22 @@ struct LayerState {
 
 struct ViewSettings {
     std::array<LayerState, kLayerCount> layers{{
-        {true, 1.0f},   // image
-        {false, 0.6f},  // ground truth
-        {false, 0.5f},  // prediction
-        {true, 0.75f},  // heatmap
-        {true, 1.0f},   // removed-penalty mask
+        {true, 1.0f},  // image
+        {false, 0.6f}, // ground truth
+        {false, 0.5f}, // prediction
+        {true, 0.75f}, // heatmap
+        {true, 1.0f},  // removed-penalty mask
     }};
     ClassStyle groundTruthStyle = ClassStyle::Outline;
     ClassStyle predictionStyle = ClassStyle::Filled;
     std::vector<bool> hiddenClasses; // by class index; missing entries are visible
 
-    std::size_t variant = 0;      // registry index of the heatmap's variant
-    bool difference = false;      // heatmap shows variant A - variant B instead
-    std::size_t differenceA = 0;  // standard
-    std::size_t differenceB = 1;  // partial
+    std::size_t variant = 0;     // registry index of the heatmap's variant
+    bool difference = false;     // heatmap shows variant A - variant B instead
+    std::size_t differenceA = 0; // standard
+    std::size_t differenceB = 1; // partial
     Colormap colormap = Colormap::Viridis;
-    bool autoRange = true;        // range shared by all variants and the whole set
+    bool autoRange = true; // range shared by all variants and the whole set
     float rangeLo = 0.0f;
     float rangeHi = 1.0f;
 
