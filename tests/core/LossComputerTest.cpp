@@ -173,3 +173,15 @@ TEST(LossComputer, RejectsSizeMismatch) {
     const Prediction prediction(3, 4, 2);
     EXPECT_THROW((void)computeLoss(labels, prediction), LossError);
 }
+
+TEST(Prediction, EigenMatrixViewsTheSameMemory) {
+    Prediction p(3, 2, 4);
+    p.at(2, 1, 3) = 0.75f;
+    const auto m = p.matrix();
+    EXPECT_EQ(m.rows(), 6);
+    EXPECT_EQ(m.cols(), 4);
+    EXPECT_EQ(m.data(), p.data()); // a view, not a copy
+    EXPECT_EQ(m(1 * 3 + 2, 3), 0.75f);
+    p.matrix()(0, 1) = 0.5f;
+    EXPECT_EQ(p.at(0, 0, 1), 0.5f);
+}
