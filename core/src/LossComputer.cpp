@@ -2,6 +2,8 @@
 
 #include "losslens/LossVariant.h"
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -64,7 +66,8 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
     LossMap standard(width, height);
 
     // Pass 2, the shared one: one read of each pixel's C probabilities gives the argmax
-    // (ties to the lowest index: strict >) and the labelled class's clamped log.
+    // (ties to the lowest index: strict >) and the labelled class's clamped probability;
+    // the logs are then taken a block at a time with Eigen's vectorised log.
     const std::uint16_t* y = labels.data();
     const float* p = prediction.data();
     std::uint16_t* k = result.argmax.data();
@@ -72,27 +75,32 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
     std::uint8_t* removed = result.removed.data();
     float* ls = standard.data();
     constexpr float kHigh = 1.0f - kEpsilon;
-    for (std::size_t i = 0; i < n; ++i) {
-        const float* pixel = p + i * c;
-        std::size_t best = 0;
-        float bestValue = pixel[0];
-        for (std::size_t j = 1; j < c; ++j) {
-            if (pixel[j] > bestValue) {
-                bestValue = pixel[j];
-                best = j;
+    constexpr std::size_t kBlock = 2048;
+    for (std::size_t start = 0; start < n; start += kBlock) {
+        const std::size_t end = std::min(n, start + kBlock);
+        for (std::size_t i = start; i < end; ++i) {
+            const float* pixel = p + i * c;
+            std::size_t best = 0;
+            float bestValue = pixel[0];
+            for (std::size_t j = 1; j < c; ++j) {
+                // Branch-free (conditional moves): with noisy probabilities a branch here
+                // mispredicts about half the time.
+                const float v = pixel[j];
+                const bool greater = v > bestValue;
+                bestValue = greater ? v : bestValue;
+                best = greater ? j : best;
             }
+            k[i] = static_cast<std::uint16_t>(best);
+            const std::uint8_t weight = present[best];
+            w0[i] = weight;
+            const int label = y[i];
+            const bool ignored = label == config.ignoreIndex;
+            // Ignore pixels take q = 1, so -log q = 0 without a branch in the log loop.
+            ls[i] = ignored ? 1.0f : std::clamp(pixel[label], kEpsilon, kHigh);
+            removed[i] = static_cast<std::uint8_t>(label == 0 && weight == 0);
         }
-        k[i] = static_cast<std::uint16_t>(best);
-        w0[i] = present[best];
-        const int label = y[i];
-        if (label == config.ignoreIndex) {
-            ls[i] = 0.0f;
-            removed[i] = 0;
-        } else {
-            const float q = std::clamp(pixel[label], kEpsilon, kHigh);
-            ls[i] = -std::log(q);
-            removed[i] = (label == 0 && w0[i] == 0) ? 1 : 0;
-        }
+        Eigen::Map<Eigen::ArrayXf> block(ls + start, static_cast<Eigen::Index>(end - start));
+        block = -block.log();
     }
 
     LossContext context;
@@ -124,29 +132,45 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
     summary.sums.assign(variants.size(), 0.0);
     summary.classSums.assign(variants.size(), std::vector<double>(c, 0.0));
     summary.classPixels.assign(c, 0);
-    for (std::size_t i = 0; i < n; ++i) {
-        const int label = y[i];
-        if (label == config.ignoreIndex)
-            continue;
-        const auto cls = static_cast<std::size_t>(label);
-        ++summary.classPixels[cls];
-        summary.removedPixels += removed[i];
+    {
+        // Local counters: accumulating through the summary's members would chain every
+        // iteration through memory.
+        std::vector<std::int64_t> counts(4 * c, 0);
+        std::int64_t removedCount = 0;
+        const auto ignore = static_cast<std::uint32_t>(config.ignoreIndex);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint32_t label = y[i];
+            removedCount += removed[i];
+            if (label != ignore)
+                ++counts[(i & 3u) * c + label];
+        }
+        for (std::size_t cls = 0; cls < c; ++cls)
+            summary.classPixels[cls] = counts[cls] + counts[c + cls] + counts[2 * c + cls] +
+                                       counts[3 * c + cls];
+        summary.removedPixels = removedCount;
     }
     summary.backgroundPixels = summary.classPixels.empty() ? 0 : summary.classPixels[0];
     for (std::size_t cls = 0; cls < c; ++cls)
         summary.validPixels += summary.classPixels[cls];
+    // Four interleaved accumulators per class break the add-latency chain that a run of
+    // same-class pixels would otherwise form.
+    std::vector<double> lanes(4 * c);
     for (std::size_t v = 0; v < variants.size(); ++v) {
         const float* values = result.maps[v].data();
-        std::vector<double>& perClass = summary.classSums[v];
+        std::fill(lanes.begin(), lanes.end(), 0.0);
+        const auto ignore = static_cast<std::uint32_t>(config.ignoreIndex);
         for (std::size_t i = 0; i < n; ++i) {
-            const int label = y[i];
-            if (label == config.ignoreIndex)
+            const std::uint32_t label = y[i];
+            if (label == ignore)
                 continue;
-            perClass[static_cast<std::size_t>(label)] += static_cast<double>(values[i]);
+            lanes[(i & 3u) * c + label] += static_cast<double>(values[i]);
         }
+        std::vector<double>& perClass = summary.classSums[v];
         double total = 0.0;
-        for (double s : perClass)
-            total += s;
+        for (std::size_t cls = 0; cls < c; ++cls) {
+            perClass[cls] = lanes[cls] + lanes[c + cls] + lanes[2 * c + cls] + lanes[3 * c + cls];
+            total += perClass[cls];
+        }
         summary.sums[v] = total;
     }
     return result;

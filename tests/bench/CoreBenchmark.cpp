@@ -1,0 +1,94 @@
+// Google Benchmark programs for the core (label bench; built by default, run by hand:
+// build/bin/core_benchmarks). Compare kernels against the memory floor measured here too.
+#include "losslens/Colormap.h"
+#include "losslens/LossComputer.h"
+#include "losslens/NpyArray.h"
+
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+using namespace losslens;
+
+namespace {
+
+struct Input {
+    LabelMap labels;
+    Prediction prediction;
+};
+
+Input makeInput(int side, int classes) {
+    Input in{LabelMap(side, side), Prediction(side, side, classes)};
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x) {
+            // Blocky labels with one class never present, like a missing annotation.
+            in.labels.at(x, y) = static_cast<std::uint16_t>(((x / 64 + y / 64) % classes) == 1 ? 0 : (x / 64 + y / 64) % classes);
+            float total = 0.0f;
+            for (int c = 0; c < classes; ++c) {
+                const float v = unit(rng);
+                in.prediction.at(x, y, c) = v;
+                total += v;
+            }
+            for (int c = 0; c < classes; ++c)
+                in.prediction.at(x, y, c) /= total;
+        }
+    return in;
+}
+
+void BM_ComputeLoss(benchmark::State& state) {
+    const Input in = makeInput(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+    for (auto _ : state) {
+        LossResult r = computeLoss(in.labels, in.prediction);
+        benchmark::DoNotOptimize(r.summary.sums.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(in.prediction.pixelCount()) *
+                            in.prediction.classes() * 4);
+}
+
+// The memory floor: a plain streaming read (sum) of the same prediction buffer.
+void BM_StreamRead(benchmark::State& state) {
+    const Input in = makeInput(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+    const auto values = in.prediction.raster().values();
+    for (auto _ : state) {
+        float sum = 0.0f;
+        for (float v : values)
+            sum += v;
+        benchmark::DoNotOptimize(sum);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(values.size()) * 4);
+}
+
+void BM_DecodeNpy(benchmark::State& state) {
+    const Input in = makeInput(static_cast<int>(state.range(0)), 4);
+    const std::int64_t shape[] = {in.prediction.height(), in.prediction.width(), 4};
+    const std::string bytes = encodeNpyFloat32(in.prediction.raster().values(), shape);
+    for (auto _ : state) {
+        NpyArray a = decodeNpy({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()}, {});
+        benchmark::DoNotOptimize(a.data.data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                            static_cast<std::int64_t>(bytes.size()));
+}
+
+void BM_HeatmapPng(benchmark::State& state) {
+    const Input in = makeInput(static_cast<int>(state.range(0)), 4);
+    const LossResult r = computeLoss(in.labels, in.prediction);
+    for (auto _ : state) {
+        const std::string png =
+            encodeRgbPng(renderHeatmap(r.maps[0], in.labels, 255, 0.0f, 16.0f, Colormap::Viridis));
+        benchmark::DoNotOptimize(png.data());
+    }
+}
+
+} // namespace
+
+BENCHMARK(BM_ComputeLoss)->ArgsProduct({{256, 1024, 2048}, {4, 21}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StreamRead)->ArgsProduct({{256, 1024, 2048}, {4, 21}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DecodeNpy)->Arg(1024)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HeatmapPng)->Arg(1024)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
