@@ -15,6 +15,7 @@ Commands:
   demo OUTDIR     write the synthetic demo set
   stats DATASET   per-sample and set means of every loss variant
   export DATASET  loss maps (.npy), heatmaps (.png) and summaries
+  bench DATASET   throughput of the loss computation on your data
 
 Run 'losslens-cli COMMAND --help' for a command's options.
 )";
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
         {"demo", runDemo, kDemoHelp},
         {"stats", runStats, kStatsHelp},
         {"export", runExport, kExportHelp},
+        {"bench", runBench, kBenchHelp},
     };
     for (const Command& c : commands) {
         if (command != c.name)

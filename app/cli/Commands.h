@@ -13,9 +13,11 @@ inline constexpr int kExitUsage = 2;
 int runDemo(const std::vector<std::string>& args);
 int runStats(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
+int runBench(const std::vector<std::string>& args);
 
 extern const char* const kDemoHelp;
 extern const char* const kStatsHelp;
 extern const char* const kExportHelp;
+extern const char* const kBenchHelp;
 
 } // namespace losslens::cli

@@ -145,8 +145,8 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
                 ++counts[(i & 3u) * c + label];
         }
         for (std::size_t cls = 0; cls < c; ++cls)
-            summary.classPixels[cls] = counts[cls] + counts[c + cls] + counts[2 * c + cls] +
-                                       counts[3 * c + cls];
+            summary.classPixels[cls] =
+                counts[cls] + counts[c + cls] + counts[2 * c + cls] + counts[3 * c + cls];
         summary.removedPixels = removedCount;
     }
     summary.backgroundPixels = summary.classPixels.empty() ? 0 : summary.classPixels[0];

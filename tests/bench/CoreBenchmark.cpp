@@ -24,7 +24,8 @@ Input makeInput(int side, int classes) {
     for (int y = 0; y < side; ++y)
         for (int x = 0; x < side; ++x) {
             // Blocky labels with one class never present, like a missing annotation.
-            in.labels.at(x, y) = static_cast<std::uint16_t>(((x / 64 + y / 64) % classes) == 1 ? 0 : (x / 64 + y / 64) % classes);
+            in.labels.at(x, y) = static_cast<std::uint16_t>(
+                ((x / 64 + y / 64) % classes) == 1 ? 0 : (x / 64 + y / 64) % classes);
             float total = 0.0f;
             for (int c = 0; c < classes; ++c) {
                 const float v = unit(rng);
@@ -67,7 +68,8 @@ void BM_DecodeNpy(benchmark::State& state) {
     const std::int64_t shape[] = {in.prediction.height(), in.prediction.width(), 4};
     const std::string bytes = encodeNpyFloat32(in.prediction.raster().values(), shape);
     for (auto _ : state) {
-        NpyArray a = decodeNpy({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()}, {});
+        NpyArray a =
+            decodeNpy({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()}, {});
         benchmark::DoNotOptimize(a.data.data());
     }
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *

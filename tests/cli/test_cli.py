@@ -192,6 +192,21 @@ class ExitStatus(Base):
         self.assertFalse(os.path.exists(os.path.join(out, "demo_001.partial.png")))
 
 
+class Bench(Base):
+    def test_bench_json(self):
+        data = self.path("d")
+        run("demo", data, "--count", 2, "--size", 48, expect=0)
+        out = json.loads(run("bench", data, "--repeat", 2, "--threads", 2, "--json", expect=0).stdout)
+        self.assertEqual(out["samples"], 2)
+        self.assertEqual(out["pixels_per_sample"], 48 * 48)
+        self.assertEqual(out["classes"], 4)
+        self.assertEqual(out["threads"], 2)
+        for key in ["maps_ms_per_sample", "stream_ms_per_sample"]:
+            self.assertGreater(out[key]["median"], 0)
+            self.assertLessEqual(out[key]["min"], out[key]["median"])
+        self.assertIn("ratio to the floor", run("bench", data, "--repeat", 1, expect=0).stdout)
+
+
 class NoOverwrite(Base):
     def test_existing_exports_untouched(self):
         data, out = self.path("d"), self.path("o")
