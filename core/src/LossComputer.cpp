@@ -59,25 +59,50 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
 
     const std::size_t n = labels.pixelCount();
     const auto c = static_cast<std::size_t>(classes);
+    const auto variants = lossVariants();
+    const std::size_t variantCount = variants.size();
     LossResult result;
     result.argmax = LabelMap(width, height);
     result.bgWeight = ByteImage(width, height);
     result.removed = ByteImage(width, height);
-    LossMap standard(width, height);
+    result.maps.reserve(variantCount);
+    for (std::size_t v = 0; v < variantCount; ++v)
+        result.maps.emplace_back(width, height);
 
-    // Pass 2, the shared one: one read of each pixel's C probabilities gives the argmax
-    // (ties to the lowest index: strict >) and the labelled class's clamped probability;
-    // the logs are then taken a block at a time with Eigen's vectorised log.
+    // One fused pass, a block of pixels at a time so everything a block produces is still
+    // in cache when it is used: (1) one read of each pixel's C probabilities gives the
+    // argmax (ties to the lowest index) and the labelled class's clamped probability;
+    // (2) Eigen's vectorised log turns those into the standard loss; (3) every variant's
+    // kernel writes its block of the map from that; (4) the block is added to the summary.
     const std::uint16_t* y = labels.data();
     const float* p = prediction.data();
     std::uint16_t* k = result.argmax.data();
     std::uint8_t* w0 = result.bgWeight.data();
     std::uint8_t* removed = result.removed.data();
-    float* ls = standard.data();
     constexpr float kHigh = 1.0f - kEpsilon;
     constexpr std::size_t kBlock = 2048;
+    // Eigen allocates this aligned, so its vectorised log takes the same path for every
+    // block whatever the heap gives: results are bit-identical run to run and thread to
+    // thread (an unaligned head would be done with the scalar log, rounded differently).
+    Eigen::ArrayXf standardBlock(static_cast<Eigen::Index>(kBlock));
+    const auto ignore = static_cast<std::uint32_t>(config.ignoreIndex);
+    // Four interleaved accumulators per class break the add-latency chain that a run of
+    // same-class pixels would otherwise form; doubles keep 2048^2 sums exact enough.
+    std::vector<std::int64_t> counts(4 * c, 0);
+    std::vector<double> lanes(variantCount * 4 * c, 0.0);
+    std::int64_t removedCount = 0;
+
+    LossContext context;
+    context.width = width;
+    context.height = height;
+    context.classes = classes;
+    context.ignoreIndex = config.ignoreIndex;
+    context.present = present;
+
     for (std::size_t start = 0; start < n; start += kBlock) {
         const std::size_t end = std::min(n, start + kBlock);
+        const std::size_t count = end - start;
+        float* ls = standardBlock.data();
         for (std::size_t i = start; i < end; ++i) {
             const float* pixel = p + i * c;
             std::size_t best = 0;
@@ -93,83 +118,59 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
             k[i] = static_cast<std::uint16_t>(best);
             const std::uint8_t weight = present[best];
             w0[i] = weight;
-            const int label = y[i];
-            const bool ignored = label == config.ignoreIndex;
+            const std::uint32_t label = y[i];
+            const bool ignored = label == ignore;
             // Ignore pixels take q = 1, so -log q = 0 without a branch in the log loop.
-            ls[i] = ignored ? 1.0f : std::clamp(pixel[label], kEpsilon, kHigh);
-            removed[i] = static_cast<std::uint8_t>(label == 0 && weight == 0);
+            ls[i - start] = ignored ? 1.0f : std::clamp(pixel[label], kEpsilon, kHigh);
+            const auto isRemoved = static_cast<std::uint8_t>(label == 0 && weight == 0);
+            removed[i] = isRemoved;
+            removedCount += isRemoved;
+            if (!ignored)
+                ++counts[(i & 3u) * c + label];
         }
-        Eigen::Map<Eigen::ArrayXf> block(ls + start, static_cast<Eigen::Index>(end - start));
+        Eigen::Map<Eigen::ArrayXf> block(ls, static_cast<Eigen::Index>(count));
         block = -block.log();
+
+        context.offset = start;
+        context.labels = labels.values().subspan(start, count);
+        context.probabilities = prediction.raster().values().subspan(start * c, count * c);
+        context.standard = std::span<const float>(ls, count);
+        context.argmax = result.argmax.values().subspan(start, count);
+        context.bgWeight = result.bgWeight.values().subspan(start, count);
+        for (std::size_t v = 0; v < variantCount; ++v) {
+            const std::span<float> out = result.maps[v].values().subspan(start, count);
+            variants[v].kernel(context, out);
+            double* acc = lanes.data() + v * 4 * c;
+            for (std::size_t i = start; i < end; ++i) {
+                const std::uint32_t label = y[i];
+                if (label != ignore)
+                    acc[(i & 3u) * c + label] += static_cast<double>(out[i - start]);
+            }
+        }
     }
 
-    LossContext context;
-    context.width = width;
-    context.height = height;
-    context.classes = classes;
-    context.ignoreIndex = config.ignoreIndex;
-    context.labels = labels.values();
-    context.probabilities = prediction.raster().values();
-    context.standard = standard.values();
-    context.argmax = result.argmax.values();
-    context.present = present;
-    context.bgWeight = result.bgWeight.values();
-
-    const auto variants = lossVariants();
-    result.maps.reserve(variants.size());
-    for (const LossVariant& variant : variants) {
-        LossMap map(width, height);
-        variant.kernel(context, map.values());
-        result.maps.push_back(std::move(map));
-    }
-
-    // Pass 3: the summary, accumulated in double so 2048^2 sums stay exact enough.
     SampleSummary& summary = result.summary;
     summary.classes = classes;
     for (int cls = 1; cls < classes; ++cls)
         if (!present[static_cast<std::size_t>(cls)])
             summary.missing.push_back(cls);
-    summary.sums.assign(variants.size(), 0.0);
-    summary.classSums.assign(variants.size(), std::vector<double>(c, 0.0));
+    summary.removedPixels = removedCount;
     summary.classPixels.assign(c, 0);
-    {
-        // Local counters: accumulating through the summary's members would chain every
-        // iteration through memory.
-        std::vector<std::int64_t> counts(4 * c, 0);
-        std::int64_t removedCount = 0;
-        const auto ignore = static_cast<std::uint32_t>(config.ignoreIndex);
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::uint32_t label = y[i];
-            removedCount += removed[i];
-            if (label != ignore)
-                ++counts[(i & 3u) * c + label];
-        }
-        for (std::size_t cls = 0; cls < c; ++cls)
-            summary.classPixels[cls] =
-                counts[cls] + counts[c + cls] + counts[2 * c + cls] + counts[3 * c + cls];
-        summary.removedPixels = removedCount;
+    for (std::size_t cls = 0; cls < c; ++cls) {
+        summary.classPixels[cls] =
+            counts[cls] + counts[c + cls] + counts[2 * c + cls] + counts[3 * c + cls];
+        summary.validPixels += summary.classPixels[cls];
     }
     summary.backgroundPixels = summary.classPixels.empty() ? 0 : summary.classPixels[0];
-    for (std::size_t cls = 0; cls < c; ++cls)
-        summary.validPixels += summary.classPixels[cls];
-    // Four interleaved accumulators per class break the add-latency chain that a run of
-    // same-class pixels would otherwise form.
-    std::vector<double> lanes(4 * c);
-    for (std::size_t v = 0; v < variants.size(); ++v) {
-        const float* values = result.maps[v].data();
-        std::fill(lanes.begin(), lanes.end(), 0.0);
-        const auto ignore = static_cast<std::uint32_t>(config.ignoreIndex);
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::uint32_t label = y[i];
-            if (label == ignore)
-                continue;
-            lanes[(i & 3u) * c + label] += static_cast<double>(values[i]);
-        }
-        std::vector<double>& perClass = summary.classSums[v];
+    summary.sums.assign(variantCount, 0.0);
+    summary.classSums.assign(variantCount, std::vector<double>(c, 0.0));
+    for (std::size_t v = 0; v < variantCount; ++v) {
+        const double* acc = lanes.data() + v * 4 * c;
         double total = 0.0;
         for (std::size_t cls = 0; cls < c; ++cls) {
-            perClass[cls] = lanes[cls] + lanes[c + cls] + lanes[2 * c + cls] + lanes[3 * c + cls];
-            total += perClass[cls];
+            const double sum = acc[cls] + acc[c + cls] + acc[2 * c + cls] + acc[3 * c + cls];
+            summary.classSums[v][cls] = sum;
+            total += sum;
         }
         summary.sums[v] = total;
     }

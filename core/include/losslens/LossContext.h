@@ -1,18 +1,22 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
 namespace losslens {
 
-// Everything a loss variant's kernel may read for one sample. The shared pass of the
-// LossComputer fills the per-pixel standard loss, argmax and w0 once, so each variant is
-// a cheap element-wise function of them instead of another pass over C probabilities.
+// Everything a loss variant's kernel may read, for one block of consecutive pixels of a
+// sample (pixels offset .. offset + labels.size() - 1, row-major). The shared pass of the
+// LossComputer fills the block's standard loss, argmax and w0 first, so each variant is a
+// cheap element-wise function of them, run while the block is still in cache. The spans
+// cover the block only; `present` covers the whole sample.
 struct LossContext {
     int width = 0;
     int height = 0;
     int classes = 0;
     int ignoreIndex = 255;
+    std::size_t offset = 0;                 // index of the block's first pixel in the sample
     std::span<const std::uint16_t> labels;  // y(x), H*W
     std::span<const float> probabilities;   // p_c(x), H*W*C, pixel-major
     std::span<const float> standard;        // -log q_y(x), 0 at ignore pixels

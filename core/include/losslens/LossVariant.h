@@ -9,8 +9,9 @@
 
 namespace losslens {
 
-// Writes one variant's per-pixel loss for a sample into out (H*W values, 0 at ignore
-// pixels). Kernels are plain functions: they hold no state and run on any thread.
+// Writes one variant's per-pixel loss for one block of a sample into out (one value per
+// pixel of context.labels, 0 at ignore pixels). Kernels are plain functions: they hold no
+// state and run on any thread.
 using LossKernel = void (*)(const LossContext& context, std::span<float> out);
 
 // One loss variant: a unit with a stable name (CLI, file names, JSON keys), a label for
