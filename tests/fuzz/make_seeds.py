@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""Writes the fuzzers' seed corpora (small valid and broken files of each format).
+
+Usage: make_seeds.py OUTDIR   ->  OUTDIR/npy, OUTDIR/png, OUTDIR/json
+"""
+import io
+import json
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+from pngio import write_png  # noqa: E402
+
+
+def npy_bytes(array, **kw):
+    buf = io.BytesIO()
+    np.save(buf, array, **kw)
+    return buf.getvalue()
+
+
+def main(out):
+    for sub in ["npy", "png", "json"]:
+        os.makedirs(os.path.join(out, sub), exist_ok=True)
+    rng = np.random.default_rng(0)
+    probs = rng.dirichlet(np.ones(3), size=(4, 5)).astype(np.float32)
+    seeds = {
+        "f4.npy": npy_bytes(probs),
+        "f8be_fortran.npy": npy_bytes(np.asfortranarray(probs.astype(">f8"))),
+        "f2_chw.npy": npy_bytes(probs.transpose(2, 0, 1).astype(np.float16)),
+        "batch.npy": npy_bytes(probs[None]),
+        "int.npy": npy_bytes(np.arange(6, dtype=np.int32)),
+        "object.npy": npy_bytes(np.array([{"a": 1}], dtype=object), allow_pickle=True),
+        "truncated.npy": npy_bytes(probs)[:100],
+    }
+    v2 = bytearray(npy_bytes(probs))
+    for name, data in seeds.items():
+        with open(os.path.join(out, "npy", name), "wb") as f:
+            f.write(data)
+    with open(os.path.join(out, "npy", "v2.npy"), "wb") as f:
+        header_len = v2[8] | (v2[9] << 8)
+        f.write(b"\x93NUMPY\x02\x00" + header_len.to_bytes(4, "little") + bytes(v2[10:]))
+    labels = rng.integers(0, 4, size=(6, 7)).astype(np.uint8)
+    labels[0] = 255
+    write_png(os.path.join(out, "png", "grey8.png"), labels)
+    write_png(os.path.join(out, "png", "grey16.png"), labels.astype(np.uint16) * 300, bit_depth=16)
+    write_png(os.path.join(out, "png", "palette.png"), labels, palette=rng.integers(0, 256, size=(256, 3)))
+    docs = {
+        "full.json": {"classes": [{"name": "bg", "color": "#000000"}, {"name": "a", "color": "#ff00aa"}],
+                      "ignore_index": 255, "prediction_layout": "CHW", "prediction_kind": "logits"},
+        "names.json": {"classes": ["bg", "cat"]},
+        "bad.json": {"classes": [{"name": 3}], "ignore_index": -1},
+    }
+    for name, doc in docs.items():
+        with open(os.path.join(out, "json", name), "w") as f:
+            json.dump(doc, f)
+    with open(os.path.join(out, "json", "malformed.json"), "w") as f:
+        f.write('{"classes": [')
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
