@@ -110,6 +110,19 @@ std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
     return written;
 }
 
+std::vector<fs::path> existingExportFiles(const Dataset& dataset, const ExportOptions& options) {
+    std::vector<fs::path> existing;
+    std::error_code ec;
+    for (const auto& entry : dataset.entries())
+        for (const auto& file : exportFileNames(options.outDir, entry.stem, options))
+            if (fs::exists(file, ec))
+                existing.push_back(file);
+    for (const char* name : {"summary.json", "summary.csv"})
+        if (fs::exists(options.outDir / name, ec))
+            existing.push_back(options.outDir / name);
+    return existing;
+}
+
 HeatmapRange autoRange(const Dataset& dataset, const ExportOptions& options) {
     const auto variants = chosenVariants(options);
     const int ignoreIndex = dataset.config().ignoreIndex;
@@ -138,14 +151,7 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
         throw std::runtime_error(options.outDir.string() + ": cannot create the output folder" +
                                  (ec ? ": " + ec.message() : std::string()));
     if (!options.overwrite) {
-        std::vector<fs::path> existing;
-        for (const auto& entry : dataset.entries())
-            for (const auto& file : exportFileNames(options.outDir, entry.stem, options))
-                if (fs::exists(file, ec))
-                    existing.push_back(file);
-        for (const char* name : {"summary.json", "summary.csv"})
-            if (fs::exists(options.outDir / name, ec))
-                existing.push_back(options.outDir / name);
+        std::vector<fs::path> existing = existingExportFiles(dataset, options);
         if (!existing.empty())
             throw ExportConflict(std::move(existing));
     }

@@ -1,11 +1,11 @@
 #include "losslens/DataError.h"
+#include "losslens/FileBytes.h"
 #include "losslens/NpyArray.h"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
@@ -333,38 +333,11 @@ NpyArray decodeNpy(std::span<const std::byte> bytes, const DataLimits& limits) {
 }
 
 NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(file, ec))
-        throw DataError(file, "is a directory, not a .npy file");
-    const auto size = std::filesystem::file_size(file, ec);
-    if (ec)
-        throw DataError(file, "cannot read: " + ec.message());
-    if (size == 0)
-        throw DataError(file, "empty file");
-    if (static_cast<std::int64_t>(size) > limits.maxFileBytes)
-        throw DataError(file, "file of " + std::to_string(size) + " bytes exceeds the limit of " +
-                                  std::to_string(limits.maxFileBytes));
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw DataError(file, "cannot open");
+    // The buffer is the file's real size (bounded by maxFileBytes); decodeNpy compares what
+    // the header claims with it before sizing anything by the header.
+    const std::vector<std::byte> bytes = readFileBytes(file, limits.maxFileBytes);
     try {
-        // Read the header first and check the size it claims against the file's size, so
-        // a lying header never sizes a buffer.
-        std::vector<std::byte> head(std::min<std::size_t>(size, kMaxHeaderLength + 12));
-        in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
-        if (!in)
-            throw DataError(file, "read error");
-        const NpyHeader header = parseNpyHeader(head);
-        checkDataSize(header, static_cast<std::int64_t>(size - header.dataOffset));
-        std::vector<std::byte> bytes(size);
-        std::memcpy(bytes.data(), head.data(), head.size());
-        in.read(reinterpret_cast<char*>(bytes.data() + head.size()),
-                static_cast<std::streamsize>(size - head.size()));
-        if (!in && size > head.size())
-            throw DataError(file, "read error");
         return decodeNpy(bytes, limits);
-    } catch (const DataError&) {
-        throw;
     } catch (const std::exception& e) {
         throw DataError(file, e.what());
     }

@@ -117,14 +117,7 @@ void ExportController::exportSetInteractive(std::shared_ptr<const Dataset> datas
     auto options = std::make_shared<ExportOptions>();
     options->outDir = folder.toStdString();
     options->colormap = static_cast<Colormap>(colormap);
-    std::vector<fs::path> existing;
-    for (const auto& entry : dataset->entries())
-        for (const auto& file : exportFileNames(options->outDir, entry.stem, *options))
-            if (fs::exists(file))
-                existing.push_back(file);
-    for (const char* name : {"summary.json", "summary.csv"})
-        if (fs::exists(options->outDir / name))
-            existing.push_back(options->outDir / name);
+    const std::vector<fs::path> existing = existingExportFiles(*dataset, *options);
     if (!confirmOverwrite(m_parent, existing))
         return;
     options->overwrite = !existing.empty();

@@ -52,6 +52,10 @@ struct ExportResult {
 exportFileNames(const std::filesystem::path& outDir, const std::string& stem,
                 const ExportOptions& options);
 
+// The files of a whole-set export (every stem's and the two summaries) that exist already.
+[[nodiscard]] std::vector<std::filesystem::path> existingExportFiles(const Dataset& dataset,
+                                                                     const ExportOptions& options);
+
 // Writes one sample's maps and heatmaps (atomically, honouring options.overwrite).
 // Returns the number of files written. Used by exportSet and the window's
 // "export current sample".
