@@ -6,9 +6,11 @@ Usage: /usr/bin/python3 test_cli.py --cli PATH [unittest args, e.g. a TestCase n
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 import numpy as np
@@ -224,6 +226,37 @@ class NoOverwrite(Base):
         self.assertEqual(set(after), set(before))
         self.assertEqual(after["demo_000.standard.npy"], before["demo_000.standard.npy"])
         self.assertEqual(run("demo", data, "--count", 2, "--size", 32).returncode, 2)
+
+
+class KilledExport(Base):
+    def test_sigkill_leaves_only_complete_files(self):
+        data, out = self.path("d"), self.path("o")
+        run("demo", data, "--count", 60, "--size", 256, expect=0)
+        proc = subprocess.Popen([CLI, "export", data, "--out", out, "--jobs", "1"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        # Kill it once some files are written, while others are still being written.
+        while time.time() < deadline and proc.poll() is None:
+            if os.path.isdir(out) and len([f for f in os.listdir(out) if f.endswith(".png")]) >= 10:
+                break
+            time.sleep(0.01)
+        self.assertIsNone(proc.poll(), "export finished before it could be killed")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        finals = [f for f in os.listdir(out) if not f.startswith(".")]
+        self.assertGreater(len(finals), 0)
+        self.assertNotIn("summary.json", finals)
+        for name in finals:
+            data_bytes = slurp(os.path.join(out, name))
+            if name.endswith(".npy"):
+                m = np.load(os.path.join(out, name))
+                self.assertEqual(m.shape, (256, 256), name)
+            else:
+                self.assertTrue(data_bytes.startswith(b"\x89PNG") and data_bytes.endswith(b"IEND\xaeB`\x82"), name)
+        # A new export with --overwrite completes and clears the temporaries left behind.
+        run("export", data, "--out", out, "--overwrite", expect=0)
+        self.assertEqual([f for f in os.listdir(out) if f.startswith(".")], [])
+        self.assertIn("summary.json", os.listdir(out))
 
 
 class Formats(Base):
