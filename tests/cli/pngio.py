@@ -16,13 +16,14 @@ def _chunk(kind, data):
 
 
 def write_png(path, array, palette=None, bit_depth=8):
-    """array: H x W uint8/uint16 indices (grey, or palette indices when palette is given)."""
-    h, w = array.shape
-    colour_type = 3 if palette is not None else 0
+    """array: H x W uint8/uint16 indices (grey, or palette indices when palette is given),
+    or H x W x 3 uint8 (RGB colour)."""
+    h, w = array.shape[:2]
+    colour_type = 3 if palette is not None else (2 if array.ndim == 3 else 0)
     if bit_depth == 16:
         rows = [b"\x00" + array[y].astype(">u2").tobytes() for y in range(h)]
     else:
-        rows = [b"\x00" + array[y].astype(np.uint8).tobytes() for y in range(h)]
+        rows = [b"\x00" + array[y].astype(np.uint8).reshape(-1).tobytes() for y in range(h)]
     data = SIGNATURE + _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, bit_depth, colour_type, 0, 0, 0))
     if palette is not None:
         data += _chunk(b"PLTE", bytes(bytearray(np.asarray(palette, dtype=np.uint8).reshape(-1))))

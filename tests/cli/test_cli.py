@@ -328,6 +328,11 @@ class Formats(Base):
             "negative": (good, probs - 0.6, "negative probability"),
             "intdtype": (good, (probs * 100).astype(np.int32), "integer"),
             "objects": (good, np.array([{"a": 1}], dtype=object), "object array"),
+            "strings": (good, np.array(["a", "b"]), "string dtype"),
+            "fivedim": (good, probs.reshape(1, 1, 6, 5, 2), "5-D array"),
+            "zerodim": (good, np.zeros((0, 5, 2), np.float32), "size mismatch"),
+            "oneclass": (good, np.ones((6, 5, 1), np.float32), "at least 2 are needed"),
+            "inf": (good, np.where(probs > 0.9, np.inf, probs).astype(np.float32), "Inf value"),
         }
         for stem, (labels, pred, _) in cases.items():
             write_png(os.path.join(root, "labels", stem + ".png"), labels)
@@ -335,6 +340,17 @@ class Formats(Base):
         with open(os.path.join(root, "labels", "foreign.png"), "wb") as f:
             f.write(b"GIF89a not a png")
         np.save(os.path.join(root, "predictions", "foreign.npy"), probs)
+        write_png(os.path.join(root, "labels", "rgb.png"), np.stack([good] * 3, axis=2))
+        np.save(os.path.join(root, "predictions", "rgb.npy"), probs)
+        os.makedirs(os.path.join(root, "labels", "dir.png"))
+        np.save(os.path.join(root, "predictions", "dir.npy"), probs)
+        with open(os.path.join(root, "predictions", "empty.npy"), "wb"):
+            pass
+        write_png(os.path.join(root, "labels", "empty.png"), good)
+        # A corrupt display image: the sample stays usable, with a warning.
+        os.makedirs(os.path.join(root, "images"))
+        with open(os.path.join(root, "images", "good.jpg"), "wb") as f:
+            f.write(b"\xff\xd8\xff broken jpeg")
         proc = run("stats", root, "--json", expect=1)
         stats = json.loads(proc.stdout)
         self.check_stats_against_reference(stats, {"good": (good, probs)})
@@ -342,6 +358,12 @@ class Formats(Base):
         for stem, (_, _, reason) in cases.items():
             self.assertIn(reason, errors[stem]["message"], stem)
         self.assertIn("not a PNG", errors["foreign"]["message"])
+        self.assertIn("RGB colour label PNG", errors["rgb"]["message"])
+        self.assertIn("is a directory", errors["dir"]["message"])
+        self.assertTrue(errors["dir"]["file"].endswith("labels/dir.png"))
+        self.assertIn("empty file", errors["empty"]["message"])
+        self.assertEqual(len(stats["samples"]), 1)  # only the good one, with its warning
+        self.assertTrue(any("good.jpg" in w["message"] for w in stats["warnings"]))
         self.assertTrue(errors["foreign"]["file"].endswith("labels/foreign.png"))
         self.assertTrue(errors["outofrange"]["file"].endswith("labels/outofrange.png"))
         self.assertTrue(errors["nan"]["file"].endswith("predictions/nan.npy"))
