@@ -55,9 +55,9 @@ void BM_StreamRead(benchmark::State& state) {
     const Input in = makeInput(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
     const auto values = in.prediction.raster().values();
     for (auto _ : state) {
-        const float sum =
-            Eigen::Map<const Eigen::ArrayXf>(values.data(), static_cast<Eigen::Index>(values.size()))
-                .sum();
+        const float sum = Eigen::Map<const Eigen::ArrayXf>(values.data(),
+                                                           static_cast<Eigen::Index>(values.size()))
+                              .sum();
         benchmark::DoNotOptimize(sum);
     }
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *

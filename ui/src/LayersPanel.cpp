@@ -87,7 +87,8 @@ LayersPanel::LayersPanel(QWidget* parent)
     auto* heatBox = new QGroupBox(tr("Heatmap"), this);
     auto* heatForm = new QFormLayout(heatBox);
     m_variant = new QComboBox(heatBox);
-    m_variant->setToolTip(tr("Loss variant shown in the heatmap (Space flips standard and partial)"));
+    m_variant->setToolTip(
+        tr("Loss variant shown in the heatmap (Space flips standard and partial)"));
     m_differenceA = new QComboBox(heatBox);
     m_differenceB = new QComboBox(heatBox);
     m_differenceA->setToolTip(tr("Difference view: A − B on a diverging map centred on 0"));
