@@ -130,14 +130,7 @@ HeatmapRange autoRange(const Dataset& dataset, const ExportOptions& options) {
     float hi = 0.0f;
     (void)processSet(dataset, options.process,
                      [&](std::size_t, const LoadedSample& sample, const LossResult& result) {
-                         float local = 0.0f;
-                         const auto labels = sample.labels.values();
-                         for (std::size_t v : variants) {
-                             const auto values = result.maps[v].values();
-                             for (std::size_t i = 0; i < values.size(); ++i)
-                                 if (labels[i] != ignoreIndex)
-                                     local = std::max(local, values[i]);
-                         }
+                         const float local = maxLoss(result, sample.labels, ignoreIndex, variants);
                          std::lock_guard lock(mutex);
                          hi = std::max(hi, local);
                      });

@@ -2,10 +2,52 @@
 
 #include "losslens/LossVariant.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace losslens {
 
 const LossMap& LossResult::map(std::string_view variantName) const {
     return maps.at(variantIndex(variantName));
+}
+
+namespace {
+float maxOf(const LossMap& map, const LabelMap& labels, int ignoreIndex, float start) {
+    const auto values = map.values();
+    const auto y = labels.values();
+    float top = start;
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (y[i] != ignoreIndex)
+            top = std::max(top, values[i]);
+    return top;
+}
+} // namespace
+
+float maxLoss(const LossResult& result, const LabelMap& labels, int ignoreIndex,
+              std::span<const std::size_t> variants) {
+    float top = 0.0f;
+    if (variants.empty()) {
+        for (const LossMap& map : result.maps)
+            top = maxOf(map, labels, ignoreIndex, top);
+    } else {
+        for (std::size_t v : variants)
+            top = maxOf(result.maps.at(v), labels, ignoreIndex, top);
+    }
+    return top;
+}
+
+float maxDifference(const LossResult& result, const LabelMap& labels, int ignoreIndex,
+                    std::size_t a, std::size_t b) {
+    if (a >= result.maps.size() || b >= result.maps.size())
+        return 0.0f;
+    const auto va = result.maps[a].values();
+    const auto vb = result.maps[b].values();
+    const auto y = labels.values();
+    float top = 0.0f;
+    for (std::size_t i = 0; i < va.size(); ++i)
+        if (y[i] != ignoreIndex)
+            top = std::max(top, std::abs(va[i] - vb[i]));
+    return top;
 }
 
 } // namespace losslens

@@ -185,3 +185,15 @@ TEST(Prediction, EigenMatrixViewsTheSameMemory) {
     p.matrix()(0, 1) = 0.5f;
     EXPECT_EQ(p.at(0, 0, 1), 0.5f);
 }
+
+TEST(LossComputer, MaximaSkipIgnorePixels) {
+    // Pixel 0 ignored (would be -log 0.01 = 4.6 if it counted); pixel 1: y = 0, k = 1
+    // missing -> standard -log 0.3, partial 0; pixel 2: y = 0, k = 0 -> -log 0.6 both.
+    const Row row = makeRow({255, 0, 0}, {{0.01f, 0.99f}, {0.3f, 0.7f}, {0.6f, 0.4f}});
+    const LossResult r = computeLoss(row.labels, row.prediction);
+    EXPECT_NEAR(maxLoss(r, row.labels, 255), -std::log(0.3), 1e-6);
+    const std::size_t partialOnly[] = {1};
+    EXPECT_NEAR(maxLoss(r, row.labels, 255, partialOnly), -std::log(0.6), 1e-6);
+    EXPECT_NEAR(maxDifference(r, row.labels, 255, 0, 1), -std::log(0.3), 1e-6);
+    EXPECT_EQ(maxDifference(r, row.labels, 255, 0, 9), 0.0f);
+}

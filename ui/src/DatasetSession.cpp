@@ -151,21 +151,10 @@ void DatasetSession::startScan() {
                                                       LossHistogram::make(kHistogramBins));
                 const SampleOutcome outcome = processSample(
                     dataset, i, [&](std::size_t, const LoadedSample& s, const LossResult& r) {
-                        const auto labels = s.labels.values();
-                        for (std::size_t v = 0; v < r.maps.size(); ++v) {
+                        for (std::size_t v = 0; v < r.maps.size(); ++v)
                             histograms[v].add(r.maps[v], s.labels, ignoreIndex);
-                            const auto values = r.maps[v].values();
-                            for (std::size_t p = 0; p < values.size(); ++p)
-                                if (labels[p] != ignoreIndex)
-                                    row.maxLoss = std::max(row.maxLoss, values[p]);
-                        }
-                        if (r.maps.size() >= 2) {
-                            const auto a = r.maps[0].values();
-                            const auto b = r.maps[1].values();
-                            for (std::size_t p = 0; p < a.size(); ++p)
-                                row.maxDifference =
-                                    std::max(row.maxDifference, std::abs(a[p] - b[p]));
-                        }
+                        row.maxLoss = maxLoss(r, s.labels, ignoreIndex);
+                        row.maxDifference = maxDifference(r, s.labels, ignoreIndex, 0, 1);
                     });
                 row.state = outcome.ok ? Row::State::Ok : Row::State::Error;
                 row.summary = outcome.summary;

@@ -320,6 +320,8 @@ void MainWindow::buildActions() {
 
 void MainWindow::openFolder(const QString& path) {
     m_current.reset();
+    m_currentMax = 0.0f;
+    m_currentMaxDifference = 0.0f;
     m_currentError.clear();
     m_model->reset();
     m_canvas->setMessage(tr("Opening %1…").arg(path));
@@ -402,6 +404,9 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
     const bool first = !m_current;
     m_current = ready;
     m_currentError.clear();
+    const int ignore = m_session->ignoreIndex();
+    m_currentMax = maxLoss(ready->loss, ready->sample.labels, ignore);
+    m_currentMaxDifference = maxDifference(ready->loss, ready->sample.labels, ignore, 0, 1);
     if (m_layersPanel &&
         static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes()) {
         // The class count is known once a sample is loaded (no dataset.json classes).
@@ -426,6 +431,8 @@ void MainWindow::onSampleFailed(qulonglong entry, const QString& file, const QSt
     if (entry != m_session->requestedSample())
         return;
     m_current.reset();
+    m_currentMax = 0.0f;
+    m_currentMaxDifference = 0.0f;
     m_currentError = file.isEmpty() ? message : QStringLiteral("%1:\n%2").arg(file, message);
     m_canvas->setMessage(tr("This sample cannot be shown.\n\n%1").arg(m_currentError));
     m_sideCanvas->setMessage(QString());
@@ -434,25 +441,10 @@ void MainWindow::onSampleFailed(qulonglong entry, const QString& file, const QSt
 }
 
 ValueRange MainWindow::currentRange() const {
-    float setMax = m_session->setMax();
-    float setDiff = m_session->setMaxDifference();
-    if (m_current) {
-        // Until the scan has reached it, the viewed sample still bounds the range.
-        const int ignore = m_session->ignoreIndex();
-        const auto labels = m_current->sample.labels.values();
-        for (const LossMap& map : m_current->loss.maps) {
-            const auto v = map.values();
-            for (std::size_t i = 0; i < v.size(); ++i)
-                if (labels[i] != ignore)
-                    setMax = std::max(setMax, v[i]);
-        }
-        if (m_current->loss.maps.size() >= 2) {
-            const auto a = m_current->loss.maps[0].values();
-            const auto b = m_current->loss.maps[1].values();
-            for (std::size_t i = 0; i < a.size(); ++i)
-                setDiff = std::max(setDiff, std::abs(a[i] - b[i]));
-        }
-    }
+    // Until the scan has reached it, the viewed sample still bounds the range; its maxima
+    // are computed once when it arrives, not on every render.
+    const float setMax = std::max(m_session->setMax(), m_currentMax);
+    const float setDiff = std::max(m_session->setMaxDifference(), m_currentMaxDifference);
     return heatmapRange(m_settings, setMax, setDiff);
 }
 

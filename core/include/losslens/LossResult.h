@@ -3,6 +3,7 @@
 #include "losslens/Raster.h"
 #include "losslens/SampleSummary.h"
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -21,5 +22,14 @@ struct LossResult {
     // The map of a registered variant by name; throws std::out_of_range otherwise.
     [[nodiscard]] const LossMap& map(std::string_view variantName) const;
 };
+
+// The largest value of the given variants' maps (every variant when `variants` is empty)
+// over pixels not labelled ignoreIndex; 0 when there is none. Heatmap ranges start here.
+[[nodiscard]] float maxLoss(const LossResult& result, const LabelMap& labels, int ignoreIndex,
+                            std::span<const std::size_t> variants = {});
+
+// The largest |A - B| between two variants' maps over pixels not labelled ignoreIndex.
+[[nodiscard]] float maxDifference(const LossResult& result, const LabelMap& labels, int ignoreIndex,
+                                  std::size_t a, std::size_t b);
 
 } // namespace losslens

@@ -104,6 +104,8 @@ private:
     LayerImages m_layers;
     LayerImages m_sideLayers;
     ValueRange m_renderedRange;
+    float m_currentMax = 0.0f;           // of the viewed sample, all variants
+    float m_currentMaxDifference = 0.0f; // of the viewed sample, |standard - partial|
     QString m_currentError;
     int m_hoverX = -1;
     int m_hoverY = -1;
