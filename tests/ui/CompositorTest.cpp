@@ -1,6 +1,7 @@
 #include "losslens/ui/Compositor.h"
 #include "losslens/LossComputer.h"
 #include "losslens/ui/ColorBar.h"
+#include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/PixelInfo.h"
 #include "losslens/ui/SampleCache.h"
 
@@ -132,6 +133,32 @@ private slots:
         QCOMPARE(withMask.pixel(0, 0), qRgb(128, 128, 128));
         s.layer(Layer::Removed).opacity = 0.0f;
         QCOMPARE(compose(layers, s).pixel(4, 2), qRgb(128, 128, 128));
+    }
+
+    void rendererRedrawsOnlyWhatChanged() {
+        LayerRenderer renderer;
+        renderer.setSample(makeSample(), {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}}, 255);
+        ViewSettings s;
+        const ValueRange range{0.0f, 4.0f};
+        const QImage first = renderer.render(s, range);
+        const qint64 heatmapKey = renderer.layers().heatmap.cacheKey();
+        const qint64 classKey = renderer.layers().groundTruth.cacheKey();
+        s.layer(Layer::Heatmap).opacity = 0.3f; // composition only
+        const QImage faded = renderer.render(s, range);
+        QVERIFY(faded != first);
+        QCOMPARE(renderer.layers().heatmap.cacheKey(), heatmapKey);
+        s.variant = 1; // the heatmap only
+        (void)renderer.render(s, range);
+        QVERIFY(renderer.layers().heatmap.cacheKey() != heatmapKey);
+        QCOMPARE(renderer.layers().groundTruth.cacheKey(), classKey);
+        // The partner of partial is standard: the same image the main view gave for it.
+        s.layer(Layer::Heatmap).opacity = 1.0f;
+        const QImage partner = renderer.renderPartner(s, range);
+        s.variant = 0;
+        QCOMPARE(partner, renderer.render(s, range));
+        s.groundTruthStyle = ClassStyle::Filled; // the class layers
+        (void)renderer.render(s, range);
+        QVERIFY(renderer.layers().groundTruth.cacheKey() != classKey);
     }
 
     void pixelInfoReadsTheMaps() {

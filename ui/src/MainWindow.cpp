@@ -6,6 +6,7 @@
 #include "losslens/ui/ColorBar.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/ExportController.h"
+#include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/LayersPanel.h"
 #include "losslens/ui/PixelInfo.h"
 #include "losslens/ui/PlotsPanel.h"
@@ -52,30 +53,6 @@ constexpr int kMaxRecent = 8;
 QString variantText(std::size_t v) {
     const auto label = lossVariants()[v].label;
     return QString::fromUtf8(label.data(), static_cast<qsizetype>(label.size()));
-}
-
-bool sameHeatmap(const ViewSettings& a, const ViewSettings& b) {
-    return a.variant == b.variant && a.difference == b.difference &&
-           a.differenceA == b.differenceA && a.differenceB == b.differenceB &&
-           a.colormap == b.colormap && a.autoRange == b.autoRange && a.rangeLo == b.rangeLo &&
-           a.rangeHi == b.rangeHi;
-}
-
-bool sameClassLayers(const ViewSettings& a, const ViewSettings& b) {
-    return a.groundTruthStyle == b.groundTruthStyle && a.predictionStyle == b.predictionStyle &&
-           a.hiddenClasses == b.hiddenClasses;
-}
-
-// The variant the side-by-side canvas shows: the A/B partner of the main one.
-ViewSettings partnerSettings(const ViewSettings& s) {
-    ViewSettings other = s;
-    if (s.difference) {
-        other.difference = false;
-        other.variant = s.differenceB;
-    } else {
-        other.variant = s.variant == 1 ? 0 : 1;
-    }
-    return other;
 }
 
 } // namespace
@@ -142,7 +119,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_session, &DatasetSession::rangeChanged, this, [this] {
         if (m_settings.autoRange)
-            render(false, true);
+            render();
     });
     connect(m_export, &ExportController::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 10000); });
@@ -320,6 +297,7 @@ void MainWindow::buildActions() {
 
 void MainWindow::openFolder(const QString& path) {
     m_current.reset();
+    m_renderer.clear();
     m_currentMax = 0.0f;
     m_currentMaxDifference = 0.0f;
     m_currentError.clear();
@@ -416,7 +394,10 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
                 : m_session->classes(),
             m_settings);
     }
-    render(true, true);
+    m_renderer.setSample(
+        ready, m_session->dataset()->config().classesFor(ready->sample.prediction.classes()),
+        m_session->ignoreIndex());
+    render();
     if (first)
         m_canvas->fitToWindow();
     m_plots->setSample(
@@ -431,6 +412,7 @@ void MainWindow::onSampleFailed(qulonglong entry, const QString& file, const QSt
     if (entry != m_session->requestedSample())
         return;
     m_current.reset();
+    m_renderer.clear();
     m_currentMax = 0.0f;
     m_currentMaxDifference = 0.0f;
     m_currentError = file.isEmpty() ? message : QStringLiteral("%1:\n%2").arg(file, message);
@@ -448,34 +430,19 @@ ValueRange MainWindow::currentRange() const {
     return heatmapRange(m_settings, setMax, setDiff);
 }
 
-void MainWindow::render(bool layersChanged, bool heatmapChanged) {
+void MainWindow::render() {
     updateColorBar();
     if (!m_current)
         return;
     const ValueRange range = currentRange();
-    const auto classes =
-        m_session->dataset()->config().classesFor(m_current->sample.prediction.classes());
-    if (layersChanged || m_layers.base.isNull()) {
-        m_layers = renderLayers(*m_current, m_settings, classes, m_session->ignoreIndex(), range);
-    } else if (heatmapChanged || range.lo != m_renderedRange.lo || range.hi != m_renderedRange.hi) {
-        m_layers.heatmap =
-            heatmapLayer(*m_current, m_settings, m_session->ignoreIndex(), range.lo, range.hi);
-    }
-    m_renderedRange = range;
-    m_canvas->setImage(compose(m_layers, m_settings), true);
+    m_canvas->setImage(m_renderer.render(m_settings, range), true);
     m_canvas->setCaption(m_settings.difference
                              ? tr("%1 − %2").arg(variantText(m_settings.differenceA),
                                                  variantText(m_settings.differenceB))
                              : variantText(m_settings.variant));
     if (m_sideBySide && m_sideBySide->isChecked()) {
-        const ViewSettings other = partnerSettings(m_settings);
-        const ValueRange otherRange = heatmapRange(other, range.hi, range.hi);
-        m_sideLayers = m_layers;
-        m_sideLayers.heatmap = heatmapLayer(*m_current, other, m_session->ignoreIndex(),
-                                            m_settings.difference ? 0.0f : range.lo,
-                                            m_settings.difference ? otherRange.hi : range.hi);
-        m_sideCanvas->setImage(compose(m_sideLayers, other), true);
-        m_sideCanvas->setCaption(variantText(other.variant));
+        m_sideCanvas->setImage(m_renderer.renderPartner(m_settings, range), true);
+        m_sideCanvas->setCaption(variantText(LayerRenderer::partnerSettings(m_settings).variant));
         m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset());
     }
 }
@@ -494,16 +461,14 @@ void MainWindow::updateColorBar() {
 }
 
 void MainWindow::onSettingsEdited() {
-    const ViewSettings old = m_settings;
     m_layersPanel->store(m_settings);
-    render(!sameClassLayers(old, m_settings), !sameHeatmap(old, m_settings));
+    render();
 }
 
 void MainWindow::setViewSettings(const ViewSettings& settings) {
-    const ViewSettings old = m_settings;
     m_settings = settings;
     m_layersPanel->load(m_settings);
-    render(!sameClassLayers(old, m_settings), !sameHeatmap(old, m_settings));
+    render();
 }
 
 void MainWindow::flipVariant() {
@@ -532,7 +497,7 @@ void MainWindow::updateSideBySide() {
         const int half = std::max(1, splitter->width() / 2);
         splitter->setSizes({half, half});
     }
-    render(false, false);
+    render();
 }
 
 void MainWindow::showPixel(int x, int y) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/ui/Compositor.h"
+#include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/SampleData.h"
 #include "losslens/ui/ViewSettings.h"
 
@@ -48,7 +49,7 @@ public:
     [[nodiscard]] const ViewSettings& viewSettings() const { return m_settings; }
     void setViewSettings(const ViewSettings& settings);
     [[nodiscard]] SampleDataPtr currentSample() const { return m_current; }
-    [[nodiscard]] const LayerImages& layerImages() const { return m_layers; }
+    [[nodiscard]] const LayerImages& layerImages() const { return m_renderer.layers(); }
     [[nodiscard]] QString pixelReadout() const;
     [[nodiscard]] QString detailsText() const;
     [[nodiscard]] ValueRange currentRange() const;
@@ -75,7 +76,7 @@ private:
     void onSampleFailed(qulonglong entry, const QString& file, const QString& message);
     void onCurrentRowChanged();
     void onSettingsEdited();
-    void render(bool layersChanged, bool heatmapChanged);
+    void render();
     void updateColorBar();
     void updateDetails();
     void updateSideBySide();
@@ -101,9 +102,7 @@ private:
 
     ViewSettings m_settings;
     SampleDataPtr m_current;
-    LayerImages m_layers;
-    LayerImages m_sideLayers;
-    ValueRange m_renderedRange;
+    LayerRenderer m_renderer;
     float m_currentMax = 0.0f;           // of the viewed sample, all variants
     float m_currentMaxDifference = 0.0f; // of the viewed sample, |standard - partial|
     QString m_currentError;
