@@ -4,7 +4,9 @@
 #include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/PixelInfo.h"
 #include "losslens/ui/SampleCache.h"
+#include "losslens/ui/ViewSettingsStore.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -159,6 +161,36 @@ private slots:
         s.groundTruthStyle = ClassStyle::Filled; // the class layers
         (void)renderer.render(s, range);
         QVERIFY(renderer.layers().groundTruth.cacheKey() != classKey);
+    }
+
+    void settingsSurviveARestart() {
+        QTemporaryDir dir;
+        QSettings store(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+        ViewSettings s;
+        s.layer(Layer::Prediction).visible = true;
+        s.layer(Layer::Heatmap).opacity = 0.25f;
+        s.colormap = Colormap::Turbo;
+        s.variant = 1;
+        s.groundTruthStyle = ClassStyle::Filled;
+        s.autoRange = false;
+        s.rangeHi = 3.5f;
+        saveViewSettings(store, s);
+        const ViewSettings back = loadViewSettings(store);
+        QVERIFY(back.layer(Layer::Prediction).visible);
+        QCOMPARE(back.layer(Layer::Heatmap).opacity, 0.25f);
+        QCOMPARE(back.colormap, Colormap::Turbo);
+        QCOMPARE(back.variant, std::size_t{1});
+        QVERIFY(back.groundTruthStyle == ClassStyle::Filled);
+        QVERIFY(!back.autoRange);
+        QCOMPARE(back.rangeHi, 3.5f);
+        for (int i = 0; i < 10; ++i)
+            rememberFolder(store, QStringLiteral("/d%1").arg(i), 8);
+        rememberFolder(store, QStringLiteral("/d5"), 8);
+        const QStringList recent = recentFolders(store);
+        QCOMPARE(recent.size(), 8);
+        QCOMPARE(recent.front(), QStringLiteral("/d5"));
+        QCOMPARE(recent.count(QStringLiteral("/d5")), 1);
+        QCOMPARE(recent[1], QStringLiteral("/d9"));
     }
 
     void pixelInfoReadsTheMaps() {

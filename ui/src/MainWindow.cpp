@@ -10,7 +10,9 @@
 #include "losslens/ui/LayersPanel.h"
 #include "losslens/ui/PixelInfo.h"
 #include "losslens/ui/PlotsPanel.h"
+#include "losslens/ui/SampleDetails.h"
 #include "losslens/ui/SampleTableModel.h"
+#include "losslens/ui/ViewSettingsStore.h"
 
 #include <QAction>
 #include <QApplication>
@@ -47,8 +49,6 @@
 namespace losslens {
 
 namespace {
-
-constexpr int kMaxRecent = 8;
 
 QString variantText(std::size_t v) {
     const auto label = lossVariants()[v].label;
@@ -537,50 +537,19 @@ void MainWindow::updateDetails() {
         return;
     }
     const auto entry = index.data(SampleTableModel::EntryRole).toULongLong();
-    const SampleEntry& e = m_session->dataset()->entries()[entry];
-    const DatasetSession::Row& row = m_session->rows()[entry];
-    QString text =
-        QStringLiteral("<b>%1</b><br>").arg(QString::fromStdString(e.stem).toHtmlEscaped());
-    auto file = [](const std::filesystem::path& p) {
-        return p.empty() ? QObject::tr("(none)")
-                         : QString::fromStdString(p.string()).toHtmlEscaped();
-    };
-    text += tr("label: %1<br>prediction: %2<br>image: %3<br>")
-                .arg(file(e.label), file(e.prediction), file(e.image));
-    if (row.state == DatasetSession::Row::State::Error)
-        text += tr("<p style='color:#c0392b'><b>Error</b> in %1:<br>%2</p>")
-                    .arg(row.errorFile.toHtmlEscaped(), row.errorMessage.toHtmlEscaped());
-    else if (!m_currentError.isEmpty())
-        text +=
-            tr("<p style='color:#c0392b'><b>Error</b>: %1</p>").arg(m_currentError.toHtmlEscaped());
-    if (row.state == DatasetSession::Row::State::Ok) {
-        const SampleSummary& s = row.summary;
-        text += tr("valid pixels: %1<br>removed pixels: %2 of %3 background<br>")
-                    .arg(s.validPixels)
-                    .arg(s.removedPixels)
-                    .arg(s.backgroundPixels);
-        for (std::size_t v = 0; v < s.sums.size(); ++v)
-            text += tr("%1 mean: %2<br>").arg(variantText(v)).arg(s.mean(v), 0, 'f', 6);
-    }
-    for (const QString& w : row.warnings)
-        text += tr("<p style='color:#b9770e'>warning: %1</p>").arg(w.toHtmlEscaped());
-    m_details->setHtml(text);
+    m_details->setHtml(sampleDetailsHtml(m_session->dataset()->entries()[entry],
+                                         m_session->rows()[entry], m_currentError));
 }
 
 void MainWindow::addRecent(const QString& path) {
     QSettings settings;
-    QStringList recent = settings.value(QStringLiteral("recentFolders")).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    while (recent.size() > kMaxRecent)
-        recent.removeLast();
-    settings.setValue(QStringLiteral("recentFolders"), recent);
+    rememberFolder(settings, path);
     rebuildRecentMenu();
 }
 
 void MainWindow::rebuildRecentMenu() {
     m_recentMenu->clear();
-    const QStringList recent = QSettings().value(QStringLiteral("recentFolders")).toStringList();
+    const QStringList recent = recentFolders(QSettings());
     for (const QString& path : recent)
         m_recentMenu->addAction(QDir::toNativeSeparators(path), this,
                                 [this, path] { openFolder(path); });
@@ -591,33 +560,7 @@ void MainWindow::restoreSettings() {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
-    s.beginGroup(QStringLiteral("view"));
-    for (std::size_t i = 0; i < kLayerCount; ++i) {
-        const QString key = QStringLiteral("layer%1").arg(i);
-        m_settings.layers[i].visible =
-            s.value(key + QStringLiteral("/visible"), m_settings.layers[i].visible).toBool();
-        m_settings.layers[i].opacity =
-            std::clamp(s.value(key + QStringLiteral("/opacity"),
-                               static_cast<double>(m_settings.layers[i].opacity))
-                           .toFloat(),
-                       0.0f, 1.0f);
-    }
-    m_settings.groundTruthStyle = s.value(QStringLiteral("gtStyle"), 1).toInt() == 0
-                                      ? ClassStyle::Filled
-                                      : ClassStyle::Outline;
-    m_settings.predictionStyle = s.value(QStringLiteral("predStyle"), 0).toInt() == 0
-                                     ? ClassStyle::Filled
-                                     : ClassStyle::Outline;
-    const auto map = colormapFromName(
-        s.value(QStringLiteral("colormap"), QStringLiteral("viridis")).toString().toStdString());
-    m_settings.colormap = map.value_or(Colormap::Viridis);
-    const auto variant = findVariant(
-        s.value(QStringLiteral("variant"), QStringLiteral("standard")).toString().toStdString());
-    m_settings.variant = variant.value_or(0);
-    m_settings.autoRange = s.value(QStringLiteral("autoRange"), true).toBool();
-    m_settings.rangeLo = s.value(QStringLiteral("rangeLo"), 0.0).toFloat();
-    m_settings.rangeHi = s.value(QStringLiteral("rangeHi"), 1.0).toFloat();
-    s.endGroup();
+    m_settings = loadViewSettings(s, m_settings);
     rebuildRecentMenu();
 }
 
@@ -625,27 +568,7 @@ void MainWindow::saveSettings() const {
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
-    s.beginGroup(QStringLiteral("view"));
-    for (std::size_t i = 0; i < kLayerCount; ++i) {
-        const QString key = QStringLiteral("layer%1").arg(i);
-        s.setValue(key + QStringLiteral("/visible"), m_settings.layers[i].visible);
-        s.setValue(key + QStringLiteral("/opacity"),
-                   static_cast<double>(m_settings.layers[i].opacity));
-    }
-    s.setValue(QStringLiteral("gtStyle"),
-               m_settings.groundTruthStyle == ClassStyle::Filled ? 0 : 1);
-    s.setValue(QStringLiteral("predStyle"),
-               m_settings.predictionStyle == ClassStyle::Filled ? 0 : 1);
-    const auto map = colormapName(m_settings.colormap);
-    s.setValue(QStringLiteral("colormap"),
-               QString::fromUtf8(map.data(), static_cast<qsizetype>(map.size())));
-    const auto name = lossVariants()[std::min(m_settings.variant, lossVariants().size() - 1)].name;
-    s.setValue(QStringLiteral("variant"),
-               QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())));
-    s.setValue(QStringLiteral("autoRange"), m_settings.autoRange);
-    s.setValue(QStringLiteral("rangeLo"), static_cast<double>(m_settings.rangeLo));
-    s.setValue(QStringLiteral("rangeHi"), static_cast<double>(m_settings.rangeHi));
-    s.endGroup();
+    saveViewSettings(s, m_settings);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

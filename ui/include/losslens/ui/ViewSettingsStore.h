@@ -1,0 +1,20 @@
+#pragma once
+
+#include "losslens/ui/ViewSettings.h"
+
+#include <QSettings>
+#include <QString>
+#include <QStringList>
+
+namespace losslens {
+
+// The user's view choices and recent folders, kept in QSettings between runs. Names
+// (colour map, variant) are stored rather than indices, so reordering never mixes them up.
+[[nodiscard]] ViewSettings loadViewSettings(QSettings& settings, ViewSettings defaults = {});
+void saveViewSettings(QSettings& settings, const ViewSettings& view);
+
+[[nodiscard]] QStringList recentFolders(const QSettings& settings);
+// Puts `path` first in the recent list (at most `limit` entries, no duplicates).
+void rememberFolder(QSettings& settings, const QString& path, int limit = 8);
+
+} // namespace losslens
