@@ -53,8 +53,7 @@ BenchResult runBench(const Dataset& dataset, const BenchOptions& options) {
         return result;
     result.pixelsPerSample = static_cast<std::int64_t>(samples.front().labels.pixelCount());
     result.classes = samples.front().prediction.classes();
-    LossConfig config;
-    config.ignoreIndex = dataset.config().ignoreIndex;
+    const LossConfig config = dataset.config().lossConfig();
 
     std::vector<double> maps, stream;
     const auto count = static_cast<double>(samples.size());
@@ -63,7 +62,8 @@ BenchResult runBench(const Dataset& dataset, const BenchOptions& options) {
         maps.push_back(timeMs([&] {
                            parallelFor(samples.size(), result.threads, [&](std::size_t i) {
                                const LossResult loss =
-                                   computeLoss(samples[i].labels, samples[i].prediction, config);
+                                   computeLoss(samples[i].labels, samples[i].prediction, config,
+                                               referenceVariants());
                                sink += loss.summary.removedPixels;
                            });
                        }) /

@@ -122,7 +122,39 @@ DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses) {
         else
             throw std::runtime_error("'prediction_kind' must be \"probabilities\" or \"logits\"");
     }
+    if (const auto it = doc.find("focal_gamma"); it != doc.end()) {
+        if (!it->is_number() || !(it->get<double>() >= 0.0) || it->get<double>() > 100.0)
+            throw std::runtime_error("'focal_gamma' must be a number from 0 to 100");
+        config.focalGamma = it->get<float>();
+    }
+    if (const auto it = doc.find("class_weights"); it != doc.end()) {
+        if (!it->is_array())
+            throw std::runtime_error("'class_weights' must be a list of numbers");
+        if (it->size() > static_cast<std::size_t>(maxClasses))
+            throw std::runtime_error("'class_weights' lists " + std::to_string(it->size()) +
+                                     " weights, more than the limit of " +
+                                     std::to_string(maxClasses) + " classes");
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            const json& w = (*it)[i];
+            if (!w.is_number() || !(w.get<double>() >= 0.0) || w.get<double>() > 1e6)
+                throw std::runtime_error("class_weights[" + std::to_string(i) +
+                                         "] must be a number from 0 to 1e6");
+            config.classWeights.push_back(w.get<float>());
+        }
+        if (!config.classes.empty() && config.classWeights.size() != config.classes.size())
+            throw std::runtime_error(
+                "'class_weights' has " + std::to_string(config.classWeights.size()) +
+                " entries but 'classes' lists " + std::to_string(config.classes.size()));
+    }
     return config;
+}
+
+LossConfig DatasetConfig::lossConfig() const {
+    LossConfig loss;
+    loss.ignoreIndex = ignoreIndex;
+    loss.focalGamma = focalGamma;
+    loss.classWeights = classWeights;
+    return loss;
 }
 
 DatasetConfig DatasetConfig::load(const std::filesystem::path& datasetRoot, int maxClasses) {
@@ -153,6 +185,9 @@ std::string DatasetConfig::toJson() const {
     doc["ignore_index"] = ignoreIndex;
     doc["prediction_layout"] = std::string(layoutName(layout));
     doc["prediction_kind"] = std::string(kindName(kind));
+    doc["focal_gamma"] = focalGamma;
+    if (!classWeights.empty())
+        doc["class_weights"] = classWeights;
     return doc.dump(2) + "\n";
 }
 

@@ -41,7 +41,7 @@ std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, in
 } // namespace
 
 LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
-                       const LossConfig& config) {
+                       const LossConfig& config, VariantMask mask) {
     const int width = labels.width();
     const int height = labels.height();
     const int classes = prediction.classes();
@@ -55,6 +55,11 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
         throw LossError("prediction has " + std::to_string(classes) +
                         " classes, expected 1 to 65535");
 
+    if (!config.classWeights.empty() &&
+        config.classWeights.size() != static_cast<std::size_t>(classes))
+        throw LossError("class_weights has " + std::to_string(config.classWeights.size()) +
+                        " entries but the prediction has " + std::to_string(classes) + " classes");
+
     const std::vector<std::uint8_t> present = presentClasses(labels, classes, config.ignoreIndex);
 
     const std::size_t n = labels.pixelCount();
@@ -66,8 +71,13 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
     result.bgWeight = ByteImage(width, height);
     result.removed = ByteImage(width, height);
     result.maps.reserve(variantCount);
-    for (std::size_t v = 0; v < variantCount; ++v)
-        result.maps.emplace_back(width, height);
+    std::vector<std::size_t> selected;
+    for (std::size_t v = 0; v < variantCount; ++v) {
+        const bool wanted = hasVariant(mask, v);
+        result.maps.emplace_back(wanted ? width : 0, wanted ? height : 0);
+        if (wanted)
+            selected.push_back(v);
+    }
 
     // One fused pass, a block of pixels at a time so everything a block produces is still
     // in cache when it is used: (1) one read of each pixel's C probabilities gives the
@@ -85,11 +95,14 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
     // block whatever the heap gives: results are bit-identical run to run and thread to
     // thread (an unaligned head would be done with the scalar log, rounded differently).
     Eigen::ArrayXf standardBlock(static_cast<Eigen::Index>(kBlock));
+    Eigen::ArrayXf probabilityBlock(static_cast<Eigen::Index>(kBlock));
     const auto ignore = static_cast<std::uint32_t>(config.ignoreIndex);
     // Four interleaved accumulators per class break the add-latency chain that a run of
     // same-class pixels would otherwise form; doubles keep 2048^2 sums exact enough.
     std::vector<std::int64_t> counts(4 * c, 0);
     std::vector<double> lanes(variantCount * 4 * c, 0.0);
+    std::vector<std::int64_t> reducedLanes(variantCount * 4 * c, 0);
+    const std::size_t standardIndex = variantIndex("standard");
     std::int64_t removedCount = 0;
 
     LossContext context;
@@ -97,12 +110,14 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
     context.height = height;
     context.classes = classes;
     context.ignoreIndex = config.ignoreIndex;
+    context.config = &config;
     context.present = present;
 
     for (std::size_t start = 0; start < n; start += kBlock) {
         const std::size_t end = std::min(n, start + kBlock);
         const std::size_t count = end - start;
         float* ls = standardBlock.data();
+        float* qs = probabilityBlock.data();
         for (std::size_t i = start; i < end; ++i) {
             const float* pixel = p + i * c;
             std::size_t best = 0;
@@ -121,8 +136,10 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
             const std::uint32_t label = y[i];
             const bool ignored = label == ignore;
             // Ignore pixels take q = 1, so -log q = 0 without a branch in the log loop.
-            ls[i - start] = ignored ? 1.0f : std::clamp(pixel[label], kEpsilon, kHigh);
-            const auto isRemoved = static_cast<std::uint8_t>(label == 0 && weight == 0);
+            const float q = ignored ? 1.0f : std::clamp(pixel[label], kEpsilon, kHigh);
+            ls[i - start] = q;
+            qs[i - start] = q;
+            const auto isRemoved = static_cast<std::uint8_t>(label == 0 && !ignored && weight == 0);
             removed[i] = isRemoved;
             removedCount += isRemoved;
             if (!ignored)
@@ -135,16 +152,29 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
         context.labels = labels.values().subspan(start, count);
         context.probabilities = prediction.raster().values().subspan(start * c, count * c);
         context.standard = std::span<const float>(ls, count);
+        context.trueProbability = std::span<const float>(qs, count);
         context.argmax = result.argmax.values().subspan(start, count);
         context.bgWeight = result.bgWeight.values().subspan(start, count);
-        for (std::size_t v = 0; v < variantCount; ++v) {
+        for (const std::size_t v : selected) {
             const std::span<float> out = result.maps[v].values().subspan(start, count);
             variants[v].kernel(context, out);
             double* acc = lanes.data() + v * 4 * c;
+            if (v == standardIndex) {
+                for (std::size_t i = start; i < end; ++i) {
+                    const std::uint32_t label = y[i];
+                    if (label != ignore)
+                        acc[(i & 3u) * c + label] += static_cast<double>(out[i - start]);
+                }
+                continue;
+            }
+            std::int64_t* reduced = reducedLanes.data() + v * 4 * c;
             for (std::size_t i = start; i < end; ++i) {
                 const std::uint32_t label = y[i];
-                if (label != ignore)
-                    acc[(i & 3u) * c + label] += static_cast<double>(out[i - start]);
+                if (label != ignore) {
+                    const float value = out[i - start];
+                    acc[(i & 3u) * c + label] += static_cast<double>(value);
+                    reduced[(i & 3u) * c + label] += value < ls[i - start];
+                }
             }
         }
     }
@@ -163,16 +193,27 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
     }
     summary.backgroundPixels = summary.classPixels.empty() ? 0 : summary.classPixels[0];
     summary.sums.assign(variantCount, 0.0);
+    summary.weights.assign(variantCount, 0.0);
     summary.classSums.assign(variantCount, std::vector<double>(c, 0.0));
-    for (std::size_t v = 0; v < variantCount; ++v) {
+    summary.classReduced.assign(variantCount, std::vector<std::int64_t>(c, 0));
+    for (const std::size_t v : selected) {
         const double* acc = lanes.data() + v * 4 * c;
+        const std::int64_t* reduced = reducedLanes.data() + v * 4 * c;
         double total = 0.0;
+        double weight = 0.0;
         for (std::size_t cls = 0; cls < c; ++cls) {
             const double sum = acc[cls] + acc[c + cls] + acc[2 * c + cls] + acc[3 * c + cls];
             summary.classSums[v][cls] = sum;
+            summary.classReduced[v][cls] =
+                reduced[cls] + reduced[c + cls] + reduced[2 * c + cls] + reduced[3 * c + cls];
             total += sum;
+            const auto pixels = static_cast<double>(summary.classPixels[cls]);
+            weight += variants[v].weight == nullptr
+                          ? pixels
+                          : pixels * variants[v].weight(config, present, static_cast<int>(cls));
         }
         summary.sums[v] = total;
+        summary.weights[v] = weight;
     }
     return result;
 }

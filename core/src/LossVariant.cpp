@@ -18,6 +18,7 @@ const std::array kVariants = {
 #include "variants/Variants.def"
 #undef LOSSLENS_VARIANT
 };
+static_assert(kVariants.size() <= 64, "VariantMask holds at most 64 variants");
 } // namespace
 
 std::span<const LossVariant> lossVariants() {
@@ -35,6 +36,17 @@ std::size_t variantIndex(std::string_view name) {
     if (const auto index = findVariant(name))
         return *index;
     throw std::out_of_range("no loss variant named '" + std::string(name) + "'");
+}
+
+VariantMask variantMask(std::initializer_list<std::string_view> names) {
+    VariantMask mask = 0;
+    for (const auto name : names)
+        mask |= VariantMask{1} << variantIndex(name);
+    return mask;
+}
+
+VariantMask referenceVariants() {
+    return variantMask({"standard", "partial"});
 }
 
 } // namespace losslens

@@ -45,8 +45,7 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
     SampleOutcome outcome;
     outcome.entry = i;
     outcome.stem = entries[i].stem;
-    LossConfig config;
-    config.ignoreIndex = dataset.config().ignoreIndex;
+    const LossConfig config = dataset.config().lossConfig();
     try {
         const LoadedSample sample = dataset.load(i);
         outcome.warnings = sample.warnings;

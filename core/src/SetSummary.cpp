@@ -2,34 +2,59 @@
 
 namespace losslens {
 
+namespace {
+template <typename T> void addInto(std::vector<T>& target, const std::vector<T>& values) {
+    if (target.size() < values.size())
+        target.resize(values.size(), T{});
+    for (std::size_t i = 0; i < values.size(); ++i)
+        target[i] += values[i];
+}
+
+template <typename T>
+void addInto(std::vector<std::vector<T>>& target, const std::vector<std::vector<T>>& values) {
+    if (target.size() < values.size())
+        target.resize(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i)
+        addInto(target[i], values[i]);
+}
+} // namespace
+
 void SetSummary::add(const SampleSummary& sample) {
     ++m_samples;
     m_validPixels += sample.validPixels;
     m_backgroundPixels += sample.backgroundPixels;
     m_removedPixels += sample.removedPixels;
-    if (m_sums.size() < sample.sums.size())
-        m_sums.resize(sample.sums.size(), 0.0);
-    for (std::size_t v = 0; v < sample.sums.size(); ++v)
-        m_sums[v] += sample.sums[v];
-    if (m_classSums.size() < sample.classSums.size())
-        m_classSums.resize(sample.classSums.size());
-    for (std::size_t v = 0; v < sample.classSums.size(); ++v) {
-        auto& target = m_classSums[v];
-        if (target.size() < sample.classSums[v].size())
-            target.resize(sample.classSums[v].size(), 0.0);
-        for (std::size_t c = 0; c < sample.classSums[v].size(); ++c)
-            target[c] += sample.classSums[v][c];
-    }
-    if (m_classPixels.size() < sample.classPixels.size())
-        m_classPixels.resize(sample.classPixels.size(), 0);
-    for (std::size_t c = 0; c < sample.classPixels.size(); ++c)
-        m_classPixels[c] += sample.classPixels[c];
+    addInto(m_sums, sample.sums);
+    // A summary without weights is from before weighted variants: each valid pixel counts 1.
+    if (sample.weights.size() == sample.sums.size())
+        addInto(m_weights, sample.weights);
+    else
+        addInto(m_weights,
+                std::vector<double>(sample.sums.size(), static_cast<double>(sample.validPixels)));
+    addInto(m_classSums, sample.classSums);
+    addInto(m_classReduced, sample.classReduced);
+    addInto(m_classPixels, sample.classPixels);
 }
 
 double SetSummary::mean(std::size_t variant) const {
-    if (m_validPixels <= 0 || variant >= m_sums.size())
+    if (variant >= m_sums.size() || variant >= m_weights.size() || m_weights[variant] <= 0.0)
         return 0.0;
-    return m_sums[variant] / static_cast<double>(m_validPixels);
+    return m_sums[variant] / m_weights[variant];
+}
+
+double SetSummary::classMean(std::size_t variant, std::size_t labelClass) const {
+    if (variant >= m_classSums.size() || labelClass >= m_classSums[variant].size() ||
+        labelClass >= m_classPixels.size() || m_classPixels[labelClass] <= 0)
+        return 0.0;
+    return m_classSums[variant][labelClass] / static_cast<double>(m_classPixels[labelClass]);
+}
+
+double SetSummary::reducedShare(std::size_t variant, std::size_t labelClass) const {
+    if (variant >= m_classReduced.size() || labelClass >= m_classReduced[variant].size() ||
+        labelClass >= m_classPixels.size() || m_classPixels[labelClass] <= 0)
+        return 0.0;
+    return static_cast<double>(m_classReduced[variant][labelClass]) /
+           static_cast<double>(m_classPixels[labelClass]);
 }
 
 } // namespace losslens

@@ -42,12 +42,21 @@ Input makeInput(int side, int classes) {
 void BM_ComputeLoss(benchmark::State& state) {
     const Input in = makeInput(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
     for (auto _ : state) {
-        LossResult r = computeLoss(in.labels, in.prediction);
+        LossResult r = computeLoss(in.labels, in.prediction, {}, referenceVariants());
         benchmark::DoNotOptimize(r.summary.sums.data());
     }
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
                             static_cast<std::int64_t>(in.prediction.pixelCount()) *
                             in.prediction.classes() * 4);
+}
+
+// Every registered variant at once, as the window and `stats` compute them.
+void BM_ComputeAllVariants(benchmark::State& state) {
+    const Input in = makeInput(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+    for (auto _ : state) {
+        LossResult r = computeLoss(in.labels, in.prediction);
+        benchmark::DoNotOptimize(r.summary.sums.data());
+    }
 }
 
 // The memory floor: a plain streaming read (sum) of the same prediction buffer.
@@ -90,6 +99,7 @@ void BM_HeatmapPng(benchmark::State& state) {
 } // namespace
 
 BENCHMARK(BM_ComputeLoss)->ArgsProduct({{256, 1024, 2048}, {4, 21}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ComputeAllVariants)->Args({1024, 4})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StreamRead)->ArgsProduct({{256, 1024, 2048}, {4, 21}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DecodeNpy)->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HeatmapPng)->Arg(1024)->Unit(benchmark::kMillisecond);

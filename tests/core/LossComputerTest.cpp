@@ -197,3 +197,105 @@ TEST(LossComputer, MaximaSkipIgnorePixels) {
     EXPECT_NEAR(maxDifference(r, row.labels, 255, 0, 1), -std::log(0.3), 1e-6);
     EXPECT_EQ(maxDifference(r, row.labels, 255, 0, 9), 0.0f);
 }
+
+namespace {
+float at(const LossResult& r, const char* variant, int x) {
+    return r.map(variant).at(x, 0);
+}
+// Pixel 0: background, p = (0.1, 0.2, 0.6, 0.1); pixel 1: class 1, p_1 = 0.7. Classes 2 and
+// 3 have no pixel, so their annotations are missing.
+Row missingTwoAndThree() {
+    return makeRow({0, 1}, {{0.1f, 0.2f, 0.6f, 0.1f}, {0.1f, 0.7f, 0.1f, 0.1f}});
+}
+} // namespace
+
+TEST(FurtherVariants, MarginalMergesTheMissingClassesIntoBackground) {
+    const Row row = missingTwoAndThree();
+    const LossResult r = computeLoss(row.labels, row.prediction);
+    // -log(p_0 + p_2 + p_3) = -log 0.8, the hand-computed pixel.
+    EXPECT_NEAR(at(r, "marginal", 0), 0.223144, 1e-6);
+    EXPECT_NEAR(at(r, "marginal", 1), -std::log(0.7), 1e-6); // not background: standard
+    const std::size_t v = variantIndex("marginal");
+    EXPECT_NEAR(r.summary.mean(v), (0.223144 - std::log(0.7)) / 2, 1e-6);
+    // Its penalty is softened at the background pixel only.
+    EXPECT_EQ(r.summary.classReduced[v][0], 1);
+    EXPECT_EQ(r.summary.classReduced[v][1], 0);
+}
+
+TEST(FurtherVariants, MarginalClampsTheMergedProbability) {
+    // Everything merged: p_0 + p_2 + p_3 = 1 is clamped to 1 - eps, so the loss is ~1e-7.
+    const Row row = makeRow({0, 1}, {{0.5f, 0.0f, 0.25f, 0.25f}, {0.0f, 1.0f, 0.0f, 0.0f}});
+    const LossResult r = computeLoss(row.labels, row.prediction);
+    EXPECT_NEAR(at(r, "marginal", 0), -std::log(1.0 - 1e-7), 1e-7);
+    EXPECT_GT(at(r, "marginal", 0), 0.0f);
+}
+
+TEST(FurtherVariants, DropZeroesAnIncompleteSampleAndKeepsAComplete) {
+    const Row incomplete = missingTwoAndThree();
+    const LossResult r = computeLoss(incomplete.labels, incomplete.prediction);
+    const std::size_t v = variantIndex("drop");
+    EXPECT_EQ(at(r, "drop", 0), 0.0f);
+    EXPECT_EQ(at(r, "drop", 1), 0.0f);
+    EXPECT_EQ(r.summary.weights[v], 0.0); // no weight in any mean
+    EXPECT_EQ(r.summary.mean(v), 0.0);
+    EXPECT_EQ(r.summary.classReduced[v][0] + r.summary.classReduced[v][1], 2);
+
+    const Row complete = makeRow({0, 1, 2, 3}, {{0.4f, 0.2f, 0.2f, 0.2f},
+                                                {0.1f, 0.5f, 0.2f, 0.2f},
+                                                {0.1f, 0.2f, 0.6f, 0.1f},
+                                                {0.1f, 0.1f, 0.1f, 0.7f}});
+    const LossResult k = computeLoss(complete.labels, complete.prediction);
+    const double expected = (-std::log(0.4) - std::log(0.5) - std::log(0.6) - std::log(0.7)) / 4;
+    EXPECT_NEAR(k.summary.mean(v), expected, 1e-6);
+    EXPECT_EQ(k.summary.weights[v], 4.0);
+}
+
+TEST(FurtherVariants, FocalDampsConfidentPixels) {
+    const Row row = makeRow({2, 255}, {{0.1f, 0.2f, 0.6f, 0.1f}, {0.1f, 0.2f, 0.6f, 0.1f}});
+    const LossResult r = computeLoss(row.labels, row.prediction);     // gamma 2 by default
+    EXPECT_NEAR(at(r, "focal", 0), 0.4 * 0.4 * -std::log(0.6), 1e-6); // 0.0817321
+    EXPECT_EQ(at(r, "focal", 1), 0.0f);                               // ignore
+    LossConfig config;
+    config.focalGamma = 0.5f;
+    const LossResult half = computeLoss(row.labels, row.prediction, config);
+    EXPECT_NEAR(at(half, "focal", 0), std::sqrt(0.4) * -std::log(0.6), 1e-6); // 0.3230747
+    config.focalGamma = 0.0f; // gamma 0 is plain cross-entropy
+    const LossResult zero = computeLoss(row.labels, row.prediction, config);
+    EXPECT_EQ(at(zero, "focal", 0), at(zero, "standard", 0));
+}
+
+TEST(FurtherVariants, WeightedMeanDividesByTheSumOfWeights) {
+    const Row row =
+        makeRow({0, 1, 255},
+                {{0.1f, 0.2f, 0.6f, 0.1f}, {0.1f, 0.7f, 0.1f, 0.1f}, {0.1f, 0.7f, 0.1f, 0.1f}});
+    LossConfig config;
+    config.classWeights = {0.5f, 2.0f, 1.0f, 1.0f};
+    const LossResult r = computeLoss(row.labels, row.prediction, config);
+    EXPECT_NEAR(at(r, "weighted", 0), 0.5 * -std::log(0.1), 1e-6); // 1.1512925
+    EXPECT_NEAR(at(r, "weighted", 1), 2.0 * -std::log(0.7), 1e-6); // 0.7133499
+    EXPECT_EQ(at(r, "weighted", 2), 0.0f);
+    const std::size_t v = variantIndex("weighted");
+    EXPECT_NEAR(r.summary.weights[v], 2.5, 1e-12);
+    // PyTorch: sum_i w[y_i] * l_i / sum_i w[y_i] over non-ignored pixels = 0.745857.
+    EXPECT_NEAR(r.summary.mean(v), (0.5 * -std::log(0.1) + 2.0 * -std::log(0.7)) / 2.5, 1e-6);
+    // The weight below 1 softens class 0; the weight above 1 does not soften class 1.
+    EXPECT_EQ(r.summary.classReduced[v][0], 1);
+    EXPECT_EQ(r.summary.classReduced[v][1], 0);
+}
+
+TEST(FurtherVariants, WeightsMustMatchTheClassCount) {
+    const Row row = missingTwoAndThree();
+    LossConfig config;
+    config.classWeights = {1.0f, 2.0f};
+    EXPECT_THROW((void)computeLoss(row.labels, row.prediction, config), LossError);
+}
+
+TEST(FurtherVariants, AMaskComputesOnlyTheNamedVariants) {
+    const Row row = missingTwoAndThree();
+    const LossResult r = computeLoss(row.labels, row.prediction, {}, referenceVariants());
+    EXPECT_EQ(r.map("standard").pixelCount(), 2u);
+    EXPECT_EQ(r.map("partial").pixelCount(), 2u);
+    EXPECT_EQ(r.map("marginal").pixelCount(), 0u);
+    EXPECT_EQ(r.summary.sums[variantIndex("marginal")], 0.0);
+    EXPECT_NEAR(r.summary.sums[0], -std::log(0.1) - std::log(0.7), 1e-6);
+}

@@ -58,13 +58,24 @@ RandomSample randomSample(std::mt19937& rng, int width, int height, int classes,
     return s;
 }
 
-void expectMatchesReference(const RandomSample& s, int ignoreIndex) {
+void expectMatchesReference(const RandomSample& s, int ignoreIndex, float gamma = 2.0f,
+                            std::vector<float> weights = {}) {
     LossConfig config;
     config.ignoreIndex = ignoreIndex;
+    config.focalGamma = gamma;
+    config.classWeights = weights;
     const LossResult r = computeLoss(s.labels, s.prediction, config);
-    const reference::Maps ref = reference::compute(s.labels, s.prediction, ignoreIndex);
+    reference::Settings settings;
+    settings.ignoreIndex = ignoreIndex;
+    settings.gamma = gamma;
+    settings.weights.assign(weights.begin(), weights.end());
+    const reference::Maps ref = reference::compute(s.labels, s.prediction, settings);
     const auto& standard = r.map("standard");
     const auto& partial = r.map("partial");
+    const auto& marginal = r.map("marginal");
+    const auto& drop = r.map("drop");
+    const auto& focal = r.map("focal");
+    const auto& weighted = r.map("weighted");
     const int w = s.labels.width();
     for (int y = 0; y < s.labels.height(); ++y)
         for (int x = 0; x < w; ++x) {
@@ -72,6 +83,14 @@ void expectMatchesReference(const RandomSample& s, int ignoreIndex) {
             const double tol = 1e-6 + 1e-5 * ref.standard[i];
             ASSERT_NEAR(standard.at(x, y), ref.standard[i], tol) << "x=" << x << " y=" << y;
             ASSERT_NEAR(partial.at(x, y), ref.partial[i], tol) << "x=" << x << " y=" << y;
+            // The merged sum is rounded in float by core, in double by the reference.
+            ASSERT_NEAR(marginal.at(x, y), ref.marginal[i], 1e-5 + 1e-5 * ref.marginal[i])
+                << "x=" << x << " y=" << y;
+            ASSERT_NEAR(drop.at(x, y), ref.drop[i], tol) << "x=" << x << " y=" << y;
+            ASSERT_NEAR(focal.at(x, y), ref.focal[i], 1e-6 + 1e-4 * ref.standard[i])
+                << "x=" << x << " y=" << y;
+            ASSERT_NEAR(weighted.at(x, y), ref.weighted[i], 1e-6 + 1e-5 * ref.weighted[i])
+                << "x=" << x << " y=" << y;
             ASSERT_EQ(r.bgWeight.at(x, y), ref.w0[i]) << "x=" << x << " y=" << y;
             ASSERT_EQ(r.removed.at(x, y), ref.removed[i]) << "x=" << x << " y=" << y;
         }
@@ -80,6 +99,16 @@ void expectMatchesReference(const RandomSample& s, int ignoreIndex) {
     EXPECT_EQ(r.summary.removedPixels, ref.removedCount);
     EXPECT_NEAR(r.summary.sums[0], ref.standardSum, 1e-4 + 1e-6 * ref.standardSum);
     EXPECT_NEAR(r.summary.sums[1], ref.partialSum, 1e-4 + 1e-6 * ref.partialSum);
+    auto expectMean = [&](std::string_view name, double sum, double weight) {
+        const double expected = weight > 0 ? sum / weight : 0.0;
+        EXPECT_NEAR(r.summary.mean(variantIndex(name)), expected, 1e-5 + 1e-5 * expected) << name;
+    };
+    expectMean("standard", ref.standardSum, static_cast<double>(ref.valid));
+    expectMean("partial", ref.partialSum, static_cast<double>(ref.valid));
+    expectMean("marginal", ref.marginalSum, static_cast<double>(ref.valid));
+    expectMean("drop", ref.dropSum, ref.dropWeight);
+    expectMean("focal", ref.focalSum, static_cast<double>(ref.valid));
+    expectMean("weighted", ref.weightedSum, ref.weightSum);
 }
 
 } // namespace
@@ -96,6 +125,21 @@ TEST_P(LossProperty, MatchesScalarReference) {
     }
 }
 
+TEST_P(LossProperty, FurtherVariantsWithSettingsMatchReference) {
+    const int classes = GetParam();
+    std::mt19937 rng(static_cast<unsigned>(3000 + classes));
+    std::uniform_real_distribution<float> weight(0.0f, 4.0f);
+    const float gammas[] = {0.0f, 0.5f, 1.0f, 2.0f, 3.7f};
+    for (const float gamma : gammas) {
+        std::uniform_int_distribution<int> side(1, 40);
+        const RandomSample s = randomSample(rng, side(rng), side(rng), classes, false);
+        std::vector<float> weights(static_cast<std::size_t>(classes));
+        for (auto& w : weights)
+            w = weight(rng);
+        expectMatchesReference(s, 255, gamma, weights);
+    }
+}
+
 TEST_P(LossProperty, NothingMissingMeansPartialEqualsStandardExactly) {
     const int classes = GetParam();
     std::mt19937 rng(static_cast<unsigned>(77 + classes));
@@ -109,6 +153,12 @@ TEST_P(LossProperty, NothingMissingMeansPartialEqualsStandardExactly) {
         ASSERT_EQ(standard[i], partial[i]) << "pixel " << i;
     EXPECT_EQ(r.summary.removedPixels, 0);
     EXPECT_EQ(r.summary.sums[0], r.summary.sums[1]);
+    // Marginal merges nothing and drop drops nothing: both are the standard map.
+    for (const char* name : {"marginal", "drop", "weighted"}) {
+        const auto other = r.map(name).values();
+        for (std::size_t i = 0; i < standard.size(); ++i)
+            ASSERT_EQ(standard[i], other[i]) << name << " pixel " << i;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(ClassCounts, LossProperty,
@@ -121,4 +171,13 @@ TEST(LossPropertyIgnore, IgnoreIndexInsideClassRange) {
         if (label == 255)
             label = 5; // class 5 becomes "not labelled"
     expectMatchesReference(s, 5);
+}
+
+TEST(LossPropertyIgnore, IgnoreIndexZeroIsNeverMergedAsBackground) {
+    std::mt19937 rng(6);
+    RandomSample s = randomSample(rng, 24, 17, 5, false);
+    for (auto& label : s.labels.values())
+        if (label == 255)
+            label = 0; // background becomes "not labelled"
+    expectMatchesReference(s, 0, 2.0f, {1.0f, 0.5f, 2.0f, 3.0f, 0.25f});
 }

@@ -13,9 +13,26 @@
 
 namespace losslens::reference {
 
+// The settings of the further variants, given to the reference on their own.
+struct Settings {
+    int ignoreIndex = 255;
+    double gamma = 2.0;
+    std::vector<double> weights; // empty: all 1
+};
+
 struct Maps {
     std::vector<double> standard;
     std::vector<double> partial;
+    std::vector<double> marginal;
+    std::vector<double> drop;
+    std::vector<double> focal;
+    std::vector<double> weighted;
+    double marginalSum = 0;
+    double dropSum = 0;
+    double focalSum = 0;
+    double weightedSum = 0;
+    double weightSum = 0;  // sum of class weights over valid pixels (PyTorch's denominator)
+    double dropWeight = 0; // valid pixels of a kept sample, 0 for a dropped one
     std::vector<int> w0;
     std::vector<int> removed;
     std::vector<int> missing;
@@ -25,7 +42,9 @@ struct Maps {
     double partialSum = 0;
 };
 
-inline Maps compute(const LabelMap& labels, const Prediction& prediction, int ignoreIndex) {
+inline Maps compute(const LabelMap& labels, const Prediction& prediction,
+                    const Settings& settings) {
+    const int ignoreIndex = settings.ignoreIndex;
     const int w = labels.width();
     const int h = labels.height();
     const int c = prediction.classes();
@@ -70,12 +89,48 @@ inline Maps compute(const LabelMap& labels, const Prediction& prediction, int ig
                 m.partialSum += partial;
                 m.removedCount += removed;
             }
+            // Marginal: merge the missing classes' probabilities into background.
+            double marginal = standard;
+            if (label == 0 && label != ignoreIndex) {
+                double merged = prediction.at(x, y, 0);
+                for (int cls : m.missing)
+                    merged += static_cast<double>(prediction.at(x, y, cls));
+                marginal = -std::log(std::clamp(merged, 1e-7, 1.0 - 1e-7));
+            }
+            const double drop = m.missing.empty() ? standard : 0.0;
+            double focal = 0.0;
+            double weighted = 0.0;
+            if (label != ignoreIndex) {
+                const double q =
+                    std::clamp(static_cast<double>(prediction.at(x, y, label)), 1e-7, 1.0 - 1e-7);
+                focal = -std::pow(1.0 - q, settings.gamma) * std::log(q);
+                const double weight = settings.weights.empty()
+                                          ? 1.0
+                                          : settings.weights[static_cast<std::size_t>(label)];
+                weighted = weight * standard;
+                m.weightSum += weight;
+                m.marginalSum += marginal;
+                m.dropSum += drop;
+                m.focalSum += focal;
+                m.weightedSum += weighted;
+                m.dropWeight += m.missing.empty() ? 1.0 : 0.0;
+            }
             m.standard.push_back(standard);
             m.partial.push_back(partial);
+            m.marginal.push_back(marginal);
+            m.drop.push_back(drop);
+            m.focal.push_back(focal);
+            m.weighted.push_back(weighted);
             m.w0.push_back(w0);
             m.removed.push_back(removed);
         }
     return m;
+}
+
+inline Maps compute(const LabelMap& labels, const Prediction& prediction, int ignoreIndex) {
+    Settings settings;
+    settings.ignoreIndex = ignoreIndex;
+    return compute(labels, prediction, settings);
 }
 
 } // namespace losslens::reference

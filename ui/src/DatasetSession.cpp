@@ -264,8 +264,7 @@ void DatasetSession::requestSample(std::size_t entry) {
         data->stem = dataset->entries()[entry].stem;
         try {
             data->sample = dataset->load(entry);
-            LossConfig config;
-            config.ignoreIndex = dataset->config().ignoreIndex;
+            const LossConfig config = dataset->config().lossConfig();
             data->loss = computeLoss(data->sample.labels, data->sample.prediction, config);
         } catch (const DataError& error) {
             return {nullptr, QString::fromStdString(error.file().string()),

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/ClassInfo.h"
+#include "losslens/LossConfig.h"
 
 #include <filesystem>
 #include <optional>
@@ -20,6 +21,8 @@ struct DatasetConfig {
     int ignoreIndex = 255;
     PredictionLayout layout = PredictionLayout::Auto;
     PredictionKind kind = PredictionKind::Probabilities;
+    float focalGamma = 2.0f;         // "focal_gamma", >= 0
+    std::vector<float> classWeights; // "class_weights", >= 0 each; empty: all 1
 
     // Parses dataset.json text; throws std::runtime_error with the reason.
     [[nodiscard]] static DatasetConfig parse(std::string_view json, int maxClasses = 1024);
@@ -27,6 +30,8 @@ struct DatasetConfig {
     [[nodiscard]] static DatasetConfig load(const std::filesystem::path& datasetRoot,
                                             int maxClasses = 1024);
     [[nodiscard]] std::string toJson() const;
+    // The settings the loss variants read.
+    [[nodiscard]] LossConfig lossConfig() const;
 
     // Names and colours for C classes: dataset.json's, else defaults.
     [[nodiscard]] std::vector<ClassInfo> classesFor(int count) const;

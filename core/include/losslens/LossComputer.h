@@ -2,6 +2,7 @@
 
 #include "losslens/LossConfig.h"
 #include "losslens/LossResult.h"
+#include "losslens/LossVariant.h"
 #include "losslens/Prediction.h"
 #include "losslens/Raster.h"
 
@@ -16,9 +17,11 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Computes, for one sample, every registered variant's per-pixel map, w0, the removed-
-// penalty mask, the argmax and the summary (spec section 1). Thread-safe: no shared state.
+// Computes, for one sample, the per-pixel map of every variant in `variants` (the others'
+// maps stay empty, their sums 0), w0, the removed-penalty mask, the argmax and the summary
+// (spec section 1). Thread-safe: no shared state.
 [[nodiscard]] LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
-                                     const LossConfig& config = {});
+                                     const LossConfig& config = {},
+                                     VariantMask variants = kAllVariants);
 
 } // namespace losslens

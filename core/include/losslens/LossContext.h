@@ -1,5 +1,7 @@
 #pragma once
 
+#include "losslens/LossConfig.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -16,15 +18,24 @@ struct LossContext {
     int height = 0;
     int classes = 0;
     int ignoreIndex = 255;
+    const LossConfig* config = nullptr;     // the data set's loss settings, never null in a kernel
     std::size_t offset = 0;                 // index of the block's first pixel in the sample
     std::span<const std::uint16_t> labels;  // y(x), H*W
     std::span<const float> probabilities;   // p_c(x), H*W*C, pixel-major
     std::span<const float> standard;        // -log q_y(x), 0 at ignore pixels
+    std::span<const float> trueProbability; // q_y(x) = clamp(p_y, eps, 1 - eps), 1 at ignore
     std::span<const std::uint16_t> argmax;  // k(x), ties to the lowest index
     std::span<const std::uint8_t> present;  // per class: 1 if some pixel has y == c
     std::span<const std::uint8_t> bgWeight; // w0(x): present[k(x)]
 
     [[nodiscard]] std::size_t pixelCount() const noexcept { return labels.size(); }
+    // True when some object class (1..C-1) has no labelled pixel in the sample.
+    [[nodiscard]] bool anyMissing() const noexcept {
+        for (std::size_t c = 1; c < present.size(); ++c)
+            if (present[c] == 0)
+                return true;
+        return false;
+    }
     [[nodiscard]] bool isIgnored(std::size_t i) const noexcept { return labels[i] == ignoreIndex; }
 };
 
