@@ -52,6 +52,8 @@ int main(int argc, char** argv) {
         for (const auto& a : args)
             if (a == "--help" || a == "-h") {
                 std::cout << c.help;
+                if (command == "stats" || command == "export")
+                    std::cout << variantsHelp();
                 return kExitOk;
             }
         try {

@@ -52,7 +52,8 @@ Writes per sample DIR/<stem>.<variant>.npy and .png, DIR/<stem>.bgweight.npy and
 then DIR/summary.json and DIR/summary.csv. Files are written under a temporary name and
 renamed when complete; existing files are never replaced without --overwrite.
 
-  --variant     a variant name (standard, partial, ...) or all (default all)
+  --variant     a variant name (listed below), several joined by commas, or all
+                (default all)
   --format      png, npy or all (default all)
   --colormap    viridis (default), inferno, magma, plasma, turbo or gray
   --range       auto (default: one range, 0 to the largest loss of the export) or MIN:MAX
@@ -69,6 +70,17 @@ milliseconds per sample (median and minimum over the repeats), or with --json
 {"samples", "pixels_per_sample", "classes", "threads",
  "maps_ms_per_sample": {"median", "min"}, "stream_ms_per_sample": {"median", "min"}}.
 )";
+
+std::string variantsHelp() {
+    std::string text = "\nLoss variants (dataset.json focal_gamma and class_weights set focal and "
+                       "weighted):\n";
+    for (const auto& v : lossVariants()) {
+        std::string name(v.name);
+        name.resize(std::max<std::size_t>(name.size(), 10), ' ');
+        text += "  " + name + "  " + std::string(v.description) + "\n";
+    }
+    return text;
+}
 
 namespace {
 

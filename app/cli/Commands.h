@@ -19,5 +19,7 @@ extern const char* const kDemoHelp;
 extern const char* const kStatsHelp;
 extern const char* const kExportHelp;
 extern const char* const kBenchHelp;
+// The registered variants with their descriptions, for stats and export --help.
+[[nodiscard]] std::string variantsHelp();
 
 } // namespace losslens::cli

@@ -27,6 +27,9 @@ void writeDemoDataset(const fs::path& root, const DemoOptions& options, bool ove
     DatasetConfig config;
     config.classes = demoClasses();
     config.layout = PredictionLayout::HWC;
+    // Background covers most of a demo image; a lower weight for it gives the weighted
+    // variant something to show (the usual inverse-frequency idea, rounded).
+    config.classWeights = {0.25f, 1.0f, 1.0f, 1.0f};
     nlohmann::json doc = nlohmann::json::parse(config.toJson());
     nlohmann::json removed = nlohmann::json::object();
 

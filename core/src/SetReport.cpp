@@ -1,6 +1,7 @@
 #include "losslens/SetReport.h"
 
 #include "losslens/LossVariant.h"
+#include "losslens/VariantComparison.h"
 
 #include <nlohmann/json.hpp>
 
@@ -78,6 +79,12 @@ std::string statsJson(const SetReport& report) {
     doc["mean"] = std::move(mean);
     doc["valid_pixels"] = report.total.validPixels();
     doc["removed_pixels"] = report.total.removedPixels();
+    const VariantComparison comparison = compareVariants(report.total, report.classNames);
+    json perClass;
+    perClass["pixels"] = comparison.classPixels;
+    for (const auto& row : comparison.rows)
+        perClass[row.variant] = {{"mean", row.classMean}, {"reduced_share", row.reducedShare}};
+    doc["per_class"] = std::move(perClass);
     return doc.dump(2) + "\n";
 }
 
@@ -154,6 +161,28 @@ std::string statsTable(const SetReport& report) {
     std::snprintf(line, sizeof line, "%zu sample(s), %zu failed\n", report.samples.size(),
                   report.failedCount());
     out << line;
+    const VariantComparison comparison = compareVariants(report.total, report.classNames);
+    if (comparison.classNames.empty())
+        return out.str();
+    out << "\nPer class over the set: mean loss / share of pixels whose penalty the variant "
+           "removes or softens\n";
+    std::snprintf(line, sizeof line, "%-10s", "variant");
+    out << line;
+    for (const auto& name : comparison.classNames) {
+        std::snprintf(line, sizeof line, " %18.18s", name.c_str());
+        out << line;
+    }
+    out << '\n';
+    for (const auto& row : comparison.rows) {
+        std::snprintf(line, sizeof line, "%-10.10s", row.variant.c_str());
+        out << line;
+        for (std::size_t c = 0; c < row.classMean.size(); ++c) {
+            std::snprintf(line, sizeof line, " %9.5f / %5.1f%%", row.classMean[c],
+                          100.0 * row.reducedShare[c]);
+            out << line;
+        }
+        out << '\n';
+    }
     return out.str();
 }
 

@@ -45,6 +45,33 @@ def reference(labels, probs, ignore=255):
     }
 
 
+def further_variants(labels, probs, ignore=255, gamma=2.0, weights=None):
+    """The issue's four further variants, written from their definitions: maps and each
+    variant's (sum, denominator) for the mean."""
+    probs = probs.astype(np.float64)
+    c = probs.shape[2]
+    valid = labels != ignore
+    y = np.where(valid, labels, 0).astype(np.int64)
+    present = set(int(v) for v in np.unique(labels[valid]))
+    missing = [k for k in range(1, c) if k not in present]
+    q = np.clip(np.take_along_axis(probs, y[..., None], axis=2)[..., 0], EPS, 1 - EPS)
+    std = np.where(valid, -np.log(q), 0.0)
+    background = valid & (labels == 0)
+    merged = probs[..., 0] + probs[..., missing].sum(axis=2)
+    marginal = np.where(background, -np.log(np.clip(merged, EPS, 1 - EPS)), std)
+    drop = std * 0.0 if missing else std
+    focal = np.where(valid, (1 - q) ** gamma * std, 0.0)
+    w = np.ones(c) if weights is None else np.asarray(weights, dtype=np.float64)
+    pixel_w = np.where(valid, w[y], 0.0)
+    weighted = pixel_w * std
+    n = float(valid.sum())
+    return {
+        "standard": (std, n), "marginal": (marginal, n), "drop": (drop, 0.0 if missing else n),
+        "focal": (focal, n), "weighted": (weighted, pixel_w.sum()),
+        "valid": valid, "labels": y,
+    }
+
+
 def slurp(path, mode="rb"):
     with open(path, mode) as f:
         return f.read()
@@ -367,6 +394,128 @@ class Formats(Base):
         self.assertTrue(errors["foreign"]["file"].endswith("labels/foreign.png"))
         self.assertTrue(errors["outofrange"]["file"].endswith("labels/outofrange.png"))
         self.assertTrue(errors["nan"]["file"].endswith("predictions/nan.npy"))
+
+
+class Variants(Base):
+    """marginal, drop, focal and weighted through the real binary, against numpy and PyTorch."""
+
+    WEIGHTS = [0.2, 1.0, 3.0, 0.5, 2.0]
+    GAMMA = 1.5
+
+    def make_samples(self):
+        rng = np.random.default_rng(7)
+        root = self.path("variants")
+        for sub in ["labels", "predictions"]:
+            os.makedirs(os.path.join(root, sub))
+        with open(os.path.join(root, "dataset.json"), "w") as f:
+            json.dump({"class_weights": self.WEIGHTS, "focal_gamma": self.GAMMA}, f)
+        samples = {}
+        # s0 has every class; s1 lacks 2 and 4; s2 lacks 1, 3 and 4 and has ignore pixels.
+        for stem, classes in [("s0", [0, 1, 2, 3, 4]), ("s1", [0, 1, 3]), ("s2", [0, 2])]:
+            labels = rng.choice(classes, size=(16, 13)).astype(np.uint8)
+            labels.flat[: len(classes)] = classes
+            if stem == "s2":
+                labels[5:7, :] = 255
+            write_png(os.path.join(root, "labels", stem + ".png"), labels)
+            probs = rng.dirichlet(np.ones(5) * 0.7, size=(16, 13)).astype(np.float32)
+            np.save(os.path.join(root, "predictions", stem + ".npy"), probs)
+            samples[stem] = (labels, probs)
+        return root, samples
+
+    def test_means_maps_and_per_class_against_numpy(self):
+        root, samples = self.make_samples()
+        stats = json.loads(run("stats", root, "--json", expect=0).stdout)
+        self.check_stats_against_reference(stats, samples)
+        by_stem = {s["stem"]: s for s in stats["samples"]}
+        names = ["marginal", "drop", "focal", "weighted"]
+        totals = {n: [0.0, 0.0] for n in names}
+        class_sums = {n: np.zeros(5) for n in names + ["standard"]}
+        class_reduced = {n: np.zeros(5) for n in names}
+        class_pixels = np.zeros(5)
+        refs = {}
+        for stem, (labels, probs) in samples.items():
+            ref = further_variants(labels, probs, gamma=self.GAMMA, weights=self.WEIGHTS)
+            refs[stem] = ref
+            std = ref["standard"][0]
+            for c in range(5):
+                class_pixels[c] += (ref["valid"] & (ref["labels"] == c)).sum()
+            for n in names + ["standard"]:
+                m, denominator = ref[n]
+                for c in range(5):
+                    sel = ref["valid"] & (ref["labels"] == c)
+                    class_sums[n][c] += m[sel].sum()
+                    if n != "standard":
+                        class_reduced[n][c] += (m[sel] < std[sel] * (1 - 1e-6)).sum()
+                if n == "standard":
+                    continue
+                expected = m[ref["valid"]].sum() / denominator if denominator > 0 else 0.0
+                self.assertAlmostEqual(by_stem[stem][n + "_mean"], expected, delta=1e-5, msg=(stem, n))
+                totals[n][0] += m[ref["valid"]].sum()
+                totals[n][1] += denominator
+        for n in names:
+            self.assertAlmostEqual(stats["mean"][n], totals[n][0] / totals[n][1], delta=1e-5, msg=n)
+        # s1 and s2 lack annotations: drop gives them nothing; marginal softens them.
+        self.assertEqual(by_stem["s1"]["drop_mean"], 0.0)
+        self.assertLess(by_stem["s1"]["marginal_mean"], by_stem["s1"]["standard_mean"])
+        self.assertEqual(by_stem["s0"]["marginal_mean"], by_stem["s0"]["standard_mean"])
+        per_class = stats["per_class"]
+        self.assertEqual(per_class["pixels"], class_pixels.astype(int).tolist())
+        for n in names + ["standard"]:
+            np.testing.assert_allclose(per_class[n]["mean"], class_sums[n] / class_pixels, rtol=1e-5, atol=1e-6)
+        for n in names:
+            np.testing.assert_allclose(per_class[n]["reduced_share"], class_reduced[n] / class_pixels, atol=1e-9)
+
+        out = self.path("out")
+        run("export", root, "--out", out, "--variant", "all", "--format", "npy", expect=0)
+        for stem, ref in refs.items():
+            for n in names:
+                got = np.load(os.path.join(out, f"{stem}.{n}.npy"))
+                np.testing.assert_allclose(got, ref[n][0], rtol=1e-5, atol=1e-6, err_msg=f"{stem} {n}")
+        only = self.path("only")
+        run("export", root, "--out", only, "--variant", "marginal", expect=0)
+        written = sorted(f for f in os.listdir(only) if f.startswith("s0."))
+        self.assertEqual(written, ["s0.bgweight.npy", "s0.bgweight.png", "s0.marginal.npy", "s0.marginal.png"])
+        bad = run("export", root, "--out", self.path("x"), "--variant", "nope", expect=2)
+        self.assertIn("marginal, drop, focal, weighted", bad.stderr)
+
+    def test_weighted_mean_is_pytorch_nll_loss_with_weights(self):
+        import torch
+        root, samples = self.make_samples()
+        stats = json.loads(run("stats", root, "--json", expect=0).stdout)
+        by_stem = {s["stem"]: s for s in stats["samples"]}
+        w = torch.tensor(self.WEIGHTS, dtype=torch.float64)
+        batch_logq, batch_y = [], []
+        for stem, (labels, probs) in samples.items():
+            p = torch.from_numpy(probs.astype(np.float64)).permute(2, 0, 1).unsqueeze(0)
+            logq = torch.log(torch.clamp(p, EPS, 1 - EPS))
+            y = torch.from_numpy(labels.astype(np.int64)).unsqueeze(0)
+            expected = torch.nn.functional.nll_loss(logq, y, weight=w, ignore_index=255, reduction="mean")
+            self.assertAlmostEqual(by_stem[stem]["weighted_mean"], float(expected), delta=1e-5, msg=stem)
+            batch_logq.append(logq)
+            batch_y.append(y)
+        # The set mean is the batch mean over all samples at once.
+        batch = torch.nn.functional.nll_loss(torch.cat(batch_logq), torch.cat(batch_y), weight=w,
+                                             ignore_index=255, reduction="mean")
+        self.assertAlmostEqual(stats["mean"]["weighted"], float(batch), delta=1e-5)
+
+    def test_bad_settings_are_dataset_errors(self):
+        root, _ = self.make_samples()
+        for config, reason in [({"class_weights": [1, -2, 1, 1, 1]}, "class_weights[1]"),
+                               ({"class_weights": "heavy"}, "list of numbers"),
+                               ({"focal_gamma": "two"}, "focal_gamma")]:
+            with open(os.path.join(root, "dataset.json"), "w") as f:
+                json.dump(config, f)
+            proc = run("stats", root, "--json", expect=2)
+            self.assertIn(reason, proc.stderr)
+            self.assertIn("dataset.json", proc.stderr)
+        # Weights for the wrong number of classes: every sample fails, named, exit 1.
+        with open(os.path.join(root, "dataset.json"), "w") as f:
+            json.dump({"class_weights": [1, 2, 3]}, f)
+        proc = run("stats", root, "--json", expect=1)
+        stats = json.loads(proc.stdout)
+        self.assertEqual(len(stats["errors"]), 3)
+        self.assertIn("class_weights has 3 entries but the prediction has 5 classes",
+                      stats["errors"][0]["message"])
 
 
 if __name__ == "__main__":
