@@ -31,4 +31,12 @@ std::vector<ClassInfo> defaultClasses(int count) {
     return classes;
 }
 
+std::vector<std::string> classNames(const std::vector<ClassInfo>& classes) {
+    std::vector<std::string> names;
+    names.reserve(classes.size());
+    for (const auto& c : classes)
+        names.push_back(c.name);
+    return names;
+}
+
 } // namespace losslens

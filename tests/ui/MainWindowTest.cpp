@@ -3,21 +3,26 @@
 #include "losslens/DemoDataset.h"
 #include "losslens/Exporter.h"
 #include "losslens/LossComputer.h"
+#include "losslens/LossVariant.h"
 #include "losslens/SetProcessor.h"
 #include "losslens/ui/Canvas.h"
+#include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/ExportController.h"
 #include "losslens/ui/SampleTableModel.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -179,6 +184,93 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("partial loss: 0.000000")));
         QVERIFY(text.contains(QStringLiteral("w0: 0")));
         QVERIFY(text.contains(QStringLiteral("x %1, y %2").arg(rx).arg(ry)));
+    }
+
+    void everyVariantInTheTableTheSwitchAndTheComparison() {
+        MainWindow w;
+        w.openFolder(QString::fromStdString(m_root.string()));
+        waitForScan(w);
+        const auto variants = lossVariants();
+        SampleTableModel* model = w.tableModel();
+        QCOMPARE(model->columnCount(),
+                 SampleTableModel::FixedColumns + static_cast<int>(variants.size()) - 2);
+        const Dataset set = Dataset::open(m_root);
+        const LossConfig config = set.config().lossConfig();
+        // Plain loops over every good sample's maps: per-class sums and pixels, and the
+        // largest |marginal - focal|.
+        const std::size_t classes = 4;
+        std::vector<std::vector<double>> classSum(variants.size(), std::vector<double>(classes));
+        std::vector<double> classPixels(classes);
+        float marginalFocal = 0.0f;
+        const std::size_t marginal = variantIndex("marginal");
+        const std::size_t focal = variantIndex("focal");
+        for (std::size_t row = 0; row < m_reference.samples.size(); ++row) {
+            const SampleOutcome& ref = m_reference.samples[row];
+            if (!ref.ok)
+                continue;
+            for (std::size_t v = 2; v < variants.size(); ++v) {
+                const QModelIndex cell =
+                    model->index(static_cast<int>(row), SampleTableModel::variantColumn(v));
+                QCOMPARE(cell.data().toString(), QString::number(ref.summary.mean(v), 'f', 5));
+                QCOMPARE(model->headerData(cell.column(), Qt::Horizontal, Qt::DisplayRole)
+                             .toString()
+                             .toLower(),
+                         QString::fromUtf8(variants[v].name.data()));
+            }
+            const LoadedSample sample = set.load(row);
+            const LossResult loss = computeLoss(sample.labels, sample.prediction, config);
+            for (std::size_t i = 0; i < sample.labels.pixelCount(); ++i) {
+                const std::size_t y = sample.labels.values()[i];
+                if (y == 255)
+                    continue;
+                classPixels[y] += 1;
+                for (std::size_t v = 0; v < variants.size(); ++v)
+                    classSum[v][y] += static_cast<double>(loss.maps[v].values()[i]);
+                marginalFocal = std::max(marginalFocal, std::abs(loss.maps[marginal].values()[i] -
+                                                                 loss.maps[focal].values()[i]));
+            }
+        }
+
+        // The comparison table: one row per variant, the set mean, then each class.
+        QTableWidget* table = w.comparisonPanel()->table();
+        QCOMPARE(table->rowCount(), static_cast<int>(variants.size()));
+        QCOMPARE(table->columnCount(), 1 + static_cast<int>(classes));
+        for (std::size_t v = 0; v < variants.size(); ++v) {
+            QCOMPARE(table->verticalHeaderItem(static_cast<int>(v))->text(),
+                     QString::fromUtf8(variants[v].name.data()));
+            QCOMPARE(table->item(static_cast<int>(v), 0)->text(),
+                     QString::number(m_reference.total.mean(v), 'f', 5));
+            for (std::size_t c = 0; c < classes; ++c)
+                QCOMPARE(
+                    table->item(static_cast<int>(v), static_cast<int>(c) + 1)->text().toDouble(),
+                    std::round(classSum[v][c] / classPixels[c] * 1e5) / 1e5);
+        }
+        // The share view: the standard loss lets nothing off; the partial variant lets off
+        // exactly the removed pixels, all of them background.
+        w.comparisonPanel()->setMetric(ComparisonPanel::Metric::ReducedShare);
+        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("0.0 %"));
+        const double removedShare =
+            100.0 * static_cast<double>(m_reference.total.removedPixels()) / classPixels[0];
+        QCOMPARE(table->item(1, 1)->text(), QStringLiteral("%1 %").arg(removedShare, 0, 'f', 1));
+        QCOMPARE(table->item(1, 2)->text(), QStringLiteral("0.0 %"));
+
+        // The variant switch lists every variant and the difference; A - B takes any two,
+        // centred on 0 with the set's largest |A - B|.
+        bool found = false;
+        for (QComboBox* combo : w.findChildren<QComboBox*>())
+            if (combo->count() == static_cast<int>(variants.size()) + 1 &&
+                combo->itemText(static_cast<int>(variants.size())).startsWith("Difference"))
+                found = true;
+        QVERIFY(found);
+        ViewSettings s = w.viewSettings();
+        s.difference = true;
+        s.autoRange = true;
+        s.differenceA = marginal;
+        s.differenceB = focal;
+        w.setViewSettings(s);
+        QVERIFY(marginalFocal > 0.0f);
+        QCOMPARE(w.currentRange().hi, marginalFocal);
+        QCOMPARE(w.currentRange().lo, -marginalFocal);
     }
 
     void exportsTheCurrentSample() {

@@ -99,7 +99,7 @@ void DatasetSession::open(const QString& path) {
     m_rows.clear();
     m_scanned = 0;
     m_setMax = 0.0f;
-    m_setMaxDifference = 0.0f;
+    m_setMaxDifferences.clear();
     m_classCount = 0;
     m_setSummary = SetSummary();
     m_setHistograms.clear();
@@ -124,6 +124,12 @@ std::vector<ClassInfo> DatasetSession::classes() const {
     if (!m_dataset)
         return {};
     return m_dataset->config().classesFor(m_classCount);
+}
+
+float DatasetSession::setMaxDifference(std::size_t a, std::size_t b) const {
+    const std::size_t v = lossVariants().size();
+    const std::size_t k = a * v + b;
+    return a < v && b < v && k < m_setMaxDifferences.size() ? m_setMaxDifferences[k] : 0.0f;
 }
 
 bool DatasetSession::scanFinished() const {
@@ -154,7 +160,7 @@ void DatasetSession::startScan() {
                         for (std::size_t v = 0; v < r.maps.size(); ++v)
                             histograms[v].add(r.maps[v], s.labels, ignoreIndex);
                         row.maxLoss = maxLoss(r, s.labels, ignoreIndex);
-                        row.maxDifference = maxDifference(r, s.labels, ignoreIndex, 0, 1);
+                        row.maxDifferences = maxDifferences(r, s.labels, ignoreIndex);
                     });
                 row.state = outcome.ok ? Row::State::Ok : Row::State::Error;
                 row.summary = outcome.summary;
@@ -191,16 +197,26 @@ void DatasetSession::drainScan() {
         std::size_t first = batch.front().first;
         std::size_t last = first;
         const float oldMax = m_setMax;
-        const float oldDiff = m_setMaxDifference;
+        bool differenceGrew = false;
         for (auto& [i, row] : batch) {
             if (row.state == Row::State::Ok) {
                 m_setSummary.add(row.summary);
                 m_setMax = std::max(m_setMax, row.maxLoss);
-                m_setMaxDifference = std::max(m_setMaxDifference, row.maxDifference);
+                if (m_setMaxDifferences.size() < row.maxDifferences.size())
+                    m_setMaxDifferences.resize(row.maxDifferences.size(), 0.0f);
+                for (std::size_t k = 0; k < row.maxDifferences.size(); ++k)
+                    if (row.maxDifferences[k] > m_setMaxDifferences[k]) {
+                        m_setMaxDifferences[k] = row.maxDifferences[k];
+                        differenceGrew = true;
+                    }
+                row.maxDifferences.clear();
+                row.maxDifferences.shrink_to_fit();
                 if (m_classCount == 0)
                     m_classCount = row.summary.classes;
                 row.summary.classSums.clear();
                 row.summary.classSums.shrink_to_fit();
+                row.summary.classReduced.clear();
+                row.summary.classReduced.shrink_to_fit();
             }
             m_rows[i] = std::move(row);
             first = std::min(first, i);
@@ -210,7 +226,7 @@ void DatasetSession::drainScan() {
         emit rowsChanged(static_cast<int>(first), static_cast<int>(last));
         emit scanProgress(static_cast<int>(m_scanned),
                           static_cast<int>(m_dataset ? m_dataset->completeCount() : 0));
-        if (m_setMax != oldMax || m_setMaxDifference != oldDiff)
+        if (m_setMax != oldMax || differenceGrew)
             emit rangeChanged();
     }
     if (finished) {

@@ -4,6 +4,7 @@
 #include "losslens/LossVariant.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/ColorBar.h"
+#include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/ExportController.h"
 #include "losslens/ui/LayerRenderer.h"
@@ -110,6 +111,8 @@ MainWindow::MainWindow(QWidget* parent)
         m_scanProgress->setValue(done);
         m_scanProgress->setVisible(done < total);
         m_plots->setSet(m_session->setHistograms(), m_session->setSummary(), m_session->classes());
+        m_comparison->setComparison(
+            compareVariants(m_session->setSummary(), classNames(m_session->classes())));
         if (m_proxy->sortColumn() > SampleTableModel::Stem)
             m_proxy->invalidate();
     });
@@ -202,10 +205,17 @@ void MainWindow::buildDocks() {
     plotsDock->setWidget(m_plots);
     addDockWidget(Qt::RightDockWidgetArea, plotsDock);
     tabifyDockWidget(pixelDock, plotsDock);
+
+    auto* compareDock = new QDockWidget(tr("Compare variants"), this);
+    compareDock->setObjectName(QStringLiteral("compareDock"));
+    m_comparison = new ComparisonPanel(compareDock);
+    compareDock->setWidget(m_comparison);
+    addDockWidget(Qt::RightDockWidgetArea, compareDock);
+    tabifyDockWidget(plotsDock, compareDock);
     pixelDock->raise();
 
     m_viewMenu = new QMenu(tr("&View"), this);
-    for (QDockWidget* dock : {listDock, detailsDock, layersDock, pixelDock, plotsDock})
+    for (QDockWidget* dock : {listDock, detailsDock, layersDock, pixelDock, plotsDock, compareDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
 }
@@ -299,7 +309,7 @@ void MainWindow::openFolder(const QString& path) {
     m_current.reset();
     m_renderer.clear();
     m_currentMax = 0.0f;
-    m_currentMaxDifference = 0.0f;
+    m_currentMaxDifferences.clear();
     m_currentError.clear();
     m_model->reset();
     m_canvas->setMessage(tr("Opening %1…").arg(path));
@@ -384,7 +394,7 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
     m_currentError.clear();
     const int ignore = m_session->ignoreIndex();
     m_currentMax = maxLoss(ready->loss, ready->sample.labels, ignore);
-    m_currentMaxDifference = maxDifference(ready->loss, ready->sample.labels, ignore, 0, 1);
+    m_currentMaxDifferences = maxDifferences(ready->loss, ready->sample.labels, ignore);
     if (m_layersPanel &&
         static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes()) {
         // The class count is known once a sample is loaded (no dataset.json classes).
@@ -414,7 +424,7 @@ void MainWindow::onSampleFailed(qulonglong entry, const QString& file, const QSt
     m_current.reset();
     m_renderer.clear();
     m_currentMax = 0.0f;
-    m_currentMaxDifference = 0.0f;
+    m_currentMaxDifferences.clear();
     m_currentError = file.isEmpty() ? message : QStringLiteral("%1:\n%2").arg(file, message);
     m_canvas->setMessage(tr("This sample cannot be shown.\n\n%1").arg(m_currentError));
     m_sideCanvas->setMessage(QString());
@@ -426,7 +436,12 @@ ValueRange MainWindow::currentRange() const {
     // Until the scan has reached it, the viewed sample still bounds the range; its maxima
     // are computed once when it arrives, not on every render.
     const float setMax = std::max(m_session->setMax(), m_currentMax);
-    const float setDiff = std::max(m_session->setMaxDifference(), m_currentMaxDifference);
+    const std::size_t a = m_settings.differenceA;
+    const std::size_t b = m_settings.differenceB;
+    const std::size_t pair = a * lossVariants().size() + b;
+    const float current =
+        pair < m_currentMaxDifferences.size() ? m_currentMaxDifferences[pair] : 0.0f;
+    const float setDiff = std::max(m_session->setMaxDifference(a, b), current);
     return heatmapRange(m_settings, setMax, setDiff);
 }
 

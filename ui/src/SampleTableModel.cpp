@@ -14,8 +14,26 @@ SampleTableModel::SampleTableModel(DatasetSession* session, QObject* parent)
     : QAbstractTableModel(parent)
     , m_session(session) {
     connect(session, &DatasetSession::rowsChanged, this, [this](int first, int last) {
-        emit dataChanged(index(first, 0), index(last, ColumnCount - 1));
+        emit dataChanged(index(first, 0), index(last, columnCount() - 1));
     });
+}
+
+int SampleTableModel::variantColumn(std::size_t variant) {
+    if (variant == 0)
+        return Standard;
+    if (variant == 1)
+        return Partial;
+    return FixedColumns + static_cast<int>(variant) - 2;
+}
+
+int SampleTableModel::columnVariant(int column) {
+    if (column == Standard)
+        return 0;
+    if (column == Partial)
+        return 1;
+    const int variant = column - FixedColumns + 2;
+    return column >= FixedColumns && variant < static_cast<int>(lossVariants().size()) ? variant
+                                                                                       : -1;
 }
 
 void SampleTableModel::reset() {
@@ -28,12 +46,27 @@ int SampleTableModel::rowCount(const QModelIndex& parent) const {
 }
 
 int SampleTableModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
+    return parent.isValid() ? 0 : FixedColumns + static_cast<int>(lossVariants().size()) - 2;
 }
 
 QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal)
         return {};
+    const int variant = columnVariant(section);
+    if (variant >= 2) {
+        const LossVariant& v = lossVariants()[static_cast<std::size_t>(variant)];
+        if (role == Qt::DisplayRole) {
+            QString name = QString::fromUtf8(v.name.data(), static_cast<qsizetype>(v.name.size()));
+            name[0] = name[0].toUpper();
+            return name;
+        }
+        if (role == Qt::ToolTipRole)
+            return tr("Mean %1 loss: %2")
+                .arg(QString::fromUtf8(v.label.data(), static_cast<qsizetype>(v.label.size())),
+                     QString::fromUtf8(v.description.data(),
+                                       static_cast<qsizetype>(v.description.size())));
+        return {};
+    }
     if (role == Qt::DisplayRole) {
         switch (section) {
         case Stem:
@@ -105,6 +138,8 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
                                                                       : tr("pending"));
         if (!ok)
             return {};
+        if (const int v = columnVariant(index.column()); v >= 2)
+            return QString::number(s.mean(static_cast<std::size_t>(v)), 'f', 5);
         switch (index.column()) {
         case Missing: {
             const auto classes = m_session->classes();
@@ -134,6 +169,8 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             return QString::fromStdString(entry.stem);
         // Rows without numbers sort after every number, whichever way the user sorts.
         const double none = std::numeric_limits<double>::lowest();
+        if (const int v = columnVariant(index.column()); v >= 2)
+            return ok ? s.mean(static_cast<std::size_t>(v)) : none;
         switch (index.column()) {
         case Missing:
             return ok ? static_cast<double>(s.missing.size()) : none;

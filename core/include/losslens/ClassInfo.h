@@ -16,5 +16,7 @@ struct ClassInfo {
 // Names "class 0", "class 1", ... and a palette of well separated colours, for data sets
 // whose dataset.json does not name its classes. Background (0) is dark grey.
 [[nodiscard]] std::vector<ClassInfo> defaultClasses(int count);
+// Just the names, in class order.
+[[nodiscard]] std::vector<std::string> classNames(const std::vector<ClassInfo>& classes);
 
 } // namespace losslens

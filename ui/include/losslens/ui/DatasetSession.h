@@ -29,9 +29,9 @@ public:
     struct Row {
         enum class State { Pending, Ok, Error };
         State state = State::Pending;
-        SampleSummary summary;      // per-class sums dropped to keep rows small
-        float maxLoss = 0.0f;       // largest value of any variant over valid pixels
-        float maxDifference = 0.0f; // largest |standard - partial|
+        SampleSummary summary;             // per-class sums dropped to keep rows small
+        float maxLoss = 0.0f;              // largest value of any variant over valid pixels
+        std::vector<float> maxDifferences; // largest |A - B|, V x V (see core maxDifferences)
         QString errorFile;
         QString errorMessage;
         QStringList warnings;
@@ -54,7 +54,8 @@ public:
     [[nodiscard]] std::size_t scannedCount() const { return m_scanned; }
     [[nodiscard]] bool scanFinished() const;
     [[nodiscard]] float setMax() const { return m_setMax; }
-    [[nodiscard]] float setMaxDifference() const { return m_setMaxDifference; }
+    // Largest |A - B| between two variants over the samples scanned so far.
+    [[nodiscard]] float setMaxDifference(std::size_t a, std::size_t b) const;
     [[nodiscard]] const SetSummary& setSummary() const { return m_setSummary; }
     [[nodiscard]] const std::vector<LossHistogram>& setHistograms() const {
         return m_setHistograms;
@@ -87,7 +88,7 @@ private:
     std::vector<Row> m_rows;
     std::size_t m_scanned = 0;
     float m_setMax = 0.0f;
-    float m_setMaxDifference = 0.0f;
+    std::vector<float> m_setMaxDifferences; // V x V
     int m_classCount = 0;
     SetSummary m_setSummary;
     std::vector<LossHistogram> m_setHistograms;

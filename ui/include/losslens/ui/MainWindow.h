@@ -25,6 +25,7 @@ class DatasetSession;
 class ExportController;
 class LayersPanel;
 class PlotsPanel;
+class ComparisonPanel;
 class SampleTableModel;
 
 // The inspector: the sample table, the canvas (optionally two side by side), the layer and
@@ -58,6 +59,7 @@ public:
     void flipVariant();
     void setSideBySide(bool on);
     [[nodiscard]] Canvas* sideCanvas() const { return m_sideCanvas; }
+    [[nodiscard]] ComparisonPanel* comparisonPanel() const { return m_comparison; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -92,6 +94,7 @@ private:
     ColorBar* m_colorBar = nullptr;
     LayersPanel* m_layersPanel = nullptr;
     PlotsPanel* m_plots = nullptr;
+    ComparisonPanel* m_comparison = nullptr;
     QLabel* m_readout = nullptr;
     QTextEdit* m_details = nullptr;
     QLabel* m_statusPixel = nullptr;
@@ -103,8 +106,8 @@ private:
     ViewSettings m_settings;
     SampleDataPtr m_current;
     LayerRenderer m_renderer;
-    float m_currentMax = 0.0f;           // of the viewed sample, all variants
-    float m_currentMaxDifference = 0.0f; // of the viewed sample, |standard - partial|
+    float m_currentMax = 0.0f;                  // of the viewed sample, all variants
+    std::vector<float> m_currentMaxDifferences; // of the viewed sample, |A - B|, V x V
     QString m_currentError;
     int m_hoverX = -1;
     int m_hoverY = -1;

@@ -2,6 +2,8 @@
 
 #include <QAbstractTableModel>
 
+#include <cstddef>
+
 namespace losslens {
 
 class DatasetSession;
@@ -20,9 +22,15 @@ public:
         Removed,
         RemovedShare,
         Status,
-        ColumnCount
+        // Then one column per further registered variant (marginal, drop, ...): the mean of
+        // lossVariants()[2 + column - FixedColumns].
+        FixedColumns
     };
     Q_ENUM(Column)
+    // The column showing a variant's mean (standard and partial have their named columns).
+    [[nodiscard]] static int variantColumn(std::size_t variant);
+    // The variant whose mean a column shows, or -1.
+    [[nodiscard]] static int columnVariant(int column);
     static constexpr int SortRole = Qt::UserRole;
     static constexpr int EntryRole = Qt::UserRole + 1;
 

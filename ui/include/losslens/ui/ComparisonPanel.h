@@ -1,0 +1,40 @@
+#pragma once
+
+#include "losslens/VariantComparison.h"
+
+#include <QWidget>
+
+class QChartView;
+class QComboBox;
+class QTableWidget;
+
+namespace losslens {
+
+// The set-level comparison of every variant: a table (variants x classes) and a grouped bar
+// chart of either each variant's mean loss per class or the share of each class's pixels
+// whose penalty the variant removes or softens. The numbers are core's compareVariants over
+// the samples scanned so far; this widget only shows them.
+class ComparisonPanel : public QWidget {
+    Q_OBJECT
+public:
+    enum class Metric { ClassMean, ReducedShare };
+    Q_ENUM(Metric)
+
+    explicit ComparisonPanel(QWidget* parent = nullptr);
+
+    void setComparison(VariantComparison comparison);
+    void setMetric(Metric metric);
+    [[nodiscard]] Metric metric() const;
+    [[nodiscard]] QTableWidget* table() const { return m_table; }
+    [[nodiscard]] QChartView* chartView() const { return m_chartView; }
+
+private:
+    void refresh();
+
+    QComboBox* m_metric = nullptr;
+    QTableWidget* m_table = nullptr;
+    QChartView* m_chartView = nullptr;
+    VariantComparison m_comparison;
+};
+
+} // namespace losslens

@@ -1,0 +1,125 @@
+#include "losslens/ui/ComparisonPanel.h"
+
+#include <QComboBox>
+#include <QHeaderView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QtCharts/QBarCategoryAxis>
+#include <QtCharts/QBarSeries>
+#include <QtCharts/QBarSet>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QValueAxis>
+
+#include <algorithm>
+
+namespace losslens {
+
+namespace {
+// The same hues as the plots, one per variant in registry order.
+const QColor kVariantColours[] = {QColor(214, 96, 77),  QColor(67, 147, 195),
+                                  QColor(90, 174, 97),  QColor(153, 112, 171),
+                                  QColor(224, 130, 20), QColor(120, 120, 120)};
+
+QString text(const std::string& s) {
+    return QString::fromStdString(s);
+}
+} // namespace
+
+ComparisonPanel::ComparisonPanel(QWidget* parent)
+    : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    m_metric = new QComboBox(this);
+    m_metric->addItem(tr("Mean loss per class"), static_cast<int>(Metric::ClassMean));
+    m_metric->addItem(tr("Share of class pixels let off (removed or softened)"),
+                      static_cast<int>(Metric::ReducedShare));
+    m_metric->setToolTip(
+        tr("Per class over the whole set: the mean of each variant's map over the class's "
+           "pixels, or the share of them whose loss is below the standard loss"));
+    connect(m_metric, &QComboBox::currentIndexChanged, this, &ComparisonPanel::refresh);
+    layout->addWidget(m_metric);
+    m_table = new QTableWidget(this);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->setVisible(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    layout->addWidget(m_table, 1);
+    m_chartView = new QChartView(this);
+    m_chartView->setRenderHint(QPainter::Antialiasing);
+    m_chartView->setMinimumHeight(200);
+    layout->addWidget(m_chartView, 2);
+    refresh();
+}
+
+void ComparisonPanel::setComparison(VariantComparison comparison) {
+    m_comparison = std::move(comparison);
+    refresh();
+}
+
+void ComparisonPanel::setMetric(Metric metric) {
+    m_metric->setCurrentIndex(m_metric->findData(static_cast<int>(metric)));
+}
+
+ComparisonPanel::Metric ComparisonPanel::metric() const {
+    return static_cast<Metric>(m_metric->currentData().toInt());
+}
+
+void ComparisonPanel::refresh() {
+    const bool share = metric() == Metric::ReducedShare;
+    const auto& c = m_comparison;
+    const int classes = static_cast<int>(c.classNames.size());
+    m_table->clear();
+    m_table->setRowCount(static_cast<int>(c.rows.size()));
+    m_table->setColumnCount(classes + 1);
+    QStringList headers{tr("Set mean")};
+    for (int k = 0; k < classes; ++k)
+        headers << tr("%1 (%2 px)")
+                       .arg(text(c.classNames[static_cast<std::size_t>(k)]))
+                       .arg(c.classPixels[static_cast<std::size_t>(k)]);
+    m_table->setHorizontalHeaderLabels(headers);
+    QStringList rowNames;
+    for (const auto& row : c.rows)
+        rowNames << text(row.variant);
+    m_table->setVerticalHeaderLabels(rowNames);
+
+    auto* chart = new QChart;
+    auto* series = new QBarSeries(chart);
+    double top = 0.0;
+    for (std::size_t r = 0; r < c.rows.size(); ++r) {
+        const auto& row = c.rows[r];
+        auto* mean = new QTableWidgetItem(QString::number(row.mean, 'f', 5));
+        mean->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_table->setItem(static_cast<int>(r), 0, mean);
+        auto* set = new QBarSet(text(row.variant));
+        set->setColor(kVariantColours[r % std::size(kVariantColours)]);
+        for (int k = 0; k < classes; ++k) {
+            const auto kk = static_cast<std::size_t>(k);
+            const double value = share ? 100.0 * row.reducedShare[kk] : row.classMean[kk];
+            auto* item = new QTableWidgetItem(share ? QStringLiteral("%1 %").arg(value, 0, 'f', 1)
+                                                    : QString::number(value, 'f', 5));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(static_cast<int>(r), k + 1, item);
+            *set << value;
+            top = std::max(top, value);
+        }
+        series->append(set);
+    }
+    chart->addSeries(series);
+    auto* axisX = new QBarCategoryAxis(chart);
+    for (const auto& name : c.classNames)
+        axisX->append(text(name));
+    chart->addAxis(axisX, Qt::AlignBottom);
+    series->attachAxis(axisX);
+    auto* axisY = new QValueAxis(chart);
+    axisY->setRange(0.0, share ? 100.0 : (top > 0.0 ? top * 1.1 : 1.0));
+    axisY->setTitleText(share ? tr("% of class pixels") : tr("mean loss"));
+    chart->addAxis(axisY, Qt::AlignLeft);
+    series->attachAxis(axisY);
+    chart->setTitle(share ? tr("Pixels let off per class, by variant (whole set)")
+                          : tr("Mean loss per class, by variant (whole set)"));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    QChart* old = m_chartView->chart();
+    m_chartView->setChart(chart);
+    delete old;
+}
+
+} // namespace losslens
