@@ -1,9 +1,12 @@
 // losslens: the inspector window. With a folder argument it opens that data set, without
 // one the built-in demo set.
+#include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+
+#include <cstdio>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -20,9 +23,39 @@ int main(int argc, char** argv) {
         QStringLiteral("DATASET"),
         QStringLiteral("Data set folder (default: the built-in demo set)."),
         QStringLiteral("[DATASET]"));
+    QCommandLineOption maxPixels(
+        QStringLiteral("max-pixels"),
+        QStringLiteral("Refuse a sample with more than N pixels (default 16384^2)."),
+        QStringLiteral("N"));
+    QCommandLineOption maxClasses(
+        QStringLiteral("max-classes"),
+        QStringLiteral("Refuse a prediction with more than N classes (default 1024)."),
+        QStringLiteral("N"));
+    parser.addOption(maxPixels);
+    parser.addOption(maxClasses);
     parser.process(app);
 
+    losslens::DataLimits limits;
+    bool ok = true;
+    if (parser.isSet(maxPixels)) {
+        const qlonglong n = parser.value(maxPixels).toLongLong(&ok);
+        if (!ok || n < 1 || n > (qlonglong{1} << 36)) {
+            std::fprintf(stderr, "losslens: --max-pixels needs a number from 1 to 2^36\n");
+            return 2;
+        }
+        limits.maxPixels = n;
+    }
+    if (parser.isSet(maxClasses)) {
+        const int n = parser.value(maxClasses).toInt(&ok);
+        if (!ok || n < 2 || n > 65535) {
+            std::fprintf(stderr, "losslens: --max-classes needs a number from 2 to 65535\n");
+            return 2;
+        }
+        limits.maxClasses = n;
+    }
+
     losslens::MainWindow window;
+    window.session()->setLimits(limits);
     window.show();
     const QStringList args = parser.positionalArguments();
     if (args.isEmpty())

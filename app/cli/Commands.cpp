@@ -37,16 +37,21 @@ data set layout: images/, labels/, predictions/ and dataset.json.
 )";
 
 const char* const kStatsHelp =
-    R"(usage: losslens-cli stats DATASET [--json] [--jobs N]
+    R"(usage: losslens-cli stats DATASET [--json] [--jobs N] [--max-pixels N] [--max-classes N]
 
 Computes every loss variant for every sample and prints a table, or with --json the
 object {"classes", "samples", "errors", "mean"}. Exit status: 0 all samples processed,
 1 some failed (each named on stderr), 2 usage or data-set-level error.
+
+  --max-pixels N   refuse a sample with more than N pixels (default 268435456 = 16384^2)
+  --max-classes N  refuse a prediction with more than N classes (default 1024)
+                   Both are checked against file headers before anything is allocated.
 )";
 
 const char* const kExportHelp =
     R"(usage: losslens-cli export DATASET --out DIR [--variant NAME|all] [--format png|npy|all]
                            [--colormap NAME] [--range auto|MIN:MAX] [--overwrite] [--jobs N]
+                           [--max-pixels N] [--max-classes N]
 
 Writes per sample DIR/<stem>.<variant>.npy and .png, DIR/<stem>.bgweight.npy and .png,
 then DIR/summary.json and DIR/summary.csv. Files are written under a temporary name and
@@ -58,10 +63,12 @@ renamed when complete; existing files are never replaced without --overwrite.
   --colormap    viridis (default), inferno, magma, plasma, turbo or gray
   --range       auto (default: one range, 0 to the largest loss of the export) or MIN:MAX
   --jobs N      threads (default: every core)
+  --max-pixels N, --max-classes N   per-sample caps, as for stats
 )";
 
 const char* const kBenchHelp =
     R"(usage: losslens-cli bench DATASET [--repeat N] [--threads T] [--json]
+                          [--max-pixels N] [--max-classes N]
 
 Loads every sample into memory, then times the computation of both loss maps, w0 and the
 per-sample summary over all samples N times (default 5) on T threads (default 1), beside a
@@ -126,9 +133,9 @@ HeatmapRange parseRange(const std::string& text) {
 }
 
 // Opens a data set, or prints the set-level error; returns false for exit status 2.
-bool openDataset(const std::string& path, Dataset& out) {
+bool openDataset(const std::string& path, Dataset& out, const DataLimits& limits) {
     try {
-        out = Dataset::open(path);
+        out = Dataset::open(path, limits);
     } catch (const DataError& e) {
         std::cerr << "losslens-cli: " << e.what() << "\n";
         return false;
@@ -142,6 +149,15 @@ bool openDataset(const std::string& path, Dataset& out) {
         return false;
     }
     return true;
+}
+
+// The per-sample caps (--max-pixels, --max-classes), checked before anything is allocated.
+DataLimits limitsFrom(const ArgParser& parser) {
+    DataLimits limits;
+    limits.maxPixels = parser.integer("max-pixels", limits.maxPixels, 1, std::int64_t{1} << 36);
+    limits.maxClasses =
+        static_cast<int>(parser.integer("max-classes", limits.maxClasses, 2, 65535));
+    return limits;
 }
 
 int reportOutcomes(const SetReport& report) {
@@ -188,11 +204,11 @@ int runDemo(const std::vector<std::string>& args) {
 }
 
 int runStats(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"jobs"}, {"json"});
+    const ArgParser parser(args, {"jobs", "max-pixels", "max-classes"}, {"json"});
     if (parser.positional().size() != 1)
         throw UsageError("stats needs exactly one DATASET");
     Dataset dataset;
-    if (!openDataset(parser.positional()[0], dataset))
+    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser)))
         return kExitUsage;
     ProcessOptions process;
     process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
@@ -205,8 +221,10 @@ int runStats(const std::vector<std::string>& args) {
 }
 
 int runExport(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"out", "variant", "format", "colormap", "range", "jobs"},
-                           {"overwrite"});
+    const ArgParser parser(
+        args,
+        {"out", "variant", "format", "colormap", "range", "jobs", "max-pixels", "max-classes"},
+        {"overwrite"});
     if (parser.positional().size() != 1)
         throw UsageError("export needs exactly one DATASET");
     const auto out = parser.value("out");
@@ -233,7 +251,7 @@ int runExport(const std::vector<std::string>& args) {
     options.process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
 
     Dataset dataset;
-    if (!openDataset(parser.positional()[0], dataset))
+    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser)))
         return kExitUsage;
     Progress progress("export");
     options.process.progress = [&](std::size_t done, std::size_t total) {
@@ -258,14 +276,14 @@ int runExport(const std::vector<std::string>& args) {
 }
 
 int runBench(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"repeat", "threads"}, {"json"});
+    const ArgParser parser(args, {"repeat", "threads", "max-pixels", "max-classes"}, {"json"});
     if (parser.positional().size() != 1)
         throw UsageError("bench needs exactly one DATASET");
     BenchOptions options;
     options.repeat = static_cast<int>(parser.integer("repeat", 5, 1, 100000));
     options.threads = static_cast<int>(parser.integer("threads", 1, 1, 1024));
     Dataset dataset;
-    if (!openDataset(parser.positional()[0], dataset))
+    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser)))
         return kExitUsage;
     const BenchResult r = runBench(dataset, options);
     if (r.samples == 0) {

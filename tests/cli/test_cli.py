@@ -18,6 +18,9 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pngio import read_png, write_png  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus"))
+import make_bad_corpus  # noqa: E402
+
 CLI = None
 EPS = 1e-7
 
@@ -341,59 +344,80 @@ class Formats(Base):
         stats = json.loads(run("stats", root, "--json", expect=0).stdout)
         self.check_stats_against_reference(stats, {"a": (labels, probs)}, ignore=9)
 
-    def test_defects_are_reported_per_sample(self):
-        rng = np.random.default_rng(4)
-        root = self.make_set("bad", None)
-        good = rng.integers(0, 2, size=(6, 5)).astype(np.uint8)
-        probs = rng.dirichlet(np.ones(2), size=(6, 5)).astype(np.float32)
-        write_png(os.path.join(root, "labels", "good.png"), good)
-        np.save(os.path.join(root, "predictions", "good.npy"), probs)
-        cases = {
-            "mismatch": (good, rng.dirichlet(np.ones(2), size=(7, 5)).astype(np.float32), "size mismatch"),
-            "outofrange": (np.full((6, 5), 5, np.uint8), probs, "label 5"),
-            "nan": (good, np.where(probs > 0.9, np.nan, probs).astype(np.float32), "NaN"),
-            "negative": (good, probs - 0.6, "negative probability"),
-            "intdtype": (good, (probs * 100).astype(np.int32), "integer"),
-            "objects": (good, np.array([{"a": 1}], dtype=object), "object array"),
-            "strings": (good, np.array(["a", "b"]), "string dtype"),
-            "fivedim": (good, probs.reshape(1, 1, 6, 5, 2), "5-D array"),
-            "zerodim": (good, np.zeros((0, 5, 2), np.float32), "size mismatch"),
-            "oneclass": (good, np.ones((6, 5, 1), np.float32), "at least 2 are needed"),
-            "inf": (good, np.where(probs > 0.9, np.inf, probs).astype(np.float32), "Inf value"),
-        }
-        for stem, (labels, pred, _) in cases.items():
-            write_png(os.path.join(root, "labels", stem + ".png"), labels)
-            np.save(os.path.join(root, "predictions", stem + ".npy"), pred, allow_pickle=True)
-        with open(os.path.join(root, "labels", "foreign.png"), "wb") as f:
-            f.write(b"GIF89a not a png")
-        np.save(os.path.join(root, "predictions", "foreign.npy"), probs)
-        write_png(os.path.join(root, "labels", "rgb.png"), np.stack([good] * 3, axis=2))
-        np.save(os.path.join(root, "predictions", "rgb.npy"), probs)
-        os.makedirs(os.path.join(root, "labels", "dir.png"))
-        np.save(os.path.join(root, "predictions", "dir.npy"), probs)
-        with open(os.path.join(root, "predictions", "empty.npy"), "wb"):
-            pass
-        write_png(os.path.join(root, "labels", "empty.png"), good)
-        # A corrupt display image: the sample stays usable, with a warning.
-        os.makedirs(os.path.join(root, "images"))
-        with open(os.path.join(root, "images", "good.jpg"), "wb") as f:
-            f.write(b"\xff\xd8\xff broken jpeg")
-        proc = run("stats", root, "--json", expect=1)
+
+class Corpus(Base):
+    """The bad-input corpus (tests/corpus/make_bad_corpus.py) through the real binary: each
+    defect's exact outcome, the good samples beside them still right."""
+
+    def setUp(self):
+        super().setUp()
+        self.corpus = self.path("corpus")
+        self.expected, self.sets = make_bad_corpus.make(self.corpus)
+        self.root = os.path.join(self.corpus, "set")
+
+    def good_samples(self):
+        samples = {}
+        for stem in self.expected["good"]:
+            labels, _ = read_png(os.path.join(self.root, "labels", stem + ".png"))
+            samples[stem] = (labels, np.load(os.path.join(self.root, "predictions", stem + ".npy")))
+        return samples
+
+    def test_every_defect_is_named_and_the_good_samples_are_right(self):
+        proc = run("stats", self.root, "--json", expect=1)
         stats = json.loads(proc.stdout)
-        self.check_stats_against_reference(stats, {"good": (good, probs)})
         errors = {e["stem"]: e for e in stats["errors"]}
-        for stem, (_, _, reason) in cases.items():
-            self.assertIn(reason, errors[stem]["message"], stem)
-        self.assertIn("not a PNG", errors["foreign"]["message"])
-        self.assertIn("RGB colour label PNG", errors["rgb"]["message"])
-        self.assertIn("is a directory", errors["dir"]["message"])
-        self.assertTrue(errors["dir"]["file"].endswith("labels/dir.png"))
-        self.assertIn("empty file", errors["empty"]["message"])
-        self.assertEqual(len(stats["samples"]), 1)  # only the good one, with its warning
-        self.assertTrue(any("good.jpg" in w["message"] for w in stats["warnings"]))
-        self.assertTrue(errors["foreign"]["file"].endswith("labels/foreign.png"))
-        self.assertTrue(errors["outofrange"]["file"].endswith("labels/outofrange.png"))
-        self.assertTrue(errors["nan"]["file"].endswith("predictions/nan.npy"))
+        self.assertEqual(sorted(errors), sorted(self.expected["errors"]))
+        for stem, want in self.expected["errors"].items():
+            got = errors[stem]
+            self.assertEqual(got["file"], os.path.join(self.root, want["file"]), stem)
+            self.assertIn(want["message"], got["message"], stem)
+            # stderr names the stem, the file and the reason too
+            self.assertIn(f"error: {stem}: {got['file']}: {got['message']}", proc.stderr)
+        self.assertEqual([s["stem"] for s in stats["samples"]], self.expected["good"])
+        self.check_stats_against_reference(stats, self.good_samples())
+        warnings = {w["stem"]: w["message"] for w in stats["warnings"]}
+        self.assertEqual(sorted(warnings), sorted(self.expected["warnings"]))
+        for stem, fragment in self.expected["warnings"].items():
+            self.assertIn(fragment, warnings[stem])
+
+    def test_export_writes_the_good_samples_and_nothing_else(self):
+        out = self.path("out")
+        run("export", self.root, "--out", out, "--variant", "standard", "--format", "npy", expect=1)
+        written = sorted(os.listdir(out))
+        expected = sorted([f"{stem}.{kind}.npy" for stem in self.expected["good"]
+                           for kind in ["standard", "bgweight"]] + ["summary.csv", "summary.json"])
+        self.assertEqual(written, expected)
+        for stem, (labels, probs) in self.good_samples().items():
+            np.testing.assert_allclose(np.load(os.path.join(out, f"{stem}.standard.npy")),
+                                       reference(labels, probs)["standard"], rtol=1e-5, atol=1e-6)
+
+    def test_set_level_defects_exit_2_with_the_reason(self):
+        for case in self.sets:
+            path = os.path.join(self.corpus, case["path"])
+            for command in [["stats", path, "--json"], ["export", path, "--out", self.path("x")],
+                            ["bench", path, "--repeat", "1"]]:
+                proc = run(*command, expect=case["exit"])
+                self.assertIn(case["message"], proc.stderr, command)
+                self.assertIn(os.path.join(path, case["file"]) if case["file"] else path, proc.stderr)
+                self.assertEqual(proc.stdout, "", command)
+            self.assertFalse(os.path.exists(self.path("x")))
+
+    def test_caps_on_pixels_and_classes(self):
+        # The good samples are 5 x 6 = 30 pixels of 3 classes.
+        stats = json.loads(run("stats", self.root, "--json", "--max-pixels", 29, expect=1).stdout)
+        errors = {e["stem"]: e for e in stats["errors"]}
+        self.assertEqual(stats["samples"], [])
+        for stem in self.expected["good"]:
+            self.assertEqual(errors[stem]["message"], "label PNG of 5x6 exceeds the limit of 29 pixels")
+        stats = json.loads(run("stats", self.root, "--json", "--max-pixels", 30, expect=1).stdout)
+        self.assertEqual([s["stem"] for s in stats["samples"]], self.expected["good"])
+        stats = json.loads(run("stats", self.root, "--json", "--max-classes", 2, expect=1).stdout)
+        errors = {e["stem"]: e for e in stats["errors"]}
+        for stem in self.expected["good"]:
+            self.assertEqual(errors[stem]["message"], "prediction has 3 classes, more than the limit of 2")
+            self.assertTrue(errors[stem]["file"].endswith(f"predictions/{stem}.npy"))
+        run("stats", self.root, "--max-pixels", 0, expect=2)
+        run("stats", self.root, "--max-classes", "many", expect=2)
 
 
 class Variants(Base):

@@ -1,17 +1,23 @@
 #!/usr/bin/python3
-"""Writes the fuzzers' seed corpora (small valid and broken files of each format).
+"""Writes the fuzzers' seed corpora: small valid and broken files of each format, plus every
+file of the bad-input corpus (tests/corpus/make_bad_corpus.py).
 
 Usage: make_seeds.py OUTDIR   ->  OUTDIR/npy, OUTDIR/png, OUTDIR/json
 """
 import io
 import json
 import os
+import shutil
 import sys
+import tempfile
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
 from pngio import write_png  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus"))
+import make_bad_corpus  # noqa: E402
 
 
 def npy_bytes(array, **kw):
@@ -57,6 +63,32 @@ def main(out):
             json.dump(doc, f)
     with open(os.path.join(out, "json", "malformed.json"), "w") as f:
         f.write('{"classes": [')
+    add_bad_corpus(out)
+
+
+def add_bad_corpus(out):
+    """Every distinct regular file of the bad-input corpus, by format."""
+    seen = set()
+    with tempfile.TemporaryDirectory() as tmp:
+        make_bad_corpus.make(tmp)
+        for folder, _, files in os.walk(tmp):
+            for name in files:
+                source = os.path.join(folder, name)
+                tag = os.path.relpath(folder, tmp).replace(os.sep, "_")
+                if name.endswith(".npy"):
+                    kind = "npy"
+                elif name.endswith(".png"):
+                    kind = "png"
+                elif name == "dataset.json":
+                    kind = "json"
+                else:
+                    continue
+                with open(source, "rb") as f:
+                    content = f.read()
+                if content in seen:
+                    continue
+                seen.add(content)
+                shutil.copyfile(source, os.path.join(out, kind, f"corpus_{tag}_{name}"))
 
 
 if __name__ == "__main__":

@@ -70,8 +70,9 @@ DatasetSession::DatasetSession(QObject* parent)
         if (!m_dataset->config().classes.empty())
             m_classCount = static_cast<int>(m_dataset->config().classes.size());
         if (m_dataset->completeCount() == 0) {
-            emit opened(false, tr("%1 holds no sample: a sample is a stem with labels/<stem>.png "
-                                  "and predictions/<stem>.npy")
+            // The same words as losslens-cli, so a user can search for either.
+            emit opened(false, tr("%1: no sample at all (a sample is a stem with "
+                                  "labels/<stem>.png and predictions/<stem>.npy)")
                                    .arg(m_path));
             return;
         }
@@ -107,9 +108,9 @@ void DatasetSession::open(const QString& path) {
     m_requested = static_cast<std::size_t>(-1);
     m_path = path;
     const std::string folder = path.toStdString();
-    m_openWatcher.setFuture(QtConcurrent::run([folder]() -> OpenResult {
+    m_openWatcher.setFuture(QtConcurrent::run([folder, limits = m_limits]() -> OpenResult {
         try {
-            return {std::make_shared<Dataset>(Dataset::open(folder)), {}};
+            return {std::make_shared<Dataset>(Dataset::open(folder, limits)), {}};
         } catch (const std::exception& e) {
             return {nullptr, QString::fromStdString(e.what())};
         }

@@ -42,6 +42,9 @@ public:
 
     // Starts opening a folder; emits opened() when listed (or failed), then scans.
     void open(const QString& path);
+    // Per-sample caps for the next open (losslens --max-pixels / --max-classes).
+    void setLimits(const DataLimits& limits) { m_limits = limits; }
+    [[nodiscard]] const DataLimits& limits() const { return m_limits; }
     [[nodiscard]] bool isOpen() const { return m_dataset != nullptr; }
     [[nodiscard]] QString path() const { return m_path; }
     [[nodiscard]] const Dataset* dataset() const { return m_dataset.get(); }
@@ -83,6 +86,7 @@ private:
     void prefetch(std::size_t entry);
 
     QString m_path;
+    DataLimits m_limits;
     std::shared_ptr<const Dataset> m_dataset;
     std::shared_ptr<ScanState> m_scan;
     std::vector<Row> m_rows;
