@@ -2,6 +2,8 @@
 
 #include "losslens/LossVariant.h"
 
+#include "LossPass.h"
+
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -16,16 +18,29 @@ std::string sizeText(int width, int height) {
     return std::to_string(width) + "x" + std::to_string(height);
 }
 
-// Pass 1 over labels only: which classes are present, and is every label usable?
-std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, int ignoreIndex) {
-    std::vector<std::uint8_t> present(static_cast<std::size_t>(classes), 0);
+// Pass 1 over labels only: which classes are present, how many valid pixels each has, and
+// is every label usable? Four interleaved count lanes keep same-class runs from serialising.
+std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, int ignoreIndex,
+                                         std::vector<std::int64_t>& classPixels) {
+    const auto c = static_cast<std::size_t>(classes);
+    std::vector<std::uint8_t> present(c, 0);
+    std::vector<std::int64_t> lanes(4 * c, 0);
     const std::uint16_t* y = labels.data();
     const std::size_t n = labels.pixelCount();
+    const auto ignore = static_cast<std::uint32_t>(ignoreIndex);
+    bool bad = false;
     for (std::size_t i = 0; i < n; ++i) {
-        const int label = y[i];
-        if (label == ignoreIndex)
-            continue;
-        if (label >= classes) {
+        const std::uint32_t label = y[i];
+        const bool usable = label < c;
+        bad |= !usable && label != ignore;
+        if (usable && label != ignore)
+            ++lanes[(i & 3u) * c + label];
+    }
+    if (bad) {
+        for (std::size_t i = 0; i < n; ++i) {
+            const int label = y[i];
+            if (label == ignoreIndex || label < classes)
+                continue;
             const auto x = static_cast<int>(i % static_cast<std::size_t>(labels.width()));
             const auto row = static_cast<int>(i / static_cast<std::size_t>(labels.width()));
             throw LossError("label " + std::to_string(label) + " at (x=" + std::to_string(x) +
@@ -33,15 +48,60 @@ std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, in
                             ") is not a class (C = " + std::to_string(classes) +
                             ") and not ignore_index " + std::to_string(ignoreIndex));
         }
-        present[static_cast<std::size_t>(label)] = 1;
+    }
+    classPixels.assign(c, 0);
+    for (std::size_t cls = 0; cls < c; ++cls) {
+        classPixels[cls] = lanes[cls] + lanes[c + cls] + lanes[2 * c + cls] + lanes[3 * c + cls];
+        present[cls] = classPixels[cls] > 0 ? 1 : 0;
     }
     return present;
+}
+
+using ScanFn = std::int64_t (*)(const float*, const std::uint16_t*, std::size_t, std::size_t,
+                                const std::uint8_t*, std::uint32_t, std::uint16_t*, std::uint8_t*,
+                                std::uint8_t*, float*);
+
+// The shared pass specialised for the class counts seen most (binary, the demo's 4, small
+// organ sets, Pascal VOC's 21); anything else takes the runtime-C loop.
+ScanFn scanFor(int classes) {
+    switch (classes) {
+    case 2:
+        return &detail::scanBlock<2>;
+    case 3:
+        return &detail::scanBlock<3>;
+    case 4:
+        return &detail::scanBlock<4>;
+    case 5:
+        return &detail::scanBlock<5>;
+    case 6:
+        return &detail::scanBlock<6>;
+    case 8:
+        return &detail::scanBlock<8>;
+    case 21:
+        return &detail::scanBlock<21>;
+    default:
+        return &detail::scanBlock<0>;
+    }
+}
+
+// Gives `raster` the shape width x height, keeping its buffer (without refilling it) when
+// the size already matches: a caller scoring many samples reuses one result's memory.
+template <typename T> void shape(Raster<T>& raster, int width, int height) {
+    if (raster.width() != width || raster.height() != height || raster.channels() != 1)
+        raster = Raster<T>(width, height);
 }
 
 } // namespace
 
 LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
-                       const LossConfig& config, VariantMask mask) {
+                       const LossConfig& config, VariantMask variants) {
+    LossResult result;
+    computeLoss(labels, prediction, config, variants, result);
+    return result;
+}
+
+void computeLoss(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
+                 VariantMask mask, LossResult& result) {
     const int width = labels.width();
     const int height = labels.height();
     const int classes = prediction.classes();
@@ -54,55 +114,53 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
     if (classes < 1 || classes > 65535)
         throw LossError("prediction has " + std::to_string(classes) +
                         " classes, expected 1 to 65535");
-
     if (!config.classWeights.empty() &&
         config.classWeights.size() != static_cast<std::size_t>(classes))
         throw LossError("class_weights has " + std::to_string(config.classWeights.size()) +
                         " entries but the prediction has " + std::to_string(classes) + " classes");
 
-    const std::vector<std::uint8_t> present = presentClasses(labels, classes, config.ignoreIndex);
+    SampleSummary& summary = result.summary;
+    summary = SampleSummary();
+    const std::vector<std::uint8_t> present =
+        presentClasses(labels, classes, config.ignoreIndex, summary.classPixels);
 
     const std::size_t n = labels.pixelCount();
     const auto c = static_cast<std::size_t>(classes);
     const auto variants = lossVariants();
     const std::size_t variantCount = variants.size();
-    LossResult result;
-    result.argmax = LabelMap(width, height);
-    result.bgWeight = ByteImage(width, height);
-    result.removed = ByteImage(width, height);
-    result.maps.reserve(variantCount);
+    shape(result.argmax, width, height);
+    shape(result.bgWeight, width, height);
+    shape(result.removed, width, height);
+    result.maps.resize(variantCount);
     std::vector<std::size_t> selected;
     for (std::size_t v = 0; v < variantCount; ++v) {
-        const bool wanted = hasVariant(mask, v);
-        result.maps.emplace_back(wanted ? width : 0, wanted ? height : 0);
-        if (wanted)
+        if (hasVariant(mask, v)) {
+            shape(result.maps[v], width, height);
             selected.push_back(v);
+        } else {
+            result.maps[v] = LossMap();
+        }
     }
 
     // One fused pass, a block of pixels at a time so everything a block produces is still
     // in cache when it is used: (1) one read of each pixel's C probabilities gives the
-    // argmax (ties to the lowest index) and the labelled class's clamped probability;
-    // (2) Eigen's vectorised log turns those into the standard loss; (3) every variant's
-    // kernel writes its block of the map from that; (4) the block is added to the summary.
+    // argmax and the labelled class's clamped probability; (2) Eigen's vectorised log turns
+    // those into the standard loss; (3) every variant's kernel writes its block of the map
+    // from that; (4) the block is added to the per-class sums.
     const std::uint16_t* y = labels.data();
     const float* p = prediction.data();
-    std::uint16_t* k = result.argmax.data();
-    std::uint8_t* w0 = result.bgWeight.data();
-    std::uint8_t* removed = result.removed.data();
-    constexpr float kHigh = 1.0f - kEpsilon;
     constexpr std::size_t kBlock = 2048;
-    // Eigen allocates this aligned, so its vectorised log takes the same path for every
+    // Eigen allocates these aligned, so its vectorised log takes the same path for every
     // block whatever the heap gives: results are bit-identical run to run and thread to
     // thread (an unaligned head would be done with the scalar log, rounded differently).
     Eigen::ArrayXf standardBlock(static_cast<Eigen::Index>(kBlock));
     Eigen::ArrayXf probabilityBlock(static_cast<Eigen::Index>(kBlock));
     const auto ignore = static_cast<std::uint32_t>(config.ignoreIndex);
-    // Four interleaved accumulators per class break the add-latency chain that a run of
-    // same-class pixels would otherwise form; doubles keep 2048^2 sums exact enough.
-    std::vector<std::int64_t> counts(4 * c, 0);
     std::vector<double> lanes(variantCount * 4 * c, 0.0);
     std::vector<std::int64_t> reducedLanes(variantCount * 4 * c, 0);
     const std::size_t standardIndex = variantIndex("standard");
+    const ScanFn scan = scanFor(classes);
+    std::vector<std::int32_t> blockLabels(kBlock);
     std::int64_t removedCount = 0;
 
     LossContext context;
@@ -114,39 +172,16 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
     context.present = present;
 
     for (std::size_t start = 0; start < n; start += kBlock) {
-        const std::size_t end = std::min(n, start + kBlock);
-        const std::size_t count = end - start;
+        const std::size_t count = std::min(kBlock, n - start);
         float* ls = standardBlock.data();
         float* qs = probabilityBlock.data();
-        for (std::size_t i = start; i < end; ++i) {
-            const float* pixel = p + i * c;
-            std::size_t best = 0;
-            float bestValue = pixel[0];
-            for (std::size_t j = 1; j < c; ++j) {
-                // Branch-free (conditional moves): with noisy probabilities a branch here
-                // mispredicts about half the time.
-                const float v = pixel[j];
-                const bool greater = v > bestValue;
-                bestValue = greater ? v : bestValue;
-                best = greater ? j : best;
-            }
-            k[i] = static_cast<std::uint16_t>(best);
-            const std::uint8_t weight = present[best];
-            w0[i] = weight;
-            const std::uint32_t label = y[i];
-            const bool ignored = label == ignore;
-            // Ignore pixels take q = 1, so -log q = 0 without a branch in the log loop.
-            const float q = ignored ? 1.0f : std::clamp(pixel[label], kEpsilon, kHigh);
-            ls[i - start] = q;
-            qs[i - start] = q;
-            const auto isRemoved = static_cast<std::uint8_t>(label == 0 && !ignored && weight == 0);
-            removed[i] = isRemoved;
-            removedCount += isRemoved;
-            if (!ignored)
-                ++counts[(i & 3u) * c + label];
-        }
-        Eigen::Map<Eigen::ArrayXf> block(ls, static_cast<Eigen::Index>(count));
-        block = -block.log();
+        removedCount += scan(p + start * c, y + start, count, c, present.data(), ignore,
+                             result.argmax.data() + start, result.bgWeight.data() + start,
+                             result.removed.data() + start, qs);
+        const auto blockSize = static_cast<Eigen::Index>(count);
+        standardBlock.head(blockSize) = -probabilityBlock.head(blockSize).log();
+
+        detail::widenLabels(y + start, count, ignore, blockLabels.data());
 
         context.offset = start;
         context.labels = labels.values().subspan(start, count);
@@ -158,39 +193,19 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
         for (const std::size_t v : selected) {
             const std::span<float> out = result.maps[v].values().subspan(start, count);
             variants[v].kernel(context, out);
-            double* acc = lanes.data() + v * 4 * c;
-            if (v == standardIndex) {
-                for (std::size_t i = start; i < end; ++i) {
-                    const std::uint32_t label = y[i];
-                    if (label != ignore)
-                        acc[(i & 3u) * c + label] += static_cast<double>(out[i - start]);
-                }
-                continue;
-            }
-            std::int64_t* reduced = reducedLanes.data() + v * 4 * c;
-            for (std::size_t i = start; i < end; ++i) {
-                const std::uint32_t label = y[i];
-                if (label != ignore) {
-                    const float value = out[i - start];
-                    acc[(i & 3u) * c + label] += static_cast<double>(value);
-                    reduced[(i & 3u) * c + label] += value < ls[i - start];
-                }
-            }
+            detail::accumulateBlock(out.data(), ls, blockLabels.data(), count, c,
+                                    lanes.data() + v * 4 * c,
+                                    v == standardIndex ? nullptr : reducedLanes.data() + v * 4 * c);
         }
     }
 
-    SampleSummary& summary = result.summary;
-    summary.classes = classes;
     for (int cls = 1; cls < classes; ++cls)
         if (!present[static_cast<std::size_t>(cls)])
             summary.missing.push_back(cls);
+    summary.classes = classes;
     summary.removedPixels = removedCount;
-    summary.classPixels.assign(c, 0);
-    for (std::size_t cls = 0; cls < c; ++cls) {
-        summary.classPixels[cls] =
-            counts[cls] + counts[c + cls] + counts[2 * c + cls] + counts[3 * c + cls];
+    for (std::size_t cls = 0; cls < c; ++cls)
         summary.validPixels += summary.classPixels[cls];
-    }
     summary.backgroundPixels = summary.classPixels.empty() ? 0 : summary.classPixels[0];
     summary.sums.assign(variantCount, 0.0);
     summary.weights.assign(variantCount, 0.0);
@@ -215,7 +230,6 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
         summary.sums[v] = total;
         summary.weights[v] = weight;
     }
-    return result;
 }
 
 } // namespace losslens

@@ -24,4 +24,9 @@ public:
                                      const LossConfig& config = {},
                                      VariantMask variants = kAllVariants);
 
+// The same into `result`, reusing its buffers when they already have the sample's size (no
+// allocation, no zero fill): for a pipeline or benchmark that scores sample after sample.
+void computeLoss(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
+                 VariantMask variants, LossResult& result);
+
 } // namespace losslens
