@@ -61,9 +61,11 @@ BenchResult runBench(const Dataset& dataset, const BenchOptions& options) {
         std::atomic<std::int64_t> sink{0};
         maps.push_back(timeMs([&] {
                            parallelFor(samples.size(), result.threads, [&](std::size_t i) {
-                               const LossResult loss =
-                                   computeLoss(samples[i].labels, samples[i].prediction, config,
-                                               referenceVariants());
+                               // Like a pipeline scoring sample after sample, each
+                               // thread reuses one result's buffers.
+                               thread_local LossResult loss;
+                               computeLoss(samples[i].labels, samples[i].prediction, config,
+                                           referenceVariants(), loss);
                                sink += loss.summary.removedPixels;
                            });
                        }) /

@@ -19,24 +19,20 @@ std::string sizeText(int width, int height) {
 }
 
 // Pass 1 over labels only: which classes are present, how many valid pixels each has, and
-// is every label usable? Four interleaved count lanes keep same-class runs from serialising.
+// is every label usable? Small C: one vectorised counting pass per class (integer sums
+// reorder freely). Large C: four interleaved count lanes keep same-class runs from
+// serialising on one counter.
 std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, int ignoreIndex,
                                          std::vector<std::int64_t>& classPixels) {
     const auto c = static_cast<std::size_t>(classes);
-    std::vector<std::uint8_t> present(c, 0);
-    std::vector<std::int64_t> lanes(4 * c, 0);
     const std::uint16_t* y = labels.data();
     const std::size_t n = labels.pixelCount();
     const auto ignore = static_cast<std::uint32_t>(ignoreIndex);
-    bool bad = false;
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t label = y[i];
-        const bool usable = label < c;
-        bad |= !usable && label != ignore;
-        if (usable && label != ignore)
-            ++lanes[(i & 3u) * c + label];
-    }
-    if (bad) {
+    classPixels.assign(c, 0);
+    std::uint32_t bad = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        bad |= static_cast<std::uint32_t>(y[i] >= c) & static_cast<std::uint32_t>(y[i] != ignore);
+    if (bad != 0) {
         for (std::size_t i = 0; i < n; ++i) {
             const int label = y[i];
             if (label == ignoreIndex || label < classes)
@@ -49,17 +45,36 @@ std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, in
                             ") and not ignore_index " + std::to_string(ignoreIndex));
         }
     }
-    classPixels.assign(c, 0);
-    for (std::size_t cls = 0; cls < c; ++cls) {
-        classPixels[cls] = lanes[cls] + lanes[c + cls] + lanes[2 * c + cls] + lanes[3 * c + cls];
-        present[cls] = classPixels[cls] > 0 ? 1 : 0;
+    if (c <= 8) {
+        for (std::size_t cls = 0; cls < c; ++cls) {
+            if (cls == ignore)
+                continue; // ignore_index inside the class range: not a class of any pixel
+            const auto label = static_cast<std::uint16_t>(cls);
+            std::int64_t count = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                count += y[i] == label ? 1 : 0;
+            classPixels[cls] = count;
+        }
+    } else {
+        std::vector<std::int64_t> lanes(4 * c, 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint32_t label = y[i];
+            if (label != ignore)
+                ++lanes[(i & 3u) * c + label];
+        }
+        for (std::size_t cls = 0; cls < c; ++cls)
+            classPixels[cls] =
+                lanes[cls] + lanes[c + cls] + lanes[2 * c + cls] + lanes[3 * c + cls];
     }
+    std::vector<std::uint8_t> present(c, 0);
+    for (std::size_t cls = 0; cls < c; ++cls)
+        present[cls] = classPixels[cls] > 0 ? 1 : 0;
     return present;
 }
 
 using ScanFn = std::int64_t (*)(const float*, const std::uint16_t*, std::size_t, std::size_t,
                                 const std::uint8_t*, std::uint32_t, std::uint16_t*, std::uint8_t*,
-                                std::uint8_t*, float*);
+                                std::uint8_t*, float*, std::int32_t*);
 
 // The shared pass specialised for the class counts seen most (binary, the demo's 4, small
 // organ sets, Pascal VOC's 21); anything else takes the runtime-C loop.
@@ -149,7 +164,7 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
     // from that; (4) the block is added to the per-class sums.
     const std::uint16_t* y = labels.data();
     const float* p = prediction.data();
-    constexpr std::size_t kBlock = 2048;
+    constexpr std::size_t kBlock = detail::kMaxBlock;
     // Eigen allocates these aligned, so its vectorised log takes the same path for every
     // block whatever the heap gives: results are bit-identical run to run and thread to
     // thread (an unaligned head would be done with the scalar log, rounded differently).
@@ -177,11 +192,9 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
         float* qs = probabilityBlock.data();
         removedCount += scan(p + start * c, y + start, count, c, present.data(), ignore,
                              result.argmax.data() + start, result.bgWeight.data() + start,
-                             result.removed.data() + start, qs);
+                             result.removed.data() + start, qs, blockLabels.data());
         const auto blockSize = static_cast<Eigen::Index>(count);
         standardBlock.head(blockSize) = -probabilityBlock.head(blockSize).log();
-
-        detail::widenLabels(y + start, count, ignore, blockLabels.data());
 
         context.offset = start;
         context.labels = labels.values().subspan(start, count);

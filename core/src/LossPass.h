@@ -7,26 +7,69 @@
 #include "losslens/LossConfig.h"
 
 #include <algorithm>
-#include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 
 namespace losslens::detail {
 
+// Pixels per block of the shared pass: everything a block produces stays in L1/L2.
+inline constexpr std::size_t kMaxBlock = 2048;
+
 // One block of the shared pass: per pixel the argmax k (ties to the lowest index), w0 =
-// present[k], the clamped probability of the labelled class (1 at ignore, so its log is 0)
-// and the removed mask. Returns the block's removed-pixel count. kClasses 0: runtime C.
+// present[k], the clamped probability of the labelled class (1 at ignore, so its log is 0),
+// the removed mask, and the labels widened to int32 (-1 at ignore) for the per-class sums.
+// Returns the block's removed-pixel count. kClasses 0: runtime C.
+//
+// Everything is written with masks and bit operations instead of conditionals: GCC turns
+// conditionals here into branches (noisy probabilities mispredict half the time) and then
+// gives up on vectorising. With C a small constant the whole loop runs 16 pixels per
+// instruction; the labelled class's probability is picked by OR-ing each class's bits under
+// a mask (probabilities are validated non-negative and only one mask is set).
 template <int kClasses>
-std::int64_t scanBlock(const float* __restrict p, const std::uint16_t* __restrict y,
-                       std::size_t count, std::size_t runtimeClasses,
-                       const std::uint8_t* __restrict present, std::uint32_t ignore,
-                       std::uint16_t* __restrict k, std::uint8_t* __restrict w0,
-                       std::uint8_t* __restrict removed, float* __restrict q) {
+std::int64_t
+scanBlock(const float* __restrict p, const std::uint16_t* __restrict y, std::size_t count,
+          std::size_t runtimeClasses, const std::uint8_t* __restrict present, std::uint32_t ignore,
+          std::uint16_t* __restrict k, std::uint8_t* __restrict w0,
+          std::uint8_t* __restrict removed, float* __restrict q, std::int32_t* __restrict labels) {
+    constexpr float kHigh = 1.0f - kEpsilon;
+    std::int64_t removedCount = 0;
+    if constexpr (kClasses > 0 && kClasses <= 8) {
+        std::uint32_t presentBits = 0;
+        for (std::uint32_t cls = 0; cls < static_cast<std::uint32_t>(kClasses); ++cls)
+            presentBits |= static_cast<std::uint32_t>(present[cls] != 0) << cls;
+        for (std::size_t i = 0; i < count; ++i) {
+            const float* pixel = p + i * kClasses;
+            const std::int32_t label = y[i];
+            float bestValue = pixel[0];
+            std::int32_t best = 0;
+            std::uint32_t labelled = std::bit_cast<std::uint32_t>(pixel[0]) &
+                                     static_cast<std::uint32_t>(-std::int32_t{label == 0});
+            for (std::int32_t j = 1; j < kClasses; ++j) {
+                const float v = pixel[j];
+                const std::int32_t mask = -static_cast<std::int32_t>(v > bestValue);
+                best = (j & mask) | (best & ~mask);
+                bestValue = std::max(bestValue, v);
+                labelled |= std::bit_cast<std::uint32_t>(v) &
+                            static_cast<std::uint32_t>(-std::int32_t{label == j});
+            }
+            k[i] = static_cast<std::uint16_t>(best);
+            const auto weight = static_cast<std::int32_t>((presentBits >> best) & 1u);
+            w0[i] = static_cast<std::uint8_t>(weight);
+            const std::int32_t ignored = static_cast<std::uint32_t>(label) == ignore;
+            // Ignore pixels: labelled is 0 (or another class's value) and max(..., 1) = 1.
+            q[i] = std::max(std::min(std::max(std::bit_cast<float>(labelled), kEpsilon), kHigh),
+                            static_cast<float>(ignored));
+            const std::int32_t isRemoved = std::int32_t{label == 0} & (ignored ^ 1) & (weight ^ 1);
+            removed[i] = static_cast<std::uint8_t>(isRemoved);
+            labels[i] = label | -ignored;
+            removedCount += isRemoved;
+        }
+        return removedCount;
+    }
     const std::size_t c = kClasses > 0 ? static_cast<std::size_t>(kClasses) : runtimeClasses;
-    // (1) The argmax alone, written with a mask instead of a conditional so the compiler
-    // neither branches (noisy probabilities mispredict half the time) nor gives up on
-    // vectorising: with C a small constant it runs 16 pixels per instruction.
+    // (1) The argmax alone, as above (larger C: not vectorised, but branch-free).
     for (std::size_t i = 0; i < count; ++i) {
         const float* pixel = p + i * c;
         float bestValue = pixel[0];
@@ -39,9 +82,7 @@ std::int64_t scanBlock(const float* __restrict p, const std::uint16_t* __restric
         }
         k[i] = static_cast<std::uint16_t>(best);
     }
-    // (2) What depends on the argmax and the label, branch-free.
-    constexpr float kHigh = 1.0f - kEpsilon;
-    std::int64_t removedCount = 0;
+    // (2) What depends on the argmax and the label.
     for (std::size_t i = 0; i < count; ++i) {
         const std::uint8_t weight = present[k[i]];
         w0[i] = weight;
@@ -52,17 +93,10 @@ std::int64_t scanBlock(const float* __restrict p, const std::uint16_t* __restric
         q[i] = ignored ? 1.0f : std::min(std::max(labelled, kEpsilon), kHigh);
         const auto isRemoved = static_cast<std::uint8_t>(label == 0 && !ignored && weight == 0);
         removed[i] = isRemoved;
+        labels[i] = ignored ? -1 : static_cast<std::int32_t>(label);
         removedCount += isRemoved;
     }
     return removedCount;
-}
-
-// Labels of one block as int32, -1 at ignore pixels: the same width as the float maps, so
-// the per-class masked sums below vectorise. Computed once per block for every variant.
-inline void widenLabels(const std::uint16_t* __restrict y, std::size_t count, std::uint32_t ignore,
-                        std::int32_t* __restrict out) {
-    for (std::size_t i = 0; i < count; ++i)
-        out[i] = y[i] == ignore ? -1 : static_cast<std::int32_t>(y[i]);
 }
 
 // Sixteen lanes as GCC/Clang vector types: the compiler lowers them to whatever the target
