@@ -68,28 +68,27 @@ scanBlock(const float* __restrict p, const std::uint16_t* __restrict y, std::siz
         }
         return removedCount;
     }
+    // Larger C: one loop per pixel (the compiler cannot vectorise a stride of C floats);
+    // these ternaries compile to conditional moves, which measured faster than the mask
+    // form above and than four interleaved running maxima.
     const std::size_t c = kClasses > 0 ? static_cast<std::size_t>(kClasses) : runtimeClasses;
-    // (1) The argmax alone, as above (larger C: not vectorised, but branch-free).
     for (std::size_t i = 0; i < count; ++i) {
         const float* pixel = p + i * c;
+        std::size_t best = 0;
         float bestValue = pixel[0];
-        std::int32_t best = 0;
         for (std::size_t j = 1; j < c; ++j) {
             const float v = pixel[j];
-            const std::int32_t mask = -static_cast<std::int32_t>(v > bestValue);
-            best = (static_cast<std::int32_t>(j) & mask) | (best & ~mask);
-            bestValue = std::max(bestValue, v);
+            const bool greater = v > bestValue;
+            bestValue = greater ? v : bestValue;
+            best = greater ? j : best;
         }
         k[i] = static_cast<std::uint16_t>(best);
-    }
-    // (2) What depends on the argmax and the label.
-    for (std::size_t i = 0; i < count; ++i) {
-        const std::uint8_t weight = present[k[i]];
+        const std::uint8_t weight = present[best];
         w0[i] = weight;
         const std::uint32_t label = y[i];
         const bool ignored = label == ignore;
         // ignore_index may be >= C: read class 0 there instead, so the load needs no branch.
-        const float labelled = p[i * c + (ignored ? 0u : label)];
+        const float labelled = pixel[ignored ? 0u : label];
         q[i] = ignored ? 1.0f : std::min(std::max(labelled, kEpsilon), kHigh);
         const auto isRemoved = static_cast<std::uint8_t>(label == 0 && !ignored && weight == 0);
         removed[i] = isRemoved;
