@@ -12,6 +12,7 @@
 #include "losslens/ui/PixelInfo.h"
 #include "losslens/ui/PlotsPanel.h"
 #include "losslens/ui/SampleDetails.h"
+#include "losslens/ui/SampleListPanel.h"
 #include "losslens/ui/SampleTableModel.h"
 #include "losslens/ui/ViewSettingsStore.h"
 
@@ -25,9 +26,7 @@
 #include <QFontDatabase>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -66,11 +65,6 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_session = new DatasetSession(this);
     m_model = new SampleTableModel(m_session, this);
-    m_proxy = new QSortFilterProxyModel(this);
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(SampleTableModel::SortRole);
-    m_proxy->setFilterKeyColumn(SampleTableModel::Stem);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_export = new ExportController(this);
 
     auto* central = new QWidget(this);
@@ -113,8 +107,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_plots->setSet(m_session->setHistograms(), m_session->setSummary(), m_session->classes());
         m_comparison->setComparison(
             compareVariants(m_session->setSummary(), classNames(m_session->classes())));
-        if (m_proxy->sortColumn() > SampleTableModel::Stem)
-            m_proxy->invalidate();
+        m_list->refreshSort();
     });
     connect(m_session, &DatasetSession::scanCompleted, this, [this] {
         m_scanProgress->hide();
@@ -143,31 +136,10 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildDocks() {
     auto* listDock = new QDockWidget(tr("Samples"), this);
     listDock->setObjectName(QStringLiteral("samplesDock"));
-    auto* listWidget = new QWidget(listDock);
-    auto* listLayout = new QVBoxLayout(listWidget);
-    listLayout->setContentsMargins(2, 2, 2, 2);
-    m_filter = new QLineEdit(listWidget);
-    m_filter->setPlaceholderText(tr("Filter by name…"));
-    m_filter->setClearButtonEnabled(true);
-    m_filter->setToolTip(tr("Show only samples whose name contains this text"));
-    connect(m_filter, &QLineEdit::textChanged, m_proxy,
-            &QSortFilterProxyModel::setFilterFixedString);
-    m_table = new QTableView(listWidget);
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(SampleTableModel::Stem, Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setToolTip(tr("Click a column header to sort; Up/Down move through samples"));
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            &MainWindow::onCurrentRowChanged);
-    listLayout->addWidget(m_filter);
-    listLayout->addWidget(m_table);
-    listDock->setWidget(listWidget);
+    m_list = new SampleListPanel(m_model, listDock);
+    connect(m_list, &SampleListPanel::currentEntryChanged, this,
+            &MainWindow::onCurrentEntryChanged);
+    listDock->setWidget(m_list);
     addDockWidget(Qt::LeftDockWidgetArea, listDock);
 
     auto* layersDock = new QDockWidget(tr("Layers"), this);
@@ -360,30 +332,17 @@ void MainWindow::onOpened(bool ok, const QString& message) {
     m_scanProgress->setMaximum(static_cast<int>(m_session->dataset()->completeCount()));
     m_scanProgress->setValue(0);
     m_scanProgress->show();
-    m_table->resizeColumnsToContents();
-    m_table->setFocus();
+    m_list->prepareForNewSet();
     // Show the first complete sample at once; the scan fills the table meanwhile.
-    for (int row = 0; row < m_proxy->rowCount(); ++row) {
-        const auto entry = m_proxy->index(row, 0).data(SampleTableModel::EntryRole).toULongLong();
-        if (m_session->dataset()->entries()[entry].complete()) {
-            m_table->selectRow(row);
-            break;
-        }
-    }
+    m_list->selectFirst(
+        [this](std::size_t entry) { return m_session->dataset()->entries()[entry].complete(); });
 }
 
 void MainWindow::selectEntry(std::size_t entry) {
-    const QModelIndex source = m_model->index(static_cast<int>(entry), 0);
-    const QModelIndex index = m_proxy->mapFromSource(source);
-    if (index.isValid())
-        m_table->selectRow(index.row());
+    m_list->selectEntry(entry);
 }
 
-void MainWindow::onCurrentRowChanged() {
-    const QModelIndex index = m_table->selectionModel()->currentIndex();
-    if (!index.isValid())
-        return;
-    const auto entry = index.data(SampleTableModel::EntryRole).toULongLong();
+void MainWindow::onCurrentEntryChanged(std::size_t entry) {
     m_session->requestSample(entry);
     updateDetails();
 }
@@ -546,14 +505,13 @@ QString MainWindow::detailsText() const {
 }
 
 void MainWindow::updateDetails() {
-    const QModelIndex index = m_table->selectionModel()->currentIndex();
-    if (!index.isValid() || !m_session->dataset()) {
+    const auto entry = m_list->currentEntry();
+    if (!entry || !m_session->dataset()) {
         m_details->clear();
         return;
     }
-    const auto entry = index.data(SampleTableModel::EntryRole).toULongLong();
-    m_details->setHtml(sampleDetailsHtml(m_session->dataset()->entries()[entry],
-                                         m_session->rows()[entry], m_currentError));
+    m_details->setHtml(sampleDetailsHtml(m_session->dataset()->entries()[*entry],
+                                         m_session->rows()[*entry], m_currentError));
 }
 
 void MainWindow::addRecent(const QString& path) {

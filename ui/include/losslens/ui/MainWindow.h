@@ -3,6 +3,7 @@
 #include "losslens/ui/Compositor.h"
 #include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/SampleData.h"
+#include "losslens/ui/SampleListPanel.h"
 #include "losslens/ui/ViewSettings.h"
 
 #include <QMainWindow>
@@ -10,7 +11,6 @@
 
 class QAction;
 class QLabel;
-class QLineEdit;
 class QMenu;
 class QProgressBar;
 class QSortFilterProxyModel;
@@ -44,8 +44,8 @@ public:
     // For tests and scripting: the parts a user sees.
     [[nodiscard]] DatasetSession* session() const { return m_session; }
     [[nodiscard]] SampleTableModel* tableModel() const { return m_model; }
-    [[nodiscard]] QSortFilterProxyModel* proxyModel() const { return m_proxy; }
-    [[nodiscard]] QTableView* tableView() const { return m_table; }
+    [[nodiscard]] QSortFilterProxyModel* proxyModel() const { return m_list->proxyModel(); }
+    [[nodiscard]] QTableView* tableView() const { return m_list->tableView(); }
     [[nodiscard]] Canvas* canvas() const { return m_canvas; }
     [[nodiscard]] const ViewSettings& viewSettings() const { return m_settings; }
     void setViewSettings(const ViewSettings& settings);
@@ -76,7 +76,7 @@ private:
     void onOpened(bool ok, const QString& message);
     void onSampleReady(const SampleDataPtr& data);
     void onSampleFailed(qulonglong entry, const QString& file, const QString& message);
-    void onCurrentRowChanged();
+    void onCurrentEntryChanged(std::size_t entry);
     void onSettingsEdited();
     void render();
     void updateColorBar();
@@ -85,10 +85,8 @@ private:
 
     DatasetSession* m_session = nullptr;
     SampleTableModel* m_model = nullptr;
-    QSortFilterProxyModel* m_proxy = nullptr;
     ExportController* m_export = nullptr;
-    QTableView* m_table = nullptr;
-    QLineEdit* m_filter = nullptr;
+    SampleListPanel* m_list = nullptr;
     Canvas* m_canvas = nullptr;
     Canvas* m_sideCanvas = nullptr;
     ColorBar* m_colorBar = nullptr;
