@@ -185,6 +185,11 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
     context.ignoreIndex = config.ignoreIndex;
     context.config = &config;
     context.present = present;
+    // Computed once per sample, not per block: the kernels of marginal and drop read it.
+    for (int cls = 1; cls < classes; ++cls)
+        if (!present[static_cast<std::size_t>(cls)])
+            summary.missing.push_back(cls);
+    context.missing = summary.missing;
 
     for (std::size_t start = 0; start < n; start += kBlock) {
         const std::size_t count = std::min(kBlock, n - start);
@@ -212,9 +217,6 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
         }
     }
 
-    for (int cls = 1; cls < classes; ++cls)
-        if (!present[static_cast<std::size_t>(cls)])
-            summary.missing.push_back(cls);
     summary.classes = classes;
     summary.removedPixels = removedCount;
     for (std::size_t cls = 0; cls < c; ++cls)

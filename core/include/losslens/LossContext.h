@@ -26,16 +26,12 @@ struct LossContext {
     std::span<const float> trueProbability; // q_y(x) = clamp(p_y, eps, 1 - eps), 1 at ignore
     std::span<const std::uint16_t> argmax;  // k(x), ties to the lowest index
     std::span<const std::uint8_t> present;  // per class: 1 if some pixel has y == c
+    std::span<const int> missing;           // object classes (1..C-1) with no pixel, ascending
     std::span<const std::uint8_t> bgWeight; // w0(x): present[k(x)]
 
     [[nodiscard]] std::size_t pixelCount() const noexcept { return labels.size(); }
     // True when some object class (1..C-1) has no labelled pixel in the sample.
-    [[nodiscard]] bool anyMissing() const noexcept {
-        for (std::size_t c = 1; c < present.size(); ++c)
-            if (present[c] == 0)
-                return true;
-        return false;
-    }
+    [[nodiscard]] bool anyMissing() const noexcept { return !missing.empty(); }
     [[nodiscard]] bool isIgnored(std::size_t i) const noexcept { return labels[i] == ignoreIndex; }
 };
 

@@ -3,7 +3,6 @@
 #include <Eigen/Core>
 
 #include <algorithm>
-#include <vector>
 
 namespace losslens::variants {
 
@@ -14,10 +13,7 @@ namespace {
 // -log clamp(p_0 + sum over missing c of p_c). Probabilities are merged, not logits. Other
 // labelled pixels keep the standard loss; with nothing missing this is the standard loss.
 void marginalKernel(const LossContext& context, std::span<float> out) {
-    std::vector<std::size_t> missing;
-    for (std::size_t c = 1; c < context.present.size(); ++c)
-        if (context.present[c] == 0)
-            missing.push_back(c);
+    const std::span<const int> missing = context.missing;
     if (missing.empty()) {
         std::copy(context.standard.begin(), context.standard.end(), out.begin());
         return;
@@ -40,7 +36,7 @@ void marginalKernel(const LossContext& context, std::span<float> out) {
         }
         const float* p = context.probabilities.data() + i * classes;
         float sum = p[0];
-        for (const std::size_t c : missing)
+        for (const int c : missing)
             sum += p[c];
         m[i] = std::clamp(sum, kEpsilon, kHigh);
     }
