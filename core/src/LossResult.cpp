@@ -80,4 +80,10 @@ std::vector<float> maxDifferences(const LossResult& result, const LabelMap& labe
     return top;
 }
 
+float pairEntry(const std::vector<float>& matrix, std::size_t a, std::size_t b) {
+    const std::size_t count = lossVariants().size();
+    const std::size_t index = a * count + b;
+    return a < count && b < count && index < matrix.size() ? matrix[index] : 0.0f;
+}
+
 } // namespace losslens

@@ -128,9 +128,7 @@ std::vector<ClassInfo> DatasetSession::classes() const {
 }
 
 float DatasetSession::setMaxDifference(std::size_t a, std::size_t b) const {
-    const std::size_t v = lossVariants().size();
-    const std::size_t k = a * v + b;
-    return a < v && b < v && k < m_setMaxDifferences.size() ? m_setMaxDifferences[k] : 0.0f;
+    return pairEntry(m_setMaxDifferences, a, b);
 }
 
 bool DatasetSession::scanFinished() const {

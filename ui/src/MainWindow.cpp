@@ -397,10 +397,8 @@ ValueRange MainWindow::currentRange() const {
     const float setMax = std::max(m_session->setMax(), m_currentMax);
     const std::size_t a = m_settings.differenceA;
     const std::size_t b = m_settings.differenceB;
-    const std::size_t pair = a * lossVariants().size() + b;
-    const float current =
-        pair < m_currentMaxDifferences.size() ? m_currentMaxDifferences[pair] : 0.0f;
-    const float setDiff = std::max(m_session->setMaxDifference(a, b), current);
+    const float setDiff =
+        std::max(m_session->setMaxDifference(a, b), pairEntry(m_currentMaxDifferences, a, b));
     return heatmapRange(m_settings, setMax, setDiff);
 }
 

@@ -37,5 +37,7 @@ struct LossResult {
 // The difference view's colour range for whichever two variants a user picks.
 [[nodiscard]] std::vector<float> maxDifferences(const LossResult& result, const LabelMap& labels,
                                                 int ignoreIndex);
+// The entry for variants a and b of such a matrix (0 when it is empty or too small).
+[[nodiscard]] float pairEntry(const std::vector<float>& matrix, std::size_t a, std::size_t b);
 
 } // namespace losslens
