@@ -141,26 +141,138 @@ private slots:
         LayerRenderer renderer;
         renderer.setSample(makeSample(), {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}}, 255);
         ViewSettings s;
+        s.layer(Layer::GroundTruth).visible = true;
         const ValueRange range{0.0f, 4.0f};
-        const QImage first = renderer.render(s, range);
+        const Viewport view{QSize(12, 8), 0.0, 0.0, 0.5}; // the whole sample at 2x
+        const QImage first = renderer.render(view, s, range);
+        QCOMPARE(first.size(), QSize(12, 8));
+        QVERIFY(renderer.layers().prediction.isNull()); // hidden: never drawn
         const qint64 heatmapKey = renderer.layers().heatmap.cacheKey();
         const qint64 classKey = renderer.layers().groundTruth.cacheKey();
+        const qint64 baseKey = renderer.layers().base.cacheKey();
         s.layer(Layer::Heatmap).opacity = 0.3f; // composition only
-        const QImage faded = renderer.render(s, range);
+        const QImage faded = renderer.render(view, s, range);
         QVERIFY(faded != first);
         QCOMPARE(renderer.layers().heatmap.cacheKey(), heatmapKey);
         s.variant = 1; // the heatmap only
-        (void)renderer.render(s, range);
+        (void)renderer.render(view, s, range);
         QVERIFY(renderer.layers().heatmap.cacheKey() != heatmapKey);
         QCOMPARE(renderer.layers().groundTruth.cacheKey(), classKey);
-        // The partner of partial is standard: the same image the main view gave for it.
-        s.layer(Layer::Heatmap).opacity = 1.0f;
-        const QImage partner = renderer.renderPartner(s, range);
-        s.variant = 0;
-        QCOMPARE(partner, renderer.render(s, range));
+        QCOMPARE(renderer.layers().base.cacheKey(), baseKey);
+        s.layer(Layer::Prediction).visible = true; // shown now: drawn now
+        (void)renderer.render(view, s, range);
+        QVERIFY(!renderer.layers().prediction.isNull());
+        QCOMPARE(renderer.layers().groundTruth.cacheKey(), classKey);
         s.groundTruthStyle = ClassStyle::Filled; // the class layers
-        (void)renderer.render(s, range);
+        (void)renderer.render(view, s, range);
         QVERIFY(renderer.layers().groundTruth.cacheKey() != classKey);
+        const qint64 heatmapKey2 = renderer.layers().heatmap.cacheKey();
+        (void)renderer.render(Viewport{QSize(6, 4), 0.0, 0.0, 1.0}, s, range); // a new view
+        QVERIFY(renderer.layers().heatmap.cacheKey() != heatmapKey2);
+        QCOMPARE(renderer.layers().heatmap.size(), QSize(6, 4));
+
+        // The partner of partial is standard: the same image the main view gives for it.
+        LayerRenderer partner;
+        partner.setSample(renderer.sample(), {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}},
+                          255);
+        s.variant = 1;
+        const QImage side = partner.render(view, LayerRenderer::partnerSettings(s),
+                                           LayerRenderer::partnerRange(s, range));
+        s.variant = 0;
+        QCOMPARE(side, renderer.render(view, s, range));
+        // At 1:1 over the whole sample the window shows exactly the exported composite.
+        QCOMPARE(renderer.render(Viewport::whole(QSize(6, 4)), s, range),
+                 renderer.renderFull(s, range));
+        QCOMPARE(
+            renderer.renderFull(s, range),
+            compose(renderLayers(*renderer.sample(), s,
+                                 {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}}, 255, range),
+                    s));
+    }
+
+    // A viewport's layers hold, at each output pixel, the full-resolution layer's pixel
+    // nearest to the output pixel's centre: checked against the full image, sampled here.
+    void viewportLayersSampleTheFullImage() {
+        const int w = 37, h = 23, c = 4;
+        auto data = std::make_shared<SampleData>();
+        LabelMap labels(w, h);
+        Prediction p(w, h, c);
+        std::uint32_t state = 12345;
+        const auto next = [&] {
+            state = state * 1664525u + 1013904223u;
+            return (state >> 8) & 0xffffu;
+        };
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                const unsigned r = next() % 10;
+                labels.at(x, y) = static_cast<std::uint16_t>(r == 9 ? 255 : (r < 5 ? 0 : r % 3));
+                float sum = 0.0f;
+                for (int k = 0; k < c; ++k)
+                    sum += p.at(x, y, k) = 0.05f + static_cast<float>(next() % 100) / 100.0f;
+                for (int k = 0; k < c; ++k)
+                    p.at(x, y, k) /= sum;
+            }
+        data->loss = computeLoss(labels, p);
+        data->sample.labels = std::move(labels);
+        data->sample.prediction = std::move(p);
+        const std::vector<ClassInfo> colours{
+            {"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 255, 0}}, {"c", {0, 0, 255}}};
+        ViewSettings s;
+        s.variant = 1;
+        const QImage heatFull = heatmapLayer(*data, s, 255, 0.0f, 3.0f);
+        const QImage classFull =
+            classLayer(data->sample.labels, colours, s, ClassStyle::Filled, 255);
+        const QImage removedFull = removedLayer(data->loss.removed);
+        for (const Viewport& v :
+             {Viewport{QSize(14, 9), 1.3, 0.7, 2.5}, Viewport{QSize(40, 30), 5.2, 3.9, 0.25},
+              Viewport{QSize(37, 23), 0.0, 0.0, 1.0}}) {
+            const QImage heat = heatmapLayer(*data, s, 255, 0.0f, 3.0f, v);
+            const QImage cls =
+                classLayer(data->sample.labels, colours, s, ClassStyle::Filled, 255, v);
+            const QImage removed = removedLayer(data->loss.removed, v);
+            QCOMPARE(heat.size(), v.output);
+            for (int oy = 0; oy < v.output.height(); ++oy)
+                for (int ox = 0; ox < v.output.width(); ++ox) {
+                    const int sx = static_cast<int>(std::floor(v.x0 + (ox + 0.5) * v.step));
+                    const int sy = static_cast<int>(std::floor(v.y0 + (oy + 0.5) * v.step));
+                    QVERIFY(sx >= 0 && sx < w && sy >= 0 && sy < h);
+                    QCOMPARE(heat.pixel(ox, oy), heatFull.pixel(sx, sy));
+                    QCOMPARE(cls.pixel(ox, oy), classFull.pixel(sx, sy));
+                    QCOMPARE(qAlpha(removed.pixel(ox, oy)) > 0,
+                             qAlpha(removedFull.pixel(sx, sy)) > 0);
+                }
+        }
+    }
+
+    // Zoomed in 4x, a 3 x 3 square's outline is one screen pixel wide: the 12 x 12 square's
+    // ring of 12 * 4 - 4 = 44 output pixels, and the hatching moves with the image.
+    void outlinesAndHatchingAreInScreenPixels() {
+        LabelMap labels(5, 5);
+        ByteImage removed(5, 5);
+        for (int y = 1; y < 4; ++y)
+            for (int x = 1; x < 4; ++x) {
+                labels.at(x, y) = 1;
+                removed.at(x, y) = 1;
+            }
+        const std::vector<ClassInfo> classes{{"bg", {0, 0, 0}}, {"a", {255, 0, 0}}};
+        const Viewport view{QSize(20, 20), 0.0, 0.0, 0.25};
+        const QImage outline =
+            classLayer(labels, classes, ViewSettings{}, ClassStyle::Outline, 255, view);
+        int ring = 0;
+        for (int oy = 0; oy < 20; ++oy)
+            for (int ox = 0; ox < 20; ++ox) {
+                const bool inSquare = ox >= 4 && ox < 16 && oy >= 4 && oy < 16;
+                const bool onRing = inSquare && (ox == 4 || ox == 15 || oy == 4 || oy == 15);
+                QCOMPARE(qAlpha(outline.pixel(ox, oy)) > 0, onRing);
+                ring += onRing ? 1 : 0;
+            }
+        QCOMPARE(ring, 44);
+        // Panned by 3 output pixels: the same pattern, shifted by 3.
+        const QImage a = removedLayer(removed, view);
+        const QImage b = removedLayer(removed, Viewport{QSize(17, 20), 3 * 0.25, 0.0, 0.25});
+        for (int oy = 0; oy < 20; ++oy)
+            for (int ox = 0; ox < 17; ++ox)
+                QCOMPARE(b.pixel(ox, oy), a.pixel(ox + 3, oy));
     }
 
     void settingsSurviveARestart() {
@@ -225,6 +337,27 @@ private slots:
         QVERIFY(!cache.get(2));
         QVERIFY(cache.get(1));
         QCOMPARE(cache.size(), std::size_t{2});
+    }
+
+    void cacheKeepsToItsByteBudget() {
+        const SampleDataPtr one = makeSample();
+        // 6 x 4 pixels, C = 3, by hand: labels and argmax 2 bytes a pixel, probabilities
+        // 3 x 4, w0 and removed 1 each, every variant's map 4; no display image.
+        const std::size_t pixels = 24;
+        const std::size_t expected =
+            sizeof(SampleData) + pixels * (2 + 2 + 12 + 1 + 1) + one->loss.maps.size() * pixels * 4;
+        QCOMPARE(one->bytes(), expected);
+        SampleCache cache(10, expected * 5 / 2); // room for two
+        for (std::size_t i = 0; i < 5; ++i)
+            cache.put(i, makeSample());
+        QCOMPARE(cache.size(), std::size_t{2});
+        QCOMPARE(cache.bytes(), 2 * expected);
+        QVERIFY(cache.get(4) && cache.get(3) && !cache.get(2));
+        SampleCache tiny(10, 1); // the newest stays even when it alone is over budget
+        tiny.put(7, makeSample());
+        tiny.put(8, makeSample());
+        QCOMPARE(tiny.size(), std::size_t{1});
+        QVERIFY(tiny.get(8));
     }
 };
 

@@ -136,6 +136,9 @@ private slots:
 
     void variantSwitchRemovedLayerAndReadout() {
         MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.openFolder(QString::fromStdString(m_root.string()));
         waitForScan(w);
         std::size_t withMissing = 0;
@@ -159,12 +162,30 @@ private slots:
         QVERIFY(!w.sideCanvas()->isHidden());
         QVERIFY(!w.sideCanvas()->image().isNull());
         QVERIFY(w.sideCanvas()->image() != w.canvas()->image());
-        QCOMPARE(w.sideCanvas()->image(), standard); // main shows partial, side standard
+        // Main shows partial, side standard: the image main shows for standard in the same
+        // view (the halves are as wide as each other and the sample fits in both).
+        w.canvas()->fitToWindow();
+        QCOMPARE(w.sideCanvas()->viewport(), w.canvas()->viewport());
+        const QImage sideStandard = w.sideCanvas()->image();
+        w.flipVariant();
+        QCOMPARE(sideStandard, w.canvas()->image());
+        QVERIFY(w.sideCanvas()->image() != sideStandard);
+        w.flipVariant();
         w.canvas()->zoomIn();
         QCOMPARE(w.sideCanvas()->zoom(), w.canvas()->zoom());
         QCOMPARE(w.sideCanvas()->offset(), w.canvas()->offset());
 
-        // The removed-penalty layer draws exactly core's removed pixels.
+        // The removed-penalty layer draws exactly core's removed pixels: at 1:1 the canvas
+        // shows the whole sample.
+        w.setSideBySide(false);
+        const int sw = w.currentSample()->sample.labels.width();
+        const int sh = w.currentSample()->sample.labels.height();
+        QTRY_VERIFY(w.canvas()->width() > sw && w.canvas()->height() > sh);
+        w.canvas()->actualSize();
+        QVERIFY(w.canvas()->viewport().output.width() >= sw);
+        QVERIFY(w.canvas()->viewport().output.height() >= sh);
+        QCOMPARE(w.canvas()->viewport().step, 1.0);
+        QVERIFY(!w.canvas()->image().isNull());
         const QImage& removed = w.layerImages().removed;
         qint64 drawn = 0;
         int rx = -1, ry = -1;
@@ -176,6 +197,9 @@ private slots:
                     ry = y;
                 }
         QCOMPARE(drawn, m_reference.samples[withMissing].summary.removedPixels);
+        const Viewport view = w.canvas()->viewport(); // output pixel -> image pixel
+        rx = static_cast<int>(std::floor(view.x0 + (rx + 0.5) * view.step));
+        ry = static_cast<int>(std::floor(view.y0 + (ry + 0.5) * view.step));
 
         // The readout shows the values core computes at that pixel.
         const Dataset set = Dataset::open(m_root);
@@ -285,8 +309,8 @@ private slots:
         waitForScan(w);
         QTemporaryDir out;
         const SampleDataPtr current = w.currentSample();
-        const int n = ExportController::exportCurrent(out.path(), *current, w.canvas()->image(),
-                                                      255, 0.0f, 10.0f, 0, false);
+        const int n = ExportController::exportCurrent(out.path(), *current, w.compositeImage(), 255,
+                                                      0.0f, 10.0f, 0, false);
         ExportOptions options;
         auto expected = exportFileNames(out.path().toStdString(), current->stem, options);
         expected.push_back(fs::path(out.path().toStdString()) / (current->stem + ".composite.png"));
@@ -295,7 +319,7 @@ private slots:
             QVERIFY2(fs::file_size(file) > 0, file.c_str());
         // Without overwrite a second export refuses and leaves the files alone.
         QVERIFY_THROWS_EXCEPTION(std::exception, ExportController::exportCurrent(
-                                                     out.path(), *current, w.canvas()->image(), 255,
+                                                     out.path(), *current, w.compositeImage(), 255,
                                                      0.0f, 10.0f, 0, false));
     }
 

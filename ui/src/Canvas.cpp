@@ -25,15 +25,51 @@ Canvas::Canvas(QWidget* parent)
         tr("Wheel: zoom about the cursor. Drag: pan. Keys: + / - zoom, F fit, 1 actual size."));
 }
 
-void Canvas::setImage(const QImage& image, bool keepView) {
-    const bool sizeChanged = image.size() != m_image.size();
-    m_image = image;
+void Canvas::setContent(QSize imageSize, RenderFunction render, bool keepView) {
+    const bool sizeChanged = imageSize != m_imageSize;
+    m_imageSize = imageSize;
+    m_render = std::move(render);
     m_message.clear();
     if (!keepView || sizeChanged) {
         if (m_fit || sizeChanged)
             fitToWindow();
     }
     update();
+}
+
+void Canvas::refresh() {
+    update();
+}
+
+namespace {
+// The widget rectangle (whole logical pixels) the image covers.
+QRect visibleRect(const QRect& widget, QPointF offset, double zoom, QSize image) {
+    const QRectF target(offset, QSizeF(image.width() * zoom, image.height() * zoom));
+    return target.intersected(QRectF(widget)).toAlignedRect() & widget;
+}
+} // namespace
+
+Viewport Canvas::viewport() const {
+    if (m_imageSize.isEmpty())
+        return {};
+    const QRect visible = visibleRect(rect(), m_offset, m_zoom, m_imageSize);
+    if (visible.isEmpty())
+        return {};
+    const double dpr = devicePixelRatioF();
+    Viewport v;
+    v.output = QSize(static_cast<int>(std::lround(visible.width() * dpr)),
+                     static_cast<int>(std::lround(visible.height() * dpr)));
+    v.x0 = (visible.left() - m_offset.x()) / m_zoom;
+    v.y0 = (visible.top() - m_offset.y()) / m_zoom;
+    v.step = 1.0 / (m_zoom * dpr);
+    return v;
+}
+
+QImage Canvas::image() const {
+    const Viewport v = viewport();
+    if (!m_render || v.isEmpty() || !m_message.isEmpty())
+        return {};
+    return m_render(v);
 }
 
 void Canvas::setMessage(const QString& message) {
@@ -59,15 +95,15 @@ void Canvas::zoomOut() {
 
 void Canvas::fitToWindow() {
     m_fit = true;
-    if (m_image.isNull()) {
+    if (m_imageSize.isEmpty()) {
         update();
         return;
     }
-    const double sx = width() / static_cast<double>(m_image.width());
-    const double sy = height() / static_cast<double>(m_image.height());
+    const double sx = width() / static_cast<double>(m_imageSize.width());
+    const double sy = height() / static_cast<double>(m_imageSize.height());
     m_zoom = std::clamp(std::min(sx, sy), kMinZoom, kMaxZoom);
-    m_offset = QPointF((width() - m_image.width() * m_zoom) / 2.0,
-                       (height() - m_image.height() * m_zoom) / 2.0);
+    m_offset = QPointF((width() - m_imageSize.width() * m_zoom) / 2.0,
+                       (height() - m_imageSize.height() * m_zoom) / 2.0);
     changed();
 }
 
@@ -105,20 +141,19 @@ void Canvas::changed() {
 void Canvas::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), palette().color(QPalette::Dark));
-    if (!m_message.isEmpty() || m_image.isNull()) {
+    if (!m_message.isEmpty() || !m_render || m_imageSize.isEmpty()) {
         painter.setPen(palette().color(QPalette::BrightText));
         painter.drawText(rect().adjusted(20, 20, -20, -20), Qt::AlignCenter | Qt::TextWordWrap,
                          m_message.isEmpty() ? tr("No sample") : m_message);
         return;
     }
-    // Only the part of the image inside the widget is scaled and drawn.
-    const QRectF target(m_offset, QSizeF(m_image.width() * m_zoom, m_image.height() * m_zoom));
-    const QRectF visible = target.intersected(QRectF(rect()));
-    if (visible.isEmpty())
+    // Only the part of the image inside the widget is rendered, at device resolution.
+    const Viewport v = viewport();
+    if (v.isEmpty())
         return;
-    const QRectF source((visible.topLeft() - m_offset) / m_zoom, visible.size() / m_zoom);
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
-    painter.drawImage(visible, m_image, source);
+    QImage shown = m_render(v);
+    shown.setDevicePixelRatio(devicePixelRatioF());
+    painter.drawImage(visibleRect(rect(), m_offset, m_zoom, m_imageSize).topLeft(), shown);
     if (!m_caption.isEmpty()) {
         const QRect box = painter.fontMetrics().boundingRect(m_caption).adjusted(-6, -3, 6, 3);
         const QRect placed = box.translated(8 - box.left(), 8 - box.top());
@@ -153,7 +188,8 @@ void Canvas::mouseMoveEvent(QMouseEvent* event) {
     const QPointF p = toImage(event->position());
     const int x = static_cast<int>(std::floor(p.x()));
     const int y = static_cast<int>(std::floor(p.y()));
-    if (!m_image.isNull() && x >= 0 && y >= 0 && x < m_image.width() && y < m_image.height())
+    if (!m_imageSize.isEmpty() && x >= 0 && y >= 0 && x < m_imageSize.width() &&
+        y < m_imageSize.height())
         emit hoveredPixel(x, y);
     else
         emit hoveredPixel(-1, -1);

@@ -40,6 +40,26 @@ const ColormapLut& divergingLut() {
     return lut;
 }
 
+ViewportSampling sampling(const Viewport& viewport, QSize image) {
+    ViewportSampling s;
+    const auto table = [&](int count, double origin, int limit) {
+        std::vector<int> index(static_cast<std::size_t>(count) + 2);
+        for (int i = -1; i <= count; ++i) {
+            const double at = std::floor(origin + (i + 0.5) * viewport.step);
+            index[static_cast<std::size_t>(i + 1)] =
+                at >= 0.0 && at < limit ? static_cast<int>(at) : -1;
+        }
+        return index;
+    };
+    if (viewport.isEmpty())
+        return s;
+    s.xs = table(viewport.output.width(), viewport.x0, image.width());
+    s.ys = table(viewport.output.height(), viewport.y0, image.height());
+    s.shiftX = static_cast<int>(std::lround(viewport.x0 / viewport.step));
+    s.shiftY = static_cast<int>(std::lround(viewport.y0 / viewport.step));
+    return s;
+}
+
 QImage baseLayer(const SampleData& data) {
     const int w = data.sample.labels.width();
     const int h = data.sample.labels.height();
@@ -58,27 +78,116 @@ QImage baseLayer(const SampleData& data) {
     return image;
 }
 
+QImage baseView(const QImage& base, const Viewport& viewport) {
+    if (viewport.isEmpty())
+        return {};
+    if (viewport == Viewport::whole(base.size()))
+        return base;
+    QImage image = transparent(viewport.output.width(), viewport.output.height());
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, viewport.step > 1.0);
+    const double w = viewport.output.width() * viewport.step;
+    const double h = viewport.output.height() * viewport.step;
+    painter.drawImage(QRectF(0.0, 0.0, viewport.output.width(), viewport.output.height()), base,
+                      QRectF(viewport.x0, viewport.y0, w, h));
+    return image;
+}
+
 QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours,
-                  const ViewSettings& settings, ClassStyle style, int ignoreIndex) {
-    const int w = classes.width();
-    const int h = classes.height();
+                  const ViewSettings& settings, ClassStyle style, int ignoreIndex,
+                  const Viewport& viewport) {
+    if (viewport.isEmpty())
+        return {};
+    const ViewportSampling s = sampling(viewport, QSize(classes.width(), classes.height()));
+    // Colour per class, 0 (transparent) for background, ignore and hidden classes.
+    std::vector<QRgb> colour(colours.size(), 0);
+    for (std::size_t c = 1; c < colours.size(); ++c)
+        if (static_cast<int>(c) != ignoreIndex && settings.classVisible(static_cast<int>(c)))
+            colour[c] = premultiplied(colours[c].color, 255);
+    const auto colourOf = [&](std::uint16_t c) { return c < colour.size() ? colour[c] : QRgb{0}; };
+    const int w = viewport.output.width();
+    const int h = viewport.output.height();
+    const std::size_t stride = static_cast<std::size_t>(classes.width());
+    const std::uint16_t* data = classes.data();
+    const auto row = [&](int sy) { return data + static_cast<std::size_t>(sy) * stride; };
     QImage image = transparent(w, h);
-    for (int y = 0; y < h; ++y) {
-        auto* line = reinterpret_cast<QRgb*>(image.scanLine(y));
-        for (int x = 0; x < w; ++x) {
-            const int c = classes.at(x, y);
-            if (c == ignoreIndex || c == 0 || !settings.classVisible(c) ||
-                static_cast<std::size_t>(c) >= colours.size())
+    for (int oy = 0; oy < h; ++oy) {
+        const int sy = s.ys[static_cast<std::size_t>(oy) + 1];
+        if (sy < 0)
+            continue;
+        const std::uint16_t* line = row(sy);
+        // Rows of the neighbours above and below; outside the image, this row (no edge).
+        const int up = s.ys[static_cast<std::size_t>(oy)];
+        const int down = s.ys[static_cast<std::size_t>(oy) + 2];
+        const std::uint16_t* above = row(up < 0 ? sy : up);
+        const std::uint16_t* below = row(down < 0 ? sy : down);
+        auto* out = reinterpret_cast<QRgb*>(image.scanLine(oy));
+        for (int ox = 0; ox < w; ++ox) {
+            const int sx = s.xs[static_cast<std::size_t>(ox) + 1];
+            if (sx < 0)
+                continue;
+            const std::uint16_t c = line[sx];
+            const QRgb rgb = colourOf(c);
+            if (rgb == 0)
                 continue;
             if (style == ClassStyle::Outline) {
-                const bool edge = (x > 0 && classes.at(x - 1, y) != c) ||
-                                  (x + 1 < w && classes.at(x + 1, y) != c) ||
-                                  (y > 0 && classes.at(x, y - 1) != c) ||
-                                  (y + 1 < h && classes.at(x, y + 1) != c);
+                const int left = s.xs[static_cast<std::size_t>(ox)];
+                const int right = s.xs[static_cast<std::size_t>(ox) + 2];
+                const bool edge = (left >= 0 && line[left] != c) ||
+                                  (right >= 0 && line[right] != c) || above[sx] != c ||
+                                  below[sx] != c;
                 if (!edge)
                     continue;
             }
-            line[x] = premultiplied(colours[static_cast<std::size_t>(c)].color, 255);
+            out[ox] = rgb;
+        }
+    }
+    return image;
+}
+
+QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours,
+                  const ViewSettings& settings, ClassStyle style, int ignoreIndex) {
+    return classLayer(classes, colours, settings, style, ignoreIndex,
+                      Viewport::whole(QSize(classes.width(), classes.height())));
+}
+
+QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ignoreIndex, float lo,
+                    float hi, const Viewport& viewport) {
+    if (viewport.isEmpty())
+        return {};
+    const LabelMap& labels = data.sample.labels;
+    const ViewportSampling s = sampling(viewport, QSize(labels.width(), labels.height()));
+    const int w = viewport.output.width();
+    const int h = viewport.output.height();
+    QImage image = transparent(w, h);
+    const auto& maps = data.loss.maps;
+    if (maps.empty())
+        return image;
+    const bool diff = settings.difference && settings.differenceA < maps.size() &&
+                      settings.differenceB < maps.size();
+    const std::size_t variant = std::min(settings.variant, maps.size() - 1);
+    const ColormapLut& lut = diff ? divergingLut() : colormapLut(settings.colormap);
+    std::array<QRgb, 256> colour{};
+    for (std::size_t i = 0; i < colour.size(); ++i)
+        colour[i] = premultiplied(lut[i], 255);
+    const float* a = maps[diff ? settings.differenceA : variant].data();
+    const float* b = diff ? maps[settings.differenceB].data() : nullptr;
+    const std::size_t stride = static_cast<std::size_t>(labels.width());
+    for (int oy = 0; oy < h; ++oy) {
+        const int sy = s.ys[static_cast<std::size_t>(oy) + 1];
+        if (sy < 0)
+            continue;
+        const std::size_t offset = static_cast<std::size_t>(sy) * stride;
+        const std::uint16_t* y = labels.data() + offset;
+        const float* ra = a + offset;
+        const float* rb = b ? b + offset : nullptr;
+        auto* out = reinterpret_cast<QRgb*>(image.scanLine(oy));
+        for (int ox = 0; ox < w; ++ox) {
+            const int sx = s.xs[static_cast<std::size_t>(ox) + 1];
+            if (sx < 0 || y[sx] == ignoreIndex)
+                continue;
+            const float v = rb ? ra[sx] - rb[sx] : ra[sx];
+            out[ox] = colour[colormapIndex(v, lo, hi)];
         }
     }
     return image;
@@ -86,52 +195,52 @@ QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours
 
 QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ignoreIndex, float lo,
                     float hi) {
-    const LabelMap& labels = data.sample.labels;
-    const int w = labels.width();
-    const int h = labels.height();
+    return heatmapLayer(
+        data, settings, ignoreIndex, lo, hi,
+        Viewport::whole(QSize(data.sample.labels.width(), data.sample.labels.height())));
+}
+
+QImage removedLayer(const ByteImage& removed, const Viewport& viewport) {
+    if (viewport.isEmpty())
+        return {};
+    const ViewportSampling s = sampling(viewport, QSize(removed.width(), removed.height()));
+    const int w = viewport.output.width();
+    const int h = viewport.output.height();
     QImage image = transparent(w, h);
-    const auto& maps = data.loss.maps;
-    const bool diff = settings.difference && settings.differenceA < maps.size() &&
-                      settings.differenceB < maps.size();
-    const std::size_t variant = std::min(settings.variant, maps.size() - 1);
-    const ColormapLut& lut = diff ? divergingLut() : colormapLut(settings.colormap);
-    const float* a = maps[diff ? settings.differenceA : variant].data();
-    const float* b = diff ? maps[settings.differenceB].data() : nullptr;
-    const std::uint16_t* y = labels.data();
-    for (int row = 0; row < h; ++row) {
-        auto* line = reinterpret_cast<QRgb*>(image.scanLine(row));
-        const std::size_t offset = static_cast<std::size_t>(row) * static_cast<std::size_t>(w);
-        for (int x = 0; x < w; ++x) {
-            const std::size_t i = offset + static_cast<std::size_t>(x);
-            if (y[i] == ignoreIndex)
+    const QRgb edgeColour = premultiplied(Rgb{255, 0, 200}, 255);
+    const QRgb hatchColour = premultiplied(Rgb{255, 235, 0}, 255);
+    const QRgb fillColour = premultiplied(Rgb{255, 0, 200}, 110);
+    const std::size_t stride = static_cast<std::size_t>(removed.width());
+    const auto row = [&](int sy) {
+        return sy < 0 ? nullptr : removed.data() + static_cast<std::size_t>(sy) * stride;
+    };
+    for (int oy = 0; oy < h; ++oy) {
+        const std::uint8_t* line = row(s.ys[static_cast<std::size_t>(oy) + 1]);
+        if (!line)
+            continue;
+        // Outside the image counts as not removed, so the outline closes at the border.
+        const std::uint8_t* above = row(s.ys[static_cast<std::size_t>(oy)]);
+        const std::uint8_t* below = row(s.ys[static_cast<std::size_t>(oy) + 2]);
+        const int gy = oy + s.shiftY;
+        auto* out = reinterpret_cast<QRgb*>(image.scanLine(oy));
+        for (int ox = 0; ox < w; ++ox) {
+            const int sx = s.xs[static_cast<std::size_t>(ox) + 1];
+            if (sx < 0 || !line[sx])
                 continue;
-            const float v = b ? a[i] - b[i] : a[i];
-            line[x] = premultiplied(lut[colormapIndex(v, lo, hi)], 255);
+            const int left = s.xs[static_cast<std::size_t>(ox)];
+            const int right = s.xs[static_cast<std::size_t>(ox) + 2];
+            const bool edge = left < 0 || right < 0 || !above || !below || !line[left] ||
+                              !line[right] || !above[sx] || !below[sx];
+            const int g = ox + s.shiftX + gy;
+            const bool stripe = (((g % 9) + 9) % 9) / 3 == 0;
+            out[ox] = edge ? edgeColour : (stripe ? hatchColour : fillColour);
         }
     }
     return image;
 }
 
 QImage removedLayer(const ByteImage& removed) {
-    const int w = removed.width();
-    const int h = removed.height();
-    QImage image = transparent(w, h);
-    const Rgb fill{255, 0, 200};
-    const Rgb hatch{255, 235, 0};
-    for (int y = 0; y < h; ++y) {
-        auto* line = reinterpret_cast<QRgb*>(image.scanLine(y));
-        for (int x = 0; x < w; ++x) {
-            if (!removed.at(x, y))
-                continue;
-            const bool edge = x == 0 || y == 0 || x + 1 == w || y + 1 == h ||
-                              !removed.at(x - 1, y) || !removed.at(x + 1, y) ||
-                              !removed.at(x, y - 1) || !removed.at(x, y + 1);
-            const bool stripe = ((x + y) / 3) % 3 == 0;
-            line[x] =
-                edge || stripe ? premultiplied(edge ? fill : hatch, 255) : premultiplied(fill, 110);
-        }
-    }
-    return image;
+    return removedLayer(removed, Viewport::whole(QSize(removed.width(), removed.height())));
 }
 
 ValueRange heatmapRange(const ViewSettings& settings, float setMax, float setMaxDifference) {
@@ -163,9 +272,7 @@ LayerImages renderLayers(const SampleData& data, const ViewSettings& settings,
     return layers;
 }
 
-QImage compose(const LayerImages& layers, const ViewSettings& settings) {
-    QImage out(layers.base.size(), QImage::Format_ARGB32_Premultiplied);
-    out.fill(Qt::black);
+void composeInto(QImage& out, const LayerImages& layers, const ViewSettings& settings) {
     QPainter painter(&out);
     const QImage* order[] = {&layers.base, &layers.groundTruth, &layers.prediction, &layers.heatmap,
                              &layers.removed};
@@ -181,7 +288,12 @@ QImage compose(const LayerImages& layers, const ViewSettings& settings) {
         painter.setOpacity(static_cast<double>(state.opacity));
         painter.drawImage(0, 0, *image);
     }
-    painter.end();
+}
+
+QImage compose(const LayerImages& layers, const ViewSettings& settings) {
+    QImage out(layers.base.size(), QImage::Format_ARGB32_Premultiplied);
+    out.fill(Qt::black);
+    composeInto(out, layers, settings);
     return out;
 }
 

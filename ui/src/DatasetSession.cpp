@@ -274,13 +274,9 @@ void DatasetSession::requestSample(std::size_t entry) {
     });
     auto dataset = m_dataset;
     raw->watcher.setFuture(QtConcurrent::run([dataset, entry]() -> LoadResult {
-        auto data = std::make_shared<SampleData>();
-        data->entry = entry;
-        data->stem = dataset->entries()[entry].stem;
+        SampleDataPtr data;
         try {
-            data->sample = dataset->load(entry);
-            const LossConfig config = dataset->config().lossConfig();
-            data->loss = computeLoss(data->sample.labels, data->sample.prediction, config);
+            data = loadSampleData(*dataset, entry);
         } catch (const DataError& error) {
             return {nullptr, QString::fromStdString(error.file().string()),
                     QString::fromStdString(error.reason())};

@@ -4,19 +4,14 @@ namespace losslens {
 
 namespace {
 
-bool sameHeatmap(const ViewSettings& a, const ViewSettings& b) {
+bool sameHeatmap(const ViewSettings& a, ValueRange ra, const ViewSettings& b, ValueRange rb) {
     return a.variant == b.variant && a.difference == b.difference &&
            a.differenceA == b.differenceA && a.differenceB == b.differenceB &&
-           a.colormap == b.colormap;
+           a.colormap == b.colormap && ra.lo == rb.lo && ra.hi == rb.hi;
 }
 
-bool sameClassLayers(const ViewSettings& a, const ViewSettings& b) {
-    return a.groundTruthStyle == b.groundTruthStyle && a.predictionStyle == b.predictionStyle &&
-           a.hiddenClasses == b.hiddenClasses;
-}
-
-bool sameRange(ValueRange a, ValueRange b) {
-    return a.lo == b.lo && a.hi == b.hi;
+std::size_t index(Layer l) {
+    return static_cast<std::size_t>(l);
 }
 
 } // namespace
@@ -32,52 +27,102 @@ ViewSettings LayerRenderer::partnerSettings(const ViewSettings& s) {
     return other;
 }
 
+ValueRange LayerRenderer::partnerRange(const ViewSettings& settings, ValueRange range) {
+    if (!settings.difference)
+        return range;
+    return ValueRange{0.0f, heatmapRange(partnerSettings(settings), range.hi, range.hi).hi};
+}
+
 void LayerRenderer::setSample(SampleDataPtr data, std::vector<ClassInfo> classes, int ignoreIndex) {
     m_data = std::move(data);
+    m_fallbackBase = m_data && m_data->base.isNull() ? baseLayer(*m_data) : QImage();
     m_classes = std::move(classes);
     m_ignoreIndex = ignoreIndex;
-    m_rendered = false;
-    m_partnerHeatmap = QImage();
+    invalidate();
 }
 
 void LayerRenderer::clear() {
     m_data.reset();
-    m_layers = LayerImages();
-    m_rendered = false;
-    m_partnerHeatmap = QImage();
+    m_fallbackBase = QImage();
+    invalidate();
 }
 
-QImage LayerRenderer::render(const ViewSettings& settings, ValueRange range) {
+void LayerRenderer::invalidate() {
+    m_layers = LayerImages();
+    m_valid.fill(false);
+    m_viewport = Viewport();
+}
+
+QSize LayerRenderer::imageSize() const {
+    return m_data ? QSize(m_data->sample.labels.width(), m_data->sample.labels.height()) : QSize();
+}
+
+QImage LayerRenderer::render(const Viewport& viewport, const ViewSettings& settings,
+                             ValueRange range) {
+    if (!m_data || viewport.isEmpty())
+        return {};
+    if (!(viewport == m_viewport)) {
+        m_valid.fill(false);
+        m_viewport = viewport;
+    }
+    const SampleData& data = *m_data;
+    const auto shown = [&](Layer l) {
+        const LayerState& state = settings.layer(l);
+        return state.visible && state.opacity > 0.0f;
+    };
+    const auto stale = [&](Layer l) { return shown(l) && !m_valid[index(l)]; };
+    // Drop what a settings change invalidates, then draw what is shown and missing.
+    if (settings.groundTruthStyle != m_drawn.groundTruthStyle ||
+        settings.hiddenClasses != m_drawn.hiddenClasses)
+        m_valid[index(Layer::GroundTruth)] = false;
+    if (settings.predictionStyle != m_drawn.predictionStyle ||
+        settings.hiddenClasses != m_drawn.hiddenClasses)
+        m_valid[index(Layer::Prediction)] = false;
+    if (!sameHeatmap(settings, range, m_drawn, m_drawnRange))
+        m_valid[index(Layer::Heatmap)] = false;
+
+    if (stale(Layer::Image))
+        m_layers.base = baseView(data.base.isNull() ? m_fallbackBase : data.base, viewport);
+    if (stale(Layer::GroundTruth))
+        m_layers.groundTruth = classLayer(data.sample.labels, m_classes, settings,
+                                          settings.groundTruthStyle, m_ignoreIndex, viewport);
+    if (stale(Layer::Prediction))
+        m_layers.prediction = classLayer(data.loss.argmax, m_classes, settings,
+                                         settings.predictionStyle, -1, viewport);
+    if (stale(Layer::Heatmap))
+        m_layers.heatmap =
+            heatmapLayer(data, settings, m_ignoreIndex, range.lo, range.hi, viewport);
+    if (stale(Layer::Removed))
+        m_layers.removed = removedLayer(data.loss.removed, viewport);
+    for (std::size_t l = 0; l < kLayerCount; ++l)
+        if (shown(static_cast<Layer>(l)))
+            m_valid[l] = true;
+    // Only the fields the validity checks above read; a hidden layer keeps its old stamp
+    // because its valid flag already says whether it needs drawing.
+    if (shown(Layer::GroundTruth) || shown(Layer::Prediction)) {
+        m_drawn.groundTruthStyle = settings.groundTruthStyle;
+        m_drawn.predictionStyle = settings.predictionStyle;
+        m_drawn.hiddenClasses = settings.hiddenClasses;
+    }
+    if (shown(Layer::Heatmap)) {
+        m_drawn.variant = settings.variant;
+        m_drawn.difference = settings.difference;
+        m_drawn.differenceA = settings.differenceA;
+        m_drawn.differenceB = settings.differenceB;
+        m_drawn.colormap = settings.colormap;
+        m_drawnRange = range;
+    }
+
+    QImage out(viewport.output, QImage::Format_ARGB32_Premultiplied);
+    out.fill(Qt::black);
+    composeInto(out, m_layers, settings);
+    return out;
+}
+
+QImage LayerRenderer::renderFull(const ViewSettings& settings, ValueRange range) const {
     if (!m_data)
         return {};
-    if (!m_rendered || !sameClassLayers(m_last, settings)) {
-        m_layers = renderLayers(*m_data, settings, m_classes, m_ignoreIndex, range);
-        m_rendered = true;
-    } else if (!sameHeatmap(m_last, settings) || !sameRange(m_lastRange, range)) {
-        m_layers.heatmap = heatmapLayer(*m_data, settings, m_ignoreIndex, range.lo, range.hi);
-    }
-    m_last = settings;
-    m_lastRange = range;
-    return compose(m_layers, settings);
-}
-
-QImage LayerRenderer::renderPartner(const ViewSettings& settings, ValueRange range) {
-    if (!m_data || !m_rendered)
-        return {};
-    const ViewSettings other = partnerSettings(settings);
-    // A difference view's partner is a plain variant: it keeps the upper end, from 0.
-    const ValueRange partnerRange =
-        settings.difference ? ValueRange{0.0f, heatmapRange(other, range.hi, range.hi).hi} : range;
-    if (m_partnerHeatmap.isNull() || !sameHeatmap(m_partnerLast, other) ||
-        !sameRange(m_partnerRange, partnerRange)) {
-        m_partnerHeatmap =
-            heatmapLayer(*m_data, other, m_ignoreIndex, partnerRange.lo, partnerRange.hi);
-        m_partnerLast = other;
-        m_partnerRange = partnerRange;
-    }
-    LayerImages layers = m_layers; // implicitly shared images: no pixel copies
-    layers.heatmap = m_partnerHeatmap;
-    return compose(layers, other);
+    return compose(renderLayers(*m_data, settings, m_classes, m_ignoreIndex, range), settings);
 }
 
 } // namespace losslens

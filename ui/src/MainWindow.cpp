@@ -213,7 +213,7 @@ void MainWindow::buildActions() {
                         tr("&Export current sample…"), this, [this] {
                             const ValueRange range = currentRange();
                             m_export->exportCurrentInteractive(
-                                m_current, m_canvas->image(), m_session->ignoreIndex(), range.lo,
+                                m_current, compositeImage(), m_session->ignoreIndex(), range.lo,
                                 range.hi, static_cast<int>(m_settings.colormap));
                         });
     exportCurrent->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -280,8 +280,7 @@ void MainWindow::buildActions() {
 void MainWindow::openFolder(const QString& path) {
     m_current.reset();
     m_renderer.clear();
-    m_currentMax = 0.0f;
-    m_currentMaxDifferences.clear();
+    m_partnerRenderer.clear();
     m_currentError.clear();
     m_model->reset();
     m_canvas->setMessage(tr("Opening %1…").arg(path));
@@ -351,9 +350,6 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
     const bool first = !m_current;
     m_current = ready;
     m_currentError.clear();
-    const int ignore = m_session->ignoreIndex();
-    m_currentMax = maxLoss(ready->loss, ready->sample.labels, ignore);
-    m_currentMaxDifferences = maxDifferences(ready->loss, ready->sample.labels, ignore);
     if (m_layersPanel &&
         static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes()) {
         // The class count is known once a sample is loaded (no dataset.json classes).
@@ -363,9 +359,23 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
                 : m_session->classes(),
             m_settings);
     }
-    m_renderer.setSample(
-        ready, m_session->dataset()->config().classesFor(ready->sample.prediction.classes()),
-        m_session->ignoreIndex());
+    const auto classes =
+        m_session->dataset()->config().classesFor(ready->sample.prediction.classes());
+    m_renderer.setSample(ready, classes, m_session->ignoreIndex());
+    m_partnerRenderer.setSample(ready, classes, m_session->ignoreIndex());
+    // The canvases ask for their visible part when they paint, with the settings of then.
+    m_canvas->setContent(
+        m_renderer.imageSize(),
+        [this](const Viewport& v) { return m_renderer.render(v, m_settings, currentRange()); },
+        true);
+    m_sideCanvas->setContent(
+        m_partnerRenderer.imageSize(),
+        [this](const Viewport& v) {
+            return m_partnerRenderer.render(
+                v, LayerRenderer::partnerSettings(m_settings),
+                LayerRenderer::partnerRange(m_settings, currentRange()));
+        },
+        true);
     render();
     if (first)
         m_canvas->fitToWindow();
@@ -382,8 +392,7 @@ void MainWindow::onSampleFailed(qulonglong entry, const QString& file, const QSt
         return;
     m_current.reset();
     m_renderer.clear();
-    m_currentMax = 0.0f;
-    m_currentMaxDifferences.clear();
+    m_partnerRenderer.clear();
     m_currentError = file.isEmpty() ? message : QStringLiteral("%1:\n%2").arg(file, message);
     m_canvas->setMessage(tr("This sample cannot be shown.\n\n%1").arg(m_currentError));
     m_sideCanvas->setMessage(QString());
@@ -394,26 +403,29 @@ void MainWindow::onSampleFailed(qulonglong entry, const QString& file, const QSt
 ValueRange MainWindow::currentRange() const {
     // Until the scan has reached it, the viewed sample still bounds the range; its maxima
     // are computed once when it arrives, not on every render.
-    const float setMax = std::max(m_session->setMax(), m_currentMax);
+    const float setMax = std::max(m_session->setMax(), m_current ? m_current->maxLoss : 0.0f);
     const std::size_t a = m_settings.differenceA;
     const std::size_t b = m_settings.differenceB;
-    const float setDiff =
-        std::max(m_session->setMaxDifference(a, b), pairEntry(m_currentMaxDifferences, a, b));
+    const float setDiff = std::max(m_session->setMaxDifference(a, b),
+                                   m_current ? pairEntry(m_current->maxDifferences, a, b) : 0.0f);
     return heatmapRange(m_settings, setMax, setDiff);
+}
+
+QImage MainWindow::compositeImage() const {
+    return m_renderer.renderFull(m_settings, currentRange());
 }
 
 void MainWindow::render() {
     updateColorBar();
     if (!m_current)
         return;
-    const ValueRange range = currentRange();
-    m_canvas->setImage(m_renderer.render(m_settings, range), true);
+    m_canvas->refresh();
     m_canvas->setCaption(m_settings.difference
                              ? tr("%1 − %2").arg(variantText(m_settings.differenceA),
                                                  variantText(m_settings.differenceB))
                              : variantText(m_settings.variant));
     if (m_sideBySide && m_sideBySide->isChecked()) {
-        m_sideCanvas->setImage(m_renderer.renderPartner(m_settings, range), true);
+        m_sideCanvas->refresh();
         m_sideCanvas->setCaption(variantText(LayerRenderer::partnerSettings(m_settings).variant));
         m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset());
     }

@@ -1,22 +1,36 @@
 #pragma once
 
+#include "losslens/ui/Viewport.h"
+
 #include <QImage>
 #include <QPointF>
 #include <QWidget>
 
+#include <functional>
+
 namespace losslens {
 
-// Shows one composed image with zoom (wheel about the cursor, keys, fit, 1:1) and pan
-// (drag). Only the visible part of the image is scaled, smoothly when zoomed out and
-// nearest-neighbour when zoomed in so single pixels stay visible. Two canvases can be
-// kept in step through viewChanged/setView for side-by-side comparison.
+// Shows an image with zoom (wheel about the cursor, keys, fit, 1:1) and pan (drag). The
+// canvas never holds the image itself: at each paint it asks its render function for the
+// visible part at screen resolution (a Viewport), so a change of view or of what is drawn
+// costs the screen's pixels, not the sample's. Two canvases can be kept in step through
+// viewChanged/setView for side-by-side comparison.
 class Canvas : public QWidget {
     Q_OBJECT
 public:
+    using RenderFunction = std::function<QImage(const Viewport&)>;
+
     explicit Canvas(QWidget* parent = nullptr);
 
-    void setImage(const QImage& image, bool keepView);
-    [[nodiscard]] const QImage& image() const { return m_image; }
+    // What to show: an image of this size, drawn by `render`; keepView keeps zoom and pan
+    // when the size is unchanged. refresh() repaints after what `render` draws changed.
+    void setContent(QSize imageSize, RenderFunction render, bool keepView);
+    void refresh();
+    [[nodiscard]] QSize imageSize() const { return m_imageSize; }
+    // The visible part of the image at device resolution, as the next paint asks for it.
+    [[nodiscard]] Viewport viewport() const;
+    // What the canvas shows now (renders the current viewport; null when there is none).
+    [[nodiscard]] QImage image() const;
     [[nodiscard]] double zoom() const { return m_zoom; }
     [[nodiscard]] QPointF offset() const { return m_offset; }
     // Widget position -> image pixel (may lie outside the image).
@@ -49,7 +63,8 @@ private:
     void zoomAbout(double factor, const QPointF& anchor);
     void changed();
 
-    QImage m_image;
+    QSize m_imageSize;
+    RenderFunction m_render;
     QString m_message;
     QString m_caption;
     double m_zoom = 1.0;

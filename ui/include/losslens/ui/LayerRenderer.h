@@ -4,44 +4,55 @@
 #include "losslens/ui/Compositor.h"
 #include "losslens/ui/SampleData.h"
 #include "losslens/ui/ViewSettings.h"
+#include "losslens/ui/Viewport.h"
 
 #include <QImage>
 
+#include <array>
 #include <vector>
 
 namespace losslens {
 
-// Keeps the viewed sample's layer images and re-renders only what a change needs: class
-// layers when class styles or visibility change, a heatmap when its variant, colour map or
-// range change, nothing but the final composition for visibility and opacity. The same for
-// the side-by-side partner's heatmap. No widgets: tests and benchmarks drive it directly.
+// Keeps one canvas's layer images of the viewed sample, for the part of it on screen at
+// screen resolution, and re-renders only what a change needs: every shown layer for a new
+// viewport (pan, zoom, resize); class layers when class styles or visibility change; the
+// heatmap when its variant, colour map or range change; nothing but the composition for
+// layer visibility and opacity. A hidden layer is not drawn until it is shown. The work per
+// frame is bounded by the canvas, not the sample, which keeps a 2048 x 2048 sample within a
+// frame. No widgets: tests and benchmarks drive it directly.
 class LayerRenderer {
 public:
     void setSample(SampleDataPtr data, std::vector<ClassInfo> classes, int ignoreIndex);
     void clear();
 
     [[nodiscard]] const SampleDataPtr& sample() const { return m_data; }
+    [[nodiscard]] QSize imageSize() const;
+    // The last viewport's layer images (a layer never shown is null).
     [[nodiscard]] const LayerImages& layers() const { return m_layers; }
 
-    // The composed image of the main view for these settings and heatmap range.
-    [[nodiscard]] QImage render(const ViewSettings& settings, ValueRange range);
-    // The composed image of the side-by-side partner (see partnerSettings), after render().
-    [[nodiscard]] QImage renderPartner(const ViewSettings& settings, ValueRange range);
+    // The composed, opaque image of the viewport for these settings and heatmap range.
+    [[nodiscard]] QImage render(const Viewport& viewport, const ViewSettings& settings,
+                                ValueRange range);
+    // Every pixel at 1:1, for exporting the composite; touches no cache.
+    [[nodiscard]] QImage renderFull(const ViewSettings& settings, ValueRange range) const;
 
-    // The variant the side-by-side view shows: the A/B partner of the main one.
+    // The side-by-side partner of a view: the A/B partner variant, and its range (a
+    // difference view's partner is a plain variant: it keeps the upper end, from 0).
     [[nodiscard]] static ViewSettings partnerSettings(const ViewSettings& settings);
+    [[nodiscard]] static ValueRange partnerRange(const ViewSettings& settings, ValueRange range);
 
 private:
+    void invalidate();
+
     SampleDataPtr m_data;
+    QImage m_fallbackBase; // when the sample came without one (tests build SampleData by hand)
     std::vector<ClassInfo> m_classes;
     int m_ignoreIndex = 255;
     LayerImages m_layers;
-    bool m_rendered = false;
-    ViewSettings m_last;
-    ValueRange m_lastRange;
-    QImage m_partnerHeatmap;
-    ViewSettings m_partnerLast;
-    ValueRange m_partnerRange;
+    Viewport m_viewport;
+    std::array<bool, kLayerCount> m_valid{};
+    ViewSettings m_drawn; // the settings each valid layer was drawn with
+    ValueRange m_drawnRange;
 };
 
 } // namespace losslens

@@ -51,6 +51,8 @@ public:
     void setViewSettings(const ViewSettings& settings);
     [[nodiscard]] SampleDataPtr currentSample() const { return m_current; }
     [[nodiscard]] const LayerImages& layerImages() const { return m_renderer.layers(); }
+    // The current sample composed as shown, every pixel at 1:1 (what an export writes).
+    [[nodiscard]] QImage compositeImage() const;
     [[nodiscard]] QString pixelReadout() const;
     [[nodiscard]] QString detailsText() const;
     [[nodiscard]] ValueRange currentRange() const;
@@ -103,9 +105,8 @@ private:
 
     ViewSettings m_settings;
     SampleDataPtr m_current;
-    LayerRenderer m_renderer;
-    float m_currentMax = 0.0f;                  // of the viewed sample, all variants
-    std::vector<float> m_currentMaxDifferences; // of the viewed sample, |A - B|, V x V
+    LayerRenderer m_renderer;        // the main canvas's layers
+    LayerRenderer m_partnerRenderer; // the side-by-side canvas's
     QString m_currentError;
     int m_hoverX = -1;
     int m_hoverY = -1;

@@ -1,0 +1,40 @@
+#include "losslens/ui/SampleData.h"
+
+#include "losslens/LossComputer.h"
+#include "losslens/ui/Compositor.h"
+
+namespace losslens {
+
+namespace {
+template <typename T> std::size_t rasterBytes(const Raster<T>& r) {
+    return r.values().size_bytes();
+}
+} // namespace
+
+std::size_t SampleData::bytes() const {
+    std::size_t n = sizeof(SampleData) + rasterBytes(sample.labels) + rasterBytes(sample.image) +
+                    sample.prediction.pixelCount() *
+                        static_cast<std::size_t>(sample.prediction.classes()) * sizeof(float) +
+                    rasterBytes(loss.bgWeight) + rasterBytes(loss.removed) +
+                    rasterBytes(loss.argmax) + static_cast<std::size_t>(base.sizeInBytes()) +
+                    maxDifferences.size() * sizeof(float);
+    for (const LossMap& map : loss.maps)
+        n += rasterBytes(map);
+    return n;
+}
+
+SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry) {
+    auto data = std::make_shared<SampleData>();
+    data->entry = entry;
+    data->stem = dataset.entries()[entry].stem;
+    data->sample = dataset.load(entry);
+    data->loss =
+        computeLoss(data->sample.labels, data->sample.prediction, dataset.config().lossConfig());
+    const int ignore = dataset.config().ignoreIndex;
+    data->maxLoss = maxLoss(data->loss, data->sample.labels, ignore);
+    data->maxDifferences = maxDifferences(data->loss, data->sample.labels, ignore);
+    data->base = baseLayer(*data);
+    return data;
+}
+
+} // namespace losslens
