@@ -15,10 +15,6 @@
 
 namespace losslens {
 
-namespace {
-constexpr int kHistogramBins = 64;
-}
-
 // Shared between the GUI thread and the scan's workers; outlives a closed set until its
 // workers notice the cancel flag, so closing never waits for them.
 struct ScanState {
@@ -139,7 +135,7 @@ void DatasetSession::startScan() {
     auto scan = std::make_shared<ScanState>();
     scan->dataset = m_dataset;
     const std::size_t variants = lossVariants().size();
-    scan->histograms.assign(variants, LossHistogram::make(kHistogramBins));
+    scan->histograms.assign(variants, LossHistogram::make(kPlotBins));
     m_scan = scan;
     // One core stays free for the sample the user is looking at.
     const int jobs = std::max(1, defaultJobs() - 1);
@@ -152,8 +148,7 @@ void DatasetSession::startScan() {
                 if (!dataset.entries()[i].complete())
                     return;
                 Row row;
-                std::vector<LossHistogram> histograms(variants,
-                                                      LossHistogram::make(kHistogramBins));
+                std::vector<LossHistogram> histograms(variants, LossHistogram::make(kPlotBins));
                 const SampleOutcome outcome = processSample(
                     dataset, i, [&](std::size_t, const LoadedSample& s, const LossResult& r) {
                         for (std::size_t v = 0; v < r.maps.size(); ++v)

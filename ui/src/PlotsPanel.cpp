@@ -60,11 +60,10 @@ void PlotsPanel::setSample(const SampleDataPtr& sample, const std::vector<ClassI
     m_sampleClassSums.clear();
     m_sampleTitle.clear();
     if (sample) {
-        for (const LossMap& map : sample->loss.maps) {
-            LossHistogram h = LossHistogram::make(64);
-            h.add(map, sample->sample.labels, ignoreIndex);
-            m_sampleHistograms.push_back(std::move(h));
-        }
+        // The loader made them off the GUI thread; a sample built by hand has none yet.
+        m_sampleHistograms = sample->histograms.size() == sample->loss.maps.size()
+                                 ? sample->histograms
+                                 : sampleHistograms(sample->sample, sample->loss, ignoreIndex);
         m_sampleClassSums = sample->loss.summary.classSums;
     }
     if (!showsSet())

@@ -23,6 +23,17 @@ std::size_t SampleData::bytes() const {
     return n;
 }
 
+std::vector<LossHistogram> sampleHistograms(const LoadedSample& sample, const LossResult& loss,
+                                            int ignoreIndex) {
+    std::vector<LossHistogram> histograms;
+    for (const LossMap& map : loss.maps) {
+        LossHistogram h = LossHistogram::make(kPlotBins);
+        h.add(map, sample.labels, ignoreIndex);
+        histograms.push_back(std::move(h));
+    }
+    return histograms;
+}
+
 SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry) {
     auto data = std::make_shared<SampleData>();
     data->entry = entry;
@@ -33,6 +44,7 @@ SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry) {
     const int ignore = dataset.config().ignoreIndex;
     data->maxLoss = maxLoss(data->loss, data->sample.labels, ignore);
     data->maxDifferences = maxDifferences(data->loss, data->sample.labels, ignore);
+    data->histograms = sampleHistograms(data->sample, data->loss, ignore);
     data->base = baseLayer(*data);
     return data;
 }

@@ -1,0 +1,286 @@
+// Google Benchmark programs for the window (label bench; built by default, run by hand:
+// build/bin/ui_benchmarks). They measure the issue "Speed" window targets on the offscreen
+// platform: re-rendering after a variant, opacity or colour-map change at 2048 x 2048 (16 ms),
+// moving to a cached sample (50 ms), opening a folder of 10,000 samples until the list and
+// the first sample show (1 s), and the process's peak memory after visiting every sample of
+// a set of 2048 x 2048 samples (1.5 GB). Wall-clock medians: quote them with their peers.
+#include "losslens/DemoDataset.h"
+#include "losslens/DemoGenerator.h"
+#include "losslens/LossComputer.h"
+#include "losslens/ui/Canvas.h"
+#include "losslens/ui/Compositor.h"
+#include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/LayerRenderer.h"
+#include "losslens/ui/MainWindow.h"
+#include "losslens/ui/SampleCache.h"
+#include "losslens/ui/SampleTableModel.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QPainter>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+
+using namespace losslens;
+
+namespace {
+
+// The canvas a large monitor gives the image: a 2048 x 2048 sample fitted into it is drawn
+// 1000 x 1000 (the 1600 x 1000 window of the README gives about 480 x 815).
+const QSize kCanvas(1200, 1000);
+
+SampleDataPtr demoSample(int size) {
+    static std::map<int, SampleDataPtr> made;
+    auto& slot = made[size];
+    if (slot)
+        return slot;
+    DemoOptions options;
+    options.count = 1;
+    options.size = size;
+    DemoSample demo = generateDemoSample(options, 0);
+    removeAnnotations(demo, {1});
+    auto data = std::make_shared<SampleData>();
+    data->loss = computeLoss(demo.labels, demo.prediction);
+    data->sample.labels = std::move(demo.labels);
+    data->sample.prediction = std::move(demo.prediction);
+    data->sample.image = std::move(demo.image);
+    data->base = baseLayer(*data);
+    slot = data;
+    return slot;
+}
+
+Viewport fitted(QSize image, double shift = 0.0) {
+    const double zoom = std::min(kCanvas.width() / static_cast<double>(image.width()),
+                                 kCanvas.height() / static_cast<double>(image.height()));
+    return Viewport{
+        QSize(static_cast<int>(image.width() * zoom), static_cast<int>(image.height() * zoom)),
+        shift, 0.0, 1.0 / zoom};
+}
+
+ViewSettings everyLayer() {
+    ViewSettings s;
+    for (auto& layer : s.layers)
+        layer.visible = true;
+    return s;
+}
+
+struct Scene {
+    LayerRenderer renderer;
+    ViewSettings settings = everyLayer();
+    ValueRange range{0.0f, 10.0f};
+    Viewport view;
+    explicit Scene(int size) {
+        const SampleDataPtr data = demoSample(size);
+        renderer.setSample(data, demoClasses(), 255);
+        view = fitted(renderer.imageSize());
+        benchmark::DoNotOptimize(renderer.render(view, settings, range));
+    }
+};
+
+// Every layer drawn anew and composed: a new view (pan, zoom, resize) or a new sample.
+void BM_ComposeAllLayers(benchmark::State& state) {
+    Scene scene(static_cast<int>(state.range(0)));
+    int i = 0;
+    for (auto _ : state) {
+        const Viewport v = fitted(scene.renderer.imageSize(), (++i % 2) * 0.5);
+        benchmark::DoNotOptimize(scene.renderer.render(v, scene.settings, scene.range));
+    }
+    state.counters["output_pixels"] = scene.view.output.width() * scene.view.output.height();
+}
+
+// The same frame the way the window drew it before: every layer at full resolution,
+// composed, then the visible part scaled to the canvas. The peer of the rows below.
+void BM_FullResolutionFrame(benchmark::State& state) {
+    Scene scene(static_cast<int>(state.range(0)));
+    int variant = 0;
+    for (auto _ : state) {
+        scene.settings.variant = static_cast<std::size_t>(variant ^= 1);
+        const QImage full = scene.renderer.renderFull(scene.settings, scene.range);
+        QImage frame(scene.view.output, QImage::Format_ARGB32_Premultiplied);
+        QPainter painter(&frame);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform);
+        painter.drawImage(QRect(QPoint(0, 0), scene.view.output), full);
+        painter.end();
+        benchmark::DoNotOptimize(frame);
+    }
+}
+
+void BM_RerenderVariant(benchmark::State& state) {
+    Scene scene(static_cast<int>(state.range(0)));
+    for (auto _ : state) {
+        scene.settings.variant = scene.settings.variant == 0 ? 1 : 0;
+        benchmark::DoNotOptimize(scene.renderer.render(scene.view, scene.settings, scene.range));
+    }
+}
+
+void BM_RerenderOpacity(benchmark::State& state) {
+    Scene scene(static_cast<int>(state.range(0)));
+    for (auto _ : state) {
+        float& opacity = scene.settings.layer(Layer::Heatmap).opacity;
+        opacity = opacity == 0.75f ? 0.5f : 0.75f;
+        benchmark::DoNotOptimize(scene.renderer.render(scene.view, scene.settings, scene.range));
+    }
+}
+
+void BM_RerenderColormap(benchmark::State& state) {
+    Scene scene(static_cast<int>(state.range(0)));
+    for (auto _ : state) {
+        scene.settings.colormap =
+            scene.settings.colormap == Colormap::Viridis ? Colormap::Turbo : Colormap::Viridis;
+        benchmark::DoNotOptimize(scene.renderer.render(scene.view, scene.settings, scene.range));
+    }
+}
+
+BENCHMARK(BM_ComposeAllLayers)->Arg(512)->Arg(2048)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FullResolutionFrame)->Arg(512)->Arg(2048)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RerenderVariant)->Arg(512)->Arg(2048)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RerenderOpacity)->Arg(512)->Arg(2048)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RerenderColormap)->Arg(512)->Arg(2048)->Unit(benchmark::kMillisecond);
+
+// ---- The whole window on sets on disk ----
+
+QTemporaryDir& scratch() {
+    static QTemporaryDir dir;
+    return dir;
+}
+
+std::filesystem::path demoSet(const char* name, int count, int size) {
+    const auto root = std::filesystem::path(scratch().path().toStdString()) / name;
+    if (!std::filesystem::exists(root / "dataset.json")) {
+        DemoOptions options;
+        options.count = count;
+        options.size = size;
+        options.missing = std::min(count, 3 * count);
+        writeDemoDataset(root, options, true);
+    }
+    return root;
+}
+
+// Runs the event loop until `done` or 60 s; false on time-out.
+template <typename F> bool waitFor(F done) {
+    QElapsedTimer timer;
+    timer.start();
+    while (!done()) {
+        if (timer.elapsed() > 60000)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    return true;
+}
+
+std::unique_ptr<MainWindow> shownWindow() {
+    auto w = std::make_unique<MainWindow>();
+    w->resize(1600, 1000);
+    w->show();
+    QCoreApplication::processEvents();
+    return w;
+}
+
+// The process's peak resident memory since the last resetPeakRss() (Linux VmHWM), so the
+// figure covers the window only, not the generation of the data set before it.
+void resetPeakRss() {
+    std::ofstream("/proc/self/clear_refs") << "5";
+}
+double peakRssMiB() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stod(line.substr(6)) / 1024.0; // kB
+    return 0.0;
+}
+
+// Moving between two samples already in the cache: from the selection to the canvas
+// painted with the new sample (plots, details and readout updated on the way).
+void BM_MoveToCachedSample(benchmark::State& state) {
+    const auto root = demoSet("large", 8, 2048);
+    auto w = shownWindow();
+    w->openFolder(QString::fromStdString(root.string()));
+    if (!waitFor([&] { return w->currentSample() && w->session()->scanFinished(); }))
+        return state.SkipWithError("the set did not open");
+    for (std::size_t entry : {std::size_t{1}, std::size_t{0}}) {
+        w->selectEntry(entry);
+        waitFor([&] { return w->currentSample() && w->currentSample()->entry == entry; });
+    }
+    std::size_t target = 0;
+    for (auto _ : state) {
+        target ^= 1;
+        w->selectEntry(target);
+        if (!waitFor([&] { return w->currentSample() && w->currentSample()->entry == target; }))
+            return state.SkipWithError("the sample did not arrive");
+        w->canvas()->repaint();
+    }
+    state.counters["sample_MiB"] =
+        static_cast<double>(w->currentSample()->bytes()) / (1024.0 * 1024.0);
+}
+
+// Opening a folder of 10,000 small samples: from openFolder to the list filled and the
+// first sample painted (the background scan goes on afterwards).
+void BM_OpenFolder(benchmark::State& state) {
+    const auto root = demoSet("many", static_cast<int>(state.range(0)), 32);
+    for (auto _ : state) {
+        state.PauseTiming();
+        auto w = shownWindow();
+        state.ResumeTiming();
+        w->openFolder(QString::fromStdString(root.string()));
+        if (!waitFor([&] {
+                return w->currentSample() &&
+                       w->tableModel()->rowCount() == static_cast<int>(state.range(0));
+            }))
+            return state.SkipWithError("the set did not open");
+        w->canvas()->repaint();
+        state.PauseTiming();
+        w.reset();
+        state.ResumeTiming();
+    }
+}
+
+// Peak memory of the whole process after opening a set of 2048 x 2048 samples, letting the
+// scan score all of them and showing every one in turn; the cache keeps to its budget.
+void BM_MemoryOverTheSet(benchmark::State& state) {
+    const auto root = demoSet("large", 8, 2048);
+    resetPeakRss();
+    const double before = peakRssMiB();
+    for (auto _ : state) {
+        auto w = shownWindow();
+        w->openFolder(QString::fromStdString(root.string()));
+        if (!waitFor([&] { return w->currentSample() != nullptr; }))
+            return state.SkipWithError("the set did not open");
+        for (std::size_t entry = 0; entry < 8; ++entry) {
+            w->selectEntry(entry);
+            waitFor([&] { return w->currentSample() && w->currentSample()->entry == entry; });
+            w->canvas()->repaint();
+        }
+        waitFor([&] { return w->session()->scanFinished(); });
+    }
+    state.counters["peak_rss_MiB"] = peakRssMiB();
+    state.counters["rss_before_MiB"] = before;
+    state.counters["cache_budget_MiB"] = static_cast<double>(SampleCache::kDefaultBudget >> 20);
+}
+
+BENCHMARK(BM_MoveToCachedSample)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+BENCHMARK(BM_OpenFolder)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_MemoryOverTheSet)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QStandardPaths::setTestModeEnabled(true); // leave the user's settings alone
+    QApplication app(argc, argv);
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
