@@ -2,6 +2,7 @@
 // one the built-in demo set.
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/MainWindow.h"
+#include "losslens/ui/MemoryPolicy.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -9,6 +10,7 @@
 #include <cstdio>
 
 int main(int argc, char** argv) {
+    losslens::returnLargeBuffersToTheSystem();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("LossLens"));
     QApplication::setOrganizationName(QStringLiteral("LossLens"));

@@ -46,6 +46,7 @@ SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry) {
     data->maxDifferences = maxDifferences(data->loss, data->sample.labels, ignore);
     data->histograms = sampleHistograms(data->sample, data->loss, ignore);
     data->base = baseLayer(*data);
+    data->sample.image = ByteImage(); // base holds the same pixels; the cache counts bytes
     return data;
 }
 

@@ -1,0 +1,12 @@
+#pragma once
+
+namespace losslens {
+
+// Makes the C library hand every large buffer (a loss map, a prediction, a layer image)
+// straight back to the system when it is freed. By default glibc raises its mmap threshold
+// after the first large free and then keeps freed maps in its heaps, so a window that moves
+// through many large samples would hold far more than its sample cache. Call once, first
+// thing in main. A no-op where the C library has no such knob.
+void returnLargeBuffersToTheSystem();
+
+} // namespace losslens
