@@ -29,9 +29,31 @@ std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, in
     const std::size_t n = labels.pixelCount();
     const auto ignore = static_cast<std::uint32_t>(ignoreIndex);
     classPixels.assign(c, 0);
-    std::uint32_t bad = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        bad |= static_cast<std::uint32_t>(y[i] >= c) & static_cast<std::uint32_t>(y[i] != ignore);
+    // Chunks of 4096 labels stay in L1 for the validity check and the C counting loops, and
+    // 16-bit counters (no overflow below 65536) let each loop run 32 labels per vector.
+    constexpr std::size_t kChunk = 4096;
+    const bool ignoreIsLabel = ignore <= 0xffffu;
+    const auto ignore16 = static_cast<std::uint16_t>(ignoreIsLabel ? ignore : 0u);
+    const auto c16 = static_cast<std::uint16_t>(std::min<std::size_t>(c, 0xffffu));
+    std::uint16_t bad = 0;
+    for (std::size_t start = 0; start < n; start += kChunk) {
+        const std::size_t len = std::min(kChunk, n - start);
+        const std::uint16_t* yc = y + start;
+        std::uint16_t chunkBad = 0;
+        for (std::size_t i = 0; i < len; ++i)
+            chunkBad |= static_cast<std::uint16_t>(
+                (yc[i] >= c16) & ((yc[i] != ignore16) | !ignoreIsLabel));
+        bad |= chunkBad;
+        if (c > 8)
+            continue;
+        for (std::size_t cls = 0; cls < c; ++cls) {
+            const auto label = static_cast<std::uint16_t>(cls);
+            std::uint16_t count = 0;
+            for (std::size_t i = 0; i < len; ++i)
+                count = static_cast<std::uint16_t>(count + (yc[i] == label));
+            classPixels[cls] += count;
+        }
+    }
     if (bad != 0) {
         for (std::size_t i = 0; i < n; ++i) {
             const int label = y[i];
@@ -46,15 +68,9 @@ std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, in
         }
     }
     if (c <= 8) {
-        for (std::size_t cls = 0; cls < c; ++cls) {
-            if (cls == ignore)
-                continue; // ignore_index inside the class range: not a class of any pixel
-            const auto label = static_cast<std::uint16_t>(cls);
-            std::int64_t count = 0;
-            for (std::size_t i = 0; i < n; ++i)
-                count += y[i] == label ? 1 : 0;
-            classPixels[cls] = count;
-        }
+        // ignore_index inside the class range: not a class of any pixel.
+        if (ignore < c)
+            classPixels[ignore] = 0;
     } else {
         std::vector<std::int64_t> lanes(4 * c, 0);
         for (std::size_t i = 0; i < n; ++i) {

@@ -110,47 +110,68 @@ using Ints16 = std::int32_t __attribute__((vector_size(64)));
 // pixels at most, so float is exact enough) folded into double. Large C: a scatter over
 // four interleaved double lanes, which breaks the add-latency chain of same-class runs.
 // `sums` and `reduced` hold 4 * classes lanes; the small-C path uses the first `classes`.
+// Small C with C a compile-time constant: one pass over the block with C vector
+// accumulators in registers, so each label, value and reference is loaded once for all
+// classes instead of once per class.
+template <std::size_t kClasses>
+void accumulateSmall(const float* __restrict out, const float* __restrict standard,
+                     const std::int32_t* __restrict labels, std::size_t count,
+                     double* __restrict sums, std::int64_t* __restrict reduced) {
+    constexpr std::size_t kLanes = 16;
+    Floats16 lanes[kClasses] = {};
+    Ints16 below[kClasses] = {};
+    std::size_t i = 0;
+    for (; i + kLanes <= count; i += kLanes) {
+        Ints16 y;
+        Floats16 value;
+        std::memcpy(&y, labels + i, sizeof y);
+        std::memcpy(&value, out + i, sizeof value);
+        Ints16 lower{};
+        if (reduced != nullptr) {
+            Floats16 reference;
+            std::memcpy(&reference, standard + i, sizeof reference);
+            lower = value < reference; // -1 where true
+        }
+        for (std::size_t cls = 0; cls < kClasses; ++cls) {
+            const Ints16 mine = y == static_cast<std::int32_t>(cls);
+            lanes[cls] += reinterpret_cast<Floats16>(reinterpret_cast<Ints16>(value) & mine);
+            below[cls] -= mine & lower;
+        }
+    }
+    for (std::size_t cls = 0; cls < kClasses; ++cls) {
+        double sum = 0.0;
+        std::int64_t lowerCount = 0;
+        for (std::size_t j = 0; j < kLanes; ++j) {
+            sum += static_cast<double>(lanes[cls][j]);
+            lowerCount += below[cls][j];
+        }
+        sums[cls] += sum;
+        if (reduced != nullptr)
+            reduced[cls] += lowerCount;
+    }
+    for (; i < count; ++i) {
+        if (labels[i] < 0)
+            continue;
+        const auto cls = static_cast<std::size_t>(labels[i]);
+        sums[cls] += static_cast<double>(out[i]);
+        if (reduced != nullptr)
+            reduced[cls] += out[i] < standard[i] ? 1 : 0;
+    }
+}
+
 inline void accumulateBlock(const float* __restrict out, const float* __restrict standard,
                             const std::int32_t* __restrict labels, std::size_t count,
                             std::size_t classes, double* __restrict sums,
                             std::int64_t* __restrict reduced) {
-    constexpr std::size_t kLanes = 16;
-    if (classes <= 8) {
-        for (std::size_t cls = 0; cls < classes; ++cls) {
-            const auto label = static_cast<std::int32_t>(cls);
-            const Ints16 want = Ints16{} + label;
-            Floats16 lanes{};
-            Ints16 below{};
-            std::size_t i = 0;
-            for (; i + kLanes <= count; i += kLanes) {
-                Ints16 y;
-                Floats16 value;
-                std::memcpy(&y, labels + i, sizeof y);
-                std::memcpy(&value, out + i, sizeof value);
-                const Ints16 mine = y == want; // all ones where the pixel is this class
-                lanes += reinterpret_cast<Floats16>(reinterpret_cast<Ints16>(value) & mine);
-                if (reduced != nullptr) {
-                    Floats16 reference;
-                    std::memcpy(&reference, standard + i, sizeof reference);
-                    below -= mine & (value < reference); // comparisons give -1 for true
-                }
-            }
-            double sum = 0.0;
-            std::int64_t lower = 0;
-            for (std::size_t j = 0; j < kLanes; ++j) {
-                sum += static_cast<double>(lanes[j]);
-                lower += below[j];
-            }
-            for (; i < count; ++i)
-                if (labels[i] == label) {
-                    sum += static_cast<double>(out[i]);
-                    lower += out[i] < standard[i] ? 1 : 0;
-                }
-            sums[cls] += sum;
-            if (reduced != nullptr)
-                reduced[cls] += lower;
-        }
-        return;
+    switch (classes) {
+    case 2: return accumulateSmall<2>(out, standard, labels, count, sums, reduced);
+    case 3: return accumulateSmall<3>(out, standard, labels, count, sums, reduced);
+    case 4: return accumulateSmall<4>(out, standard, labels, count, sums, reduced);
+    case 5: return accumulateSmall<5>(out, standard, labels, count, sums, reduced);
+    case 6: return accumulateSmall<6>(out, standard, labels, count, sums, reduced);
+    case 7: return accumulateSmall<7>(out, standard, labels, count, sums, reduced);
+    case 8: return accumulateSmall<8>(out, standard, labels, count, sums, reduced);
+    default: break;
     }
     for (std::size_t i = 0; i < count; ++i) {
         if (labels[i] < 0)
