@@ -41,8 +41,8 @@ std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, in
         const std::uint16_t* yc = y + start;
         std::uint16_t chunkBad = 0;
         for (std::size_t i = 0; i < len; ++i)
-            chunkBad |= static_cast<std::uint16_t>(
-                (yc[i] >= c16) & ((yc[i] != ignore16) | !ignoreIsLabel));
+            chunkBad |=
+                static_cast<std::uint16_t>((yc[i] >= c16) & ((yc[i] != ignore16) | !ignoreIsLabel));
         bad |= chunkBad;
         if (c > 8)
             continue;

@@ -164,14 +164,22 @@ inline void accumulateBlock(const float* __restrict out, const float* __restrict
                             std::size_t classes, double* __restrict sums,
                             std::int64_t* __restrict reduced) {
     switch (classes) {
-    case 2: return accumulateSmall<2>(out, standard, labels, count, sums, reduced);
-    case 3: return accumulateSmall<3>(out, standard, labels, count, sums, reduced);
-    case 4: return accumulateSmall<4>(out, standard, labels, count, sums, reduced);
-    case 5: return accumulateSmall<5>(out, standard, labels, count, sums, reduced);
-    case 6: return accumulateSmall<6>(out, standard, labels, count, sums, reduced);
-    case 7: return accumulateSmall<7>(out, standard, labels, count, sums, reduced);
-    case 8: return accumulateSmall<8>(out, standard, labels, count, sums, reduced);
-    default: break;
+    case 2:
+        return accumulateSmall<2>(out, standard, labels, count, sums, reduced);
+    case 3:
+        return accumulateSmall<3>(out, standard, labels, count, sums, reduced);
+    case 4:
+        return accumulateSmall<4>(out, standard, labels, count, sums, reduced);
+    case 5:
+        return accumulateSmall<5>(out, standard, labels, count, sums, reduced);
+    case 6:
+        return accumulateSmall<6>(out, standard, labels, count, sums, reduced);
+    case 7:
+        return accumulateSmall<7>(out, standard, labels, count, sums, reduced);
+    case 8:
+        return accumulateSmall<8>(out, standard, labels, count, sums, reduced);
+    default:
+        break;
     }
     for (std::size_t i = 0; i < count; ++i) {
         if (labels[i] < 0)

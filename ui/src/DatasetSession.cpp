@@ -4,6 +4,7 @@
 #include "losslens/LossComputer.h"
 #include "losslens/LossVariant.h"
 #include "losslens/SetProcessor.h"
+#include "losslens/ui/MemoryPolicy.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -101,6 +102,7 @@ void DatasetSession::open(const QString& path) {
     m_setSummary = SetSummary();
     m_setHistograms.clear();
     m_cache.clear();
+    releaseFreedMemory();
     m_requested = static_cast<std::size_t>(-1);
     m_path = path;
     const std::string folder = path.toStdString();

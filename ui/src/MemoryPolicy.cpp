@@ -13,4 +13,10 @@ void returnLargeBuffersToTheSystem() {
 #endif
 }
 
+void releaseFreedMemory() {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 } // namespace losslens

@@ -9,4 +9,9 @@ namespace losslens {
 // thing in main. A no-op where the C library has no such knob.
 void returnLargeBuffersToTheSystem();
 
+// Hands memory freed in the C library's heaps back to the system: smaller buffers freed by
+// the loader threads stay in their heaps otherwise. Called when a data set is closed, so
+// opening another set starts from what the window needs, not from the last set's peak.
+void releaseFreedMemory();
+
 } // namespace losslens
