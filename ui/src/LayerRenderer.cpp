@@ -97,21 +97,10 @@ QImage LayerRenderer::render(const Viewport& viewport, const ViewSettings& setti
     for (std::size_t l = 0; l < kLayerCount; ++l)
         if (shown(static_cast<Layer>(l)))
             m_valid[l] = true;
-    // Only the fields the validity checks above read; a hidden layer keeps its old stamp
-    // because its valid flag already says whether it needs drawing.
-    if (shown(Layer::GroundTruth) || shown(Layer::Prediction)) {
-        m_drawn.groundTruthStyle = settings.groundTruthStyle;
-        m_drawn.predictionStyle = settings.predictionStyle;
-        m_drawn.hiddenClasses = settings.hiddenClasses;
-    }
-    if (shown(Layer::Heatmap)) {
-        m_drawn.variant = settings.variant;
-        m_drawn.difference = settings.difference;
-        m_drawn.differenceA = settings.differenceA;
-        m_drawn.differenceB = settings.differenceB;
-        m_drawn.colormap = settings.colormap;
-        m_drawnRange = range;
-    }
+    // A layer left stale above (hidden, so not drawn) keeps its valid flag false until it
+    // is drawn, so the stamp can follow the settings every time.
+    m_drawn = settings;
+    m_drawnRange = range;
 
     QImage out(viewport.output, QImage::Format_ARGB32_Premultiplied);
     out.fill(Qt::black);

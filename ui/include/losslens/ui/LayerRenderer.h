@@ -51,7 +51,7 @@ private:
     LayerImages m_layers;
     Viewport m_viewport;
     std::array<bool, kLayerCount> m_valid{};
-    ViewSettings m_drawn; // the settings each valid layer was drawn with
+    ViewSettings m_drawn; // the settings of the last render (what valid layers show)
     ValueRange m_drawnRange;
 };
 
