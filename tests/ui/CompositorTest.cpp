@@ -320,6 +320,11 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("predicted: b (2)")));
         QVERIFY(text.contains(QStringLiteral("penalty removed")));
         QVERIFY(!pixelInfo(*data, 6, 0, 255).valid);
+        // -log 0.1 = 2.302585 to five places; partial removed it.
+        QCOMPARE(
+            formatStatusLine(info),
+            QStringLiteral("x 4  y 2   gt 0  pred 2   w0 0   standard 2.30259   partial 0.00000"));
+        QVERIFY(formatStatusLine(pixelInfo(*data, 6, 0, 255)).isEmpty());
     }
 
     void ticksAndCache() {

@@ -11,6 +11,7 @@
 #include "losslens/ui/LayersPanel.h"
 #include "losslens/ui/PixelInfo.h"
 #include "losslens/ui/PlotsPanel.h"
+#include "losslens/ui/RecentFoldersMenu.h"
 #include "losslens/ui/SampleDetails.h"
 #include "losslens/ui/SampleListPanel.h"
 #include "losslens/ui/SampleTableModel.h"
@@ -206,7 +207,9 @@ void MainWindow::buildActions() {
     open->setToolTip(tr("Open a data set folder (labels/, predictions/, images/)"));
     auto* demo = file->addAction(tr("Open the &demo set"), this, &MainWindow::openDemo);
     demo->setToolTip(tr("The built-in synthetic set with two missing annotations"));
-    m_recentMenu = file->addMenu(tr("&Recent folders"));
+    m_recentMenu = new RecentFoldersMenu(this);
+    connect(m_recentMenu, &RecentFoldersMenu::folderChosen, this, &MainWindow::openFolder);
+    file->addMenu(m_recentMenu);
     file->addSeparator();
     auto* exportCurrent =
         file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton),
@@ -326,7 +329,7 @@ void MainWindow::onOpened(bool ok, const QString& message) {
     }
     setWindowTitle(
         QStringLiteral("LossLens — %1").arg(QDir::toNativeSeparators(m_session->path())));
-    addRecent(m_session->path());
+    m_recentMenu->remember(m_session->path());
     m_layersPanel->setClasses(m_session->classes(), m_settings);
     m_scanProgress->setMaximum(static_cast<int>(m_session->dataset()->completeCount()));
     m_scanProgress->setValue(0);
@@ -496,15 +499,8 @@ void MainWindow::showPixel(int x, int y) {
         m_session->dataset()->config().classesFor(m_current->sample.prediction.classes());
     const PixelInfo info = pixelInfo(*m_current, x, y, m_session->ignoreIndex());
     m_readout->setText(formatPixelInfo(info, classes));
-    if (info.valid && info.losses.size() >= 2)
-        m_statusPixel->setText(tr("x %1  y %2   gt %3  pred %4   w0 %5   standard %6   partial %7")
-                                   .arg(x)
-                                   .arg(y)
-                                   .arg(info.ignored ? tr("ignore") : QString::number(info.label))
-                                   .arg(info.predicted)
-                                   .arg(info.w0)
-                                   .arg(static_cast<double>(info.losses[0]), 0, 'f', 5)
-                                   .arg(static_cast<double>(info.losses[1]), 0, 'f', 5));
+    if (const QString status = formatStatusLine(info); !status.isEmpty())
+        m_statusPixel->setText(status);
 }
 
 QString MainWindow::pixelReadout() const {
@@ -524,27 +520,12 @@ void MainWindow::updateDetails() {
                                          m_session->rows()[*entry], m_currentError));
 }
 
-void MainWindow::addRecent(const QString& path) {
-    QSettings settings;
-    rememberFolder(settings, path);
-    rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu() {
-    m_recentMenu->clear();
-    const QStringList recent = recentFolders(QSettings());
-    for (const QString& path : recent)
-        m_recentMenu->addAction(QDir::toNativeSeparators(path), this,
-                                [this, path] { openFolder(path); });
-    m_recentMenu->setEnabled(!recent.isEmpty());
-}
-
 void MainWindow::restoreSettings() {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     m_settings = loadViewSettings(s, m_settings);
-    rebuildRecentMenu();
+    m_recentMenu->rebuild();
 }
 
 void MainWindow::saveSettings() const {

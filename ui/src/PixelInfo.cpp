@@ -62,4 +62,17 @@ QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& cla
     return text.trimmed();
 }
 
+QString formatStatusLine(const PixelInfo& info) {
+    if (!info.valid || info.losses.size() < 2)
+        return {};
+    return QObject::tr("x %1  y %2   gt %3  pred %4   w0 %5   standard %6   partial %7")
+        .arg(info.x)
+        .arg(info.y)
+        .arg(info.ignored ? QObject::tr("ignore") : QString::number(info.label))
+        .arg(info.predicted)
+        .arg(info.w0)
+        .arg(static_cast<double>(info.losses[0]), 0, 'f', 5)
+        .arg(static_cast<double>(info.losses[1]), 0, 'f', 5);
+}
+
 } // namespace losslens

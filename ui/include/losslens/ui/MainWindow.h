@@ -22,6 +22,7 @@ namespace losslens {
 class Canvas;
 class ColorBar;
 class DatasetSession;
+class RecentFoldersMenu;
 class ExportController;
 class LayersPanel;
 class PlotsPanel;
@@ -73,8 +74,6 @@ private:
     void buildDocks();
     void restoreSettings();
     void saveSettings() const;
-    void addRecent(const QString& path);
-    void rebuildRecentMenu();
     void onOpened(bool ok, const QString& message);
     void onSampleReady(const SampleDataPtr& data);
     void onSampleFailed(qulonglong entry, const QString& file, const QString& message);
@@ -99,7 +98,7 @@ private:
     QTextEdit* m_details = nullptr;
     QLabel* m_statusPixel = nullptr;
     QProgressBar* m_scanProgress = nullptr;
-    QMenu* m_recentMenu = nullptr;
+    RecentFoldersMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QAction* m_sideBySide = nullptr;
 

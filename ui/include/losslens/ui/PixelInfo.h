@@ -26,5 +26,7 @@ struct PixelInfo {
 [[nodiscard]] PixelInfo pixelInfo(const SampleData& data, int x, int y, int ignoreIndex);
 // A compact multi-line text of the readout (class names from `classes`).
 [[nodiscard]] QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes);
+// The one-line status-bar form (standard and partial); empty when the pixel is not valid.
+[[nodiscard]] QString formatStatusLine(const PixelInfo& info);
 
 } // namespace losslens
