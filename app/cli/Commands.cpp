@@ -148,6 +148,8 @@ bool openDataset(const std::string& path, Dataset& out, const DataLimits& limits
             std::cerr << "  " << entry.reportFile().string() << ": " << entry.problem << "\n";
         return false;
     }
+    for (const auto& warning : out.warnings())
+        std::cerr << "warning: " << warning << "\n";
     return true;
 }
 

@@ -65,7 +65,7 @@ BenchResult runBench(const Dataset& dataset, const BenchOptions& options) {
                                // thread reuses one result's buffers.
                                thread_local LossResult loss;
                                computeLoss(samples[i].labels, samples[i].prediction, config,
-                                           referenceVariants(), loss);
+                                           referenceVariants(), loss, samples[i].annotation);
                                sink += loss.summary.removedPixels;
                            });
                        }) /

@@ -235,7 +235,40 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits) {
             ++set.m_completeCount;
         set.m_entries.push_back(std::move(entry));
     }
+    set.resolveLabelSets();
     return set;
+}
+
+void Dataset::resolveLabelSets() {
+    const LabelSets& sets = m_config.labelSets;
+    if (sets.empty())
+        return;
+    std::vector<std::size_t> uses(sets.size(), 0);
+    for (SampleEntry& entry : m_entries) {
+        entry.labelSet = sets.find(entry.stem);
+        if (entry.labelSet)
+            ++uses[*entry.labelSet];
+    }
+    const std::string file = (m_root / "dataset.json").string();
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        if (uses[i] > 0)
+            continue;
+        const std::string& match = sets[i].match;
+        const bool matchesSome =
+            std::any_of(m_entries.begin(), m_entries.end(),
+                        [&](const auto& e) { return globMatch(match, e.stem); });
+        m_warnings.push_back(file + ": label_sets[" + std::to_string(i) + "] (match \"" + match +
+                             "\") " +
+                             (matchesSome ? "is never used: every stem it matches is matched by an "
+                                            "earlier entry first"
+                                          : "matches no sample"));
+    }
+}
+
+Annotation Dataset::annotationOf(const SampleEntry& entry) const {
+    if (!entry.labelSet)
+        return {};
+    return Annotation::declared(m_config.labelSets[*entry.labelSet].annotated);
 }
 
 LoadedSample Dataset::load(std::size_t index) const {
@@ -266,6 +299,16 @@ LoadedSample Dataset::load(std::size_t index) const {
                                              ") and not ignore_index " +
                                              std::to_string(m_config.ignoreIndex));
     }
+    sample.annotation = annotationOf(entry);
+    for (const int c : sample.annotation.annotated)
+        if (c >= classes)
+            throw DataError(m_root / "dataset.json",
+                            "label_sets[" + std::to_string(*entry.labelSet) + "] (match \"" +
+                                m_config.labelSets[*entry.labelSet].match + "\") declares class " +
+                                std::to_string(c) + " annotated, but " +
+                                entry.prediction.filename().string() + " has " +
+                                std::to_string(classes) + " classes (0.." +
+                                std::to_string(classes - 1) + ")");
     if (!entry.image.empty())
         sample.image = readDisplayImage(entry.image, sample.labels.width(), sample.labels.height(),
                                         sample.warnings);

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace losslens {
@@ -35,6 +36,73 @@ std::array<std::uint8_t, 3> parseColour(const std::string& text, std::size_t ind
         throw std::runtime_error("classes[" + std::to_string(index) + "].color '" + text +
                                  "' is not #rrggbb");
     return rgb;
+}
+
+std::string entryName(std::size_t index, const json& entry) {
+    std::string name = "label_sets[" + std::to_string(index) + "]";
+    if (entry.is_object())
+        if (const auto match = entry.find("match"); match != entry.end() && match->is_string())
+            name += " (match \"" + match->get<std::string>() + "\")";
+    return name;
+}
+
+// label_sets (spec section 4): a list of {"match": stem or glob, "annotated": [ids or
+// names]}. Names need `classes`; ids must name a class once C is known (here, when
+// `classes` is given; otherwise Dataset::load checks them against the prediction).
+LabelSets parseLabelSets(const json& list, const std::vector<ClassInfo>& classes, int maxClasses) {
+    if (!list.is_array())
+        throw std::runtime_error("'label_sets' must be a list of {\"match\": stem or glob, "
+                                 "\"annotated\": [class ids or names]}");
+    LabelSets sets;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const json& entry = list[i];
+        const std::string name = entryName(i, entry);
+        if (!entry.is_object())
+            throw std::runtime_error(name + " must be an object {\"match\": stem or glob, "
+                                            "\"annotated\": [class ids or names]}");
+        const auto match = entry.find("match");
+        if (match == entry.end() || !match->is_string() || match->get<std::string>().empty())
+            throw std::runtime_error(name + ": 'match' must be a non-empty string (a stem, or a "
+                                            "glob with * and ?)");
+        const auto annotated = entry.find("annotated");
+        if (annotated == entry.end() || !annotated->is_array())
+            throw std::runtime_error(name + ": 'annotated' must be a list of class ids or names");
+        LabelSets::Entry parsed;
+        parsed.match = match->get<std::string>();
+        for (std::size_t j = 0; j < annotated->size(); ++j) {
+            const json& item = (*annotated)[j];
+            if (item.is_string()) {
+                const std::string className = item.get<std::string>();
+                const auto it =
+                    std::find_if(classes.begin(), classes.end(),
+                                 [&](const ClassInfo& info) { return info.name == className; });
+                if (it == classes.end())
+                    throw std::runtime_error(
+                        name + ": unknown class name '" + className + "'" +
+                        (classes.empty() ? std::string(" (dataset.json has no 'classes' to name; "
+                                                       "use class ids)")
+                                         : std::string(" (not in 'classes')")));
+                parsed.annotated.push_back(static_cast<int>(it - classes.begin()));
+            } else if (item.is_number_integer()) {
+                const long long id = item.get<long long>();
+                const long long limit =
+                    classes.empty() ? maxClasses : static_cast<long long>(classes.size());
+                if (id < 0 || id >= limit)
+                    throw std::runtime_error(name + ": class id " + std::to_string(id) +
+                                             " is outside 0.." + std::to_string(limit - 1) +
+                                             (classes.empty()
+                                                  ? std::string(" (the class limit)")
+                                                  : std::string(" ('classes' lists ") +
+                                                        std::to_string(classes.size()) + ")"));
+                parsed.annotated.push_back(static_cast<int>(id));
+            } else {
+                throw std::runtime_error(name + ": annotated[" + std::to_string(j) +
+                                         "] must be a class id or a class name");
+            }
+        }
+        sets.add(std::move(parsed));
+    }
+    return sets;
 }
 
 } // namespace
@@ -146,6 +214,8 @@ DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses) {
                 "'class_weights' has " + std::to_string(config.classWeights.size()) +
                 " entries but 'classes' lists " + std::to_string(config.classes.size()));
     }
+    if (const auto it = doc.find("label_sets"); it != doc.end())
+        config.labelSets = parseLabelSets(*it, config.classes, maxClasses);
     return config;
 }
 
@@ -188,6 +258,12 @@ std::string DatasetConfig::toJson() const {
     doc["focal_gamma"] = focalGamma;
     if (!classWeights.empty())
         doc["class_weights"] = classWeights;
+    if (!labelSets.empty()) {
+        json sets = json::array();
+        for (const auto& entry : labelSets.entries())
+            sets.push_back({{"match", entry.match}, {"annotated", entry.annotated}});
+        doc["label_sets"] = std::move(sets);
+    }
     return doc.dump(2) + "\n";
 }
 

@@ -18,12 +18,11 @@ std::string sizeText(int width, int height) {
     return std::to_string(width) + "x" + std::to_string(height);
 }
 
-// Pass 1 over labels only: which classes are present, how many valid pixels each has, and
-// is every label usable? Small C: one vectorised counting pass per class (integer sums
-// reorder freely). Large C: four interleaved count lanes keep same-class runs from
-// serialising on one counter.
-std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, int ignoreIndex,
-                                         std::vector<std::int64_t>& classPixels) {
+// Pass 1 over labels only: how many valid pixels each class has, and is every label usable? Small
+// C: one vectorised counting pass per class (integer sums reorder freely). Large C: four
+// interleaved count lanes keep same-class runs from serialising on one counter.
+void countClasses(const LabelMap& labels, int classes, int ignoreIndex,
+                  std::vector<std::int64_t>& classPixels) {
     const auto c = static_cast<std::size_t>(classes);
     const std::uint16_t* y = labels.data();
     const std::size_t n = labels.pixelCount();
@@ -82,10 +81,6 @@ std::vector<std::uint8_t> presentClasses(const LabelMap& labels, int classes, in
             classPixels[cls] =
                 lanes[cls] + lanes[c + cls] + lanes[2 * c + cls] + lanes[3 * c + cls];
     }
-    std::vector<std::uint8_t> present(c, 0);
-    for (std::size_t cls = 0; cls < c; ++cls)
-        present[cls] = classPixels[cls] > 0 ? 1 : 0;
-    return present;
 }
 
 using ScanFn = std::int64_t (*)(const float*, const std::uint16_t*, std::size_t, std::size_t,
@@ -125,14 +120,15 @@ template <typename T> void shape(Raster<T>& raster, int width, int height) {
 } // namespace
 
 LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
-                       const LossConfig& config, VariantMask variants) {
+                       const LossConfig& config, VariantMask variants,
+                       const Annotation& annotation) {
     LossResult result;
-    computeLoss(labels, prediction, config, variants, result);
+    computeLoss(labels, prediction, config, variants, result, annotation);
     return result;
 }
 
 void computeLoss(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
-                 VariantMask mask, LossResult& result) {
+                 VariantMask mask, LossResult& result, const Annotation& annotation) {
     const int width = labels.width();
     const int height = labels.height();
     const int classes = prediction.classes();
@@ -149,11 +145,21 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
         config.classWeights.size() != static_cast<std::size_t>(classes))
         throw LossError("class_weights has " + std::to_string(config.classWeights.size()) +
                         " entries but the prediction has " + std::to_string(classes) + " classes");
+    for (const int c : annotation.annotated)
+        if (c < 0 || c >= classes)
+            throw LossError("class " + std::to_string(c) +
+                            " is declared annotated but the prediction has " +
+                            std::to_string(classes) + " classes");
 
     SampleSummary& summary = result.summary;
     summary = SampleSummary();
-    const std::vector<std::uint8_t> present =
-        presentClasses(labels, classes, config.ignoreIndex, summary.classPixels);
+    countClasses(labels, classes, config.ignoreIndex, summary.classPixels);
+    // The one place the missing set M is made (spec section 4). w0 of a predicted class k is
+    // 1 unless k is in M: `keep` is what the shared pass looks up.
+    MissingClasses missing = missingClasses(summary.classPixels, annotation);
+    std::vector<std::uint8_t> keep(missing.mask.size());
+    for (std::size_t cls = 0; cls < keep.size(); ++cls)
+        keep[cls] = missing.mask[cls] != 0 ? 0 : 1;
 
     const std::size_t n = labels.pixelCount();
     const auto c = static_cast<std::size_t>(classes);
@@ -200,18 +206,17 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
     context.classes = classes;
     context.ignoreIndex = config.ignoreIndex;
     context.config = &config;
-    context.present = present;
-    // Computed once per sample, not per block: the kernels of marginal and drop read it.
-    for (int cls = 1; cls < classes; ++cls)
-        if (!present[static_cast<std::size_t>(cls)])
-            summary.missing.push_back(cls);
+    summary.missing = std::move(missing.list);
+    summary.missingSource = missing.source;
+    // Once per sample, not per block: the kernels of marginal and drop read them.
+    context.missingMask = missing.mask;
     context.missing = summary.missing;
 
     for (std::size_t start = 0; start < n; start += kBlock) {
         const std::size_t count = std::min(kBlock, n - start);
         float* ls = standardBlock.data();
         float* qs = probabilityBlock.data();
-        removedCount += scan(p + start * c, y + start, count, c, present.data(), ignore,
+        removedCount += scan(p + start * c, y + start, count, c, keep.data(), ignore,
                              result.argmax.data() + start, result.bgWeight.data() + start,
                              result.removed.data() + start, qs, blockLabels.data());
         const auto blockSize = static_cast<Eigen::Index>(count);
@@ -254,9 +259,10 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
                 reduced[cls] + reduced[c + cls] + reduced[2 * c + cls] + reduced[3 * c + cls];
             total += sum;
             const auto pixels = static_cast<double>(summary.classPixels[cls]);
-            weight += variants[v].weight == nullptr
-                          ? pixels
-                          : pixels * variants[v].weight(config, present, static_cast<int>(cls));
+            weight +=
+                variants[v].weight == nullptr
+                    ? pixels
+                    : pixels * variants[v].weight(config, missing.mask, static_cast<int>(cls));
         }
         summary.sums[v] = total;
         summary.weights[v] = weight;

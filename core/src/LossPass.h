@@ -18,9 +18,9 @@ namespace losslens::detail {
 inline constexpr std::size_t kMaxBlock = 2048;
 
 // One block of the shared pass: per pixel the argmax k (ties to the lowest index), w0 =
-// present[k], the clamped probability of the labelled class (1 at ignore, so its log is 0),
-// the removed mask, and the labels widened to int32 (-1 at ignore) for the per-class sums.
-// Returns the block's removed-pixel count. kClasses 0: runtime C.
+// keep[k] (0 iff k is in the sample's missing set), the clamped probability of the labelled class
+// (1 at ignore, so its log is 0), the removed mask, and the labels widened to int32 (-1 at ignore)
+// for the per-class sums. Returns the block's removed-pixel count. kClasses 0: runtime C.
 //
 // Everything is written with masks and bit operations instead of conditionals: GCC turns
 // conditionals here into branches (noisy probabilities mispredict half the time) and then
@@ -30,15 +30,15 @@ inline constexpr std::size_t kMaxBlock = 2048;
 template <int kClasses>
 std::int64_t
 scanBlock(const float* __restrict p, const std::uint16_t* __restrict y, std::size_t count,
-          std::size_t runtimeClasses, const std::uint8_t* __restrict present, std::uint32_t ignore,
+          std::size_t runtimeClasses, const std::uint8_t* __restrict keep, std::uint32_t ignore,
           std::uint16_t* __restrict k, std::uint8_t* __restrict w0,
           std::uint8_t* __restrict removed, float* __restrict q, std::int32_t* __restrict labels) {
     constexpr float kHigh = 1.0f - kEpsilon;
     std::int64_t removedCount = 0;
     if constexpr (kClasses > 0 && kClasses <= 8) {
-        std::uint32_t presentBits = 0;
+        std::uint32_t keepBits = 0;
         for (std::uint32_t cls = 0; cls < static_cast<std::uint32_t>(kClasses); ++cls)
-            presentBits |= static_cast<std::uint32_t>(present[cls] != 0) << cls;
+            keepBits |= static_cast<std::uint32_t>(keep[cls] != 0) << cls;
         for (std::size_t i = 0; i < count; ++i) {
             const float* pixel = p + i * kClasses;
             const std::int32_t label = y[i];
@@ -55,7 +55,7 @@ scanBlock(const float* __restrict p, const std::uint16_t* __restrict y, std::siz
                             static_cast<std::uint32_t>(-std::int32_t{label == j});
             }
             k[i] = static_cast<std::uint16_t>(best);
-            const auto weight = static_cast<std::int32_t>((presentBits >> best) & 1u);
+            const auto weight = static_cast<std::int32_t>((keepBits >> best) & 1u);
             w0[i] = static_cast<std::uint8_t>(weight);
             const std::int32_t ignored = static_cast<std::uint32_t>(label) == ignore;
             // Ignore pixels: labelled is 0 (or another class's value) and max(..., 1) = 1.
@@ -83,7 +83,7 @@ scanBlock(const float* __restrict p, const std::uint16_t* __restrict y, std::siz
             best = greater ? j : best;
         }
         k[i] = static_cast<std::uint16_t>(best);
-        const std::uint8_t weight = present[best];
+        const std::uint8_t weight = keep[best];
         w0[i] = weight;
         const std::uint32_t label = y[i];
         const bool ignored = label == ignore;

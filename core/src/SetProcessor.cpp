@@ -40,6 +40,10 @@ void parallelFor(std::size_t count, int jobs, const std::function<void(std::size
         pool.emplace_back(worker);
 }
 
+LossResult scoreSample(const LoadedSample& sample, const LossConfig& config, VariantMask variants) {
+    return computeLoss(sample.labels, sample.prediction, config, variants, sample.annotation);
+}
+
 SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleVisitor& visitor) {
     const auto& entries = dataset.entries();
     SampleOutcome outcome;
@@ -49,7 +53,7 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
     try {
         const LoadedSample sample = dataset.load(i);
         outcome.warnings = sample.warnings;
-        const LossResult result = computeLoss(sample.labels, sample.prediction, config);
+        const LossResult result = scoreSample(sample, config);
         outcome.summary = result.summary;
         if (visitor)
             visitor(i, sample, result);
@@ -102,6 +106,7 @@ SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
                 kept.push_back(std::move(report.samples[i]));
         report.samples = std::move(kept);
     }
+    report.warnings = dataset.warnings();
     for (const auto& outcome : report.samples)
         if (outcome.ok)
             report.total.add(outcome.summary);

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -43,7 +44,49 @@ std::string missingNames(const SampleOutcome& o, const std::vector<std::string>&
     return text;
 }
 
+bool anyDeclared(const SetReport& report) {
+    return std::any_of(report.samples.begin(), report.samples.end(), [](const SampleOutcome& o) {
+        return o.ok && o.summary.missingSource == MissingSource::Declared;
+    });
+}
+
 } // namespace
+
+std::string compactMissing(const std::vector<int>& missing, const std::vector<std::string>& names,
+                           std::size_t width) {
+    if (missing.empty())
+        return "-";
+    std::string byName;
+    std::string byId;
+    for (const int c : missing) {
+        const auto i = static_cast<std::size_t>(c);
+        if (!byId.empty()) {
+            byName += ',';
+            byId += ',';
+        }
+        byName += i < names.size() ? names[i] : std::to_string(c);
+        byId += std::to_string(c);
+    }
+    if (byName.size() <= width)
+        return byName;
+    if (byId.size() <= width)
+        return byId;
+    // A count, then the ids that fit before an ellipsis.
+    std::string text = std::to_string(missing.size());
+    text += ": ";
+    const std::size_t head = text.size();
+    for (const int c : missing) {
+        const std::string id = std::to_string(c);
+        const std::size_t comma = text.size() > head ? 1 : 0;
+        if (text.size() + comma + id.size() + 2 > width) // room for ",…" (the ellipsis is 1 column)
+            break;
+        if (comma != 0)
+            text += ',';
+        text += id;
+    }
+    text += text.size() > head ? ",…" : "…";
+    return text;
+}
 
 std::string statsJson(const SetReport& report) {
     const auto variants = lossVariants();
@@ -52,6 +95,8 @@ std::string statsJson(const SetReport& report) {
     json samples = json::array();
     json errors = json::array();
     json warnings = json::array();
+    for (const auto& w : report.warnings)
+        warnings.push_back({{"message", w}});
     for (const auto& o : report.samples) {
         for (const auto& w : o.warnings)
             warnings.push_back({{"stem", o.stem}, {"message", w}});
@@ -63,6 +108,7 @@ std::string statsJson(const SetReport& report) {
         json s;
         s["stem"] = o.stem;
         s["missing"] = o.summary.missing;
+        s["missing_source"] = std::string(missingSourceName(o.summary.missingSource));
         s["valid_pixels"] = o.summary.validPixels;
         for (std::size_t v = 0; v < variants.size(); ++v)
             s[std::string(variants[v].name) + "_mean"] = o.summary.mean(v);
@@ -91,20 +137,21 @@ std::string statsJson(const SetReport& report) {
 std::string statsCsv(const SetReport& report) {
     const auto variants = lossVariants();
     std::ostringstream out;
-    out << "stem,status,missing,valid_pixels,background_pixels,removed_pixels";
+    out << "stem,status,missing,missing_source,valid_pixels,background_pixels,removed_pixels";
     for (const auto& v : variants)
         out << ',' << v.name << "_mean";
     out << ",file,message\n";
     for (const auto& o : report.samples) {
         out << csvField(o.stem) << ',' << (o.ok ? "ok" : "error") << ',';
         if (o.ok) {
-            out << csvField(missingNames(o, report.classNames)) << ',' << o.summary.validPixels
-                << ',' << o.summary.backgroundPixels << ',' << o.summary.removedPixels;
+            out << csvField(missingNames(o, report.classNames)) << ','
+                << missingSourceName(o.summary.missingSource) << ',' << o.summary.validPixels << ','
+                << o.summary.backgroundPixels << ',' << o.summary.removedPixels;
             for (std::size_t v = 0; v < variants.size(); ++v)
                 out << ',' << number(o.summary.mean(v));
             out << ",,\n";
         } else {
-            out << ",,,";
+            out << ",,,,";
             for (std::size_t v = 0; v < variants.size(); ++v)
                 out << ',';
             out << ',' << csvField(o.errorFile) << ',' << csvField(o.errorMessage) << '\n';
@@ -115,9 +162,13 @@ std::string statsCsv(const SetReport& report) {
 
 std::string statsTable(const SetReport& report) {
     const auto variants = lossVariants();
+    // The source column only when some sample has a declaration (spec section 4).
+    const bool sources = anyDeclared(report);
+    constexpr std::size_t kMissingWidth = 22;
     std::ostringstream out;
     char line[512];
-    std::snprintf(line, sizeof line, "%-24s %-22s %10s", "stem", "missing", "valid px");
+    std::snprintf(line, sizeof line, "%-24s %-22s%s %10s", "stem", "missing",
+                  sources ? " from    " : "", "valid px");
     out << line;
     for (const auto& v : variants) {
         std::snprintf(line, sizeof line, " %10.10s", std::string(v.name).c_str());
@@ -131,10 +182,20 @@ std::string statsTable(const SetReport& report) {
             out << line;
             continue;
         }
-        const std::string missing = missingNames(o, report.classNames);
-        std::snprintf(line, sizeof line, "%-24s %-22s %10lld", o.stem.c_str(),
-                      missing.empty() ? "-" : missing.c_str(),
-                      static_cast<long long>(o.summary.validPixels));
+        const std::string missing =
+            compactMissing(o.summary.missing, report.classNames, kMissingWidth);
+        // The ellipsis is 3 bytes in UTF-8 but one column wide: pad by columns.
+        const std::size_t columns =
+            missing.size() - (missing.find("…") != std::string::npos ? 2 : 0);
+        std::snprintf(line, sizeof line, "%-24s %s%s", o.stem.c_str(), missing.c_str(),
+                      std::string(kMissingWidth - std::min(kMissingWidth, columns), ' ').c_str());
+        out << line;
+        if (sources) {
+            std::snprintf(line, sizeof line, " %-8s",
+                          std::string(missingSourceName(o.summary.missingSource)).c_str());
+            out << line;
+        }
+        std::snprintf(line, sizeof line, " %10lld", static_cast<long long>(o.summary.validPixels));
         out << line;
         for (std::size_t v = 0; v < variants.size(); ++v) {
             std::snprintf(line, sizeof line, " %10.6f", o.summary.mean(v));
@@ -148,8 +209,8 @@ std::string statsTable(const SetReport& report) {
                       static_cast<long long>(o.summary.removedPixels), share);
         out << line;
     }
-    std::snprintf(line, sizeof line, "%-24s %-22s %10lld", "set mean (pixel-weighted)", "",
-                  static_cast<long long>(report.total.validPixels()));
+    std::snprintf(line, sizeof line, "%-24s %-22s%s %10lld", "set mean (pixel-weighted)", "",
+                  sources ? "         " : "", static_cast<long long>(report.total.validPixels()));
     out << line;
     for (std::size_t v = 0; v < variants.size(); ++v) {
         std::snprintf(line, sizeof line, " %10.6f", report.total.mean(v));

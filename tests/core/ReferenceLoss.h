@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace losslens::reference {
@@ -18,6 +19,9 @@ struct Settings {
     int ignoreIndex = 255;
     double gamma = 2.0;
     std::vector<double> weights; // empty: all 1
+    // Spec section 4: the classes the sample was declared annotated for; unset: the article's
+    // rule (every class without a pixel is missing).
+    std::optional<std::vector<int>> annotated;
 };
 
 struct Maps {
@@ -55,9 +59,18 @@ inline Maps compute(const LabelMap& labels, const Prediction& prediction,
             if (label != ignoreIndex)
                 present[static_cast<std::size_t>(label)] = true;
         }
+    // Spec section 4: an object class is missing iff it has no pixel and was not declared
+    // annotated; background never is.
+    auto isMissing = [&](int cls) {
+        if (cls == 0 || present[static_cast<std::size_t>(cls)])
+            return false;
+        return !(settings.annotated &&
+                 std::find(settings.annotated->begin(), settings.annotated->end(), cls) !=
+                     settings.annotated->end());
+    };
     Maps m;
     for (int cls = 1; cls < c; ++cls)
-        if (!present[static_cast<std::size_t>(cls)])
+        if (isMissing(cls))
             m.missing.push_back(cls);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
@@ -66,12 +79,11 @@ inline Maps compute(const LabelMap& labels, const Prediction& prediction,
                 if (prediction.at(x, y, cls) > prediction.at(x, y, k))
                     k = cls;
             // The article's weight as a logical OR over classes: w0 = 1 unless, for some
-            // class, the prediction is that class and that class is not annotated.
+            // class, the prediction is that class and that class is missing.
             bool keep = true;
             for (int cls = 0; cls < c; ++cls) {
                 const bool notPredicted = k != cls;
-                const bool annotated = present[static_cast<std::size_t>(cls)];
-                keep = keep && (notPredicted || annotated);
+                keep = keep && (notPredicted || !isMissing(cls));
             }
             const int w0 = keep ? 1 : 0;
             const int label = labels.at(x, y);

@@ -1,5 +1,7 @@
 #include "losslens/ui/SampleData.h"
 
+#include "losslens/SetProcessor.h"
+
 #include "losslens/LossComputer.h"
 #include "losslens/ui/Compositor.h"
 
@@ -39,8 +41,7 @@ SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry) {
     data->entry = entry;
     data->stem = dataset.entries()[entry].stem;
     data->sample = dataset.load(entry);
-    data->loss =
-        computeLoss(data->sample.labels, data->sample.prediction, dataset.config().lossConfig());
+    data->loss = scoreSample(data->sample, dataset.config().lossConfig());
     const int ignore = dataset.config().ignoreIndex;
     data->maxLoss = maxLoss(data->loss, data->sample.labels, ignore);
     data->maxDifferences = maxDifferences(data->loss, data->sample.labels, ignore);

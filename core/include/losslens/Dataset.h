@@ -1,11 +1,13 @@
 #pragma once
 
+#include "losslens/Annotation.h"
 #include "losslens/DataLimits.h"
 #include "losslens/DatasetConfig.h"
 #include "losslens/Prediction.h"
 #include "losslens/Raster.h"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,9 @@ struct SampleEntry {
     std::filesystem::path prediction; // empty if missing
     std::filesystem::path image;      // empty if none (display only)
     std::string problem;              // why this stem is not a usable sample, if it is not
+    // The dataset.json label_sets entry that declares this stem's annotated classes, resolved
+    // once when the set is opened; none: the article's rule (spec section 4).
+    std::optional<std::size_t> labelSet;
     [[nodiscard]] bool complete() const { return problem.empty(); }
     // The file a problem with this entry is best reported against.
     [[nodiscard]] std::filesystem::path reportFile() const {
@@ -31,6 +36,7 @@ struct LoadedSample {
     LabelMap labels;
     Prediction prediction;
     ByteImage image;                   // RGB; empty when there is none or it is unreadable
+    Annotation annotation;             // which classes it was annotated for (pass to computeLoss)
     std::vector<std::string> warnings; // usable, but the user should know
 };
 
@@ -48,16 +54,23 @@ public:
     // Every stem, sorted; complete samples and reported partial ones alike.
     [[nodiscard]] const std::vector<SampleEntry>& entries() const noexcept { return m_entries; }
     [[nodiscard]] std::size_t completeCount() const noexcept { return m_completeCount; }
+    // Set-level warnings found when opening: label_sets entries that match no sample.
+    [[nodiscard]] const std::vector<std::string>& warnings() const noexcept { return m_warnings; }
+    // The declaration of an entry's stem (spec section 4), with ids as dataset.json gives them.
+    [[nodiscard]] Annotation annotationOf(const SampleEntry& entry) const;
 
     // Loads and validates one complete entry; throws DataError naming the bad file.
     [[nodiscard]] LoadedSample load(std::size_t index) const;
 
 private:
+    void resolveLabelSets();
+
     std::filesystem::path m_root;
     DatasetConfig m_config;
     DataLimits m_limits;
     std::vector<SampleEntry> m_entries;
     std::size_t m_completeCount = 0;
+    std::vector<std::string> m_warnings;
 };
 
 // Converts a decoded .npy to an H x W x C prediction for a label map of width x height,

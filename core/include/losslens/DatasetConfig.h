@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/ClassInfo.h"
+#include "losslens/LabelSets.h"
 #include "losslens/LossConfig.h"
 
 #include <filesystem>
@@ -23,6 +24,9 @@ struct DatasetConfig {
     PredictionKind kind = PredictionKind::Probabilities;
     float focalGamma = 2.0f;         // "focal_gamma", >= 0
     std::vector<float> classWeights; // "class_weights", >= 0 each; empty: all 1
+    // "label_sets": which classes each sample was annotated for (spec section 4); empty:
+    // the article's rule for every sample. Names are resolved to ids when parsed.
+    LabelSets labelSets;
 
     // Parses dataset.json text; throws std::runtime_error with the reason.
     [[nodiscard]] static DatasetConfig parse(std::string_view json, int maxClasses = 1024);

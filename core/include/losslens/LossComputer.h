@@ -1,5 +1,6 @@
 #pragma once
 
+#include "losslens/Annotation.h"
 #include "losslens/LossConfig.h"
 #include "losslens/LossResult.h"
 #include "losslens/LossVariant.h"
@@ -19,14 +20,17 @@ public:
 
 // Computes, for one sample, the per-pixel map of every variant in `variants` (the others'
 // maps stay empty, their sums 0), w0, the removed-penalty mask, the argmax and the summary
-// (spec section 1). Thread-safe: no shared state.
+// (spec sections 1 and 4). `annotation` is the sample's declaration of which classes it was
+// annotated for; the missing set M every variant uses is derived from it and the label map
+// here and nowhere else. The default (no declaration) is the article's rule. Thread-safe.
 [[nodiscard]] LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
                                      const LossConfig& config = {},
-                                     VariantMask variants = kAllVariants);
+                                     VariantMask variants = kAllVariants,
+                                     const Annotation& annotation = {});
 
 // The same into `result`, reusing its buffers when they already have the sample's size (no
 // allocation, no zero fill): for a pipeline or benchmark that scores sample after sample.
 void computeLoss(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
-                 VariantMask variants, LossResult& result);
+                 VariantMask variants, LossResult& result, const Annotation& annotation = {});
 
 } // namespace losslens

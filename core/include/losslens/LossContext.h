@@ -12,7 +12,7 @@ namespace losslens {
 // sample (pixels offset .. offset + labels.size() - 1, row-major). The shared pass of the
 // LossComputer fills the block's standard loss, argmax and w0 first, so each variant is a
 // cheap element-wise function of them, run while the block is still in cache. The spans
-// cover the block only; `present` covers the whole sample.
+// cover the block only; `missingMask` and `missing` cover the whole sample.
 struct LossContext {
     int width = 0;
     int height = 0;
@@ -25,12 +25,14 @@ struct LossContext {
     std::span<const float> standard;        // -log q_y(x), 0 at ignore pixels
     std::span<const float> trueProbability; // q_y(x) = clamp(p_y, eps, 1 - eps), 1 at ignore
     std::span<const std::uint16_t> argmax;  // k(x), ties to the lowest index
-    std::span<const std::uint8_t> present;  // per class: 1 if some pixel has y == c
-    std::span<const int> missing;           // object classes (1..C-1) with no pixel, ascending
-    std::span<const std::uint8_t> bgWeight; // w0(x): present[k(x)]
+    // The sample's missing set M (spec section 4: declared, or the article's rule), made once
+    // per sample by computeLoss: per class 1 if in M, and its classes ascending.
+    std::span<const std::uint8_t> missingMask;
+    std::span<const int> missing;
+    std::span<const std::uint8_t> bgWeight; // w0(x): 0 iff k(x) is in M
 
     [[nodiscard]] std::size_t pixelCount() const noexcept { return labels.size(); }
-    // True when some object class (1..C-1) has no labelled pixel in the sample.
+    // True when the sample's missing set is not empty.
     [[nodiscard]] bool anyMissing() const noexcept { return !missing.empty(); }
     [[nodiscard]] bool isIgnored(std::size_t i) const noexcept { return labels[i] == ignoreIndex; }
 };

@@ -12,7 +12,7 @@ namespace losslens {
 // Every per-pixel map of one sample and its summary, as one call of computeLoss makes them.
 struct LossResult {
     std::vector<LossMap> maps; // one per registered variant, indexed like lossVariants()
-    ByteImage bgWeight;        // w0(x): 1 where the predicted class is annotated, else 0
+    ByteImage bgWeight;        // w0(x): 0 where the predicted class is in the missing set, else 1
     ByteImage removed;         // 1 where y == 0 and w0 == 0: the partial variant's removals
     LabelMap argmax;           // k(x)
     SampleSummary summary;

@@ -17,10 +17,10 @@ namespace losslens {
 using LossKernel = void (*)(const LossContext& context, std::span<float> out);
 
 // How much one valid pixel labelled `labelClass` counts in the denominator of a variant's
-// mean, for a sample whose present classes are `present`. Most variants leave it unset
-// (every valid pixel counts 1, spec section 1); the weighted variant divides by the sum of
+// mean, for a sample whose missing set is `missingMask` (per class 1 if in M). Most variants leave
+// it unset (every valid pixel counts 1, spec section 1); the weighted variant divides by the sum of
 // the weights like PyTorch, and the drop variant gives a dropped sample no weight at all.
-using PixelWeight = double (*)(const LossConfig& config, std::span<const std::uint8_t> present,
+using PixelWeight = double (*)(const LossConfig& config, std::span<const std::uint8_t> missingMask,
                                int labelClass);
 
 // One loss variant: a unit with a stable name (CLI, file names, JSON keys), a label for

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "losslens/Annotation.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -10,10 +12,11 @@ namespace losslens {
 // for has zeros.
 struct SampleSummary {
     int classes = 0;
-    std::vector<int> missing;                   // object classes (1..C-1) with no labelled pixel
-    std::int64_t validPixels = 0;               // pixels whose label is not ignore_index
-    std::int64_t backgroundPixels = 0;          // pixels labelled 0
-    std::int64_t removedPixels = 0;             // labelled 0 and w0 == 0
+    std::vector<int> missing; // the missing set M (spec section 4), ascending
+    MissingSource missingSource = MissingSource::Absent; // declared, or the article's rule
+    std::int64_t validPixels = 0;                        // pixels whose label is not ignore_index
+    std::int64_t backgroundPixels = 0;                   // pixels labelled 0
+    std::int64_t removedPixels = 0;                      // labelled 0 and w0 == 0
     std::vector<double> sums;                   // sum of each variant's map over valid pixels
     std::vector<double> weights;                // each variant's mean denominator (see mean)
     std::vector<std::vector<double>> classSums; // [variant][label class]

@@ -2,6 +2,7 @@
 
 #include "losslens/Dataset.h"
 #include "losslens/LossResult.h"
+#include "losslens/LossVariant.h"
 #include "losslens/SetReport.h"
 
 #include <atomic>
@@ -20,6 +21,11 @@ struct ProcessOptions {
 // std::exception) to mark just that sample as failed. Runs on worker threads.
 using SampleVisitor =
     std::function<void(std::size_t entry, const LoadedSample&, const LossResult&)>;
+
+// Scores a loaded sample with its own declaration of annotated classes: how the CLI, the
+// window and exports all call computeLoss, so they agree on the missing set by construction.
+[[nodiscard]] LossResult scoreSample(const LoadedSample& sample, const LossConfig& config,
+                                     VariantMask variants = kAllVariants);
 
 // Loads, validates and scores one stem; never throws: failures land in the outcome.
 [[nodiscard]] SampleOutcome processSample(const Dataset& dataset, std::size_t entry,

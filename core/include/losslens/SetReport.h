@@ -24,7 +24,8 @@ struct SampleOutcome {
 struct SetReport {
     std::vector<std::string> classNames;
     std::vector<SampleOutcome> samples;
-    SetSummary total; // over the samples that succeeded
+    std::vector<std::string> warnings; // set-level (label_sets entries that match no sample)
+    SetSummary total;                  // over the samples that succeeded
     bool cancelled = false;
 
     [[nodiscard]] std::size_t failedCount() const {
@@ -37,6 +38,11 @@ struct SetReport {
 
 // The spec's stats --json object (section 3), with <variant>_mean for every variant.
 [[nodiscard]] std::string statsJson(const SetReport& report);
+// The missing classes of a summary for a terminal column of `width` characters: names when
+// they fit, else ids, else a count with as many ids as fit ("14: 1,2,3,…"); "-" for none.
+[[nodiscard]] std::string compactMissing(const std::vector<int>& missing,
+                                         const std::vector<std::string>& names, std::size_t width);
+
 // One row per stem: stem, status, missing classes, pixel counts, each variant's mean, error.
 [[nodiscard]] std::string statsCsv(const SetReport& report);
 // A readable fixed-width table for terminals.

@@ -15,12 +15,10 @@ void dropKernel(const LossContext& context, std::span<float> out) {
         std::copy(context.standard.begin(), context.standard.end(), out.begin());
 }
 
-double dropWeight(const LossConfig& /*config*/, std::span<const std::uint8_t> present,
+double dropWeight(const LossConfig& /*config*/, std::span<const std::uint8_t> missingMask,
                   int /*labelClass*/) {
-    for (std::size_t c = 1; c < present.size(); ++c)
-        if (present[c] == 0)
-            return 0.0;
-    return 1.0;
+    return std::any_of(missingMask.begin(), missingMask.end(), [](auto m) { return m != 0; }) ? 0.0
+                                                                                              : 1.0;
 }
 } // namespace
 

@@ -23,7 +23,7 @@ void weightedKernel(const LossContext& context, std::span<float> out) {
     }
 }
 
-double classWeight(const LossConfig& config, std::span<const std::uint8_t> /*present*/,
+double classWeight(const LossConfig& config, std::span<const std::uint8_t> /*missingMask*/,
                    int labelClass) {
     const auto c = static_cast<std::size_t>(labelClass);
     return c < config.classWeights.size() ? static_cast<double>(config.classWeights[c]) : 1.0;
