@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
 #include <random>
 
 using namespace losslens;
@@ -59,16 +61,20 @@ RandomSample randomSample(std::mt19937& rng, int width, int height, int classes,
 }
 
 void expectMatchesReference(const RandomSample& s, int ignoreIndex, float gamma = 2.0f,
-                            std::vector<float> weights = {}) {
+                            std::vector<float> weights = {},
+                            std::optional<std::vector<int>> annotated = std::nullopt) {
     LossConfig config;
     config.ignoreIndex = ignoreIndex;
     config.focalGamma = gamma;
     config.classWeights = weights;
-    const LossResult r = computeLoss(s.labels, s.prediction, config);
+    const Annotation annotation = annotated ? Annotation::declared(*annotated) : Annotation{};
+    const LossResult r = computeLoss(s.labels, s.prediction, config, kAllVariants, annotation);
+    EXPECT_EQ(r.summary.missingSource, annotated ? MissingSource::Declared : MissingSource::Absent);
     reference::Settings settings;
     settings.ignoreIndex = ignoreIndex;
     settings.gamma = gamma;
     settings.weights.assign(weights.begin(), weights.end());
+    settings.annotated = annotated;
     const reference::Maps ref = reference::compute(s.labels, s.prediction, settings);
     const auto& standard = r.map("standard");
     const auto& partial = r.map("partial");
@@ -158,6 +164,31 @@ TEST_P(LossProperty, NothingMissingMeansPartialEqualsStandardExactly) {
         const auto other = r.map(name).values();
         for (std::size_t i = 0; i < standard.size(); ++i)
             ASSERT_EQ(standard[i], other[i]) << name << " pixel " << i;
+    }
+}
+
+TEST_P(LossProperty, RandomDeclarationsMatchReference) {
+    // Spec section 4: every variant with a random declared annotated set (empty, some
+    // classes, all, with duplicates and background), against the reference loop.
+    const int classes = GetParam();
+    std::mt19937 rng(static_cast<unsigned>(5000 + classes));
+    std::uniform_real_distribution<float> weight(0.0f, 4.0f);
+    for (int round = 0; round < 8; ++round) {
+        std::uniform_int_distribution<int> side(1, 40);
+        const RandomSample s = randomSample(rng, side(rng), side(rng), classes, false);
+        std::vector<int> annotated;
+        const double share = round == 0 ? 0.0 : round == 1 ? 1.0 : 0.5;
+        std::bernoulli_distribution listed(share);
+        for (int c = 0; c < classes; ++c)
+            if (listed(rng))
+                annotated.push_back(c);
+        if (!annotated.empty())
+            annotated.push_back(annotated.front()); // a repeated id changes nothing
+        std::shuffle(annotated.begin(), annotated.end(), rng);
+        std::vector<float> weights(static_cast<std::size_t>(classes));
+        for (auto& w : weights)
+            w = weight(rng);
+        expectMatchesReference(s, 255, 2.0f, weights, annotated);
     }
 }
 

@@ -203,3 +203,112 @@ TEST(Dataset, SetLevelErrors) {
     writeText(dir.path() / "dataset.json", R"({"prediction_layout": "WHC"})");
     EXPECT_THROW((void)Dataset::open(dir.path()), DataError);
 }
+
+namespace {
+// A 2 x 1 sample with C = 3: labels (0, 0); pixel 0 predicts class 2 (0.2, 0.1, 0.7),
+// pixel 1 background (0.8, 0.1, 0.1). Classes 1 and 2 have no pixel.
+void writeFalsePositiveSample(const std::filesystem::path& root, const std::string& stem) {
+    writeLabels(root / "labels" / (stem + ".png"), 2, 1, {0, 0});
+    writeNpy(root / "predictions" / (stem + ".npy"), "(1, 2, 3)",
+             {0.2f, 0.1f, 0.7f, 0.8f, 0.1f, 0.1f});
+}
+} // namespace
+
+TEST(DatasetLabelSets, ResolvedPerStemWhenOpenedAndUsedWhenScored) {
+    TempDir dir;
+    writeText(dir.path() / "dataset.json", R"({
+        "classes": ["background", "cat", "dog"],
+        "label_sets": [{"match": "dog_*", "annotated": ["dog"]},
+                       {"match": "mixed", "annotated": [1, 2]},
+                       {"match": "ghost_*", "annotated": [1]}]})");
+    for (const char* stem : {"dog_1", "mixed", "plain"})
+        writeFalsePositiveSample(dir.path(), stem);
+    const Dataset set = Dataset::open(dir.path());
+    EXPECT_EQ(set.entries()[indexOf(set, "dog_1")].labelSet, std::optional<std::size_t>(0));
+    EXPECT_EQ(set.entries()[indexOf(set, "mixed")].labelSet, std::optional<std::size_t>(1));
+    EXPECT_FALSE(set.entries()[indexOf(set, "plain")].labelSet.has_value());
+    ASSERT_EQ(set.warnings().size(), 1u);
+    EXPECT_NE(set.warnings()[0].find("dataset.json: label_sets[2] (match \"ghost_*\") matches no "
+                                     "sample"),
+              std::string::npos)
+        << set.warnings()[0];
+
+    const SetReport report = processSet(set, {});
+    EXPECT_EQ(report.warnings, set.warnings());
+    const double fp = -std::log(0.2); // the false positive at pixel 0, penalised in full
+    const double bg = -std::log(0.8); // pixel 1
+    const std::size_t partial = variantIndex("partial");
+    for (const auto& o : report.samples) {
+        ASSERT_TRUE(o.ok) << o.stem << ": " << o.errorMessage;
+        if (o.stem == "dog_1") { // dog annotated and absent: class 1 alone is missing
+            EXPECT_EQ(o.summary.missing, std::vector<int>({1}));
+            EXPECT_EQ(o.summary.missingSource, MissingSource::Declared);
+            EXPECT_EQ(o.summary.removedPixels, 0);
+            EXPECT_NEAR(o.summary.mean(partial), (fp + bg) / 2, 1e-6);
+        } else if (o.stem == "mixed") { // both annotated: nothing missing
+            EXPECT_TRUE(o.summary.missing.empty());
+            EXPECT_EQ(o.summary.missingSource, MissingSource::Declared);
+            EXPECT_EQ(o.summary.removedPixels, 0);
+        } else { // the article's rule: the dog prediction is let off
+            EXPECT_EQ(o.summary.missing, std::vector<int>({1, 2}));
+            EXPECT_EQ(o.summary.missingSource, MissingSource::Absent);
+            EXPECT_EQ(o.summary.removedPixels, 1);
+            EXPECT_NEAR(o.summary.mean(partial), bg / 2, 1e-6);
+        }
+    }
+    const std::string json = statsJson(report);
+    EXPECT_NE(json.find("\"missing_source\": \"declared\""), std::string::npos);
+    EXPECT_NE(json.find("\"missing_source\": \"absent\""), std::string::npos);
+    EXPECT_NE(json.find("matches no sample"), std::string::npos);
+}
+
+TEST(DatasetLabelSets, ShadowedEntryIsReportedAsNeverUsed) {
+    TempDir dir;
+    writeText(dir.path() / "dataset.json",
+              R"({"label_sets": [{"match": "*", "annotated": []},
+                                 {"match": "a", "annotated": [1]}]})");
+    writeGoodSample(dir.path(), "a");
+    const Dataset set = Dataset::open(dir.path());
+    ASSERT_EQ(set.warnings().size(), 1u);
+    EXPECT_NE(set.warnings()[0].find("label_sets[1] (match \"a\") is never used"),
+              std::string::npos)
+        << set.warnings()[0];
+}
+
+TEST(DatasetLabelSets, IdBeyondThePredictionsClassesFailsThatSampleOnly) {
+    // No classes in dataset.json: C comes from each prediction, so id 2 is checked per sample.
+    TempDir dir;
+    writeText(dir.path() / "dataset.json",
+              R"({"label_sets": [{"match": "small", "annotated": [2]},
+                                 {"match": "big", "annotated": [2]}]})");
+    writeGoodSample(dir.path(), "small");        // C = 2
+    writeFalsePositiveSample(dir.path(), "big"); // C = 3
+    const Dataset set = Dataset::open(dir.path());
+    std::string file;
+    const std::string error = loadError(set, indexOf(set, "small"), &file);
+    EXPECT_EQ(file, "dataset.json");
+    EXPECT_NE(error.find("label_sets[0] (match \"small\") declares class 2 annotated, but "
+                         "small.npy has 2 classes"),
+              std::string::npos)
+        << error;
+    EXPECT_EQ(loadError(set, indexOf(set, "big")), "no error");
+    const SetReport report = processSet(set, {});
+    EXPECT_EQ(report.failedCount(), 1u);
+}
+
+TEST(DatasetLabelSets, MalformedLabelSetsAreASetLevelErrorNamingDatasetJson) {
+    TempDir dir;
+    writeText(
+        dir.path() / "dataset.json",
+        R"({"classes": ["bg", "cat"], "label_sets": [{"match": "a", "annotated": ["dog"]}]})");
+    writeGoodSample(dir.path(), "a");
+    try {
+        (void)Dataset::open(dir.path());
+        FAIL() << "no error";
+    } catch (const DataError& e) {
+        EXPECT_EQ(e.file().filename(), "dataset.json");
+        EXPECT_NE(e.reason().find("label_sets[0] (match \"a\"): unknown class name 'dog'"),
+                  std::string::npos)
+            << e.reason();
+    }
+}
