@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 const char* const kDemoHelp =
     R"(usage: losslens-cli demo OUTDIR [--count N] [--size S] [--missing K] [--seed X]
-                         [--jobs N] [--overwrite]
+                         [--label-sets] [--jobs N] [--overwrite]
 
 Writes the synthetic demo set (C = 4: background, ellipse, rectangle, circle) in the
 data set layout: images/, labels/, predictions/ and dataset.json.
@@ -32,16 +32,26 @@ data set layout: images/, labels/, predictions/ and dataset.json.
   --missing K   annotations removed at random over the set (default 2)
   --seed X      random seed (default 1); the same seed gives the same images and
                 predictions whatever K is
+  --label-sets  real-data mode: some objects are truly absent from some images (the
+                model sometimes sees a blob of an absent class), and dataset.json
+                declares which classes each image was annotated for (label_sets), so
+                only the removed annotations count as missing, not every absent class
   --jobs N      threads (default: every core)
   --overwrite   replace files of an earlier demo in OUTDIR
 )";
 
 const char* const kStatsHelp =
-    R"(usage: losslens-cli stats DATASET [--json] [--jobs N] [--max-pixels N] [--max-classes N]
+    R"(usage: losslens-cli stats DATASET [--json] [--ignore-label-sets] [--jobs N]
+                           [--max-pixels N] [--max-classes N]
 
 Computes every loss variant for every sample and prints a table, or with --json the
-object {"classes", "samples", "errors", "mean"}. Exit status: 0 all samples processed,
-1 some failed (each named on stderr), 2 usage or data-set-level error.
+object {"classes", "samples", "errors", "warnings", "mean", "per_class"}. Exit status:
+0 all samples processed, 1 some failed (each named on stderr), 2 usage or data-set-level
+error.
+
+  --ignore-label-sets  every class with no pixel counts as missing (the article's rule),
+                   even where dataset.json's label_sets declares what a sample was
+                   annotated for: to compare the two rules on the same data
 
   --max-pixels N   refuse a sample with more than N pixels (default 268435456 = 16384^2)
   --max-classes N  refuse a prediction with more than N classes (default 1024)
@@ -51,7 +61,7 @@ object {"classes", "samples", "errors", "mean"}. Exit status: 0 all samples proc
 const char* const kExportHelp =
     R"(usage: losslens-cli export DATASET --out DIR [--variant NAME|all] [--format png|npy|all]
                            [--colormap NAME] [--range auto|MIN:MAX] [--overwrite] [--jobs N]
-                           [--max-pixels N] [--max-classes N]
+                           [--ignore-label-sets] [--max-pixels N] [--max-classes N]
 
 Writes per sample DIR/<stem>.<variant>.npy and .png, DIR/<stem>.bgweight.npy and .png,
 then DIR/summary.json and DIR/summary.csv. Files are written under a temporary name and
@@ -63,6 +73,7 @@ renamed when complete; existing files are never replaced without --overwrite.
   --colormap    viridis (default), inferno, magma, plasma, turbo or gray
   --range       auto (default: one range, 0 to the largest loss of the export) or MIN:MAX
   --jobs N      threads (default: every core)
+  --ignore-label-sets   the article's rule for every sample, as for stats
   --max-pixels N, --max-classes N   per-sample caps, as for stats
 )";
 
@@ -133,9 +144,12 @@ HeatmapRange parseRange(const std::string& text) {
 }
 
 // Opens a data set, or prints the set-level error; returns false for exit status 2.
-bool openDataset(const std::string& path, Dataset& out, const DataLimits& limits) {
+bool openDataset(const std::string& path, Dataset& out, const DataLimits& limits,
+                 bool ignoreLabelSets = false) {
     try {
         out = Dataset::open(path, limits);
+        if (ignoreLabelSets)
+            out.ignoreLabelSets();
     } catch (const DataError& e) {
         std::cerr << "losslens-cli: " << e.what() << "\n";
         return false;
@@ -176,7 +190,8 @@ int reportOutcomes(const SetReport& report) {
 } // namespace
 
 int runDemo(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"count", "size", "missing", "seed", "jobs"}, {"overwrite"});
+    const ArgParser parser(args, {"count", "size", "missing", "seed", "jobs"},
+                           {"overwrite", "label-sets"});
     if (parser.positional().size() != 1)
         throw UsageError("demo needs exactly one OUTDIR");
     DemoOptions options;
@@ -185,6 +200,7 @@ int runDemo(const std::vector<std::string>& args) {
     options.missing = static_cast<int>(parser.integer("missing", 2, 0, 3LL * options.count));
     options.seed = static_cast<std::uint64_t>(
         parser.integer("seed", 1, 0, std::numeric_limits<long long>::max()));
+    options.labelSets = parser.flag("label-sets");
     ProcessOptions process;
     process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
     Progress progress("demo");
@@ -200,17 +216,20 @@ int runDemo(const std::vector<std::string>& args) {
         return kExitUsage;
     }
     std::cerr << "wrote " << options.count << " demo samples of " << options.size << "x"
-              << options.size << " with " << options.missing << " missing annotation(s) to "
-              << root.string() << "\n";
+              << options.size << " with " << options.missing << " missing annotation(s)"
+              << (options.labelSets ? " and declared label sets" : "") << " to " << root.string()
+              << "\n";
     return kExitOk;
 }
 
 int runStats(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"jobs", "max-pixels", "max-classes"}, {"json"});
+    const ArgParser parser(args, {"jobs", "max-pixels", "max-classes"},
+                           {"json", "ignore-label-sets"});
     if (parser.positional().size() != 1)
         throw UsageError("stats needs exactly one DATASET");
     Dataset dataset;
-    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser)))
+    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser),
+                     parser.flag("ignore-label-sets")))
         return kExitUsage;
     ProcessOptions process;
     process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
@@ -226,7 +245,7 @@ int runExport(const std::vector<std::string>& args) {
     const ArgParser parser(
         args,
         {"out", "variant", "format", "colormap", "range", "jobs", "max-pixels", "max-classes"},
-        {"overwrite"});
+        {"overwrite", "ignore-label-sets"});
     if (parser.positional().size() != 1)
         throw UsageError("export needs exactly one DATASET");
     const auto out = parser.value("out");
@@ -253,7 +272,8 @@ int runExport(const std::vector<std::string>& args) {
     options.process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
 
     Dataset dataset;
-    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser)))
+    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser),
+                     parser.flag("ignore-label-sets")))
         return kExitUsage;
     Progress progress("export");
     options.process.progress = [&](std::size_t done, std::size_t total) {

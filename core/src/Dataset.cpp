@@ -265,6 +265,13 @@ void Dataset::resolveLabelSets() {
     }
 }
 
+void Dataset::ignoreLabelSets() {
+    m_config.labelSets = LabelSets();
+    for (SampleEntry& entry : m_entries)
+        entry.labelSet.reset();
+    m_warnings.clear();
+}
+
 Annotation Dataset::annotationOf(const SampleEntry& entry) const {
     if (!entry.labelSet)
         return {};

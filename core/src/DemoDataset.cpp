@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <exception>
+#include <map>
 #include <mutex>
 
 namespace losslens {
@@ -32,6 +33,7 @@ void writeDemoDataset(const fs::path& root, const DemoOptions& options, bool ove
     config.classWeights = {0.25f, 1.0f, 1.0f, 1.0f};
     nlohmann::json doc = nlohmann::json::parse(config.toJson());
     nlohmann::json removed = nlohmann::json::object();
+    std::map<std::string, std::vector<int>> absentByStem;
 
     std::mutex mutex;
     std::exception_ptr failure;
@@ -54,6 +56,8 @@ void writeDemoDataset(const fs::path& root, const DemoOptions& options, bool ove
                 std::lock_guard lock(mutex);
                 if (!sample.removed.empty())
                     removed[sample.stem] = sample.removed;
+                if (!sample.absent.empty())
+                    absentByStem[sample.stem] = sample.absent;
                 ++done;
                 if (process.progress)
                     process.progress(done, static_cast<std::size_t>(options.count));
@@ -66,11 +70,22 @@ void writeDemoDataset(const fs::path& root, const DemoOptions& options, bool ove
         process.cancel);
     if (failure)
         std::rethrow_exception(failure);
+    if (options.labelSets) {
+        nlohmann::json sets = nlohmann::json::array();
+        for (const auto& [match, annotated] : demoLabelSets(removals))
+            sets.push_back({{"match", match}, {"annotated", annotated}});
+        doc["label_sets"] = std::move(sets);
+    }
+    nlohmann::json absent = nlohmann::json::object();
+    for (const auto& [stem, classes] : absentByStem)
+        absent[stem] = classes;
     doc["demo"] = {{"count", options.count},
                    {"size", options.size},
                    {"missing", options.missing},
                    {"seed", options.seed},
-                   {"removed", removed}};
+                   {"label_sets", options.labelSets},
+                   {"removed", removed},
+                   {"absent", absent}};
     writeFileAtomically(root / "dataset.json", doc.dump(2) + "\n", overwrite);
 }
 

@@ -64,6 +64,39 @@ void validate(const DemoOptions& options) {
                                     std::to_string(options.missing));
 }
 
+// What a sample's scene holds in labelSets mode: which objects are in the image and, for
+// each absent one, whether the model sees a blob of it somewhere (a false positive), and
+// where. Its own random stream, so demoRemovals can ask without rendering the sample.
+struct Scene {
+    std::array<bool, kDemoClasses> inImage{};
+    std::array<bool, kDemoClasses> hallucinated{};
+    std::array<cv::Point2d, kDemoClasses> blobCentre{};
+};
+
+Scene sceneOf(const DemoOptions& options, int index) {
+    Scene scene;
+    scene.inImage.fill(true);
+    if (!options.labelSets)
+        return scene;
+    Random random(splitmix(options.seed ^ splitmix(static_cast<std::uint64_t>(index) + 1) ^
+                           0x6c6162656c736574ULL));
+    const double h = options.size;
+    int shown = 0;
+    for (int c = 1; c < kDemoClasses; ++c) {
+        const auto i = static_cast<std::size_t>(c);
+        scene.inImage[i] = random.uniform() >= 0.4;
+        shown += scene.inImage[i] ? 1 : 0;
+        scene.hallucinated[i] = random.uniform() < 0.6;
+        scene.blobCentre[i] = {random.uniform(h / 8, 7 * h / 8), random.uniform(h / 8, 7 * h / 8)};
+    }
+    if (shown == 0) // every image shows at least one object
+        scene.inImage[static_cast<std::size_t>(1 + index % (kDemoClasses - 1))] = true;
+    for (int c = 1; c < kDemoClasses; ++c)
+        if (scene.inImage[static_cast<std::size_t>(c)])
+            scene.hallucinated[static_cast<std::size_t>(c)] = false;
+    return scene;
+}
+
 } // namespace
 
 std::vector<ClassInfo> demoClasses() {
@@ -104,7 +137,15 @@ DemoSample generateDemoSample(const DemoOptions& options, int index) {
     cv::circle(masks[3], circleCentre, static_cast<int>(std::lround(h / 6)), cv::Scalar(1),
                cv::FILLED, cv::LINE_8);
 
+    const Scene scene = sceneOf(options, index);
+    for (int c = 1; c < kDemoClasses; ++c)
+        if (!scene.inImage[static_cast<std::size_t>(c)])
+            masks[static_cast<std::size_t>(c)].setTo(0);
+
     DemoSample sample;
+    for (int c = 1; c < kDemoClasses; ++c)
+        if (!scene.inImage[static_cast<std::size_t>(c)])
+            sample.absent.push_back(c);
     char stem[32];
     std::snprintf(stem, sizeof stem, "demo_%03d", index);
     sample.stem = stem;
@@ -129,6 +170,10 @@ DemoSample generateDemoSample(const DemoOptions& options, int index) {
         for (int y = 0; y < s; ++y)
             for (int x = 0; x < s; ++x)
                 visible.at<float>(y, x) = sample.fullLabels.at(x, y) == c ? 1.0f : 0.0f;
+        if (scene.hallucinated[static_cast<std::size_t>(c)]) // a false positive blob
+            cv::circle(visible, scene.blobCentre[static_cast<std::size_t>(c)],
+                       static_cast<int>(std::lround(h / 14)), cv::Scalar(1.0), cv::FILLED,
+                       cv::LINE_8);
         cv::Mat blurred;
         cv::GaussianBlur(visible, blurred, cv::Size(0, 0), sigma);
         objects = cv::max(objects, blurred);
@@ -190,9 +235,16 @@ std::vector<std::vector<int>> demoRemovals(const DemoOptions& options) {
     // depend on `missing`, and K removals are the first K of K + 1. Every sample shows all
     // three objects, so every (sample, object class) pair is a candidate.
     std::vector<std::pair<int, int>> candidates;
-    for (int n = 0; n < options.count; ++n)
+    for (int n = 0; n < options.count; ++n) {
+        const Scene scene = sceneOf(options, n);
         for (int c = 1; c < kDemoClasses; ++c)
-            candidates.emplace_back(n, c);
+            if (scene.inImage[static_cast<std::size_t>(c)])
+                candidates.emplace_back(n, c);
+    }
+    if (static_cast<std::size_t>(options.missing) > candidates.size())
+        throw std::invalid_argument(
+            "demo missing must be at most the " + std::to_string(candidates.size()) +
+            " objects the images hold, got " + std::to_string(options.missing));
     Random random(splitmix(options.seed ^ 0x6d697373696e67ULL));
     std::vector<std::vector<int>> removals(static_cast<std::size_t>(options.count));
     for (std::size_t i = 0; i < static_cast<std::size_t>(options.missing); ++i) {
@@ -211,6 +263,27 @@ void removeAnnotations(DemoSample& sample, const std::vector<int>& classes) {
         if (std::find(classes.begin(), classes.end(), label) != classes.end())
             label = 0;
     sample.removed = classes;
+}
+
+std::vector<std::pair<std::string, std::vector<int>>>
+demoLabelSets(const std::vector<std::vector<int>>& removals) {
+    std::vector<std::pair<std::string, std::vector<int>>> sets;
+    for (std::size_t n = 0; n < removals.size(); ++n) {
+        if (removals[n].empty())
+            continue;
+        char stem[32];
+        std::snprintf(stem, sizeof stem, "demo_%03zu", n);
+        std::vector<int> annotated;
+        for (int c = 1; c < kDemoClasses; ++c)
+            if (std::find(removals[n].begin(), removals[n].end(), c) == removals[n].end())
+                annotated.push_back(c);
+        sets.emplace_back(stem, std::move(annotated));
+    }
+    std::vector<int> all;
+    for (int c = 1; c < kDemoClasses; ++c)
+        all.push_back(c);
+    sets.emplace_back("demo_*", std::move(all));
+    return sets;
 }
 
 std::vector<DemoSample> generateDemo(const DemoOptions& options) {

@@ -56,6 +56,9 @@ public:
     [[nodiscard]] std::size_t completeCount() const noexcept { return m_completeCount; }
     // Set-level warnings found when opening: label_sets entries that match no sample.
     [[nodiscard]] const std::vector<std::string>& warnings() const noexcept { return m_warnings; }
+    // Applies the article's rule to every sample, as if dataset.json had no label_sets: to
+    // compare the two rules on the same data (losslens-cli --ignore-label-sets).
+    void ignoreLabelSets();
     // The declaration of an entry's stem (spec section 4), with ids as dataset.json gives them.
     [[nodiscard]] Annotation annotationOf(const SampleEntry& entry) const;
 
