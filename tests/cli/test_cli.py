@@ -25,13 +25,20 @@ CLI = None
 EPS = 1e-7
 
 
-def reference(labels, probs, ignore=255):
-    """labels H x W ints, probs H x W x C float. Returns dict of maps and summary."""
+def missing_set(labels, c, ignore=255, annotated=None):
+    """Spec section 4: object classes with no pixel that are not declared annotated (every
+    class with no pixel when there is no declaration). Background is never missing."""
+    present = set(int(v) for v in np.unique(labels[labels != ignore]))
+    return [k for k in range(1, c) if k not in present and (annotated is None or k not in annotated)]
+
+
+def reference(labels, probs, ignore=255, annotated=None):
+    """labels H x W ints, probs H x W x C float, annotated: declared class ids or None.
+    Returns dict of maps and summary."""
     probs = probs.astype(np.float64)
     valid = labels != ignore
     c = probs.shape[2]
-    present = set(int(v) for v in np.unique(labels[valid]))
-    missing_all = [k for k in range(c) if k not in present]
+    missing_all = missing_set(labels, c, ignore, annotated)
     y = np.where(valid, labels, 0).astype(np.int64)
     q = np.clip(probs, EPS, 1 - EPS)
     std = -np.log(np.take_along_axis(q, y[..., None], axis=2)[..., 0])
@@ -44,19 +51,18 @@ def reference(labels, probs, ignore=255):
     return {
         "standard": std, "partial": part, "w0": w0.astype(np.float32), "removed": int(removed.sum()),
         "valid": n, "standard_sum": std[valid].sum(), "partial_sum": part[valid].sum(),
-        "missing": [m for m in missing_all if m != 0],
+        "missing": missing_all,
     }
 
 
-def further_variants(labels, probs, ignore=255, gamma=2.0, weights=None):
+def further_variants(labels, probs, ignore=255, gamma=2.0, weights=None, annotated=None):
     """The issue's four further variants, written from their definitions: maps and each
     variant's (sum, denominator) for the mean."""
     probs = probs.astype(np.float64)
     c = probs.shape[2]
     valid = labels != ignore
     y = np.where(valid, labels, 0).astype(np.int64)
-    present = set(int(v) for v in np.unique(labels[valid]))
-    missing = [k for k in range(1, c) if k not in present]
+    missing = missing_set(labels, c, ignore, annotated)
     q = np.clip(np.take_along_axis(probs, y[..., None], axis=2)[..., 0], EPS, 1 - EPS)
     std = np.where(valid, -np.log(q), 0.0)
     background = valid & (labels == 0)
@@ -102,13 +108,15 @@ class Base(unittest.TestCase):
     def path(self, *parts):
         return os.path.join(self.tmp, *parts)
 
-    def check_stats_against_reference(self, stats, samples, ignore=255, tol=1e-5):
-        """samples: {stem: (labels, probs_hwc)}"""
+    def check_stats_against_reference(self, stats, samples, ignore=255, tol=1e-5, annotated=None):
+        """samples: {stem: (labels, probs_hwc)}; annotated: {stem: declared ids} (others: none)"""
         by_stem = {s["stem"]: s for s in stats["samples"]}
         total_std = total_part = total_valid = 0.0
+        annotated = annotated or {}
         for stem, (labels, probs) in samples.items():
-            ref = reference(labels, probs, ignore)
+            ref = reference(labels, probs, ignore, annotated.get(stem))
             got = by_stem[stem]
+            self.assertEqual(got["missing_source"], "declared" if stem in annotated else "absent", stem)
             self.assertEqual(got["valid_pixels"], ref["valid"], stem)
             self.assertEqual(got["removed_pixels"], ref["removed"], stem)
             self.assertEqual(got["missing"], ref["missing"], stem)
@@ -540,6 +548,179 @@ class Variants(Base):
         self.assertEqual(len(stats["errors"]), 3)
         self.assertIn("class_weights has 3 entries but the prediction has 5 classes",
                       stats["errors"][0]["message"])
+
+
+class LabelSets(Base):
+    """Spec section 4 through the real binary: a 21-class palette set with declarations by
+    stem, by glob with names and with ids, unmatched samples, against numpy."""
+
+    C = 21
+    NAMES = ["background", "aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat",
+             "chair", "cow", "diningtable", "dog", "horse", "motorbike", "person", "pottedplant",
+             "sheep", "sofa", "train", "tvmonitor"]
+
+    def make_voc(self, rng, stems, h=48, w=64, classes=None):
+        """VOC-like samples: 1-3 objects with 255 borders, one annotation sometimes left out
+        (the model still sees it), and blobs of absent classes the model sees (false
+        positives). Returns {stem: (labels, probs)}."""
+        root = self.path("voc")
+        for sub in ["labels", "predictions"]:
+            os.makedirs(os.path.join(root, sub), exist_ok=True)
+        palette = rng.integers(0, 256, size=(256, 3))
+        samples = {}
+        for stem in stems:
+            labels = np.zeros((h, w), np.uint8)
+            seen = np.zeros((h, w), np.int64)  # what the synthetic model sees
+            objects = rng.choice(np.arange(1, self.C), size=rng.integers(1, 4), replace=False)
+            for i, c in enumerate(objects):
+                y0, x0 = rng.integers(0, h - 12), rng.integers(0, w - 12)
+                y1, x1 = y0 + rng.integers(6, 12), x0 + rng.integers(6, 12)
+                seen[y0:y1, x0:x1] = c
+                if i == 0 and len(objects) > 1 and rng.random() < 0.5:
+                    continue  # annotation left out: the object is there, labelled background
+                labels[max(y0 - 1, 0):y1 + 1, max(x0 - 1, 0):x1 + 1] = 255
+                labels[y0:y1, x0:x1] = c
+            for _ in range(rng.integers(1, 3)):  # a blob of a class that is not there
+                c = rng.integers(1, self.C)
+                y0, x0 = rng.integers(0, h - 5), rng.integers(0, w - 5)
+                seen[y0:y0 + 5, x0:x0 + 5] = np.where(seen[y0:y0 + 5, x0:x0 + 5] == 0, c,
+                                                      seen[y0:y0 + 5, x0:x0 + 5])
+            logits = rng.normal(size=(h, w, self.C))
+            np.put_along_axis(logits, seen[..., None], 6.0, axis=2)
+            probs = np.exp(logits) / np.exp(logits).sum(axis=2, keepdims=True)
+            write_png(os.path.join(root, "labels", stem + ".png"), labels, palette=palette)
+            np.save(os.path.join(root, "predictions", stem + ".npy"), probs.astype(np.float32))
+            samples[stem] = (labels, probs.astype(np.float32))
+        return root, samples
+
+    def write_config(self, root, config):
+        with open(os.path.join(root, "dataset.json"), "w") as f:
+            json.dump(config, f)
+
+    def test_21_class_declarations_by_glob_and_stem_against_numpy(self):
+        rng = np.random.default_rng(12)
+        stems = ["voc_a0", "voc_a1", "voc_a2", "voc_b01", "voc_b03", "voc_b07", "other_0", "other_1"]
+        root, samples = self.make_voc(rng, stems)
+        b_ids = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        a_names = self.NAMES[8:]  # cat .. tvmonitor
+        self.write_config(root, {
+            "classes": [{"name": n} for n in self.NAMES],
+            "label_sets": [
+                {"match": "voc_b03", "annotated": [12, 15]},       # exact stem, ids
+                {"match": "voc_a*", "annotated": a_names},         # glob, names
+                {"match": "voc_b0?", "annotated": b_ids},          # glob with ?
+                {"match": "nothing_*", "annotated": [1]},          # matches no sample
+                {"match": "voc_a1", "annotated": []},              # shadowed by voc_a*
+            ]})
+        annotated = {"voc_b03": [12, 15], "voc_b01": b_ids, "voc_b07": b_ids}
+        for stem in ["voc_a0", "voc_a1", "voc_a2"]:
+            annotated[stem] = list(range(8, self.C))
+        proc = run("stats", root, "--json", expect=0)
+        stats = json.loads(proc.stdout)
+        self.check_stats_against_reference(stats, samples, annotated=annotated)
+        # The further variants that depend on M: marginal and drop.
+        by_stem = {s["stem"]: s for s in stats["samples"]}
+        for stem, (labels, probs) in samples.items():
+            ref = further_variants(labels, probs, annotated=annotated.get(stem))
+            for n in ["marginal", "drop"]:
+                m, denominator = ref[n]
+                expected = m[ref["valid"]].sum() / denominator if denominator > 0 else 0.0
+                self.assertAlmostEqual(by_stem[stem][n + "_mean"], expected, delta=1e-5, msg=(stem, n))
+        # The declaration changes the story: fewer pixels let off than the article's rule.
+        declared_removed = sum(s["removed_pixels"] for s in stats["samples"])
+        article = json.loads(run("stats", root, "--json", "--ignore-label-sets", expect=0).stdout)
+        self.check_stats_against_reference(article, samples)
+        self.assertLess(declared_removed, sum(s["removed_pixels"] for s in article["samples"]))
+        # Unused entries: warnings in the JSON and on stderr, the run still succeeds.
+        messages = [w["message"] for w in stats["warnings"]]
+        self.assertTrue(any('label_sets[3] (match "nothing_*") matches no sample' in m for m in messages), messages)
+        self.assertTrue(any('label_sets[4] (match "voc_a1") is never used' in m for m in messages), messages)
+        self.assertIn("matches no sample", proc.stderr)
+        self.assertEqual(article["warnings"], [])
+        # Exported maps follow the same missing sets.
+        out = self.path("out")
+        run("export", root, "--out", out, "--variant", "partial", "--format", "npy", expect=0)
+        for stem in ["voc_a0", "voc_b03", "other_0"]:
+            labels, probs = samples[stem]
+            ref = reference(labels, probs, annotated=annotated.get(stem))
+            np.testing.assert_array_equal(np.load(os.path.join(out, f"{stem}.bgweight.npy")), ref["w0"])
+            np.testing.assert_allclose(np.load(os.path.join(out, f"{stem}.partial.npy")), ref["partial"],
+                                       rtol=1e-5, atol=1e-6)
+        summary = load_json(os.path.join(out, "summary.json"))
+        self.assertEqual({s["stem"]: s["missing_source"] for s in summary["samples"]},
+                         {s["stem"]: s["missing_source"] for s in stats["samples"]})
+        # The table stays narrow with 21 classes, whatever the rule.
+        for table in [run("stats", root, expect=0).stdout,
+                      run("stats", root, "--ignore-label-sets", expect=0).stdout]:
+            widest = max(len(line) for line in table.splitlines() if line.startswith(("voc", "other")))
+            self.assertLess(widest, 170, table)
+
+    def test_malformed_label_sets_exit_2_naming_dataset_json_and_the_entry(self):
+        rng = np.random.default_rng(13)
+        root, _ = self.make_voc(rng, ["voc_a0"])
+        classes = [{"name": n} for n in self.NAMES]
+        cases = [
+            ({"match": "x", "annotated": [1]}, "'label_sets' must be a list"),
+            (["voc_*"], "label_sets[0] must be an object"),
+            ([{"annotated": [1]}], "label_sets[0]: 'match' must be a non-empty string"),
+            ([{"match": 3, "annotated": [1]}], "'match' must be a non-empty string"),
+            ([{"match": "a", "annotated": [1]}, {"match": "voc_*", "annotated": "cat"}],
+             "label_sets[1] (match \"voc_*\"): 'annotated' must be a list"),
+            ([{"match": "voc_*", "annotated": ["cat", "unicorn"]}],
+             "label_sets[0] (match \"voc_*\"): unknown class name 'unicorn'"),
+            ([{"match": "voc_*", "annotated": [21]}], "class id 21 is outside 0..20"),
+            ([{"match": "voc_*", "annotated": [[1]]}], "annotated[0] must be a class id or a class name"),
+        ]
+        for label_sets, reason in cases:
+            self.write_config(root, {"classes": classes, "label_sets": label_sets})
+            proc = run("stats", root, "--json", expect=2)
+            self.assertIn("dataset.json", proc.stderr, label_sets)
+            self.assertIn(reason, proc.stderr, label_sets)
+            self.assertEqual(proc.stdout, "")
+            run("export", root, "--out", self.path("never"), expect=2)
+            self.assertFalse(os.path.exists(self.path("never", "summary.json")))
+
+    def test_id_beyond_the_predictions_classes_fails_that_sample_only(self):
+        # No classes in dataset.json: ids are checked against each sample's prediction.
+        rng = np.random.default_rng(14)
+        root, samples = self.make_voc(rng, ["voc_a0", "voc_a1"])
+        small = samples["voc_a1"][1][..., :4].copy()
+        small /= small.sum(axis=2, keepdims=True)
+        labels = np.zeros(small.shape[:2], np.uint8)
+        write_png(os.path.join(root, "labels", "voc_a1.png"), labels)
+        np.save(os.path.join(root, "predictions", "voc_a1.npy"), small)
+        self.write_config(root, {"label_sets": [{"match": "voc_*", "annotated": [3, 12]}]})
+        proc = run("stats", root, "--json", expect=1)
+        stats = json.loads(proc.stdout)
+        self.assertEqual([s["stem"] for s in stats["samples"]], ["voc_a0"])
+        self.assertEqual(len(stats["errors"]), 1)
+        error = stats["errors"][0]
+        self.assertEqual(error["stem"], "voc_a1")
+        self.assertTrue(error["file"].endswith("dataset.json"), error)
+        self.assertIn('label_sets[0] (match "voc_*") declares class 12 annotated, but voc_a1.npy has 4 classes',
+                      error["message"])
+        self.assertIn("voc_a1", proc.stderr)
+        self.check_stats_against_reference(
+            {"samples": stats["samples"], "mean": stats["mean"]},
+            {"voc_a0": samples["voc_a0"]}, annotated={"voc_a0": [3, 12]})
+
+    def test_demo_with_label_sets(self):
+        data = self.path("demo")
+        run("demo", data, "--count", 6, "--size", 64, "--missing", 2, "--label-sets", expect=0)
+        config = load_json(os.path.join(data, "dataset.json"))
+        self.assertEqual(config["label_sets"][-1], {"match": "demo_*", "annotated": [1, 2, 3]})
+        stats = json.loads(run("stats", data, "--json", expect=0).stdout)
+        self.assertEqual({s["missing_source"] for s in stats["samples"]}, {"declared"})
+        removed = config["demo"]["removed"]
+        samples = {}
+        annotated = {}
+        for s in stats["samples"]:
+            stem = s["stem"]
+            self.assertEqual(s["missing"], removed.get(stem, []), stem)
+            labels, _ = read_png(os.path.join(data, "labels", stem + ".png"))
+            samples[stem] = (labels, np.load(os.path.join(data, "predictions", stem + ".npy")))
+            annotated[stem] = [c for c in [1, 2, 3] if c not in removed.get(stem, [])]
+        self.check_stats_against_reference(stats, samples, annotated=annotated)
 
 
 if __name__ == "__main__":
