@@ -110,6 +110,12 @@ MainWindow::MainWindow(QWidget* parent)
             compareVariants(m_session->setSummary(), classNames(m_session->classes())));
         m_list->refreshSort();
     });
+    connect(m_session, &DatasetSession::rowsChanged, this, [this](int first, int last) {
+        // The current sample's numbers and missing set arrive with the scan.
+        if (const auto entry = m_list->currentEntry();
+            entry && static_cast<int>(*entry) >= first && static_cast<int>(*entry) <= last)
+            updateDetails();
+    });
     connect(m_session, &DatasetSession::scanCompleted, this, [this] {
         m_scanProgress->hide();
         statusBar()->showMessage(tr("Scored %1 samples").arg(m_session->scannedCount()), 5000);
@@ -137,7 +143,7 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildDocks() {
     auto* listDock = new QDockWidget(tr("Samples"), this);
     listDock->setObjectName(QStringLiteral("samplesDock"));
-    m_list = new SampleListPanel(m_model, listDock);
+    m_list = new SampleListPanel(m_session, m_model, listDock);
     connect(m_list, &SampleListPanel::currentEntryChanged, this,
             &MainWindow::onCurrentEntryChanged);
     listDock->setWidget(m_list);
@@ -517,7 +523,8 @@ void MainWindow::updateDetails() {
         return;
     }
     m_details->setHtml(sampleDetailsHtml(m_session->dataset()->entries()[*entry],
-                                         m_session->rows()[*entry], m_currentError));
+                                         m_session->rows()[*entry], m_currentError,
+                                         m_session->dataset()->config(), m_session->classes()));
 }
 
 void MainWindow::restoreSettings() {

@@ -4,10 +4,51 @@
 
 #include <QObject>
 
+#include <algorithm>
+
 namespace losslens {
 
+QStringList classNameList(const std::vector<int>& ids, const std::vector<ClassInfo>& classes) {
+    QStringList names;
+    for (const int c : ids)
+        names << (c >= 0 && static_cast<std::size_t>(c) < classes.size()
+                      ? QString::fromStdString(classes[static_cast<std::size_t>(c)].name)
+                      : QString::number(c));
+    return names;
+}
+
+QStringList missingExplanation(const SampleEntry& entry, const SampleSummary& summary,
+                               const DatasetConfig& config, const std::vector<ClassInfo>& classes) {
+    QStringList lines;
+    const QString missing =
+        summary.missing.empty()
+            ? QObject::tr("none")
+            : classNameList(summary.missing, classes).join(QStringLiteral(", "));
+    if (summary.missingSource == MissingSource::Declared && entry.labelSet &&
+        *entry.labelSet < config.labelSets.size()) {
+        const auto& set = config.labelSets[*entry.labelSet];
+        std::vector<int> annotated = set.annotated;
+        std::sort(annotated.begin(), annotated.end());
+        annotated.erase(std::unique(annotated.begin(), annotated.end()), annotated.end());
+        lines << QObject::tr("Declared in dataset.json, label_sets[%1] (match \"%2\")")
+                     .arg(*entry.labelSet)
+                     .arg(QString::fromStdString(set.match));
+        lines << QObject::tr("Annotated for: %1")
+                     .arg(annotated.empty()
+                              ? QObject::tr("no object class")
+                              : classNameList(annotated, classes).join(QStringLiteral(", ")));
+        lines << QObject::tr("Missing (not annotated, no pixel): %1").arg(missing);
+    } else {
+        lines << QObject::tr("No label_sets entry: every object class with no pixel counts as "
+                             "missing (the article's rule)");
+        lines << QObject::tr("Missing (no pixel): %1").arg(missing);
+    }
+    return lines;
+}
+
 QString sampleDetailsHtml(const SampleEntry& e, const DatasetSession::Row& row,
-                          const QString& loadError) {
+                          const QString& loadError, const DatasetConfig& config,
+                          const std::vector<ClassInfo>& classes) {
     auto file = [](const std::filesystem::path& p) {
         return p.empty() ? QObject::tr("(none)")
                          : QString::fromStdString(p.string()).toHtmlEscaped();
@@ -24,6 +65,10 @@ QString sampleDetailsHtml(const SampleEntry& e, const DatasetSession::Row& row,
                     .arg(loadError.toHtmlEscaped());
     if (row.state == DatasetSession::Row::State::Ok) {
         const SampleSummary& s = row.summary;
+        text += QStringLiteral("<p>");
+        for (const QString& line : missingExplanation(e, s, config, classes))
+            text += line.toHtmlEscaped() + QStringLiteral("<br>");
+        text += QStringLiteral("</p>");
         text += QObject::tr("valid pixels: %1<br>removed pixels: %2 of %3 background<br>")
                     .arg(s.validPixels)
                     .arg(s.removedPixels)

@@ -1,18 +1,26 @@
 #include "losslens/ui/SampleListPanel.h"
 
+#include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/SampleFilterProxy.h"
 #include "losslens/ui/SampleTableModel.h"
 
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCompleter>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLineEdit>
-#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace losslens {
 
-SampleListPanel::SampleListPanel(SampleTableModel* model, QWidget* parent)
-    : QWidget(parent) {
-    m_proxy = new QSortFilterProxyModel(this);
+SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* model, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session) {
+    m_proxy = new SampleFilterProxy(this);
     m_proxy->setSourceModel(model);
     m_proxy->setSortRole(SampleTableModel::SortRole);
     m_proxy->setFilterKeyColumn(SampleTableModel::Stem);
@@ -26,6 +34,41 @@ SampleListPanel::SampleListPanel(SampleTableModel* model, QWidget* parent)
     m_filter->setToolTip(tr("Show only samples whose name contains this text"));
     connect(m_filter, &QLineEdit::textChanged, m_proxy,
             &QSortFilterProxyModel::setFilterFixedString);
+    m_onlyMissing = new QCheckBox(tr("Missing annotations"), this);
+    m_onlyMissing->setToolTip(tr("Show only samples whose missing set is not empty"));
+    connect(m_onlyMissing, &QCheckBox::toggled, m_proxy, &SampleFilterProxy::setOnlyMissing);
+    m_missingClass = new QComboBox(this);
+    m_missingClass->setEditable(true);
+    m_missingClass->setInsertPolicy(QComboBox::NoInsert);
+    m_missingClass->lineEdit()->setPlaceholderText(tr("Missing class…"));
+    m_missingClass->lineEdit()->setClearButtonEnabled(true);
+    m_missingClass->completer()->setCompletionMode(QCompleter::PopupCompletion);
+    m_missingClass->completer()->setFilterMode(Qt::MatchContains);
+    m_missingClass->completer()->setCaseSensitivity(Qt::CaseInsensitive);
+    m_missingClass->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_missingClass->setMinimumContentsLength(12);
+    m_missingClass->setToolTip(tr("Type a class name (or part of one) to show only the samples "
+                                  "where that class's annotation is missing"));
+    connect(m_missingClass, &QComboBox::currentTextChanged, this,
+            &SampleListPanel::applyClassFilter);
+    auto* missingRow = new QHBoxLayout;
+    missingRow->setContentsMargins(0, 0, 0, 0);
+    missingRow->addWidget(m_onlyMissing);
+    missingRow->addWidget(m_missingClass, 1);
+
+    connect(session, &DatasetSession::opened, this, &SampleListPanel::refreshClasses);
+    connect(session, &DatasetSession::rowsChanged, this, &SampleListPanel::refreshClasses);
+    // Fit the Missing column to its texts once the scan ends, within reason: the names are
+    // in the tooltip and the Details pane, and the loss columns must stay in view.
+    connect(session, &DatasetSession::scanCompleted, this, [this] {
+        const int before = m_table->columnWidth(SampleTableModel::Missing);
+        m_table->resizeColumnToContents(SampleTableModel::Missing);
+        const int cap = m_table->fontMetrics().horizontalAdvance(QStringLiteral("M")) * 18;
+        m_table->setColumnWidth(
+            SampleTableModel::Missing,
+            std::max(before, std::min(m_table->columnWidth(SampleTableModel::Missing), cap)));
+    });
+
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
@@ -42,7 +85,33 @@ SampleListPanel::SampleListPanel(SampleTableModel* model, QWidget* parent)
             emit currentEntryChanged(*entry);
     });
     layout->addWidget(m_filter);
+    layout->addLayout(missingRow);
     layout->addWidget(m_table);
+}
+
+QSortFilterProxyModel* SampleListPanel::proxyModel() const {
+    return m_proxy;
+}
+
+void SampleListPanel::refreshClasses() {
+    // Classes are known when the set opens (dataset.json) or once a sample is scored.
+    const std::vector<ClassInfo> classes = m_session->classes();
+    const int count = m_session->isOpen() ? static_cast<int>(classes.size()) : 0;
+    if (count == m_classCount)
+        return;
+    m_classCount = count;
+    const QString typed = m_missingClass->currentText();
+    const QSignalBlocker block(m_missingClass);
+    m_missingClass->clear();
+    for (std::size_t c = 1; c < classes.size(); ++c) // background is never missing
+        m_missingClass->addItem(QString::fromStdString(classes[c].name));
+    m_missingClass->setCurrentIndex(-1);
+    m_missingClass->setEditText(typed);
+    applyClassFilter();
+}
+
+void SampleListPanel::applyClassFilter() {
+    m_proxy->setClassFilter(classesMatching(m_missingClass->currentText(), m_session->classes()));
 }
 
 std::optional<std::size_t> SampleListPanel::currentEntry() const {
@@ -77,6 +146,12 @@ void SampleListPanel::refreshSort() {
 
 void SampleListPanel::prepareForNewSet() {
     m_table->resizeColumnsToContents();
+    // Room for two names and a count before the scan has filled the column.
+    m_table->setColumnWidth(
+        SampleTableModel::Missing,
+        std::max(m_table->columnWidth(SampleTableModel::Missing),
+                 m_table->fontMetrics().horizontalAdvance(QStringLiteral("bicycle, bottle +10")) +
+                     m_table->iconSize().width() + 12));
     m_table->setFocus();
 }
 

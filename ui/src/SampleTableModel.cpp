@@ -2,17 +2,57 @@
 
 #include "losslens/LossVariant.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/SampleDetails.h"
 
 #include <QApplication>
+#include <QPainter>
+#include <QPixmap>
 #include <QStyle>
 
 #include <limits>
 
 namespace losslens {
 
+namespace {
+// A small square tag with a letter: D (declared in dataset.json) filled blue, A (absent:
+// the article's rule) outlined grey. Drawn, not loaded, so it follows the device ratio.
+QIcon sourceTag(QChar letter, bool filled) {
+    QIcon icon;
+    for (const int size : {16, 32}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        const QRectF box(size * 0.06, size * 0.06, size * 0.88, size * 0.88);
+        const QColor blue(41, 98, 166);
+        const QColor grey(120, 120, 120);
+        painter.setPen(QPen(filled ? blue : grey, size / 12.0));
+        painter.setBrush(filled ? QBrush(blue) : QBrush(Qt::NoBrush));
+        painter.drawRoundedRect(box, size * 0.18, size * 0.18);
+        QFont font = painter.font();
+        font.setBold(true);
+        font.setPixelSize(static_cast<int>(size * 0.68));
+        painter.setFont(font);
+        painter.setPen(filled ? QColor(Qt::white) : grey);
+        painter.drawText(box, Qt::AlignCenter, QString(letter));
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+} // namespace
+
+QString SampleTableModel::missingCellText(const QStringList& names) {
+    if (names.size() <= 3)
+        return names.join(QStringLiteral(", "));
+    return tr("%1, %2 +%3").arg(names[0], names[1]).arg(names.size() - 2);
+}
+
 SampleTableModel::SampleTableModel(DatasetSession* session, QObject* parent)
     : QAbstractTableModel(parent)
-    , m_session(session) {
+    , m_session(session)
+    , m_declaredIcon(sourceTag(QLatin1Char('D'), true))
+    , m_absentIcon(sourceTag(QLatin1Char('A'), false)) {
     connect(session, &DatasetSession::rowsChanged, this, [this](int first, int last) {
         emit dataChanged(index(first, 0), index(last, columnCount() - 1));
     });
@@ -92,7 +132,10 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
     if (role == Qt::ToolTipRole) {
         switch (section) {
         case Missing:
-            return tr("Object classes with no labelled pixel in this sample");
+            return tr("Classes whose annotation is missing from this sample.\n"
+                      "D: declared in dataset.json label_sets (not annotated, no pixel).\n"
+                      "A: no declaration, so every object class with no pixel counts "
+                      "(the article's rule).\nThe full list is in the cell's tooltip.");
         case Standard:
             return tr("Mean standard cross-entropy over valid pixels");
         case Partial:
@@ -129,6 +172,18 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             : 0.0;
     if (role == EntryRole)
         return QVariant::fromValue<qulonglong>(row);
+    if (role == MissingRole || role == MissingSourceRole) {
+        if (!ok)
+            return {};
+        if (role == MissingSourceRole) {
+            const std::string_view name = missingSourceName(s.missingSource);
+            return QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
+        }
+        QVariantList ids;
+        for (const int c : s.missing)
+            ids << c;
+        return ids;
+    }
     if (role == Qt::DisplayRole) {
         if (index.column() == Stem)
             return QString::fromStdString(entry.stem);
@@ -141,15 +196,8 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
         if (const int v = columnVariant(index.column()); v >= 2)
             return QString::number(s.mean(static_cast<std::size_t>(v)), 'f', 5);
         switch (index.column()) {
-        case Missing: {
-            const auto classes = m_session->classes();
-            QStringList names;
-            for (int c : s.missing)
-                names << (static_cast<std::size_t>(c) < classes.size()
-                              ? QString::fromStdString(classes[static_cast<std::size_t>(c)].name)
-                              : QString::number(c));
-            return names.join(QStringLiteral(", "));
-        }
+        case Missing:
+            return missingCellText(classNameList(s.missing, m_session->classes()));
         case Standard:
             return QString::number(standard, 'f', 5);
         case Partial:
@@ -190,6 +238,11 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             return {};
         }
     }
+    if (role == Qt::ToolTipRole && index.column() == Missing && ok)
+        return missingExplanation(entry, s, m_session->dataset()->config(), m_session->classes())
+            .join(QLatin1Char('\n'));
+    if (role == Qt::DecorationRole && index.column() == Missing && ok)
+        return s.missingSource == MissingSource::Declared ? m_declaredIcon : m_absentIcon;
     if (role == Qt::ToolTipRole) {
         if (r.state == DatasetSession::Row::State::Error)
             return QStringLiteral("%1: %2").arg(r.errorFile, r.errorMessage);

@@ -47,6 +47,7 @@ public:
     [[nodiscard]] SampleTableModel* tableModel() const { return m_model; }
     [[nodiscard]] QSortFilterProxyModel* proxyModel() const { return m_list->proxyModel(); }
     [[nodiscard]] QTableView* tableView() const { return m_list->tableView(); }
+    [[nodiscard]] SampleListPanel* sampleList() const { return m_list; }
     [[nodiscard]] Canvas* canvas() const { return m_canvas; }
     [[nodiscard]] const ViewSettings& viewSettings() const { return m_settings; }
     void setViewSettings(const ViewSettings& settings);

@@ -6,23 +6,31 @@
 #include <functional>
 #include <optional>
 
+class QCheckBox;
+class QComboBox;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
 
 namespace losslens {
 
+class DatasetSession;
+class SampleFilterProxy;
 class SampleTableModel;
 
-// The Samples dock: a name filter over the sortable sample table. It speaks in entries
-// (indices into the data set), not in proxy rows, so the window never maps rows itself.
+// The Samples dock: filters (by name, samples with missing annotations, samples where a
+// typed class is missing) over the sortable sample table. It speaks in entries (indices
+// into the data set), not in proxy rows, so the window never maps rows itself. It follows
+// the session itself for the class list the class filter offers.
 class SampleListPanel : public QWidget {
     Q_OBJECT
 public:
-    SampleListPanel(SampleTableModel* model, QWidget* parent = nullptr);
+    SampleListPanel(DatasetSession* session, SampleTableModel* model, QWidget* parent = nullptr);
 
     [[nodiscard]] QTableView* tableView() const { return m_table; }
-    [[nodiscard]] QSortFilterProxyModel* proxyModel() const { return m_proxy; }
+    [[nodiscard]] QSortFilterProxyModel* proxyModel() const;
+    [[nodiscard]] QCheckBox* onlyMissingBox() const { return m_onlyMissing; }
+    [[nodiscard]] QComboBox* missingClassBox() const { return m_missingClass; }
 
     // The entry of the current row, if any.
     [[nodiscard]] std::optional<std::size_t> currentEntry() const;
@@ -38,9 +46,16 @@ signals:
     void currentEntryChanged(std::size_t entry);
 
 private:
-    QSortFilterProxyModel* m_proxy = nullptr;
+    void refreshClasses();
+    void applyClassFilter();
+
+    DatasetSession* m_session;
+    SampleFilterProxy* m_proxy = nullptr;
     QLineEdit* m_filter = nullptr;
+    QCheckBox* m_onlyMissing = nullptr;
+    QComboBox* m_missingClass = nullptr;
     QTableView* m_table = nullptr;
+    int m_classCount = -1; // classes the class box was filled with
 };
 
 } // namespace losslens

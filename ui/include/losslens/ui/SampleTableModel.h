@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <QIcon>
 
 #include <cstddef>
 
@@ -33,6 +34,14 @@ public:
     [[nodiscard]] static int columnVariant(int column);
     static constexpr int SortRole = Qt::UserRole;
     static constexpr int EntryRole = Qt::UserRole + 1;
+    // A scored row's missing set (spec section 4) as a list of class ids; invalid otherwise.
+    static constexpr int MissingRole = Qt::UserRole + 2;
+    // Its source: "declared" or "absent" (core's missingSourceName); invalid if not scored.
+    static constexpr int MissingSourceRole = Qt::UserRole + 3;
+
+    // The Missing cell's text: up to three names, else two and "+N" for the rest, so a
+    // sample of a 21-class set does not fill the table with a wall of names.
+    [[nodiscard]] static QString missingCellText(const QStringList& names);
 
     explicit SampleTableModel(DatasetSession* session, QObject* parent = nullptr);
 
@@ -46,6 +55,8 @@ public:
 
 private:
     DatasetSession* m_session;
+    QIcon m_declaredIcon; // the Missing column's source markers
+    QIcon m_absentIcon;
 };
 
 } // namespace losslens
