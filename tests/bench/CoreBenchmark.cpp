@@ -1,6 +1,7 @@
 // Google Benchmark programs for the core (label bench; built by default, run by hand:
 // build/bin/core_benchmarks). Compare kernels against the memory floor measured here too.
 #include "losslens/Colormap.h"
+#include "losslens/LabelSets.h"
 #include "losslens/LossComputer.h"
 #include "losslens/NpyArray.h"
 
@@ -110,8 +111,51 @@ void BM_HeatmapPng(benchmark::State& state) {
     }
 }
 
+// dataset.json label_sets of one exact entry per stem (as a converter from a partially
+// labelled source writes them), a few globs before them and a catch-all at the end: every
+// stem of the set looked up once, as Dataset::open does.
+LabelSets manyLabelSets(int n, std::vector<std::string>& stems) {
+    LabelSets sets;
+    sets.add({"liver_*", {1}});
+    sets.add({"scan_??_kidney", {2}});
+    for (int i = 0; i < n; ++i) {
+        stems.push_back("img_" + std::to_string(i));
+        sets.add({stems.back(), {1 + i % 5}});
+    }
+    sets.add({"*", {1, 2, 3}});
+    return sets;
+}
+
+void BM_LabelSetsFind(benchmark::State& state) {
+    std::vector<std::string> stems;
+    const LabelSets sets = manyLabelSets(static_cast<int>(state.range(0)), stems);
+    for (auto _ : state)
+        for (const auto& stem : stems)
+            benchmark::DoNotOptimize(sets.find(stem));
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(stems.size()));
+}
+
+// The peer: first match by trying every entry in order, as a plain loop over the list would.
+void BM_LabelSetsLinearScan(benchmark::State& state) {
+    std::vector<std::string> stems;
+    const LabelSets sets = manyLabelSets(static_cast<int>(state.range(0)), stems);
+    for (auto _ : state)
+        for (const auto& stem : stems) {
+            std::size_t found = sets.size();
+            for (std::size_t i = 0; i < sets.size(); ++i)
+                if (globMatch(sets[i].match, stem)) {
+                    found = i;
+                    break;
+                }
+            benchmark::DoNotOptimize(found);
+        }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(stems.size()));
+}
+
 } // namespace
 
+BENCHMARK(BM_LabelSetsFind)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LabelSetsLinearScan)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ComputeLoss)->ArgsProduct({{256, 1024, 2048}, {4, 21}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ComputeLossReused)
     ->ArgsProduct({{256, 1024, 2048}, {4, 21}})

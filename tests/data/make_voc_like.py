@@ -50,9 +50,9 @@ def sample(rng, h, w, source):
             ring = ((yy - cy) / (ry + 2)) ** 2 + ((xx - cx) / (rx + 2)) ** 2 <= 1
             labels[ring & ~inside & (labels == 0)] = 255
             labels[inside] = c
-    for _ in range(rng.integers(0, 3)):  # the model sees a blob of a class that is not there
+    for _ in range(rng.integers(1, 5)):  # the model sees a blob of a class that is not there
         c = rng.integers(1, C)
-        cy, cx, r = rng.uniform(0.1, 0.9) * h, rng.uniform(0.1, 0.9) * w, rng.uniform(0.02, 0.06) * h
+        cy, cx, r = rng.uniform(0.1, 0.9) * h, rng.uniform(0.1, 0.9) * w, rng.uniform(0.03, 0.10) * h
         blob = ((yy - cy) ** 2 + (xx - cx) ** 2 <= r * r) & (seen == 0)
         seen[blob] = c
     scores = np.zeros((h, w, C), np.float32)

@@ -57,6 +57,13 @@ def main(out):
                       "ignore_index": 255, "prediction_layout": "CHW", "prediction_kind": "logits"},
         "names.json": {"classes": ["bg", "cat"]},
         "bad.json": {"classes": [{"name": 3}], "ignore_index": -1},
+        "label_sets.json": {"classes": ["bg", "liver", "kidney"],
+                            "label_sets": [{"match": "liver_*", "annotated": ["liver"]},
+                                           {"match": "img_0042", "annotated": [1, 2]},
+                                           {"match": "a*b?c**", "annotated": []},
+                                           {"match": "*", "annotated": [2]}]},
+        "label_sets_ids.json": {"label_sets": [{"match": "s??_*x", "annotated": [0, 7, 63]}]},
+        "label_sets_bad.json": {"classes": ["bg"], "label_sets": [{"match": "", "annotated": ["x"]}]},
     }
     for name, doc in docs.items():
         with open(os.path.join(out, "json", name), "w") as f:
