@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 using namespace losslens;
 namespace fs = std::filesystem;
@@ -192,6 +193,23 @@ private slots:
         // The class list offers the object classes, not background.
         QCOMPARE(list->missingClassBox()->count(), 3);
         QCOMPARE(list->missingClassBox()->itemText(0), QStringLiteral("ellipse"));
+    }
+
+    void unmatchedEntryIsShownAsADataSetWarning() {
+        const fs::path root = fs::path(m_dir.path().toStdString()) / "unmatched";
+        fs::create_directories(root);
+        for (const char* sub : {"labels", "predictions"})
+            fs::copy(m_root / sub, root / sub, fs::copy_options::recursive);
+        std::ofstream(root / "dataset.json")
+            << R"({"label_sets": [{"match": "scan_*", "annotated": [1]},
+                                  {"match": "demo_*", "annotated": [1, 2, 3]}]})";
+        MainWindow w;
+        w.openFolder(QString::fromStdString(root.string()));
+        waitForScan(w);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.detailsText().contains(QStringLiteral("label_sets[0] (match \"scan_*\") matches "
+                                                    "no sample")),
+            5000);
     }
 };
 

@@ -341,6 +341,11 @@ void MainWindow::onOpened(bool ok, const QString& message) {
     m_scanProgress->setValue(0);
     m_scanProgress->show();
     m_list->prepareForNewSet();
+    if (const auto& warnings = m_session->dataset()->warnings(); !warnings.empty())
+        statusBar()->showMessage(tr("%1 (%2 data set warning(s), listed in Details)")
+                                     .arg(QString::fromStdString(warnings.front()))
+                                     .arg(warnings.size()),
+                                 15000);
     // Show the first complete sample at once; the scan fills the table meanwhile.
     m_list->selectFirst(
         [this](std::size_t entry) { return m_session->dataset()->entries()[entry].complete(); });
@@ -522,9 +527,14 @@ void MainWindow::updateDetails() {
         m_details->clear();
         return;
     }
-    m_details->setHtml(sampleDetailsHtml(m_session->dataset()->entries()[*entry],
-                                         m_session->rows()[*entry], m_currentError,
-                                         m_session->dataset()->config(), m_session->classes()));
+    QString html =
+        sampleDetailsHtml(m_session->dataset()->entries()[*entry], m_session->rows()[*entry],
+                          m_currentError, m_session->dataset()->config(), m_session->classes());
+    // Set-level warnings (label_sets entries that match no sample) stay in view.
+    for (const auto& warning : m_session->dataset()->warnings())
+        html += tr("<p style='color:#b9770e'>data set warning: %1</p>")
+                    .arg(QString::fromStdString(warning).toHtmlEscaped());
+    m_details->setHtml(html);
 }
 
 void MainWindow::restoreSettings() {
