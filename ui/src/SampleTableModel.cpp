@@ -238,9 +238,14 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             return {};
         }
     }
-    if (role == Qt::ToolTipRole && index.column() == Missing && ok)
-        return missingExplanation(entry, s, m_session->dataset()->config(), m_session->classes())
-            .join(QLatin1Char('\n'));
+    if (role == Qt::ToolTipRole && index.column() == Missing && ok) {
+        // Rich text, so Qt wraps a long class list instead of one line across the screen.
+        QStringList lines =
+            missingExplanation(entry, s, m_session->dataset()->config(), m_session->classes());
+        for (QString& line : lines)
+            line = line.toHtmlEscaped();
+        return QStringLiteral("<p>%1</p>").arg(lines.join(QStringLiteral("<br>")));
+    }
     if (role == Qt::DecorationRole && index.column() == Missing && ok)
         return s.missingSource == MissingSource::Declared ? m_declaredIcon : m_absentIcon;
     if (role == Qt::ToolTipRole) {
