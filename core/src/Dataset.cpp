@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <unordered_set>
 
 namespace losslens {
 
@@ -250,13 +251,20 @@ void Dataset::resolveLabelSets() {
             ++uses[*entry.labelSet];
     }
     const std::string file = (m_root / "dataset.json").string();
+    std::unordered_set<std::string> stems;
     for (std::size_t i = 0; i < sets.size(); ++i) {
         if (uses[i] > 0)
             continue;
         const std::string& match = sets[i].match;
+        // An exact stem is one hash lookup; only an unused glob walks the stems.
+        if (stems.empty())
+            for (const SampleEntry& e : m_entries)
+                stems.insert(e.stem);
         const bool matchesSome =
-            std::any_of(m_entries.begin(), m_entries.end(),
-                        [&](const auto& e) { return globMatch(match, e.stem); });
+            LabelSets::isGlob(match)
+                ? std::any_of(m_entries.begin(), m_entries.end(),
+                              [&](const auto& e) { return globMatch(match, e.stem); })
+                : stems.count(match) > 0;
         m_warnings.push_back(file + ": label_sets[" + std::to_string(i) + "] (match \"" + match +
                              "\") " +
                              (matchesSome ? "is never used: every stem it matches is matched by an "
