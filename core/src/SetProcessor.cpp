@@ -3,6 +3,7 @@
 #include "losslens/DataError.h"
 #include "losslens/FileBytes.h"
 #include "losslens/LossComputer.h"
+#include "losslens/SetAccumulator.h"
 
 #include <algorithm>
 #include <mutex>
@@ -44,7 +45,8 @@ LossResult scoreSample(const LoadedSample& sample, const LossConfig& config, Var
     return computeLoss(sample.labels, sample.prediction, config, variants, sample.annotation);
 }
 
-SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleVisitor& visitor) {
+SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleVisitor& visitor,
+                            bool statistics) {
     const auto& entries = dataset.entries();
     SampleOutcome outcome;
     outcome.entry = i;
@@ -55,6 +57,8 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
         outcome.warnings = sample.warnings;
         const LossResult result = scoreSample(sample, config);
         outcome.summary = result.summary;
+        if (statistics)
+            outcome.statistics = sampleStatistics(result, sample.labels, config.ignoreIndex);
         if (visitor)
             visitor(i, sample, result);
         outcome.ok = true;
@@ -71,33 +75,39 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
     return outcome;
 }
 
+bool scanSet(const Dataset& dataset, const ProcessOptions& options, const OutcomeSink& sink,
+             const SampleVisitor& visitor) {
+    const auto& entries = dataset.entries();
+    std::mutex mutex;
+    std::size_t done = 0;
+    parallelFor(
+        entries.size(), options.jobs,
+        [&](std::size_t i) {
+            SampleOutcome outcome = processSample(dataset, i, visitor, options.statistics);
+            std::lock_guard lock(mutex);
+            ++done;
+            if (sink)
+                sink(outcome);
+            if (options.progress)
+                options.progress(done, entries.size());
+        },
+        options.cancel);
+    return !(options.cancel && options.cancel->load());
+}
+
 SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
                      const SampleVisitor& visitor) {
     const auto& entries = dataset.entries();
     SetReport report;
     report.samples.resize(entries.size());
     std::vector<std::uint8_t> reached(entries.size(), 0);
-    std::mutex progressMutex;
-    std::size_t done = 0;
-    std::atomic<int> classCount{0};
-
-    parallelFor(
-        entries.size(), options.jobs,
-        [&](std::size_t i) {
-            report.samples[i] = processSample(dataset, i, visitor);
-            reached[i] = 1;
-            if (report.samples[i].ok) {
-                int expected = 0;
-                classCount.compare_exchange_strong(expected, report.samples[i].summary.classes);
-            }
-            std::lock_guard lock(progressMutex);
-            ++done;
-            if (options.progress)
-                options.progress(done, entries.size());
+    report.cancelled = !scanSet(
+        dataset, options,
+        [&](SampleOutcome& outcome) {
+            reached[outcome.entry] = 1;
+            report.samples[outcome.entry] = std::move(outcome);
         },
-        options.cancel);
-
-    report.cancelled = options.cancel && options.cancel->load();
+        visitor);
     if (report.cancelled) {
         // Keep only the stems that were reached, so nothing skipped is reported as done.
         std::vector<SampleOutcome> kept;
@@ -107,11 +117,13 @@ SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
         report.samples = std::move(kept);
     }
     report.warnings = dataset.warnings();
+    SetAccumulator total;
     for (const auto& outcome : report.samples)
         if (outcome.ok)
-            report.total.add(outcome.summary);
+            total.add(outcome.summary, &outcome.statistics);
+    report.total = total.summary();
     const int classes = dataset.config().classes.empty()
-                            ? classCount.load()
+                            ? total.classCount()
                             : static_cast<int>(dataset.config().classes.size());
     for (const auto& info : dataset.config().classesFor(classes))
         report.classNames.push_back(info.name);

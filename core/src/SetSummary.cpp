@@ -36,6 +36,18 @@ void SetSummary::add(const SampleSummary& sample) {
     addInto(m_classPixels, sample.classPixels);
 }
 
+void SetSummary::merge(const SetSummary& other) {
+    m_samples += other.m_samples;
+    m_validPixels += other.m_validPixels;
+    m_backgroundPixels += other.m_backgroundPixels;
+    m_removedPixels += other.m_removedPixels;
+    addInto(m_sums, other.m_sums);
+    addInto(m_weights, other.m_weights);
+    addInto(m_classSums, other.m_classSums);
+    addInto(m_classReduced, other.m_classReduced);
+    addInto(m_classPixels, other.m_classPixels);
+}
+
 double SetSummary::mean(std::size_t variant) const {
     if (variant >= m_sums.size() || variant >= m_weights.size() || m_weights[variant] <= 0.0)
         return 0.0;

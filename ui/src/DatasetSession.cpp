@@ -23,9 +23,7 @@ struct ScanState {
     std::atomic<bool> cancel{false};
     std::atomic<bool> finished{false};
     std::mutex mutex;
-    std::vector<std::pair<std::size_t, DatasetSession::Row>> pending;
-    std::vector<LossHistogram> histograms;
-    std::vector<std::vector<double>> classSums;
+    std::vector<SampleOutcome> pending;
     QFuture<void> future;
 };
 
@@ -96,11 +94,8 @@ void DatasetSession::open(const QString& path) {
     m_dataset.reset();
     m_rows.clear();
     m_scanned = 0;
-    m_setMax = 0.0f;
-    m_setMaxDifferences.clear();
     m_classCount = 0;
-    m_setSummary = SetSummary();
-    m_setHistograms.clear();
+    m_set = SetAccumulator();
     m_cache.clear();
     releaseFreedMemory();
     m_requested = static_cast<std::size_t>(-1);
@@ -126,7 +121,7 @@ std::vector<ClassInfo> DatasetSession::classes() const {
 }
 
 float DatasetSession::setMaxDifference(std::size_t a, std::size_t b) const {
-    return pairEntry(m_setMaxDifferences, a, b);
+    return m_set.maxDifference(a, b);
 }
 
 bool DatasetSession::scanFinished() const {
@@ -136,42 +131,22 @@ bool DatasetSession::scanFinished() const {
 void DatasetSession::startScan() {
     auto scan = std::make_shared<ScanState>();
     scan->dataset = m_dataset;
-    const std::size_t variants = lossVariants().size();
-    scan->histograms.assign(variants, LossHistogram::make(kPlotBins));
     m_scan = scan;
     // One core stays free for the sample the user is looking at.
     const int jobs = std::max(1, defaultJobs() - 1);
-    scan->future = QtConcurrent::run([scan, jobs, variants] {
+    scan->future = QtConcurrent::run([scan, jobs] {
+        ProcessOptions options;
+        options.jobs = jobs;
+        options.cancel = &scan->cancel;
+        options.statistics = true;
         const Dataset& dataset = *scan->dataset;
-        const int ignoreIndex = dataset.config().ignoreIndex;
-        parallelFor(
-            dataset.entries().size(), jobs,
-            [&](std::size_t i) {
-                if (!dataset.entries()[i].complete())
-                    return;
-                Row row;
-                std::vector<LossHistogram> histograms(variants, LossHistogram::make(kPlotBins));
-                const SampleOutcome outcome = processSample(
-                    dataset, i, [&](std::size_t, const LoadedSample& s, const LossResult& r) {
-                        for (std::size_t v = 0; v < r.maps.size(); ++v)
-                            histograms[v].add(r.maps[v], s.labels, ignoreIndex);
-                        row.maxLoss = maxLoss(r, s.labels, ignoreIndex);
-                        row.maxDifferences = maxDifferences(r, s.labels, ignoreIndex);
-                    });
-                row.state = outcome.ok ? Row::State::Ok : Row::State::Error;
-                row.summary = outcome.summary;
-                row.errorFile = QString::fromStdString(outcome.errorFile);
-                row.errorMessage = QString::fromStdString(outcome.errorMessage);
-                for (const auto& w : outcome.warnings)
-                    row.warnings << QString::fromStdString(w);
-                std::lock_guard lock(scan->mutex);
-                if (outcome.ok) {
-                    for (std::size_t v = 0; v < variants; ++v)
-                        scan->histograms[v].merge(histograms[v]);
-                }
-                scan->pending.emplace_back(i, std::move(row));
-            },
-            &scan->cancel);
+        (void)scanSet(dataset, options, [&](SampleOutcome& outcome) {
+            // Incomplete stems were made error rows when the set opened.
+            if (!dataset.entries()[outcome.entry].complete())
+                return;
+            std::lock_guard lock(scan->mutex);
+            scan->pending.push_back(std::move(outcome));
+        });
         scan->finished = true;
     });
     m_drainTimer.start();
@@ -180,40 +155,35 @@ void DatasetSession::startScan() {
 void DatasetSession::drainScan() {
     if (!m_scan)
         return;
-    std::vector<std::pair<std::size_t, Row>> batch;
+    std::vector<SampleOutcome> batch;
     bool finished = false;
     {
         std::lock_guard lock(m_scan->mutex);
         batch.swap(m_scan->pending);
         finished = m_scan->finished.load() && m_scan->pending.empty();
-        if (!batch.empty())
-            m_setHistograms = m_scan->histograms;
     }
     if (!batch.empty()) {
-        std::size_t first = batch.front().first;
+        std::size_t first = batch.front().entry;
         std::size_t last = first;
-        const float oldMax = m_setMax;
-        bool differenceGrew = false;
-        for (auto& [i, row] : batch) {
-            if (row.state == Row::State::Ok) {
-                m_setSummary.add(row.summary);
-                m_setMax = std::max(m_setMax, row.maxLoss);
-                if (m_setMaxDifferences.size() < row.maxDifferences.size())
-                    m_setMaxDifferences.resize(row.maxDifferences.size(), 0.0f);
-                for (std::size_t k = 0; k < row.maxDifferences.size(); ++k)
-                    if (row.maxDifferences[k] > m_setMaxDifferences[k]) {
-                        m_setMaxDifferences[k] = row.maxDifferences[k];
-                        differenceGrew = true;
-                    }
-                row.maxDifferences.clear();
-                row.maxDifferences.shrink_to_fit();
+        const float oldMax = m_set.maxLoss();
+        const std::vector<float> oldDifferences = m_set.maxDifferences();
+        for (SampleOutcome& outcome : batch) {
+            Row row;
+            row.state = outcome.ok ? Row::State::Ok : Row::State::Error;
+            row.errorFile = QString::fromStdString(outcome.errorFile);
+            row.errorMessage = QString::fromStdString(outcome.errorMessage);
+            for (const auto& w : outcome.warnings)
+                row.warnings << QString::fromStdString(w);
+            if (outcome.ok) {
+                m_set.add(outcome.summary, &outcome.statistics);
                 if (m_classCount == 0)
-                    m_classCount = row.summary.classes;
-                row.summary.classSums.clear();
-                row.summary.classSums.shrink_to_fit();
-                row.summary.classReduced.clear();
-                row.summary.classReduced.shrink_to_fit();
+                    m_classCount = m_set.classCount();
+                // Rows stay small: the set keeps the per-class sums and the statistics.
+                row.summary = std::move(outcome.summary);
+                row.summary.classSums = {};
+                row.summary.classReduced = {};
             }
+            const std::size_t i = outcome.entry;
             m_rows[i] = std::move(row);
             first = std::min(first, i);
             last = std::max(last, i);
@@ -222,7 +192,7 @@ void DatasetSession::drainScan() {
         emit rowsChanged(static_cast<int>(first), static_cast<int>(last));
         emit scanProgress(static_cast<int>(m_scanned),
                           static_cast<int>(m_dataset ? m_dataset->completeCount() : 0));
-        if (m_setMax != oldMax || differenceGrew)
+        if (m_set.maxLoss() != oldMax || m_set.maxDifferences() != oldDifferences)
             emit rangeChanged();
     }
     if (finished) {

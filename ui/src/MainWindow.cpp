@@ -417,11 +417,13 @@ void MainWindow::onSampleFailed(qulonglong entry, const QString& file, const QSt
 ValueRange MainWindow::currentRange() const {
     // Until the scan has reached it, the viewed sample still bounds the range; its maxima
     // are computed once when it arrives, not on every render.
-    const float setMax = std::max(m_session->setMax(), m_current ? m_current->maxLoss : 0.0f);
+    const float setMax =
+        std::max(m_session->setMax(), m_current ? m_current->statistics.maxLoss : 0.0f);
     const std::size_t a = m_settings.differenceA;
     const std::size_t b = m_settings.differenceB;
-    const float setDiff = std::max(m_session->setMaxDifference(a, b),
-                                   m_current ? pairEntry(m_current->maxDifferences, a, b) : 0.0f);
+    const float setDiff =
+        std::max(m_session->setMaxDifference(a, b),
+                 m_current ? pairEntry(m_current->statistics.maxDifferences, a, b) : 0.0f);
     return heatmapRange(m_settings, setMax, setDiff);
 }
 

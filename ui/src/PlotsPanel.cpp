@@ -61,9 +61,10 @@ void PlotsPanel::setSample(const SampleDataPtr& sample, const std::vector<ClassI
     m_sampleTitle.clear();
     if (sample) {
         // The loader made them off the GUI thread; a sample built by hand has none yet.
-        m_sampleHistograms = sample->histograms.size() == sample->loss.maps.size()
-                                 ? sample->histograms
-                                 : sampleHistograms(sample->sample, sample->loss, ignoreIndex);
+        m_sampleHistograms =
+            sample->statistics.histograms.size() == sample->loss.maps.size()
+                ? sample->statistics.histograms
+                : sampleStatistics(sample->loss, sample->sample.labels, ignoreIndex).histograms;
         m_sampleClassSums = sample->loss.summary.classSums;
     }
     if (!showsSet())

@@ -19,21 +19,10 @@ std::size_t SampleData::bytes() const {
                         static_cast<std::size_t>(sample.prediction.classes()) * sizeof(float) +
                     rasterBytes(loss.bgWeight) + rasterBytes(loss.removed) +
                     rasterBytes(loss.argmax) + static_cast<std::size_t>(base.sizeInBytes()) +
-                    maxDifferences.size() * sizeof(float);
+                    statistics.maxDifferences.size() * sizeof(float);
     for (const LossMap& map : loss.maps)
         n += rasterBytes(map);
     return n;
-}
-
-std::vector<LossHistogram> sampleHistograms(const LoadedSample& sample, const LossResult& loss,
-                                            int ignoreIndex) {
-    std::vector<LossHistogram> histograms;
-    for (const LossMap& map : loss.maps) {
-        LossHistogram h = LossHistogram::make(kPlotBins);
-        h.add(map, sample.labels, ignoreIndex);
-        histograms.push_back(std::move(h));
-    }
-    return histograms;
 }
 
 SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry) {
@@ -42,10 +31,8 @@ SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry) {
     data->stem = dataset.entries()[entry].stem;
     data->sample = dataset.load(entry);
     data->loss = scoreSample(data->sample, dataset.config().lossConfig());
-    const int ignore = dataset.config().ignoreIndex;
-    data->maxLoss = maxLoss(data->loss, data->sample.labels, ignore);
-    data->maxDifferences = maxDifferences(data->loss, data->sample.labels, ignore);
-    data->histograms = sampleHistograms(data->sample, data->loss, ignore);
+    data->statistics =
+        sampleStatistics(data->loss, data->sample.labels, dataset.config().ignoreIndex);
     data->base = baseLayer(*data);
     data->sample.image = ByteImage(); // base holds the same pixels; the cache counts bytes
     return data;

@@ -15,7 +15,13 @@ struct ProcessOptions {
     const std::atomic<bool>* cancel = nullptr;
     // Called after each stem, from worker threads, serialised: (done, total).
     std::function<void(std::size_t, std::size_t)> progress;
+    // Also make each sample's SampleStatistics (maxima, histograms): the window's scan.
+    bool statistics = false;
 };
+
+// Receives each stem's outcome as soon as it is scored (in completion order, not entry
+// order), from worker threads, serialised. May move from it.
+using OutcomeSink = std::function<void(SampleOutcome& outcome)>;
 
 // Called for each sample that loaded and computed; may throw (DataError, FileExistsError,
 // std::exception) to mark just that sample as failed. Runs on worker threads.
@@ -27,12 +33,20 @@ using SampleVisitor =
 [[nodiscard]] LossResult scoreSample(const LoadedSample& sample, const LossConfig& config,
                                      VariantMask variants = kAllVariants);
 
-// Loads, validates and scores one stem; never throws: failures land in the outcome.
+// Loads, validates and scores one stem; never throws: failures land in the outcome. With
+// `statistics`, the outcome also carries the sample's SampleStatistics.
 [[nodiscard]] SampleOutcome processSample(const Dataset& dataset, std::size_t entry,
-                                          const SampleVisitor& visitor = {});
+                                          const SampleVisitor& visitor = {},
+                                          bool statistics = false);
 
-// Loads, validates and scores every stem of the set on `jobs` threads. A bad sample is
-// reported in its outcome and never stops the others. Returns outcomes in entry order.
+// The one set pipeline: loads, validates and scores every complete stem on `jobs` threads
+// and hands each outcome to `sink` as it finishes. A bad sample is reported in its outcome
+// and never stops the others. Returns false when cancelled before the end.
+bool scanSet(const Dataset& dataset, const ProcessOptions& options, const OutcomeSink& sink,
+             const SampleVisitor& visitor = {});
+
+// scanSet gathered into a report: every stem (incomplete ones as errors) in entry order,
+// and the set's totals from one SetAccumulator.
 [[nodiscard]] SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
                                    const SampleVisitor& visitor = {});
 

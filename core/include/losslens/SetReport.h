@@ -1,5 +1,6 @@
 #pragma once
 
+#include "losslens/SampleStatistics.h"
 #include "losslens/SampleSummary.h"
 #include "losslens/SetSummary.h"
 
@@ -15,6 +16,7 @@ struct SampleOutcome {
     std::string stem;
     bool ok = false;
     SampleSummary summary;
+    SampleStatistics statistics; // empty unless ProcessOptions::statistics asked for them
     std::vector<std::string> warnings;
     std::string errorFile;
     std::string errorMessage;

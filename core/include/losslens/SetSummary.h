@@ -13,6 +13,8 @@ namespace losslens {
 class SetSummary {
 public:
     void add(const SampleSummary& sample);
+    // Everything `other` summed, as if its samples had been added here.
+    void merge(const SetSummary& other);
 
     [[nodiscard]] int samples() const noexcept { return m_samples; }
     [[nodiscard]] std::int64_t validPixels() const noexcept { return m_validPixels; }

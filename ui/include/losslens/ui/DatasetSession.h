@@ -3,6 +3,7 @@
 #include "losslens/ClassInfo.h"
 #include "losslens/Dataset.h"
 #include "losslens/LossHistogram.h"
+#include "losslens/SetAccumulator.h"
 #include "losslens/SetSummary.h"
 #include "losslens/ui/SampleCache.h"
 #include "losslens/ui/SampleData.h"
@@ -22,16 +23,16 @@ struct ScanState;
 
 // The open data set and all work on it, off the GUI thread: opening (listing the folder),
 // a background scan that scores every sample for the table, plots and the shared heatmap
-// range, and on-demand loading of the sample being viewed into a bounded cache.
+// range, and on-demand loading of the sample being viewed into a bounded cache. The scan is
+// core's scanSet and the totals core's SetAccumulator: this class adds only the threading
+// and the conversion to Qt.
 class DatasetSession : public QObject {
     Q_OBJECT
 public:
     struct Row {
         enum class State { Pending, Ok, Error };
         State state = State::Pending;
-        SampleSummary summary;             // per-class sums dropped to keep rows small
-        float maxLoss = 0.0f;              // largest value of any variant over valid pixels
-        std::vector<float> maxDifferences; // largest |A - B|, V x V (see core maxDifferences)
+        SampleSummary summary; // per-class sums dropped to keep rows small
         QString errorFile;
         QString errorMessage;
         QStringList warnings;
@@ -56,12 +57,12 @@ public:
     [[nodiscard]] const std::vector<Row>& rows() const { return m_rows; }
     [[nodiscard]] std::size_t scannedCount() const { return m_scanned; }
     [[nodiscard]] bool scanFinished() const;
-    [[nodiscard]] float setMax() const { return m_setMax; }
+    [[nodiscard]] float setMax() const { return m_set.maxLoss(); }
     // Largest |A - B| between two variants over the samples scanned so far.
     [[nodiscard]] float setMaxDifference(std::size_t a, std::size_t b) const;
-    [[nodiscard]] const SetSummary& setSummary() const { return m_setSummary; }
+    [[nodiscard]] const SetSummary& setSummary() const { return m_set.summary(); }
     [[nodiscard]] const std::vector<LossHistogram>& setHistograms() const {
-        return m_setHistograms;
+        return m_set.histograms();
     }
 
     // Loads and scores a sample off the GUI thread; emits sampleReady or sampleFailed.
@@ -91,11 +92,8 @@ private:
     std::shared_ptr<ScanState> m_scan;
     std::vector<Row> m_rows;
     std::size_t m_scanned = 0;
-    float m_setMax = 0.0f;
-    std::vector<float> m_setMaxDifferences; // V x V
     int m_classCount = 0;
-    SetSummary m_setSummary;
-    std::vector<LossHistogram> m_setHistograms;
+    SetAccumulator m_set; // core's: the same totals as losslens-cli stats
     QTimer m_drainTimer;
     struct OpenResult {
         std::shared_ptr<Dataset> dataset;

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "losslens/Dataset.h"
-#include "losslens/LossHistogram.h"
 #include "losslens/LossResult.h"
+#include "losslens/SampleStatistics.h"
 
 #include <QImage>
 
@@ -20,22 +20,14 @@ struct SampleData {
     std::string stem;
     LoadedSample sample;
     LossResult loss;
-    QImage base;                           // the display layer at full resolution (see baseLayer)
-    float maxLoss = 0.0f;                  // core maxLoss over valid pixels
-    std::vector<float> maxDifferences;     // core maxDifferences, V x V
-    std::vector<LossHistogram> histograms; // per variant, for the plots (kPlotBins bins)
+    QImage base;                 // the display layer at full resolution (see baseLayer)
+    SampleStatistics statistics; // maxima and histograms, as the set scan makes them
 
     // What this sample holds in memory, for the cache's byte budget.
     [[nodiscard]] std::size_t bytes() const;
 };
 
 using SampleDataPtr = std::shared_ptr<const SampleData>;
-
-inline constexpr int kPlotBins = 64;
-
-// Each variant's histogram of a sample's valid pixels, as the plots show them.
-[[nodiscard]] std::vector<LossHistogram> sampleHistograms(const LoadedSample& sample,
-                                                          const LossResult& loss, int ignoreIndex);
 
 // Loads and scores one entry of a data set and prepares everything the window draws from
 // it. Throws DataError (or another std::exception) like Dataset::load and computeLoss.
