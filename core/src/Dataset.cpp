@@ -314,6 +314,8 @@ LoadedSample Dataset::load(std::size_t index) const {
                                              ") and not ignore_index " +
                                              std::to_string(m_config.ignoreIndex));
     }
+    sample.classes = m_config.classesFor(classes);
+    sample.ignoreIndex = m_config.ignoreIndex;
     sample.annotation = annotationOf(entry);
     for (const int c : sample.annotation.annotated)
         if (c >= classes)

@@ -312,3 +312,23 @@ TEST(DatasetLabelSets, MalformedLabelSetsAreASetLevelErrorNamingDatasetJson) {
             << e.reason();
     }
 }
+
+TEST(Dataset, LoadedSampleCarriesItsClassesAndIgnoreIndex) {
+    TempDir dir;
+    writeText(dir.path() / "dataset.json",
+              R"({"classes": [{"name": "sky", "color": "#102030"}, "road"], "ignore_index": 7})");
+    writeGoodSample(dir.path(), "a");
+    const LoadedSample s = Dataset::open(dir.path()).load(0);
+    EXPECT_EQ(s.ignoreIndex, 7);
+    ASSERT_EQ(s.classes.size(), 2u);
+    EXPECT_EQ(s.classes[0].name, "sky");
+    EXPECT_EQ(s.classes[0].color, (std::array<std::uint8_t, 3>{0x10, 0x20, 0x30}));
+    EXPECT_EQ(s.classes[1].name, "road");
+
+    TempDir bare; // no dataset.json: default names for the prediction's C
+    writeGoodSample(bare.path(), "b");
+    const LoadedSample d = Dataset::open(bare.path()).load(0);
+    EXPECT_EQ(d.ignoreIndex, 255);
+    ASSERT_EQ(d.classes.size(), 2u);
+    EXPECT_EQ(d.classes[1].name, "class 1");
+}

@@ -33,6 +33,12 @@ ValueRange LayerRenderer::partnerRange(const ViewSettings& settings, ValueRange 
     return ValueRange{0.0f, heatmapRange(partnerSettings(settings), range.hi, range.hi).hi};
 }
 
+void LayerRenderer::setSample(SampleDataPtr data) {
+    std::vector<ClassInfo> classes = data ? data->sample.classes : std::vector<ClassInfo>{};
+    const int ignoreIndex = data ? data->sample.ignoreIndex : 255;
+    setSample(std::move(data), std::move(classes), ignoreIndex);
+}
+
 void LayerRenderer::setSample(SampleDataPtr data, std::vector<ClassInfo> classes, int ignoreIndex) {
     m_data = std::move(data);
     m_fallbackBase = m_data && m_data->base.isNull() ? baseLayer(*m_data) : QImage();

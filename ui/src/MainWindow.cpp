@@ -217,14 +217,14 @@ void MainWindow::buildActions() {
     connect(m_recentMenu, &RecentFoldersMenu::folderChosen, this, &MainWindow::openFolder);
     file->addMenu(m_recentMenu);
     file->addSeparator();
-    auto* exportCurrent =
-        file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton),
-                        tr("&Export current sample…"), this, [this] {
-                            const ValueRange range = currentRange();
-                            m_export->exportCurrentInteractive(
-                                m_current, compositeImage(), m_session->ignoreIndex(), range.lo,
-                                range.hi, static_cast<int>(m_settings.colormap));
-                        });
+    auto* exportCurrent = file->addAction(
+        style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export current sample…"), this,
+        [this] {
+            const ValueRange range = currentRange();
+            m_export->exportCurrentInteractive(
+                m_current, compositeImage(), m_current ? m_current->sample.ignoreIndex : 255,
+                range.lo, range.hi, static_cast<int>(m_settings.colormap));
+        });
     exportCurrent->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportCurrent->setToolTip(
         tr("Heatmaps, the composite as shown and raw .npy maps of this sample"));
@@ -365,18 +365,11 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
     m_current = ready;
     m_currentError.clear();
     if (m_layersPanel &&
-        static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes()) {
+        static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes())
         // The class count is known once a sample is loaded (no dataset.json classes).
-        m_layersPanel->setClasses(
-            ready->loss.summary.classes > 0
-                ? m_session->dataset()->config().classesFor(ready->loss.summary.classes)
-                : m_session->classes(),
-            m_settings);
-    }
-    const auto classes =
-        m_session->dataset()->config().classesFor(ready->sample.prediction.classes());
-    m_renderer.setSample(ready, classes, m_session->ignoreIndex());
-    m_partnerRenderer.setSample(ready, classes, m_session->ignoreIndex());
+        m_layersPanel->setClasses(ready->sample.classes, m_settings);
+    m_renderer.setSample(ready);
+    m_partnerRenderer.setSample(ready);
     // The canvases ask for their visible part when they paint, with the settings of then.
     m_canvas->setContent(
         m_renderer.imageSize(),
@@ -393,9 +386,7 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
     render();
     if (first)
         m_canvas->fitToWindow();
-    m_plots->setSample(
-        ready, m_session->dataset()->config().classesFor(ready->sample.prediction.classes()),
-        m_session->ignoreIndex());
+    m_plots->setSample(ready);
     updateDetails();
     if (m_hoverX >= 0)
         showPixel(m_hoverX, m_hoverY);
@@ -508,10 +499,8 @@ void MainWindow::showPixel(int x, int y) {
         m_statusPixel->clear();
         return;
     }
-    const auto classes =
-        m_session->dataset()->config().classesFor(m_current->sample.prediction.classes());
-    const PixelInfo info = pixelInfo(*m_current, x, y, m_session->ignoreIndex());
-    m_readout->setText(formatPixelInfo(info, classes));
+    const PixelInfo info = pixelInfo(*m_current, x, y);
+    m_readout->setText(formatPixelInfo(info, m_current->sample.classes));
     if (const QString status = formatStatusLine(info); !status.isEmpty())
         m_statusPixel->setText(status);
 }

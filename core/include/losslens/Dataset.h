@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/Annotation.h"
+#include "losslens/ClassInfo.h"
 #include "losslens/DataLimits.h"
 #include "losslens/DatasetConfig.h"
 #include "losslens/Prediction.h"
@@ -35,8 +36,12 @@ struct SampleEntry {
 struct LoadedSample {
     LabelMap labels;
     Prediction prediction;
-    ByteImage image;                   // RGB; empty when there is none or it is unreadable
-    Annotation annotation;             // which classes it was annotated for (pass to computeLoss)
+    ByteImage image;       // RGB; empty when there is none or it is unreadable
+    Annotation annotation; // which classes it was annotated for (pass to computeLoss)
+    // Resolved once when loaded, so a view of one sample needs nothing from the set: its C
+    // classes' names and colours (dataset.json's, else defaults) and the ignore index.
+    std::vector<ClassInfo> classes;
+    int ignoreIndex = 255;
     std::vector<std::string> warnings; // usable, but the user should know
 };
 

@@ -23,6 +23,8 @@ namespace losslens {
 class LayerRenderer {
 public:
     void setSample(SampleDataPtr data, std::vector<ClassInfo> classes, int ignoreIndex);
+    // With the classes and ignore index the sample was loaded with.
+    void setSample(SampleDataPtr data);
     void clear();
 
     [[nodiscard]] const SampleDataPtr& sample() const { return m_data; }

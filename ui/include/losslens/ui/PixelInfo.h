@@ -24,6 +24,10 @@ struct PixelInfo {
 };
 
 [[nodiscard]] PixelInfo pixelInfo(const SampleData& data, int x, int y, int ignoreIndex);
+// The same with the ignore index the sample was loaded with.
+[[nodiscard]] inline PixelInfo pixelInfo(const SampleData& data, int x, int y) {
+    return pixelInfo(data, x, y, data.sample.ignoreIndex);
+}
 // A compact multi-line text of the readout (class names from `classes`).
 [[nodiscard]] QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes);
 // The one-line status-bar form (standard and partial); empty when the pixel is not valid.

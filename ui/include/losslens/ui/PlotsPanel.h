@@ -25,6 +25,10 @@ public:
 
     void setSample(const SampleDataPtr& data, const std::vector<ClassInfo>& classes,
                    int ignoreIndex);
+    // With the classes and ignore index the sample was loaded with.
+    void setSample(const SampleDataPtr& sample) {
+        setSample(sample, sample->sample.classes, sample->sample.ignoreIndex);
+    }
     void setSet(const std::vector<LossHistogram>& histograms, const SetSummary& summary,
                 const std::vector<ClassInfo>& classes);
     [[nodiscard]] bool showsSet() const;
