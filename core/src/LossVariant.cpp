@@ -3,6 +3,7 @@
 #include <array>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace losslens {
 
@@ -47,6 +48,29 @@ VariantMask variantMask(std::initializer_list<std::string_view> names) {
 
 VariantMask referenceVariants() {
     return variantMask({"standard", "partial"});
+}
+
+std::size_t variantFor(VariantRole role) {
+    static const std::size_t baseline = variantIndex("standard");
+    static const std::size_t missingAware = variantIndex("partial");
+    return role == VariantRole::Baseline ? baseline : missingAware;
+}
+
+std::size_t partnerVariant(std::size_t variant) {
+    const std::size_t baseline = variantFor(VariantRole::Baseline);
+    return variant == baseline ? variantFor(VariantRole::MissingAware) : baseline;
+}
+
+std::span<const std::size_t> furtherVariants() {
+    static const std::vector<std::size_t> further = [] {
+        std::vector<std::size_t> list;
+        for (std::size_t v = 0; v < kVariants.size(); ++v)
+            if (v != variantFor(VariantRole::Baseline) &&
+                v != variantFor(VariantRole::MissingAware))
+                list.push_back(v);
+        return list;
+    }();
+    return further;
 }
 
 } // namespace losslens

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 #include <vector>
@@ -298,4 +299,23 @@ TEST(FurtherVariants, AMaskComputesOnlyTheNamedVariants) {
     EXPECT_EQ(r.map("marginal").pixelCount(), 0u);
     EXPECT_EQ(r.summary.sums[variantIndex("marginal")], 0.0);
     EXPECT_NEAR(r.summary.sums[0], -std::log(0.1) - std::log(0.7), 1e-6);
+}
+
+TEST(LossComputer, RolesAndTheOnePartnerRule) {
+    const std::size_t standard = *findVariant("standard");
+    const std::size_t partial = *findVariant("partial");
+    EXPECT_EQ(variantFor(VariantRole::Baseline), standard);
+    EXPECT_EQ(variantFor(VariantRole::MissingAware), partial);
+    EXPECT_EQ(partnerVariant(standard), partial);
+    EXPECT_EQ(partnerVariant(partial), standard);
+    // Every further variant is compared with the baseline.
+    const auto further = furtherVariants();
+    EXPECT_EQ(further.size(), lossVariants().size() - 2);
+    for (const std::size_t v : further) {
+        EXPECT_NE(v, standard);
+        EXPECT_NE(v, partial);
+        EXPECT_EQ(partnerVariant(v), standard) << lossVariants()[v].name;
+    }
+    EXPECT_TRUE(std::is_sorted(further.begin(), further.end()));
+    EXPECT_EQ(further.front(), *findVariant("marginal"));
 }

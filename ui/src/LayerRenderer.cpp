@@ -22,7 +22,7 @@ ViewSettings LayerRenderer::partnerSettings(const ViewSettings& s) {
         other.difference = false;
         other.variant = s.differenceB;
     } else {
-        other.variant = s.variant == 1 ? 0 : 1;
+        other.variant = partnerVariant(s.variant);
     }
     return other;
 }

@@ -467,7 +467,7 @@ void MainWindow::flipVariant() {
     if (s.difference)
         std::swap(s.differenceA, s.differenceB);
     else
-        s.variant = s.variant == 0 ? 1 : 0;
+        s.variant = partnerVariant(s.variant);
     setViewSettings(s);
     statusBar()->showMessage(
         s.difference

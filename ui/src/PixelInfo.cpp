@@ -63,7 +63,9 @@ QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& cla
 }
 
 QString formatStatusLine(const PixelInfo& info) {
-    if (!info.valid || info.losses.size() < 2)
+    const std::size_t baseline = variantFor(VariantRole::Baseline);
+    const std::size_t missingAware = variantFor(VariantRole::MissingAware);
+    if (!info.valid || info.losses.size() <= std::max(baseline, missingAware))
         return {};
     return QObject::tr("x %1  y %2   gt %3  pred %4   w0 %5   standard %6   partial %7")
         .arg(info.x)
@@ -71,8 +73,8 @@ QString formatStatusLine(const PixelInfo& info) {
         .arg(info.ignored ? QObject::tr("ignore") : QString::number(info.label))
         .arg(info.predicted)
         .arg(info.w0)
-        .arg(static_cast<double>(info.losses[0]), 0, 'f', 5)
-        .arg(static_cast<double>(info.losses[1]), 0, 'f', 5);
+        .arg(static_cast<double>(info.losses[baseline]), 0, 'f', 5)
+        .arg(static_cast<double>(info.losses[missingAware]), 0, 'f', 5);
 }
 
 } // namespace losslens

@@ -9,6 +9,7 @@
 #include <QPixmap>
 #include <QStyle>
 
+#include <algorithm>
 #include <limits>
 
 namespace losslens {
@@ -59,21 +60,25 @@ SampleTableModel::SampleTableModel(DatasetSession* session, QObject* parent)
 }
 
 int SampleTableModel::variantColumn(std::size_t variant) {
-    if (variant == 0)
+    if (variant == variantFor(VariantRole::Baseline))
         return Standard;
-    if (variant == 1)
+    if (variant == variantFor(VariantRole::MissingAware))
         return Partial;
-    return FixedColumns + static_cast<int>(variant) - 2;
+    const auto further = furtherVariants();
+    const auto it = std::find(further.begin(), further.end(), variant);
+    return FixedColumns + static_cast<int>(it - further.begin());
 }
 
 int SampleTableModel::columnVariant(int column) {
     if (column == Standard)
-        return 0;
+        return static_cast<int>(variantFor(VariantRole::Baseline));
     if (column == Partial)
-        return 1;
-    const int variant = column - FixedColumns + 2;
-    return column >= FixedColumns && variant < static_cast<int>(lossVariants().size()) ? variant
-                                                                                       : -1;
+        return static_cast<int>(variantFor(VariantRole::MissingAware));
+    const auto further = furtherVariants();
+    const int i = column - FixedColumns;
+    return i >= 0 && i < static_cast<int>(further.size())
+               ? static_cast<int>(further[static_cast<std::size_t>(i)])
+               : -1;
 }
 
 void SampleTableModel::reset() {
@@ -86,14 +91,14 @@ int SampleTableModel::rowCount(const QModelIndex& parent) const {
 }
 
 int SampleTableModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : FixedColumns + static_cast<int>(lossVariants().size()) - 2;
+    return parent.isValid() ? 0 : FixedColumns + static_cast<int>(furtherVariants().size());
 }
 
 QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal)
         return {};
     const int variant = columnVariant(section);
-    if (variant >= 2) {
+    if (section >= FixedColumns && variant >= 0) {
         const LossVariant& v = lossVariants()[static_cast<std::size_t>(variant)];
         if (role == Qt::DisplayRole) {
             QString name = QString::fromUtf8(v.name.data(), static_cast<qsizetype>(v.name.size()));
@@ -164,8 +169,10 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
     const auto& entry = m_session->dataset()->entries()[row];
     const bool ok = r.state == DatasetSession::Row::State::Ok;
     const SampleSummary& s = r.summary;
-    const double standard = ok ? s.mean(0) : 0.0;
-    const double partial = ok && s.sums.size() > 1 ? s.mean(1) : 0.0;
+    const std::size_t baseline = variantFor(VariantRole::Baseline);
+    const std::size_t missingAware = variantFor(VariantRole::MissingAware);
+    const double standard = ok ? s.mean(baseline) : 0.0;
+    const double partial = ok && s.sums.size() > missingAware ? s.mean(missingAware) : 0.0;
     const double share =
         ok && s.backgroundPixels > 0
             ? 100.0 * static_cast<double>(s.removedPixels) / static_cast<double>(s.backgroundPixels)
@@ -193,7 +200,7 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
                                                                       : tr("pending"));
         if (!ok)
             return {};
-        if (const int v = columnVariant(index.column()); v >= 2)
+        if (const int v = columnVariant(index.column()); index.column() >= FixedColumns && v >= 0)
             return QString::number(s.mean(static_cast<std::size_t>(v)), 'f', 5);
         switch (index.column()) {
         case Missing:
@@ -217,7 +224,7 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             return QString::fromStdString(entry.stem);
         // Rows without numbers sort after every number, whichever way the user sorts.
         const double none = std::numeric_limits<double>::lowest();
-        if (const int v = columnVariant(index.column()); v >= 2)
+        if (const int v = columnVariant(index.column()); index.column() >= FixedColumns && v >= 0)
             return ok ? s.mean(static_cast<std::size_t>(v)) : none;
         switch (index.column()) {
         case Missing:

@@ -53,4 +53,15 @@ inline constexpr VariantMask kAllVariants = ~VariantMask{0};
 // The spec's two reference variants, standard and partial: what bench times.
 [[nodiscard]] VariantMask referenceVariants();
 
+// Roles views ask the registry for, instead of hard-coding registry indices: the baseline
+// every other variant is compared with (standard cross-entropy) and the missing-annotation
+// aware variant the tool is about (partial).
+enum class VariantRole { Baseline, MissingAware };
+[[nodiscard]] std::size_t variantFor(VariantRole role);
+// The one partner rule (flip, side by side, A - B defaults): the baseline's partner is the
+// missing-aware variant; every other variant's partner is the baseline.
+[[nodiscard]] std::size_t partnerVariant(std::size_t variant);
+// Every variant but the two with roles, in registry order: the "further" variants.
+[[nodiscard]] std::span<const std::size_t> furtherVariants();
+
 } // namespace losslens

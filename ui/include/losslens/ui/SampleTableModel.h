@@ -24,7 +24,7 @@ public:
         RemovedShare,
         Status,
         // Then one column per further registered variant (marginal, drop, ...): the mean of
-        // lossVariants()[2 + column - FixedColumns].
+        // furtherVariants()[column - FixedColumns].
         FixedColumns
     };
     Q_ENUM(Column)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/Colormap.h"
+#include "losslens/LossVariant.h"
 
 #include <QObject>
 
@@ -42,10 +43,11 @@ struct ViewSettings {
     ClassStyle predictionStyle = ClassStyle::Filled;
     std::vector<bool> hiddenClasses; // by class index; missing entries are visible
 
-    std::size_t variant = 0;     // registry index of the heatmap's variant
-    bool difference = false;     // heatmap shows variant A - variant B instead
-    std::size_t differenceA = 0; // standard
-    std::size_t differenceB = 1; // partial
+    // Registry indices; the defaults come from the registry's roles.
+    std::size_t variant = variantFor(VariantRole::Baseline); // the heatmap's variant
+    bool difference = false; // heatmap shows variant A - variant B instead
+    std::size_t differenceA = variantFor(VariantRole::Baseline);
+    std::size_t differenceB = variantFor(VariantRole::MissingAware);
     Colormap colormap = Colormap::Viridis;
     bool autoRange = true; // range shared by all variants and the whole set
     float rangeLo = 0.0f;
