@@ -1,4 +1,7 @@
 #include "losslens/ui/ComparisonPanel.h"
+#include "losslens/ui/VariantStyle.h"
+
+#include "losslens/LossVariant.h"
 
 #include <QComboBox>
 #include <QHeaderView>
@@ -16,11 +19,6 @@
 namespace losslens {
 
 namespace {
-// The same hues as the plots, one per variant in registry order.
-const QColor kVariantColours[] = {QColor(214, 96, 77),  QColor(67, 147, 195),
-                                  QColor(90, 174, 97),  QColor(153, 112, 171),
-                                  QColor(224, 130, 20), QColor(120, 120, 120)};
-
 QString text(const std::string& s) {
     return QString::fromStdString(s);
 }
@@ -90,7 +88,7 @@ void ComparisonPanel::refresh() {
         mean->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         m_table->setItem(static_cast<int>(r), 0, mean);
         auto* set = new QBarSet(text(row.variant));
-        set->setColor(kVariantColours[r % std::size(kVariantColours)]);
+        set->setColor(variantColour(findVariant(row.variant).value_or(r)));
         for (int k = 0; k < classes; ++k) {
             const auto kk = static_cast<std::size_t>(k);
             const double value = share ? 100.0 * row.reducedShare[kk] : row.classMean[kk];

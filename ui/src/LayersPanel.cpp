@@ -1,4 +1,5 @@
 #include "losslens/ui/LayersPanel.h"
+#include "losslens/ui/VariantStyle.h"
 
 #include "losslens/LossVariant.h"
 
@@ -16,12 +17,6 @@
 #include <QVBoxLayout>
 
 namespace losslens {
-
-namespace {
-QString variantLabel(const LossVariant& v) {
-    return QString::fromUtf8(v.label.data(), static_cast<qsizetype>(v.label.size()));
-}
-} // namespace
 
 LayersPanel::LayersPanel(QWidget* parent)
     : QWidget(parent) {
@@ -93,7 +88,7 @@ LayersPanel::LayersPanel(QWidget* parent)
     m_differenceB = new QComboBox(heatBox);
     m_differenceA->setToolTip(tr("Difference view: A − B on a diverging map centred on 0"));
     m_differenceB->setToolTip(tr("Difference view: A − B on a diverging map centred on 0"));
-    for (const LossVariant& v : lossVariants()) {
+    for (std::size_t v = 0; v < lossVariants().size(); ++v) {
         m_variant->addItem(variantLabel(v));
         m_differenceA->addItem(variantLabel(v));
         m_differenceB->addItem(variantLabel(v));
@@ -102,9 +97,7 @@ LayersPanel::LayersPanel(QWidget* parent)
     m_colormap = new QComboBox(heatBox);
     m_colormap->setToolTip(tr("Colour map of the heatmap"));
     for (Colormap map : allColormaps())
-        m_colormap->addItem(QString::fromUtf8(colormapName(map).data(),
-                                              static_cast<qsizetype>(colormapName(map).size())),
-                            static_cast<int>(map));
+        m_colormap->addItem(toQString(colormapName(map)), static_cast<int>(map));
     m_autoRange = new QCheckBox(tr("Auto (whole set, all variants)"), heatBox);
     m_autoRange->setToolTip(tr("One range for every sample and variant, so colours compare"));
     m_rangeLo = new QDoubleSpinBox(heatBox);

@@ -1,4 +1,5 @@
 #include "losslens/ui/MainWindow.h"
+#include "losslens/ui/VariantStyle.h"
 
 #include "losslens/DemoDataset.h"
 #include "losslens/LossVariant.h"
@@ -48,15 +49,6 @@
 #include <cmath>
 
 namespace losslens {
-
-namespace {
-
-QString variantText(std::size_t v) {
-    const auto label = lossVariants()[v].label;
-    return QString::fromUtf8(label.data(), static_cast<qsizetype>(label.size()));
-}
-
-} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent) {
@@ -428,12 +420,12 @@ void MainWindow::render() {
         return;
     m_canvas->refresh();
     m_canvas->setCaption(m_settings.difference
-                             ? tr("%1 − %2").arg(variantText(m_settings.differenceA),
-                                                 variantText(m_settings.differenceB))
-                             : variantText(m_settings.variant));
+                             ? tr("%1 − %2").arg(variantLabel(m_settings.differenceA),
+                                                 variantLabel(m_settings.differenceB))
+                             : variantLabel(m_settings.variant));
     if (m_sideBySide && m_sideBySide->isChecked()) {
         m_sideCanvas->refresh();
-        m_sideCanvas->setCaption(variantText(LayerRenderer::partnerSettings(m_settings).variant));
+        m_sideCanvas->setCaption(variantLabel(LayerRenderer::partnerSettings(m_settings).variant));
         m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset());
     }
 }
@@ -444,8 +436,7 @@ void MainWindow::updateColorBar() {
     if (m_settings.difference)
         title = tr("A − B");
     else
-        title = QString::fromUtf8(
-            lossVariants()[std::min(m_settings.variant, lossVariants().size() - 1)].name.data());
+        title = variantName(std::min(m_settings.variant, lossVariants().size() - 1));
     m_colorBar->setMap(m_settings.difference ? divergingLut() : colormapLut(m_settings.colormap),
                        range.lo, range.hi, title);
     m_layersPanel->setAutoRangeValues(range.lo, range.hi);
@@ -471,8 +462,8 @@ void MainWindow::flipVariant() {
     setViewSettings(s);
     statusBar()->showMessage(
         s.difference
-            ? tr("Difference %1 − %2").arg(variantText(s.differenceA), variantText(s.differenceB))
-            : tr("Heatmap: %1").arg(variantText(s.variant)),
+            ? tr("Difference %1 − %2").arg(variantLabel(s.differenceA), variantLabel(s.differenceB))
+            : tr("Heatmap: %1").arg(variantLabel(s.variant)),
         3000);
 }
 

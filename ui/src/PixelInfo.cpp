@@ -1,4 +1,5 @@
 #include "losslens/ui/PixelInfo.h"
+#include "losslens/ui/VariantStyle.h"
 
 #include "losslens/LossVariant.h"
 
@@ -51,8 +52,7 @@ QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& cla
     const auto variants = lossVariants();
     for (std::size_t v = 0; v < info.losses.size() && v < variants.size(); ++v)
         text += QStringLiteral("%1 loss: %2\n")
-                    .arg(QString::fromUtf8(variants[v].name.data(),
-                                           static_cast<qsizetype>(variants[v].name.size())))
+                    .arg(toQString(variants[v].name))
                     .arg(static_cast<double>(info.losses[v]), 0, 'f', 6);
     text += QObject::tr("probabilities:\n");
     for (std::size_t k = 0; k < info.probabilities.size(); ++k)

@@ -1,4 +1,5 @@
 #include "losslens/ui/PlotsPanel.h"
+#include "losslens/ui/VariantStyle.h"
 
 #include "losslens/LossVariant.h"
 
@@ -16,16 +17,6 @@
 #include <algorithm>
 
 namespace losslens {
-
-namespace {
-const QColor kVariantColours[] = {QColor(214, 96, 77), QColor(67, 147, 195), QColor(90, 174, 97),
-                                  QColor(153, 112, 171), QColor(224, 130, 20)};
-
-QString variantName(std::size_t v) {
-    const auto name = lossVariants()[v].name;
-    return QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
-}
-} // namespace
 
 PlotsPanel::PlotsPanel(QWidget* parent)
     : QWidget(parent) {
@@ -105,7 +96,7 @@ void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
     for (std::size_t v = 0; v < histograms.size(); ++v) {
         auto* series = new QLineSeries();
         series->setName(variantName(v));
-        series->setColor(kVariantColours[v % std::size(kVariantColours)]);
+        series->setColor(variantColour(v));
         const LossHistogram& h = histograms[v];
         const double width =
             static_cast<double>(h.hi - h.lo) / static_cast<double>(h.counts.size());
@@ -136,7 +127,7 @@ void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
     double maxSum = 0.0;
     for (std::size_t v = 0; v < classSums.size(); ++v) {
         auto* set = new QBarSet(variantName(v));
-        set->setColor(kVariantColours[v % std::size(kVariantColours)]);
+        set->setColor(variantColour(v));
         for (std::size_t c = 0; c < classes; ++c) {
             const double s = c < classSums[v].size() ? classSums[v][c] : 0.0;
             *set << s;

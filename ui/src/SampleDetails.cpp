@@ -1,4 +1,5 @@
 #include "losslens/ui/SampleDetails.h"
+#include "losslens/ui/VariantStyle.h"
 
 #include "losslens/LossVariant.h"
 
@@ -76,8 +77,7 @@ QString sampleDetailsHtml(const SampleEntry& e, const DatasetSession::Row& row,
         const auto variants = lossVariants();
         for (std::size_t v = 0; v < s.sums.size() && v < variants.size(); ++v)
             text += QObject::tr("%1 mean: %2<br>")
-                        .arg(QString::fromUtf8(variants[v].label.data(),
-                                               static_cast<qsizetype>(variants[v].label.size())))
+                        .arg(toQString(variants[v].label))
                         .arg(s.mean(v), 0, 'f', 6);
     }
     for (const QString& w : row.warnings)

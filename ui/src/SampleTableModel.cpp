@@ -1,4 +1,5 @@
 #include "losslens/ui/SampleTableModel.h"
+#include "losslens/ui/VariantStyle.h"
 
 #include "losslens/LossVariant.h"
 #include "losslens/ui/DatasetSession.h"
@@ -101,15 +102,12 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
     if (section >= FixedColumns && variant >= 0) {
         const LossVariant& v = lossVariants()[static_cast<std::size_t>(variant)];
         if (role == Qt::DisplayRole) {
-            QString name = QString::fromUtf8(v.name.data(), static_cast<qsizetype>(v.name.size()));
+            QString name = toQString(v.name);
             name[0] = name[0].toUpper();
             return name;
         }
         if (role == Qt::ToolTipRole)
-            return tr("Mean %1 loss: %2")
-                .arg(QString::fromUtf8(v.label.data(), static_cast<qsizetype>(v.label.size())),
-                     QString::fromUtf8(v.description.data(),
-                                       static_cast<qsizetype>(v.description.size())));
+            return tr("Mean %1 loss: %2").arg(toQString(v.label), toQString(v.description));
         return {};
     }
     if (role == Qt::DisplayRole) {
@@ -184,7 +182,7 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             return {};
         if (role == MissingSourceRole) {
             const std::string_view name = missingSourceName(s.missingSource);
-            return QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
+            return toQString(name);
         }
         QVariantList ids;
         for (const int c : s.missing)

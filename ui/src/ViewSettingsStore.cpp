@@ -1,4 +1,5 @@
 #include "losslens/ui/ViewSettingsStore.h"
+#include "losslens/ui/VariantStyle.h"
 
 #include "losslens/LossVariant.h"
 
@@ -9,9 +10,6 @@ namespace losslens {
 namespace {
 const QString kRecent = QStringLiteral("recentFolders");
 
-QString text(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
 } // namespace
 
 ViewSettings loadViewSettings(QSettings& s, ViewSettings view) {
@@ -55,9 +53,9 @@ void saveViewSettings(QSettings& s, const ViewSettings& view) {
     }
     s.setValue(QStringLiteral("gtStyle"), view.groundTruthStyle == ClassStyle::Filled ? 0 : 1);
     s.setValue(QStringLiteral("predStyle"), view.predictionStyle == ClassStyle::Filled ? 0 : 1);
-    s.setValue(QStringLiteral("colormap"), text(colormapName(view.colormap)));
+    s.setValue(QStringLiteral("colormap"), toQString(colormapName(view.colormap)));
     s.setValue(QStringLiteral("variant"),
-               text(lossVariants()[std::min(view.variant, lossVariants().size() - 1)].name));
+               toQString(lossVariants()[std::min(view.variant, lossVariants().size() - 1)].name));
     s.setValue(QStringLiteral("autoRange"), view.autoRange);
     s.setValue(QStringLiteral("rangeLo"), static_cast<double>(view.rangeLo));
     s.setValue(QStringLiteral("rangeHi"), static_cast<double>(view.rangeHi));

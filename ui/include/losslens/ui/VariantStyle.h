@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QColor>
+#include <QString>
+
+#include <cstddef>
+#include <string_view>
+
+namespace losslens {
+
+// One home for how the window shows text from core and a registered variant: its name,
+// label, description and its colour, the same in the plots, the Compare dock and anywhere
+// else a variant is drawn.
+
+// core's UTF-8 string_views (names, labels, file names) as QString.
+[[nodiscard]] QString toQString(std::string_view text);
+
+[[nodiscard]] QString variantName(std::size_t variant);        // "marginal": CLI, files
+[[nodiscard]] QString variantLabel(std::size_t variant);       // for menus and headers
+[[nodiscard]] QString variantDescription(std::size_t variant); // for tooltips
+// One colour per registry index, well apart from each other (a registry larger than the
+// palette cycles through it).
+[[nodiscard]] QColor variantColour(std::size_t variant);
+
+} // namespace losslens
