@@ -126,7 +126,7 @@ std::vector<std::size_t> parseVariants(const std::string& text) {
     return chosen;
 }
 
-HeatmapRange parseRange(const std::string& text) {
+ValueRange parseRange(const std::string& text) {
     const auto colon = text.find(':');
     if (colon == std::string::npos)
         throw UsageError("--range must be auto or MIN:MAX, got '" + text + "'");
@@ -137,7 +137,7 @@ HeatmapRange parseRange(const std::string& text) {
             throw UsageError("--range must be auto or MIN:MAX with numbers, got '" + text + "'");
         return v;
     };
-    const HeatmapRange range{parse(text.substr(0, colon)), parse(text.substr(colon + 1))};
+    const ValueRange range{parse(text.substr(0, colon)), parse(text.substr(colon + 1))};
     if (!(range.hi > range.lo))
         throw UsageError("--range MIN:MAX needs MAX > MIN, got '" + text + "'");
     return range;

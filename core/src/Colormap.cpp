@@ -136,4 +136,23 @@ std::string encodeRgbPng(const ByteImage& rgb) {
     return {reinterpret_cast<const char*>(buffer.data()), buffer.size()};
 }
 
+const ColormapLut& divergingLut() {
+    static const ColormapLut lut = [] {
+        ColormapLut l{};
+        // Blue (negative) through white (0) to red (positive), linear in RGB.
+        const std::array<double, 3> blue{33, 102, 172}, white{247, 247, 247}, red{178, 24, 43};
+        for (int i = 0; i < 256; ++i) {
+            const double t = i / 255.0;
+            const auto& from = t < 0.5 ? blue : white;
+            const auto& to = t < 0.5 ? white : red;
+            const double u = t < 0.5 ? t * 2.0 : (t - 0.5) * 2.0;
+            for (std::size_t k = 0; k < 3; ++k)
+                l[static_cast<std::size_t>(i)][k] =
+                    static_cast<std::uint8_t>(std::lround(from[k] + (to[k] - from[k]) * u));
+        }
+        return l;
+    }();
+    return lut;
+}
+
 } // namespace losslens

@@ -72,7 +72,7 @@ std::vector<fs::path> exportFileNames(const fs::path& outDir, const std::string&
 }
 
 std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
-                         const LossResult& result, int ignoreIndex, HeatmapRange range,
+                         const LossResult& result, int ignoreIndex, ValueRange range,
                          const ExportOptions& options) {
     const auto variants = lossVariants();
     std::size_t written = 0;
@@ -123,7 +123,7 @@ std::vector<fs::path> existingExportFiles(const Dataset& dataset, const ExportOp
     return existing;
 }
 
-HeatmapRange autoRange(const Dataset& dataset, const ExportOptions& options) {
+ValueRange autoRange(const Dataset& dataset, const ExportOptions& options) {
     const auto variants = chosenVariants(options);
     const int ignoreIndex = dataset.config().ignoreIndex;
     std::mutex mutex;
@@ -151,8 +151,8 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
     removeStaleTemporaries(options.outDir);
 
     ExportResult result;
-    result.range = options.range ? *options.range
-                                 : (options.png ? autoRange(dataset, options) : HeatmapRange{});
+    result.range =
+        options.range ? *options.range : (options.png ? autoRange(dataset, options) : ValueRange{});
     if (options.process.cancel && options.process.cancel->load()) {
         result.report.cancelled = true;
         return result;

@@ -8,7 +8,7 @@
 #include "losslens/DemoGenerator.h"
 #include "losslens/LossComputer.h"
 #include "losslens/ui/Canvas.h"
-#include "losslens/ui/Compositor.h"
+#include "losslens/ui/LayerImages.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/MainWindow.h"

@@ -3,7 +3,7 @@
 #include "losslens/SetProcessor.h"
 
 #include "losslens/LossComputer.h"
-#include "losslens/ui/Compositor.h"
+#include "losslens/ui/LayerImages.h"
 
 namespace losslens {
 

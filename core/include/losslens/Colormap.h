@@ -28,6 +28,9 @@ inline constexpr Rgb kWeightZeroColour{255, 0, 200};
 // The 256 RGB entries of a map (OpenCV's tables), for heatmaps, colour bars and overlays.
 [[nodiscard]] const ColormapLut& colormapLut(Colormap map);
 
+// The diverging blue-white-red map for differences (A - B), white at the middle entry.
+[[nodiscard]] const ColormapLut& divergingLut();
+
 // Index 0..255 of value v in [lo, hi] (clamped); lo == hi maps everything to 0.
 [[nodiscard]] inline std::uint8_t colormapIndex(float v, float lo, float hi) {
     if (!(hi > lo))

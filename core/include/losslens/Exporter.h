@@ -4,6 +4,7 @@
 #include "losslens/Dataset.h"
 #include "losslens/LossResult.h"
 #include "losslens/SetProcessor.h"
+#include "losslens/ValueRange.h"
 
 #include <filesystem>
 #include <optional>
@@ -12,18 +13,13 @@
 
 namespace losslens {
 
-struct HeatmapRange {
-    float lo = 0.0f;
-    float hi = 1.0f;
-};
-
 struct ExportOptions {
     std::filesystem::path outDir;
     std::vector<std::size_t> variants; // registry indices; empty means every variant
     bool png = true;
     bool npy = true;
     Colormap colormap = Colormap::Viridis;
-    std::optional<HeatmapRange> range; // unset: auto, one range for the whole export
+    std::optional<ValueRange> range; // unset: auto, one range for the whole export
     bool overwrite = false;
     ProcessOptions process;
 };
@@ -43,7 +39,7 @@ private:
 
 struct ExportResult {
     SetReport report;
-    HeatmapRange range;
+    ValueRange range;
     std::size_t filesWritten = 0;
 };
 
@@ -60,7 +56,7 @@ exportFileNames(const std::filesystem::path& outDir, const std::string& stem,
 // Returns the number of files written. Used by exportSet and the window's
 // "export current sample".
 std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
-                         const LossResult& result, int ignoreIndex, HeatmapRange range,
+                         const LossResult& result, int ignoreIndex, ValueRange range,
                          const ExportOptions& options);
 
 // Exports a whole data set: per sample <stem>.<variant>.npy/.png and <stem>.bgweight.npy/.png,
@@ -70,6 +66,6 @@ std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
 [[nodiscard]] ExportResult exportSet(const Dataset& dataset, const ExportOptions& options);
 
 // The largest value of the chosen variants over valid pixels of every sample (lo = 0).
-[[nodiscard]] HeatmapRange autoRange(const Dataset& dataset, const ExportOptions& options);
+[[nodiscard]] ValueRange autoRange(const Dataset& dataset, const ExportOptions& options);
 
 } // namespace losslens

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "losslens/ClassInfo.h"
-#include "losslens/ui/Compositor.h"
+#include "losslens/ui/LayerImages.h"
 #include "losslens/ui/SampleData.h"
 #include "losslens/ui/ViewSettings.h"
 #include "losslens/ui/Viewport.h"

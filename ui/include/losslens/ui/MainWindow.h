@@ -1,6 +1,6 @@
 #pragma once
 
-#include "losslens/ui/Compositor.h"
+#include "losslens/ui/LayerImages.h"
 #include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/SampleData.h"
 #include "losslens/ui/SampleListPanel.h"

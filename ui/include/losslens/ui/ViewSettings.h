@@ -11,7 +11,7 @@
 
 namespace losslens {
 
-// Everything the user chose about how a sample is drawn. Plain data: the compositor is a
+// Everything the user chose about how a sample is drawn. Plain data: the layer images are a
 // function of a sample and this, so it can be tested without widgets.
 class ViewTypes {
     Q_GADGET

@@ -2,6 +2,7 @@
 
 #include "losslens/ClassInfo.h"
 #include "losslens/Colormap.h"
+#include "losslens/ValueRange.h"
 #include "losslens/ui/SampleData.h"
 #include "losslens/ui/ViewSettings.h"
 #include "losslens/ui/Viewport.h"
@@ -48,15 +49,8 @@ namespace losslens {
 
 // The value range the heatmap uses: the user's, or [0, setMax] (auto); for the difference
 // view, symmetric around 0.
-struct ValueRange {
-    float lo = 0.0f;
-    float hi = 1.0f;
-};
 [[nodiscard]] ValueRange heatmapRange(const ViewSettings& settings, float setMax,
                                       float setMaxDifference);
-
-// The diverging blue-white-red map for differences.
-[[nodiscard]] const ColormapLut& divergingLut();
 
 // Every layer of a sample for one viewport, rendered once and reused until the sample, the
 // viewport or a setting that changes it changes.

@@ -1,4 +1,4 @@
-#include "losslens/ui/Compositor.h"
+#include "losslens/ui/LayerImages.h"
 #include "losslens/LossComputer.h"
 #include "losslens/ui/ColorBar.h"
 #include "losslens/ui/LayerRenderer.h"
@@ -38,7 +38,7 @@ SampleDataPtr makeSample() {
 
 } // namespace
 
-class CompositorTest : public QObject {
+class LayerImagesTest : public QObject {
     Q_OBJECT
 private slots:
     void removedLayerMarksExactlyTheRemovedPixels() {
@@ -366,5 +366,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(CompositorTest)
-#include "CompositorTest.moc"
+QTEST_MAIN(LayerImagesTest)
+#include "LayerImagesTest.moc"
