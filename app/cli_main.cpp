@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
                 std::cout << c.help;
                 if (command == "stats" || command == "export")
                     std::cout << variantsHelp();
+                if (command == "export")
+                    std::cout << colormapsHelp();
                 return kExitOk;
             }
         try {

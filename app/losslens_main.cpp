@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     bool ok = true;
     if (parser.isSet(maxPixels)) {
         const qlonglong n = parser.value(maxPixels).toLongLong(&ok);
-        if (!ok || n < 1 || n > (qlonglong{1} << 36)) {
+        if (!ok || n < 1 || n > losslens::DataLimits::kMaxPixelsLimit) {
             std::fprintf(stderr, "losslens: --max-pixels needs a number from 1 to 2^36\n");
             return 2;
         }
@@ -49,8 +49,10 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(maxClasses)) {
         const int n = parser.value(maxClasses).toInt(&ok);
-        if (!ok || n < 2 || n > 65535) {
-            std::fprintf(stderr, "losslens: --max-classes needs a number from 2 to 65535\n");
+        if (!ok || n < losslens::DataLimits::kMinClasses ||
+            n > losslens::DataLimits::kMaxClassesLimit) {
+            std::fprintf(stderr, "losslens: --max-classes needs a number from %d to %d\n",
+                         losslens::DataLimits::kMinClasses, losslens::DataLimits::kMaxClassesLimit);
             return 2;
         }
         limits.maxClasses = n;

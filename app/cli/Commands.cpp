@@ -70,7 +70,7 @@ renamed when complete; existing files are never replaced without --overwrite.
   --variant     a variant name (listed below), several joined by commas, or all
                 (default all)
   --format      png, npy or all (default all)
-  --colormap    viridis (default), inferno, magma, plasma, turbo or gray
+  --colormap    a colour map (listed below; default viridis)
   --range       auto (default: one range, 0 to the largest loss of the export) or MIN:MAX
   --jobs N      threads (default: every core)
   --ignore-label-sets   the article's rule for every sample, as for stats
@@ -88,6 +88,10 @@ milliseconds per sample (median and minimum over the repeats), or with --json
 {"samples", "pixels_per_sample", "classes", "threads",
  "maps_ms_per_sample": {"median", "min"}, "stream_ms_per_sample": {"median", "min"}}.
 )";
+
+std::string colormapsHelp() {
+    return "\nColour maps: " + colormapNames() + "\n";
+}
 
 std::string variantsHelp() {
     std::string text = "\nLoss variants (dataset.json focal_gamma and class_weights set focal and "
@@ -155,9 +159,7 @@ bool openDataset(const std::string& path, Dataset& out, const DataLimits& limits
         return false;
     }
     if (out.completeCount() == 0) {
-        std::cerr << "losslens-cli: " << path
-                  << ": no sample at all (a sample is a stem with labels/<stem>.png and "
-                     "predictions/<stem>.npy)\n";
+        std::cerr << "losslens-cli: " << path << ": " << noSampleReason() << "\n";
         for (const auto& entry : out.entries())
             std::cerr << "  " << entry.reportFile().string() << ": " << entry.problem << "\n";
         return false;
@@ -170,9 +172,10 @@ bool openDataset(const std::string& path, Dataset& out, const DataLimits& limits
 // The per-sample caps (--max-pixels, --max-classes), checked before anything is allocated.
 DataLimits limitsFrom(const ArgParser& parser) {
     DataLimits limits;
-    limits.maxPixels = parser.integer("max-pixels", limits.maxPixels, 1, std::int64_t{1} << 36);
-    limits.maxClasses =
-        static_cast<int>(parser.integer("max-classes", limits.maxClasses, 2, 65535));
+    limits.maxPixels =
+        parser.integer("max-pixels", limits.maxPixels, 1, DataLimits::kMaxPixelsLimit);
+    limits.maxClasses = static_cast<int>(parser.integer(
+        "max-classes", limits.maxClasses, DataLimits::kMinClasses, DataLimits::kMaxClassesLimit));
     return limits;
 }
 
@@ -182,7 +185,7 @@ int reportOutcomes(const SetReport& report) {
             std::cerr << "warning: " << o.stem << ": " << w << "\n";
         if (!o.ok)
             std::cerr << "error: " << o.stem << ": " << o.errorFile << ": " << o.errorMessage
-                      << "\n";
+                      << (o.fileExists ? " (use --overwrite to replace it)" : "") << "\n";
     }
     return report.failedCount() > 0 ? kExitSomeFailed : kExitOk;
 }
@@ -209,7 +212,7 @@ int runDemo(const std::vector<std::string>& args) {
     try {
         writeDemoDataset(root, options, parser.flag("overwrite"), process);
     } catch (const FileExistsError& e) {
-        std::cerr << "losslens-cli: " << e.what() << "\n";
+        std::cerr << "losslens-cli: " << e.what() << " (use --overwrite to replace it)\n";
         return kExitUsage;
     } catch (const std::exception& e) {
         std::cerr << "losslens-cli: " << e.what() << "\n";
@@ -262,8 +265,7 @@ int runExport(const std::vector<std::string>& args) {
     const std::string colormap = parser.value("colormap").value_or("viridis");
     const auto map = colormapFromName(colormap);
     if (!map)
-        throw UsageError("unknown colour map '" + colormap +
-                         "' (viridis, inferno, magma, plasma, turbo, gray)");
+        throw UsageError("unknown colour map '" + colormap + "' (" + colormapNames() + ")");
     options.colormap = *map;
     const std::string range = parser.value("range").value_or("auto");
     if (range != "auto")
@@ -283,7 +285,8 @@ int runExport(const std::vector<std::string>& args) {
     try {
         result = exportSet(dataset, options);
     } catch (const ExportConflict& e) {
-        std::cerr << "losslens-cli: " << options.outDir.string() << ": " << e.what() << "\n";
+        std::cerr << "losslens-cli: " << options.outDir.string() << ": " << e.what()
+                  << " (use --overwrite to replace them)\n";
         return kExitUsage;
     } catch (const std::exception& e) {
         std::cerr << "losslens-cli: " << e.what() << "\n";

@@ -21,5 +21,7 @@ extern const char* const kExportHelp;
 extern const char* const kBenchHelp;
 // The registered variants with their descriptions, for stats and export --help.
 [[nodiscard]] std::string variantsHelp();
+// The registered colour maps, for export --help.
+[[nodiscard]] std::string colormapsHelp();
 
 } // namespace losslens::cli

@@ -76,6 +76,16 @@ std::string_view colormapName(Colormap map) {
     return "viridis";
 }
 
+std::string colormapNames(std::string_view separator) {
+    std::string text;
+    for (const Colormap map : allColormaps()) {
+        if (!text.empty())
+            text += separator;
+        text += colormapName(map);
+    }
+    return text;
+}
+
 std::optional<Colormap> colormapFromName(std::string_view name) {
     for (Colormap map : kMaps)
         if (colormapName(map) == name)

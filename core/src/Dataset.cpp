@@ -202,6 +202,11 @@ Prediction predictionFromArray(std::vector<std::int64_t> shape, std::vector<floa
     return prediction;
 }
 
+std::string noSampleReason() {
+    return "no sample at all (a sample is a stem with labels/<stem>.png and "
+           "predictions/<stem>.npy)";
+}
+
 Dataset Dataset::open(const fs::path& root, const DataLimits& limits) {
     std::error_code ec;
     if (!fs::exists(root, ec))

@@ -23,8 +23,7 @@ std::vector<std::size_t> chosenVariants(const ExportOptions& options) {
 }
 
 std::string conflictText(const std::vector<fs::path>& files) {
-    std::string text = std::to_string(files.size()) +
-                       " file(s) of this export already exist (use --overwrite to replace them): ";
+    std::string text = std::to_string(files.size()) + " file(s) of this export already exist: ";
     for (std::size_t i = 0; i < files.size() && i < 3; ++i)
         text += (i ? ", " : "") + files[i].string();
     if (files.size() > 3)

@@ -67,7 +67,8 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
         outcome.errorMessage = e.reason();
     } catch (const FileExistsError& e) {
         outcome.errorFile = e.file().string();
-        outcome.errorMessage = "exists (use --overwrite to replace it)";
+        outcome.errorMessage = "exists";
+        outcome.fileExists = true;
     } catch (const std::exception& e) {
         outcome.errorFile = entries[i].reportFile().string();
         outcome.errorMessage = e.what();

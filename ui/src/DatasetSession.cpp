@@ -66,9 +66,8 @@ DatasetSession::DatasetSession(QObject* parent)
             m_classCount = static_cast<int>(m_dataset->config().classes.size());
         if (m_dataset->completeCount() == 0) {
             // The same words as losslens-cli, so a user can search for either.
-            emit opened(false, tr("%1: no sample at all (a sample is a stem with "
-                                  "labels/<stem>.png and predictions/<stem>.npy)")
-                                   .arg(m_path));
+            emit opened(false, QStringLiteral("%1: %2").arg(
+                                   m_path, QString::fromStdString(noSampleReason())));
             return;
         }
         emit opened(true, QString());

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace losslens {
@@ -24,6 +25,8 @@ inline constexpr Rgb kWeightZeroColour{255, 0, 200};
 [[nodiscard]] std::span<const Colormap> allColormaps();
 [[nodiscard]] std::string_view colormapName(Colormap map);
 [[nodiscard]] std::optional<Colormap> colormapFromName(std::string_view name);
+// Every map's name, joined by `separator` ("viridis, inferno, ..."), for help and errors.
+[[nodiscard]] std::string colormapNames(std::string_view separator = ", ");
 
 // The 256 RGB entries of a map (OpenCV's tables), for heatmaps, colour bars and overlays.
 [[nodiscard]] const ColormapLut& colormapLut(Colormap map);

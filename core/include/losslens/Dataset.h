@@ -81,6 +81,9 @@ private:
     std::vector<std::string> m_warnings;
 };
 
+// Why a folder with no complete sample cannot be scored: the same words in every front end.
+[[nodiscard]] std::string noSampleReason();
+
 // Converts a decoded .npy to an H x W x C prediction for a label map of width x height,
 // following the layout and kind rules of spec section 2, and validates its values.
 // Throws std::runtime_error with the reason; appends warnings. Exposed for tests.

@@ -24,7 +24,7 @@ void writeFileAtomically(const std::filesystem::path& target, std::string_view b
 class FileExistsError : public std::runtime_error {
 public:
     explicit FileExistsError(const std::filesystem::path& file)
-        : std::runtime_error(file.string() + ": exists (use --overwrite to replace it)")
+        : std::runtime_error(file.string() + ": exists")
         , m_file(file) {}
     [[nodiscard]] const std::filesystem::path& file() const noexcept { return m_file; }
 

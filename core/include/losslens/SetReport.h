@@ -20,6 +20,9 @@ struct SampleOutcome {
     std::vector<std::string> warnings;
     std::string errorFile;
     std::string errorMessage;
+    // The error was an existing output file not to be replaced (each front end words its
+    // own way of asking to replace it).
+    bool fileExists = false;
 };
 
 // A pass over a whole data set, in entry order: the stats --json object's content.
