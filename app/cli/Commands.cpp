@@ -3,14 +3,14 @@
 #include "ArgParser.h"
 #include "Progress.h"
 
-#include "losslens/Bench.h"
-#include "losslens/DataError.h"
-#include "losslens/Dataset.h"
-#include "losslens/DemoDataset.h"
-#include "losslens/Exporter.h"
-#include "losslens/FileBytes.h"
-#include "losslens/LossVariant.h"
-#include "losslens/SetProcessor.h"
+#include "losslens/demo/DemoDataset.h"
+#include "losslens/io/DataError.h"
+#include "losslens/io/Dataset.h"
+#include "losslens/io/FileBytes.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/report/Exporter.h"
+#include "losslens/set/Bench.h"
+#include "losslens/set/SetProcessor.h"
 
 #include <charconv>
 #include <cstdio>

@@ -1,9 +1,9 @@
 // Google Benchmark programs for the core (label bench; built by default, run by hand:
 // build/bin/core_benchmarks). Compare kernels against the memory floor measured here too.
-#include "losslens/Colormap.h"
-#include "losslens/LabelSets.h"
-#include "losslens/LossComputer.h"
-#include "losslens/NpyArray.h"
+#include "losslens/io/LabelSets.h"
+#include "losslens/io/NpyArray.h"
+#include "losslens/loss/LossComputer.h"
+#include "losslens/report/Colormap.h"
 
 #include <Eigen/Core>
 #include <benchmark/benchmark.h>

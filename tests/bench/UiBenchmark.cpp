@@ -4,12 +4,12 @@
 // moving to a cached sample (50 ms), opening a folder of 10,000 samples until the list and
 // the first sample show (1 s), and the process's peak memory after visiting every sample of
 // a set of 2048 x 2048 samples (1.5 GB). Wall-clock medians: quote them with their peers.
-#include "losslens/DemoDataset.h"
-#include "losslens/DemoGenerator.h"
-#include "losslens/LossComputer.h"
+#include "losslens/demo/DemoDataset.h"
+#include "losslens/demo/DemoGenerator.h"
+#include "losslens/loss/LossComputer.h"
 #include "losslens/ui/Canvas.h"
-#include "losslens/ui/LayerImages.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/LayerImages.h"
 #include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/MainWindow.h"
 #include "losslens/ui/MemoryPolicy.h"

@@ -1,6 +1,6 @@
 #include "ReferenceLoss.h"
 
-#include "losslens/DemoGenerator.h"
+#include "losslens/demo/DemoGenerator.h"
 
 #include <gtest/gtest.h>
 

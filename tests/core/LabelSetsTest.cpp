@@ -1,11 +1,11 @@
 // Spec section 4: declared label sets. Glob matching and first-match lookup, dataset.json
 // validation, and hand-built samples whose missing sets and maps are worked out by hand.
 
-#include "losslens/LabelSets.h"
-#include "losslens/DatasetConfig.h"
-#include "losslens/LossComputer.h"
-#include "losslens/LossVariant.h"
-#include "losslens/SetReport.h"
+#include "losslens/io/LabelSets.h"
+#include "losslens/io/DatasetConfig.h"
+#include "losslens/loss/LossComputer.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/report/SetReport.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "losslens/LossComputer.h"
-#include "losslens/LossVariant.h"
+#include "losslens/loss/LossComputer.h"
+#include "losslens/loss/LossVariant.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 #include "ReferenceLoss.h"
 
-#include "losslens/LossComputer.h"
-#include "losslens/LossVariant.h"
+#include "losslens/loss/LossComputer.h"
+#include "losslens/loss/LossVariant.h"
 
 #include <gtest/gtest.h>
 

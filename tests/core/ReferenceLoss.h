@@ -3,8 +3,8 @@
 // A plain scalar reference of spec section 1, written separately from core: double
 // precision, no shared pass, no registry. Tests compare core's results against it.
 
-#include "losslens/Prediction.h"
-#include "losslens/Raster.h"
+#include "losslens/loss/Prediction.h"
+#include "losslens/loss/Raster.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,9 +1,9 @@
 // SetAccumulator: the set's totals gathered sample by sample or in merged pieces equal plain
 // loops over the samples' maps and summaries written here.
 
-#include "losslens/SetAccumulator.h"
-#include "losslens/LossComputer.h"
-#include "losslens/LossVariant.h"
+#include "losslens/set/SetAccumulator.h"
+#include "losslens/loss/LossComputer.h"
+#include "losslens/loss/LossVariant.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // libFuzzer target: dataset.json parsing, and label_sets lookup (globs) on the stems it names.
-#include "losslens/DatasetConfig.h"
+#include "losslens/io/DatasetConfig.h"
 
 #include <cstddef>
 #include <cstdint>

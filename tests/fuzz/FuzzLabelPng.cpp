@@ -1,5 +1,5 @@
 // libFuzzer target: the libpng label decoder (palette indices, 8/16-bit grey).
-#include "losslens/LabelPng.h"
+#include "losslens/io/LabelPng.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // libFuzzer target: the .npy decoder must reject any input with an exception, never crash,
 // hang or allocate more than the input justifies.
-#include "losslens/NpyArray.h"
+#include "losslens/io/NpyArray.h"
 
 #include <cstddef>
 #include <cstdint>

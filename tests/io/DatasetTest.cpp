@@ -1,9 +1,9 @@
 #include "TestFiles.h"
 
-#include "losslens/DataError.h"
-#include "losslens/Dataset.h"
-#include "losslens/LossVariant.h"
-#include "losslens/SetProcessor.h"
+#include "losslens/io/DataError.h"
+#include "losslens/io/Dataset.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/set/SetProcessor.h"
 
 #include <gtest/gtest.h>
 

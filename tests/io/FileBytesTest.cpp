@@ -1,7 +1,7 @@
 #include "TestFiles.h"
 
-#include "losslens/DataError.h"
-#include "losslens/FileBytes.h"
+#include "losslens/io/DataError.h"
+#include "losslens/io/FileBytes.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "losslens/LabelPng.h"
+#include "losslens/io/LabelPng.h"
 
 #include <gtest/gtest.h>
 

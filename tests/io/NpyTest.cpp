@@ -1,4 +1,4 @@
-#include "losslens/NpyArray.h"
+#include "losslens/io/NpyArray.h"
 
 #include <gtest/gtest.h>
 

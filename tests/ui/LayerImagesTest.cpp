@@ -1,5 +1,5 @@
 #include "losslens/ui/LayerImages.h"
-#include "losslens/LossComputer.h"
+#include "losslens/loss/LossComputer.h"
 #include "losslens/ui/ColorBar.h"
 #include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/PixelInfo.h"

@@ -2,10 +2,10 @@
 // column's source marker, tooltip and Details, and the two missing-annotation filters,
 // checked against core's own processSet of the same folder and against hand-made cases.
 
-#include "losslens/ClassInfo.h"
-#include "losslens/Dataset.h"
-#include "losslens/DemoDataset.h"
-#include "losslens/SetProcessor.h"
+#include "losslens/demo/DemoDataset.h"
+#include "losslens/io/ClassInfo.h"
+#include "losslens/io/Dataset.h"
+#include "losslens/set/SetProcessor.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/MainWindow.h"
 #include "losslens/ui/SampleFilterProxy.h"

@@ -1,7 +1,7 @@
 // VariantStyle: the one home of variant text and colour in the window.
 
 #include "losslens/ui/VariantStyle.h"
-#include "losslens/LossVariant.h"
+#include "losslens/loss/LossVariant.h"
 
 #include <QTest>
 

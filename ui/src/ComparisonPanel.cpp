@@ -1,7 +1,7 @@
 #include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/VariantStyle.h"
 
-#include "losslens/LossVariant.h"
+#include "losslens/loss/LossVariant.h"
 
 #include <QComboBox>
 #include <QHeaderView>

@@ -1,9 +1,9 @@
 #include "losslens/ui/DatasetSession.h"
 
-#include "losslens/DataError.h"
-#include "losslens/LossComputer.h"
-#include "losslens/LossVariant.h"
-#include "losslens/SetProcessor.h"
+#include "losslens/io/DataError.h"
+#include "losslens/loss/LossComputer.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/set/SetProcessor.h"
 #include "losslens/ui/MemoryPolicy.h"
 
 #include <QtConcurrent/QtConcurrentRun>

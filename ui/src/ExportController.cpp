@@ -1,7 +1,7 @@
 #include "losslens/ui/ExportController.h"
 
-#include "losslens/Exporter.h"
-#include "losslens/FileBytes.h"
+#include "losslens/io/FileBytes.h"
+#include "losslens/report/Exporter.h"
 
 #include <QBuffer>
 #include <QFileDialog>

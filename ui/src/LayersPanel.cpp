@@ -1,7 +1,7 @@
 #include "losslens/ui/LayersPanel.h"
 #include "losslens/ui/VariantStyle.h"
 
-#include "losslens/LossVariant.h"
+#include "losslens/loss/LossVariant.h"
 
 #include <QCheckBox>
 #include <QComboBox>

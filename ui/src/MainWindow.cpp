@@ -1,8 +1,8 @@
 #include "losslens/ui/MainWindow.h"
 #include "losslens/ui/VariantStyle.h"
 
-#include "losslens/DemoDataset.h"
-#include "losslens/LossVariant.h"
+#include "losslens/demo/DemoDataset.h"
+#include "losslens/loss/LossVariant.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/ColorBar.h"
 #include "losslens/ui/ComparisonPanel.h"

@@ -1,8 +1,8 @@
 #include "losslens/ui/SampleData.h"
 
-#include "losslens/SetProcessor.h"
+#include "losslens/set/SetProcessor.h"
 
-#include "losslens/LossComputer.h"
+#include "losslens/loss/LossComputer.h"
 #include "losslens/ui/LayerImages.h"
 
 namespace losslens {

@@ -1,7 +1,7 @@
 #include "losslens/ui/SampleDetails.h"
 #include "losslens/ui/VariantStyle.h"
 
-#include "losslens/LossVariant.h"
+#include "losslens/loss/LossVariant.h"
 
 #include <QObject>
 

@@ -1,7 +1,7 @@
 #include "losslens/ui/SampleTableModel.h"
 #include "losslens/ui/VariantStyle.h"
 
-#include "losslens/LossVariant.h"
+#include "losslens/loss/LossVariant.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/SampleDetails.h"
 

@@ -1,6 +1,6 @@
 #include "losslens/ui/VariantStyle.h"
 
-#include "losslens/LossVariant.h"
+#include "losslens/loss/LossVariant.h"
 
 #include <array>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "losslens/Colormap.h"
+#include "losslens/report/Colormap.h"
 
 #include <QString>
 #include <QWidget>

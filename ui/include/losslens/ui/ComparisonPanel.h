@@ -1,6 +1,6 @@
 #pragma once
 
-#include "losslens/VariantComparison.h"
+#include "losslens/set/VariantComparison.h"
 
 #include <QWidget>
 

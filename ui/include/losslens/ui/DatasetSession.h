@@ -1,10 +1,10 @@
 #pragma once
 
-#include "losslens/ClassInfo.h"
-#include "losslens/Dataset.h"
-#include "losslens/LossHistogram.h"
-#include "losslens/SetAccumulator.h"
-#include "losslens/SetSummary.h"
+#include "losslens/io/ClassInfo.h"
+#include "losslens/io/Dataset.h"
+#include "losslens/set/LossHistogram.h"
+#include "losslens/set/SetAccumulator.h"
+#include "losslens/set/SetSummary.h"
 #include "losslens/ui/SampleCache.h"
 #include "losslens/ui/SampleData.h"
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "losslens/ClassInfo.h"
-#include "losslens/Colormap.h"
-#include "losslens/ValueRange.h"
+#include "losslens/io/ClassInfo.h"
+#include "losslens/report/Colormap.h"
+#include "losslens/report/ValueRange.h"
 #include "losslens/ui/SampleData.h"
 #include "losslens/ui/ViewSettings.h"
 #include "losslens/ui/Viewport.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "losslens/ClassInfo.h"
+#include "losslens/io/ClassInfo.h"
 #include "losslens/ui/SampleData.h"
 
 #include <QString>

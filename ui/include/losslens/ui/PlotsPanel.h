@@ -1,8 +1,8 @@
 #pragma once
 
-#include "losslens/ClassInfo.h"
-#include "losslens/LossHistogram.h"
-#include "losslens/SetSummary.h"
+#include "losslens/io/ClassInfo.h"
+#include "losslens/set/LossHistogram.h"
+#include "losslens/set/SetSummary.h"
 #include "losslens/ui/SampleData.h"
 
 #include <QWidget>

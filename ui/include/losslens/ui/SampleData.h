@@ -1,8 +1,8 @@
 #pragma once
 
-#include "losslens/Dataset.h"
-#include "losslens/LossResult.h"
-#include "losslens/SampleStatistics.h"
+#include "losslens/io/Dataset.h"
+#include "losslens/loss/LossResult.h"
+#include "losslens/set/SampleStatistics.h"
 
 #include <QImage>
 

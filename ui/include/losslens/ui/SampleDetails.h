@@ -1,6 +1,6 @@
 #pragma once
 
-#include "losslens/Dataset.h"
+#include "losslens/io/Dataset.h"
 #include "losslens/ui/DatasetSession.h"
 
 #include <QString>

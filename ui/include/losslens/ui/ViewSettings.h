@@ -1,7 +1,7 @@
 #pragma once
 
-#include "losslens/Colormap.h"
-#include "losslens/LossVariant.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/report/Colormap.h"
 
 #include <QObject>
 

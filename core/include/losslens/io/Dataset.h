@@ -1,0 +1,95 @@
+#pragma once
+
+#include "losslens/io/ClassInfo.h"
+#include "losslens/io/DataLimits.h"
+#include "losslens/io/DatasetConfig.h"
+#include "losslens/loss/Annotation.h"
+#include "losslens/loss/Prediction.h"
+#include "losslens/loss/Raster.h"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace losslens {
+
+// One stem found in the folder. A complete sample has a label and a prediction; a stem
+// with only one of them is kept (with `problem` set) so it can be reported, not dropped.
+struct SampleEntry {
+    std::string stem;
+    std::filesystem::path label;      // empty if missing
+    std::filesystem::path prediction; // empty if missing
+    std::filesystem::path image;      // empty if none (display only)
+    std::string problem;              // why this stem is not a usable sample, if it is not
+    // The dataset.json label_sets entry that declares this stem's annotated classes, resolved
+    // once when the set is opened; none: the article's rule (spec section 4).
+    std::optional<std::size_t> labelSet;
+    [[nodiscard]] bool complete() const { return problem.empty(); }
+    // The file a problem with this entry is best reported against.
+    [[nodiscard]] std::filesystem::path reportFile() const {
+        return prediction.empty() ? label : prediction;
+    }
+};
+
+// A sample's pixel data, ready for computeLoss.
+struct LoadedSample {
+    LabelMap labels;
+    Prediction prediction;
+    ByteImage image;       // RGB; empty when there is none or it is unreadable
+    Annotation annotation; // which classes it was annotated for (pass to computeLoss)
+    // Resolved once when loaded, so a view of one sample needs nothing from the set: its C
+    // classes' names and colours (dataset.json's, else defaults) and the ignore index.
+    std::vector<ClassInfo> classes;
+    int ignoreIndex = 255;
+    std::vector<std::string> warnings; // usable, but the user should know
+};
+
+// A data set folder (spec section 2). Opening only lists the folders (no pixel data), so a
+// set of 100,000 samples opens at once; samples are loaded on demand, from any thread.
+class Dataset {
+public:
+    // Throws DataError for set-level problems: no such folder, malformed dataset.json.
+    [[nodiscard]] static Dataset open(const std::filesystem::path& root,
+                                      const DataLimits& limits = {});
+
+    [[nodiscard]] const std::filesystem::path& root() const noexcept { return m_root; }
+    [[nodiscard]] const DatasetConfig& config() const noexcept { return m_config; }
+    [[nodiscard]] const DataLimits& limits() const noexcept { return m_limits; }
+    // Every stem, sorted; complete samples and reported partial ones alike.
+    [[nodiscard]] const std::vector<SampleEntry>& entries() const noexcept { return m_entries; }
+    [[nodiscard]] std::size_t completeCount() const noexcept { return m_completeCount; }
+    // Set-level warnings found when opening: label_sets entries that match no sample.
+    [[nodiscard]] const std::vector<std::string>& warnings() const noexcept { return m_warnings; }
+    // Applies the article's rule to every sample, as if dataset.json had no label_sets: to
+    // compare the two rules on the same data (losslens-cli --ignore-label-sets).
+    void ignoreLabelSets();
+    // The declaration of an entry's stem (spec section 4), with ids as dataset.json gives them.
+    [[nodiscard]] Annotation annotationOf(const SampleEntry& entry) const;
+
+    // Loads and validates one complete entry; throws DataError naming the bad file.
+    [[nodiscard]] LoadedSample load(std::size_t index) const;
+
+private:
+    void resolveLabelSets();
+
+    std::filesystem::path m_root;
+    DatasetConfig m_config;
+    DataLimits m_limits;
+    std::vector<SampleEntry> m_entries;
+    std::size_t m_completeCount = 0;
+    std::vector<std::string> m_warnings;
+};
+
+// Why a folder with no complete sample cannot be scored: the same words in every front end.
+[[nodiscard]] std::string noSampleReason();
+
+// Converts a decoded .npy to an H x W x C prediction for a label map of width x height,
+// following the layout and kind rules of spec section 2, and validates its values.
+// Throws std::runtime_error with the reason; appends warnings. Exposed for tests.
+[[nodiscard]] Prediction predictionFromArray(std::vector<std::int64_t> shape,
+                                             std::vector<float> data, int width, int height,
+                                             const DatasetConfig& config, const DataLimits& limits,
+                                             std::vector<std::string>& warnings);
+
+} // namespace losslens

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "losslens/io/Dataset.h"
+#include "losslens/loss/LossResult.h"
+#include "losslens/report/Colormap.h"
+#include "losslens/report/ValueRange.h"
+#include "losslens/set/SetProcessor.h"
+
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+namespace losslens {
+
+struct ExportOptions {
+    std::filesystem::path outDir;
+    std::vector<std::size_t> variants; // registry indices; empty means every variant
+    bool png = true;
+    bool npy = true;
+    Colormap colormap = Colormap::Viridis;
+    std::optional<ValueRange> range; // unset: auto, one range for the whole export
+    bool overwrite = false;
+    ProcessOptions process;
+};
+
+// Raised before anything is written when files of the export already exist and
+// overwriting was not asked for.
+class ExportConflict : public std::runtime_error {
+public:
+    explicit ExportConflict(std::vector<std::filesystem::path> files);
+    [[nodiscard]] const std::vector<std::filesystem::path>& files() const noexcept {
+        return m_files;
+    }
+
+private:
+    std::vector<std::filesystem::path> m_files;
+};
+
+struct ExportResult {
+    SetReport report;
+    ValueRange range;
+    std::size_t filesWritten = 0;
+};
+
+// The file names one sample's export produces (spec section 3).
+[[nodiscard]] std::vector<std::filesystem::path>
+exportFileNames(const std::filesystem::path& outDir, const std::string& stem,
+                const ExportOptions& options);
+
+// The files of a whole-set export (every stem's and the two summaries) that exist already.
+[[nodiscard]] std::vector<std::filesystem::path> existingExportFiles(const Dataset& dataset,
+                                                                     const ExportOptions& options);
+
+// Writes one sample's maps and heatmaps (atomically, honouring options.overwrite).
+// Returns the number of files written. Used by exportSet and the window's
+// "export current sample".
+std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
+                         const LossResult& result, int ignoreIndex, ValueRange range,
+                         const ExportOptions& options);
+
+// Exports a whole data set: per sample <stem>.<variant>.npy/.png and <stem>.bgweight.npy/.png,
+// then summary.json and summary.csv. With an auto range, a first pass finds the largest
+// loss over every sample and chosen variant so all heatmaps share one scale.
+// Throws ExportConflict (nothing written) or std::runtime_error for the output folder.
+[[nodiscard]] ExportResult exportSet(const Dataset& dataset, const ExportOptions& options);
+
+// The largest value of the chosen variants over valid pixels of every sample (lo = 0).
+[[nodiscard]] ValueRange autoRange(const Dataset& dataset, const ExportOptions& options);
+
+} // namespace losslens

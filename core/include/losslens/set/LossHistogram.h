@@ -1,0 +1,24 @@
+#pragma once
+
+#include "losslens/loss/Raster.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace losslens {
+
+// Counts of per-pixel loss values over valid pixels in `bins` equal bins over [lo, hi];
+// values outside go to the first or last bin. Fixed bins let a set's histogram be the sum
+// of its samples' histograms.
+struct LossHistogram {
+    float lo = 0.0f;
+    float hi = 16.2f; // just above -log(1e-7) = 16.118, the largest clamped loss
+    std::vector<std::int64_t> counts;
+
+    void add(const LossMap& map, const LabelMap& labels, int ignoreIndex);
+    void merge(const LossHistogram& other);
+    [[nodiscard]] float binCentre(std::size_t bin) const;
+    [[nodiscard]] static LossHistogram make(int bins, float lo = 0.0f, float hi = 16.2f);
+};
+
+} // namespace losslens

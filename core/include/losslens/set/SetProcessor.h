@@ -1,0 +1,60 @@
+#pragma once
+
+#include "losslens/io/Dataset.h"
+#include "losslens/loss/LossResult.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/report/SetReport.h"
+
+#include <atomic>
+#include <functional>
+
+namespace losslens {
+
+struct ProcessOptions {
+    int jobs = 0; // 0: every core
+    const std::atomic<bool>* cancel = nullptr;
+    // Called after each stem, from worker threads, serialised: (done, total).
+    std::function<void(std::size_t, std::size_t)> progress;
+    // Also make each sample's SampleStatistics (maxima, histograms): the window's scan.
+    bool statistics = false;
+};
+
+// Receives each stem's outcome as soon as it is scored (in completion order, not entry
+// order), from worker threads, serialised. May move from it.
+using OutcomeSink = std::function<void(SampleOutcome& outcome)>;
+
+// Called for each sample that loaded and computed; may throw (DataError, FileExistsError,
+// std::exception) to mark just that sample as failed. Runs on worker threads.
+using SampleVisitor =
+    std::function<void(std::size_t entry, const LoadedSample&, const LossResult&)>;
+
+// Scores a loaded sample with its own declaration of annotated classes: how the CLI, the
+// window and exports all call computeLoss, so they agree on the missing set by construction.
+[[nodiscard]] LossResult scoreSample(const LoadedSample& sample, const LossConfig& config,
+                                     VariantMask variants = kAllVariants);
+
+// Loads, validates and scores one stem; never throws: failures land in the outcome. With
+// `statistics`, the outcome also carries the sample's SampleStatistics.
+[[nodiscard]] SampleOutcome processSample(const Dataset& dataset, std::size_t entry,
+                                          const SampleVisitor& visitor = {},
+                                          bool statistics = false);
+
+// The one set pipeline: loads, validates and scores every complete stem on `jobs` threads
+// and hands each outcome to `sink` as it finishes. A bad sample is reported in its outcome
+// and never stops the others. Returns false when cancelled before the end.
+bool scanSet(const Dataset& dataset, const ProcessOptions& options, const OutcomeSink& sink,
+             const SampleVisitor& visitor = {});
+
+// scanSet gathered into a report: every stem (incomplete ones as errors) in entry order,
+// and the set's totals from one SetAccumulator.
+[[nodiscard]] SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
+                                   const SampleVisitor& visitor = {});
+
+// Runs fn(i) for i in [0, count) on `jobs` threads (0: every core), stopping early when
+// *cancel becomes true. fn must not throw.
+void parallelFor(std::size_t count, int jobs, const std::function<void(std::size_t)>& fn,
+                 const std::atomic<bool>* cancel = nullptr);
+
+[[nodiscard]] int defaultJobs();
+
+} // namespace losslens

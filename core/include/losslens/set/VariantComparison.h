@@ -1,0 +1,31 @@
+#pragma once
+
+#include "losslens/set/SetSummary.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace losslens {
+
+// A set-level comparison of every registered variant, class by class: what each class's
+// pixels cost under each variant, and how many of them a variant lets off (its loss below
+// the standard loss: removed or softened). The window's comparison table and chart, the
+// stats table and the "per_class" object of stats --json all show this one computation.
+struct VariantComparison {
+    struct Row {
+        std::string variant;              // registry name
+        double mean = 0.0;                // the variant's set mean (its own reduction)
+        std::vector<double> classMean;    // per label class: mean of the map over its pixels
+        std::vector<double> reducedShare; // per label class: share of pixels let off, 0..1
+    };
+    std::vector<std::string> classNames; // one per class column
+    std::vector<std::int64_t> classPixels;
+    std::vector<Row> rows; // one per registered variant, registry order
+};
+
+// classNames may be shorter than the set's class count (missing names become the index).
+[[nodiscard]] VariantComparison compareVariants(const SetSummary& summary,
+                                                const std::vector<std::string>& classNames);
+
+} // namespace losslens

@@ -1,0 +1,340 @@
+#include "losslens/io/Dataset.h"
+
+#include "losslens/io/DataError.h"
+#include "losslens/io/LabelPng.h"
+#include "losslens/io/NpyArray.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_set>
+
+namespace losslens {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+// Lists <folder>/<stem><ext> for the given extensions, hidden files skipped.
+std::map<std::string, fs::path> listStems(const fs::path& folder,
+                                          const std::vector<std::string>& extensions) {
+    std::map<std::string, fs::path> stems;
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        return stems;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const fs::path& path = it->path();
+        const std::string name = path.filename().string();
+        if (name.empty() || name[0] == '.')
+            continue;
+        const std::string ext = lower(path.extension().string());
+        if (std::find(extensions.begin(), extensions.end(), ext) == extensions.end())
+            continue;
+        stems.emplace(path.stem().string(), path);
+    }
+    return stems;
+}
+
+std::string shapeText(const std::vector<std::int64_t>& shape) {
+    std::string s = "(";
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + ")";
+}
+
+std::string at(std::size_t pixel, int width) {
+    return "(x=" + std::to_string(pixel % static_cast<std::size_t>(width)) +
+           ", y=" + std::to_string(pixel / static_cast<std::size_t>(width)) + ")";
+}
+
+ByteImage readDisplayImage(const fs::path& file, int width, int height,
+                           std::vector<std::string>& warnings) {
+    cv::Mat bgr;
+    try {
+        bgr = cv::imread(file.string(), cv::IMREAD_COLOR);
+    } catch (const cv::Exception&) {
+        bgr.release();
+    }
+    if (bgr.empty()) {
+        warnings.push_back(file.string() + ": display image is unreadable; shown on grey");
+        return {};
+    }
+    if (bgr.cols != width || bgr.rows != height) {
+        warnings.push_back(file.string() + ": display image is " + std::to_string(bgr.cols) + "x" +
+                           std::to_string(bgr.rows) + ", the label " + std::to_string(width) + "x" +
+                           std::to_string(height) + "; shown on grey");
+        return {};
+    }
+    ByteImage image(width, height, 3);
+    for (int y = 0; y < height; ++y) {
+        const auto* row = bgr.ptr<cv::Vec3b>(y);
+        for (int x = 0; x < width; ++x) {
+            image.at(x, y, 0) = row[x][2];
+            image.at(x, y, 1) = row[x][1];
+            image.at(x, y, 2) = row[x][0];
+        }
+    }
+    return image;
+}
+
+} // namespace
+
+Prediction predictionFromArray(std::vector<std::int64_t> shape, std::vector<float> data, int width,
+                               int height, const DatasetConfig& config, const DataLimits& limits,
+                               std::vector<std::string>& warnings) {
+    if (shape.size() == 4 && shape[0] == 1)
+        shape.erase(shape.begin()); // a leading batch axis of length 1
+    if (shape.size() != 3)
+        throw std::runtime_error(std::to_string(shape.size()) + "-D array of shape " +
+                                 shapeText(shape) + ": expected H x W x C or C x H x W");
+    const std::int64_t h = height;
+    const std::int64_t w = width;
+    const bool hwcFits = shape[0] == h && shape[1] == w;
+    const bool chwFits = shape[1] == h && shape[2] == w;
+    bool chw = false;
+    switch (config.layout) {
+    case PredictionLayout::HWC:
+        if (!hwcFits)
+            throw std::runtime_error("size mismatch: prediction shape " + shapeText(shape) +
+                                     " (HWC) does not match the label's " + std::to_string(width) +
+                                     "x" + std::to_string(height));
+        break;
+    case PredictionLayout::CHW:
+        if (!chwFits)
+            throw std::runtime_error("size mismatch: prediction shape " + shapeText(shape) +
+                                     " (CHW) does not match the label's " + std::to_string(width) +
+                                     "x" + std::to_string(height));
+        chw = true;
+        break;
+    case PredictionLayout::Auto:
+        if (!hwcFits && !chwFits)
+            throw std::runtime_error("size mismatch: prediction shape " + shapeText(shape) +
+                                     " has no H x W axes matching the label's " +
+                                     std::to_string(width) + "x" + std::to_string(height) +
+                                     " (W x H)");
+        chw = !hwcFits;
+        break;
+    }
+    const std::int64_t classes = chw ? shape[0] : shape[2];
+    if (classes < 2)
+        throw std::runtime_error("prediction has " + std::to_string(classes) +
+                                 " class(es); at least 2 are needed (background and an object)");
+    if (classes > limits.maxClasses)
+        throw std::runtime_error("prediction has " + std::to_string(classes) +
+                                 " classes, more than the limit of " +
+                                 std::to_string(limits.maxClasses));
+    if (!config.classes.empty() && static_cast<std::size_t>(classes) != config.classes.size())
+        throw std::runtime_error("prediction has " + std::to_string(classes) +
+                                 " classes but dataset.json names " +
+                                 std::to_string(config.classes.size()));
+    const int c = static_cast<int>(classes);
+    const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+    const auto cs = static_cast<std::size_t>(c);
+
+    Prediction prediction;
+    if (chw) {
+        prediction = Prediction(width, height, c);
+        float* out = prediction.data();
+        for (std::size_t k = 0; k < cs; ++k) {
+            const float* plane = data.data() + k * n;
+            for (std::size_t i = 0; i < n; ++i)
+                out[i * cs + k] = plane[i];
+        }
+        data.clear();
+        data.shrink_to_fit();
+    } else {
+        // Already H x W x C in C order: adopt the decoded buffer without a copy.
+        prediction = Prediction(Raster<float>(width, height, c, std::move(data)));
+    }
+
+    float* p = prediction.data();
+    for (std::size_t i = 0; i < n * cs; ++i)
+        if (!std::isfinite(p[i]))
+            throw std::runtime_error(std::string(std::isnan(p[i]) ? "NaN" : "Inf") +
+                                     " value in class " + std::to_string(i % cs) + " at " +
+                                     at(i / cs, width));
+    if (config.kind == PredictionKind::Logits) {
+        for (std::size_t i = 0; i < n; ++i) {
+            float* pixel = p + i * cs;
+            const float top = *std::max_element(pixel, pixel + cs);
+            float total = 0.0f;
+            for (std::size_t k = 0; k < cs; ++k) {
+                pixel[k] = std::exp(pixel[k] - top);
+                total += pixel[k];
+            }
+            for (std::size_t k = 0; k < cs; ++k)
+                pixel[k] /= total;
+        }
+        return prediction;
+    }
+    std::size_t offSum = 0;
+    std::size_t firstOff = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const float* pixel = p + i * cs;
+        double total = 0.0;
+        for (std::size_t k = 0; k < cs; ++k) {
+            if (pixel[k] < 0.0f)
+                throw std::runtime_error("negative probability " + std::to_string(pixel[k]) +
+                                         " in class " + std::to_string(k) + " at " + at(i, width) +
+                                         " (if these are logits, set \"prediction_kind\": "
+                                         "\"logits\" in dataset.json)");
+            total += static_cast<double>(pixel[k]);
+        }
+        if (std::abs(total - 1.0) > 1e-2) {
+            if (offSum == 0)
+                firstOff = i;
+            ++offSum;
+        }
+    }
+    if (offSum > 0)
+        warnings.push_back("probabilities of " + std::to_string(offSum) +
+                           " pixel(s) do not sum to 1 (first at " + at(firstOff, width) +
+                           "); if these are logits, set \"prediction_kind\": \"logits\"");
+    return prediction;
+}
+
+std::string noSampleReason() {
+    return "no sample at all (a sample is a stem with labels/<stem>.png and "
+           "predictions/<stem>.npy)";
+}
+
+Dataset Dataset::open(const fs::path& root, const DataLimits& limits) {
+    std::error_code ec;
+    if (!fs::exists(root, ec))
+        throw DataError(root, "no such folder");
+    if (!fs::is_directory(root, ec))
+        throw DataError(root, "is not a folder");
+    Dataset set;
+    set.m_root = root;
+    set.m_limits = limits;
+    set.m_config = DatasetConfig::load(root, limits.maxClasses);
+    if (!fs::is_directory(root / "labels", ec) && !fs::is_directory(root / "predictions", ec))
+        throw DataError(root, "not a LossLens data set: it has neither labels/ nor predictions/");
+
+    const auto labels = listStems(root / "labels", {".png"});
+    const auto predictions = listStems(root / "predictions", {".npy"});
+    const auto images =
+        listStems(root / "images", {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"});
+    std::map<std::string, SampleEntry> entries;
+    for (const auto& [stem, path] : labels)
+        entries[stem].label = path;
+    for (const auto& [stem, path] : predictions)
+        entries[stem].prediction = path;
+    for (auto& [stem, entry] : entries) {
+        entry.stem = stem;
+        if (const auto it = images.find(stem); it != images.end())
+            entry.image = it->second;
+        if (entry.prediction.empty())
+            entry.problem = "no prediction: predictions/" + stem + ".npy is missing";
+        else if (entry.label.empty())
+            entry.problem = "no label: labels/" + stem + ".png is missing";
+        else
+            ++set.m_completeCount;
+        set.m_entries.push_back(std::move(entry));
+    }
+    set.resolveLabelSets();
+    return set;
+}
+
+void Dataset::resolveLabelSets() {
+    const LabelSets& sets = m_config.labelSets;
+    if (sets.empty())
+        return;
+    std::vector<std::size_t> uses(sets.size(), 0);
+    for (SampleEntry& entry : m_entries) {
+        entry.labelSet = sets.find(entry.stem);
+        if (entry.labelSet)
+            ++uses[*entry.labelSet];
+    }
+    const std::string file = (m_root / "dataset.json").string();
+    std::unordered_set<std::string> stems;
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        if (uses[i] > 0)
+            continue;
+        const std::string& match = sets[i].match;
+        // An exact stem is one hash lookup; only an unused glob walks the stems.
+        if (stems.empty())
+            for (const SampleEntry& e : m_entries)
+                stems.insert(e.stem);
+        const bool matchesSome =
+            LabelSets::isGlob(match)
+                ? std::any_of(m_entries.begin(), m_entries.end(),
+                              [&](const auto& e) { return globMatch(match, e.stem); })
+                : stems.count(match) > 0;
+        m_warnings.push_back(file + ": label_sets[" + std::to_string(i) + "] (match \"" + match +
+                             "\") " +
+                             (matchesSome ? "is never used: every stem it matches is matched by an "
+                                            "earlier entry first"
+                                          : "matches no sample"));
+    }
+}
+
+void Dataset::ignoreLabelSets() {
+    m_config.labelSets = LabelSets();
+    for (SampleEntry& entry : m_entries)
+        entry.labelSet.reset();
+    m_warnings.clear();
+}
+
+Annotation Dataset::annotationOf(const SampleEntry& entry) const {
+    if (!entry.labelSet)
+        return {};
+    return Annotation::declared(m_config.labelSets[*entry.labelSet].annotated);
+}
+
+LoadedSample Dataset::load(std::size_t index) const {
+    const SampleEntry& entry = m_entries.at(index);
+    if (!entry.complete())
+        throw DataError(entry.reportFile(), entry.problem);
+    LoadedSample sample;
+    sample.labels = readLabelPng(entry.label, m_limits);
+    NpyArray array = readNpy(entry.prediction, m_limits);
+    try {
+        sample.prediction = predictionFromArray(std::move(array.shape), std::move(array.data),
+                                                sample.labels.width(), sample.labels.height(),
+                                                m_config, m_limits, sample.warnings);
+    } catch (const std::exception& e) {
+        throw DataError(entry.prediction, e.what());
+    }
+    for (std::string& warning : sample.warnings)
+        warning = entry.prediction.string() + ": " + warning;
+
+    const int classes = sample.prediction.classes();
+    const auto labels = sample.labels.values();
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const int label = labels[i];
+        if (label >= classes && label != m_config.ignoreIndex)
+            throw DataError(entry.label, "label " + std::to_string(label) + " at " +
+                                             at(i, sample.labels.width()) +
+                                             " is not a class (C = " + std::to_string(classes) +
+                                             ") and not ignore_index " +
+                                             std::to_string(m_config.ignoreIndex));
+    }
+    sample.classes = m_config.classesFor(classes);
+    sample.ignoreIndex = m_config.ignoreIndex;
+    sample.annotation = annotationOf(entry);
+    for (const int c : sample.annotation.annotated)
+        if (c >= classes)
+            throw DataError(m_root / "dataset.json",
+                            "label_sets[" + std::to_string(*entry.labelSet) + "] (match \"" +
+                                m_config.labelSets[*entry.labelSet].match + "\") declares class " +
+                                std::to_string(c) + " annotated, but " +
+                                entry.prediction.filename().string() + " has " +
+                                std::to_string(classes) + " classes (0.." +
+                                std::to_string(classes - 1) + ")");
+    if (!entry.image.empty())
+        sample.image = readDisplayImage(entry.image, sample.labels.width(), sample.labels.height(),
+                                        sample.warnings);
+    return sample;
+}
+
+} // namespace losslens

@@ -1,0 +1,180 @@
+#include "losslens/io/LabelPng.h"
+
+#include "losslens/io/DataError.h"
+#include "losslens/io/FileBytes.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include <png.h>
+
+#include <algorithm>
+#include <csetjmp>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+namespace losslens {
+
+namespace {
+
+// State shared with libpng's C callbacks. libpng reports errors by longjmp; every C++
+// object that must survive it lives here, created before setjmp, so nothing is skipped.
+struct PngReadState {
+    std::span<const std::byte> bytes;
+    std::size_t offset = 0;
+    char error[256] = {};
+};
+
+void readCallback(png_structp png, png_bytep out, png_size_t length) {
+    auto* state = static_cast<PngReadState*>(png_get_io_ptr(png));
+    if (length > state->bytes.size() - state->offset) {
+        png_error(png, "truncated PNG file");
+    }
+    std::memcpy(out, state->bytes.data() + state->offset, length);
+    state->offset += length;
+}
+
+void errorCallback(png_structp png, png_const_charp message) {
+    auto* state = static_cast<PngReadState*>(png_get_error_ptr(png));
+    std::snprintf(state->error, sizeof state->error, "%s", message);
+    png_longjmp(png, 1);
+}
+
+void warningCallback(png_structp, png_const_charp) {}
+
+struct PngInfo {
+    png_uint_32 width = 0;
+    png_uint_32 height = 0;
+    int bitDepth = 0;
+    int colorType = 0;
+};
+
+const char* colourTypeName(int type) {
+    switch (type) {
+    case PNG_COLOR_TYPE_RGB:
+        return "RGB colour";
+    case PNG_COLOR_TYPE_RGB_ALPHA:
+        return "RGBA colour";
+    case PNG_COLOR_TYPE_GRAY_ALPHA:
+        return "grey with alpha";
+    default:
+        return "unknown";
+    }
+}
+
+// Returns an empty string on success, else the reason. Only POD locals across setjmp.
+std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& info,
+                       std::vector<std::uint8_t>& raw, std::vector<png_bytep>& rows) {
+    png_structp png =
+        png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, errorCallback, warningCallback);
+    if (!png)
+        return "libpng could not start";
+    png_infop pngInfo = png_create_info_struct(png);
+    if (!pngInfo) {
+        png_destroy_read_struct(&png, nullptr, nullptr);
+        return "libpng could not start";
+    }
+    std::string reason;
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, &pngInfo, nullptr);
+        return std::string("corrupt PNG: ") + state.error;
+    }
+    png_set_read_fn(png, &state, readCallback);
+    png_set_user_limits(png, 1u << 20, 1u << 20);
+    png_read_info(png, pngInfo);
+    info.width = png_get_image_width(png, pngInfo);
+    info.height = png_get_image_height(png, pngInfo);
+    info.bitDepth = png_get_bit_depth(png, pngInfo);
+    info.colorType = png_get_color_type(png, pngInfo);
+    if (info.colorType != PNG_COLOR_TYPE_GRAY && info.colorType != PNG_COLOR_TYPE_PALETTE) {
+        png_destroy_read_struct(&png, &pngInfo, nullptr);
+        return std::string(colourTypeName(info.colorType)) +
+               " label PNG: labels must be class indices (8- or 16-bit grey, or a palette PNG), "
+               "not colours";
+    }
+    if (static_cast<std::int64_t>(info.width) * info.height > limits.maxPixels) {
+        png_destroy_read_struct(&png, &pngInfo, nullptr);
+        return "label PNG of " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+               " exceeds the limit of " + std::to_string(limits.maxPixels) + " pixels";
+    }
+    if (info.bitDepth < 8)
+        png_set_packing(png); // one byte per pixel, values (indices) unchanged
+    if (info.bitDepth == 16)
+        png_set_swap(png);
+    (void)png_set_interlace_handling(png);
+    png_read_update_info(png, pngInfo);
+    const png_size_t rowBytes = png_get_rowbytes(png, pngInfo);
+    const std::size_t expected =
+        static_cast<std::size_t>(info.width) * (info.bitDepth == 16 ? 2 : 1);
+    if (rowBytes != expected) {
+        png_destroy_read_struct(&png, &pngInfo, nullptr);
+        return "unexpected PNG row layout";
+    }
+    raw.resize(rowBytes * info.height);
+    rows.resize(info.height);
+    for (png_uint_32 y = 0; y < info.height; ++y)
+        rows[y] = raw.data() + static_cast<std::size_t>(y) * rowBytes;
+    png_read_image(png, rows.data());
+    png_read_end(png, nullptr);
+    png_destroy_read_struct(&png, &pngInfo, nullptr);
+    return reason;
+}
+
+} // namespace
+
+LabelMap decodeLabelPng(std::span<const std::byte> bytes, const DataLimits& limits) {
+    if (bytes.size() < 8 || png_sig_cmp(reinterpret_cast<png_const_bytep>(bytes.data()), 0, 8) != 0)
+        throw std::runtime_error("not a PNG file");
+    PngReadState state;
+    state.bytes = bytes;
+    PngInfo info;
+    std::vector<std::uint8_t> raw;
+    std::vector<png_bytep> rows;
+    const std::string reason = decodeInto(state, limits, info, raw, rows);
+    if (!reason.empty())
+        throw std::runtime_error(reason);
+    LabelMap labels(static_cast<int>(info.width), static_cast<int>(info.height));
+    auto out = labels.values();
+    if (info.bitDepth == 16) {
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            std::uint16_t v;
+            std::memcpy(&v, raw.data() + 2 * i, 2);
+            out[i] = v;
+        }
+    } else {
+        std::copy(raw.begin(), raw.end(), out.begin());
+    }
+    return labels;
+}
+
+LabelMap readLabelPng(const std::filesystem::path& file, const DataLimits& limits) {
+    const std::vector<std::byte> bytes = readFileBytes(file, limits.maxFileBytes);
+    try {
+        return decodeLabelPng(bytes, limits);
+    } catch (const std::exception& e) {
+        throw DataError(file, e.what());
+    }
+}
+
+std::string encodeLabelPng(const LabelMap& labels) {
+    const auto values = labels.values();
+    const bool wide = std::any_of(values.begin(), values.end(), [](auto v) { return v > 255; });
+    cv::Mat mat;
+    if (wide) {
+        mat = cv::Mat(labels.height(), labels.width(), CV_16U,
+                      const_cast<std::uint16_t*>(labels.data()))
+                  .clone();
+    } else {
+        mat = cv::Mat(labels.height(), labels.width(), CV_8U);
+        for (int y = 0; y < labels.height(); ++y)
+            for (int x = 0; x < labels.width(); ++x)
+                mat.at<std::uint8_t>(y, x) = static_cast<std::uint8_t>(labels.at(x, y));
+    }
+    std::vector<uchar> buffer;
+    if (!cv::imencode(".png", mat, buffer))
+        throw std::runtime_error("could not encode a label PNG");
+    return {reinterpret_cast<const char*>(buffer.data()), buffer.size()};
+}
+
+} // namespace losslens

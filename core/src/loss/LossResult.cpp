@@ -1,0 +1,89 @@
+#include "losslens/loss/LossResult.h"
+
+#include "losslens/loss/LossVariant.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace losslens {
+
+const LossMap& LossResult::map(std::string_view variantName) const {
+    return maps.at(variantIndex(variantName));
+}
+
+namespace {
+float maxOf(const LossMap& map, const LabelMap& labels, int ignoreIndex, float start) {
+    const auto values = map.values();
+    const auto y = labels.values();
+    float top = start;
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (y[i] != ignoreIndex)
+            top = std::max(top, values[i]);
+    return top;
+}
+} // namespace
+
+float maxLoss(const LossResult& result, const LabelMap& labels, int ignoreIndex,
+              std::span<const std::size_t> variants) {
+    float top = 0.0f;
+    if (variants.empty()) {
+        for (const LossMap& map : result.maps)
+            top = maxOf(map, labels, ignoreIndex, top);
+    } else {
+        for (std::size_t v : variants)
+            top = maxOf(result.maps.at(v), labels, ignoreIndex, top);
+    }
+    return top;
+}
+
+float maxDifference(const LossResult& result, const LabelMap& labels, int ignoreIndex,
+                    std::size_t a, std::size_t b) {
+    if (a >= result.maps.size() || b >= result.maps.size())
+        return 0.0f;
+    const auto va = result.maps[a].values();
+    const auto vb = result.maps[b].values();
+    const auto y = labels.values();
+    float top = 0.0f;
+    for (std::size_t i = 0; i < va.size(); ++i)
+        if (y[i] != ignoreIndex)
+            top = std::max(top, std::abs(va[i] - vb[i]));
+    return top;
+}
+
+std::vector<float> maxDifferences(const LossResult& result, const LabelMap& labels,
+                                  int ignoreIndex) {
+    const std::size_t count = result.maps.size();
+    std::vector<float> top(count * count, 0.0f);
+    std::vector<std::size_t> computed;
+    for (std::size_t v = 0; v < count; ++v)
+        if (result.maps[v].pixelCount() == labels.pixelCount())
+            computed.push_back(v);
+    std::vector<const float*> maps;
+    for (const std::size_t v : computed)
+        maps.push_back(result.maps[v].data());
+    const std::size_t k = computed.size();
+    std::vector<float> pairTop(k * k, 0.0f);
+    const auto y = labels.values();
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        if (y[i] == ignoreIndex)
+            continue;
+        for (std::size_t a = 0; a < k; ++a)
+            for (std::size_t b = a + 1; b < k; ++b)
+                pairTop[a * k + b] =
+                    std::max(pairTop[a * k + b], std::abs(maps[a][i] - maps[b][i]));
+    }
+    for (std::size_t a = 0; a < k; ++a)
+        for (std::size_t b = a + 1; b < k; ++b) {
+            top[computed[a] * count + computed[b]] = pairTop[a * k + b];
+            top[computed[b] * count + computed[a]] = pairTop[a * k + b];
+        }
+    return top;
+}
+
+float pairEntry(const std::vector<float>& matrix, std::size_t a, std::size_t b) {
+    const std::size_t count = lossVariants().size();
+    const std::size_t index = a * count + b;
+    return a < count && b < count && index < matrix.size() ? matrix[index] : 0.0f;
+}
+
+} // namespace losslens

@@ -1,0 +1,178 @@
+#include "losslens/report/Exporter.h"
+
+#include "losslens/io/FileBytes.h"
+#include "losslens/io/NpyArray.h"
+#include "losslens/loss/LossVariant.h"
+
+#include <algorithm>
+#include <mutex>
+
+namespace losslens {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::size_t> chosenVariants(const ExportOptions& options) {
+    if (!options.variants.empty())
+        return options.variants;
+    std::vector<std::size_t> all(lossVariants().size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i] = i;
+    return all;
+}
+
+std::string conflictText(const std::vector<fs::path>& files) {
+    std::string text = std::to_string(files.size()) + " file(s) of this export already exist: ";
+    for (std::size_t i = 0; i < files.size() && i < 3; ++i)
+        text += (i ? ", " : "") + files[i].string();
+    if (files.size() > 3)
+        text += ", ...";
+    return text;
+}
+
+std::string mapNpy(const LossMap& map) {
+    const std::int64_t shape[] = {map.height(), map.width()};
+    return encodeNpyFloat32(map.values(), shape);
+}
+
+// Removes temporary files a killed export left behind (".<name>.tmp-XXXXXX").
+void removeStaleTemporaries(const fs::path& folder) {
+    std::error_code ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() > 12 && name[0] == '.' && name.rfind(".tmp-") == name.size() - 11)
+            fs::remove(it->path(), ec);
+    }
+}
+
+} // namespace
+
+ExportConflict::ExportConflict(std::vector<fs::path> files)
+    : std::runtime_error(conflictText(files))
+    , m_files(std::move(files)) {}
+
+std::vector<fs::path> exportFileNames(const fs::path& outDir, const std::string& stem,
+                                      const ExportOptions& options) {
+    std::vector<fs::path> names;
+    const auto variants = lossVariants();
+    for (std::size_t v : chosenVariants(options)) {
+        const std::string base = stem + "." + std::string(variants[v].name);
+        if (options.npy)
+            names.push_back(outDir / (base + ".npy"));
+        if (options.png)
+            names.push_back(outDir / (base + ".png"));
+    }
+    if (options.npy)
+        names.push_back(outDir / (stem + ".bgweight.npy"));
+    if (options.png)
+        names.push_back(outDir / (stem + ".bgweight.png"));
+    return names;
+}
+
+std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
+                         const LossResult& result, int ignoreIndex, ValueRange range,
+                         const ExportOptions& options) {
+    const auto variants = lossVariants();
+    std::size_t written = 0;
+    for (std::size_t v : chosenVariants(options)) {
+        const std::string base = stem + "." + std::string(variants[v].name);
+        if (options.npy) {
+            writeFileAtomically(options.outDir / (base + ".npy"), mapNpy(result.maps[v]),
+                                options.overwrite);
+            ++written;
+        }
+        if (options.png) {
+            const ByteImage heatmap = renderHeatmap(result.maps[v], sample.labels, ignoreIndex,
+                                                    range.lo, range.hi, options.colormap);
+            writeFileAtomically(options.outDir / (base + ".png"), encodeRgbPng(heatmap),
+                                options.overwrite);
+            ++written;
+        }
+    }
+    if (options.npy) {
+        LossMap weight(result.width(), result.height());
+        const auto w0 = result.bgWeight.values();
+        auto out = weight.values();
+        for (std::size_t i = 0; i < w0.size(); ++i)
+            out[i] = static_cast<float>(w0[i]);
+        writeFileAtomically(options.outDir / (stem + ".bgweight.npy"), mapNpy(weight),
+                            options.overwrite);
+        ++written;
+    }
+    if (options.png) {
+        writeFileAtomically(options.outDir / (stem + ".bgweight.png"),
+                            encodeRgbPng(renderBackgroundWeight(result.bgWeight)),
+                            options.overwrite);
+        ++written;
+    }
+    return written;
+}
+
+std::vector<fs::path> existingExportFiles(const Dataset& dataset, const ExportOptions& options) {
+    std::vector<fs::path> existing;
+    std::error_code ec;
+    for (const auto& entry : dataset.entries())
+        for (const auto& file : exportFileNames(options.outDir, entry.stem, options))
+            if (fs::exists(file, ec))
+                existing.push_back(file);
+    for (const char* name : {"summary.json", "summary.csv"})
+        if (fs::exists(options.outDir / name, ec))
+            existing.push_back(options.outDir / name);
+    return existing;
+}
+
+ValueRange autoRange(const Dataset& dataset, const ExportOptions& options) {
+    const auto variants = chosenVariants(options);
+    const int ignoreIndex = dataset.config().ignoreIndex;
+    std::mutex mutex;
+    float hi = 0.0f;
+    (void)processSet(dataset, options.process,
+                     [&](std::size_t, const LoadedSample& sample, const LossResult& result) {
+                         const float local = maxLoss(result, sample.labels, ignoreIndex, variants);
+                         std::lock_guard lock(mutex);
+                         hi = std::max(hi, local);
+                     });
+    return {0.0f, hi > 0.0f ? hi : 1.0f};
+}
+
+ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
+    std::error_code ec;
+    fs::create_directories(options.outDir, ec);
+    if (ec || !fs::is_directory(options.outDir))
+        throw std::runtime_error(options.outDir.string() + ": cannot create the output folder" +
+                                 (ec ? ": " + ec.message() : std::string()));
+    if (!options.overwrite) {
+        std::vector<fs::path> existing = existingExportFiles(dataset, options);
+        if (!existing.empty())
+            throw ExportConflict(std::move(existing));
+    }
+    removeStaleTemporaries(options.outDir);
+
+    ExportResult result;
+    result.range =
+        options.range ? *options.range : (options.png ? autoRange(dataset, options) : ValueRange{});
+    if (options.process.cancel && options.process.cancel->load()) {
+        result.report.cancelled = true;
+        return result;
+    }
+    std::atomic<std::size_t> written{0};
+    const int ignoreIndex = dataset.config().ignoreIndex;
+    result.report =
+        processSet(dataset, options.process,
+                   [&](std::size_t i, const LoadedSample& sample, const LossResult& loss) {
+                       written += exportSample(dataset.entries()[i].stem, sample, loss, ignoreIndex,
+                                               result.range, options);
+                   });
+    result.filesWritten = written.load();
+    if (!result.report.cancelled) {
+        writeFileAtomically(options.outDir / "summary.json", statsJson(result.report),
+                            options.overwrite);
+        writeFileAtomically(options.outDir / "summary.csv", statsCsv(result.report),
+                            options.overwrite);
+        result.filesWritten += 2;
+    }
+    return result;
+}
+
+} // namespace losslens

@@ -1,0 +1,250 @@
+#include "losslens/report/SetReport.h"
+
+#include "losslens/loss/LossVariant.h"
+#include "losslens/set/VariantComparison.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace losslens {
+
+namespace {
+
+using nlohmann::json;
+
+std::string csvField(const std::string& text) {
+    if (text.find_first_of(",\"\n") == std::string::npos)
+        return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string number(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.9g", v);
+    return buffer;
+}
+
+std::string missingNames(const SampleOutcome& o, const std::vector<std::string>& names) {
+    std::string text;
+    for (int c : o.summary.missing) {
+        if (!text.empty())
+            text += ' ';
+        text += static_cast<std::size_t>(c) < names.size() ? names[static_cast<std::size_t>(c)]
+                                                           : std::to_string(c);
+    }
+    return text;
+}
+
+bool anyDeclared(const SetReport& report) {
+    return std::any_of(report.samples.begin(), report.samples.end(), [](const SampleOutcome& o) {
+        return o.ok && o.summary.missingSource == MissingSource::Declared;
+    });
+}
+
+} // namespace
+
+std::string compactMissing(const std::vector<int>& missing, const std::vector<std::string>& names,
+                           std::size_t width) {
+    if (missing.empty())
+        return "-";
+    std::string byName;
+    std::string byId;
+    for (const int c : missing) {
+        const auto i = static_cast<std::size_t>(c);
+        if (!byId.empty()) {
+            byName += ',';
+            byId += ',';
+        }
+        byName += i < names.size() ? names[i] : std::to_string(c);
+        byId += std::to_string(c);
+    }
+    if (byName.size() <= width)
+        return byName;
+    if (byId.size() <= width)
+        return byId;
+    // A count, then the ids that fit before an ellipsis.
+    std::string text = std::to_string(missing.size());
+    text += ": ";
+    const std::size_t head = text.size();
+    for (const int c : missing) {
+        const std::string id = std::to_string(c);
+        const std::size_t comma = text.size() > head ? 1 : 0;
+        if (text.size() + comma + id.size() + 2 > width) // room for ",…" (the ellipsis is 1 column)
+            break;
+        if (comma != 0)
+            text += ',';
+        text += id;
+    }
+    text += text.size() > head ? ",…" : "…";
+    return text;
+}
+
+std::string statsJson(const SetReport& report) {
+    const auto variants = lossVariants();
+    json doc;
+    doc["classes"] = report.classNames;
+    json samples = json::array();
+    json errors = json::array();
+    json warnings = json::array();
+    for (const auto& w : report.warnings)
+        warnings.push_back({{"message", w}});
+    for (const auto& o : report.samples) {
+        for (const auto& w : o.warnings)
+            warnings.push_back({{"stem", o.stem}, {"message", w}});
+        if (!o.ok) {
+            errors.push_back(
+                {{"stem", o.stem}, {"file", o.errorFile}, {"message", o.errorMessage}});
+            continue;
+        }
+        json s;
+        s["stem"] = o.stem;
+        s["missing"] = o.summary.missing;
+        s["missing_source"] = std::string(missingSourceName(o.summary.missingSource));
+        s["valid_pixels"] = o.summary.validPixels;
+        for (std::size_t v = 0; v < variants.size(); ++v)
+            s[std::string(variants[v].name) + "_mean"] = o.summary.mean(v);
+        s["removed_pixels"] = o.summary.removedPixels;
+        s["background_pixels"] = o.summary.backgroundPixels;
+        samples.push_back(std::move(s));
+    }
+    doc["samples"] = std::move(samples);
+    doc["errors"] = std::move(errors);
+    doc["warnings"] = std::move(warnings);
+    json mean;
+    for (std::size_t v = 0; v < variants.size(); ++v)
+        mean[std::string(variants[v].name)] = report.total.mean(v);
+    doc["mean"] = std::move(mean);
+    doc["valid_pixels"] = report.total.validPixels();
+    doc["removed_pixels"] = report.total.removedPixels();
+    const VariantComparison comparison = compareVariants(report.total, report.classNames);
+    json perClass;
+    perClass["pixels"] = comparison.classPixels;
+    for (const auto& row : comparison.rows)
+        perClass[row.variant] = {{"mean", row.classMean}, {"reduced_share", row.reducedShare}};
+    doc["per_class"] = std::move(perClass);
+    return doc.dump(2) + "\n";
+}
+
+std::string statsCsv(const SetReport& report) {
+    const auto variants = lossVariants();
+    std::ostringstream out;
+    out << "stem,status,missing,missing_source,valid_pixels,background_pixels,removed_pixels";
+    for (const auto& v : variants)
+        out << ',' << v.name << "_mean";
+    out << ",file,message\n";
+    for (const auto& o : report.samples) {
+        out << csvField(o.stem) << ',' << (o.ok ? "ok" : "error") << ',';
+        if (o.ok) {
+            out << csvField(missingNames(o, report.classNames)) << ','
+                << missingSourceName(o.summary.missingSource) << ',' << o.summary.validPixels << ','
+                << o.summary.backgroundPixels << ',' << o.summary.removedPixels;
+            for (std::size_t v = 0; v < variants.size(); ++v)
+                out << ',' << number(o.summary.mean(v));
+            out << ",,\n";
+        } else {
+            out << ",,,,";
+            for (std::size_t v = 0; v < variants.size(); ++v)
+                out << ',';
+            out << ',' << csvField(o.errorFile) << ',' << csvField(o.errorMessage) << '\n';
+        }
+    }
+    return out.str();
+}
+
+std::string statsTable(const SetReport& report) {
+    const auto variants = lossVariants();
+    // The source column only when some sample has a declaration (spec section 4).
+    const bool sources = anyDeclared(report);
+    constexpr std::size_t kMissingWidth = 22;
+    std::ostringstream out;
+    char line[512];
+    std::snprintf(line, sizeof line, "%-24s %-22s%s %10s", "stem", "missing",
+                  sources ? " from    " : "", "valid px");
+    out << line;
+    for (const auto& v : variants) {
+        std::snprintf(line, sizeof line, " %10.10s", std::string(v.name).c_str());
+        out << line;
+    }
+    out << "  removed px (% of bg)\n";
+    for (const auto& o : report.samples) {
+        if (!o.ok) {
+            std::snprintf(line, sizeof line, "%-24s ERROR %s: %s\n", o.stem.c_str(),
+                          o.errorFile.c_str(), o.errorMessage.c_str());
+            out << line;
+            continue;
+        }
+        const std::string missing =
+            compactMissing(o.summary.missing, report.classNames, kMissingWidth);
+        // The ellipsis is 3 bytes in UTF-8 but one column wide: pad by columns.
+        const std::size_t columns =
+            missing.size() - (missing.find("…") != std::string::npos ? 2 : 0);
+        std::snprintf(line, sizeof line, "%-24s %s%s", o.stem.c_str(), missing.c_str(),
+                      std::string(kMissingWidth - std::min(kMissingWidth, columns), ' ').c_str());
+        out << line;
+        if (sources) {
+            std::snprintf(line, sizeof line, " %-8s",
+                          std::string(missingSourceName(o.summary.missingSource)).c_str());
+            out << line;
+        }
+        std::snprintf(line, sizeof line, " %10lld", static_cast<long long>(o.summary.validPixels));
+        out << line;
+        for (std::size_t v = 0; v < variants.size(); ++v) {
+            std::snprintf(line, sizeof line, " %10.6f", o.summary.mean(v));
+            out << line;
+        }
+        const double share = o.summary.backgroundPixels > 0
+                                 ? 100.0 * static_cast<double>(o.summary.removedPixels) /
+                                       static_cast<double>(o.summary.backgroundPixels)
+                                 : 0.0;
+        std::snprintf(line, sizeof line, "  %lld (%.1f%%)\n",
+                      static_cast<long long>(o.summary.removedPixels), share);
+        out << line;
+    }
+    std::snprintf(line, sizeof line, "%-24s %-22s%s %10lld", "set mean (pixel-weighted)", "",
+                  sources ? "         " : "", static_cast<long long>(report.total.validPixels()));
+    out << line;
+    for (std::size_t v = 0; v < variants.size(); ++v) {
+        std::snprintf(line, sizeof line, " %10.6f", report.total.mean(v));
+        out << line;
+    }
+    std::snprintf(line, sizeof line, "  %lld\n",
+                  static_cast<long long>(report.total.removedPixels()));
+    out << line;
+    std::snprintf(line, sizeof line, "%zu sample(s), %zu failed\n", report.samples.size(),
+                  report.failedCount());
+    out << line;
+    const VariantComparison comparison = compareVariants(report.total, report.classNames);
+    if (comparison.classNames.empty())
+        return out.str();
+    out << "\nPer class over the set: mean loss / share of pixels whose penalty the variant "
+           "removes or softens\n";
+    std::snprintf(line, sizeof line, "%-10s", "variant");
+    out << line;
+    for (const auto& name : comparison.classNames) {
+        std::snprintf(line, sizeof line, " %18.18s", name.c_str());
+        out << line;
+    }
+    out << '\n';
+    for (const auto& row : comparison.rows) {
+        std::snprintf(line, sizeof line, "%-10.10s", row.variant.c_str());
+        out << line;
+        for (std::size_t c = 0; c < row.classMean.size(); ++c) {
+            std::snprintf(line, sizeof line, " %9.5f / %5.1f%%", row.classMean[c],
+                          100.0 * row.reducedShare[c]);
+            out << line;
+        }
+        out << '\n';
+    }
+    return out.str();
+}
+
+} // namespace losslens

@@ -1,0 +1,40 @@
+#include "losslens/set/LossHistogram.h"
+
+#include <algorithm>
+
+namespace losslens {
+
+LossHistogram LossHistogram::make(int bins, float lo, float hi) {
+    LossHistogram h;
+    h.lo = lo;
+    h.hi = hi;
+    h.counts.assign(static_cast<std::size_t>(std::max(bins, 1)), 0);
+    return h;
+}
+
+void LossHistogram::add(const LossMap& map, const LabelMap& labels, int ignoreIndex) {
+    const auto values = map.values();
+    const auto y = labels.values();
+    const auto bins = static_cast<float>(counts.size());
+    const float scale = hi > lo ? bins / (hi - lo) : 0.0f;
+    const auto last = static_cast<std::ptrdiff_t>(counts.size()) - 1;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (y[i] == ignoreIndex)
+            continue;
+        const auto bin = static_cast<std::ptrdiff_t>((values[i] - lo) * scale);
+        ++counts[static_cast<std::size_t>(std::clamp<std::ptrdiff_t>(bin, 0, last))];
+    }
+}
+
+void LossHistogram::merge(const LossHistogram& other) {
+    if (counts.size() != other.counts.size())
+        return;
+    for (std::size_t i = 0; i < counts.size(); ++i)
+        counts[i] += other.counts[i];
+}
+
+float LossHistogram::binCentre(std::size_t bin) const {
+    return lo + (hi - lo) * (static_cast<float>(bin) + 0.5f) / static_cast<float>(counts.size());
+}
+
+} // namespace losslens

@@ -1,0 +1,134 @@
+#include "losslens/set/SetProcessor.h"
+
+#include "losslens/io/DataError.h"
+#include "losslens/io/FileBytes.h"
+#include "losslens/loss/LossComputer.h"
+#include "losslens/set/SetAccumulator.h"
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
+namespace losslens {
+
+int defaultJobs() {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : static_cast<int>(n);
+}
+
+void parallelFor(std::size_t count, int jobs, const std::function<void(std::size_t)>& fn,
+                 const std::atomic<bool>* cancel) {
+    const int threads = static_cast<int>(
+        std::min<std::size_t>(count, static_cast<std::size_t>(jobs > 0 ? jobs : defaultJobs())));
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (;;) {
+            if (cancel && cancel->load())
+                return;
+            const std::size_t i = next.fetch_add(1);
+            if (i >= count)
+                return;
+            fn(i);
+        }
+    };
+    if (threads <= 1) {
+        worker();
+        return;
+    }
+    std::vector<std::jthread> pool;
+    pool.reserve(static_cast<std::size_t>(threads));
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back(worker);
+}
+
+LossResult scoreSample(const LoadedSample& sample, const LossConfig& config, VariantMask variants) {
+    return computeLoss(sample.labels, sample.prediction, config, variants, sample.annotation);
+}
+
+SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleVisitor& visitor,
+                            bool statistics) {
+    const auto& entries = dataset.entries();
+    SampleOutcome outcome;
+    outcome.entry = i;
+    outcome.stem = entries[i].stem;
+    const LossConfig config = dataset.config().lossConfig();
+    try {
+        const LoadedSample sample = dataset.load(i);
+        outcome.warnings = sample.warnings;
+        const LossResult result = scoreSample(sample, config);
+        outcome.summary = result.summary;
+        if (statistics)
+            outcome.statistics = sampleStatistics(result, sample.labels, config.ignoreIndex);
+        if (visitor)
+            visitor(i, sample, result);
+        outcome.ok = true;
+    } catch (const DataError& e) {
+        outcome.errorFile = e.file().string();
+        outcome.errorMessage = e.reason();
+    } catch (const FileExistsError& e) {
+        outcome.errorFile = e.file().string();
+        outcome.errorMessage = "exists";
+        outcome.fileExists = true;
+    } catch (const std::exception& e) {
+        outcome.errorFile = entries[i].reportFile().string();
+        outcome.errorMessage = e.what();
+    }
+    return outcome;
+}
+
+bool scanSet(const Dataset& dataset, const ProcessOptions& options, const OutcomeSink& sink,
+             const SampleVisitor& visitor) {
+    const auto& entries = dataset.entries();
+    std::mutex mutex;
+    std::size_t done = 0;
+    parallelFor(
+        entries.size(), options.jobs,
+        [&](std::size_t i) {
+            SampleOutcome outcome = processSample(dataset, i, visitor, options.statistics);
+            std::lock_guard lock(mutex);
+            ++done;
+            if (sink)
+                sink(outcome);
+            if (options.progress)
+                options.progress(done, entries.size());
+        },
+        options.cancel);
+    return !(options.cancel && options.cancel->load());
+}
+
+SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
+                     const SampleVisitor& visitor) {
+    const auto& entries = dataset.entries();
+    SetReport report;
+    report.samples.resize(entries.size());
+    std::vector<std::uint8_t> reached(entries.size(), 0);
+    report.cancelled = !scanSet(
+        dataset, options,
+        [&](SampleOutcome& outcome) {
+            reached[outcome.entry] = 1;
+            report.samples[outcome.entry] = std::move(outcome);
+        },
+        visitor);
+    if (report.cancelled) {
+        // Keep only the stems that were reached, so nothing skipped is reported as done.
+        std::vector<SampleOutcome> kept;
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            if (reached[i])
+                kept.push_back(std::move(report.samples[i]));
+        report.samples = std::move(kept);
+    }
+    report.warnings = dataset.warnings();
+    SetAccumulator total;
+    for (const auto& outcome : report.samples)
+        if (outcome.ok)
+            total.add(outcome.summary, &outcome.statistics);
+    report.total = total.summary();
+    const int classes = dataset.config().classes.empty()
+                            ? total.classCount()
+                            : static_cast<int>(dataset.config().classes.size());
+    for (const auto& info : dataset.config().classesFor(classes))
+        report.classNames.push_back(info.name);
+    return report;
+}
+
+} // namespace losslens
