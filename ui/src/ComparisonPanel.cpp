@@ -1,4 +1,5 @@
 #include "losslens/ui/ComparisonPanel.h"
+#include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/VariantStyle.h"
 
 #include "losslens/loss/LossVariant.h"
@@ -24,8 +25,11 @@ QString text(const std::string& s) {
 }
 } // namespace
 
-ComparisonPanel::ComparisonPanel(QWidget* parent)
+ComparisonPanel::ComparisonPanel(DatasetSession* session, QWidget* parent)
     : QWidget(parent) {
+    connect(session, &DatasetSession::scanProgress, this, [this, session] {
+        setComparison(compareVariants(session->setSummary(), classNames(session->classes())));
+    });
     auto* layout = new QVBoxLayout(this);
     m_metric = new QComboBox(this);
     m_metric->addItem(tr("Mean loss per class"), static_cast<int>(Metric::ClassMean));

@@ -7,6 +7,7 @@
 #include "losslens/ui/ColorBar.h"
 #include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/DetailsPanel.h"
 #include "losslens/ui/ExportController.h"
 #include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/LayersPanel.h"
@@ -16,6 +17,7 @@
 #include "losslens/ui/SampleDetails.h"
 #include "losslens/ui/SampleListPanel.h"
 #include "losslens/ui/SampleTableModel.h"
+#include "losslens/ui/ScanProgress.h"
 #include "losslens/ui/ViewSettingsStore.h"
 
 #include <QAction>
@@ -79,13 +81,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_sideCanvas, &Canvas::hoveredPixel, this, &MainWindow::showPixel);
 
     m_statusPixel = new QLabel(this);
-    m_scanProgress = new QProgressBar(this);
-    m_scanProgress->setMaximumWidth(220);
-    m_scanProgress->setFormat(tr("scoring %v / %m"));
-    m_scanProgress->setToolTip(tr("Samples scored in the background for the table and plots"));
-    m_scanProgress->hide();
     statusBar()->addWidget(m_statusPixel, 1);
-    statusBar()->addPermanentWidget(m_scanProgress);
+    statusBar()->addPermanentWidget(new ScanProgress(m_session, this));
 
     buildDocks();
     buildActions();
@@ -93,23 +90,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &DatasetSession::opened, this, &MainWindow::onOpened);
     connect(m_session, &DatasetSession::sampleReady, this, &MainWindow::onSampleReady);
     connect(m_session, &DatasetSession::sampleFailed, this, &MainWindow::onSampleFailed);
-    connect(m_session, &DatasetSession::scanProgress, this, [this](int done, int total) {
-        m_scanProgress->setMaximum(std::max(total, 1));
-        m_scanProgress->setValue(done);
-        m_scanProgress->setVisible(done < total);
-        m_plots->setSet(m_session->setHistograms(), m_session->setSummary(), m_session->classes());
-        m_comparison->setComparison(
-            compareVariants(m_session->setSummary(), classNames(m_session->classes())));
-        m_list->refreshSort();
-    });
-    connect(m_session, &DatasetSession::rowsChanged, this, [this](int first, int last) {
-        // The current sample's numbers and missing set arrive with the scan.
-        if (const auto entry = m_list->currentEntry();
-            entry && static_cast<int>(*entry) >= first && static_cast<int>(*entry) <= last)
-            updateDetails();
-    });
+    connect(m_session, &DatasetSession::scanProgress, m_list, &SampleListPanel::refreshSort);
     connect(m_session, &DatasetSession::scanCompleted, this, [this] {
-        m_scanProgress->hide();
         statusBar()->showMessage(tr("Scored %1 samples").arg(m_session->scannedCount()), 5000);
     });
     connect(m_session, &DatasetSession::rangeChanged, this, [this] {
@@ -164,22 +146,20 @@ void MainWindow::buildDocks() {
 
     auto* detailsDock = new QDockWidget(tr("Details"), this);
     detailsDock->setObjectName(QStringLiteral("detailsDock"));
-    m_details = new QTextEdit(detailsDock);
-    m_details->setReadOnly(true);
-    m_details->setToolTip(tr("The current sample's files, missing classes, warnings and errors"));
+    m_details = new DetailsPanel(m_session, m_list, detailsDock);
     detailsDock->setWidget(m_details);
     addDockWidget(Qt::LeftDockWidgetArea, detailsDock);
 
     auto* plotsDock = new QDockWidget(tr("Plots"), this);
     plotsDock->setObjectName(QStringLiteral("plotsDock"));
-    m_plots = new PlotsPanel(plotsDock);
+    m_plots = new PlotsPanel(m_session, plotsDock);
     plotsDock->setWidget(m_plots);
     addDockWidget(Qt::RightDockWidgetArea, plotsDock);
     tabifyDockWidget(pixelDock, plotsDock);
 
     auto* compareDock = new QDockWidget(tr("Compare variants"), this);
     compareDock->setObjectName(QStringLiteral("compareDock"));
-    m_comparison = new ComparisonPanel(compareDock);
+    m_comparison = new ComparisonPanel(m_session, compareDock);
     compareDock->setWidget(m_comparison);
     addDockWidget(Qt::RightDockWidgetArea, compareDock);
     tabifyDockWidget(plotsDock, compareDock);
@@ -282,7 +262,6 @@ void MainWindow::openFolder(const QString& path) {
     m_current.reset();
     m_renderer.clear();
     m_partnerRenderer.clear();
-    m_currentError.clear();
     m_model->reset();
     m_canvas->setMessage(tr("Opening %1…").arg(path));
     m_session->open(path);
@@ -329,9 +308,6 @@ void MainWindow::onOpened(bool ok, const QString& message) {
         QStringLiteral("LossLens — %1").arg(QDir::toNativeSeparators(m_session->path())));
     m_recentMenu->remember(m_session->path());
     m_layersPanel->setClasses(m_session->classes(), m_settings);
-    m_scanProgress->setMaximum(static_cast<int>(m_session->dataset()->completeCount()));
-    m_scanProgress->setValue(0);
-    m_scanProgress->show();
     m_list->prepareForNewSet();
     if (const auto& warnings = m_session->dataset()->warnings(); !warnings.empty())
         statusBar()->showMessage(tr("%1 (%2 data set warning(s), listed in Details)")
@@ -349,13 +325,11 @@ void MainWindow::selectEntry(std::size_t entry) {
 
 void MainWindow::onCurrentEntryChanged(std::size_t entry) {
     m_session->requestSample(entry);
-    updateDetails();
 }
 
 void MainWindow::onSampleReady(const SampleDataPtr& ready) {
     const bool first = !m_current;
     m_current = ready;
-    m_currentError.clear();
     if (m_layersPanel &&
         static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes())
         // The class count is known once a sample is loaded (no dataset.json classes).
@@ -378,8 +352,6 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
     render();
     if (first)
         m_canvas->fitToWindow();
-    m_plots->setSample(ready);
-    updateDetails();
     if (m_hoverX >= 0)
         showPixel(m_hoverX, m_hoverY);
 }
@@ -390,11 +362,10 @@ void MainWindow::onSampleFailed(qulonglong entry, const QString& file, const QSt
     m_current.reset();
     m_renderer.clear();
     m_partnerRenderer.clear();
-    m_currentError = file.isEmpty() ? message : QStringLiteral("%1:\n%2").arg(file, message);
-    m_canvas->setMessage(tr("This sample cannot be shown.\n\n%1").arg(m_currentError));
+    m_canvas->setMessage(
+        tr("This sample cannot be shown.\n\n%1")
+            .arg(file.isEmpty() ? message : QStringLiteral("%1:\n%2").arg(file, message)));
     m_sideCanvas->setMessage(QString());
-    m_plots->setSample(nullptr, m_session->classes(), m_session->ignoreIndex());
-    updateDetails();
 }
 
 ValueRange MainWindow::currentRange() const {
@@ -501,22 +472,6 @@ QString MainWindow::pixelReadout() const {
 }
 QString MainWindow::detailsText() const {
     return m_details->toPlainText();
-}
-
-void MainWindow::updateDetails() {
-    const auto entry = m_list->currentEntry();
-    if (!entry || !m_session->dataset()) {
-        m_details->clear();
-        return;
-    }
-    QString html =
-        sampleDetailsHtml(m_session->dataset()->entries()[*entry], m_session->rows()[*entry],
-                          m_currentError, m_session->dataset()->config(), m_session->classes());
-    // Set-level warnings (label_sets entries that match no sample) stay in view.
-    for (const auto& warning : m_session->dataset()->warnings())
-        html += tr("<p style='color:#b9770e'>data set warning: %1</p>")
-                    .arg(QString::fromStdString(warning).toHtmlEscaped());
-    m_details->setHtml(html);
 }
 
 void MainWindow::restoreSettings() {

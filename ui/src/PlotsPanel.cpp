@@ -1,4 +1,5 @@
 #include "losslens/ui/PlotsPanel.h"
+#include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/VariantStyle.h"
 
 #include "losslens/loss/LossVariant.h"
@@ -18,8 +19,17 @@
 
 namespace losslens {
 
-PlotsPanel::PlotsPanel(QWidget* parent)
+PlotsPanel::PlotsPanel(DatasetSession* session, QWidget* parent)
     : QWidget(parent) {
+    connect(session, &DatasetSession::scanProgress, this, [this, session] {
+        setSet(session->setHistograms(), session->setSummary(), session->classes());
+    });
+    connect(session, &DatasetSession::sampleReady, this,
+            [this](const SampleDataPtr& ready) { setSample(ready); });
+    connect(session, &DatasetSession::sampleFailed, this, [this, session](qulonglong entry) {
+        if (entry == session->requestedSample())
+            setSample(nullptr, session->classes(), session->ignoreIndex());
+    });
     auto* layout = new QVBoxLayout(this);
     m_scope = new QComboBox(this);
     m_scope->addItem(tr("Current sample"));

@@ -10,6 +10,8 @@ class QTableWidget;
 
 namespace losslens {
 
+class DatasetSession;
+
 // The set-level comparison of every variant: a table (variants x classes) and a grouped bar
 // chart of either each variant's mean loss per class or the share of each class's pixels
 // whose penalty the variant removes or softens. The numbers are core's compareVariants over
@@ -20,7 +22,8 @@ public:
     enum class Metric { ClassMean, ReducedShare };
     Q_ENUM(Metric)
 
-    explicit ComparisonPanel(QWidget* parent = nullptr);
+    // Follows the session's scan itself.
+    explicit ComparisonPanel(DatasetSession* session, QWidget* parent = nullptr);
 
     void setComparison(VariantComparison comparison);
     void setMetric(Metric metric);

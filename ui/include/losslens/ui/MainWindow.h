@@ -12,16 +12,15 @@
 class QAction;
 class QLabel;
 class QMenu;
-class QProgressBar;
 class QSortFilterProxyModel;
 class QTableView;
-class QTextEdit;
 
 namespace losslens {
 
 class Canvas;
 class ColorBar;
 class DatasetSession;
+class DetailsPanel;
 class RecentFoldersMenu;
 class ExportController;
 class LayersPanel;
@@ -82,7 +81,6 @@ private:
     void onSettingsEdited();
     void render();
     void updateColorBar();
-    void updateDetails();
     void updateSideBySide();
 
     DatasetSession* m_session = nullptr;
@@ -96,9 +94,8 @@ private:
     PlotsPanel* m_plots = nullptr;
     ComparisonPanel* m_comparison = nullptr;
     QLabel* m_readout = nullptr;
-    QTextEdit* m_details = nullptr;
+    DetailsPanel* m_details = nullptr;
     QLabel* m_statusPixel = nullptr;
-    QProgressBar* m_scanProgress = nullptr;
     RecentFoldersMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QAction* m_sideBySide = nullptr;
@@ -107,7 +104,6 @@ private:
     SampleDataPtr m_current;
     LayerRenderer m_renderer;        // the main canvas's layers
     LayerRenderer m_partnerRenderer; // the side-by-side canvas's
-    QString m_currentError;
     int m_hoverX = -1;
     int m_hoverY = -1;
 };

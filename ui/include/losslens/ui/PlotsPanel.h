@@ -15,13 +15,17 @@ class QComboBox;
 
 namespace losslens {
 
+class DatasetSession;
+
 // Qt Charts plots of the current sample or the whole set: the per-pixel loss histogram of
 // every variant (log-scaled counts) and per-class loss sums, so a user sees which class's
 // penalty the partial variant removed.
 class PlotsPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit PlotsPanel(QWidget* parent = nullptr);
+    // Follows the session itself: the set's plots as the scan goes, the sample's when it
+    // arrives (or none when it cannot be loaded).
+    explicit PlotsPanel(DatasetSession* session, QWidget* parent = nullptr);
 
     void setSample(const SampleDataPtr& data, const std::vector<ClassInfo>& classes,
                    int ignoreIndex);

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QProgressBar>
+
+namespace losslens {
+
+class DatasetSession;
+
+// The status bar's "scoring n / N" bar: shown while the session's background scan runs,
+// following the session itself.
+class ScanProgress : public QProgressBar {
+    Q_OBJECT
+public:
+    explicit ScanProgress(DatasetSession* session, QWidget* parent = nullptr);
+};
+
+} // namespace losslens
