@@ -177,11 +177,11 @@ DemoSample generateDemoSample(const DemoOptions& options, int index) {
         cv::Mat blurred;
         cv::GaussianBlur(visible, blurred, cv::Size(0, 0), sigma);
         objects = cv::max(objects, blurred);
-        scores[static_cast<std::size_t>(c)] = 8.0f * (blurred - 0.5f);
+        scores[static_cast<std::size_t>(c)] = 8.0 * (blurred - 0.5);
     }
-    scores[0] = 8.0f * (0.5f - objects);
+    scores[0] = 8.0 * (0.5 - objects);
     for (auto& score : scores) {
-        score += 1.6f * smoothNoise(random, s, cells);
+        score += 1.6 * smoothNoise(random, s, cells);
         cv::Mat fine(s, s, CV_32F);
         for (int y = 0; y < s; ++y)
             for (int x = 0; x < s; ++x)

@@ -98,11 +98,19 @@ scanBlock(const float* __restrict p, const std::uint16_t* __restrict y, std::siz
     return removedCount;
 }
 
-// Sixteen lanes as GCC/Clang vector types: the compiler lowers them to whatever the target
-// has (one AVX-512 register, two AVX2 ones, four SSE ones), where the plain-loop version of
-// the masked sums below was left scalar by GCC 12.
-using Floats16 = float __attribute__((vector_size(64)));
-using Ints16 = std::int32_t __attribute__((vector_size(64)));
+// GCC/Clang vector types one register wide on the target (AVX-512, AVX2, else SSE2), where
+// the plain-loop version of the masked sums below was left scalar by GCC 12. Wider than a
+// register, GCC expands the comparisons piecewise through the stack on AVX2 and SSE
+// (-Wvector-operation-performance says so; measured 3x slower on an AVX2 machine).
+#if defined(__AVX512F__)
+inline constexpr std::size_t kVectorBytes = 64;
+#elif defined(__AVX2__)
+inline constexpr std::size_t kVectorBytes = 32;
+#else
+inline constexpr std::size_t kVectorBytes = 16;
+#endif
+using Floats = float __attribute__((vector_size(kVectorBytes)));
+using Ints = std::int32_t __attribute__((vector_size(kVectorBytes)));
 
 // Adds one block of a variant's map into per-class sums (and, when `reduced` is given, the
 // per-class count of pixels whose value is below `standard`), skipping ignore pixels
@@ -117,24 +125,24 @@ template <std::size_t kClasses>
 void accumulateSmall(const float* __restrict out, const float* __restrict standard,
                      const std::int32_t* __restrict labels, std::size_t count,
                      double* __restrict sums, std::int64_t* __restrict reduced) {
-    constexpr std::size_t kLanes = 16;
-    Floats16 lanes[kClasses] = {};
-    Ints16 below[kClasses] = {};
+    constexpr std::size_t kLanes = kVectorBytes / sizeof(float);
+    Floats lanes[kClasses] = {};
+    Ints below[kClasses] = {};
     std::size_t i = 0;
     for (; i + kLanes <= count; i += kLanes) {
-        Ints16 y;
-        Floats16 value;
+        Ints y;
+        Floats value;
         std::memcpy(&y, labels + i, sizeof y);
         std::memcpy(&value, out + i, sizeof value);
-        Ints16 lower{};
+        Ints lower{};
         if (reduced != nullptr) {
-            Floats16 reference;
+            Floats reference;
             std::memcpy(&reference, standard + i, sizeof reference);
             lower = value < reference; // -1 where true
         }
         for (std::size_t cls = 0; cls < kClasses; ++cls) {
-            const Ints16 mine = y == static_cast<std::int32_t>(cls);
-            lanes[cls] += reinterpret_cast<Floats16>(reinterpret_cast<Ints16>(value) & mine);
+            const Ints mine = y == static_cast<std::int32_t>(cls);
+            lanes[cls] += reinterpret_cast<Floats>(reinterpret_cast<Ints>(value) & mine);
             below[cls] -= mine & lower;
         }
     }
