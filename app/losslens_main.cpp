@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("LossLens"));
     QApplication::setOrganizationName(QStringLiteral("LossLens"));
+    // Wayland and the desktop match the window to io.github.losslens.LossLens.desktop.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.losslens.LossLens"));
     QApplication::setApplicationVersion(QStringLiteral(LOSSLENS_VERSION));
 
     QCommandLineParser parser;

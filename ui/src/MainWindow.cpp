@@ -1,4 +1,5 @@
 #include "losslens/ui/MainWindow.h"
+#include "losslens/ui/AppIcons.h"
 #include "losslens/ui/VariantStyle.h"
 
 #include "losslens/demo/DemoDataset.h"
@@ -55,6 +56,7 @@ namespace losslens {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent) {
     setWindowTitle(QStringLiteral("LossLens"));
+    setWindowIcon(appIcon());
     setAcceptDrops(true);
     setDockNestingEnabled(true);
 
@@ -173,14 +175,14 @@ void MainWindow::buildDocks() {
 
 void MainWindow::buildActions() {
     auto* file = menuBar()->addMenu(tr("&File"));
-    auto* open = file->addAction(QIcon::fromTheme(QStringLiteral("document-open"),
-                                                  style()->standardIcon(QStyle::SP_DirOpenIcon)),
-                                 tr("&Open folder…"), this, [this] {
-                                     const QString dir = QFileDialog::getExistingDirectory(
-                                         this, tr("Open a data set folder"));
-                                     if (!dir.isEmpty())
-                                         openFolder(dir);
-                                 });
+    auto* open =
+        file->addAction(toolbarIcon(QStringLiteral("open"), QStringLiteral("document-open")),
+                        tr("&Open folder…"), this, [this] {
+                            const QString dir = QFileDialog::getExistingDirectory(
+                                this, tr("Open a data set folder"));
+                            if (!dir.isEmpty())
+                                openFolder(dir);
+                        });
     open->setShortcut(QKeySequence::Open);
     open->setToolTip(tr("Open a data set folder (labels/, predictions/, images/)"));
     auto* demo = file->addAction(tr("Open the &demo set"), this, &MainWindow::openDemo);
@@ -190,8 +192,8 @@ void MainWindow::buildActions() {
     file->addMenu(m_recentMenu);
     file->addSeparator();
     auto* exportCurrent = file->addAction(
-        style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export current sample…"), this,
-        [this] {
+        toolbarIcon(QStringLiteral("export"), QStringLiteral("document-export")),
+        tr("&Export current sample…"), this, [this] {
             const ValueRange range = currentRange();
             m_export->exportCurrentInteractive(
                 m_current, compositeImage(), m_current ? m_current->sample.ignoreIndex : 255,
@@ -249,8 +251,13 @@ void MainWindow::buildActions() {
     bar->addAction(open);
     bar->addAction(exportCurrent);
     bar->addSeparator();
-    zoomIn->setIcon(QIcon::fromTheme(QStringLiteral("zoom-in")));
-    zoomOut->setIcon(QIcon::fromTheme(QStringLiteral("zoom-out")));
+    zoomIn->setIcon(toolbarIcon(QStringLiteral("zoom-in"), QStringLiteral("zoom-in")));
+    zoomOut->setIcon(toolbarIcon(QStringLiteral("zoom-out"), QStringLiteral("zoom-out")));
+    fit->setIcon(toolbarIcon(QStringLiteral("fit"), QStringLiteral("zoom-fit-best")));
+    actual->setIcon(toolbarIcon(QStringLiteral("actual-size"), QStringLiteral("zoom-original")));
+    flip->setIcon(toolbarIcon(QStringLiteral("flip"), QStringLiteral("object-flip-horizontal")));
+    m_sideBySide->setIcon(
+        toolbarIcon(QStringLiteral("side-by-side"), QStringLiteral("view-split-left-right")));
     for (QAction* a : {zoomIn, zoomOut, fit, actual, flip, m_sideBySide})
         bar->addAction(a);
     for (QAction* a : bar->actions())
