@@ -6,6 +6,7 @@ option(LOSSLENS_FUZZ "Build the libFuzzer targets (needs clang)" OFF)
 
 add_library(losslens_sanitizers INTERFACE)
 add_library(losslens::sanitizers ALIAS losslens_sanitizers)
+set_target_properties(losslens_sanitizers PROPERTIES EXPORT_NAME sanitizers)
 if(LOSSLENS_SANITIZE)
     target_compile_options(losslens_sanitizers INTERFACE
         -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)

@@ -4,6 +4,7 @@ option(LOSSLENS_WARNINGS_AS_ERRORS "Treat compiler warnings as errors (CI turns 
 
 add_library(losslens_warnings INTERFACE)
 add_library(losslens::warnings ALIAS losslens_warnings)
+set_target_properties(losslens_warnings PROPERTIES EXPORT_NAME warnings)
 target_compile_options(losslens_warnings INTERFACE
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
     -Wunused -Woverloaded-virtual -Wdouble-promotion -Wformat=2
