@@ -61,6 +61,8 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_APP_PACKAGE_NAME losslens)
 set(CPACK_DEBIAN_APP_PACKAGE_SHLIBDEPS ON)
+# Qt loads its platform plugins at run time, so dpkg-shlibdeps cannot see them.
+set(CPACK_DEBIAN_APP_PACKAGE_DEPENDS "qt6-qpa-plugins")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME losslens-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
