@@ -205,3 +205,13 @@ TEST(DemoGeneratorLabelSets, DeclarationLetsOffOnlyTheRemovedAnnotations) {
     // Nearly every pixel let off under the declaration lies on a removed object.
     EXPECT_GT(static_cast<double>(declaredOnRemovedObjects), 0.9 * declaredRemoved);
 }
+
+TEST(DemoGeneratorLabelSets, CatchAllOnlyWhenASampleIsLeftForIt) {
+    const auto every = demoLabelSets({{1}, {2, 3}});
+    ASSERT_EQ(every.size(), 2u);
+    EXPECT_EQ(every[0], (std::pair<std::string, std::vector<int>>{"demo_000", {2, 3}}));
+    EXPECT_EQ(every[1], (std::pair<std::string, std::vector<int>>{"demo_001", {1}}));
+    const auto some = demoLabelSets({{1}, {}});
+    ASSERT_EQ(some.size(), 2u);
+    EXPECT_EQ(some[1].first, "demo_*");
+}

@@ -52,7 +52,7 @@ void removeAnnotations(DemoSample& sample, const std::vector<int>& classes);
 
 // The label_sets a labelSets-mode demo declares: one entry per sample with a removed
 // annotation (exact stem: every class but the removed ones), then "demo_*" for the rest
-// (every class). As (match, annotated ids) pairs, in order.
+// (every class) when some sample has no removal. As (match, annotated ids) pairs, in order.
 [[nodiscard]] std::vector<std::pair<std::string, std::vector<int>>>
 demoLabelSets(const std::vector<std::vector<int>>& removals);
 
