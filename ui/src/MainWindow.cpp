@@ -1,23 +1,20 @@
 #include "losslens/ui/MainWindow.h"
 #include "losslens/ui/AppIcons.h"
-#include "losslens/ui/VariantStyle.h"
 
 #include "losslens/demo/DemoDataset.h"
-#include "losslens/loss/LossVariant.h"
 #include "losslens/ui/Canvas.h"
-#include "losslens/ui/ColorBar.h"
 #include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/DetailsPanel.h"
 #include "losslens/ui/ExportController.h"
-#include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/LayersPanel.h"
-#include "losslens/ui/PixelInfo.h"
+#include "losslens/ui/PixelPanel.h"
 #include "losslens/ui/PlotsPanel.h"
 #include "losslens/ui/RecentFoldersMenu.h"
 #include "losslens/ui/SampleDetails.h"
 #include "losslens/ui/SampleListPanel.h"
 #include "losslens/ui/SampleTableModel.h"
+#include "losslens/ui/SampleView.h"
 #include "losslens/ui/ScanProgress.h"
 #include "losslens/ui/ViewSettingsStore.h"
 
@@ -28,28 +25,19 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFontDatabase>
 #include <QFutureWatcher>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QProgressBar>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSortFilterProxyModel>
-#include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QTableView>
-#include <QTextEdit>
 #include <QToolBar>
-#include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
-#include <cmath>
 
 namespace losslens {
 
@@ -64,23 +52,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_model = new SampleTableModel(m_session, this);
     m_export = new ExportController(this);
 
-    auto* central = new QWidget(this);
-    auto* centralLayout = new QHBoxLayout(central);
-    centralLayout->setContentsMargins(0, 0, 0, 0);
-    auto* splitter = new QSplitter(Qt::Horizontal, central);
-    m_canvas = new Canvas(splitter);
-    m_sideCanvas = new Canvas(splitter);
-    m_sideCanvas->hide();
-    splitter->addWidget(m_canvas);
-    splitter->addWidget(m_sideCanvas);
-    m_colorBar = new ColorBar(central);
-    centralLayout->addWidget(splitter, 1);
-    centralLayout->addWidget(m_colorBar);
-    setCentralWidget(central);
-    connect(m_canvas, &Canvas::viewChanged, m_sideCanvas, &Canvas::setView);
-    connect(m_sideCanvas, &Canvas::viewChanged, m_canvas, &Canvas::setView);
-    connect(m_canvas, &Canvas::hoveredPixel, this, &MainWindow::showPixel);
-    connect(m_sideCanvas, &Canvas::hoveredPixel, this, &MainWindow::showPixel);
+    m_view = new SampleView(m_session, this);
+    setCentralWidget(m_view);
 
     m_statusPixel = new QLabel(this);
     statusBar()->addWidget(m_statusPixel, 1);
@@ -91,27 +64,30 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(m_session, &DatasetSession::opened, this, &MainWindow::onOpened);
     connect(m_session, &DatasetSession::sampleReady, this, &MainWindow::onSampleReady);
-    connect(m_session, &DatasetSession::sampleFailed, this, &MainWindow::onSampleFailed);
     connect(m_session, &DatasetSession::scanProgress, m_list, &SampleListPanel::refreshSort);
     connect(m_session, &DatasetSession::scanCompleted, this, [this] {
         statusBar()->showMessage(tr("Scored %1 samples").arg(m_session->scannedCount()), 5000);
     });
-    connect(m_session, &DatasetSession::rangeChanged, this, [this] {
-        if (m_settings.autoRange)
-            render();
-    });
     connect(m_export, &ExportController::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 10000); });
-    connect(m_layersPanel, &LayersPanel::changed, this, &MainWindow::onSettingsEdited);
+    // The layer controls and the view edit one ViewSettings: each tells the other.
+    connect(m_layersPanel, &LayersPanel::changed, this, [this] {
+        ViewSettings settings = m_view->settings();
+        m_layersPanel->store(settings);
+        m_view->setSettings(settings);
+    });
+    connect(m_view, &SampleView::settingsChanged, this,
+            [this] { m_layersPanel->load(m_view->settings()); });
+    connect(m_view, &SampleView::rangeShown, m_layersPanel, &LayersPanel::setAutoRangeValues);
+    connect(m_readout, &PixelPanel::statusText, m_statusPixel, &QLabel::setText);
 
     resize(1400, 900);
     resizeDocks({findChild<QDockWidget*>(QStringLiteral("samplesDock")),
                  findChild<QDockWidget*>(QStringLiteral("layersDock"))},
                 {430, 380}, Qt::Horizontal);
-    m_readout->setText(formatPixelInfo(PixelInfo{}, {}));
     restoreSettings();
-    m_layersPanel->load(m_settings);
-    m_canvas->setMessage(tr("Open a data set folder (Ctrl+O), or drop one here."));
+    m_layersPanel->load(m_view->settings());
+    m_view->showMessage(tr("Open a data set folder (Ctrl+O), or drop one here."));
 }
 
 MainWindow::~MainWindow() = default;
@@ -136,13 +112,7 @@ void MainWindow::buildDocks() {
 
     auto* pixelDock = new QDockWidget(tr("Pixel"), this);
     pixelDock->setObjectName(QStringLiteral("pixelDock"));
-    m_readout = new QLabel(pixelDock);
-    m_readout->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_readout->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_readout->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_readout->setMargin(6);
-    m_readout->setToolTip(
-        tr("Values under the cursor: classes, probabilities, w0 and each variant's loss"));
+    m_readout = new PixelPanel(m_view, pixelDock);
     pixelDock->setWidget(m_readout);
     addDockWidget(Qt::RightDockWidgetArea, pixelDock);
 
@@ -194,17 +164,18 @@ void MainWindow::buildActions() {
     auto* exportCurrent = file->addAction(
         toolbarIcon(QStringLiteral("export"), QStringLiteral("document-export")),
         tr("&Export current sample…"), this, [this] {
-            const ValueRange range = currentRange();
+            const ValueRange range = m_view->currentRange();
+            const SampleDataPtr current = m_view->current();
             m_export->exportCurrentInteractive(
-                m_current, compositeImage(), m_current ? m_current->sample.ignoreIndex : 255,
-                range.lo, range.hi, static_cast<int>(m_settings.colormap));
+                current, m_view->compositeImage(), current ? current->sample.ignoreIndex : 255,
+                range.lo, range.hi, static_cast<int>(m_view->settings().colormap));
         });
     exportCurrent->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportCurrent->setToolTip(
         tr("Heatmaps, the composite as shown and raw .npy maps of this sample"));
     auto* exportSet = file->addAction(tr("Export &whole set…"), this, [this] {
         m_export->exportSetInteractive(m_session->sharedDataset(),
-                                       static_cast<int>(m_settings.colormap));
+                                       static_cast<int>(m_view->settings().colormap));
     });
     exportSet->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportSet->setToolTip(tr("The same export as losslens-cli export, in the background"));
@@ -213,14 +184,15 @@ void MainWindow::buildActions() {
     quit->setShortcut(QKeySequence::Quit);
 
     menuBar()->addMenu(m_viewMenu);
-    auto* zoomIn = m_viewMenu->addAction(tr("Zoom &in"), m_canvas, &Canvas::zoomIn);
+    Canvas* canvas = m_view->canvas();
+    auto* zoomIn = m_viewMenu->addAction(tr("Zoom &in"), canvas, &Canvas::zoomIn);
     zoomIn->setShortcuts(
         {QKeySequence::ZoomIn, QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal)});
-    auto* zoomOut = m_viewMenu->addAction(tr("Zoom &out"), m_canvas, &Canvas::zoomOut);
+    auto* zoomOut = m_viewMenu->addAction(tr("Zoom &out"), canvas, &Canvas::zoomOut);
     zoomOut->setShortcuts({QKeySequence::ZoomOut, QKeySequence(Qt::Key_Minus)});
-    auto* fit = m_viewMenu->addAction(tr("&Fit to window"), m_canvas, &Canvas::fitToWindow);
+    auto* fit = m_viewMenu->addAction(tr("&Fit to window"), canvas, &Canvas::fitToWindow);
     fit->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_0), QKeySequence(Qt::Key_F)});
-    auto* actual = m_viewMenu->addAction(tr("&Actual size (1:1)"), m_canvas, &Canvas::actualSize);
+    auto* actual = m_viewMenu->addAction(tr("&Actual size (1:1)"), canvas, &Canvas::actualSize);
     actual->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_1), QKeySequence(Qt::Key_1)});
     m_viewMenu->addSeparator();
     auto* flip =
@@ -230,7 +202,7 @@ void MainWindow::buildActions() {
         tr("Switch the heatmap between standard and partial (Space) for A/B comparison"));
     m_sideBySide = m_viewMenu->addAction(tr("&Side by side"));
     m_sideBySide->setCheckable(true);
-    connect(m_sideBySide, &QAction::toggled, this, &MainWindow::updateSideBySide);
+    connect(m_sideBySide, &QAction::toggled, m_view, &SampleView::setSideBySide);
     m_sideBySide->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     m_sideBySide->setToolTip(tr("Show the other variant beside this one, zoom and pan in step"));
     for (QAction* a : {zoomIn, zoomOut, fit, actual, flip})
@@ -266,11 +238,9 @@ void MainWindow::buildActions() {
 }
 
 void MainWindow::openFolder(const QString& path) {
-    m_current.reset();
-    m_renderer.clear();
-    m_partnerRenderer.clear();
+    m_view->clear();
     m_model->reset();
-    m_canvas->setMessage(tr("Opening %1…").arg(path));
+    m_view->showMessage(tr("Opening %1…").arg(path));
     m_session->open(path);
     m_model->reset();
 }
@@ -279,7 +249,7 @@ void MainWindow::openDemo() {
     const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
     const QString root =
         QDir(cache.isEmpty() ? QDir::tempPath() : cache).filePath(QStringLiteral("demo"));
-    m_canvas->setMessage(tr("Generating the demo set…"));
+    m_view->showMessage(tr("Generating the demo set…"));
     auto* watcher = new QFutureWatcher<QString>(this);
     connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, root] {
         const QString error = watcher->result();
@@ -303,7 +273,7 @@ void MainWindow::openDemo() {
 void MainWindow::onOpened(bool ok, const QString& message) {
     m_model->reset();
     if (!ok) {
-        m_canvas->setMessage(message);
+        m_view->showMessage(message);
         // Window-modal but not blocking: the event loop (and background work) go on.
         auto* box = new QMessageBox(QMessageBox::Critical, tr("Cannot open the data set"), message,
                                     QMessageBox::Ok, this);
@@ -314,7 +284,7 @@ void MainWindow::onOpened(bool ok, const QString& message) {
     setWindowTitle(
         QStringLiteral("LossLens — %1").arg(QDir::toNativeSeparators(m_session->path())));
     m_recentMenu->remember(m_session->path());
-    m_layersPanel->setClasses(m_session->classes(), m_settings);
+    m_layersPanel->setClasses(m_session->classes(), m_view->settings());
     m_list->prepareForNewSet();
     if (const auto& warnings = m_session->dataset()->warnings(); !warnings.empty())
         statusBar()->showMessage(tr("%1 (%2 data set warning(s), listed in Details)")
@@ -335,143 +305,48 @@ void MainWindow::onCurrentEntryChanged(std::size_t entry) {
 }
 
 void MainWindow::onSampleReady(const SampleDataPtr& ready) {
-    const bool first = !m_current;
-    m_current = ready;
-    if (m_layersPanel &&
-        static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes())
+    if (static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes())
         // The class count is known once a sample is loaded (no dataset.json classes).
-        m_layersPanel->setClasses(ready->sample.classes, m_settings);
-    m_renderer.setSample(ready);
-    m_partnerRenderer.setSample(ready);
-    // The canvases ask for their visible part when they paint, with the settings of then.
-    m_canvas->setContent(
-        m_renderer.imageSize(),
-        [this](const Viewport& v) { return m_renderer.render(v, m_settings, currentRange()); },
-        true);
-    m_sideCanvas->setContent(
-        m_partnerRenderer.imageSize(),
-        [this](const Viewport& v) {
-            return m_partnerRenderer.render(
-                v, LayerRenderer::partnerSettings(m_settings),
-                LayerRenderer::partnerRange(m_settings, currentRange()));
-        },
-        true);
-    render();
-    if (first)
-        m_canvas->fitToWindow();
-    if (m_hoverX >= 0)
-        showPixel(m_hoverX, m_hoverY);
+        m_layersPanel->setClasses(ready->sample.classes, m_view->settings());
 }
 
-void MainWindow::onSampleFailed(qulonglong entry, const QString& file, const QString& message) {
-    if (entry != m_session->requestedSample())
-        return;
-    m_current.reset();
-    m_renderer.clear();
-    m_partnerRenderer.clear();
-    m_canvas->setMessage(
-        tr("This sample cannot be shown.\n\n%1")
-            .arg(file.isEmpty() ? message : QStringLiteral("%1:\n%2").arg(file, message)));
-    m_sideCanvas->setMessage(QString());
+Canvas* MainWindow::canvas() const {
+    return m_view->canvas();
 }
-
-ValueRange MainWindow::currentRange() const {
-    // Until the scan has reached it, the viewed sample still bounds the range; its maxima
-    // are computed once when it arrives, not on every render.
-    const float setMax =
-        std::max(m_session->setMax(), m_current ? m_current->statistics.maxLoss : 0.0f);
-    const std::size_t a = m_settings.differenceA;
-    const std::size_t b = m_settings.differenceB;
-    const float setDiff =
-        std::max(m_session->setMaxDifference(a, b),
-                 m_current ? pairEntry(m_current->statistics.maxDifferences, a, b) : 0.0f);
-    return heatmapRange(m_settings, setMax, setDiff);
+Canvas* MainWindow::sideCanvas() const {
+    return m_view->sideCanvas();
 }
-
+const ViewSettings& MainWindow::viewSettings() const {
+    return m_view->settings();
+}
+SampleDataPtr MainWindow::currentSample() const {
+    return m_view->current();
+}
+const LayerImages& MainWindow::layerImages() const {
+    return m_view->layerImages();
+}
 QImage MainWindow::compositeImage() const {
-    return m_renderer.renderFull(m_settings, currentRange());
+    return m_view->compositeImage();
 }
-
-void MainWindow::render() {
-    updateColorBar();
-    if (!m_current)
-        return;
-    m_canvas->refresh();
-    m_canvas->setCaption(m_settings.difference
-                             ? tr("%1 − %2").arg(variantLabel(m_settings.differenceA),
-                                                 variantLabel(m_settings.differenceB))
-                             : variantLabel(m_settings.variant));
-    if (m_sideBySide && m_sideBySide->isChecked()) {
-        m_sideCanvas->refresh();
-        m_sideCanvas->setCaption(variantLabel(LayerRenderer::partnerSettings(m_settings).variant));
-        m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset());
-    }
-}
-
-void MainWindow::updateColorBar() {
-    const ValueRange range = currentRange();
-    QString title;
-    if (m_settings.difference)
-        title = tr("A − B");
-    else
-        title = variantName(std::min(m_settings.variant, lossVariants().size() - 1));
-    m_colorBar->setMap(m_settings.difference ? divergingLut() : colormapLut(m_settings.colormap),
-                       range.lo, range.hi, title);
-    m_layersPanel->setAutoRangeValues(range.lo, range.hi);
-}
-
-void MainWindow::onSettingsEdited() {
-    m_layersPanel->store(m_settings);
-    render();
+ValueRange MainWindow::currentRange() const {
+    return m_view->currentRange();
 }
 
 void MainWindow::setViewSettings(const ViewSettings& settings) {
-    m_settings = settings;
-    m_layersPanel->load(m_settings);
-    render();
+    m_view->setSettings(settings);
+    m_layersPanel->load(m_view->settings());
 }
 
 void MainWindow::flipVariant() {
-    ViewSettings s = m_settings;
-    if (s.difference)
-        std::swap(s.differenceA, s.differenceB);
-    else
-        s.variant = partnerVariant(s.variant);
-    setViewSettings(s);
-    statusBar()->showMessage(
-        s.difference
-            ? tr("Difference %1 − %2").arg(variantLabel(s.differenceA), variantLabel(s.differenceB))
-            : tr("Heatmap: %1").arg(variantLabel(s.variant)),
-        3000);
+    statusBar()->showMessage(m_view->flipVariant(), 3000);
 }
 
 void MainWindow::setSideBySide(bool on) {
     m_sideBySide->setChecked(on);
 }
 
-void MainWindow::updateSideBySide() {
-    const bool on = m_sideBySide->isChecked();
-    m_sideCanvas->setVisible(on);
-    if (on) {
-        auto* splitter = qobject_cast<QSplitter*>(m_canvas->parentWidget());
-        const int half = std::max(1, splitter->width() / 2);
-        splitter->setSizes({half, half});
-    }
-    render();
-}
-
 void MainWindow::showPixel(int x, int y) {
-    m_hoverX = x;
-    m_hoverY = y;
-    if (!m_current || x < 0) {
-        m_readout->setText(formatPixelInfo(PixelInfo{}, {}));
-        m_statusPixel->clear();
-        return;
-    }
-    const PixelInfo info = pixelInfo(*m_current, x, y);
-    m_readout->setText(formatPixelInfo(info, m_current->sample.classes));
-    if (const QString status = formatStatusLine(info); !status.isEmpty())
-        m_statusPixel->setText(status);
+    m_readout->showPixel(x, y);
 }
 
 QString MainWindow::pixelReadout() const {
@@ -485,7 +360,7 @@ void MainWindow::restoreSettings() {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
-    m_settings = loadViewSettings(s, m_settings);
+    m_view->setSettings(loadViewSettings(s, m_view->settings()));
     m_recentMenu->rebuild();
 }
 
@@ -493,7 +368,7 @@ void MainWindow::saveSettings() const {
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
-    saveViewSettings(s, m_settings);
+    saveViewSettings(s, m_view->settings());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

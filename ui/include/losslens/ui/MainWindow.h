@@ -1,7 +1,6 @@
 #pragma once
 
 #include "losslens/ui/LayerImages.h"
-#include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/SampleData.h"
 #include "losslens/ui/SampleListPanel.h"
 #include "losslens/ui/ViewSettings.h"
@@ -18,7 +17,6 @@ class QTableView;
 namespace losslens {
 
 class Canvas;
-class ColorBar;
 class DatasetSession;
 class DetailsPanel;
 class RecentFoldersMenu;
@@ -26,11 +24,14 @@ class ExportController;
 class LayersPanel;
 class PlotsPanel;
 class ComparisonPanel;
+class PixelPanel;
 class SampleTableModel;
+class SampleView;
 
-// The inspector: the sample table, the canvas (optionally two side by side), the layer and
-// heatmap controls, the pixel readout, the plots and the exports. Work on data happens in
-// DatasetSession off the GUI thread; this class only wires views to it and renders.
+// The inspector's composition root: the session, the central SampleView and the docks
+// (samples, details, layers, pixel, plots, compare), each handed the session (or the view)
+// and following it itself; the menus and toolbar; window state. Work on data happens in
+// DatasetSession off the GUI thread.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -47,11 +48,13 @@ public:
     [[nodiscard]] QSortFilterProxyModel* proxyModel() const { return m_list->proxyModel(); }
     [[nodiscard]] QTableView* tableView() const { return m_list->tableView(); }
     [[nodiscard]] SampleListPanel* sampleList() const { return m_list; }
-    [[nodiscard]] Canvas* canvas() const { return m_canvas; }
-    [[nodiscard]] const ViewSettings& viewSettings() const { return m_settings; }
+    [[nodiscard]] SampleView* sampleView() const { return m_view; }
+    [[nodiscard]] Canvas* canvas() const;
+    [[nodiscard]] Canvas* sideCanvas() const;
+    [[nodiscard]] const ViewSettings& viewSettings() const;
     void setViewSettings(const ViewSettings& settings);
-    [[nodiscard]] SampleDataPtr currentSample() const { return m_current; }
-    [[nodiscard]] const LayerImages& layerImages() const { return m_renderer.layers(); }
+    [[nodiscard]] SampleDataPtr currentSample() const;
+    [[nodiscard]] const LayerImages& layerImages() const;
     // The current sample composed as shown, every pixel at 1:1 (what an export writes).
     [[nodiscard]] QImage compositeImage() const;
     [[nodiscard]] QString pixelReadout() const;
@@ -61,7 +64,6 @@ public:
     void selectEntry(std::size_t entry);
     void flipVariant();
     void setSideBySide(bool on);
-    [[nodiscard]] Canvas* sideCanvas() const { return m_sideCanvas; }
     [[nodiscard]] ComparisonPanel* comparisonPanel() const { return m_comparison; }
 
 protected:
@@ -76,36 +78,22 @@ private:
     void saveSettings() const;
     void onOpened(bool ok, const QString& message);
     void onSampleReady(const SampleDataPtr& data);
-    void onSampleFailed(qulonglong entry, const QString& file, const QString& message);
     void onCurrentEntryChanged(std::size_t entry);
-    void onSettingsEdited();
-    void render();
-    void updateColorBar();
-    void updateSideBySide();
 
     DatasetSession* m_session = nullptr;
     SampleTableModel* m_model = nullptr;
     ExportController* m_export = nullptr;
+    SampleView* m_view = nullptr;
     SampleListPanel* m_list = nullptr;
-    Canvas* m_canvas = nullptr;
-    Canvas* m_sideCanvas = nullptr;
-    ColorBar* m_colorBar = nullptr;
     LayersPanel* m_layersPanel = nullptr;
     PlotsPanel* m_plots = nullptr;
     ComparisonPanel* m_comparison = nullptr;
-    QLabel* m_readout = nullptr;
+    PixelPanel* m_readout = nullptr;
     DetailsPanel* m_details = nullptr;
     QLabel* m_statusPixel = nullptr;
     RecentFoldersMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QAction* m_sideBySide = nullptr;
-
-    ViewSettings m_settings;
-    SampleDataPtr m_current;
-    LayerRenderer m_renderer;        // the main canvas's layers
-    LayerRenderer m_partnerRenderer; // the side-by-side canvas's
-    int m_hoverX = -1;
-    int m_hoverY = -1;
 };
 
 } // namespace losslens

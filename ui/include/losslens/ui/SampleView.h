@@ -1,0 +1,72 @@
+#pragma once
+
+#include "losslens/ui/LayerImages.h"
+#include "losslens/ui/LayerRenderer.h"
+#include "losslens/ui/SampleData.h"
+#include "losslens/ui/ViewSettings.h"
+
+#include <QWidget>
+
+class QSplitter;
+
+namespace losslens {
+
+class Canvas;
+class ColorBar;
+class DatasetSession;
+
+// The window's centre: the canvas (and the side-by-side one, zoom and pan in step), the
+// colour bar, the layer renderers and the view settings. It follows the session itself:
+// shows each sample as it arrives, a message when one cannot be loaded, and redraws when
+// the set's range grows.
+class SampleView : public QWidget {
+    Q_OBJECT
+public:
+    SampleView(DatasetSession* session, QWidget* parent = nullptr);
+
+    [[nodiscard]] Canvas* canvas() const { return m_canvas; }
+    [[nodiscard]] Canvas* sideCanvas() const { return m_sideCanvas; }
+    [[nodiscard]] SampleDataPtr current() const { return m_current; }
+    [[nodiscard]] const ViewSettings& settings() const { return m_settings; }
+    [[nodiscard]] const LayerImages& layerImages() const { return m_renderer.layers(); }
+    // The heatmap's range: the user's, or the set's (and this sample's) largest loss.
+    [[nodiscard]] ValueRange currentRange() const;
+    // The current sample composed as shown, every pixel at 1:1 (what an export writes).
+    [[nodiscard]] QImage compositeImage() const;
+    [[nodiscard]] bool sideBySide() const;
+
+    void setSettings(const ViewSettings& settings);
+    // The heatmap's variant flips to its partner (or A and B swap); returns what it shows.
+    QString flipVariant();
+    void setSideBySide(bool on);
+    // A message instead of a sample (opening, generating the demo, an error).
+    void showMessage(const QString& text);
+    // Forget the shown sample (a new set is opening).
+    void clear();
+
+signals:
+    // The settings changed here (a flip), not by the layer controls.
+    void settingsChanged();
+    void rangeShown(float lo, float hi);
+    // A sample arrived and is shown (after the session's sampleReady).
+    void sampleShown();
+    void hoveredPixel(int x, int y);
+
+private:
+    void onSampleReady(const SampleDataPtr& data);
+    void render();
+    void updateColorBar();
+
+    DatasetSession* m_session;
+    QSplitter* m_splitter = nullptr;
+    Canvas* m_canvas = nullptr;
+    Canvas* m_sideCanvas = nullptr;
+    ColorBar* m_colorBar = nullptr;
+    bool m_sideBySide = false;
+    ViewSettings m_settings;
+    SampleDataPtr m_current;
+    LayerRenderer m_renderer;        // the main canvas's layers
+    LayerRenderer m_partnerRenderer; // the side-by-side canvas's
+};
+
+} // namespace losslens
