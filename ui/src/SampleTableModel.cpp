@@ -17,7 +17,7 @@ namespace losslens {
 
 namespace {
 // A small square tag with a letter: D (declared in dataset.json) filled blue, A (absent:
-// the article's rule) outlined grey. Drawn, not loaded, so it follows the device ratio.
+// the article's rule) grey on light grey. Drawn, not loaded, so it follows the device ratio.
 QIcon sourceTag(QChar letter, bool filled) {
     QIcon icon;
     for (const int size : {16, 32}) {
@@ -29,7 +29,8 @@ QIcon sourceTag(QChar letter, bool filled) {
         const QColor blue(41, 98, 166);
         const QColor grey(120, 120, 120);
         painter.setPen(QPen(filled ? blue : grey, size / 12.0));
-        painter.setBrush(filled ? QBrush(blue) : QBrush(Qt::NoBrush));
+        // The outlined tag gets a light fill so it stays visible on a selected row.
+        painter.setBrush(filled ? QBrush(blue) : QBrush(QColor(238, 238, 238)));
         painter.drawRoundedRect(box, size * 0.18, size * 0.18);
         QFont font = painter.font();
         font.setBold(true);
