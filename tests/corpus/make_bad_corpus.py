@@ -117,6 +117,9 @@ def make(out):
                                    good_probs.tobytes()),
                    "truncated: the header claims shape")
     bad_prediction("npy_extra_data", full + b"\0" * 64, "the file holds")
+    minor = bytearray(full)
+    minor[7] = 1  # version 1.1: numpy refuses it, so do we
+    bad_prediction("npy_minor_version", bytes(minor), "unsupported .npy version 1.1")
     bad_prediction("npy_shape_overflow",
                    npy_with_header("{'descr': '<f4', 'fortran_order': False, "
                                    "'shape': (4294967296, 4294967296, 4294967296), }"),

@@ -173,3 +173,25 @@ TEST(Npy, RejectsLyingAndMalformedHeaders) {
     badVersion[6] = 9;
     EXPECT_NE(errorOf(badVersion).find("version"), std::string::npos);
 }
+
+TEST(Npy, OnlyTheVersionsNumpyWritesAreRead) {
+    // numpy.lib.format accepts (1, 0), (2, 0) and (3, 0) and refuses any other minor version.
+    const std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }";
+    const std::string data = raw<float>({0.5f});
+    for (const int major : {1, 2, 3}) {
+        const std::string good = npy(dict, data, major);
+        const NpyArray array = decode(good);
+        ASSERT_EQ(array.data.size(), 1u);
+        EXPECT_EQ(array.data[0], 0.5f);
+    }
+    for (const auto& [major, minor] :
+         {std::pair{1, 1}, std::pair{2, 2}, std::pair{3, 1}, std::pair{1, 255}}) {
+        std::string bad = npy(dict, data, major);
+        bad[7] = static_cast<char>(minor);
+        const std::string error = errorOf(bad);
+        EXPECT_NE(error.find("unsupported .npy version " + std::to_string(major) + "." +
+                             std::to_string(minor)),
+                  std::string::npos)
+            << error;
+    }
+}

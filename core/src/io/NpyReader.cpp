@@ -267,6 +267,11 @@ NpyHeader parseNpyHeader(std::span<const std::byte> bytes) {
         fail("not a .npy file (no \\x93NUMPY magic)");
     NpyHeader header;
     header.majorVersion = std::to_integer<int>(bytes[6]);
+    // numpy writes and reads exactly versions 1.0, 2.0 and 3.0; a minor version is not a
+    // variation it tolerates, so neither do we.
+    if (const int minor = std::to_integer<int>(bytes[7]); minor != 0)
+        fail("unsupported .npy version " + std::to_string(header.majorVersion) + "." +
+             std::to_string(minor) + " (numpy reads 1.0, 2.0 and 3.0)");
     std::size_t length = 0;
     std::size_t start = 0;
     if (header.majorVersion == 1) {
@@ -282,7 +287,8 @@ NpyHeader parseNpyHeader(std::span<const std::byte> bytes) {
                  (std::to_integer<std::size_t>(bytes[11]) << 24);
         start = 12;
     } else {
-        fail("unsupported .npy version " + std::to_string(header.majorVersion));
+        fail("unsupported .npy version " + std::to_string(header.majorVersion) +
+             ".0 (numpy reads 1.0, 2.0 and 3.0)");
     }
     if (length > kMaxHeaderLength)
         fail("header length " + std::to_string(length) + " is implausible");
