@@ -6,6 +6,8 @@ Usage: make_seeds.py OUTDIR   ->  OUTDIR/npy, OUTDIR/png, OUTDIR/json
 """
 import io
 import json
+import struct
+import zlib
 import os
 import shutil
 import sys
@@ -65,12 +67,33 @@ def main(out):
         "label_sets_ids.json": {"label_sets": [{"match": "s??_*x", "annotated": [0, 7, 63]}]},
         "label_sets_bad.json": {"classes": ["bg"], "label_sets": [{"match": "", "annotated": ["x"]}]},
     }
+    add_huge_chunk_pngs(os.path.join(out, "png"))
     for name, doc in docs.items():
         with open(os.path.join(out, "json", name), "w") as f:
             json.dump(doc, f)
     with open(os.path.join(out, "json", "malformed.json"), "w") as f:
         f.write('{"classes": [')
     add_bad_corpus(out)
+
+
+def png_chunk(kind, data):
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+
+
+def add_huge_chunk_pngs(folder):
+    """Tiny PNGs whose ancillary chunk claims ~2 GiB, before and after the image data: every
+    chunk type libpng reads variable-length data for, and a private one (issue: a 60-byte
+    file made the reader allocate the claim)."""
+    ihdr = png_chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 0, 0, 0, 0))
+    idat = png_chunk(b"IDAT", zlib.compress(b"\0" * 20))
+    for kind in [b"tEXt", b"zTXt", b"iTXt", b"iCCP", b"pCAL", b"sCAL", b"sPLT", b"eXIf", b"prVt"]:
+        huge = struct.pack(">I", 0x7FFF0000) + kind + b"keyword"
+        name = kind.decode()
+        with open(os.path.join(folder, f"huge_{name}_before.png"), "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + ihdr + huge)
+        with open(os.path.join(folder, f"huge_{name}_after.png"), "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + ihdr + idat + huge)
 
 
 def add_bad_corpus(out):

@@ -43,6 +43,19 @@ void errorCallback(png_structp png, png_const_charp message) {
 
 void warningCallback(png_structp, png_const_charp) {}
 
+// The largest chunk the reader accepts (IDAT has its own limit from the image size): far
+// above any real ancillary chunk a label PNG carries, far below what would hurt.
+constexpr png_alloc_size_t kMaxChunkBytes = 64u << 20;
+
+// libpng's known ancillary chunks, as a list of 4-letter names each ending in NUL, to be
+// treated as unknown and skipped.
+constexpr png_byte kAncillaryChunks[] = {
+    'b', 'K', 'G', 'D', 0,   'c', 'H', 'R', 'M', 0,   'e', 'X', 'I', 'f', 0,   'g', 'A', 'M',
+    'A', 0,   'h', 'I', 'S', 'T', 0,   'i', 'C', 'C', 'P', 0,   'i', 'T', 'X', 't', 0,   'o',
+    'F', 'F', 's', 0,   'p', 'C', 'A', 'L', 0,   'p', 'H', 'Y', 's', 0,   's', 'B', 'I', 'T',
+    0,   's', 'C', 'A', 'L', 0,   's', 'P', 'L', 'T', 0,   's', 'R', 'G', 'B', 0,   't', 'E',
+    'X', 't', 0,   't', 'I', 'M', 'E', 0,   't', 'R', 'N', 'S', 0,   'z', 'T', 'X', 't', 0};
+
 struct PngInfo {
     png_uint_32 width = 0;
     png_uint_32 height = 0;
@@ -82,6 +95,20 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
     }
     png_set_read_fn(png, &state, readCallback);
     png_set_user_limits(png, 1u << 20, 1u << 20);
+    // Hostile files: Debian's libpng 1.6 reports "chunk data is too large" as a benign
+    // error, a warning on read, and then allocates (and zero-fills) whatever length the chunk
+    // claims: a PNG of 60 bytes cost 2 GiB. Benign errors become errors, and no chunk may
+    // claim more than kMaxChunkBytes.
+    png_set_benign_errors(png, 0);
+    png_set_chunk_malloc_max(png, kMaxChunkBytes);
+    // What that must not change: label maps need only IHDR, PLTE and IDAT. Every ancillary
+    // chunk is skipped unread (so a malformed or CRC-damaged one cannot fail the file), and
+    // palette indices beyond the palette are class ids like any other, not an error.
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, nullptr, 0);
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, kAncillaryChunks,
+                                static_cast<int>(sizeof kAncillaryChunks / 5));
+    png_set_crc_action(png, PNG_CRC_DEFAULT, PNG_CRC_QUIET_USE);
+    png_set_check_for_invalid_index(png, -1);
     png_read_info(png, pngInfo);
     info.width = png_get_image_width(png, pngInfo);
     info.height = png_get_image_height(png, pngInfo);

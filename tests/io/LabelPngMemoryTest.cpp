@@ -1,0 +1,192 @@
+// Memory bounds of the label PNG reader on hostile files: a PNG of a few dozen bytes whose
+// ancillary chunk claims a length near 2^31 must be refused without allocating the claim.
+// Each case decodes in a forked child whose peak RSS (VmHWM, reset through clear_refs) is
+// compared with its RSS before the decode, so one case's blow-up cannot hide another's.
+
+#include "losslens/io/DataError.h"
+#include "losslens/io/LabelPng.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace losslens;
+
+namespace {
+
+void put32(std::string& out, std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out += static_cast<char>((v >> shift) & 0xff);
+}
+
+// A chunk with a true length and CRC.
+std::string chunk(const char type[5], const std::string& data) {
+    std::string out;
+    put32(out, static_cast<std::uint32_t>(data.size()));
+    const std::string body = std::string(type, 4) + data;
+    out += body;
+    put32(out, static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()),
+                                                static_cast<uInt>(body.size()))));
+    return out;
+}
+
+// A chunk header claiming `length` bytes, followed by only a few of them (the file ends).
+std::string hugeChunk(const char type[5], std::uint32_t length) {
+    std::string out;
+    put32(out, length);
+    out += std::string(type, 4);
+    out += "keyword";
+    return out;
+}
+
+std::string signatureAndHeader() {
+    std::string out("\x89PNG\r\n\x1a\n", 8);
+    std::string ihdr;
+    put32(ihdr, 4);                                 // width
+    put32(ihdr, 4);                                 // height
+    ihdr += std::string("\x08\x00\x00\x00\x00", 5); // 8-bit grey, deflate, no filter, no interlace
+    return out + chunk("IHDR", ihdr);
+}
+
+std::string imageData() {
+    // Four rows of filter byte 0 and four zero pixels.
+    const std::string rows(4 * 5, '\0');
+    uLongf size = compressBound(static_cast<uLong>(rows.size()));
+    std::string packed(size, '\0');
+    compress(reinterpret_cast<Bytef*>(packed.data()), &size,
+             reinterpret_cast<const Bytef*>(rows.data()), static_cast<uLong>(rows.size()));
+    packed.resize(size);
+    return chunk("IDAT", packed);
+}
+
+long statusKb(const char* field) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind(field, 0) == 0)
+            return std::stol(line.substr(std::strlen(field)));
+    return -1;
+}
+
+struct ChildResult {
+    long peakAboveBaselineKb = -1;
+    bool refused = false;
+};
+
+// Decodes `png` in a child process; returns its peak RSS above its RSS before the decode.
+ChildResult decodeInChild(const std::string& png) {
+    int fds[2];
+    if (pipe(fds) != 0)
+        return {};
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        { std::ofstream("/proc/self/clear_refs") << "5"; } // VmHWM := VmRSS
+        const long before = statusKb("VmRSS:");
+        bool refused = false;
+        try {
+            (void)decodeLabelPng(std::as_bytes(std::span(png.data(), png.size())), DataLimits{});
+        } catch (const std::exception&) {
+            refused = true;
+        }
+        const long peak = statusKb("VmHWM:");
+        const long result[2] = {peak - before, refused ? 1L : 0L};
+        (void)!write(fds[1], result, sizeof result);
+        _exit(0);
+    }
+    close(fds[1]);
+    long result[2] = {-1, 0};
+    const auto got = read(fds[0], result, sizeof result);
+    close(fds[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (got != static_cast<ssize_t>(sizeof result) || !WIFEXITED(status))
+        return {};
+    return {result[0], result[1] != 0};
+}
+
+constexpr long kBudgetKb = 64 * 1024; // 64 MiB above the child's baseline
+
+} // namespace
+
+class HugeChunk : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(HugeChunk, BeforeTheImageDataIsRefusedWithoutAllocatingTheClaim) {
+    const std::string png = signatureAndHeader() + hugeChunk(GetParam(), 0x7fff0000u);
+    ASSERT_LT(png.size(), 100u);
+    const ChildResult r = decodeInChild(png);
+    ASSERT_GE(r.peakAboveBaselineKb, 0) << "the child did not report";
+    EXPECT_TRUE(r.refused);
+    EXPECT_LT(r.peakAboveBaselineKb, kBudgetKb)
+        << GetParam() << ": peak " << r.peakAboveBaselineKb << " KiB above baseline";
+}
+
+TEST_P(HugeChunk, AfterTheImageDataIsRefusedWithoutAllocatingTheClaim) {
+    const std::string png = signatureAndHeader() + imageData() + hugeChunk(GetParam(), 0x7fff0000u);
+    const ChildResult r = decodeInChild(png);
+    ASSERT_GE(r.peakAboveBaselineKb, 0) << "the child did not report";
+    EXPECT_TRUE(r.refused);
+    EXPECT_LT(r.peakAboveBaselineKb, kBudgetKb)
+        << GetParam() << ": peak " << r.peakAboveBaselineKb << " KiB above baseline";
+}
+
+// Every ancillary chunk type libpng knows that holds variable-length data, and a private
+// (unknown) one.
+INSTANTIATE_TEST_SUITE_P(AncillaryChunks, HugeChunk,
+                         ::testing::Values("tEXt", "zTXt", "iTXt", "iCCP", "pCAL", "sCAL", "sPLT",
+                                           "eXIf", "prVt"));
+
+TEST(LabelPngChunks, ValidAncillaryAndPrivateChunksAreSkippedAndTheImageRead) {
+    // Text, a colour profile name, a private chunk and a CRC-damaged text chunk around a
+    // valid 4 x 4 image: the labels read as they are (all 0), whatever the chunks hold.
+    std::string badCrc = chunk("tEXt", std::string("Comment\0hello", 13));
+    badCrc[badCrc.size() - 1] ^= 0x5a;
+    const std::string png = signatureAndHeader() + chunk("tEXt", std::string("Title\0labels", 12)) +
+                            chunk("prVt", "anything at all") + badCrc + imageData() +
+                            chunk("zTXt", std::string("Bad\0\0not deflate", 17)) +
+                            chunk("IEND", "");
+    const LabelMap labels =
+        decodeLabelPng(std::as_bytes(std::span(png.data(), png.size())), DataLimits{});
+    ASSERT_EQ(labels.width(), 4);
+    ASSERT_EQ(labels.height(), 4);
+    for (const auto v : labels.values())
+        EXPECT_EQ(v, 0);
+}
+
+TEST(LabelPngChunks, PaletteIndicesBeyondThePaletteAreClassIds) {
+    // A palette PNG whose PLTE has 4 entries but whose pixels use indices up to 20: for a
+    // label map the index is the class, so it reads as written (libpng would flag it).
+    std::string png("\x89PNG\r\n\x1a\n", 8);
+    std::string ihdr;
+    put32(ihdr, 5);
+    put32(ihdr, 2);
+    ihdr += std::string("\x08\x03\x00\x00\x00", 5); // 8-bit palette
+    png += chunk("IHDR", ihdr);
+    png += chunk("PLTE", std::string(4 * 3, '\x40'));
+    const unsigned char pixels[2][5] = {{0, 3, 4, 20, 7}, {1, 2, 19, 0, 5}};
+    std::string rows;
+    for (const auto& row : pixels) {
+        rows += '\0';
+        rows.append(reinterpret_cast<const char*>(row), 5);
+    }
+    uLongf size = compressBound(static_cast<uLong>(rows.size()));
+    std::string packed(size, '\0');
+    compress(reinterpret_cast<Bytef*>(packed.data()), &size,
+             reinterpret_cast<const Bytef*>(rows.data()), static_cast<uLong>(rows.size()));
+    packed.resize(size);
+    png += chunk("IDAT", packed) + chunk("IEND", "");
+    const LabelMap labels =
+        decodeLabelPng(std::as_bytes(std::span(png.data(), png.size())), DataLimits{});
+    for (int y = 0; y < 2; ++y)
+        for (int x = 0; x < 5; ++x)
+            EXPECT_EQ(labels.at(x, y), pixels[y][x]) << x << "," << y;
+}
