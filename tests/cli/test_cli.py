@@ -297,6 +297,46 @@ class KilledExport(Base):
         self.assertIn("summary.json", os.listdir(out))
 
 
+class WriteFaults(Base):
+    """A write that fails part way, injected by the OS itself: RLIMIT_FSIZE makes write()
+    fail with EFBIG (SIGXFSZ ignored) once a file would pass the limit, like a full disk."""
+
+    def run_limited(self, limit, *args):
+        import resource
+
+        def limit_file_size():
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True,
+                              timeout=300, preexec_fn=limit_file_size)
+
+    def test_failed_writes_name_the_file_leave_nothing_partial_and_exit_1(self):
+        data, out = self.path("d"), self.path("o")
+        run("demo", data, "--count", 3, "--size", 64, expect=0)
+        # A 64 x 64 float32 map is 16 KiB + header: .npy writes fail, small PNGs succeed.
+        proc = self.run_limited(12000, "export", data, "--out", out, "--format", "all")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        for stem in ["demo_000", "demo_001", "demo_002"]:
+            self.assertRegex(proc.stderr, rf"error: {stem}: .*{stem}\.\w+\.npy: write failed: File too large")
+        names = os.listdir(out)
+        self.assertEqual([n for n in names if n.startswith(".")], [], "temporary files left behind")
+        for name in names:
+            path = os.path.join(out, name)
+            if name.endswith(".npy"):
+                np.load(path)  # whatever got its final name is complete
+            elif name.endswith(".png"):
+                data_bytes = slurp(path)
+                self.assertTrue(data_bytes.startswith(b"\x89PNG") and data_bytes.endswith(b"IEND\xaeB`\x82"), name)
+        summary = load_json(os.path.join(out, "summary.json"))
+        self.assertEqual(len(summary["errors"]), 3)
+        for error in summary["errors"]:
+            self.assertTrue(error["file"].endswith(".npy") and error["file"].startswith(out), error)
+            self.assertIn("File too large", error["message"])
+        # Without the limit the same export completes and replaces nothing it should not.
+        run("export", data, "--out", out, "--overwrite", expect=0)
+
+
 class Formats(Base):
     def make_set(self, name, config):
         root = self.path(name)

@@ -47,8 +47,8 @@ void writeFileAtomically(const std::filesystem::path& target, std::string_view b
     std::string pattern = (folder / name).string();
     const int fd = ::mkstemp(pattern.data());
     if (fd < 0)
-        throw std::runtime_error(target.string() +
-                                 ": cannot create a temporary file: " + std::strerror(errno));
+        throw WriteError(target,
+                         std::string("cannot create a temporary file: ") + std::strerror(errno));
     const std::string temp = pattern;
     std::size_t written = 0;
     while (written < bytes.size()) {
@@ -59,7 +59,7 @@ void writeFileAtomically(const std::filesystem::path& target, std::string_view b
             const int err = errno;
             ::close(fd);
             ::unlink(temp.c_str());
-            throw std::runtime_error(target.string() + ": write failed: " + std::strerror(err));
+            throw WriteError(target, std::string("write failed: ") + std::strerror(err));
         }
         written += static_cast<std::size_t>(n);
     }
@@ -67,13 +67,13 @@ void writeFileAtomically(const std::filesystem::path& target, std::string_view b
     if (::close(fd) != 0) {
         const int err = errno;
         ::unlink(temp.c_str());
-        throw std::runtime_error(target.string() + ": write failed: " + std::strerror(err));
+        throw WriteError(target, std::string("write failed: ") + std::strerror(err));
     }
     if (overwrite) {
         if (::rename(temp.c_str(), target.c_str()) != 0) {
             const int err = errno;
             ::unlink(temp.c_str());
-            throw std::runtime_error(target.string() + ": rename failed: " + std::strerror(err));
+            throw WriteError(target, std::string("rename failed: ") + std::strerror(err));
         }
         return;
     }
@@ -83,7 +83,7 @@ void writeFileAtomically(const std::filesystem::path& target, std::string_view b
         ::unlink(temp.c_str());
         if (err == EEXIST)
             throw FileExistsError(target);
-        throw std::runtime_error(target.string() + ": cannot create: " + std::strerror(err));
+        throw WriteError(target, std::string("cannot create: ") + std::strerror(err));
     }
     ::unlink(temp.c_str());
 }

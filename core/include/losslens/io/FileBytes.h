@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,11 +16,30 @@ namespace losslens {
                                                    std::int64_t maxBytes);
 
 // Writes `bytes` to `target` without ever leaving a partial file under the final name:
-// the data goes to a temporary file in the same folder, is flushed to disk, then renamed.
+// the data goes to a temporary file in the same folder, which gets the final name only once
+// it is complete. (No fsync: on this machine it made a 30-sample export 20% slower; a power
+// cut can still leave an empty file where the file system delays the data.)
 // Without `overwrite` an existing target is never replaced (the rename refuses atomically)
-// and FileExistsError is thrown. Throws std::runtime_error on other I/O failures.
+// and FileExistsError is thrown. Any other failure (disk full, file too large, the folder
+// gone, an I/O error) throws WriteError naming the target, and leaves neither the target
+// nor the temporary file behind.
 void writeFileAtomically(const std::filesystem::path& target, std::string_view bytes,
                          bool overwrite);
+
+// A file that could not be written: which, and why.
+class WriteError : public std::runtime_error {
+public:
+    WriteError(const std::filesystem::path& file, const std::string& reason)
+        : std::runtime_error(file.string() + ": " + reason)
+        , m_file(file)
+        , m_reason(reason) {}
+    [[nodiscard]] const std::filesystem::path& file() const noexcept { return m_file; }
+    [[nodiscard]] const std::string& reason() const noexcept { return m_reason; }
+
+private:
+    std::filesystem::path m_file;
+    std::string m_reason;
+};
 
 class FileExistsError : public std::runtime_error {
 public:
