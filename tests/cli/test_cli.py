@@ -3,6 +3,7 @@ and check its numbers against a numpy reference of spec section 1 written here.
 
 Usage: /usr/bin/python3 test_cli.py --cli PATH [unittest args, e.g. a TestCase name]
 """
+import io
 import json
 import os
 import shutil
@@ -335,6 +336,77 @@ class WriteFaults(Base):
             self.assertIn("File too large", error["message"])
         # Without the limit the same export completes and replaces nothing it should not.
         run("export", data, "--out", out, "--overwrite", expect=0)
+
+
+class Races(Base):
+    """Prediction files rewritten (not atomically, as a training job might) and removed while
+    stats --jobs 2 reads them: each sample is either scored from one whole version of its
+    file or reported as an error naming the file; never a crash or half a file's numbers."""
+
+    def test_files_rewritten_and_removed_under_a_running_stats(self):
+        import threading
+        rng = np.random.default_rng(21)
+        root = self.path("race")
+        for sub in ["labels", "predictions"]:
+            os.makedirs(os.path.join(root, sub))
+        stems = [f"s{i:02d}" for i in range(16)]
+        versions = {}
+        for stem in stems:
+            labels = rng.integers(0, 3, size=(48, 48)).astype(np.uint8)
+            write_png(os.path.join(root, "labels", stem + ".png"), labels)
+            pair = []
+            for _ in range(2):
+                probs = rng.dirichlet(np.ones(3), size=(48, 48)).astype(np.float32)
+                buf = io.BytesIO()
+                np.save(buf, probs)
+                ref = reference(labels, probs)
+                pair.append((buf.getvalue(), ref["standard_sum"] / ref["valid"]))
+            versions[stem] = pair
+            with open(os.path.join(root, "predictions", stem + ".npy"), "wb") as f:
+                f.write(pair[0][0])
+        stop = threading.Event()
+
+        def rewrite():
+            k = 0
+            while not stop.is_set():
+                for stem in stems:
+                    path = os.path.join(root, "predictions", stem + ".npy")
+                    content = versions[stem][k % 2][0]
+                    if stem == "s07" and k % 3 == 0:
+                        try:
+                            os.unlink(path)
+                        except FileNotFoundError:
+                            pass
+                        time.sleep(0.001)
+                    with open(path, "wb") as f:  # truncate, half, pause, the rest
+                        f.write(content[: len(content) // 2])
+                        f.flush()
+                        time.sleep(0.0005)
+                        f.write(content[len(content) // 2:])
+                k += 1
+
+        writer = threading.Thread(target=rewrite)
+        writer.start()
+        outcomes = {"ok": 0, "error": 0}
+        try:
+            for _ in range(6):
+                proc = run("stats", root, "--json", "--jobs", 2)
+                self.assertIn(proc.returncode, (0, 1), proc.stderr)
+                stats = json.loads(proc.stdout)
+                for s in stats["samples"]:
+                    means = [m for _, m in versions[s["stem"]]]
+                    self.assertTrue(any(abs(s["standard_mean"] - m) < 1e-5 for m in means),
+                                    (s["stem"], s["standard_mean"], means))
+                    outcomes["ok"] += 1
+                for e in stats["errors"]:
+                    self.assertTrue(e["file"].endswith(e["stem"] + ".npy"), e)
+                    self.assertTrue(e["message"], e)
+                    outcomes["error"] += 1
+        finally:
+            stop.set()
+            writer.join()
+        self.assertGreater(outcomes["ok"], 0)
+        print("races: scored", outcomes["ok"], "reported", outcomes["error"], file=sys.stderr)
 
 
 class Formats(Base):

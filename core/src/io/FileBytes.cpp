@@ -31,8 +31,12 @@ std::vector<std::byte> readFileBytes(const std::filesystem::path& file, std::int
                                   std::to_string(maxBytes));
     std::vector<std::byte> bytes(size);
     std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
     if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
-        throw DataError(file, "read error");
+        // Shrunk between the size check and the read (a writer is rewriting it).
+        throw DataError(file, "changed while being read: " + std::to_string(in.gcount()) + " of " +
+                                  std::to_string(size) + " bytes");
     return bytes;
 }
 
