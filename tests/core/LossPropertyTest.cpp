@@ -72,7 +72,7 @@ void expectMatchesReference(const RandomSample& s, int ignoreIndex, float gamma 
     EXPECT_EQ(r.summary.missingSource, annotated ? MissingSource::Declared : MissingSource::Absent);
     reference::Settings settings;
     settings.ignoreIndex = ignoreIndex;
-    settings.gamma = gamma;
+    settings.gamma = static_cast<double>(gamma);
     settings.weights.assign(weights.begin(), weights.end());
     settings.annotated = annotated;
     const reference::Maps ref = reference::compute(s.labels, s.prediction, settings);

@@ -104,7 +104,7 @@ inline Maps compute(const LabelMap& labels, const Prediction& prediction,
             // Marginal: merge the missing classes' probabilities into background.
             double marginal = standard;
             if (label == 0 && label != ignoreIndex) {
-                double merged = prediction.at(x, y, 0);
+                double merged = static_cast<double>(prediction.at(x, y, 0));
                 for (int cls : m.missing)
                     merged += static_cast<double>(prediction.at(x, y, cls));
                 marginal = -std::log(std::clamp(merged, 1e-7, 1.0 - 1e-7));
