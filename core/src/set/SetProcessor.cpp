@@ -65,9 +65,6 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
     } catch (const DataError& e) {
         outcome.errorFile = e.file().string();
         outcome.errorMessage = e.reason();
-    } catch (const WriteError& e) {
-        outcome.errorFile = e.file().string();
-        outcome.errorMessage = e.reason();
     } catch (const FileExistsError& e) {
         outcome.errorFile = e.file().string();
         outcome.errorMessage = "exists";

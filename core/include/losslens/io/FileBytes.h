@@ -1,5 +1,7 @@
 #pragma once
 
+#include "losslens/io/DataError.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -26,19 +28,11 @@ namespace losslens {
 void writeFileAtomically(const std::filesystem::path& target, std::string_view bytes,
                          bool overwrite);
 
-// A file that could not be written: which, and why.
-class WriteError : public std::runtime_error {
+// A file that could not be written: which, and why. A DataError, so every caller that
+// reports a bad file by name reports a failed write the same way.
+class WriteError : public DataError {
 public:
-    WriteError(const std::filesystem::path& file, const std::string& reason)
-        : std::runtime_error(file.string() + ": " + reason)
-        , m_file(file)
-        , m_reason(reason) {}
-    [[nodiscard]] const std::filesystem::path& file() const noexcept { return m_file; }
-    [[nodiscard]] const std::string& reason() const noexcept { return m_reason; }
-
-private:
-    std::filesystem::path m_file;
-    std::string m_reason;
+    using DataError::DataError;
 };
 
 class FileExistsError : public std::runtime_error {
