@@ -93,6 +93,7 @@ void DatasetSession::open(const QString& path) {
     m_dataset.reset();
     m_rows.clear();
     m_scanned = 0;
+    m_scored = false;
     m_classCount = 0;
     m_set = SetAccumulator();
     m_cache.clear();
@@ -196,6 +197,7 @@ void DatasetSession::drainScan() {
     }
     if (finished) {
         m_drainTimer.stop();
+        m_scored = true;
         emit scanCompleted();
     }
 }

@@ -2,15 +2,20 @@
 
 #include "losslens/io/FileBytes.h"
 #include "losslens/report/Exporter.h"
+#include "losslens/set/SetProcessor.h"
+#include "losslens/ui/DatasetSession.h"
 
 #include <QBuffer>
+#include <QDir>
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QMessageBox>
+#include <QPointer>
 #include <QProgressDialog>
 #include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 
@@ -54,9 +59,34 @@ std::vector<fs::path> currentTargets(const QString& folder, const std::string& s
 
 } // namespace
 
-ExportController::ExportController(QWidget* parent)
+// One set export: waits for the session's scan (when it is still running), then writes on
+// worker threads. The dialog and the watcher live on the GUI thread; the workers only see
+// the options and the cancel flag, which the job owns until its future has finished.
+struct SetExportJob {
+    std::shared_ptr<const Dataset> dataset;
+    QString folder;
+    std::shared_ptr<ExportOptions> options = std::make_shared<ExportOptions>();
+    std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+    QPointer<QProgressDialog> dialog;
+    QFutureWatcher<ExportResult> watcher;
+    std::vector<QMetaObject::Connection> waiting; // to the session, while the scan runs
+};
+
+ExportController::ExportController(DatasetSession* session, QWidget* parent)
     : QObject(parent)
+    , m_session(session)
     , m_parent(parent) {}
+
+ExportController::~ExportController() {
+    if (m_job) {
+        *m_job->cancel = true;
+        m_job->watcher.waitForFinished();
+    }
+}
+
+QWidget* ExportController::setExportDialog() const {
+    return m_job ? m_job->dialog.data() : nullptr;
+}
 
 int ExportController::exportCurrent(const QString& folder, const SampleData& data,
                                     const QImage& composite, int ignoreIndex, float lo, float hi,
@@ -106,7 +136,13 @@ void ExportController::exportCurrentInteractive(const SampleDataPtr& data, const
     }
 }
 
-void ExportController::exportSetInteractive(std::shared_ptr<const Dataset> dataset, int colormap) {
+void ExportController::exportSetInteractive(int colormap) {
+    if (m_job) {
+        QMessageBox::information(m_parent, tr("Export"),
+                                 tr("An export of the whole set is already running."));
+        return;
+    }
+    const std::shared_ptr<const Dataset> dataset = m_session->sharedDataset();
     if (!dataset) {
         QMessageBox::information(m_parent, tr("Export"), tr("No data set is open."));
         return;
@@ -114,52 +150,152 @@ void ExportController::exportSetInteractive(std::shared_ptr<const Dataset> datas
     const QString folder = askFolder(m_parent, tr("Export the whole set to"));
     if (folder.isEmpty())
         return;
-    auto options = std::make_shared<ExportOptions>();
-    options->outDir = folder.toStdString();
-    options->colormap = static_cast<Colormap>(colormap);
-    const std::vector<fs::path> existing = existingExportFiles(*dataset, *options);
+    ExportOptions options;
+    options.outDir = folder.toStdString();
+    const std::vector<fs::path> existing = existingExportFiles(*dataset, options);
     if (!confirmOverwrite(m_parent, existing))
         return;
-    options->overwrite = !existing.empty();
+    startSetExport(folder, colormap, !existing.empty());
+}
 
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
-    auto* dialog =
-        new QProgressDialog(tr("Exporting %1 samples…").arg(dataset->entries().size()),
-                            tr("Cancel"), 0, static_cast<int>(dataset->entries().size()), m_parent);
-    dialog->setWindowModality(Qt::WindowModal);
+bool ExportController::startSetExport(const QString& folder, int colormap, bool overwrite) {
+    const std::shared_ptr<const Dataset> dataset = m_session->sharedDataset();
+    if (m_job || !dataset) {
+        emit message(m_job ? tr("An export of the whole set is already running.")
+                           : tr("No data set is open."));
+        return false;
+    }
+    m_job = std::make_unique<SetExportJob>();
+    SetExportJob& job = *m_job;
+    job.dataset = dataset;
+    job.folder = folder;
+    job.options->outDir = folder.toStdString();
+    job.options->colormap = static_cast<Colormap>(colormap);
+    job.options->overwrite = overwrite;
+    job.options->process.cancel = job.cancel.get();
+    // Leave a core for the window, as the scan does.
+    job.options->process.jobs = std::max(1, defaultJobs() - 1);
+
+    const int total = static_cast<int>(dataset->completeCount());
+    auto* dialog = new QProgressDialog(m_parent);
+    dialog->setWindowTitle(tr("Export whole set"));
+    dialog->setCancelButtonText(tr("Cancel"));
+    dialog->setRange(0, total);
     dialog->setMinimumDuration(0);
+    dialog->setAutoClose(false);
+    dialog->setAutoReset(false);
+    // Not modal: the user can go on looking at samples while the files are written.
+    dialog->setWindowModality(Qt::NonModal);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QProgressDialog::canceled, this, [cancel] { *cancel = true; });
-    options->process.cancel = cancel.get();
-    options->process.progress = [dialog](std::size_t done, std::size_t) {
+    job.dialog = dialog;
+    connect(dialog, &QProgressDialog::canceled, this, [this] {
+        if (!m_job)
+            return;
+        *m_job->cancel = true;
+        if (!m_job->watcher.isRunning())
+            finishSetExport(tr("Export cancelled before any file was written."));
+    });
+
+    if (m_session->isScored()) {
+        runSetExport();
+    } else {
+        dialog->setLabelText(tr("Waiting for the scan to score the set (%1 of %2)…\n"
+                                "The export then writes with the set's range.")
+                                 .arg(m_session->scannedCount())
+                                 .arg(total));
+        dialog->setValue(static_cast<int>(m_session->scannedCount()));
+        job.waiting.push_back(
+            connect(m_session, &DatasetSession::scanProgress, this, [this](int done, int all) {
+                if (m_job && m_job->dialog) {
+                    m_job->dialog->setLabelText(
+                        tr("Waiting for the scan to score the set (%1 of %2)…\n"
+                           "The export then writes with the set's range.")
+                            .arg(done)
+                            .arg(all));
+                    m_job->dialog->setValue(done);
+                }
+            }));
+        job.waiting.push_back(
+            connect(m_session, &DatasetSession::scanCompleted, this, [this] { runSetExport(); }));
+        job.waiting.push_back(connect(m_session, &DatasetSession::opened, this, [this] {
+            finishSetExport(tr("Export cancelled: another data set was opened."));
+        }));
+    }
+    dialog->show();
+    return true;
+}
+
+void ExportController::runSetExport() {
+    if (!m_job)
+        return;
+    SetExportJob& job = *m_job;
+    for (const auto& c : job.waiting)
+        disconnect(c);
+    job.waiting.clear();
+    if (job.cancel->load()) {
+        finishSetExport(tr("Export cancelled before any file was written."));
+        return;
+    }
+    // The scan has scored every sample: its largest loss is exactly the range exportSet would
+    // compute in a second pass (every variant, valid pixels).
+    const float hi = m_session->setMax();
+    job.options->range = ValueRange{0.0f, hi > 0.0f ? hi : 1.0f};
+    if (job.dialog) {
+        job.dialog->setLabelText(tr("Exporting %1 samples to %2…")
+                                     .arg(job.dataset->completeCount())
+                                     .arg(QDir::toNativeSeparators(job.folder)));
+        job.dialog->setValue(0);
+    }
+    QPointer<QProgressDialog> dialog = job.dialog;
+    job.options->process.progress = [dialog](std::size_t done, std::size_t) {
         QMetaObject::invokeMethod(
-            dialog, [dialog, done] { dialog->setValue(static_cast<int>(done)); },
+            dialog,
+            [dialog, done] {
+                if (dialog)
+                    dialog->setValue(static_cast<int>(done));
+            },
             Qt::QueuedConnection);
     };
-    auto* watcher = new QFutureWatcher<ExportResult>(this);
-    connect(watcher, &QFutureWatcher<ExportResult>::finished, this,
-            [this, watcher, dialog, folder, cancel, options] {
-                QString text;
-                try {
-                    const ExportResult result = watcher->result();
-                    text =
-                        result.report.cancelled
-                            ? tr("Export cancelled; files written so far are complete.")
-                            : tr("Exported %1 of %2 samples (%3 files) to %4")
-                                  .arg(result.report.samples.size() - result.report.failedCount())
-                                  .arg(result.report.samples.size())
-                                  .arg(result.filesWritten)
-                                  .arg(folder);
-                } catch (const std::exception& e) {
-                    text = tr("Export failed: %1").arg(QString::fromStdString(e.what()));
-                    QMessageBox::warning(m_parent, tr("Export failed"), text);
-                }
-                dialog->close();
-                watcher->deleteLater();
-                emit message(text);
-            });
-    watcher->setFuture(
-        QtConcurrent::run([dataset, options] { return exportSet(*dataset, *options); }));
+    connect(&job.watcher, &QFutureWatcher<ExportResult>::finished, this, [this] {
+        QString text;
+        try {
+            const ExportResult result = m_job->watcher.result();
+            text = result.report.cancelled
+                       ? tr("Export cancelled; files written so far are complete.")
+                       : tr("Exported %1 of %2 samples (%3 files) to %4")
+                             .arg(result.report.samples.size() - result.report.failedCount())
+                             .arg(result.report.samples.size())
+                             .arg(result.filesWritten)
+                             .arg(m_job->folder);
+        } catch (const std::exception& e) {
+            text = tr("Export failed: %1").arg(QString::fromStdString(e.what()));
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), text,
+                                        QMessageBox::Ok, m_parent);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
+        finishSetExport(text);
+    });
+    job.watcher.setFuture(QtConcurrent::run(
+        [dataset = job.dataset, options = job.options] { return exportSet(*dataset, *options); }));
+}
+
+void ExportController::finishSetExport(const QString& text) {
+    if (!m_job)
+        return;
+    // Its future has finished (or never started). This may run inside the watcher's own
+    // signal, so the job is kept until the next one finishes (or the controller goes).
+    m_finishedJob = std::move(m_job);
+    SetExportJob& job = *m_finishedJob;
+    for (const auto& c : job.waiting)
+        disconnect(c);
+    job.watcher.disconnect(this);
+    if (job.dialog) {
+        job.dialog->disconnect(this); // closing a progress dialog emits canceled()
+        job.dialog->close();
+    }
+    emit message(text);
+    emit setExportFinished(text);
 }
 
 } // namespace losslens

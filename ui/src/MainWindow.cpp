@@ -50,7 +50,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_session = new DatasetSession(this);
     m_model = new SampleTableModel(m_session, this);
-    m_export = new ExportController(this);
+    m_export = new ExportController(m_session, this);
 
     m_view = new SampleView(m_session, this);
     setCentralWidget(m_view);
@@ -174,8 +174,7 @@ void MainWindow::buildActions() {
     exportCurrent->setToolTip(
         tr("Heatmaps, the composite as shown and raw .npy maps of this sample"));
     auto* exportSet = file->addAction(tr("Export &whole set…"), this, [this] {
-        m_export->exportSetInteractive(m_session->sharedDataset(),
-                                       static_cast<int>(m_view->settings().colormap));
+        m_export->exportSetInteractive(static_cast<int>(m_view->settings().colormap));
     });
     exportSet->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportSet->setToolTip(tr("The same export as losslens-cli export, in the background"));

@@ -57,6 +57,8 @@ public:
     [[nodiscard]] const std::vector<Row>& rows() const { return m_rows; }
     [[nodiscard]] std::size_t scannedCount() const { return m_scanned; }
     [[nodiscard]] bool scanFinished() const;
+    // Every sample scored and its row in (scanCompleted has been emitted for this set).
+    [[nodiscard]] bool isScored() const { return m_scored; }
     [[nodiscard]] float setMax() const { return m_set.maxLoss(); }
     // Largest |A - B| between two variants over the samples scanned so far.
     [[nodiscard]] float setMaxDifference(std::size_t a, std::size_t b) const;
@@ -92,6 +94,7 @@ private:
     std::shared_ptr<ScanState> m_scan;
     std::vector<Row> m_rows;
     std::size_t m_scanned = 0;
+    bool m_scored = false;
     int m_classCount = 0;
     SetAccumulator m_set; // core's: the same totals as losslens-cli stats
     QTimer m_drainTimer;

@@ -65,6 +65,7 @@ public:
     void flipVariant();
     void setSideBySide(bool on);
     [[nodiscard]] ComparisonPanel* comparisonPanel() const { return m_comparison; }
+    [[nodiscard]] ExportController* exportController() const { return m_export; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
