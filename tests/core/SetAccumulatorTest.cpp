@@ -4,6 +4,7 @@
 #include "losslens/set/SetAccumulator.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
+#include "losslens/set/LossHistogram.h"
 
 #include <gtest/gtest.h>
 
@@ -125,4 +126,38 @@ TEST(SetAccumulator, SummariesWithoutStatisticsLeaveTheMaximaAlone) {
     SetAccumulator empty;
     acc.merge(empty);
     EXPECT_EQ(acc.summary().samples(), 3);
+}
+
+// The pooled quantile against a sort of the values themselves: the returned edge is the
+// upper edge of the bin that holds the sorted value at rank ceil(q * n).
+TEST(LossHistogramTest, PooledQuantileBoundsTheSortedValue) {
+    std::mt19937 rng(5);
+    std::exponential_distribution<float> loss(1.5f);
+    std::vector<LossHistogram> histograms;
+    std::vector<float> all;
+    for (int h = 0; h < 3; ++h) {
+        LabelMap labels(40, 30);
+        LossMap map(40, 30);
+        for (float& v : map.values())
+            v = std::min(loss(rng), 16.0f);
+        labels.at(0, 0) = 255; // ignored: not counted
+        LossHistogram histogram = LossHistogram::make(64);
+        histogram.add(map, labels, 255);
+        histograms.push_back(histogram);
+        for (std::size_t i = 1; i < map.values().size(); ++i)
+            all.push_back(map.values()[i]);
+    }
+    std::sort(all.begin(), all.end());
+    const float width = 16.2f / 64.0f;
+    for (double q : {0.5, 0.9, 0.99, 1.0}) {
+        const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(all.size())));
+        const float value = all[rank - 1];
+        const float edge = pooledQuantile(histograms, q);
+        EXPECT_GE(edge, value) << q;
+        EXPECT_LT(edge - value, width * 1.0001f) << q;
+        // A bin edge.
+        EXPECT_NEAR(edge / width, std::round(edge / width), 1e-3f) << q;
+    }
+    EXPECT_EQ(pooledQuantile({}, 0.99), 0.0f);
+    EXPECT_EQ(pooledQuantile({LossHistogram::make(64)}, 0.99), 0.0f);
 }

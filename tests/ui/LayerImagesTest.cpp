@@ -41,20 +41,58 @@ SampleDataPtr makeSample() {
 class LayerImagesTest : public QObject {
     Q_OBJECT
 private slots:
-    void removedLayerMarksExactlyTheRemovedPixels() {
+    void removedLayerMarksTheRemovedPixelsAndLeavesTheHeatmapReadable() {
         const auto data = makeSample();
-        // Removed by hand: background (x >= 2) and predicted class 2 (x >= 3, y >= 1): 3 x 3.
-        const QImage layer = removedLayer(data->loss.removed);
-        int drawn = 0;
-        for (int y = 0; y < layer.height(); ++y)
-            for (int x = 0; x < layer.width(); ++x) {
-                const bool expected = x >= 3 && y >= 1;
-                const bool visible = qAlpha(layer.pixel(x, y)) > 0;
-                QCOMPARE(visible, expected);
-                drawn += visible ? 1 : 0;
-            }
-        QCOMPARE(drawn, 9);
+        // Removed by hand: background (x >= 2) and predicted class 2 (x >= 3, y >= 1): 3 x 3,
+        // whose outline is the 8 pixels around the centre (4, 2).
+        for (MarkStyle style : {MarkStyle::Hatched, MarkStyle::Outline}) {
+            const QImage layer = removedLayer(data->loss.removed, style);
+            for (int y = 0; y < layer.height(); ++y)
+                for (int x = 0; x < layer.width(); ++x) {
+                    const bool removed = x >= 3 && y >= 1;
+                    const bool edge = removed && !(x == 4 && y == 2);
+                    const bool expected =
+                        edge || (removed && style == MarkStyle::Hatched && onHatch(x, y));
+                    QCOMPARE(qAlpha(layer.pixel(x, y)) > 0, expected);
+                    if (edge) // opaque, in the one mark colour
+                        QCOMPARE(layer.pixel(x, y), qRgb(255, 0, 255));
+                }
+        }
         QCOMPARE(data->loss.summary.removedPixels, 9);
+        // Inside a large region the hatch covers one pixel in eight, translucently.
+        ByteImage big(40, 40);
+        for (int y = 0; y < 40; ++y)
+            for (int x = 0; x < 40; ++x)
+                big.at(x, y) = 1;
+        const QImage hatched = removedLayer(big);
+        int covered = 0;
+        for (int y = 1; y < 39; ++y)
+            for (int x = 1; x < 39; ++x) {
+                const int alpha = qAlpha(hatched.pixel(x, y));
+                QVERIFY(alpha < 255);
+                covered += alpha > 0 ? 1 : 0;
+                QCOMPARE(alpha > 0, (x + y) % 8 == 0);
+            }
+        QVERIFY(covered * 7 < 38 * 38); // well under a seventh
+    }
+
+    void dimmedImageIsGreyAndKeepsOrder() {
+        QImage base(3, 1, QImage::Format_ARGB32_Premultiplied);
+        base.setPixel(0, 0, qRgb(255, 0, 0));
+        base.setPixel(1, 0, qRgb(0, 0, 0));
+        base.setPixel(2, 0, qRgb(255, 255, 255));
+        const QImage dim = dimmedBase(base);
+        // Grey 40 + luma / 2, luma = (299 R + 587 G + 114 B) / 1000 rounded.
+        QCOMPARE(dim.pixel(0, 0), qRgb(40 + 76 / 2, 40 + 76 / 2, 40 + 76 / 2));
+        QCOMPARE(dim.pixel(1, 0), qRgb(40, 40, 40));
+        QCOMPARE(dim.pixel(2, 0), qRgb(40 + 127, 40 + 127, 40 + 127));
+        ViewSettings s;
+        QVERIFY(dimsImage(s));
+        s.layer(Layer::Heatmap).visible = false;
+        QVERIFY(!dimsImage(s));
+        s.layer(Layer::Heatmap).visible = true;
+        s.dimImage = false;
+        QVERIFY(!dimsImage(s));
     }
 
     void heatmapUsesTheColourMapAndRange() {
@@ -80,7 +118,12 @@ private slots:
         const auto data = makeSample();
         ViewSettings settings;
         settings.difference = true;
-        const ValueRange range = heatmapRange(settings, 5.0f, 3.0f);
+        RangeSources in;
+        in.setScored = true;
+        in.setMax = 5.0f;
+        in.setMaxDifference = 3.0f;
+        settings.rangeMode = RangeMode::SetMax;
+        const ValueRange range = heatmapRange(settings, in);
         QCOMPARE(range.lo, -3.0f);
         QCOMPARE(range.hi, 3.0f);
         const QImage diff = heatmapLayer(*data, settings, 255, range.lo, range.hi);
@@ -94,13 +137,79 @@ private slots:
 
     void rangeChoice() {
         ViewSettings s;
-        QCOMPARE(heatmapRange(s, 7.5f, 2.0f).hi, 7.5f);
-        QCOMPARE(heatmapRange(s, 0.0f, 0.0f).hi, 1.0f); // nothing scored yet
-        s.autoRange = false;
+        RangeSources in;
+        in.setMax = 7.5f;
+        in.setRobust = 2.5f;
+        in.setMaxDifference = 2.0f;
+        in.sampleMax = 4.0f;
+        in.sampleRobust = 1.25f;
+        in.sampleMaxDifference = 0.5f;
+        // The default: the set's 99th percentile, once the set is scored; the sample's
+        // until then (the range changes once, at the end of the scan).
+        QVERIFY(s.rangeMode == RangeMode::SetRobust);
+        QCOMPARE(heatmapRange(s, in).hi, 1.25f);
+        in.setScored = true;
+        QCOMPARE(heatmapRange(s, in).hi, 2.5f);
+        QCOMPARE(heatmapRange(s, in).lo, 0.0f);
+        s.rangeMode = RangeMode::SetMax;
+        QCOMPARE(heatmapRange(s, in).hi, 7.5f);
+        s.rangeMode = RangeMode::SampleRobust;
+        QCOMPARE(heatmapRange(s, in).hi, 1.25f);
+        s.rangeMode = RangeMode::SampleMax;
+        QCOMPARE(heatmapRange(s, in).hi, 4.0f);
+        s.logScale = true; // three decades below the top
+        QCOMPARE(heatmapRange(s, in).lo, 0.004f);
+        s.logScale = false;
+        s.difference = true;
+        QCOMPARE(heatmapRange(s, in).hi, 0.5f);
+        QCOMPARE(heatmapRange(s, in).lo, -0.5f);
+        s.rangeMode = RangeMode::SetMax;
+        QCOMPARE(heatmapRange(s, in).hi, 2.0f);
+        s.difference = false;
+        RangeSources none;
+        none.setScored = true;
+        QCOMPARE(heatmapRange(s, none).hi, 1.0f); // nothing scored: a unit range
+        s.rangeMode = RangeMode::Fixed;
         s.rangeLo = 1.0f;
         s.rangeHi = 2.0f;
-        QCOMPARE(heatmapRange(s, 7.5f, 2.0f).lo, 1.0f);
-        QCOMPARE(heatmapRange(s, 7.5f, 2.0f).hi, 2.0f);
+        QCOMPARE(heatmapRange(s, in).lo, 1.0f);
+        QCOMPARE(heatmapRange(s, in).hi, 2.0f);
+        s.logScale = true; // a positive fixed lower end is kept on a log scale
+        QCOMPARE(heatmapRange(s, in).lo, 1.0f);
+    }
+
+    // Colours at known pixels on a log scale, and the clipped shares the colour bar marks.
+    void logScaleAndClipping() {
+        const auto data = makeSample();
+        ViewSettings s;
+        s.colormap = Colormap::Gray;
+        s.logScale = true;
+        const ValueRange range{0.1f, 10.0f};
+        QCOMPARE(heatIndex(1.0f, range, true), std::uint8_t{128}); // halfway in log
+        QCOMPARE(heatIndex(0.05f, range, true), std::uint8_t{0});
+        QCOMPARE(heatIndex(20.0f, range, true), std::uint8_t{255});
+        QCOMPARE(heatIndex(5.0f, range, false), colormapIndex(5.0f, 0.1f, 10.0f));
+        const QImage heat = heatmapLayer(*data, s, 255, range.lo, range.hi);
+        // Pixel (0, 0): -log 0.2 = 1.609: log position (ln 1.609 - ln 0.1) / (ln 100).
+        const double t = (std::log(-std::log(0.2)) - std::log(0.1)) / std::log(100.0);
+        QCOMPARE(qRed(heat.pixel(0, 0)), static_cast<int>(std::lround(255.0 * t)));
+        // Plain loop over the standard map for the clipped counts.
+        std::int64_t below = 0, above = 0, valid = 0;
+        const ValueRange tight{0.4f, 2.0f}; // background 0.357 below, 2.303 above
+        for (int y = 0; y < data->sample.labels.height(); ++y)
+            for (int x = 0; x < data->sample.labels.width(); ++x) {
+                if (data->sample.labels.at(x, y) == 255)
+                    continue;
+                const float v = data->loss.maps[0].at(x, y);
+                ++valid;
+                below += v <= tight.lo ? 1 : 0;
+                above += v > tight.hi ? 1 : 0;
+            }
+        const RangeClipping clip = rangeClipping(*data, s, 255, tight);
+        QCOMPARE(clip.valid, valid);
+        QCOMPARE(clip.below, below);
+        QCOMPARE(clip.above, above);
+        QVERIFY(above > 0 && below > 0);
     }
 
     void classOutlineDrawsOnlyBorders() {
@@ -124,6 +233,7 @@ private slots:
         const auto data = makeSample();
         ViewSettings s;
         s.colormap = Colormap::Gray;
+        s.dimImage = false;
         LayerImages layers = renderLayers(*data, s, {}, 255, {0.0f, 4.0f});
         for (auto& l : s.layers)
             l.visible = false;
@@ -131,10 +241,10 @@ private slots:
         QCOMPARE(compose(layers, s).pixel(0, 0), qRgb(128, 128, 128)); // no image: grey
         s.layer(Layer::Removed).visible = true;
         const QImage withMask = compose(layers, s);
-        QVERIFY(withMask.pixel(4, 2) != qRgb(128, 128, 128));
+        QVERIFY(withMask.pixel(3, 1) != qRgb(128, 128, 128)); // the region's outline
         QCOMPARE(withMask.pixel(0, 0), qRgb(128, 128, 128));
         s.layer(Layer::Removed).opacity = 0.0f;
-        QCOMPARE(compose(layers, s).pixel(4, 2), qRgb(128, 128, 128));
+        QCOMPARE(compose(layers, s).pixel(3, 1), qRgb(128, 128, 128));
     }
 
     void rendererRedrawsOnlyWhatChanged() {
@@ -222,7 +332,6 @@ private slots:
         const QImage heatFull = heatmapLayer(*data, s, 255, 0.0f, 3.0f);
         const QImage classFull =
             classLayer(data->sample.labels, colours, s, ClassStyle::Filled, 255);
-        const QImage removedFull = removedLayer(data->loss.removed);
         for (const Viewport& v :
              {Viewport{QSize(14, 9), 1.3, 0.7, 2.5}, Viewport{QSize(40, 30), 5.2, 3.9, 0.25},
               Viewport{QSize(37, 23), 0.0, 0.0, 1.0}}) {
@@ -238,8 +347,9 @@ private slots:
                     QVERIFY(sx >= 0 && sx < w && sy >= 0 && sy < h);
                     QCOMPARE(heat.pixel(ox, oy), heatFull.pixel(sx, sy));
                     QCOMPARE(cls.pixel(ox, oy), classFull.pixel(sx, sy));
-                    QCOMPARE(qAlpha(removed.pixel(ox, oy)) > 0,
-                             qAlpha(removedFull.pixel(sx, sy)) > 0);
+                    // Marks are in screen pixels: only ever on removed pixels.
+                    if (qAlpha(removed.pixel(ox, oy)) > 0)
+                        QVERIFY(data->loss.removed.at(sx, sy) != 0);
                 }
         }
     }
@@ -284,7 +394,10 @@ private slots:
         s.colormap = Colormap::Turbo;
         s.variant = 1;
         s.groundTruthStyle = ClassStyle::Filled;
-        s.autoRange = false;
+        s.rangeMode = RangeMode::Fixed;
+        s.logScale = true;
+        s.removedStyle = MarkStyle::Outline;
+        s.dimImage = false;
         s.rangeHi = 3.5f;
         saveViewSettings(store, s);
         const ViewSettings back = loadViewSettings(store);
@@ -293,7 +406,10 @@ private slots:
         QCOMPARE(back.colormap, Colormap::Turbo);
         QCOMPARE(back.variant, std::size_t{1});
         QVERIFY(back.groundTruthStyle == ClassStyle::Filled);
-        QVERIFY(!back.autoRange);
+        QVERIFY(back.rangeMode == RangeMode::Fixed);
+        QVERIFY(back.logScale);
+        QVERIFY(back.removedStyle == MarkStyle::Outline);
+        QVERIFY(!back.dimImage);
         QCOMPARE(back.rangeHi, 3.5f);
         for (int i = 0; i < 10; ++i)
             rememberFolder(store, QStringLiteral("/d%1").arg(i), 8);

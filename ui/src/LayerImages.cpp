@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 namespace losslens {
 
@@ -148,6 +149,7 @@ QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ig
                       settings.differenceB < maps.size();
     const std::size_t variant = std::min(settings.variant, maps.size() - 1);
     const ColormapLut& lut = diff ? divergingLut() : colormapLut(settings.colormap);
+    const bool log = usesLogScale(settings);
     std::array<QRgb, 256> colour{};
     for (std::size_t i = 0; i < colour.size(); ++i)
         colour[i] = premultiplied(lut[i], 255);
@@ -168,7 +170,7 @@ QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ig
             if (sx < 0 || y[sx] == ignoreIndex)
                 continue;
             const float v = rb ? ra[sx] - rb[sx] : ra[sx];
-            out[ox] = colour[colormapIndex(v, lo, hi)];
+            out[ox] = colour[heatIndex(v, {lo, hi}, log)];
         }
     }
     return image;
@@ -181,16 +183,16 @@ QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ig
         Viewport::whole(QSize(data.sample.labels.width(), data.sample.labels.height())));
 }
 
-QImage removedLayer(const ByteImage& removed, const Viewport& viewport) {
+QImage removedLayer(const ByteImage& removed, const Viewport& viewport, MarkStyle style) {
     if (viewport.isEmpty())
         return {};
     const ViewportSampling s = sampling(viewport, QSize(removed.width(), removed.height()));
     const int w = viewport.output.width();
     const int h = viewport.output.height();
     QImage image = transparent(w, h);
-    const QRgb edgeColour = premultiplied(Rgb{255, 0, 200}, 255);
-    const QRgb hatchColour = premultiplied(Rgb{255, 235, 0}, 255);
-    const QRgb fillColour = premultiplied(Rgb{255, 0, 200}, 110);
+    const QRgb edgeColour = premultiplied(kRemovedMark, 255);
+    const QRgb hatchColour = premultiplied(kRemovedMark, 170);
+    const bool hatched = style == MarkStyle::Hatched;
     const std::size_t stride = static_cast<std::size_t>(removed.width());
     const auto row = [&](int sy) {
         return sy < 0 ? nullptr : removed.data() + static_cast<std::size_t>(sy) * stride;
@@ -212,44 +214,129 @@ QImage removedLayer(const ByteImage& removed, const Viewport& viewport) {
             const int right = s.xs[static_cast<std::size_t>(ox) + 2];
             const bool edge = left < 0 || right < 0 || !above || !below || !line[left] ||
                               !line[right] || !above[sx] || !below[sx];
-            const int g = ox + s.shiftX + gy;
-            const bool stripe = (((g % 9) + 9) % 9) / 3 == 0;
-            out[ox] = edge ? edgeColour : (stripe ? hatchColour : fillColour);
+            if (edge)
+                out[ox] = edgeColour;
+            else if (hatched && onHatch(ox + s.shiftX, gy))
+                out[ox] = hatchColour;
         }
     }
     return image;
 }
 
-QImage removedLayer(const ByteImage& removed) {
-    return removedLayer(removed, Viewport::whole(QSize(removed.width(), removed.height())));
+QImage removedLayer(const ByteImage& removed, MarkStyle style) {
+    return removedLayer(removed, Viewport::whole(QSize(removed.width(), removed.height())), style);
 }
 
-ValueRange heatmapRange(const ViewSettings& settings, float setMax, float setMaxDifference) {
+QImage dimmedBase(const QImage& base) {
+    if (base.isNull())
+        return base;
+    QImage out = base.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    for (int y = 0; y < out.height(); ++y) {
+        auto* line = reinterpret_cast<QRgb*>(out.scanLine(y));
+        for (int x = 0; x < out.width(); ++x) {
+            const QRgb c = line[x];
+            const int a = qAlpha(c);
+            if (a == 0)
+                continue;
+            // Premultiplied: luma of the premultiplied channels is L * a / 255, so the grey
+            // 40 + L / 2, premultiplied, is 40 * a / 255 + luma / 2.
+            const int luma = (299 * qRed(c) + 587 * qGreen(c) + 114 * qBlue(c) + 500) / 1000;
+            const int g = (40 * a + 127) / 255 + luma / 2;
+            line[x] = qRgba(g, g, g, a);
+        }
+    }
+    return out;
+}
+
+bool dimsImage(const ViewSettings& settings) {
+    const LayerState& heat = settings.layer(Layer::Heatmap);
+    return settings.dimImage && heat.visible && heat.opacity > 0.0f;
+}
+
+bool usesLogScale(const ViewSettings& settings) {
+    return settings.logScale && !settings.difference;
+}
+
+ValueRange heatmapRange(const ViewSettings& settings, const RangeSources& in) {
+    const bool set = in.setScored && (settings.rangeMode == RangeMode::SetRobust ||
+                                      settings.rangeMode == RangeMode::SetMax);
     if (settings.difference) {
-        float m = settings.autoRange
-                      ? setMaxDifference
-                      : std::max(std::abs(settings.rangeLo), std::abs(settings.rangeHi));
+        float m = std::max(std::abs(settings.rangeLo), std::abs(settings.rangeHi));
+        if (settings.rangeMode != RangeMode::Fixed)
+            m = set ? in.setMaxDifference : in.sampleMaxDifference;
         if (!(m > 0.0f))
             m = 1.0f;
         return {-m, m};
     }
-    if (settings.autoRange)
-        return {0.0f, setMax > 0.0f ? setMax : 1.0f};
-    if (!(settings.rangeHi > settings.rangeLo))
-        return {settings.rangeLo, settings.rangeLo + 1.0f};
-    return {settings.rangeLo, settings.rangeHi};
+    float lo = 0.0f;
+    float hi = 0.0f;
+    switch (settings.rangeMode) {
+    case RangeMode::SetRobust:
+    case RangeMode::SampleRobust:
+        hi = set ? in.setRobust : in.sampleRobust;
+        break;
+    case RangeMode::SetMax:
+    case RangeMode::SampleMax:
+        hi = set ? in.setMax : in.sampleMax;
+        break;
+    case RangeMode::Fixed:
+        lo = settings.rangeLo;
+        hi = settings.rangeHi;
+        if (!(hi > lo))
+            hi = lo + 1.0f;
+        break;
+    }
+    if (!(hi > lo))
+        hi = lo + 1.0f;
+    if (settings.logScale && !(lo > 0.0f && lo < hi))
+        lo = hi / 1000.0f;
+    return {lo, hi};
+}
+
+std::uint8_t heatIndex(float v, ValueRange range, bool log) {
+    if (!log)
+        return colormapIndex(v, range.lo, range.hi);
+    if (!(v > range.lo))
+        return 0;
+    return colormapIndex(std::log(v), std::log(range.lo), std::log(range.hi));
+}
+
+RangeClipping rangeClipping(const SampleData& data, const ViewSettings& settings, int ignoreIndex,
+                            ValueRange range) {
+    RangeClipping clip;
+    const auto& maps = data.loss.maps;
+    if (maps.empty())
+        return clip;
+    const bool diff = settings.difference && settings.differenceA < maps.size() &&
+                      settings.differenceB < maps.size();
+    const auto a =
+        maps[diff ? settings.differenceA : std::min(settings.variant, maps.size() - 1)].values();
+    const std::span<const float> b =
+        diff ? maps[settings.differenceB].values() : std::span<const float>();
+    const auto y = data.sample.labels.values();
+    // A log scale's lower end clips values at or below it (they take the bottom colour).
+    const bool log = usesLogScale(settings);
+    for (std::size_t i = 0; i < a.size() && i < y.size(); ++i) {
+        if (y[i] == ignoreIndex)
+            continue;
+        const float v = b.empty() ? a[i] : a[i] - b[i];
+        ++clip.valid;
+        clip.below += (log ? v <= range.lo : v < range.lo) ? 1 : 0;
+        clip.above += v > range.hi ? 1 : 0;
+    }
+    return clip;
 }
 
 LayerImages renderLayers(const SampleData& data, const ViewSettings& settings,
                          const std::vector<ClassInfo>& classes, int ignoreIndex, ValueRange range) {
     LayerImages layers;
-    layers.base = baseLayer(data);
+    layers.base = dimsImage(settings) ? dimmedBase(baseLayer(data)) : baseLayer(data);
     layers.groundTruth =
         classLayer(data.sample.labels, classes, settings, settings.groundTruthStyle, ignoreIndex);
     layers.prediction =
         classLayer(data.loss.argmax, classes, settings, settings.predictionStyle, -1);
     layers.heatmap = heatmapLayer(data, settings, ignoreIndex, range.lo, range.hi);
-    layers.removed = removedLayer(data.loss.removed);
+    layers.removed = removedLayer(data.loss.removed, settings.removedStyle);
     return layers;
 }
 

@@ -5,7 +5,7 @@ namespace losslens {
 namespace {
 
 bool sameHeatmap(const ViewSettings& a, ValueRange ra, const ViewSettings& b, ValueRange rb) {
-    return a.variant == b.variant && a.difference == b.difference &&
+    return a.variant == b.variant && a.difference == b.difference && a.logScale == b.logScale &&
            a.differenceA == b.differenceA && a.differenceB == b.differenceB &&
            a.colormap == b.colormap && ra.lo == rb.lo && ra.hi == rb.hi;
 }
@@ -15,6 +15,13 @@ std::size_t index(Layer l) {
 }
 
 } // namespace
+
+ViewSettings LayerRenderer::shownSettings(const ViewSettings& s, bool sideBySide) {
+    ViewSettings shown = s;
+    if (sideBySide || s.difference)
+        shown.removedStyle = MarkStyle::Outline;
+    return shown;
+}
 
 ViewSettings LayerRenderer::partnerSettings(const ViewSettings& s) {
     ViewSettings other = s;
@@ -30,7 +37,8 @@ ViewSettings LayerRenderer::partnerSettings(const ViewSettings& s) {
 ValueRange LayerRenderer::partnerRange(const ViewSettings& settings, ValueRange range) {
     if (!settings.difference)
         return range;
-    return ValueRange{0.0f, heatmapRange(partnerSettings(settings), range.hi, range.hi).hi};
+    const float hi = range.hi > 0.0f ? range.hi : 1.0f;
+    return ValueRange{usesLogScale(partnerSettings(settings)) ? hi / 1000.0f : 0.0f, hi};
 }
 
 void LayerRenderer::setSample(SampleDataPtr data) {
@@ -86,9 +94,16 @@ QImage LayerRenderer::render(const Viewport& viewport, const ViewSettings& setti
         m_valid[index(Layer::Prediction)] = false;
     if (!sameHeatmap(settings, range, m_drawn, m_drawnRange))
         m_valid[index(Layer::Heatmap)] = false;
+    if (dimsImage(settings) != dimsImage(m_drawn))
+        m_valid[index(Layer::Image)] = false;
+    if (settings.removedStyle != m_drawn.removedStyle)
+        m_valid[index(Layer::Removed)] = false;
 
-    if (stale(Layer::Image))
+    if (stale(Layer::Image)) {
         m_layers.base = baseView(data.base.isNull() ? m_fallbackBase : data.base, viewport);
+        if (dimsImage(settings))
+            m_layers.base = dimmedBase(m_layers.base);
+    }
     if (stale(Layer::GroundTruth))
         m_layers.groundTruth = classLayer(data.sample.labels, m_classes, settings,
                                           settings.groundTruthStyle, m_ignoreIndex, viewport);
@@ -99,7 +114,7 @@ QImage LayerRenderer::render(const Viewport& viewport, const ViewSettings& setti
         m_layers.heatmap =
             heatmapLayer(data, settings, m_ignoreIndex, range.lo, range.hi, viewport);
     if (stale(Layer::Removed))
-        m_layers.removed = removedLayer(data.loss.removed, viewport);
+        m_layers.removed = removedLayer(data.loss.removed, viewport, settings.removedStyle);
     for (std::size_t l = 0; l < kLayerCount; ++l)
         if (shown(static_cast<Layer>(l)))
             m_valid[l] = true;

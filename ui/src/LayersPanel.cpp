@@ -1,11 +1,7 @@
 #include "losslens/ui/LayersPanel.h"
-#include "losslens/ui/VariantStyle.h"
-
-#include "losslens/loss/LossVariant.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -31,7 +27,7 @@ LayersPanel::LayersPanel(QWidget* parent)
         tr("The model's predicted class (argmax) in class colours"),
         tr("Per-pixel loss of the chosen variant, in the chosen colour map"),
         tr("Background-labelled pixels whose penalty the partial variant removes (w0 = 0): "
-           "hatched magenta and yellow")};
+           "a magenta outline and sparse hatch, the heatmap readable beneath")};
     for (std::size_t i = 0; i < kLayerCount; ++i) {
         auto& row = m_layers[i];
         row.visible = new QCheckBox(names[i], layersBox);
@@ -79,59 +75,29 @@ LayersPanel::LayersPanel(QWidget* parent)
     classForm->addRow(m_classes);
     layout->addWidget(classBox);
 
-    auto* heatBox = new QGroupBox(tr("Heatmap"), this);
-    auto* heatForm = new QFormLayout(heatBox);
-    m_variant = new QComboBox(heatBox);
-    m_variant->setToolTip(
-        tr("Loss variant shown in the heatmap (Space flips standard and partial)"));
-    m_differenceA = new QComboBox(heatBox);
-    m_differenceB = new QComboBox(heatBox);
-    m_differenceA->setToolTip(tr("Difference view: A − B on a diverging map centred on 0"));
-    m_differenceB->setToolTip(tr("Difference view: A − B on a diverging map centred on 0"));
-    for (std::size_t v = 0; v < lossVariants().size(); ++v) {
-        m_variant->addItem(variantLabel(v));
-        m_differenceA->addItem(variantLabel(v));
-        m_differenceB->addItem(variantLabel(v));
-    }
-    m_variant->addItem(tr("Difference A − B"));
-    m_colormap = new QComboBox(heatBox);
-    m_colormap->setToolTip(tr("Colour map of the heatmap"));
-    for (Colormap map : allColormaps())
-        m_colormap->addItem(toQString(colormapName(map)), static_cast<int>(map));
-    m_autoRange = new QCheckBox(tr("Auto (whole set, all variants)"), heatBox);
-    m_autoRange->setToolTip(tr("One range for every sample and variant, so colours compare"));
-    m_rangeLo = new QDoubleSpinBox(heatBox);
-    m_rangeHi = new QDoubleSpinBox(heatBox);
-    for (QDoubleSpinBox* spin : {m_rangeLo, m_rangeHi}) {
-        spin->setRange(-100.0, 100.0);
-        spin->setDecimals(3);
-        spin->setSingleStep(0.1);
-        spin->setToolTip(tr("Fixed heatmap range (untick Auto to use it)"));
-    }
-    heatForm->addRow(tr("Variant"), m_variant);
-    heatForm->addRow(tr("A"), m_differenceA);
-    heatForm->addRow(tr("B"), m_differenceB);
-    heatForm->addRow(tr("Colour map"), m_colormap);
-    heatForm->addRow(tr("Range"), m_autoRange);
-    heatForm->addRow(tr("Min"), m_rangeLo);
-    heatForm->addRow(tr("Max"), m_rangeHi);
-    for (QComboBox* combo : {m_variant, m_differenceA, m_differenceB, m_colormap})
-        connect(combo, &QComboBox::currentIndexChanged, this, [this] {
-            if (!m_loading)
-                emit changed();
-        });
-    connect(m_autoRange, &QCheckBox::toggled, this, [this](bool on) {
-        m_rangeLo->setEnabled(!on);
-        m_rangeHi->setEnabled(!on);
+    auto* marksBox = new QGroupBox(tr("Marks"), this);
+    auto* marksForm = new QFormLayout(marksBox);
+    m_removedStyle = new QComboBox(marksBox);
+    m_removedStyle->addItem(tr("Outline + sparse hatch"), static_cast<int>(MarkStyle::Hatched));
+    m_removedStyle->addItem(tr("Outline only"), static_cast<int>(MarkStyle::Outline));
+    m_removedStyle->setToolTip(
+        tr("How removed-penalty pixels are marked. Side by side and in a difference the "
+           "outline alone is drawn, so the heatmaps being compared show plainly."));
+    marksForm->addRow(tr("Removed penalty"), m_removedStyle);
+    m_dimImage = new QCheckBox(tr("Grey, dimmed image under the heatmap"), marksBox);
+    m_dimImage->setToolTip(
+        tr("Draw the image in dimmed grey while the heatmap is shown, so its colours do not "
+           "tint the heatmap's (a zero difference stays white)"));
+    marksForm->addRow(m_dimImage);
+    connect(m_removedStyle, &QComboBox::currentIndexChanged, this, [this] {
         if (!m_loading)
             emit changed();
     });
-    for (QDoubleSpinBox* spin : {m_rangeLo, m_rangeHi})
-        connect(spin, &QDoubleSpinBox::valueChanged, this, [this] {
-            if (!m_loading && !m_autoRange->isChecked())
-                emit changed();
-        });
-    layout->addWidget(heatBox);
+    connect(m_dimImage, &QCheckBox::toggled, this, [this] {
+        if (!m_loading)
+            emit changed();
+    });
+    layout->addWidget(marksBox);
     layout->addStretch(1);
 }
 
@@ -145,18 +111,9 @@ void LayersPanel::load(const ViewSettings& settings) {
         m_groundTruthStyle->findData(static_cast<int>(settings.groundTruthStyle)));
     m_predictionStyle->setCurrentIndex(
         m_predictionStyle->findData(static_cast<int>(settings.predictionStyle)));
-    const auto variants = static_cast<int>(lossVariants().size());
-    m_variant->setCurrentIndex(settings.difference ? variants : static_cast<int>(settings.variant));
-    m_differenceA->setCurrentIndex(static_cast<int>(settings.differenceA));
-    m_differenceB->setCurrentIndex(static_cast<int>(settings.differenceB));
-    m_colormap->setCurrentIndex(m_colormap->findData(static_cast<int>(settings.colormap)));
-    m_autoRange->setChecked(settings.autoRange);
-    m_rangeLo->setEnabled(!settings.autoRange);
-    m_rangeHi->setEnabled(!settings.autoRange);
-    if (!settings.autoRange) {
-        m_rangeLo->setValue(static_cast<double>(settings.rangeLo));
-        m_rangeHi->setValue(static_cast<double>(settings.rangeHi));
-    }
+    m_removedStyle->setCurrentIndex(
+        m_removedStyle->findData(static_cast<int>(settings.removedStyle)));
+    m_dimImage->setChecked(settings.dimImage);
     for (int i = 0; i < m_classes->count(); ++i)
         m_classes->item(i)->setCheckState(settings.classVisible(i) ? Qt::Checked : Qt::Unchecked);
     m_loading = false;
@@ -169,16 +126,8 @@ void LayersPanel::store(ViewSettings& settings) const {
     }
     settings.groundTruthStyle = static_cast<ClassStyle>(m_groundTruthStyle->currentData().toInt());
     settings.predictionStyle = static_cast<ClassStyle>(m_predictionStyle->currentData().toInt());
-    const auto variants = static_cast<int>(lossVariants().size());
-    settings.difference = m_variant->currentIndex() == variants;
-    if (!settings.difference)
-        settings.variant = static_cast<std::size_t>(std::max(0, m_variant->currentIndex()));
-    settings.differenceA = static_cast<std::size_t>(std::max(0, m_differenceA->currentIndex()));
-    settings.differenceB = static_cast<std::size_t>(std::max(0, m_differenceB->currentIndex()));
-    settings.colormap = static_cast<Colormap>(m_colormap->currentData().toInt());
-    settings.autoRange = m_autoRange->isChecked();
-    settings.rangeLo = static_cast<float>(m_rangeLo->value());
-    settings.rangeHi = static_cast<float>(m_rangeHi->value());
+    settings.removedStyle = static_cast<MarkStyle>(m_removedStyle->currentData().toInt());
+    settings.dimImage = m_dimImage->isChecked();
     settings.hiddenClasses.assign(static_cast<std::size_t>(m_classes->count()), false);
     for (int i = 0; i < m_classes->count(); ++i)
         settings.hiddenClasses[static_cast<std::size_t>(i)] =
@@ -199,15 +148,6 @@ void LayersPanel::setClasses(const std::vector<ClassInfo>& classes, const ViewSe
         item->setCheckState(settings.classVisible(static_cast<int>(c)) ? Qt::Checked
                                                                        : Qt::Unchecked);
     }
-    m_loading = false;
-}
-
-void LayersPanel::setAutoRangeValues(float lo, float hi) {
-    if (!m_autoRange->isChecked())
-        return;
-    m_loading = true;
-    m_rangeLo->setValue(static_cast<double>(lo));
-    m_rangeHi->setValue(static_cast<double>(hi));
     m_loading = false;
 }
 

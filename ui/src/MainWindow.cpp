@@ -78,7 +78,6 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_view, &SampleView::settingsChanged, this,
             [this] { m_layersPanel->load(m_view->settings()); });
-    connect(m_view, &SampleView::rangeShown, m_layersPanel, &LayersPanel::setAutoRangeValues);
     connect(m_readout, &PixelPanel::statusText, m_statusPixel, &QLabel::setText);
 
     resize(1400, 900);

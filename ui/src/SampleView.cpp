@@ -1,13 +1,16 @@
 #include "losslens/ui/SampleView.h"
 
 #include "losslens/loss/LossVariant.h"
+#include "losslens/set/LossHistogram.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/ColorBar.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/HeatmapBar.h"
 #include "losslens/ui/VariantStyle.h"
 
 #include <QHBoxLayout>
 #include <QSplitter>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
@@ -16,8 +19,14 @@ namespace losslens {
 SampleView::SampleView(DatasetSession* session, QWidget* parent)
     : QWidget(parent)
     , m_session(session) {
-    auto* layout = new QHBoxLayout(this);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+    m_bar = new HeatmapBar(this);
+    outer->addWidget(m_bar);
+    auto* layout = new QHBoxLayout();
     layout->setContentsMargins(0, 0, 0, 0);
+    outer->addLayout(layout, 1);
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_canvas = new Canvas(m_splitter);
     m_sideCanvas = new Canvas(m_splitter);
@@ -30,6 +39,12 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
     connect(m_canvas, &Canvas::viewChanged, m_sideCanvas, &Canvas::setView);
     connect(m_sideCanvas, &Canvas::viewChanged, m_canvas, &Canvas::setView);
     connect(m_canvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
+    connect(m_canvas, &Canvas::viewChanged, m_bar, [this](double zoom) { m_bar->showZoom(zoom); });
+    connect(m_bar, &HeatmapBar::changed, this, [this] {
+        ViewSettings s = m_settings;
+        m_bar->store(s);
+        setSettings(s);
+    });
     connect(m_sideCanvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
 
     connect(session, &DatasetSession::sampleReady, this, &SampleView::onSampleReady);
@@ -46,8 +61,10 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
                                                   : QStringLiteral("%1:\n%2").arg(file, message)));
                 m_sideCanvas->setMessage(QString());
             });
-    connect(session, &DatasetSession::rangeChanged, this, [this] {
-        if (m_settings.autoRange)
+    // The set's range is used once every sample is scored: one change, not a creep.
+    connect(session, &DatasetSession::scanCompleted, this, [this] {
+        if (m_settings.rangeMode == RangeMode::SetRobust ||
+            m_settings.rangeMode == RangeMode::SetMax)
             render();
     });
 }
@@ -70,13 +87,18 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
     // The canvases ask for their visible part when they paint, with the settings of then.
     m_canvas->setContent(
         m_renderer.imageSize(),
-        [this](const Viewport& v) { return m_renderer.render(v, m_settings, currentRange()); },
+        [this](const Viewport& v) {
+            return m_renderer.render(v, LayerRenderer::shownSettings(m_settings, m_sideBySide),
+                                     currentRange());
+        },
         true);
     m_sideCanvas->setContent(
         m_partnerRenderer.imageSize(),
         [this](const Viewport& v) {
             return m_partnerRenderer.render(
-                v, LayerRenderer::partnerSettings(m_settings),
+                v,
+                LayerRenderer::partnerSettings(
+                    LayerRenderer::shownSettings(m_settings, m_sideBySide)),
                 LayerRenderer::partnerRange(m_settings, currentRange()));
         },
         true);
@@ -87,20 +109,25 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
 }
 
 ValueRange SampleView::currentRange() const {
-    // Until the scan has reached it, the viewed sample still bounds the range; its maxima
-    // are computed once when it arrives, not on every render.
-    const float setMax =
-        std::max(m_session->setMax(), m_current ? m_current->statistics.maxLoss : 0.0f);
+    RangeSources in;
     const std::size_t a = m_settings.differenceA;
     const std::size_t b = m_settings.differenceB;
-    const float setDiff =
-        std::max(m_session->setMaxDifference(a, b),
-                 m_current ? pairEntry(m_current->statistics.maxDifferences, a, b) : 0.0f);
-    return heatmapRange(m_settings, setMax, setDiff);
+    in.setScored = m_session->isScored();
+    in.setMax = m_session->setMax();
+    in.setRobust = pooledQuantile(m_session->setHistograms(), kRobustQuantile);
+    in.setMaxDifference = m_session->setMaxDifference(a, b);
+    if (m_current) {
+        // Computed once when the sample arrives, not on every render.
+        in.sampleMax = m_current->statistics.maxLoss;
+        in.sampleRobust = pooledQuantile(m_current->statistics.histograms, kRobustQuantile);
+        in.sampleMaxDifference = pairEntry(m_current->statistics.maxDifferences, a, b);
+    }
+    return heatmapRange(m_settings, in);
 }
 
 QImage SampleView::compositeImage() const {
-    return m_renderer.renderFull(m_settings, currentRange());
+    return m_renderer.renderFull(LayerRenderer::shownSettings(m_settings, m_sideBySide),
+                                 currentRange());
 }
 
 bool SampleView::sideBySide() const {
@@ -109,7 +136,9 @@ bool SampleView::sideBySide() const {
 
 void SampleView::setSettings(const ViewSettings& settings) {
     m_settings = settings;
+    m_bar->load(m_settings);
     render();
+    emit settingsChanged();
 }
 
 QString SampleView::flipVariant() {
@@ -119,7 +148,6 @@ QString SampleView::flipVariant() {
     else
         s.variant = partnerVariant(s.variant);
     setSettings(s);
-    emit settingsChanged();
     return s.difference ? tr("Difference %1 − %2")
                               .arg(variantLabel(s.differenceA), variantLabel(s.differenceB))
                         : tr("Heatmap: %1").arg(variantLabel(s.variant));
@@ -151,14 +179,43 @@ void SampleView::render() {
     }
 }
 
+QString SampleView::rangeCaption() const {
+    const bool scored = m_session->isScored();
+    switch (m_settings.rangeMode) {
+    case RangeMode::SetRobust:
+        return scored ? tr("set p99") : tr("sample p99\n(set: scoring)");
+    case RangeMode::SetMax:
+        return scored ? tr("set max") : tr("sample max\n(set: scoring)");
+    case RangeMode::SampleRobust:
+        return tr("sample p99");
+    case RangeMode::SampleMax:
+        return tr("sample max");
+    case RangeMode::Fixed:
+        break;
+    }
+    return tr("fixed");
+}
+
 void SampleView::updateColorBar() {
     const ValueRange range = currentRange();
     const QString title =
         m_settings.difference
-            ? tr("A − B")
+            ? tr("%1 −\n%2")
+                  .arg(variantName(m_settings.differenceA), variantName(m_settings.differenceB))
             : variantName(std::min(m_settings.variant, lossVariants().size() - 1));
+    ColorBar::Scale scale;
+    scale.lo = range.lo;
+    scale.hi = range.hi;
+    scale.log = usesLogScale(m_settings);
+    if (m_current) {
+        const RangeClipping clip =
+            rangeClipping(*m_current, m_settings, m_current->sample.ignoreIndex, range);
+        scale.below = clip.valid > 0 ? static_cast<double>(clip.below) / clip.valid : 0.0;
+        scale.above = clip.valid > 0 ? static_cast<double>(clip.above) / clip.valid : 0.0;
+    }
     m_colorBar->setMap(m_settings.difference ? divergingLut() : colormapLut(m_settings.colormap),
-                       range.lo, range.hi, title);
+                       scale, title, rangeCaption());
+    m_bar->showRange(range.lo, range.hi);
     emit rangeShown(range.lo, range.hi);
 }
 

@@ -2,6 +2,8 @@
 
 #include "losslens/loss/LossVariant.h"
 
+#include <QPixmap>
+
 #include <array>
 
 namespace losslens {
@@ -38,6 +40,12 @@ QString variantDescription(std::size_t variant) {
 QColor variantColour(std::size_t variant) {
     const auto& rgb = kPalette[variant % kPalette.size()];
     return QColor(rgb[0], rgb[1], rgb[2]);
+}
+
+QIcon variantSwatch(std::size_t variant) {
+    QPixmap swatch(12, 12);
+    swatch.fill(variantColour(variant));
+    return QIcon(swatch);
 }
 
 } // namespace losslens

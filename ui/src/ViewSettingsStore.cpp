@@ -3,6 +3,8 @@
 
 #include "losslens/loss/LossVariant.h"
 
+#include <QMetaEnum>
+
 #include <algorithm>
 
 namespace losslens {
@@ -29,6 +31,10 @@ ViewSettings loadViewSettings(QSettings& s, ViewSettings view) {
     view.predictionStyle = s.value(QStringLiteral("predStyle"), 0).toInt() == 0
                                ? ClassStyle::Filled
                                : ClassStyle::Outline;
+    view.removedStyle = s.value(QStringLiteral("removedStyle"), 1).toInt() == 0
+                            ? MarkStyle::Outline
+                            : MarkStyle::Hatched;
+    view.dimImage = s.value(QStringLiteral("dimImage"), view.dimImage).toBool();
     view.colormap =
         colormapFromName(
             s.value(QStringLiteral("colormap"), QStringLiteral("viridis")).toString().toStdString())
@@ -37,7 +43,14 @@ ViewSettings loadViewSettings(QSettings& s, ViewSettings view) {
         findVariant(
             s.value(QStringLiteral("variant"), QStringLiteral("standard")).toString().toStdString())
             .value_or(0);
-    view.autoRange = s.value(QStringLiteral("autoRange"), true).toBool();
+    // Stored by name, so a reordered enum or an older file never picks the wrong mode.
+    const QMetaEnum modes = QMetaEnum::fromType<RangeMode>();
+    bool known = false;
+    const int mode = modes.keyToValue(
+        s.value(QStringLiteral("rangeMode")).toString().toLatin1().constData(), &known);
+    if (known)
+        view.rangeMode = static_cast<RangeMode>(mode);
+    view.logScale = s.value(QStringLiteral("logScale"), view.logScale).toBool();
     view.rangeLo = s.value(QStringLiteral("rangeLo"), 0.0).toFloat();
     view.rangeHi = s.value(QStringLiteral("rangeHi"), 1.0).toFloat();
     s.endGroup();
@@ -53,10 +66,15 @@ void saveViewSettings(QSettings& s, const ViewSettings& view) {
     }
     s.setValue(QStringLiteral("gtStyle"), view.groundTruthStyle == ClassStyle::Filled ? 0 : 1);
     s.setValue(QStringLiteral("predStyle"), view.predictionStyle == ClassStyle::Filled ? 0 : 1);
+    s.setValue(QStringLiteral("removedStyle"), view.removedStyle == MarkStyle::Outline ? 0 : 1);
+    s.setValue(QStringLiteral("dimImage"), view.dimImage);
     s.setValue(QStringLiteral("colormap"), toQString(colormapName(view.colormap)));
     s.setValue(QStringLiteral("variant"),
                toQString(lossVariants()[std::min(view.variant, lossVariants().size() - 1)].name));
-    s.setValue(QStringLiteral("autoRange"), view.autoRange);
+    s.setValue(QStringLiteral("rangeMode"),
+               QString::fromLatin1(
+                   QMetaEnum::fromType<RangeMode>().valueToKey(static_cast<int>(view.rangeMode))));
+    s.setValue(QStringLiteral("logScale"), view.logScale);
     s.setValue(QStringLiteral("rangeLo"), static_cast<double>(view.rangeLo));
     s.setValue(QStringLiteral("rangeHi"), static_cast<double>(view.rangeHi));
     s.endGroup();

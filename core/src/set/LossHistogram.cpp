@@ -37,4 +37,40 @@ float LossHistogram::binCentre(std::size_t bin) const {
     return lo + (hi - lo) * (static_cast<float>(bin) + 0.5f) / static_cast<float>(counts.size());
 }
 
+float LossHistogram::binUpperEdge(std::size_t bin) const {
+    return lo + (hi - lo) * static_cast<float>(bin + 1) / static_cast<float>(counts.size());
+}
+
+std::int64_t LossHistogram::total() const {
+    std::int64_t n = 0;
+    for (std::int64_t c : counts)
+        n += c;
+    return n;
+}
+
+float pooledQuantile(const std::vector<LossHistogram>& histograms, double q) {
+    if (histograms.empty())
+        return 0.0f;
+    const LossHistogram& first = histograms.front();
+    std::vector<std::int64_t> pooled(first.counts.size(), 0);
+    std::int64_t total = 0;
+    for (const LossHistogram& h : histograms) {
+        if (h.counts.size() != pooled.size())
+            continue;
+        for (std::size_t i = 0; i < pooled.size(); ++i)
+            pooled[i] += h.counts[i];
+        total += h.total();
+    }
+    if (total == 0)
+        return 0.0f;
+    const double target = std::clamp(q, 0.0, 1.0) * static_cast<double>(total);
+    std::int64_t seen = 0;
+    for (std::size_t i = 0; i < pooled.size(); ++i) {
+        seen += pooled[i];
+        if (static_cast<double>(seen) >= target && seen > 0)
+            return first.binUpperEdge(i);
+    }
+    return first.hi;
+}
+
 } // namespace losslens

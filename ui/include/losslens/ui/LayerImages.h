@@ -24,6 +24,11 @@ namespace losslens {
 [[nodiscard]] QImage baseLayer(const SampleData& data);
 // Its visible part, filtered (bilinear) when zoomed out so photographs do not shimmer.
 [[nodiscard]] QImage baseView(const QImage& base, const Viewport& viewport);
+// The image as drawn under a heatmap: grey (Rec. 601 luma) mapped into 40..167, so the
+// heatmap's colours are not tinted by the image's and still read against it.
+[[nodiscard]] QImage dimmedBase(const QImage& base);
+// Whether these settings draw the image dimmed (dimImage and the heatmap shown).
+[[nodiscard]] bool dimsImage(const ViewSettings& settings);
 
 // Class indices in class colours; ignore pixels and hidden classes transparent. Outline
 // draws only output pixels whose 4-neighbourhood (in output pixels, so the line is one
@@ -41,16 +46,52 @@ namespace losslens {
 [[nodiscard]] QImage heatmapLayer(const SampleData& data, const ViewSettings& settings,
                                   int ignoreIndex, float lo, float hi);
 
-// Pixels whose penalty the partial variant removes: a translucent magenta fill with
-// opaque yellow diagonal hatching (in screen pixels, anchored to the image) and outline,
-// so it stands out over every other layer. Exactly the removed pixels have alpha > 0.
-[[nodiscard]] QImage removedLayer(const ByteImage& removed, const Viewport& viewport);
-[[nodiscard]] QImage removedLayer(const ByteImage& removed);
+// Pixels whose penalty the partial variant removes, in kRemovedMark (pure magenta: no
+// colour map comes within 140 RGB units of it): an opaque outline one screen pixel wide,
+// and with MarkStyle::Hatched a translucent diagonal hatch on one screen pixel in eight
+// (anchored to the image, so it moves with a pan). Everything else stays transparent, so
+// the heatmap under the region is readable; nothing outside the region is drawn.
+inline constexpr Rgb kRemovedMark{255, 0, 255};
+[[nodiscard]] QImage removedLayer(const ByteImage& removed, const Viewport& viewport,
+                                  MarkStyle style = MarkStyle::Hatched);
+[[nodiscard]] QImage removedLayer(const ByteImage& removed, MarkStyle style = MarkStyle::Hatched);
+// Whether a pixel is on the hatch, in output pixels counted from the image's origin.
+[[nodiscard]] constexpr bool onHatch(int gx, int gy) {
+    return (((gx + gy) % 8) + 8) % 8 == 0;
+}
 
-// The value range the heatmap uses: the user's, or [0, setMax] (auto); for the difference
-// view, symmetric around 0.
-[[nodiscard]] ValueRange heatmapRange(const ViewSettings& settings, float setMax,
-                                      float setMaxDifference);
+// What the range modes read: the set's figures, used once the scan has scored every sample
+// (until then the sample's stand in, so the range does not creep up while the scan runs),
+// and the viewed sample's. Robust figures are 99th percentiles over every variant.
+inline constexpr double kRobustQuantile = 0.99;
+struct RangeSources {
+    bool setScored = false;
+    float setMax = 0.0f;
+    float setRobust = 0.0f;
+    float setMaxDifference = 0.0f; // of the two variants a difference view compares
+    float sampleMax = 0.0f;
+    float sampleRobust = 0.0f;
+    float sampleMaxDifference = 0.0f;
+};
+
+// The value range the heatmap uses for these settings: [0, hi] from the chosen mode (or the
+// user's fixed range); with a log scale the lower end is hi / 1000 (or the user's, when
+// positive); for the difference view symmetric around 0 from the largest |A - B|.
+[[nodiscard]] ValueRange heatmapRange(const ViewSettings& settings, const RangeSources& sources);
+// Whether the heatmap is drawn on a log scale (never for a difference).
+[[nodiscard]] bool usesLogScale(const ViewSettings& settings);
+// The colour-map index of a value: linear over the range, or by log(v) (v <= lo: 0).
+[[nodiscard]] std::uint8_t heatIndex(float v, ValueRange range, bool log);
+
+// How many valid pixels of the shown heatmap (the variant, or A - B) fall below and above
+// the range: the colour bar marks an end that clips.
+struct RangeClipping {
+    std::int64_t below = 0;
+    std::int64_t above = 0;
+    std::int64_t valid = 0;
+};
+[[nodiscard]] RangeClipping rangeClipping(const SampleData& data, const ViewSettings& settings,
+                                          int ignoreIndex, ValueRange range);
 
 // Every layer of a sample for one viewport, rendered once and reused until the sample, the
 // viewport or a setting that changes it changes.

@@ -38,6 +38,9 @@ public:
     // Every pixel at 1:1, for exporting the composite; touches no cache.
     [[nodiscard]] QImage renderFull(const ViewSettings& settings, ValueRange range) const;
 
+    // The settings a canvas draws with: in a comparison (side by side, or a difference) the
+    // removed pixels are outlined only, so the heatmaps being compared show plainly.
+    [[nodiscard]] static ViewSettings shownSettings(const ViewSettings& settings, bool sideBySide);
     // The side-by-side partner of a view: the A/B partner variant, and its range (a
     // difference view's partner is a plain variant: it keeps the upper end, from 0).
     [[nodiscard]] static ViewSettings partnerSettings(const ViewSettings& settings);

@@ -9,15 +9,15 @@
 
 class QCheckBox;
 class QComboBox;
-class QDoubleSpinBox;
 class QListWidget;
 class QSlider;
 
 namespace losslens {
 
 // The controls of what the canvas shows: layers (visibility, opacity), class styles and
-// per-class visibility, and the heatmap (variant or difference, colour map, range).
-// It edits a ViewSettings and says when it changed; it holds no other state.
+// per-class visibility, how removed pixels are marked and whether the image is dimmed
+// (the heatmap's own controls are the HeatmapBar above the canvas). It edits those fields
+// of a ViewSettings and says when they changed; it holds no other state.
 class LayersPanel : public QWidget {
     Q_OBJECT
 public:
@@ -26,7 +26,6 @@ public:
     void load(const ViewSettings& settings);
     void store(ViewSettings& settings) const;
     void setClasses(const std::vector<ClassInfo>& classes, const ViewSettings& settings);
-    void setAutoRangeValues(float lo, float hi);
 
 signals:
     void changed();
@@ -40,13 +39,8 @@ private:
     QComboBox* m_groundTruthStyle = nullptr;
     QComboBox* m_predictionStyle = nullptr;
     QListWidget* m_classes = nullptr;
-    QComboBox* m_variant = nullptr;
-    QComboBox* m_differenceA = nullptr;
-    QComboBox* m_differenceB = nullptr;
-    QComboBox* m_colormap = nullptr;
-    QCheckBox* m_autoRange = nullptr;
-    QDoubleSpinBox* m_rangeLo = nullptr;
-    QDoubleSpinBox* m_rangeHi = nullptr;
+    QComboBox* m_removedStyle = nullptr;
+    QCheckBox* m_dimImage = nullptr;
     bool m_loading = false;
 };
 

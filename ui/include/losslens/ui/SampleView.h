@@ -13,6 +13,7 @@ namespace losslens {
 
 class Canvas;
 class ColorBar;
+class HeatmapBar;
 class DatasetSession;
 
 // The window's centre: the canvas (and the side-by-side one, zoom and pan in step), the
@@ -34,6 +35,8 @@ public:
     // The current sample composed as shown, every pixel at 1:1 (what an export writes).
     [[nodiscard]] QImage compositeImage() const;
     [[nodiscard]] bool sideBySide() const;
+    [[nodiscard]] HeatmapBar* heatmapBar() const { return m_bar; }
+    [[nodiscard]] ColorBar* colorBar() const { return m_colorBar; }
 
     void setSettings(const ViewSettings& settings);
     // The heatmap's variant flips to its partner (or A and B swap); returns what it shows.
@@ -45,7 +48,7 @@ public:
     void clear();
 
 signals:
-    // The settings changed here (a flip), not by the layer controls.
+    // The settings changed (by any control, a flip, or setSettings): panels reload.
     void settingsChanged();
     void rangeShown(float lo, float hi);
     // A sample arrived and is shown (after the session's sampleReady).
@@ -56,12 +59,14 @@ private:
     void onSampleReady(const SampleDataPtr& data);
     void render();
     void updateColorBar();
+    [[nodiscard]] QString rangeCaption() const;
 
     DatasetSession* m_session;
     QSplitter* m_splitter = nullptr;
     Canvas* m_canvas = nullptr;
     Canvas* m_sideCanvas = nullptr;
     ColorBar* m_colorBar = nullptr;
+    HeatmapBar* m_bar = nullptr;
     bool m_sideBySide = false;
     ViewSettings m_settings;
     SampleDataPtr m_current;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QColor>
+#include <QIcon>
 #include <QString>
 
 #include <cstddef>
@@ -21,5 +22,7 @@ namespace losslens {
 // One colour per registry index, well apart from each other (a registry larger than the
 // palette cycles through it).
 [[nodiscard]] QColor variantColour(std::size_t variant);
+// A small square of that colour, for lists and boxes that name variants.
+[[nodiscard]] QIcon variantSwatch(std::size_t variant);
 
 } // namespace losslens

@@ -20,10 +20,22 @@ public:
     Q_ENUM(Layer)
     enum class ClassStyle { Filled, Outline };
     Q_ENUM(ClassStyle)
+    // How the removed-penalty pixels are marked: their outline alone, or the outline and a
+    // sparse hatch (one screen pixel in eight) so the heatmap beneath stays readable.
+    enum class MarkStyle { Outline, Hatched };
+    Q_ENUM(MarkStyle)
+    // Where the heatmap's range comes from. Robust: the 99th percentile of the losses of
+    // every variant (the set's once it is scored; the sample's until then), so a few huge
+    // losses at an unannotated object do not flatten every ordinary error to the bottom
+    // colour. Max: the largest loss. Sample: the viewed sample's own. Fixed: the user's.
+    enum class RangeMode { SetRobust, SetMax, SampleRobust, SampleMax, Fixed };
+    Q_ENUM(RangeMode)
 };
 
 using Layer = ViewTypes::Layer;
 using ClassStyle = ViewTypes::ClassStyle;
+using MarkStyle = ViewTypes::MarkStyle;
+using RangeMode = ViewTypes::RangeMode;
 inline constexpr std::size_t kLayerCount = 5;
 
 struct LayerState {
@@ -41,6 +53,10 @@ struct ViewSettings {
     }};
     ClassStyle groundTruthStyle = ClassStyle::Outline;
     ClassStyle predictionStyle = ClassStyle::Filled;
+    MarkStyle removedStyle = MarkStyle::Hatched;
+    // The image in dimmed grey while the heatmap is shown, so it cannot tint the colours
+    // (a zero difference stays white, not the image's colour).
+    bool dimImage = true;
     std::vector<bool> hiddenClasses; // by class index; missing entries are visible
 
     // Registry indices; the defaults come from the registry's roles.
@@ -49,8 +65,9 @@ struct ViewSettings {
     std::size_t differenceA = variantFor(VariantRole::Baseline);
     std::size_t differenceB = variantFor(VariantRole::MissingAware);
     Colormap colormap = Colormap::Viridis;
-    bool autoRange = true; // range shared by all variants and the whole set
-    float rangeLo = 0.0f;
+    RangeMode rangeMode = RangeMode::SetRobust; // one range for every variant shown
+    bool logScale = false; // log colour scale over [hi / 1000, hi] (not for differences)
+    float rangeLo = 0.0f;  // RangeMode::Fixed
     float rangeHi = 1.0f;
 
     [[nodiscard]] LayerState& layer(Layer l) { return layers[static_cast<std::size_t>(l)]; }

@@ -1,0 +1,187 @@
+#include "losslens/ui/HeatmapBar.h"
+#include "losslens/ui/VariantStyle.h"
+
+#include "losslens/loss/LossVariant.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLabel>
+
+#include <cmath>
+
+namespace losslens {
+
+HeatmapBar::HeatmapBar(QWidget* parent)
+    : QWidget(parent) {
+    auto* row = new QHBoxLayout(this);
+    row->setContentsMargins(4, 2, 4, 2);
+    row->setSpacing(6);
+    const auto notify = [this] {
+        if (!m_loading) {
+            updateEnabled();
+            emit changed();
+        }
+    };
+    const auto compact = [](QComboBox* combo, int chars) {
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(chars);
+    };
+
+    m_variant = new QComboBox(this);
+    m_variant->setObjectName(QStringLiteral("heatmapVariant"));
+    m_variant->setToolTip(
+        tr("Loss variant shown in the heatmap (Space flips standard and partial), or the "
+           "difference A − B of any two"));
+    m_differenceA = new QComboBox(this);
+    m_differenceB = new QComboBox(this);
+    for (QComboBox* combo : {m_differenceA, m_differenceB})
+        combo->setToolTip(tr("Difference view: A − B on a diverging map centred on 0"));
+    for (std::size_t v = 0; v < lossVariants().size(); ++v) {
+        // Long names in the list, the short name in the box.
+        m_variant->addItem(variantSwatch(v), variantLabel(v));
+        m_differenceA->addItem(variantSwatch(v), variantLabel(v));
+        m_differenceB->addItem(variantSwatch(v), variantLabel(v));
+    }
+    m_variant->addItem(tr("Difference A − B"));
+    compact(m_variant, 16);
+    compact(m_differenceA, 10);
+    compact(m_differenceB, 10);
+    m_minus = new QLabel(QStringLiteral("−"), this);
+    row->addWidget(new QLabel(tr("Heatmap"), this));
+    row->addWidget(m_variant);
+    row->addWidget(m_differenceA);
+    row->addWidget(m_minus);
+    row->addWidget(m_differenceB);
+
+    m_colormap = new QComboBox(this);
+    m_colormap->setToolTip(tr("Colour map of the heatmap (a difference uses blue–white–red)"));
+    for (Colormap map : allColormaps())
+        m_colormap->addItem(toQString(colormapName(map)), static_cast<int>(map));
+    compact(m_colormap, 7);
+    row->addSpacing(6);
+    row->addWidget(m_colormap);
+
+    m_rangeMode = new QComboBox(this);
+    m_rangeMode->setObjectName(QStringLiteral("rangeMode"));
+    m_rangeMode->addItem(tr("Set, 99th pct"), static_cast<int>(RangeMode::SetRobust));
+    m_rangeMode->addItem(tr("Set, max"), static_cast<int>(RangeMode::SetMax));
+    m_rangeMode->addItem(tr("Sample, 99th pct"), static_cast<int>(RangeMode::SampleRobust));
+    m_rangeMode->addItem(tr("Sample, max"), static_cast<int>(RangeMode::SampleMax));
+    m_rangeMode->addItem(tr("Fixed"), static_cast<int>(RangeMode::Fixed));
+    m_rangeMode->setToolTip(
+        tr("Where the colour range comes from (one range for every variant, so a flip "
+           "compares):\n"
+           "Set, 99th pct: 99%% of all losses of the scored set fall below the top colour; "
+           "the few above it are marked ▲ on the colour bar\n"
+           "Set, max: the largest loss of the set\n"
+           "Sample: the same for the viewed sample alone\n"
+           "Fixed: the Min and Max you type\n"
+           "Until the scan has scored the set, the set modes use the sample's figures."));
+    row->addSpacing(6);
+    row->addWidget(new QLabel(tr("Range"), this));
+    row->addWidget(m_rangeMode);
+    m_log = new QCheckBox(tr("Log"), this);
+    m_log->setToolTip(tr("Log colour scale over three decades below the top: small and large "
+                         "losses both readable (not for a difference)"));
+    row->addWidget(m_log);
+    m_rangeLo = new QDoubleSpinBox(this);
+    m_rangeHi = new QDoubleSpinBox(this);
+    for (QDoubleSpinBox* spin : {m_rangeLo, m_rangeHi}) {
+        spin->setRange(-100.0, 100.0);
+        spin->setDecimals(3);
+        spin->setSingleStep(0.1);
+        spin->setToolTip(tr("The range in use; choose Fixed to type your own"));
+        spin->setKeyboardTracking(false);
+    }
+    m_rangeLo->setObjectName(QStringLiteral("rangeLo"));
+    m_rangeHi->setObjectName(QStringLiteral("rangeHi"));
+    row->addWidget(m_rangeLo);
+    row->addWidget(new QLabel(QStringLiteral("–"), this));
+    row->addWidget(m_rangeHi);
+    row->addStretch(1);
+    m_zoom = new QLabel(this);
+    m_zoom->setToolTip(tr("Zoom (screen pixels per image pixel)"));
+    m_zoom->setMinimumWidth(m_zoom->fontMetrics().horizontalAdvance(QStringLiteral("0000%")));
+    m_zoom->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    row->addWidget(m_zoom);
+
+    for (QComboBox* combo : {m_variant, m_differenceA, m_differenceB, m_colormap, m_rangeMode})
+        connect(combo, &QComboBox::currentIndexChanged, this, notify);
+    connect(m_log, &QCheckBox::toggled, this, notify);
+    for (QDoubleSpinBox* spin : {m_rangeLo, m_rangeHi})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, [this, notify] {
+            if (m_rangeMode->currentData().toInt() == static_cast<int>(RangeMode::Fixed))
+                notify();
+        });
+    updateEnabled();
+}
+
+void HeatmapBar::updateEnabled() {
+    const bool difference = m_variant->currentIndex() == static_cast<int>(lossVariants().size());
+    m_differenceA->setVisible(difference);
+    m_differenceB->setVisible(difference);
+    m_minus->setVisible(difference);
+    m_colormap->setEnabled(!difference);
+    m_log->setEnabled(!difference);
+    const bool fixed = m_rangeMode->currentData().toInt() == static_cast<int>(RangeMode::Fixed);
+    m_rangeLo->setReadOnly(!fixed);
+    m_rangeHi->setReadOnly(!fixed);
+    m_rangeLo->setButtonSymbols(fixed ? QAbstractSpinBox::UpDownArrows
+                                      : QAbstractSpinBox::NoButtons);
+    m_rangeHi->setButtonSymbols(m_rangeLo->buttonSymbols());
+}
+
+void HeatmapBar::load(const ViewSettings& settings) {
+    m_loading = true;
+    const auto variants = static_cast<int>(lossVariants().size());
+    m_variant->setCurrentIndex(settings.difference ? variants : static_cast<int>(settings.variant));
+    m_differenceA->setCurrentIndex(static_cast<int>(settings.differenceA));
+    m_differenceB->setCurrentIndex(static_cast<int>(settings.differenceB));
+    m_colormap->setCurrentIndex(m_colormap->findData(static_cast<int>(settings.colormap)));
+    m_rangeMode->setCurrentIndex(m_rangeMode->findData(static_cast<int>(settings.rangeMode)));
+    m_log->setChecked(settings.logScale);
+    if (settings.rangeMode == RangeMode::Fixed) {
+        m_rangeLo->setValue(static_cast<double>(settings.rangeLo));
+        m_rangeHi->setValue(static_cast<double>(settings.rangeHi));
+    }
+    updateEnabled();
+    m_loading = false;
+}
+
+void HeatmapBar::store(ViewSettings& settings) const {
+    const auto variants = static_cast<int>(lossVariants().size());
+    settings.difference = m_variant->currentIndex() == variants;
+    if (!settings.difference)
+        settings.variant = static_cast<std::size_t>(std::max(0, m_variant->currentIndex()));
+    settings.differenceA = static_cast<std::size_t>(std::max(0, m_differenceA->currentIndex()));
+    settings.differenceB = static_cast<std::size_t>(std::max(0, m_differenceB->currentIndex()));
+    settings.colormap = static_cast<Colormap>(m_colormap->currentData().toInt());
+    settings.rangeMode = static_cast<RangeMode>(m_rangeMode->currentData().toInt());
+    settings.logScale = m_log->isChecked();
+    if (settings.rangeMode == RangeMode::Fixed) {
+        settings.rangeLo = static_cast<float>(m_rangeLo->value());
+        settings.rangeHi = static_cast<float>(m_rangeHi->value());
+    }
+}
+
+void HeatmapBar::showRange(float lo, float hi) {
+    if (m_rangeMode->currentData().toInt() == static_cast<int>(RangeMode::Fixed))
+        return;
+    m_loading = true;
+    m_rangeLo->setValue(static_cast<double>(lo));
+    m_rangeHi->setValue(static_cast<double>(hi));
+    m_loading = false;
+}
+
+void HeatmapBar::showZoom(double zoom) {
+    m_zoom->setText(zoom >= 0.1 ? QStringLiteral("%1%").arg(std::lround(zoom * 100.0))
+                                : QStringLiteral("%1%").arg(zoom * 100.0, 0, 'g', 2));
+}
+
+QString HeatmapBar::zoomText() const {
+    return m_zoom->text();
+}
+
+} // namespace losslens
