@@ -6,6 +6,7 @@
 
 #include <QComboBox>
 #include <QHeaderView>
+#include <QScrollBar>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtCharts/QBarCategoryAxis>
@@ -44,11 +45,12 @@ ComparisonPanel::ComparisonPanel(DatasetSession* session, QWidget* parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->setVisible(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    layout->addWidget(m_table, 1);
+    m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    layout->addWidget(m_table);
     m_chartView = new QChartView(this);
     m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumHeight(200);
-    layout->addWidget(m_chartView, 2);
+    m_chartView->setMinimumHeight(150);
+    layout->addWidget(m_chartView, 1);
     refresh();
 }
 
@@ -82,6 +84,13 @@ void ComparisonPanel::refresh() {
     for (const auto& row : c.rows)
         rowNames << text(row.variant);
     m_table->setVerticalHeaderLabels(rowNames);
+
+    // Every variant's row in view: the table is as tall as its rows, the chart takes the rest.
+    int height = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth();
+    for (int r = 0; r < m_table->rowCount(); ++r)
+        height += m_table->rowHeight(r);
+    height += m_table->horizontalScrollBar()->sizeHint().height(); // many classes scroll
+    m_table->setFixedHeight(height);
 
     auto* chart = new QChart;
     auto* series = new QBarSeries(chart);

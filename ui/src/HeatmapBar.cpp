@@ -45,11 +45,10 @@ HeatmapBar::HeatmapBar(QWidget* parent)
         m_differenceB->addItem(variantSwatch(v), variantLabel(v));
     }
     m_variant->addItem(tr("Difference A − B"));
-    compact(m_variant, 16);
+    compact(m_variant, 13);
     compact(m_differenceA, 10);
     compact(m_differenceB, 10);
     m_minus = new QLabel(QStringLiteral("−"), this);
-    row->addWidget(new QLabel(tr("Heatmap"), this));
     row->addWidget(m_variant);
     row->addWidget(m_differenceA);
     row->addWidget(m_minus);
@@ -81,6 +80,7 @@ HeatmapBar::HeatmapBar(QWidget* parent)
            "Until the scan has scored the set, the set modes use the sample's figures."));
     row->addSpacing(6);
     row->addWidget(new QLabel(tr("Range"), this));
+    compact(m_rangeMode, 10);
     row->addWidget(m_rangeMode);
     m_log = new QCheckBox(tr("Log"), this);
     m_log->setToolTip(tr("Log colour scale over three decades below the top: small and large "
@@ -94,6 +94,8 @@ HeatmapBar::HeatmapBar(QWidget* parent)
         spin->setSingleStep(0.1);
         spin->setToolTip(tr("The range in use; choose Fixed to type your own"));
         spin->setKeyboardTracking(false);
+        spin->setMaximumWidth(spin->fontMetrics().horizontalAdvance(QStringLiteral("-00.000")) +
+                              36);
     }
     m_rangeLo->setObjectName(QStringLiteral("rangeLo"));
     m_rangeHi->setObjectName(QStringLiteral("rangeHi"));

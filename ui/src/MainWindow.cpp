@@ -34,12 +34,18 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
 namespace losslens {
+
+namespace {
+// Bumped when the docks change, so an old saved layout does not hide a new dock.
+constexpr int kLayoutVersion = 2;
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent) {
@@ -55,8 +61,12 @@ MainWindow::MainWindow(QWidget* parent)
     m_view = new SampleView(m_session, this);
     setCentralWidget(m_view);
 
+    // The pixel readout is a permanent widget: a status message never hides it.
     m_statusPixel = new QLabel(this);
-    statusBar()->addWidget(m_statusPixel, 1);
+    m_statusPixel->setMinimumWidth(
+        m_statusPixel->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 60);
+    m_statusPixel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addPermanentWidget(m_statusPixel);
     statusBar()->addPermanentWidget(new ScanProgress(m_session, this));
 
     buildDocks();
@@ -81,9 +91,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_readout, &PixelPanel::statusText, m_statusPixel, &QLabel::setText);
 
     resize(1400, 900);
-    resizeDocks({findChild<QDockWidget*>(QStringLiteral("samplesDock")),
-                 findChild<QDockWidget*>(QStringLiteral("layersDock"))},
-                {430, 380}, Qt::Horizontal);
+    m_defaultState = saveState(kLayoutVersion);
     restoreSettings();
     m_layersPanel->load(m_view->settings());
     m_view->showMessage(tr("Open a data set folder (Ctrl+O), or drop one here."));
@@ -92,54 +100,71 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 void MainWindow::buildDocks() {
-    auto* listDock = new QDockWidget(tr("Samples"), this);
-    listDock->setObjectName(QStringLiteral("samplesDock"));
-    m_list = new SampleListPanel(m_session, m_model, listDock);
+    // One column at the left: the sample list above, and below it one tab group for the
+    // rest, so the canvas keeps most of the window's width (about two thirds at 1600 px)
+    // and every dock gets the full column to be read in.
+    const auto dock = [this](const QString& title, const QString& name, QWidget* widget) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(widget);
+        addDockWidget(Qt::LeftDockWidgetArea, d);
+        return d;
+    };
+    const auto scrolled = [](QWidget* widget) {
+        // In a scroll area a panel's content (a long class list, 21 classes of readout)
+        // never grows its dock.
+        auto* scroll = new QScrollArea;
+        scroll->setWidget(widget);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        return scroll;
+    };
+    m_list = new SampleListPanel(m_session, m_model);
     connect(m_list, &SampleListPanel::currentEntryChanged, this,
             &MainWindow::onCurrentEntryChanged);
-    listDock->setWidget(m_list);
-    addDockWidget(Qt::LeftDockWidgetArea, listDock);
+    QDockWidget* listDock = dock(tr("Samples"), QStringLiteral("samplesDock"), m_list);
 
-    auto* layersDock = new QDockWidget(tr("Layers"), this);
-    layersDock->setObjectName(QStringLiteral("layersDock"));
-    auto* scroll = new QScrollArea(layersDock);
-    m_layersPanel = new LayersPanel(scroll);
-    scroll->setWidget(m_layersPanel);
-    scroll->setWidgetResizable(true);
-    layersDock->setWidget(scroll);
-    addDockWidget(Qt::RightDockWidgetArea, layersDock);
+    m_details = new DetailsPanel(m_session, m_list);
+    QDockWidget* detailsDock = dock(tr("Details"), QStringLiteral("detailsDock"), m_details);
+    m_layersPanel = new LayersPanel;
+    QDockWidget* layersDock =
+        dock(tr("Layers"), QStringLiteral("layersDock"), scrolled(m_layersPanel));
+    m_readout = new PixelPanel(m_view);
+    QDockWidget* pixelDock = dock(tr("Pixel"), QStringLiteral("pixelDock"), scrolled(m_readout));
+    m_plots = new PlotsPanel(m_session);
+    QDockWidget* plotsDock = dock(tr("Plots"), QStringLiteral("plotsDock"), scrolled(m_plots));
+    m_comparison = new ComparisonPanel(m_session);
+    QDockWidget* compareDock =
+        dock(tr("Compare"), QStringLiteral("compareDock"), scrolled(m_comparison));
+    compareDock->setToolTip(tr("Compare variants: set means and per-class shares"));
 
-    auto* pixelDock = new QDockWidget(tr("Pixel"), this);
-    pixelDock->setObjectName(QStringLiteral("pixelDock"));
-    m_readout = new PixelPanel(m_view, pixelDock);
-    pixelDock->setWidget(m_readout);
-    addDockWidget(Qt::RightDockWidgetArea, pixelDock);
-
-    auto* detailsDock = new QDockWidget(tr("Details"), this);
-    detailsDock->setObjectName(QStringLiteral("detailsDock"));
-    m_details = new DetailsPanel(m_session, m_list, detailsDock);
-    detailsDock->setWidget(m_details);
-    addDockWidget(Qt::LeftDockWidgetArea, detailsDock);
-
-    auto* plotsDock = new QDockWidget(tr("Plots"), this);
-    plotsDock->setObjectName(QStringLiteral("plotsDock"));
-    m_plots = new PlotsPanel(m_session, plotsDock);
-    plotsDock->setWidget(m_plots);
-    addDockWidget(Qt::RightDockWidgetArea, plotsDock);
-    tabifyDockWidget(pixelDock, plotsDock);
-
-    auto* compareDock = new QDockWidget(tr("Compare variants"), this);
-    compareDock->setObjectName(QStringLiteral("compareDock"));
-    m_comparison = new ComparisonPanel(m_session, compareDock);
-    compareDock->setWidget(m_comparison);
-    addDockWidget(Qt::RightDockWidgetArea, compareDock);
-    tabifyDockWidget(plotsDock, compareDock);
-    pixelDock->raise();
+    splitDockWidget(listDock, detailsDock, Qt::Vertical);
+    for (QDockWidget* d : {layersDock, pixelDock, plotsDock, compareDock})
+        tabifyDockWidget(detailsDock, d);
+    detailsDock->raise();
+    m_docks = {listDock, detailsDock, layersDock, pixelDock, plotsDock, compareDock};
 
     m_viewMenu = new QMenu(tr("&View"), this);
-    for (QDockWidget* dock : {listDock, detailsDock, layersDock, pixelDock, plotsDock, compareDock})
-        m_viewMenu->addAction(dock->toggleViewAction());
+    for (QDockWidget* d : m_docks)
+        m_viewMenu->addAction(d->toggleViewAction());
+    m_viewMenu->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
     m_viewMenu->addSeparator();
+}
+
+void MainWindow::applyDefaultDockSizes() {
+    // The column: 30% of the window, within what the table and the plots need; the list
+    // gets a little more than half its height.
+    const int column = std::clamp(width() * 3 / 10, 380, 560);
+    resizeDocks({m_docks[0]}, {column}, Qt::Horizontal);
+    resizeDocks({m_docks[0], m_docks[1]}, {height() * 52 / 100, height() * 48 / 100}, Qt::Vertical);
+}
+
+void MainWindow::resetLayout() {
+    restoreState(m_defaultState, kLayoutVersion);
+    for (QDockWidget* d : m_docks)
+        d->show();
+    m_docks[1]->raise();
+    applyDefaultDockSizes();
 }
 
 void MainWindow::buildActions() {
@@ -354,10 +379,21 @@ QString MainWindow::detailsText() const {
     return m_details->toPlainText();
 }
 
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    // Dock sizes follow the window's size on screen, known only now.
+    if (!m_layoutRestored && !m_sized) {
+        m_sized = true;
+        QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
+    }
+}
+
 void MainWindow::restoreSettings() {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    // A layout saved by another version of the docks is ignored (restoreState refuses it).
+    m_layoutRestored =
+        restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion);
     m_view->setSettings(loadViewSettings(s, m_view->settings()));
     m_recentMenu->rebuild();
 }
@@ -365,7 +401,7 @@ void MainWindow::restoreSettings() {
 void MainWindow::saveSettings() const {
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
     saveViewSettings(s, m_view->settings());
 }
 

@@ -16,8 +16,26 @@
 #include <QtCharts/QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 
 namespace losslens {
+
+double histogramAxisEnd(const std::vector<LossHistogram>& histograms) {
+    double end = 0.0;
+    for (const LossHistogram& h : histograms)
+        for (std::size_t b = h.counts.size(); b-- > 0;)
+            if (h.counts[b] > 0) {
+                end = std::max(end, static_cast<double>(h.binUpperEdge(b)));
+                break;
+            }
+    if (!(end > 0.0))
+        return 1.0;
+    const double power = std::pow(10.0, std::floor(std::log10(end)));
+    for (double m : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
+        if (m * power >= end * (1.0 - 1e-9))
+            return m * power;
+    return end;
+}
 
 PlotsPanel::PlotsPanel(DatasetSession* session, QWidget* parent)
     : QWidget(parent) {
@@ -40,11 +58,11 @@ PlotsPanel::PlotsPanel(DatasetSession* session, QWidget* parent)
     m_histogramView = new QChartView(this);
     m_histogramView->setRenderHint(QPainter::Antialiasing);
     m_histogramView->setToolTip(tr("Histogram of per-pixel loss, log-scaled pixel counts"));
-    m_histogramView->setMinimumHeight(180);
+    m_histogramView->setMinimumHeight(150);
     m_classView = new QChartView(this);
     m_classView->setRenderHint(QPainter::Antialiasing);
     m_classView->setToolTip(tr("Sum of per-pixel loss by labelled class, for each variant"));
-    m_classView->setMinimumHeight(180);
+    m_classView->setMinimumHeight(150);
     layout->addWidget(m_histogramView, 1);
     layout->addWidget(m_classView, 1);
     refresh();
@@ -95,7 +113,11 @@ void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
     histogram->legend()->setAlignment(Qt::AlignBottom);
     auto* x = new QValueAxis();
     x->setTitleText(tr("loss"));
-    x->setRange(0.0, 16.2);
+    // The axis ends at the last bin that holds a pixel (rounded up to a nice number), not
+    // at the largest loss a clamp allows: most of a fixed 0-16.2 axis would be empty.
+    x->setRange(0.0, histogramAxisEnd(histograms));
+    x->applyNiceNumbers();
+    x->setLabelFormat(QStringLiteral("%g"));
     auto* y = new QLogValueAxis();
     y->setTitleText(tr("pixels"));
     y->setLabelFormat(QStringLiteral("%g"));

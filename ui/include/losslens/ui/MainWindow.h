@@ -5,10 +5,14 @@
 #include "losslens/ui/SampleListPanel.h"
 #include "losslens/ui/ViewSettings.h"
 
+#include <QByteArray>
 #include <QMainWindow>
 #include <QString>
 
+#include <vector>
+
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QSortFilterProxyModel;
@@ -69,12 +73,15 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
 private:
     void buildActions();
     void buildDocks();
+    void applyDefaultDockSizes();
+    void resetLayout();
     void restoreSettings();
     void saveSettings() const;
     void onOpened(bool ok, const QString& message);
@@ -95,6 +102,10 @@ private:
     RecentFoldersMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QAction* m_sideBySide = nullptr;
+    std::vector<QDockWidget*> m_docks; // samples, details, layers, pixel, plots, compare
+    QByteArray m_defaultState;
+    bool m_layoutRestored = false;
+    bool m_sized = false;
 };
 
 } // namespace losslens

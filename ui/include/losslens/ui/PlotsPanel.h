@@ -53,4 +53,8 @@ private:
     std::vector<std::vector<double>> m_setClassSums;
 };
 
+// The histogram's x axis end: the upper edge of the last non-empty bin of any variant,
+// rounded up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten (1 when empty).
+[[nodiscard]] double histogramAxisEnd(const std::vector<LossHistogram>& histograms);
+
 } // namespace losslens
