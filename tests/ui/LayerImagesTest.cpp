@@ -441,6 +441,16 @@ private slots:
             formatStatusLine(info),
             QStringLiteral("x 4  y 2   gt 0  pred 2   w0 0   standard 2.30259   partial 0.00000"));
         QVERIFY(formatStatusLine(pixelInfo(*data, 6, 0, 255)).isEmpty());
+        // A difference view reads out A − B: 2.302585 - 0 at this pixel.
+        ViewSettings diff;
+        diff.difference = true;
+        diff.differenceA = 0;
+        diff.differenceB = 1;
+        QCOMPARE(formatShownValue(info, diff), QStringLiteral("standard − partial = 2.30259"));
+        QVERIFY(formatStatusLine(info, diff)
+                    .endsWith(QStringLiteral("heatmap standard − partial = 2.30259")));
+        QVERIFY(formatPixelInfo(info, {}, diff)
+                    .contains(QStringLiteral("heatmap: standard − partial = 2.30259")));
     }
 
     void ticksAndCache() {

@@ -3,21 +3,37 @@
 // own pipeline run separately (processSet, exportSet), never against the window itself.
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
+#include "losslens/loss/LossComputer.h"
 #include "losslens/report/Exporter.h"
 #include "losslens/set/SetProcessor.h"
+#include "losslens/ui/Canvas.h"
+#include "losslens/ui/ColorBar.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/ExportController.h"
+#include "losslens/ui/HeatmapBar.h"
 #include "losslens/ui/MainWindow.h"
+#include "losslens/ui/SampleListPanel.h"
+#include "losslens/ui/SampleTableModel.h"
+#include "losslens/ui/SampleView.h"
+#include "losslens/ui/ShortcutsDialog.h"
 
 #include <QAbstractButton>
+#include <QComboBox>
 #include <QElapsedTimer>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QProgressDialog>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -135,6 +151,191 @@ private slots:
         QVERIFY(!w.exportController()->setExportRunning());
         waitForScan(w);
         QVERIFY(fs::is_empty(out.path().toStdString()));
+    }
+
+    // The sample selected when the set opens gets its numbers in Details once it is scored,
+    // without the user clicking away and back.
+    void detailsFilledForTheFirstSample() {
+        const SetReport reference = processSet(Dataset::open(m_root), {});
+        MainWindow w;
+        w.openFolder(QString::fromStdString(m_root.string()));
+        waitForScan(w);
+        const std::size_t first = w.currentSample()->entry;
+        const QString mean = QString::number(reference.samples[first].summary.mean(0), 'f', 6);
+        QTRY_VERIFY_WITH_TIMEOUT(w.detailsText().contains(mean), 10000);
+        QVERIFY(w.detailsText().contains(QString::fromStdString(reference.samples[first].stem)));
+    }
+
+    // PgDn/J and PgUp/K step through the table's order; arrows do on the canvas.
+    void keysStepThroughTheSamples() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openFolder(QString::fromStdString(m_root.string()));
+        waitForScan(w);
+        const auto entryAt = [&](int row) {
+            return static_cast<std::size_t>(
+                w.proxyModel()->index(row, 0).data(SampleTableModel::EntryRole).toULongLong());
+        };
+        const auto row = [&] { return w.tableView()->currentIndex().row(); };
+        QCOMPARE(row(), 0);
+        w.canvas()->setFocus();
+        QTest::keyClick(&w, Qt::Key_PageDown);
+        QCOMPARE(row(), 1);
+        QTest::keyClick(&w, Qt::Key_J);
+        QCOMPARE(row(), 2);
+        QTest::keyClick(&w, Qt::Key_K);
+        QCOMPARE(row(), 1);
+        QTest::keyClick(&w, Qt::Key_PageUp);
+        QCOMPARE(row(), 0);
+        QTest::keyClick(&w, Qt::Key_PageUp); // the first stays first
+        QCOMPARE(row(), 0);
+        QTest::keyClick(w.canvas(), Qt::Key_Down);
+        QCOMPARE(row(), 1);
+        QTest::keyClick(w.canvas(), Qt::Key_Right);
+        QCOMPARE(row(), 2);
+        QTest::keyClick(w.canvas(), Qt::Key_Left);
+        QCOMPARE(row(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(w.currentSample()->entry, entryAt(1), 10000);
+        // Typing J in the name filter types it; it does not step.
+        QLineEdit* filter = w.sampleList()->findChild<QLineEdit*>();
+        filter->setFocus();
+        QTest::keyClick(filter, Qt::Key_J);
+        QCOMPARE(filter->text(), QStringLiteral("j"));
+    }
+
+    // Help > Keyboard shortcuts lists every menu action that has a shortcut.
+    void shortcutsListEveryShortcut() {
+        MainWindow w;
+        const std::vector<ShortcutRow> rows = shortcutRows(w.menuBar());
+        int withShortcut = 0;
+        std::vector<QMenu*> menus;
+        for (QAction* top : w.menuBar()->actions())
+            if (top->menu())
+                menus.push_back(top->menu());
+        for (std::size_t m = 0; m < menus.size(); ++m)
+            for (QAction* action : menus[m]->actions()) {
+                if (action->menu())
+                    menus.push_back(action->menu());
+                if (action->shortcuts().isEmpty() || action->menu())
+                    continue;
+                ++withShortcut;
+                const QString keys = action->shortcut().toString(QKeySequence::NativeText);
+                const bool listed = std::any_of(rows.begin(), rows.end(), [&](const auto& r) {
+                    return r.keys.contains(keys) &&
+                           r.action == QString(action->text()).remove('&').remove(u'…');
+                });
+                QVERIFY2(listed, qPrintable(action->text()));
+            }
+        QVERIFY(withShortcut >= 12);
+    }
+
+    // The name box matches missing classes too, says when nothing matches, and the first
+    // click on a loss column sorts worst first.
+    void filterAndSort() {
+        const SetReport reference = processSet(Dataset::open(m_root), {});
+        MainWindow w;
+        w.openFolder(QString::fromStdString(m_root.string()));
+        waitForScan(w);
+        std::size_t missingEllipse = 0;
+        for (const auto& sample : reference.samples)
+            if (std::find(sample.summary.missing.begin(), sample.summary.missing.end(), 1) !=
+                sample.summary.missing.end())
+                ++missingEllipse;
+        QVERIFY(missingEllipse > 0 && missingEllipse < reference.samples.size());
+        QLineEdit* filter = w.sampleList()->findChild<QLineEdit*>();
+        filter->setText(QStringLiteral("ELLIPSE"));
+        QCOMPARE(static_cast<std::size_t>(w.proxyModel()->rowCount()), missingEllipse);
+        QVERIFY(w.sampleList()->emptyMessage().isEmpty());
+        filter->setText(QStringLiteral("demo_00"));
+        QCOMPARE(w.proxyModel()->rowCount(), 10);
+        filter->setText(QStringLiteral("no such thing"));
+        QCOMPARE(w.proxyModel()->rowCount(), 0);
+        QVERIFY(w.sampleList()->emptyMessage().contains(QStringLiteral("no such thing")));
+        filter->clear();
+        QVERIFY(w.sampleList()->emptyMessage().isEmpty());
+
+        std::size_t worst = 0;
+        for (std::size_t i = 0; i < reference.samples.size(); ++i)
+            if (reference.samples[i].summary.mean(0) > reference.samples[worst].summary.mean(0))
+                worst = i;
+        QHeaderView* header = w.tableView()->horizontalHeader();
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                          QPoint(header->sectionViewportPosition(SampleTableModel::Standard) + 5,
+                                 header->height() / 2));
+        QCOMPARE(header->sortIndicatorSection(), int(SampleTableModel::Standard));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        QCOMPARE(w.proxyModel()->index(0, 0).data(SampleTableModel::EntryRole).toULongLong(),
+                 static_cast<qulonglong>(worst));
+        // A second click reverses it, as everywhere.
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                          QPoint(header->sectionViewportPosition(SampleTableModel::Standard) + 5,
+                                 header->height() / 2));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
+    }
+
+    // Range modes on a sample with a missing annotation, against the loss maps core computes
+    // for it: the sample's max, its 99th percentile below the max with the top clipped, and
+    // the zoom and difference read-outs of the heatmap bar.
+    void rangeModesOnTheWindow() {
+        const Dataset set = Dataset::open(m_root);
+        const SetReport reference = processSet(set, {});
+        std::size_t story = 0;
+        for (std::size_t i = 0; i < reference.samples.size(); ++i)
+            if (reference.samples[i].summary.removedPixels >
+                reference.samples[story].summary.removedPixels)
+                story = i;
+        const LoadedSample sample = set.load(story);
+        const LossResult loss = scoreSample(sample, set.config().lossConfig());
+        float max = 0.0f;
+        std::int64_t valid = 0;
+        for (const LossMap& map : loss.maps)
+            for (int y = 0; y < map.height(); ++y)
+                for (int x = 0; x < map.width(); ++x)
+                    if (sample.labels.at(x, y) != set.config().ignoreIndex)
+                        max = std::max(max, map.at(x, y));
+        for (int y = 0; y < sample.labels.height(); ++y)
+            for (int x = 0; x < sample.labels.width(); ++x)
+                valid += sample.labels.at(x, y) != set.config().ignoreIndex ? 1 : 0;
+
+        MainWindow w;
+        w.openFolder(QString::fromStdString(m_root.string()));
+        waitForScan(w);
+        w.selectEntry(story);
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == story, 10000);
+        ViewSettings s = w.viewSettings();
+        s.variant = 0; // standard: it punishes the unannotated object
+        s.rangeMode = RangeMode::SampleMax;
+        w.setViewSettings(s);
+        QCOMPARE(w.currentRange().hi, max);
+        QCOMPARE(w.sampleView()->colorBar()->scale().above, 0.0);
+        s.rangeMode = RangeMode::SampleRobust;
+        w.setViewSettings(s);
+        const float robust = w.currentRange().hi;
+        QVERIFY(robust < max);
+        // Exactly the standard map's valid pixels above the top are marked clipped.
+        std::int64_t above = 0;
+        for (int y = 0; y < sample.labels.height(); ++y)
+            for (int x = 0; x < sample.labels.width(); ++x)
+                if (sample.labels.at(x, y) != set.config().ignoreIndex &&
+                    loss.maps[0].at(x, y) > robust)
+                    ++above;
+        QVERIFY(above > 0);
+        QCOMPARE(w.sampleView()->colorBar()->scale().above,
+                 static_cast<double>(above) / static_cast<double>(valid));
+        // At most 1% of all variants' pixels lie above a 99th percentile.
+        QVERIFY(above <= valid * static_cast<std::int64_t>(loss.maps.size()) / 100 + 1);
+
+        // Zoom read-out and the difference's own colour map in the box.
+        w.canvas()->actualSize();
+        QCOMPARE(w.sampleView()->heatmapBar()->zoomText(), QStringLiteral("100%"));
+        s.difference = true;
+        w.setViewSettings(s);
+        auto* colormap = w.sampleView()->heatmapBar()->findChildren<QComboBox*>().at(3);
+        QCOMPARE(colormap->currentText(), QStringLiteral("blue–white–red"));
+        s.difference = false;
+        w.setViewSettings(s);
+        QCOMPARE(colormap->currentText(), QStringLiteral("viridis"));
     }
 };
 

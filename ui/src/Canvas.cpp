@@ -1,5 +1,6 @@
 #include "losslens/ui/Canvas.h"
 
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
@@ -168,6 +169,21 @@ void Canvas::wheelEvent(QWheelEvent* event) {
     if (steps != 0.0)
         zoomAbout(std::pow(1.25, steps), event->position());
     event->accept();
+}
+
+void Canvas::keyPressEvent(QKeyEvent* event) {
+    switch (event->key()) {
+    case Qt::Key_Up:
+    case Qt::Key_Left:
+        emit stepRequested(-1);
+        return;
+    case Qt::Key_Down:
+    case Qt::Key_Right:
+        emit stepRequested(1);
+        return;
+    default:
+        QWidget::keyPressEvent(event);
+    }
 }
 
 void Canvas::mousePressEvent(QMouseEvent* event) {

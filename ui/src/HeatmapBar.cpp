@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QSignalBlocker>
 
 #include <cmath>
 
@@ -20,6 +21,8 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     row->setSpacing(6);
     const auto notify = [this] {
         if (!m_loading) {
+            if (const int map = m_colormap->currentData().toInt(); map >= 0)
+                m_colormapChoice = static_cast<Colormap>(map);
             updateEnabled();
             emit changed();
         }
@@ -58,6 +61,8 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     m_colormap->setToolTip(tr("Colour map of the heatmap (a difference uses blue–white–red)"));
     for (Colormap map : allColormaps())
         m_colormap->addItem(toQString(colormapName(map)), static_cast<int>(map));
+    // What a difference is drawn with, shown (not chosen) while the difference is on.
+    m_colormap->addItem(tr("blue–white–red"), -1);
     compact(m_colormap, 7);
     row->addSpacing(6);
     row->addWidget(m_colormap);
@@ -126,6 +131,12 @@ void HeatmapBar::updateEnabled() {
     m_differenceB->setVisible(difference);
     m_minus->setVisible(difference);
     m_colormap->setEnabled(!difference);
+    {
+        const QSignalBlocker block(m_colormap);
+        m_colormap->setCurrentIndex(difference
+                                        ? m_colormap->findData(-1)
+                                        : m_colormap->findData(static_cast<int>(m_colormapChoice)));
+    }
     m_log->setEnabled(!difference);
     const bool fixed = m_rangeMode->currentData().toInt() == static_cast<int>(RangeMode::Fixed);
     m_rangeLo->setReadOnly(!fixed);
@@ -141,6 +152,7 @@ void HeatmapBar::load(const ViewSettings& settings) {
     m_variant->setCurrentIndex(settings.difference ? variants : static_cast<int>(settings.variant));
     m_differenceA->setCurrentIndex(static_cast<int>(settings.differenceA));
     m_differenceB->setCurrentIndex(static_cast<int>(settings.differenceB));
+    m_colormapChoice = settings.colormap;
     m_colormap->setCurrentIndex(m_colormap->findData(static_cast<int>(settings.colormap)));
     m_rangeMode->setCurrentIndex(m_rangeMode->findData(static_cast<int>(settings.rangeMode)));
     m_log->setChecked(settings.logScale);
@@ -159,7 +171,7 @@ void HeatmapBar::store(ViewSettings& settings) const {
         settings.variant = static_cast<std::size_t>(std::max(0, m_variant->currentIndex()));
     settings.differenceA = static_cast<std::size_t>(std::max(0, m_differenceA->currentIndex()));
     settings.differenceB = static_cast<std::size_t>(std::max(0, m_differenceB->currentIndex()));
-    settings.colormap = static_cast<Colormap>(m_colormap->currentData().toInt());
+    settings.colormap = m_colormapChoice;
     settings.rangeMode = static_cast<RangeMode>(m_rangeMode->currentData().toInt());
     settings.logScale = m_log->isChecked();
     if (settings.rangeMode == RangeMode::Fixed) {

@@ -16,6 +16,7 @@
 #include "losslens/ui/SampleTableModel.h"
 #include "losslens/ui/SampleView.h"
 #include "losslens/ui/ScanProgress.h"
+#include "losslens/ui/ShortcutsDialog.h"
 #include "losslens/ui/ViewSettingsStore.h"
 
 #include <QAction>
@@ -228,10 +229,25 @@ void MainWindow::buildActions() {
     connect(m_sideBySide, &QAction::toggled, m_view, &SampleView::setSideBySide);
     m_sideBySide->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     m_sideBySide->setToolTip(tr("Show the other variant beside this one, zoom and pan in step"));
-    for (QAction* a : {zoomIn, zoomOut, fit, actual, flip})
+    m_viewMenu->addSeparator();
+    auto* next = m_viewMenu->addAction(tr("&Next sample"), this, [this] { m_list->step(1); });
+    next->setShortcuts({QKeySequence(Qt::Key_PageDown), QKeySequence(Qt::Key_J)});
+    next->setToolTip(tr("The next sample in the table's order (PgDn, J; arrows on the canvas)"));
+    auto* previous =
+        m_viewMenu->addAction(tr("&Previous sample"), this, [this] { m_list->step(-1); });
+    previous->setShortcuts({QKeySequence(Qt::Key_PageUp), QKeySequence(Qt::Key_K)});
+    previous->setToolTip(tr("The previous sample in the table's order (PgUp, K)"));
+    connect(m_view, &SampleView::stepRequested, m_list, &SampleListPanel::step);
+    for (QAction* a : {zoomIn, zoomOut, fit, actual, flip, next, previous})
         a->setShortcutContext(Qt::WindowShortcut);
 
     auto* help = menuBar()->addMenu(tr("&Help"));
+    auto* keys = help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        auto* dialog = new ShortcutsDialog(menuBar(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    keys->setShortcuts({QKeySequence::HelpContents, QKeySequence(Qt::Key_Question)});
     help->addAction(tr("&About LossLens"), this, [this] {
         QMessageBox::about(
             this, tr("About LossLens"),

@@ -5,6 +5,8 @@
 
 #include <QObject>
 
+#include <algorithm>
+
 namespace losslens {
 
 namespace {
@@ -38,10 +40,25 @@ PixelInfo pixelInfo(const SampleData& data, int x, int y, int ignoreIndex) {
     return info;
 }
 
-QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes) {
+QString formatShownValue(const PixelInfo& info, const ViewSettings& settings) {
+    const std::size_t n = info.losses.size();
+    if (!info.valid || n == 0)
+        return {};
+    const auto value = [](float v) { return QString::number(static_cast<double>(v), 'f', 5); };
+    if (settings.difference && settings.differenceA < n && settings.differenceB < n)
+        return QStringLiteral("%1 − %2 = %3")
+            .arg(variantName(settings.differenceA), variantName(settings.differenceB),
+                 value(info.losses[settings.differenceA] - info.losses[settings.differenceB]));
+    const std::size_t v = std::min(settings.variant, n - 1);
+    return QStringLiteral("%1 %2").arg(variantName(v), value(info.losses[v]));
+}
+
+QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes,
+                        const ViewSettings& settings) {
     if (!info.valid)
         return QObject::tr("Move the cursor over the image.");
     QString text = QObject::tr("x %1, y %2\n").arg(info.x).arg(info.y);
+    text += QObject::tr("heatmap: %1\n").arg(formatShownValue(info, settings));
     text += QObject::tr("ground truth: %1\n")
                 .arg(info.ignored ? QObject::tr("ignored (%1)").arg(info.label)
                                   : className(info.label, classes));
@@ -62,19 +79,24 @@ QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& cla
     return text.trimmed();
 }
 
-QString formatStatusLine(const PixelInfo& info) {
+QString formatStatusLine(const PixelInfo& info, const ViewSettings& settings) {
     const std::size_t baseline = variantFor(VariantRole::Baseline);
     const std::size_t missingAware = variantFor(VariantRole::MissingAware);
     if (!info.valid || info.losses.size() <= std::max(baseline, missingAware))
         return {};
-    return QObject::tr("x %1  y %2   gt %3  pred %4   w0 %5   standard %6   partial %7")
+    const bool plain =
+        !settings.difference && (settings.variant == baseline || settings.variant == missingAware);
+    const QString shown =
+        plain ? QString() : QObject::tr("   heatmap %1").arg(formatShownValue(info, settings));
+    return QObject::tr("x %1  y %2   gt %3  pred %4   w0 %5   standard %6   partial %7%8")
         .arg(info.x)
         .arg(info.y)
         .arg(info.ignored ? QObject::tr("ignore") : QString::number(info.label))
         .arg(info.predicted)
         .arg(info.w0)
         .arg(static_cast<double>(info.losses[baseline]), 0, 'f', 5)
-        .arg(static_cast<double>(info.losses[missingAware]), 0, 'f', 5);
+        .arg(static_cast<double>(info.losses[missingAware]), 0, 'f', 5)
+        .arg(shown);
 }
 
 } // namespace losslens

@@ -18,6 +18,7 @@ PixelPanel::PixelPanel(SampleView* view, QWidget* parent)
     setText(formatPixelInfo(PixelInfo{}, {}));
     connect(view, &SampleView::hoveredPixel, this, &PixelPanel::showPixel);
     connect(view, &SampleView::sampleShown, this, &PixelPanel::refresh);
+    connect(view, &SampleView::settingsChanged, this, &PixelPanel::refresh);
 }
 
 void PixelPanel::refresh() {
@@ -35,8 +36,8 @@ void PixelPanel::showPixel(int x, int y) {
         return;
     }
     const PixelInfo info = pixelInfo(*current, x, y);
-    setText(formatPixelInfo(info, current->sample.classes));
-    if (const QString status = formatStatusLine(info); !status.isEmpty())
+    setText(formatPixelInfo(info, current->sample.classes, m_view->settings()));
+    if (const QString status = formatStatusLine(info, m_view->settings()); !status.isEmpty())
         emit statusText(status);
 }
 

@@ -9,6 +9,7 @@
 #include <QCompleter>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -24,14 +25,17 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
     m_proxy->setSourceModel(model);
     m_proxy->setSortRole(SampleTableModel::SortRole);
     m_proxy->setFilterKeyColumn(SampleTableModel::Stem);
+    // The name box matches the stem and the names of the classes missing from the sample.
+    m_proxy->setFilterRole(SampleTableModel::SearchRole);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     m_filter = new QLineEdit(this);
-    m_filter->setPlaceholderText(tr("Filter by name…"));
+    m_filter->setPlaceholderText(tr("Filter by name or missing class…"));
     m_filter->setClearButtonEnabled(true);
-    m_filter->setToolTip(tr("Show only samples whose name contains this text"));
+    m_filter->setToolTip(tr("Show only samples whose name, or the name of a class missing "
+                            "from them, contains this text"));
     connect(m_filter, &QLineEdit::textChanged, m_proxy,
             &QSortFilterProxyModel::setFilterFixedString);
     m_onlyMissing = new QCheckBox(tr("Missing annotations"), this);
@@ -79,7 +83,25 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setToolTip(tr("Click a column header to sort; Up/Down move through samples"));
+    m_table->setToolTip(tr("Click a column header to sort (loss columns worst first); Up/Down, "
+                           "PgUp/PgDn or J/K move through samples"));
+    // A loss column's first click sorts worst first: that is what a user looks for.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            [this](int column, Qt::SortOrder order) {
+                const bool fresh = column != m_sortColumn;
+                m_sortColumn = column;
+                if (fresh && column > SampleTableModel::Missing && order == Qt::AscendingOrder)
+                    m_table->sortByColumn(column, Qt::DescendingOrder);
+            });
+    m_empty = new QLabel(this);
+    m_empty->setWordWrap(true);
+    m_empty->setStyleSheet(QStringLiteral("color: #b9770e"));
+    m_empty->hide();
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_proxy, signal, this, &SampleListPanel::updateEmptyMessage);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &SampleListPanel::updateEmptyMessage);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this,
+            &SampleListPanel::updateEmptyMessage);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         if (const auto entry = currentEntry())
             emit currentEntryChanged(*entry);
@@ -87,6 +109,48 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
     layout->addWidget(m_filter);
     layout->addLayout(missingRow);
     layout->addWidget(m_table);
+    layout->addWidget(m_empty);
+}
+
+void SampleListPanel::updateEmptyMessage() {
+    const bool filtered = !m_filter->text().trimmed().isEmpty() || m_onlyMissing->isChecked() ||
+                          !m_missingClass->currentText().trimmed().isEmpty();
+    const bool empty = m_proxy->rowCount() == 0 && m_proxy->sourceModel()->rowCount() > 0;
+    if (!(filtered && empty)) {
+        m_empty->hide();
+        m_empty->clear();
+        return;
+    }
+    QStringList why;
+    if (const QString t = m_filter->text().trimmed(); !t.isEmpty())
+        why << tr("no sample name or missing class contains “%1”").arg(t);
+    if (m_onlyMissing->isChecked())
+        why << tr("only samples with missing annotations");
+    if (const QString t = m_missingClass->currentText().trimmed(); !t.isEmpty())
+        why << tr("only samples missing a class named like “%1”").arg(t);
+    m_empty->setText(tr("No sample matches the filters (%1) of the %2 samples. Clear them to "
+                        "see every sample.")
+                         .arg(why.join(QStringLiteral("; ")))
+                         .arg(m_proxy->sourceModel()->rowCount()));
+    m_empty->show();
+}
+
+QString SampleListPanel::emptyMessage() const {
+    return m_empty->isHidden() ? QString() : m_empty->text();
+}
+
+bool SampleListPanel::step(int delta) {
+    const int rows = m_proxy->rowCount();
+    if (rows == 0)
+        return false;
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    const int from = current.isValid() ? current.row() : (delta > 0 ? -1 : rows);
+    const int to = std::clamp(from + delta, 0, rows - 1);
+    if (to == from)
+        return false;
+    m_table->selectRow(to);
+    m_table->scrollTo(m_proxy->index(to, 0));
+    return true;
 }
 
 QSortFilterProxyModel* SampleListPanel::proxyModel() const {

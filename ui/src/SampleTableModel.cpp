@@ -178,6 +178,18 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             : 0.0;
     if (role == EntryRole)
         return QVariant::fromValue<qulonglong>(row);
+    if (role == SearchRole) {
+        QString text = QString::fromStdString(entry.stem);
+        if (ok) {
+            const std::vector<ClassInfo> classes = m_session->classes();
+            for (const int c : s.missing)
+                text += QLatin1Char('\n') +
+                        (c >= 0 && static_cast<std::size_t>(c) < classes.size()
+                             ? QString::fromStdString(classes[static_cast<std::size_t>(c)].name)
+                             : QString::number(c));
+        }
+        return text;
+    }
     if (role == MissingRole || role == MissingSourceRole) {
         if (!ok)
             return {};

@@ -46,6 +46,8 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
         setSettings(s);
     });
     connect(m_sideCanvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
+    connect(m_canvas, &Canvas::stepRequested, this, &SampleView::stepRequested);
+    connect(m_sideCanvas, &Canvas::stepRequested, this, &SampleView::stepRequested);
 
     connect(session, &DatasetSession::sampleReady, this, &SampleView::onSampleReady);
     connect(session, &DatasetSession::sampleFailed, this,

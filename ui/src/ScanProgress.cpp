@@ -8,14 +8,17 @@ namespace losslens {
 
 ScanProgress::ScanProgress(DatasetSession* session, QWidget* parent)
     : QProgressBar(parent) {
-    setMaximumWidth(220);
     setFormat(tr("scoring %v / %m"));
+    // Wide enough for its text at the largest count it shows (set when a set opens).
+    setMinimumWidth(fontMetrics().horizontalAdvance(tr("scoring %1 / %1").arg(99999)) + 24);
     setToolTip(tr("Samples scored in the background for the table and plots"));
     hide();
     connect(session, &DatasetSession::opened, this, [this, session](bool ok) {
         if (!ok)
             return;
-        setMaximum(static_cast<int>(session->dataset()->completeCount()));
+        const int total = static_cast<int>(session->dataset()->completeCount());
+        setMaximum(total);
+        setMinimumWidth(fontMetrics().horizontalAdvance(tr("scoring %1 / %1").arg(total)) + 24);
         setValue(0);
         show();
     });

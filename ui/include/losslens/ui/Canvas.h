@@ -49,10 +49,13 @@ public slots:
 signals:
     void hoveredPixel(int x, int y); // -1, -1 when outside the image
     void viewChanged(double zoom, QPointF offset);
+    // Arrow keys on the canvas: -1 previous sample (Up, Left), +1 next (Down, Right).
+    void stepRequested(int delta);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;

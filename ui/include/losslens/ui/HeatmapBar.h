@@ -43,6 +43,7 @@ private:
     QDoubleSpinBox* m_rangeLo = nullptr;
     QDoubleSpinBox* m_rangeHi = nullptr;
     QLabel* m_zoom = nullptr;
+    Colormap m_colormapChoice = Colormap::Viridis; // kept while a difference shows its own
     bool m_loading = false;
 };
 

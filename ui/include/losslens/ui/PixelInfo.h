@@ -2,6 +2,7 @@
 
 #include "losslens/io/ClassInfo.h"
 #include "losslens/ui/SampleData.h"
+#include "losslens/ui/ViewSettings.h"
 
 #include <QString>
 
@@ -28,9 +29,15 @@ struct PixelInfo {
 [[nodiscard]] inline PixelInfo pixelInfo(const SampleData& data, int x, int y) {
     return pixelInfo(data, x, y, data.sample.ignoreIndex);
 }
-// A compact multi-line text of the readout (class names from `classes`).
-[[nodiscard]] QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes);
-// The one-line status-bar form (standard and partial); empty when the pixel is not valid.
-[[nodiscard]] QString formatStatusLine(const PixelInfo& info);
+// What the heatmap shows at the pixel: "partial 0.00000", or for a difference view
+// "standard − partial = 2.30259". Empty when the pixel is not valid.
+[[nodiscard]] QString formatShownValue(const PixelInfo& info, const ViewSettings& settings);
+// A compact multi-line text of the readout (class names from `classes`), led by the value
+// the heatmap shows.
+[[nodiscard]] QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes,
+                                      const ViewSettings& settings = {});
+// The one-line status-bar form (standard and partial, then the heatmap's value when it shows
+// something else); empty when the pixel is not valid.
+[[nodiscard]] QString formatStatusLine(const PixelInfo& info, const ViewSettings& settings = {});
 
 } // namespace losslens

@@ -8,6 +8,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
@@ -35,6 +36,11 @@ public:
     // The entry of the current row, if any.
     [[nodiscard]] std::optional<std::size_t> currentEntry() const;
     void selectEntry(std::size_t entry);
+    // Moves the selection `delta` rows in the table's current order (clamped at the ends);
+    // false when there was nowhere to go.
+    bool step(int delta);
+    // "No sample matches …" under the table when the filters leave no row (empty otherwise).
+    [[nodiscard]] QString emptyMessage() const;
     // Selects the first row, in the current order, whose entry `accept`s.
     void selectFirst(const std::function<bool(std::size_t)>& accept);
     // After new numbers arrive: re-sorts when sorted by a number column.
@@ -48,6 +54,7 @@ signals:
 private:
     void refreshClasses();
     void applyClassFilter();
+    void updateEmptyMessage();
 
     DatasetSession* m_session;
     SampleFilterProxy* m_proxy = nullptr;
@@ -55,6 +62,8 @@ private:
     QCheckBox* m_onlyMissing = nullptr;
     QComboBox* m_missingClass = nullptr;
     QTableView* m_table = nullptr;
+    QLabel* m_empty = nullptr;
+    int m_sortColumn = 0;  // the column sorted by last, so a new one starts worst first
     int m_classCount = -1; // classes the class box was filled with
 };
 

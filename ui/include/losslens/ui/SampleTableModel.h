@@ -38,6 +38,8 @@ public:
     static constexpr int MissingRole = Qt::UserRole + 2;
     // Its source: "declared" or "absent" (core's missingSourceName); invalid if not scored.
     static constexpr int MissingSourceRole = Qt::UserRole + 3;
+    // What the name filter searches: the stem and the names of every missing class.
+    static constexpr int SearchRole = Qt::UserRole + 4;
 
     // The Missing cell's text: up to three names, else two and "+N" for the rest, so a
     // sample of a 21-class set does not fill the table with a wall of names.

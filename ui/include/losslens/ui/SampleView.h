@@ -54,6 +54,8 @@ signals:
     // A sample arrived and is shown (after the session's sampleReady).
     void sampleShown();
     void hoveredPixel(int x, int y);
+    // An arrow key on a canvas asks for the previous (-1) or next (+1) sample.
+    void stepRequested(int delta);
 
 private:
     void onSampleReady(const SampleDataPtr& data);
