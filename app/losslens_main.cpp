@@ -8,17 +8,22 @@
 #include <QCommandLineParser>
 
 #include <cstdio>
+#include <cstdlib>
 
-int main(int argc, char** argv) {
-    losslens::returnLargeBuffersToTheSystem();
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("LossLens"));
-    QApplication::setOrganizationName(QStringLiteral("LossLens"));
-    // Wayland and the desktop match the window to io.github.losslens.LossLens.desktop.
-    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.losslens.LossLens"));
-    QApplication::setApplicationVersion(QStringLiteral(LOSSLENS_VERSION));
+namespace {
 
-    QCommandLineParser parser;
+struct Options {
+    QCommandLineOption maxPixels{
+        QStringLiteral("max-pixels"),
+        QStringLiteral("Refuse a sample with more than N pixels (default 16384^2)."),
+        QStringLiteral("N")};
+    QCommandLineOption maxClasses{
+        QStringLiteral("max-classes"),
+        QStringLiteral("Refuse a prediction with more than N classes (default 1024)."),
+        QStringLiteral("N")};
+};
+
+void describe(QCommandLineParser& parser, const Options& options) {
     parser.setApplicationDescription(
         QStringLiteral("Inspector for semantic-segmentation losses with missing annotations."));
     parser.addHelpOption();
@@ -27,17 +32,56 @@ int main(int argc, char** argv) {
         QStringLiteral("DATASET"),
         QStringLiteral("Data set folder (default: the built-in demo set)."),
         QStringLiteral("[DATASET]"));
-    QCommandLineOption maxPixels(
-        QStringLiteral("max-pixels"),
-        QStringLiteral("Refuse a sample with more than N pixels (default 16384^2)."),
-        QStringLiteral("N"));
-    QCommandLineOption maxClasses(
-        QStringLiteral("max-classes"),
-        QStringLiteral("Refuse a prediction with more than N classes (default 1024)."),
-        QStringLiteral("N"));
-    parser.addOption(maxPixels);
-    parser.addOption(maxClasses);
+    parser.addOption(options.maxPixels);
+    parser.addOption(options.maxClasses);
+}
+
+bool hasDisplay() {
+    const auto set = [](const char* name) {
+        const char* value = std::getenv(name);
+        return value != nullptr && *value != '\0';
+    };
+    return set("DISPLAY") || set("WAYLAND_DISPLAY") || set("QT_QPA_PLATFORM");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    losslens::returnLargeBuffersToTheSystem();
+    const Options options;
+    {
+        // --help and --version need no window: answer them before the GUI (which aborts
+        // without a display) exists. Qt's own GUI options (-geometry, -platform, ...) are
+        // left for the second pass, where QApplication has removed them.
+        QCoreApplication core(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("losslens"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(LOSSLENS_VERSION));
+        QCommandLineParser early;
+        describe(early, options);
+        (void)early.parse(QCoreApplication::arguments());
+        if (early.isSet(QStringLiteral("help")))
+            early.showHelp(0);
+        if (early.isSet(QStringLiteral("version")))
+            early.showVersion();
+        if (!hasDisplay()) {
+            std::fprintf(stderr,
+                         "losslens: no display (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+                         "For headless work use losslens-cli (stats, export, bench), or run "
+                         "the window offscreen with QT_QPA_PLATFORM=offscreen.\n");
+            return 1;
+        }
+    }
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("LossLens"));
+    QApplication::setOrganizationName(QStringLiteral("LossLens"));
+    // Wayland and the desktop match the window to io.github.losslens.LossLens.desktop.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.losslens.LossLens"));
+    QApplication::setApplicationVersion(QStringLiteral(LOSSLENS_VERSION));
+    QCommandLineParser parser;
+    describe(parser, options);
     parser.process(app);
+    const QCommandLineOption& maxPixels = options.maxPixels;
+    const QCommandLineOption& maxClasses = options.maxClasses;
 
     losslens::DataLimits limits;
     bool ok = true;

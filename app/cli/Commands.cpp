@@ -44,10 +44,23 @@ const char* const kStatsHelp =
     R"(usage: losslens-cli stats DATASET [--json] [--ignore-label-sets] [--jobs N]
                            [--max-pixels N] [--max-classes N]
 
-Computes every loss variant for every sample and prints a table, or with --json the
-object {"classes", "samples", "errors", "warnings", "mean", "per_class"}. Exit status:
-0 all samples processed, 1 some failed (each named on stderr), 2 usage or data-set-level
-error.
+Computes every loss variant for every sample and prints a table, or with --json one
+object with these keys:
+  classes         the class names (dataset.json's, else "class 0" .. "class C-1")
+  samples         per scored sample: stem, <variant>_mean for every variant, valid_pixels,
+                  background_pixels, removed_pixels, missing (the missing class ids) and
+                  missing_source ("declared" by label_sets, or "absent": the article's rule)
+  errors          per failed sample: stem, file, message
+  warnings        per sample or data-set warning: stem, message
+  mean            per variant, the set's mean over every valid pixel of every sample
+  valid_pixels    the set's totals
+  removed_pixels
+  per_class       pixels: valid pixels per labelled class; per variant: mean (per class)
+                  and reduced_share, the share of the class's pixels the variant lets off:
+                  the standard loss penalises them (above ln 2, the labelled class's
+                  probability under 1/2) and the variant removes or more than halves it
+Exit status: 0 all samples processed, 1 some failed (each named on stderr), 2 usage or
+data-set-level error.
 
   --ignore-label-sets  every class with no pixel counts as missing (the article's rule),
                    even where dataset.json's label_sets declares what a sample was
@@ -211,10 +224,13 @@ int runDemo(const std::vector<std::string>& args) {
     const fs::path root = parser.positional()[0];
     try {
         writeDemoDataset(root, options, parser.flag("overwrite"), process);
+        progress.finish();
     } catch (const FileExistsError& e) {
+        progress.finish();
         std::cerr << "losslens-cli: " << e.what() << " (use --overwrite to replace it)\n";
         return kExitUsage;
     } catch (const std::exception& e) {
+        progress.finish();
         std::cerr << "losslens-cli: " << e.what() << "\n";
         return kExitUsage;
     }
@@ -239,6 +255,7 @@ int runStats(const std::vector<std::string>& args) {
     Progress progress("stats");
     process.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
     const SetReport report = processSet(dataset, process);
+    progress.finish();
     std::cout << (parser.flag("json") ? statsJson(report) : statsTable(report));
     std::cout.flush();
     return reportOutcomes(report);
@@ -284,11 +301,14 @@ int runExport(const std::vector<std::string>& args) {
     ExportResult result;
     try {
         result = exportSet(dataset, options);
+        progress.finish();
     } catch (const ExportConflict& e) {
+        progress.finish();
         std::cerr << "losslens-cli: " << options.outDir.string() << ": " << e.what()
                   << " (use --overwrite to replace them)\n";
         return kExitUsage;
     } catch (const std::exception& e) {
+        progress.finish();
         std::cerr << "losslens-cli: " << e.what() << "\n";
         return kExitUsage;
     }

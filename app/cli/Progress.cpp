@@ -12,8 +12,14 @@ Progress::Progress(std::string what)
     , m_last(m_start) {}
 
 Progress::~Progress() {
+    finish();
+}
+
+void Progress::finish() {
     if (m_drawn)
         std::fputs("\n", stderr);
+    m_drawn = false;
+    m_enabled = false;
 }
 
 void Progress::update(std::size_t done, std::size_t total) {

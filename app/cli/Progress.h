@@ -16,6 +16,8 @@ public:
     Progress& operator=(const Progress&) = delete;
 
     void update(std::size_t done, std::size_t total);
+    // Ends the progress line, so what is printed next starts a line of its own.
+    void finish();
 
 private:
     std::string m_what;

@@ -239,7 +239,10 @@ TEST(FurtherVariants, DropZeroesAnIncompleteSampleAndKeepsAComplete) {
     EXPECT_EQ(at(r, "drop", 1), 0.0f);
     EXPECT_EQ(r.summary.weights[v], 0.0); // no weight in any mean
     EXPECT_EQ(r.summary.mean(v), 0.0);
-    EXPECT_EQ(r.summary.classReduced[v][0] + r.summary.classReduced[v][1], 2);
+    // Let off: pixel 0 (standard -log 0.1 > ln 2, dropped to 0); pixel 1's standard loss
+    // -log 0.7 < ln 2 is no penalty to let off.
+    EXPECT_EQ(r.summary.classReduced[v][0], 1);
+    EXPECT_EQ(r.summary.classReduced[v][1], 0);
 
     const Row complete = makeRow({0, 1, 2, 3}, {{0.4f, 0.2f, 0.2f, 0.2f},
                                                 {0.1f, 0.5f, 0.2f, 0.2f},
@@ -279,9 +282,13 @@ TEST(FurtherVariants, WeightedMeanDividesByTheSumOfWeights) {
     EXPECT_NEAR(r.summary.weights[v], 2.5, 1e-12);
     // PyTorch: sum_i w[y_i] * l_i / sum_i w[y_i] over non-ignored pixels = 0.745857.
     EXPECT_NEAR(r.summary.mean(v), (0.5 * -std::log(0.1) + 2.0 * -std::log(0.7)) / 2.5, 1e-6);
-    // The weight below 1 softens class 0; the weight above 1 does not soften class 1.
-    EXPECT_EQ(r.summary.classReduced[v][0], 1);
+    // Weight 0.5 halves class 0's penalty exactly: not more than halved, so not let off;
+    // the weight above 1 does not lower class 1.
+    EXPECT_EQ(r.summary.classReduced[v][0], 0);
     EXPECT_EQ(r.summary.classReduced[v][1], 0);
+    config.classWeights = {0.25f, 2.0f, 1.0f, 1.0f}; // a quarter: let off
+    const LossResult quarter = computeLoss(row.labels, row.prediction, config);
+    EXPECT_EQ(quarter.summary.classReduced[v][0], 1);
 }
 
 TEST(FurtherVariants, WeightsMustMatchTheClassCount) {

@@ -6,6 +6,8 @@
 #include "losslens/set/SetProcessor.h"
 
 #include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <cmath>
 
@@ -331,4 +333,71 @@ TEST(Dataset, LoadedSampleCarriesItsClassesAndIgnoreIndex) {
     EXPECT_EQ(d.ignoreIndex, 255);
     ASSERT_EQ(d.classes.size(), 2u);
     EXPECT_EQ(d.classes[1].name, "class 1");
+}
+
+// A JPEG display image, written by OpenCV: whole, it is read exactly as OpenCV reads it;
+// truncated, libjpeg's "premature end" becomes the sample's warning (nothing on stderr)
+// and the decoded rows are kept; of the wrong size, it is refused from its header.
+TEST(Dataset, JpegDisplayImagesWholeTruncatedAndMisSized) {
+    TempDir dir;
+    const int w = 128;
+    const int h = 96;
+    std::vector<int> labels(static_cast<std::size_t>(w * h), 0);
+    cv::Mat bgr(h, w, CV_8UC3);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            bgr.at<cv::Vec3b>(y, x) = cv::Vec3b(static_cast<std::uint8_t>(x * 2),
+                                                static_cast<std::uint8_t>((x * 37) ^ (y * 11)),
+                                                static_cast<std::uint8_t>(y * 2));
+    std::vector<std::uint8_t> jpeg;
+    ASSERT_TRUE(cv::imencode(".jpg", bgr, jpeg));
+    std::vector<float> p(static_cast<std::size_t>(w * h * 2), 0.5f);
+    for (const std::string stem : {"whole", "cut", "small"}) {
+        writeLabels(dir.path() / "labels" / (stem + ".png"), w, h, labels);
+        writeNpy(dir.path() / "predictions" / (stem + ".npy"),
+                 "(" + std::to_string(h) + ", " + std::to_string(w) + ", 2)", p);
+    }
+    const auto write = [&](const std::string& name, const std::vector<std::uint8_t>& bytes) {
+        writeText(dir.path() / "images" / name, std::string(bytes.begin(), bytes.end()));
+    };
+    write("whole.jpg", jpeg);
+    // Cut in the scan data (the headers are a few hundred bytes of a much longer file).
+    ASSERT_GT(jpeg.size(), 4000u);
+    write("cut.jpeg", std::vector<std::uint8_t>(jpeg.begin(), jpeg.end() - jpeg.size() / 4));
+    std::vector<std::uint8_t> small;
+    cv::Mat half;
+    cv::resize(bgr, half, cv::Size(w / 2, h / 2));
+    ASSERT_TRUE(cv::imencode(".jpg", half, small));
+    write("small.jpg", small);
+
+    const Dataset set = Dataset::open(dir.path());
+    const cv::Mat reference = cv::imdecode(jpeg, cv::IMREAD_COLOR);
+    ::testing::internal::CaptureStderr();
+    const LoadedSample whole = set.load(indexOf(set, "whole"));
+    const LoadedSample cut = set.load(indexOf(set, "cut"));
+    const LoadedSample smallSample = set.load(indexOf(set, "small"));
+    const std::string stderrText = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(stderrText, "");
+
+    ASSERT_FALSE(whole.image.empty());
+    EXPECT_TRUE(whole.warnings.empty());
+    int maxDiff = 0;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            for (int c = 0; c < 3; ++c)
+                maxDiff = std::max(maxDiff, std::abs(static_cast<int>(whole.image.at(x, y, c)) -
+                                                     reference.at<cv::Vec3b>(y, x)[2 - c]));
+    EXPECT_LE(maxDiff, 1); // libjpeg's IDCT, as OpenCV's build of it
+
+    ASSERT_EQ(cut.warnings.size(), 1u);
+    ASSERT_FALSE(cut.image.empty()) << cut.warnings[0];
+    EXPECT_NE(cut.warnings[0].find("cut.jpeg: display image: Premature end of JPEG file"),
+              std::string::npos)
+        << cut.warnings[0];
+    EXPECT_EQ(cut.image.at(0, 0, 0), whole.image.at(0, 0, 0)); // the top was decoded
+
+    EXPECT_TRUE(smallSample.image.empty());
+    ASSERT_EQ(smallSample.warnings.size(), 1u);
+    EXPECT_NE(smallSample.warnings[0].find("display image is 64x48, the label 128x96"),
+              std::string::npos);
 }

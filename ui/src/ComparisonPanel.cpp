@@ -34,11 +34,12 @@ ComparisonPanel::ComparisonPanel(DatasetSession* session, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     m_metric = new QComboBox(this);
     m_metric->addItem(tr("Mean loss per class"), static_cast<int>(Metric::ClassMean));
-    m_metric->addItem(tr("Share of class pixels let off (removed or softened)"),
+    m_metric->addItem(tr("Share of class pixels let off (penalty removed or > halved)"),
                       static_cast<int>(Metric::ReducedShare));
     m_metric->setToolTip(
         tr("Per class over the whole set: the mean of each variant's map over the class's "
-           "pixels, or the share of them whose loss is below the standard loss"));
+           "pixels, or the share of them it lets off: where the standard loss penalises "
+           "(above ln 2) and the variant removes or more than halves the penalty"));
     connect(m_metric, &QComboBox::currentIndexChanged, this, &ComparisonPanel::refresh);
     layout->addWidget(m_metric);
     m_table = new QTableWidget(this);

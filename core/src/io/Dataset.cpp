@@ -1,6 +1,9 @@
 #include "losslens/io/Dataset.h"
 
+#include "JpegImage.h"
+
 #include "losslens/io/DataError.h"
+#include "losslens/io/FileBytes.h"
 #include "losslens/io/LabelPng.h"
 #include "losslens/io/NpyArray.h"
 
@@ -58,6 +61,22 @@ std::string at(std::size_t pixel, int width) {
 
 ByteImage readDisplayImage(const fs::path& file, int width, int height,
                            std::vector<std::string>& warnings) {
+    // JPEG through libjpeg with our own error manager (its warnings are the sample's, not
+    // stderr lines); every other format through OpenCV.
+    if (isJpegFile(file)) {
+        std::vector<std::byte> bytes;
+        try {
+            // A JPEG larger than its pixels' raw RGB (plus room for metadata) is not one
+            // worth reading: the label's size bounds the read.
+            bytes = readFileBytes(file, static_cast<std::int64_t>(width) * height * 3 + (4 << 20));
+        } catch (const std::exception& e) {
+            warnings.push_back(std::string(e.what()) + "; display image shown on grey");
+            return {};
+        }
+        return decodeJpegImage(
+            file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+            width, height, warnings);
+    }
     cv::Mat bgr;
     try {
         bgr = cv::imread(file.string(), cv::IMREAD_COLOR);

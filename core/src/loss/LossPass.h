@@ -4,6 +4,7 @@
 // constant: with C known the argmax is unrolled into a few compares and conditional moves
 // and nothing spills, which is most of the time of a pass at small C. Internal to core.
 
+#include "losslens/loss/LetOff.h"
 #include "losslens/loss/LossConfig.h"
 
 #include <algorithm>
@@ -113,7 +114,7 @@ using Floats = float __attribute__((vector_size(kVectorBytes)));
 using Ints = std::int32_t __attribute__((vector_size(kVectorBytes)));
 
 // Adds one block of a variant's map into per-class sums (and, when `reduced` is given, the
-// per-class count of pixels whose value is below `standard`), skipping ignore pixels
+// per-class count of pixels the variant lets off against `standard`), skipping ignore pixels
 // (label -1). Small C: one masked vector pass per class, float lanes within a block (2048
 // pixels at most, so float is exact enough) folded into double. Large C: a scatter over
 // four interleaved double lanes, which breaks the add-latency chain of same-class runs.
@@ -138,7 +139,8 @@ void accumulateSmall(const float* __restrict out, const float* __restrict standa
         if (reduced != nullptr) {
             Floats reference;
             std::memcpy(&reference, standard + i, sizeof reference);
-            lower = value < reference; // -1 where true
+            // letsOff (LetOff.h) in vector form: -1 where true.
+            lower = (value < reference * 0.5f) & (reference > kPenaltyFloor);
         }
         for (std::size_t cls = 0; cls < kClasses; ++cls) {
             const Ints mine = y == static_cast<std::int32_t>(cls);
@@ -163,7 +165,7 @@ void accumulateSmall(const float* __restrict out, const float* __restrict standa
         const auto cls = static_cast<std::size_t>(labels[i]);
         sums[cls] += static_cast<double>(out[i]);
         if (reduced != nullptr)
-            reduced[cls] += out[i] < standard[i] ? 1 : 0;
+            reduced[cls] += letsOff(out[i], standard[i]) ? 1 : 0;
     }
 }
 
@@ -195,7 +197,7 @@ inline void accumulateBlock(const float* __restrict out, const float* __restrict
         const std::size_t slot = (i & 3u) * classes + static_cast<std::size_t>(labels[i]);
         sums[slot] += static_cast<double>(out[i]);
         if (reduced != nullptr)
-            reduced[slot] += out[i] < standard[i] ? 1 : 0;
+            reduced[slot] += letsOff(out[i], standard[i]) ? 1 : 0;
     }
 }
 

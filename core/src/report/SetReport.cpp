@@ -225,8 +225,8 @@ std::string statsTable(const SetReport& report) {
     const VariantComparison comparison = compareVariants(report.total, report.classNames);
     if (comparison.classNames.empty())
         return out.str();
-    out << "\nPer class over the set: mean loss / share of pixels whose penalty the variant "
-           "removes or softens\n";
+    out << "\nPer class over the set: mean loss / share of pixels let off (standard loss above "
+           "ln 2, the variant's under half of it)\n";
     std::snprintf(line, sizeof line, "%-10s", "variant");
     out << line;
     for (const auto& name : comparison.classNames) {

@@ -20,8 +20,8 @@ struct SampleSummary {
     std::vector<double> sums;                   // sum of each variant's map over valid pixels
     std::vector<double> weights;                // each variant's mean denominator (see mean)
     std::vector<std::vector<double>> classSums; // [variant][label class]
-    // [variant][label class]: valid pixels where the variant's loss is below the standard
-    // loss, i.e. whose penalty the variant removes or softens.
+    // [variant][label class]: valid pixels the variant lets off (letsOff below): where the
+    // standard loss penalises and the variant removes or more than halves the penalty.
     std::vector<std::vector<std::int64_t>> classReduced;
     std::vector<std::int64_t> classPixels; // valid pixels per label class
 
