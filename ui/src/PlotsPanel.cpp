@@ -5,6 +5,7 @@
 #include "losslens/loss/LossVariant.h"
 
 #include <QComboBox>
+#include <QHBoxLayout>
 #include <QVBoxLayout>
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSeries>
@@ -49,22 +50,38 @@ PlotsPanel::PlotsPanel(DatasetSession* session, QWidget* parent)
             setSample(nullptr, session->classes(), session->ignoreIndex());
     });
     auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    // One chart at a time, with the dock's whole height: two stacked charts in a dock of
+    // the side column were too short to show their ticks and legends.
+    auto* row = new QHBoxLayout;
+    m_kind = new QComboBox(this);
+    m_kind->addItem(tr("Loss histogram"));
+    m_kind->addItem(tr("Loss by class"));
+    m_kind->setToolTip(tr("Histogram of per-pixel loss per variant, or the sum of loss by "
+                          "labelled class per variant"));
     m_scope = new QComboBox(this);
     m_scope->addItem(tr("Current sample"));
     m_scope->addItem(tr("Whole set"));
     m_scope->setToolTip(tr("Plot the current sample or the whole set"));
     connect(m_scope, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
-    layout->addWidget(m_scope);
+    row->addWidget(m_kind, 1);
+    row->addWidget(m_scope, 1);
+    layout->addLayout(row);
     m_histogramView = new QChartView(this);
     m_histogramView->setRenderHint(QPainter::Antialiasing);
     m_histogramView->setToolTip(tr("Histogram of per-pixel loss, log-scaled pixel counts"));
-    m_histogramView->setMinimumHeight(150);
+    m_histogramView->setMinimumHeight(220);
     m_classView = new QChartView(this);
     m_classView->setRenderHint(QPainter::Antialiasing);
     m_classView->setToolTip(tr("Sum of per-pixel loss by labelled class, for each variant"));
-    m_classView->setMinimumHeight(150);
+    m_classView->setMinimumHeight(220);
+    m_classView->hide();
     layout->addWidget(m_histogramView, 1);
     layout->addWidget(m_classView, 1);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, [this](int kind) {
+        m_histogramView->setVisible(kind == 0);
+        m_classView->setVisible(kind == 1);
+    });
     refresh();
 }
 
@@ -108,9 +125,20 @@ void PlotsPanel::refresh() {
 
 void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
                       const std::vector<std::vector<double>>& classSums, const QString& title) {
+    // Compact charts: small margins and legend, the title only says the scope.
+    const auto compact = [](QChart* chart) {
+        chart->setMargins(QMargins(2, 2, 2, 2));
+        chart->legend()->setAlignment(Qt::AlignBottom);
+        QFont small = chart->legend()->font();
+        small.setPointSizeF(small.pointSizeF() * 0.85);
+        chart->legend()->setFont(small);
+        QFont titleFont = chart->titleFont();
+        titleFont.setPointSizeF(titleFont.pointSizeF() * 0.9);
+        chart->setTitleFont(titleFont);
+    };
     auto* histogram = new QChart();
     histogram->setTitle(tr("Per-pixel loss, %1").arg(title));
-    histogram->legend()->setAlignment(Qt::AlignBottom);
+    compact(histogram);
     auto* x = new QValueAxis();
     x->setTitleText(tr("loss"));
     // The axis ends at the last bin that holds a pixel (rounded up to a nice number), not
@@ -151,7 +179,7 @@ void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
 
     auto* perClass = new QChart();
     perClass->setTitle(tr("Loss sum by labelled class, %1").arg(title));
-    perClass->legend()->setAlignment(Qt::AlignBottom);
+    compact(perClass);
     auto* bars = new QBarSeries();
     std::size_t classes = 0;
     for (const auto& sums : classSums)

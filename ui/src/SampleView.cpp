@@ -183,6 +183,12 @@ void SampleView::render() {
 
 QString SampleView::rangeCaption() const {
     const bool scored = m_session->isScored();
+    if (m_settings.difference && m_settings.rangeMode != RangeMode::Fixed) {
+        // A difference is scaled by the largest |A − B|, whichever statistic is chosen.
+        const bool set = m_settings.rangeMode == RangeMode::SetRobust ||
+                         m_settings.rangeMode == RangeMode::SetMax;
+        return set && scored ? tr("set max\n|A − B|") : tr("sample max\n|A − B|");
+    }
     switch (m_settings.rangeMode) {
     case RangeMode::SetRobust:
         return scored ? tr("set p99") : tr("sample p99\n(set: scoring)");

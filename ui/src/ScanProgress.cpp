@@ -6,11 +6,16 @@
 
 namespace losslens {
 
+void ScanProgress::fitText(int total) {
+    const int width = fontMetrics().horizontalAdvance(tr("scoring %1 / %1").arg(total)) + 24;
+    setFixedWidth(std::max(width, 120));
+}
+
 ScanProgress::ScanProgress(DatasetSession* session, QWidget* parent)
     : QProgressBar(parent) {
     setFormat(tr("scoring %v / %m"));
     // Wide enough for its text at the largest count it shows (set when a set opens).
-    setMinimumWidth(fontMetrics().horizontalAdvance(tr("scoring %1 / %1").arg(99999)) + 24);
+    fitText(99999);
     setToolTip(tr("Samples scored in the background for the table and plots"));
     hide();
     connect(session, &DatasetSession::opened, this, [this, session](bool ok) {
@@ -18,7 +23,7 @@ ScanProgress::ScanProgress(DatasetSession* session, QWidget* parent)
             return;
         const int total = static_cast<int>(session->dataset()->completeCount());
         setMaximum(total);
-        setMinimumWidth(fontMetrics().horizontalAdvance(tr("scoring %1 / %1").arg(total)) + 24);
+        fitText(total);
         setValue(0);
         show();
     });

@@ -42,6 +42,7 @@ private:
     void plot(const std::vector<LossHistogram>& histograms,
               const std::vector<std::vector<double>>& classSums, const QString& title);
 
+    QComboBox* m_kind = nullptr;
     QComboBox* m_scope = nullptr;
     QChartView* m_histogramView = nullptr;
     QChartView* m_classView = nullptr;

@@ -12,6 +12,10 @@ class ScanProgress : public QProgressBar {
     Q_OBJECT
 public:
     explicit ScanProgress(DatasetSession* session, QWidget* parent = nullptr);
+
+private:
+    // As wide as its text at this count: no wider (it would push the readout), no narrower.
+    void fitText(int total);
 };
 
 } // namespace losslens
