@@ -11,6 +11,7 @@
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/ExportController.h"
 #include "losslens/ui/HeatmapBar.h"
+#include "losslens/ui/LayerRenderer.h"
 #include "losslens/ui/MainWindow.h"
 #include "losslens/ui/SampleListPanel.h"
 #include "losslens/ui/SampleTableModel.h"
@@ -19,6 +20,7 @@
 
 #include <QAbstractButton>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -336,6 +338,37 @@ private slots:
         s.difference = false;
         w.setViewSettings(s);
         QCOMPARE(colormap->currentText(), QStringLiteral("viridis"));
+    }
+
+    // View > Reset layout brings back hidden docks and the tab group's first tab; side by
+    // side (and in a difference) the removed pixels are outlined only.
+    void resetLayoutAndPlainComparisons() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* plots = w.findChild<QDockWidget*>(QStringLiteral("plotsDock"));
+        auto* samples = w.findChild<QDockWidget*>(QStringLiteral("samplesDock"));
+        QVERIFY(plots && samples);
+        plots->hide();
+        samples->setFloating(true);
+        QAction* reset = nullptr;
+        for (QAction* top : w.menuBar()->actions())
+            if (top->menu())
+                for (QAction* a : top->menu()->actions())
+                    if (a->text().remove('&') == QStringLiteral("Reset layout"))
+                        reset = a;
+        QVERIFY(reset);
+        reset->trigger();
+        QVERIFY(!plots->isHidden());
+        QVERIFY(!samples->isFloating());
+        QCOMPARE(w.dockWidgetArea(samples), Qt::LeftDockWidgetArea);
+
+        ViewSettings s;
+        const ViewSettings single = LayerRenderer::shownSettings(s, false);
+        QVERIFY(single.removedStyle == MarkStyle::Hatched);
+        QVERIFY(LayerRenderer::shownSettings(s, true).removedStyle == MarkStyle::Outline);
+        s.difference = true;
+        QVERIFY(LayerRenderer::shownSettings(s, false).removedStyle == MarkStyle::Outline);
     }
 };
 

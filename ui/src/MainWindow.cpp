@@ -6,6 +6,7 @@
 #include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/DetailsPanel.h"
+#include "losslens/ui/DockColumn.h"
 #include "losslens/ui/ExportController.h"
 #include "losslens/ui/LayersPanel.h"
 #include "losslens/ui/PixelPanel.h"
@@ -31,22 +32,13 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
-#include <QTimer>
 #include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <algorithm>
-
 namespace losslens {
-
-namespace {
-// Bumped when the docks change, so an old saved layout does not hide a new dock.
-constexpr int kLayoutVersion = 2;
-} // namespace
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent) {
@@ -92,7 +84,6 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_readout, &PixelPanel::statusText, m_statusPixel, &QLabel::setText);
 
     resize(1400, 900);
-    m_defaultState = saveState(kLayoutVersion);
     restoreSettings();
     m_layersPanel->load(m_view->settings());
     m_view->showMessage(tr("Open a data set folder (Ctrl+O), or drop one here."));
@@ -101,71 +92,27 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 void MainWindow::buildDocks() {
-    // One column at the left: the sample list above, and below it one tab group for the
-    // rest, so the canvas keeps most of the window's width (about two thirds at 1600 px)
-    // and every dock gets the full column to be read in.
-    const auto dock = [this](const QString& title, const QString& name, QWidget* widget) {
-        auto* d = new QDockWidget(title, this);
-        d->setObjectName(name);
-        d->setWidget(widget);
-        addDockWidget(Qt::LeftDockWidgetArea, d);
-        return d;
-    };
-    const auto scrolled = [](QWidget* widget) {
-        // In a scroll area a panel's content (a long class list, 21 classes of readout)
-        // never grows its dock.
-        auto* scroll = new QScrollArea;
-        scroll->setWidget(widget);
-        scroll->setWidgetResizable(true);
-        scroll->setFrameShape(QFrame::NoFrame);
-        return scroll;
-    };
+    m_docks = new DockColumn(this);
     m_list = new SampleListPanel(m_session, m_model);
     connect(m_list, &SampleListPanel::currentEntryChanged, this,
             &MainWindow::onCurrentEntryChanged);
-    QDockWidget* listDock = dock(tr("Samples"), QStringLiteral("samplesDock"), m_list);
-
+    m_docks->setTop(tr("Samples"), QStringLiteral("samplesDock"), m_list);
     m_details = new DetailsPanel(m_session, m_list);
-    QDockWidget* detailsDock = dock(tr("Details"), QStringLiteral("detailsDock"), m_details);
+    m_docks->addTab(tr("Details"), QStringLiteral("detailsDock"), m_details, false);
     m_layersPanel = new LayersPanel;
-    QDockWidget* layersDock =
-        dock(tr("Layers"), QStringLiteral("layersDock"), scrolled(m_layersPanel));
+    m_docks->addTab(tr("Layers"), QStringLiteral("layersDock"), m_layersPanel, true);
     m_readout = new PixelPanel(m_view);
-    QDockWidget* pixelDock = dock(tr("Pixel"), QStringLiteral("pixelDock"), scrolled(m_readout));
+    m_docks->addTab(tr("Pixel"), QStringLiteral("pixelDock"), m_readout, true);
     m_plots = new PlotsPanel(m_session);
-    QDockWidget* plotsDock = dock(tr("Plots"), QStringLiteral("plotsDock"), scrolled(m_plots));
+    m_docks->addTab(tr("Plots"), QStringLiteral("plotsDock"), m_plots, true);
     m_comparison = new ComparisonPanel(m_session);
-    QDockWidget* compareDock =
-        dock(tr("Compare"), QStringLiteral("compareDock"), scrolled(m_comparison));
-    compareDock->setToolTip(tr("Compare variants: set means and per-class shares"));
-
-    splitDockWidget(listDock, detailsDock, Qt::Vertical);
-    for (QDockWidget* d : {layersDock, pixelDock, plotsDock, compareDock})
-        tabifyDockWidget(detailsDock, d);
-    detailsDock->raise();
-    m_docks = {listDock, detailsDock, layersDock, pixelDock, plotsDock, compareDock};
+    m_docks->addTab(tr("Compare"), QStringLiteral("compareDock"), m_comparison, true)
+        ->setToolTip(tr("Compare variants: set means and per-class shares"));
+    m_docks->finish();
 
     m_viewMenu = new QMenu(tr("&View"), this);
-    for (QDockWidget* d : m_docks)
-        m_viewMenu->addAction(d->toggleViewAction());
-    m_viewMenu->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
+    m_docks->addToMenu(m_viewMenu);
     m_viewMenu->addSeparator();
-}
-
-void MainWindow::applyDefaultDockSizes() {
-    // The column: 30% of the window, within what the table and the plots need; the list
-    // gets a little more than half its height.
-    const int column = std::clamp(width() * 3 / 10, 380, 560);
-    resizeDocks({m_docks[0]}, {column}, Qt::Horizontal);
-    resizeDocks({m_docks[0], m_docks[1]}, {height() * 52 / 100, height() * 48 / 100}, Qt::Vertical);
-}
-
-void MainWindow::resetLayout() {
-    restoreState(m_defaultState, kLayoutVersion);
-    for (QDockWidget* d : m_docks)
-        d->show();
-    m_docks[1]->raise();
-    applyDefaultDockSizes();
 }
 
 void MainWindow::buildActions() {
@@ -397,19 +344,13 @@ QString MainWindow::detailsText() const {
 
 void MainWindow::showEvent(QShowEvent* event) {
     QMainWindow::showEvent(event);
-    // Dock sizes follow the window's size on screen, known only now.
-    if (!m_layoutRestored && !m_sized) {
-        m_sized = true;
-        QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
-    }
+    m_docks->sizeOnFirstShow(); // dock sizes follow the window's size on screen
 }
 
 void MainWindow::restoreSettings() {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
-    // A layout saved by another version of the docks is ignored (restoreState refuses it).
-    m_layoutRestored =
-        restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion);
+    m_docks->restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     m_view->setSettings(loadViewSettings(s, m_view->settings()));
     m_recentMenu->rebuild();
 }
@@ -417,7 +358,7 @@ void MainWindow::restoreSettings() {
 void MainWindow::saveSettings() const {
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    s.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+    s.setValue(QStringLiteral("window/state"), m_docks->saveState());
     saveViewSettings(s, m_view->settings());
 }
 

@@ -5,14 +5,10 @@
 #include "losslens/ui/SampleListPanel.h"
 #include "losslens/ui/ViewSettings.h"
 
-#include <QByteArray>
 #include <QMainWindow>
 #include <QString>
 
-#include <vector>
-
 class QAction;
-class QDockWidget;
 class QLabel;
 class QMenu;
 class QSortFilterProxyModel;
@@ -23,6 +19,7 @@ namespace losslens {
 class Canvas;
 class DatasetSession;
 class DetailsPanel;
+class DockColumn;
 class RecentFoldersMenu;
 class ExportController;
 class LayersPanel;
@@ -80,8 +77,6 @@ protected:
 private:
     void buildActions();
     void buildDocks();
-    void applyDefaultDockSizes();
-    void resetLayout();
     void restoreSettings();
     void saveSettings() const;
     void onOpened(bool ok, const QString& message);
@@ -102,10 +97,7 @@ private:
     RecentFoldersMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QAction* m_sideBySide = nullptr;
-    std::vector<QDockWidget*> m_docks; // samples, details, layers, pixel, plots, compare
-    QByteArray m_defaultState;
-    bool m_layoutRestored = false;
-    bool m_sized = false;
+    DockColumn* m_docks = nullptr;
 };
 
 } // namespace losslens
