@@ -370,6 +370,28 @@ private slots:
         s.difference = true;
         QVERIFY(LayerRenderer::shownSettings(s, false).removedStyle == MarkStyle::Outline);
     }
+
+    // The header's column menu hides a column, and the choice survives a new window.
+    void columnsCanBeChosenAndAreRemembered() {
+        int removed = -1;
+        {
+            MainWindow w;
+            QList<QAction*> actions = w.sampleList()->columnActions();
+            QCOMPARE(actions.size(), w.tableModel()->columnCount() - 1);
+            for (int i = 0; i < actions.size(); ++i)
+                if (actions[i]->text() == QStringLiteral("Removed px"))
+                    removed = i + 1;
+            QVERIFY(removed > 0);
+            actions[removed - 1]->setChecked(false);
+            QVERIFY(w.tableView()->isColumnHidden(removed));
+            qDeleteAll(actions);
+        }
+        MainWindow again;
+        QVERIFY(again.tableView()->isColumnHidden(removed));
+        QVERIFY(!again.tableView()->isColumnHidden(SampleTableModel::Standard));
+        again.sampleList()->setColumnShown(removed, true); // leave the settings as found
+        QVERIFY(!again.tableView()->isColumnHidden(removed));
+    }
 };
 
 QTEST_MAIN(WindowStoryTest)

@@ -11,6 +11,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QSettings>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -93,6 +95,18 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
                 if (fresh && column > SampleTableModel::Missing && order == Qt::AscendingOrder)
                     m_table->sortByColumn(column, Qt::DescendingOrder);
             });
+    // Right-click the header to choose the columns (the column is narrow beside the canvas);
+    // the choice is remembered.
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QHeaderView::customContextMenuRequested, this, [this](const QPoint& at) {
+        QMenu menu(this);
+        for (QAction* action : columnActions())
+            menu.addAction(action);
+        menu.exec(m_table->horizontalHeader()->mapToGlobal(at));
+        qDeleteAll(menu.actions());
+    });
+    m_table->setToolTip(m_table->toolTip() + tr("; right-click a header to choose the columns"));
     m_empty = new QLabel(this);
     m_empty->setWordWrap(true);
     m_empty->setStyleSheet(QStringLiteral("color: #b9770e"));
@@ -110,6 +124,38 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
     layout->addLayout(missingRow);
     layout->addWidget(m_table);
     layout->addWidget(m_empty);
+    restoreHiddenColumns();
+}
+
+QList<QAction*> SampleListPanel::columnActions() {
+    QList<QAction*> actions;
+    QAbstractItemModel* model = m_proxy->sourceModel();
+    for (int column = 1; column < model->columnCount(); ++column) {
+        auto* action = new QAction(model->headerData(column, Qt::Horizontal).toString(), this);
+        action->setCheckable(true);
+        action->setChecked(!m_table->isColumnHidden(column));
+        connect(action, &QAction::toggled, this,
+                [this, column](bool on) { setColumnShown(column, on); });
+        actions << action;
+    }
+    return actions;
+}
+
+void SampleListPanel::setColumnShown(int column, bool shown) {
+    m_table->setColumnHidden(column, !shown);
+    QStringList hidden;
+    for (int c = 1; c < m_proxy->sourceModel()->columnCount(); ++c)
+        if (m_table->isColumnHidden(c))
+            hidden << m_proxy->sourceModel()->headerData(c, Qt::Horizontal).toString();
+    QSettings().setValue(QStringLiteral("samples/hiddenColumns"), hidden);
+}
+
+void SampleListPanel::restoreHiddenColumns() {
+    const QStringList hidden =
+        QSettings().value(QStringLiteral("samples/hiddenColumns")).toStringList();
+    for (int c = 1; c < m_proxy->sourceModel()->columnCount(); ++c)
+        m_table->setColumnHidden(
+            c, hidden.contains(m_proxy->sourceModel()->headerData(c, Qt::Horizontal).toString()));
 }
 
 void SampleListPanel::updateEmptyMessage() {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QList>
 #include <QWidget>
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QAction;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
@@ -41,6 +43,10 @@ public:
     bool step(int delta);
     // "No sample matches …" under the table when the filters leave no row (empty otherwise).
     [[nodiscard]] QString emptyMessage() const;
+    // The header's column menu: one checkable action per column but the stem (the caller
+    // owns them); hiding one is remembered across sessions by the column's title.
+    [[nodiscard]] QList<QAction*> columnActions();
+    void setColumnShown(int column, bool shown);
     // Selects the first row, in the current order, whose entry `accept`s.
     void selectFirst(const std::function<bool(std::size_t)>& accept);
     // After new numbers arrive: re-sorts when sorted by a number column.
@@ -55,6 +61,7 @@ private:
     void refreshClasses();
     void applyClassFilter();
     void updateEmptyMessage();
+    void restoreHiddenColumns();
 
     DatasetSession* m_session;
     SampleFilterProxy* m_proxy = nullptr;
