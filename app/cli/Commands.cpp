@@ -9,9 +9,11 @@
 #include "losslens/io/FileBytes.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/report/Exporter.h"
+#include "losslens/report/SetReport.h"
 #include "losslens/set/Bench.h"
 #include "losslens/set/SetProcessor.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <iostream>
@@ -41,7 +43,7 @@ data set layout: images/, labels/, predictions/ and dataset.json.
 )";
 
 const char* const kStatsHelp =
-    R"(usage: losslens-cli stats DATASET [--json] [--ignore-label-sets] [--jobs N]
+    R"(usage: losslens-cli stats DATASET [--json] [--run NAME] [--ignore-label-sets] [--jobs N]
                            [--max-pixels N] [--max-classes N]
 
 Computes every loss variant for every sample and prints a table, or with --json one
@@ -59,8 +61,14 @@ object with these keys:
                   and reduced_share, the share of the class's pixels the variant lets off:
                   the standard loss penalises them (above ln 2, the labelled class's
                   probability under 1/2) and the variant removes or more than halves it
+On a set of several runs (predictions/<run>/<stem>.npy, one folder per model or
+checkpoint) without --run, --json prints {"classes", "runs": {"<run>": {"samples",
+"errors", "warnings", "mean", "per_class"}}} and the table has a section per run and a
+comparison of the runs' set means per variant.
 Exit status: 0 all samples processed, 1 some failed (each named on stderr), 2 usage or
 data-set-level error.
+
+  --run NAME       only this run (an unknown run is a usage error that lists the runs)
 
   --ignore-label-sets  every class with no pixel counts as missing (the article's rule),
                    even where dataset.json's label_sets declares what a sample was
@@ -74,11 +82,12 @@ data-set-level error.
 const char* const kExportHelp =
     R"(usage: losslens-cli export DATASET --out DIR [--variant NAME|all] [--format png|npy|all]
                            [--colormap NAME] [--range auto|MIN:MAX] [--overwrite] [--jobs N]
-                           [--ignore-label-sets] [--max-pixels N] [--max-classes N]
+                           [--run NAME] [--ignore-label-sets] [--max-pixels N] [--max-classes N]
 
 Writes per sample DIR/<stem>.<variant>.npy and .png, DIR/<stem>.bgweight.npy and .png,
 then DIR/summary.json and DIR/summary.csv. Files are written under a temporary name and
-renamed when complete; existing files are never replaced without --overwrite.
+renamed when complete; existing files are never replaced without --overwrite. On a set of
+several runs without --run, each run goes to DIR/<run>/ (with its own auto range).
 
   --variant     a variant name (listed below), several joined by commas, or all
                 (default all)
@@ -86,12 +95,13 @@ renamed when complete; existing files are never replaced without --overwrite.
   --colormap    a colour map (listed below; default viridis)
   --range       auto (default: one range, 0 to the largest loss of the export) or MIN:MAX
   --jobs N      threads (default: every core)
+  --run NAME    only this run, into DIR itself
   --ignore-label-sets   the article's rule for every sample, as for stats
   --max-pixels N, --max-classes N   per-sample caps, as for stats
 )";
 
 const char* const kBenchHelp =
-    R"(usage: losslens-cli bench DATASET [--repeat N] [--threads T] [--json]
+    R"(usage: losslens-cli bench DATASET [--repeat N] [--threads T] [--json] [--run NAME]
                           [--max-pixels N] [--max-classes N]
 
 Loads every sample into memory, then times the computation of both loss maps, w0 and the
@@ -100,6 +110,7 @@ plain streaming read (a sum) of the same prediction buffers: the memory floor. P
 milliseconds per sample (median and minimum over the repeats), or with --json
 {"samples", "pixels_per_sample", "classes", "threads",
  "maps_ms_per_sample": {"median", "min"}, "stream_ms_per_sample": {"median", "min"}}.
+On a set of several runs it times --run NAME (default: the first run).
 )";
 
 std::string colormapsHelp() {
@@ -162,9 +173,9 @@ ValueRange parseRange(const std::string& text) {
 
 // Opens a data set, or prints the set-level error; returns false for exit status 2.
 bool openDataset(const std::string& path, Dataset& out, const DataLimits& limits,
-                 bool ignoreLabelSets = false) {
+                 bool ignoreLabelSets = false, const std::string& run = {}) {
     try {
-        out = Dataset::open(path, limits);
+        out = Dataset::open(path, limits, run);
         if (ignoreLabelSets)
             out.ignoreLabelSets();
     } catch (const DataError& e) {
@@ -179,6 +190,35 @@ bool openDataset(const std::string& path, Dataset& out, const DataLimits& limits
     }
     for (const auto& warning : out.warnings())
         std::cerr << "warning: " << warning << "\n";
+    return true;
+}
+
+// The runs a command works on (spec section 5): --run's, else every run of a set of several,
+// else {""} (the one prediction set). An unknown --run is a usage error listing the runs; a
+// predictions/ folder mixing files and run folders is a data-set-level error (false).
+bool chooseRuns(const std::string& path, const ArgParser& parser, std::vector<std::string>& out) {
+    std::vector<std::string> runs;
+    try {
+        runs = runNames(path);
+    } catch (const DataError& e) {
+        std::cerr << "losslens-cli: " << e.what() << "\n";
+        return false;
+    }
+    std::string list;
+    for (const std::string& r : runs)
+        list += (list.empty() ? "" : ", ") + r;
+    if (const auto run = parser.value("run")) {
+        if (std::find(runs.begin(), runs.end(), *run) == runs.end())
+            throw UsageError("unknown run '" + *run + "': " +
+                             (runs.empty() ? path + " has one prediction set and no runs"
+                                           : "the runs of " + path + " are " + list));
+        out = {*run};
+        return true;
+    }
+    if (runs.size() <= 1)
+        out = {std::string()};
+    else
+        out = runs;
     return true;
 }
 
@@ -242,30 +282,52 @@ int runDemo(const std::vector<std::string>& args) {
 }
 
 int runStats(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"jobs", "max-pixels", "max-classes"},
+    const ArgParser parser(args, {"jobs", "max-pixels", "max-classes", "run"},
                            {"json", "ignore-label-sets"});
     if (parser.positional().size() != 1)
         throw UsageError("stats needs exactly one DATASET");
-    Dataset dataset;
-    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser),
-                     parser.flag("ignore-label-sets")))
+    const std::string path = parser.positional()[0];
+    std::vector<std::string> runs;
+    if (!chooseRuns(path, parser, runs))
         return kExitUsage;
     ProcessOptions process;
     process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
-    Progress progress("stats");
-    process.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
-    const SetReport report = processSet(dataset, process);
-    progress.finish();
-    std::cout << (parser.flag("json") ? statsJson(report) : statsTable(report));
+    std::vector<RunReport> reports;
+    int status = kExitOk;
+    for (const std::string& run : runs) {
+        Dataset dataset;
+        if (!openDataset(path, dataset, limitsFrom(parser), parser.flag("ignore-label-sets"), run))
+            return kExitUsage;
+        Progress progress(run.empty() ? std::string("stats") : "stats " + run);
+        process.progress = [&](std::size_t done, std::size_t total) {
+            progress.update(done, total);
+        };
+        SetReport report = processSet(dataset, process);
+        progress.finish();
+        if (runs.size() > 1)
+            std::cerr << "run " << run << ":\n";
+        status = std::max(status, reportOutcomes(report));
+        reports.push_back({run, std::move(report)});
+    }
+    if (reports.size() == 1) {
+        std::cout << (parser.flag("json") ? statsJson(reports.front().report)
+                                          : statsTable(reports.front().report));
+    } else if (parser.flag("json")) {
+        std::cout << statsJsonRuns(reports);
+    } else {
+        for (const RunReport& r : reports)
+            std::cout << "== run " << r.name << " ==\n" << statsTable(r.report) << "\n";
+        std::cout << runsComparisonTable(reports);
+    }
     std::cout.flush();
-    return reportOutcomes(report);
+    return status;
 }
 
 int runExport(const std::vector<std::string>& args) {
-    const ArgParser parser(
-        args,
-        {"out", "variant", "format", "colormap", "range", "jobs", "max-pixels", "max-classes"},
-        {"overwrite", "ignore-label-sets"});
+    const ArgParser parser(args,
+                           {"out", "variant", "format", "colormap", "range", "jobs", "max-pixels",
+                            "max-classes", "run"},
+                           {"overwrite", "ignore-label-sets"});
     if (parser.positional().size() != 1)
         throw UsageError("export needs exactly one DATASET");
     const auto out = parser.value("out");
@@ -290,45 +352,62 @@ int runExport(const std::vector<std::string>& args) {
     options.overwrite = parser.flag("overwrite");
     options.process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
 
-    Dataset dataset;
-    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser),
-                     parser.flag("ignore-label-sets")))
+    const std::string path = parser.positional()[0];
+    std::vector<std::string> runs;
+    if (!chooseRuns(path, parser, runs))
         return kExitUsage;
-    Progress progress("export");
-    options.process.progress = [&](std::size_t done, std::size_t total) {
-        progress.update(done, total);
-    };
-    ExportResult result;
-    try {
-        result = exportSet(dataset, options);
-        progress.finish();
-    } catch (const ExportConflict& e) {
-        progress.finish();
-        std::cerr << "losslens-cli: " << options.outDir.string() << ": " << e.what()
-                  << " (use --overwrite to replace them)\n";
-        return kExitUsage;
-    } catch (const std::exception& e) {
-        progress.finish();
-        std::cerr << "losslens-cli: " << e.what() << "\n";
-        return kExitUsage;
+    // Several runs: each into DIR/<run>/, with its own range (as exporting it alone would).
+    const fs::path outDir = options.outDir;
+    int status = kExitOk;
+    for (const std::string& run : runs) {
+        Dataset dataset;
+        if (!openDataset(path, dataset, limitsFrom(parser), parser.flag("ignore-label-sets"), run))
+            return kExitUsage;
+        options.outDir = runs.size() > 1 ? outDir / run : outDir;
+        Progress progress(runs.size() > 1 ? "export " + run : std::string("export"));
+        options.process.progress = [&](std::size_t done, std::size_t total) {
+            progress.update(done, total);
+        };
+        ExportResult result;
+        try {
+            result = exportSet(dataset, options);
+            progress.finish();
+        } catch (const ExportConflict& e) {
+            progress.finish();
+            std::cerr << "losslens-cli: " << options.outDir.string() << ": " << e.what()
+                      << " (use --overwrite to replace them)\n";
+            return kExitUsage;
+        } catch (const std::exception& e) {
+            progress.finish();
+            std::cerr << "losslens-cli: " << e.what() << "\n";
+            return kExitUsage;
+        }
+        status = std::max(status, reportOutcomes(result.report));
+        std::cerr << "exported " << (result.report.samples.size() - result.report.failedCount())
+                  << " of " << result.report.samples.size() << " sample(s)"
+                  << (runs.size() > 1 ? " of run " + run : std::string()) << ", "
+                  << result.filesWritten << " files, heatmap range " << result.range.lo << " to "
+                  << result.range.hi << ", to " << options.outDir.string() << "\n";
     }
-    const int status = reportOutcomes(result.report);
-    std::cerr << "exported " << (result.report.samples.size() - result.report.failedCount())
-              << " of " << result.report.samples.size() << " sample(s), " << result.filesWritten
-              << " files, heatmap range " << result.range.lo << " to " << result.range.hi << ", to "
-              << options.outDir.string() << "\n";
     return status;
 }
 
 int runBench(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"repeat", "threads", "max-pixels", "max-classes"}, {"json"});
+    const ArgParser parser(args, {"repeat", "threads", "max-pixels", "max-classes", "run"},
+                           {"json"});
     if (parser.positional().size() != 1)
         throw UsageError("bench needs exactly one DATASET");
+    std::vector<std::string> runs;
+    if (!chooseRuns(parser.positional()[0], parser, runs))
+        return kExitUsage;
+    if (runs.size() > 1)
+        std::cerr << "bench: timing run " << runs.front() << " (of " << runs.size()
+                  << "; choose one with --run)\n";
     BenchOptions options;
     options.repeat = static_cast<int>(parser.integer("repeat", 5, 1, 100000));
     options.threads = static_cast<int>(parser.integer("threads", 1, 1, 1024));
     Dataset dataset;
-    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser)))
+    if (!openDataset(parser.positional()[0], dataset, limitsFrom(parser), false, runs.front()))
         return kExitUsage;
     const BenchResult r = runBench(dataset, options);
     if (r.samples == 0) {

@@ -906,6 +906,118 @@ class Frictions(Base):
         self.assertIn("reduced_share", help_text)
 
 
+class Runs(Base):
+    """Spec section 5: several prediction sets (runs) for one data set, against numpy per run."""
+
+    RUNS = ["ckpt_a", "ckpt_b", "partial_model"]
+
+    def make_runs(self):
+        rng = np.random.default_rng(11)
+        root = self.path("runs")
+        os.makedirs(os.path.join(root, "labels"))
+        labels = {}
+        for i in range(4):
+            stem = f"s{i}"
+            lab = rng.choice([0, 1, 2] if i % 2 else [0, 1, 2, 3], size=(12, 17)).astype(np.uint8)
+            lab[0, 0] = 255
+            write_png(os.path.join(root, "labels", stem + ".png"), lab)
+            labels[stem] = lab
+        probs = {}
+        for run_name in self.RUNS:
+            os.makedirs(os.path.join(root, "predictions", run_name))
+            for stem in labels:
+                if run_name == "ckpt_b" and stem == "s3":
+                    continue  # this run lacks a stem
+                p = rng.dirichlet(np.ones(4) * 0.6, size=(12, 17)).astype(np.float32)
+                np.save(os.path.join(root, "predictions", run_name, stem + ".npy"), p)
+                probs[(run_name, stem)] = p
+        return root, labels, probs
+
+    def samples_of(self, run_name, labels, probs):
+        return {stem: (labels[stem], probs[(run_name, stem)]) for stem in labels
+                if (run_name, stem) in probs}
+
+    def test_stats_per_run_against_numpy(self):
+        root, labels, probs = self.make_runs()
+        proc = run("stats", root, "--json", expect=1)  # ckpt_b lacks s3: that run's error
+        stats = json.loads(proc.stdout)
+        self.assertEqual(sorted(stats.keys()), ["classes", "runs"])
+        self.assertEqual(list(stats["runs"].keys()), self.RUNS)  # ordered by name
+        for run_name in self.RUNS:
+            one = stats["runs"][run_name]
+            self.assertEqual(sorted(one.keys()), ["errors", "mean", "per_class", "samples", "warnings"])
+            self.check_stats_against_reference(one, self.samples_of(run_name, labels, probs))
+        errors = stats["runs"]["ckpt_b"]["errors"]
+        self.assertEqual([e["stem"] for e in errors], ["s3"])
+        self.assertIn("predictions/ckpt_b/s3.npy", errors[0]["message"])
+        self.assertEqual(stats["runs"]["ckpt_a"]["errors"], [])
+        self.assertIn("ckpt_b", proc.stderr)
+
+        # --run: exactly the one-run object of section 3, for that run only.
+        one = json.loads(run("stats", root, "--json", "--run", "ckpt_a", expect=0).stdout)
+        self.assertIn("classes", one)
+        self.assertNotIn("runs", one)
+        self.check_stats_against_reference(one, self.samples_of("ckpt_a", labels, probs))
+
+        # The table: a section per run and the comparison of set means.
+        table = run("stats", root, expect=1).stdout
+        for run_name in self.RUNS:
+            self.assertIn("== run " + run_name + " ==", table)
+        self.assertIn("Runs compared", table)
+        comparison = table[table.index("Runs compared"):]
+        for run_name in self.RUNS:
+            row = [line for line in comparison.splitlines() if line.startswith(run_name)]
+            self.assertEqual(len(row), 1, comparison)
+            std_mean = float(row[0].split()[1])
+            self.assertAlmostEqual(std_mean, stats["runs"][run_name]["mean"]["standard"], delta=1e-5)
+
+    def test_unknown_run_mixed_layout_and_exports(self):
+        root, labels, probs = self.make_runs()
+        proc = run("stats", root, "--run", "nope", expect=2)
+        for run_name in self.RUNS:
+            self.assertIn(run_name, proc.stderr)
+        self.assertIn("nope", proc.stderr)
+
+        out = self.path("out")
+        run("export", root, "--out", out, "--format", "npy", expect=1)
+        self.assertEqual(sorted(os.listdir(out)), self.RUNS)
+        for run_name in self.RUNS:
+            for stem in labels:
+                written = os.path.join(out, run_name, stem + ".standard.npy")
+                self.assertEqual(os.path.exists(written), (run_name, stem) in probs, written)
+            ref = reference(labels["s0"], probs[(run_name, "s0")])
+            got = np.load(os.path.join(out, run_name, "s0.standard.npy"))
+            self.assertAlmostEqual(float(got.sum()), ref["standard_sum"], delta=1e-3)
+        single = self.path("single")
+        run("export", root, "--out", single, "--run", "partial_model", "--format", "npy", expect=0)
+        self.assertTrue(os.path.exists(os.path.join(single, "s0.standard.npy")))
+
+        bench = json.loads(run("bench", root, "--run", "ckpt_a", "--json", "--repeat", 1, expect=0).stdout)
+        self.assertEqual(bench["samples"], 4)
+
+        # A .npy beside run folders: a data-set-level error naming predictions/.
+        np.save(os.path.join(root, "predictions", "stray.npy"), probs[("ckpt_a", "s0")])
+        proc = run("stats", root, expect=2)
+        self.assertIn("predictions", proc.stderr)
+        self.assertIn("both .npy files and run folders", proc.stderr)
+
+    def test_one_run_folder_and_flat_sets_behave_as_before(self):
+        root, labels, probs = self.make_runs()
+        for run_name in self.RUNS[1:]:
+            shutil.rmtree(os.path.join(root, "predictions", run_name))
+        stats = json.loads(run("stats", root, "--json", expect=0).stdout)
+        self.assertNotIn("runs", stats)
+        self.check_stats_against_reference(stats, self.samples_of("ckpt_a", labels, probs))
+        # The flat layout: --run is unknown there.
+        flat = self.path("flat")
+        shutil.copytree(os.path.join(root, "labels"), os.path.join(flat, "labels"))
+        shutil.copytree(os.path.join(root, "predictions", "ckpt_a"), os.path.join(flat, "predictions"))
+        again = json.loads(run("stats", flat, "--json", expect=0).stdout)
+        self.assertEqual(again["mean"], stats["mean"])
+        proc = run("stats", flat, "--run", "ckpt_a", expect=2)
+        self.assertIn("no runs", proc.stderr)
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
     if len(args) < 2 or args[0] != "--cli":

@@ -53,6 +53,7 @@ DatasetSession::DatasetSession(QObject* parent)
             return;
         }
         m_dataset = std::move(dataset);
+        m_runs = result.runs;
         m_rows.assign(m_dataset->entries().size(), Row{});
         for (std::size_t i = 0; i < m_rows.size(); ++i) {
             const SampleEntry& entry = m_dataset->entries()[i];
@@ -91,6 +92,7 @@ void DatasetSession::open(const QString& path) {
     m_scan.reset();
     m_drainTimer.stop();
     m_dataset.reset();
+    m_runs.clear();
     m_rows.clear();
     m_scanned = 0;
     m_scored = false;
@@ -103,9 +105,14 @@ void DatasetSession::open(const QString& path) {
     const std::string folder = path.toStdString();
     m_openWatcher.setFuture(QtConcurrent::run([folder, limits = m_limits]() -> OpenResult {
         try {
-            return {std::make_shared<Dataset>(Dataset::open(folder, limits)), {}};
+            // A set of several runs opens on its first (spec section 5: ordered by name).
+            const std::vector<std::string> runs = runNames(folder);
+            return {std::make_shared<Dataset>(
+                        Dataset::open(folder, limits, runs.empty() ? std::string() : runs.front())),
+                    {},
+                    runs};
         } catch (const std::exception& e) {
-            return {nullptr, QString::fromStdString(e.what())};
+            return {nullptr, QString::fromStdString(e.what()), {}};
         }
     }));
 }

@@ -272,6 +272,10 @@ void MainWindow::onOpened(bool ok, const QString& message) {
     m_recentMenu->remember(m_session->path());
     m_layersPanel->setClasses(m_session->classes(), m_view->settings());
     m_list->prepareForNewSet();
+    if (const auto& runs = m_session->runs(); runs.size() > 1)
+        setWindowTitle(windowTitle() + tr(" — run %1 of %2")
+                                           .arg(QString::fromStdString(m_session->dataset()->run()))
+                                           .arg(runs.size()));
     if (const auto& warnings = m_session->dataset()->warnings(); !warnings.empty())
         statusBar()->showMessage(tr("%1 (%2 data set warning(s), listed in Details)")
                                      .arg(QString::fromStdString(warnings.front()))

@@ -27,6 +27,13 @@ std::string lower(std::string s) {
     return s;
 }
 
+std::string joinRuns(const std::vector<std::string>& runs) {
+    std::string text;
+    for (const std::string& run : runs)
+        text += (text.empty() ? "" : ", ") + run;
+    return text;
+}
+
 // Lists <folder>/<stem><ext> for the given extensions, hidden files skipped.
 std::map<std::string, fs::path> listStems(const fs::path& folder,
                                           const std::vector<std::string>& extensions) {
@@ -226,7 +233,34 @@ std::string noSampleReason() {
            "predictions/<stem>.npy)";
 }
 
-Dataset Dataset::open(const fs::path& root, const DataLimits& limits) {
+std::vector<std::string> runNames(const fs::path& root) {
+    const fs::path folder = root / "predictions";
+    std::vector<std::string> runs;
+    bool files = false;
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        return runs;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.empty() || name[0] == '.')
+            continue;
+        std::error_code kind;
+        if (it->is_directory(kind))
+            runs.push_back(name);
+        else if (lower(it->path().extension().string()) == ".npy")
+            files = true;
+    }
+    if (ec)
+        throw DataError(folder, "cannot be listed: " + ec.message());
+    std::sort(runs.begin(), runs.end());
+    if (files && !runs.empty())
+        throw DataError(folder, "holds both .npy files and run folders (" + joinRuns(runs) +
+                                    "): put every prediction set in a run folder, or use one "
+                                    "set of .npy files without folders");
+    return runs;
+}
+
+Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std::string& run) {
     std::error_code ec;
     if (!fs::exists(root, ec))
         throw DataError(root, "no such folder");
@@ -239,8 +273,27 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits) {
     if (!fs::is_directory(root / "labels", ec) && !fs::is_directory(root / "predictions", ec))
         throw DataError(root, "not a LossLens data set: it has neither labels/ nor predictions/");
 
+    // Which prediction folder: the one-run layout, the only run, or the run asked for.
+    const std::vector<std::string> runs = runNames(root);
+    fs::path predictionFolder = root / "predictions";
+    std::string predictionPrefix = "predictions/";
+    if (!run.empty() || runs.size() == 1) {
+        const std::string chosen = run.empty() ? runs.front() : run;
+        if (std::find(runs.begin(), runs.end(), chosen) == runs.end())
+            throw DataError(predictionFolder,
+                            "has no run \"" + chosen + "\" (" +
+                                (runs.empty() ? std::string("it holds one prediction set, no runs")
+                                              : "its runs: " + joinRuns(runs)) +
+                                ")");
+        set.m_run = chosen;
+        predictionFolder /= chosen;
+        predictionPrefix += chosen + "/";
+    } else if (runs.size() > 1) {
+        throw DataError(predictionFolder, "holds " + std::to_string(runs.size()) + " runs (" +
+                                              joinRuns(runs) + "): choose one");
+    }
     const auto labels = listStems(root / "labels", {".png"});
-    const auto predictions = listStems(root / "predictions", {".npy"});
+    const auto predictions = listStems(predictionFolder, {".npy"});
     const auto images =
         listStems(root / "images", {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"});
     std::map<std::string, SampleEntry> entries;
@@ -253,7 +306,7 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits) {
         if (const auto it = images.find(stem); it != images.end())
             entry.image = it->second;
         if (entry.prediction.empty())
-            entry.problem = "no prediction: predictions/" + stem + ".npy is missing";
+            entry.problem = "no prediction: " + predictionPrefix + stem + ".npy is missing";
         else if (entry.label.empty())
             entry.problem = "no label: labels/" + stem + ".png is missing";
         else

@@ -88,7 +88,58 @@ std::string compactMissing(const std::vector<int>& missing, const std::vector<st
     return text;
 }
 
+namespace {
+json statsObject(const SetReport& report);
+} // namespace
+
 std::string statsJson(const SetReport& report) {
+    return statsObject(report).dump(2) + "\n";
+}
+
+std::string statsJsonRuns(const std::vector<RunReport>& runs) {
+    json doc;
+    doc["classes"] = runs.empty() ? std::vector<std::string>{} : runs.front().report.classNames;
+    json byRun = json::object();
+    for (const RunReport& run : runs) {
+        json full = statsObject(run.report);
+        json one;
+        for (const char* key : {"samples", "errors", "warnings", "mean", "per_class"})
+            one[key] = std::move(full[key]);
+        byRun[run.name] = std::move(one);
+    }
+    doc["runs"] = std::move(byRun);
+    return doc.dump(2) + "\n";
+}
+
+std::string runsComparisonTable(const std::vector<RunReport>& runs) {
+    const auto variants = lossVariants();
+    std::ostringstream out;
+    char line[256];
+    out << "Runs compared: set mean per variant\n";
+    std::snprintf(line, sizeof line, "%-16s", "run");
+    out << line;
+    for (const auto& v : variants) {
+        std::snprintf(line, sizeof line, " %10.10s", std::string(v.name).c_str());
+        out << line;
+    }
+    out << "   samples  failed\n";
+    for (const RunReport& run : runs) {
+        std::snprintf(line, sizeof line, "%-16.16s", run.name.c_str());
+        out << line;
+        for (std::size_t v = 0; v < variants.size(); ++v) {
+            std::snprintf(line, sizeof line, " %10.5f", run.report.total.mean(v));
+            out << line;
+        }
+        std::snprintf(line, sizeof line, "  %8zu  %6zu\n", run.report.samples.size(),
+                      run.report.failedCount());
+        out << line;
+    }
+    return out.str();
+}
+
+namespace {
+
+json statsObject(const SetReport& report) {
     const auto variants = lossVariants();
     json doc;
     doc["classes"] = report.classNames;
@@ -131,8 +182,10 @@ std::string statsJson(const SetReport& report) {
     for (const auto& row : comparison.rows)
         perClass[row.variant] = {{"mean", row.classMean}, {"reduced_share", row.reducedShare}};
     doc["per_class"] = std::move(perClass);
-    return doc.dump(2) + "\n";
+    return doc;
 }
+
+} // namespace
 
 std::string statsCsv(const SetReport& report) {
     const auto variants = lossVariants();

@@ -49,11 +49,17 @@ struct LoadedSample {
 // set of 100,000 samples opens at once; samples are loaded on demand, from any thread.
 class Dataset {
 public:
-    // Throws DataError for set-level problems: no such folder, malformed dataset.json.
+    // Throws DataError for set-level problems: no such folder, malformed dataset.json,
+    // predictions/ mixing .npy files and run folders. `run` picks one of runNames(root)
+    // (spec section 5); empty: the one prediction set (predictions/*.npy, or the only run
+    // folder). A set of several runs opened without one, or an unknown run, is a DataError
+    // naming predictions/ and listing the runs.
     [[nodiscard]] static Dataset open(const std::filesystem::path& root,
-                                      const DataLimits& limits = {});
+                                      const DataLimits& limits = {}, const std::string& run = {});
 
     [[nodiscard]] const std::filesystem::path& root() const noexcept { return m_root; }
+    // The run these predictions are (empty for the one-run layout of spec section 2).
+    [[nodiscard]] const std::string& run() const noexcept { return m_run; }
     [[nodiscard]] const DatasetConfig& config() const noexcept { return m_config; }
     [[nodiscard]] const DataLimits& limits() const noexcept { return m_limits; }
     // Every stem, sorted; complete samples and reported partial ones alike.
@@ -74,12 +80,18 @@ private:
     void resolveLabelSets();
 
     std::filesystem::path m_root;
+    std::string m_run;
     DatasetConfig m_config;
     DataLimits m_limits;
     std::vector<SampleEntry> m_entries;
     std::size_t m_completeCount = 0;
     std::vector<std::string> m_warnings;
 };
+
+// The runs of a data set (spec section 5): the names of the folders in predictions/, sorted;
+// empty for the one-run layout (.npy files directly in predictions/, or no predictions/).
+// Throws DataError naming predictions/ when it holds both .npy files and run folders.
+[[nodiscard]] std::vector<std::string> runNames(const std::filesystem::path& root);
 
 // Why a folder with no complete sample cannot be scored: the same words in every front end.
 [[nodiscard]] std::string noSampleReason();

@@ -48,6 +48,17 @@ struct SetReport {
 [[nodiscard]] std::string compactMissing(const std::vector<int>& missing,
                                          const std::vector<std::string>& names, std::size_t width);
 
+// One run of a set of several (spec section 5) and its pass.
+struct RunReport {
+    std::string name;
+    SetReport report;
+};
+// stats --json on a set of several runs: {"classes", "runs": {"<run>": {"samples", "errors",
+// "warnings", "mean", "per_class"}}}, each run's members as statsJson gives them.
+[[nodiscard]] std::string statsJsonRuns(const std::vector<RunReport>& runs);
+// The table's last section on a set of several runs: each run's set mean per variant.
+[[nodiscard]] std::string runsComparisonTable(const std::vector<RunReport>& runs);
+
 // One row per stem: stem, status, missing classes, pixel counts, each variant's mean, error.
 [[nodiscard]] std::string statsCsv(const SetReport& report);
 // A readable fixed-width table for terminals.

@@ -50,6 +50,9 @@ public:
     [[nodiscard]] QString path() const { return m_path; }
     [[nodiscard]] const Dataset* dataset() const { return m_dataset.get(); }
     [[nodiscard]] std::shared_ptr<const Dataset> sharedDataset() const { return m_dataset; }
+    // The set's runs (spec section 5; empty for one prediction set); the open one is
+    // dataset()->run().
+    [[nodiscard]] const std::vector<std::string>& runs() const { return m_runs; }
     [[nodiscard]] int ignoreIndex() const;
     [[nodiscard]] std::vector<ClassInfo> classes() const;
     [[nodiscard]] int classCount() const { return m_classCount; }
@@ -91,6 +94,7 @@ private:
     QString m_path;
     DataLimits m_limits;
     std::shared_ptr<const Dataset> m_dataset;
+    std::vector<std::string> m_runs;
     std::shared_ptr<ScanState> m_scan;
     std::vector<Row> m_rows;
     std::size_t m_scanned = 0;
@@ -101,6 +105,7 @@ private:
     struct OpenResult {
         std::shared_ptr<Dataset> dataset;
         QString error;
+        std::vector<std::string> runs;
     };
     QFutureWatcher<OpenResult> m_openWatcher;
 
