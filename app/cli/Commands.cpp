@@ -304,7 +304,9 @@ int runStats(const std::vector<std::string>& args) {
         };
         SetReport report = processSet(dataset, process);
         progress.finish();
-        if (runs.size() > 1)
+        const bool says = std::any_of(report.samples.begin(), report.samples.end(),
+                                      [](const auto& o) { return !o.ok || !o.warnings.empty(); });
+        if (runs.size() > 1 && says)
             std::cerr << "run " << run << ":\n";
         status = std::max(status, reportOutcomes(report));
         reports.push_back({run, std::move(report)});
