@@ -23,7 +23,10 @@ Writes OUTDIR/{labels,images,dataset.json} (the held-out set), OUTDIR/prediction
   {"runs": {"standard": {"miou", "missing_class_iou", "final_train_loss"}, "partial": {...}},
    "epochs", "seed", "seconds", ...}
 miou is the mean IoU over the four classes on the held-out images; missing_class_iou the mean
-IoU of the object classes that had annotations removed during training. Deterministic for a
+IoU of the object classes that had annotations removed during training. Each run also gets
+the article's three numbers for its predictions on the training images: the standard loss on
+the complete labels, the standard loss on the labels with annotations removed, and the
+partial loss on those. Deterministic for a
 seed on a given machine and thread count (torch's deterministic algorithms are on).
 """
 import argparse
@@ -175,6 +178,11 @@ def main():
         missing = int(round(args.missing_share * 3 * count))
         _, x, y, train_meta = make_demo(cli, os.path.join(work, "train"), count, size, missing,
                                         args.seed)
+        # The same seed gives the same images whatever is removed: the complete labels of the
+        # training images, for the article's "loss on complete labels".
+        _, x_full, y_full, _ = make_demo(cli, os.path.join(work, "train_full"), count, size, 0,
+                                         args.seed)
+        assert torch.equal(x, x_full)
         held_dir = os.path.join(work, "heldout")
         held_stems, held_x, held_y, _ = make_demo(cli, held_dir, held, size, 0, args.seed + 1000)
         removed = sorted({c for ids in train_meta["demo"]["removed"].values() for c in ids})
@@ -197,6 +205,14 @@ def main():
         for name, loss_fn in (("standard", StandardCE()), ("partial", PartialCE())):
             model, last = train(name, loss_fn, x, y, init_state, args, held_x, args.outdir,
                                 held_stems)
+            # The article's three numbers, for this model's predictions on the training images.
+            train_probs = predict(model, x)
+            with torch.no_grad():
+                article = {
+                    "loss_complete_labels": float(StandardCE()(train_probs, y_full)),
+                    "standard_loss_missing_labels": float(StandardCE()(train_probs, y)),
+                    "partial_loss_missing_labels": float(PartialCE()(train_probs, y)),
+                }
             probs = predict(model, held_x)
             write_run(args.outdir, name, held_stems, probs)
             ious = iou_per_class(probs.argmax(dim=1), held_y, 4)
@@ -206,6 +222,7 @@ def main():
                 "missing_class_iou": float(np.nanmean(miss)) if miss else None,
                 "final_train_loss": last,
                 "class_iou": ious,
+                **article,
             }
             print(f"{name:8s} held-out mIoU {results[name]['miou']:.4f}, IoU of classes with "
                   f"removed annotations {results[name]['missing_class_iou']:.4f}", flush=True)
