@@ -7,6 +7,7 @@
 #include "losslens/ui/MainWindow.h"
 #include "losslens/ui/SampleTableModel.h"
 
+#include <QComboBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,7 +43,7 @@ private slots:
         fs::rename(other / "predictions", m_root / "predictions" / "a_model");
     }
 
-    // Until the run chooser exists the window opens the first run by name and says so.
+    // The window opens the first run by name and says so.
     void opensTheFirstRunAndNamesIt() {
         MainWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
@@ -55,6 +56,37 @@ private slots:
             QCOMPARE(w.tableModel()->index(row, SampleTableModel::Standard).data().toString(),
                      QString::number(
                          reference.samples[static_cast<std::size_t>(row)].summary.mean(0), 'f', 5));
+    }
+
+    // The run chooser switches the whole window to another run; the sample in view stays.
+    void theRunChooserSwitchesRunsAndKeepsTheSample() {
+        MainWindow w;
+        w.show();
+        w.openFolder(QString::fromStdString(m_root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 30000);
+        auto* chooser = w.findChild<QComboBox*>(QStringLiteral("runChooser"));
+        QVERIFY(chooser);
+        QTRY_VERIFY(chooser->isVisible());
+        QCOMPARE(chooser->count(), 2);
+        QCOMPARE(chooser->currentText(), QStringLiteral("a_model"));
+        w.selectEntry(2);
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == 2, 10000);
+        const std::string stem = w.currentSample()->stem;
+
+        chooser->setCurrentText(QStringLiteral("b_model"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.session()->isOpen() && w.session()->dataset()->run() == "b_model", 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 30000);
+        QVERIFY(w.windowTitle().contains(QStringLiteral("run b_model of 2")));
+        const SetReport reference = processSet(Dataset::open(m_root, {}, "b_model"), {});
+        for (int row = 0; row < w.tableModel()->rowCount(); ++row)
+            QCOMPARE(w.tableModel()->index(row, SampleTableModel::Standard).data().toString(),
+                     QString::number(
+                         reference.samples[static_cast<std::size_t>(row)].summary.mean(0), 'f', 5));
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->stem == stem, 10000);
+        // The sample shown is b_model's: its loss is b_model's mean for that stem.
+        QCOMPARE(w.currentSample()->loss.summary.mean(0),
+                 reference.samples[w.currentSample()->entry].summary.mean(0));
     }
 };
 

@@ -86,7 +86,23 @@ DatasetSession::~DatasetSession() {
     m_openWatcher.waitForFinished();
 }
 
-void DatasetSession::open(const QString& path) {
+void DatasetSession::setRun(const QString& run) {
+    if (!isOpen() || run.toStdString() == m_dataset->run())
+        return;
+    open(m_path, run);
+}
+
+void DatasetSession::reload() {
+    if (m_path.isEmpty())
+        return;
+    open(m_path, m_dataset ? QString::fromStdString(m_dataset->run()) : QString());
+}
+
+void DatasetSession::open(const QString& path, const QString& run) {
+    // Reopening the same folder (another run, or files that changed) keeps the sample in view.
+    m_reselect.reset();
+    if (path == m_path && m_dataset && m_requested < m_dataset->entries().size())
+        m_reselect = m_dataset->entries()[m_requested].stem;
     if (m_scan)
         m_scan->cancel = true; // its workers finish on their own; results are dropped
     m_scan.reset();
@@ -102,19 +118,22 @@ void DatasetSession::open(const QString& path) {
     releaseFreedMemory();
     m_requested = static_cast<std::size_t>(-1);
     m_path = path;
+    emit cleared();
     const std::string folder = path.toStdString();
-    m_openWatcher.setFuture(QtConcurrent::run([folder, limits = m_limits]() -> OpenResult {
-        try {
-            // A set of several runs opens on its first (spec section 5: ordered by name).
-            const std::vector<std::string> runs = runNames(folder);
-            return {std::make_shared<Dataset>(
-                        Dataset::open(folder, limits, runs.empty() ? std::string() : runs.front())),
-                    {},
-                    runs};
-        } catch (const std::exception& e) {
-            return {nullptr, QString::fromStdString(e.what()), {}};
-        }
-    }));
+    m_openWatcher.setFuture(
+        QtConcurrent::run([folder, limits = m_limits, wanted = run.toStdString()]() -> OpenResult {
+            try {
+                // A set of several runs opens on the run asked for, if it (still) exists, else on
+                // its first (spec section 5: ordered by name).
+                const std::vector<std::string> runs = runNames(folder);
+                std::string chosen = runs.empty() ? std::string() : runs.front();
+                if (std::find(runs.begin(), runs.end(), wanted) != runs.end())
+                    chosen = wanted;
+                return {std::make_shared<Dataset>(Dataset::open(folder, limits, chosen)), {}, runs};
+            } catch (const std::exception& e) {
+                return {nullptr, QString::fromStdString(e.what()), {}};
+            }
+        }));
 }
 
 int DatasetSession::ignoreIndex() const {

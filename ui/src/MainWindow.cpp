@@ -281,9 +281,17 @@ void MainWindow::onOpened(bool ok, const QString& message) {
                                      .arg(QString::fromStdString(warnings.front()))
                                      .arg(warnings.size()),
                                  15000);
-    // Show the first complete sample at once; the scan fills the table meanwhile.
-    m_list->selectFirst(
-        [this](std::size_t entry) { return m_session->dataset()->entries()[entry].complete(); });
+    // Show the sample that was in view (another run of the same set, or the set reloaded),
+    // else the first complete one, at once; the scan fills the table meanwhile.
+    const auto& entries = m_session->dataset()->entries();
+    if (const auto& stem = m_session->reselectStem()) {
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            if (entries[i].stem == *stem && entries[i].complete()) {
+                m_list->selectEntry(i);
+                return;
+            }
+    }
+    m_list->selectFirst([&entries](std::size_t entry) { return entries[entry].complete(); });
 }
 
 void MainWindow::selectEntry(std::size_t entry) {

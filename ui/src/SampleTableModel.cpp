@@ -56,6 +56,8 @@ SampleTableModel::SampleTableModel(DatasetSession* session, QObject* parent)
     , m_session(session)
     , m_declaredIcon(sourceTag(QLatin1Char('D'), true))
     , m_absentIcon(sourceTag(QLatin1Char('A'), false)) {
+    // The session dropped its rows (a folder or run is opening): no stale row is read.
+    connect(session, &DatasetSession::cleared, this, &SampleTableModel::reset);
     connect(session, &DatasetSession::rowsChanged, this, [this](int first, int last) {
         emit dataChanged(index(first, 0), index(last, columnCount() - 1));
     });

@@ -6,6 +6,7 @@
 #include "losslens/ui/ColorBar.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/HeatmapBar.h"
+#include "losslens/ui/RunChooser.h"
 #include "losslens/ui/VariantStyle.h"
 
 #include <QHBoxLayout>
@@ -23,7 +24,12 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
     outer->setContentsMargins(0, 0, 0, 0);
     outer->setSpacing(0);
     m_bar = new HeatmapBar(this);
-    outer->addWidget(m_bar);
+    auto* top = new QHBoxLayout();
+    top->setContentsMargins(0, 0, 0, 0);
+    top->setSpacing(0);
+    top->addWidget(new RunChooser(session, this));
+    top->addWidget(m_bar, 1);
+    outer->addLayout(top);
     auto* layout = new QHBoxLayout();
     layout->setContentsMargins(0, 0, 0, 0);
     outer->addLayout(layout, 1);

@@ -15,6 +15,8 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace losslens {
@@ -41,8 +43,14 @@ public:
     explicit DatasetSession(QObject* parent = nullptr);
     ~DatasetSession() override;
 
-    // Starts opening a folder; emits opened() when listed (or failed), then scans.
-    void open(const QString& path);
+    // Starts opening a folder; emits opened() when listed (or failed), then scans. `run`
+    // picks one of a set's runs (spec section 5); empty or gone: the first.
+    void open(const QString& path, const QString& run = {});
+    // The same folder on another run / again (its files changed): the stem in view is kept
+    // (reselectStem) for the window to select again.
+    void setRun(const QString& run);
+    void reload();
+    [[nodiscard]] const std::optional<std::string>& reselectStem() const { return m_reselect; }
     // Per-sample caps for the next open (losslens --max-pixels / --max-classes).
     void setLimits(const DataLimits& limits) { m_limits = limits; }
     [[nodiscard]] const DataLimits& limits() const { return m_limits; }
@@ -77,6 +85,8 @@ public:
     [[nodiscard]] std::size_t requestedSample() const { return m_requested; }
 
 signals:
+    // The previous set's rows and samples are gone (open() started); opened() follows.
+    void cleared();
     void opened(bool ok, const QString& message);
     void rowsChanged(int first, int last);
     void scanProgress(int done, int total);
@@ -95,6 +105,7 @@ private:
     DataLimits m_limits;
     std::shared_ptr<const Dataset> m_dataset;
     std::vector<std::string> m_runs;
+    std::optional<std::string> m_reselect;
     std::shared_ptr<ScanState> m_scan;
     std::vector<Row> m_rows;
     std::size_t m_scanned = 0;
