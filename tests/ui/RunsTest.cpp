@@ -2,10 +2,12 @@
 // own pipeline on the same run, opened separately.
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
+#include "losslens/io/NpyArray.h"
 #include "losslens/set/SetProcessor.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/MainWindow.h"
 #include "losslens/ui/SampleTableModel.h"
+#include "losslens/ui/SetWatcher.h"
 
 #include <QComboBox>
 #include <QStandardPaths>
@@ -13,6 +15,8 @@
 #include <QTest>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 using namespace losslens;
 namespace fs = std::filesystem;
@@ -87,6 +91,73 @@ private slots:
         // The sample shown is b_model's: its loss is b_model's mean for that stem.
         QCOMPARE(w.currentSample()->loss.summary.mean(0),
                  reference.samples[w.currentSample()->entry].summary.mean(0));
+    }
+
+    // A training job writing while the window is open: a new run folder joins the chooser
+    // without a reload; a prediction rewritten in place is not read while it is shorter than
+    // its header says, and once whole the set is rescored with it.
+    void watchesNewRunsAndRewrittenFiles() {
+        const fs::path root = fs::path(m_dir.path().toStdString()) / "watched";
+        fs::remove_all(root);
+        fs::copy(m_root, root, fs::copy_options::recursive);
+        MainWindow w;
+        w.setWatcher()->setInterval(50);
+        int clears = 0;
+        connect(w.session(), &DatasetSession::cleared, &w, [&] { ++clears; });
+        w.openFolder(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 30000);
+        clears = 0;
+        auto* chooser = w.findChild<QComboBox*>(QStringLiteral("runChooser"));
+
+        fs::copy(root / "predictions" / "b_model", root / "predictions" / "c_model");
+        QTRY_COMPARE_WITH_TIMEOUT(chooser->count(), 3, 10000);
+        QCOMPARE(chooser->itemText(2), QStringLiteral("c_model"));
+        QCOMPARE(clears, 0); // the run in view was not touched
+
+        // Rewrite demo_001 of the run in view with b_model's prediction, in place, in two
+        // halves with a pause longer than several polls between them.
+        const fs::path target = root / "predictions" / "a_model" / "demo_001.npy";
+        const std::string whole = [&] {
+            std::ifstream in(root / "predictions" / "b_model" / "demo_001.npy", std::ios::binary);
+            return std::string(std::istreambuf_iterator<char>(in), {});
+        }();
+        {
+            std::ofstream out(target, std::ios::binary | std::ios::trunc);
+            out << whole.substr(0, whole.size() / 2);
+        }
+        QTest::qWait(600); // a dozen polls: the short file must not be read
+        QCOMPARE(clears, 0);
+        {
+            std::ofstream out(target, std::ios::binary | std::ios::app);
+            out << whole.substr(whole.size() / 2);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(clears, 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 30000);
+        QCOMPARE(w.session()->dataset()->run(), std::string("a_model"));
+        const SetReport reference = processSet(Dataset::open(root, {}, "a_model"), {});
+        QCOMPARE(reference.failedCount(), std::size_t{0});
+        for (int row = 0; row < w.tableModel()->rowCount(); ++row)
+            QCOMPARE(w.tableModel()->index(row, SampleTableModel::Standard).data().toString(),
+                     QString::number(
+                         reference.samples[static_cast<std::size_t>(row)].summary.mean(0), 'f', 5));
+        // And it is b_model's demo_001 now.
+        const SetReport b = processSet(Dataset::open(root, {}, "b_model"), {});
+        QCOMPARE(reference.samples[1].summary.mean(0), b.samples[1].summary.mean(0));
+    }
+
+    // The completeness rule on its own: header and data lengths.
+    void npyCompletenessFollowsTheHeader() {
+        const fs::path file = fs::path(m_dir.path().toStdString()) / "one.npy";
+        const std::vector<float> values(60, 0.25f);
+        const std::vector<std::int64_t> shape{3, 5, 4};
+        const std::string bytes = encodeNpyFloat32(values, shape);
+        for (std::size_t cut :
+             {std::size_t{3}, std::size_t{11}, std::size_t{40}, bytes.size() - 1, bytes.size()}) {
+            std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes.substr(0, cut);
+            QCOMPARE(SetWatcher::npyCompleteness(file.string()), cut == bytes.size() ? 1 : 0);
+        }
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << "not numpy at all";
+        QCOMPARE(SetWatcher::npyCompleteness(file.string()), -1);
     }
 };
 

@@ -92,6 +92,13 @@ void DatasetSession::setRun(const QString& run) {
     open(m_path, run);
 }
 
+void DatasetSession::updateRuns(std::vector<std::string> runs) {
+    if (runs == m_runs)
+        return;
+    m_runs = std::move(runs);
+    emit runsChanged();
+}
+
 void DatasetSession::reload() {
     if (m_path.isEmpty())
         return;

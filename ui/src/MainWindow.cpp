@@ -17,6 +17,7 @@
 #include "losslens/ui/SampleTableModel.h"
 #include "losslens/ui/SampleView.h"
 #include "losslens/ui/ScanProgress.h"
+#include "losslens/ui/SetWatcher.h"
 #include "losslens/ui/ShortcutsDialog.h"
 #include "losslens/ui/ViewSettingsStore.h"
 
@@ -50,6 +51,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_session = new DatasetSession(this);
     m_model = new SampleTableModel(m_session, this);
     m_export = new ExportController(m_session, this);
+    m_watcher = new SetWatcher(m_session, this);
 
     m_view = new SampleView(m_session, this);
     setCentralWidget(m_view);

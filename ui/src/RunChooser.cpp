@@ -25,6 +25,7 @@ RunChooser::RunChooser(DatasetSession* session, QWidget* parent)
             m_session->setRun(run);
     });
     connect(session, &DatasetSession::opened, this, &RunChooser::refresh);
+    connect(session, &DatasetSession::runsChanged, this, &RunChooser::refresh);
     hide();
 }
 

@@ -50,6 +50,9 @@ public:
     // (reselectStem) for the window to select again.
     void setRun(const QString& run);
     void reload();
+    // New or removed run folders, seen while the set is open (SetWatcher): the list only;
+    // the run in view stays.
+    void updateRuns(std::vector<std::string> runs);
     [[nodiscard]] const std::optional<std::string>& reselectStem() const { return m_reselect; }
     // Per-sample caps for the next open (losslens --max-pixels / --max-classes).
     void setLimits(const DataLimits& limits) { m_limits = limits; }
@@ -88,6 +91,7 @@ signals:
     // The previous set's rows and samples are gone (open() started); opened() follows.
     void cleared();
     void opened(bool ok, const QString& message);
+    void runsChanged();
     void rowsChanged(int first, int last);
     void scanProgress(int done, int total);
     void scanCompleted();

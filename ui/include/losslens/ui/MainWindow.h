@@ -28,6 +28,7 @@ class ComparisonPanel;
 class PixelPanel;
 class SampleTableModel;
 class SampleView;
+class SetWatcher;
 
 // The inspector's composition root: the session, the central SampleView and the docks
 // (samples, details, layers, pixel, plots, compare), each handed the session (or the view)
@@ -67,6 +68,7 @@ public:
     void setSideBySide(bool on);
     [[nodiscard]] ComparisonPanel* comparisonPanel() const { return m_comparison; }
     [[nodiscard]] ExportController* exportController() const { return m_export; }
+    [[nodiscard]] SetWatcher* setWatcher() const { return m_watcher; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -86,6 +88,7 @@ private:
     DatasetSession* m_session = nullptr;
     SampleTableModel* m_model = nullptr;
     ExportController* m_export = nullptr;
+    SetWatcher* m_watcher = nullptr;
     SampleView* m_view = nullptr;
     SampleListPanel* m_list = nullptr;
     LayersPanel* m_layersPanel = nullptr;
