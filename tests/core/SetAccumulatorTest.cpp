@@ -4,7 +4,7 @@
 #include "losslens/set/SetAccumulator.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
-#include "losslens/set/LossHistogram.h"
+#include "losslens/set/LossQuantiles.h"
 
 #include <gtest/gtest.h>
 
@@ -128,36 +128,45 @@ TEST(SetAccumulator, SummariesWithoutStatisticsLeaveTheMaximaAlone) {
     EXPECT_EQ(acc.summary().samples(), 3);
 }
 
-// The pooled quantile against a sort of the values themselves: the returned edge is the
-// upper edge of the bin that holds the sorted value at rank ceil(q * n).
-TEST(LossHistogramTest, PooledQuantileBoundsTheSortedValue) {
+// The quantiles against a sort of the values themselves: the returned edge is never below
+// the sorted value at rank ceil(q * n) and at most one bin (1/16 octave, 4.4%) above it;
+// merging two halves gives the same answer as adding everything to one.
+TEST(LossQuantilesTest, QuantileBoundsTheSortedValue) {
     std::mt19937 rng(5);
-    std::exponential_distribution<float> loss(1.5f);
-    std::vector<LossHistogram> histograms;
-    std::vector<float> all;
-    for (int h = 0; h < 3; ++h) {
+    std::lognormal_distribution<float> loss(-3.0f, 2.0f); // 1e-5 .. 10s, like real losses
+    LossQuantiles first;
+    LossQuantiles second;
+    LossQuantiles all;
+    std::vector<float> values;
+    for (int h = 0; h < 4; ++h) {
         LabelMap labels(40, 30);
         LossMap map(40, 30);
         for (float& v : map.values())
-            v = std::min(loss(rng), 16.0f);
-        labels.at(0, 0) = 255; // ignored: not counted
-        LossHistogram histogram = LossHistogram::make(64);
-        histogram.add(map, labels, 255);
-        histograms.push_back(histogram);
+            v = std::min(loss(rng), 16.1f);
+        map.values()[5] = 0.0f; // exact zeros (partial's removed pixels) count too
+        labels.at(0, 0) = 255;  // ignored: not counted
+        (h < 2 ? first : second).add(map, labels, 255);
+        all.add(map, labels, 255);
         for (std::size_t i = 1; i < map.values().size(); ++i)
-            all.push_back(map.values()[i]);
+            values.push_back(map.values()[i]);
     }
-    std::sort(all.begin(), all.end());
-    const float width = 16.2f / 64.0f;
-    for (double q : {0.5, 0.9, 0.99, 1.0}) {
-        const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(all.size())));
-        const float value = all[rank - 1];
-        const float edge = pooledQuantile(histograms, q);
+    first.merge(second);
+    EXPECT_EQ(first.total(), static_cast<std::int64_t>(values.size()));
+    std::sort(values.begin(), values.end());
+    const float floor = std::ldexp(1.0f, LossQuantiles::kMinExponent);
+    for (double q : {0.01, 0.5, 0.9, 0.99, 0.999, 1.0}) {
+        const auto rank =
+            static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size())));
+        const float value = values[rank - 1];
+        const float edge = all.quantile(q);
+        EXPECT_EQ(first.quantile(q), edge) << q;
         EXPECT_GE(edge, value) << q;
-        EXPECT_LT(edge - value, width * 1.0001f) << q;
-        // A bin edge.
-        EXPECT_NEAR(edge / width, std::round(edge / width), 1e-3f) << q;
+        EXPECT_LE(edge, std::max(value, floor) * (1.0f + 1.0f / 16.0f) * 1.0001f) << q;
     }
-    EXPECT_EQ(pooledQuantile({}, 0.99), 0.0f);
-    EXPECT_EQ(pooledQuantile({LossHistogram::make(64)}, 0.99), 0.0f);
+    EXPECT_EQ(LossQuantiles().quantile(0.99), 0.0f);
+    // The grid by hand: 1.0 starts an octave, so its bin's upper edge is 1 + 1/16.
+    EXPECT_FLOAT_EQ(LossQuantiles::upperEdge(LossQuantiles::binOf(1.0f)), 1.0625f);
+    EXPECT_FLOAT_EQ(LossQuantiles::upperEdge(LossQuantiles::binOf(0.3f)), 0.3125f); // 2^-2*1.25
+    EXPECT_EQ(LossQuantiles::binOf(0.0f), 0);
+    EXPECT_EQ(LossQuantiles::binOf(1e30f), LossQuantiles::kBins - 1);
 }

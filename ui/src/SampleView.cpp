@@ -1,7 +1,6 @@
 #include "losslens/ui/SampleView.h"
 
 #include "losslens/loss/LossVariant.h"
-#include "losslens/set/LossHistogram.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/ColorBar.h"
 #include "losslens/ui/DatasetSession.h"
@@ -122,12 +121,12 @@ ValueRange SampleView::currentRange() const {
     const std::size_t b = m_settings.differenceB;
     in.setScored = m_session->isScored();
     in.setMax = m_session->setMax();
-    in.setRobust = pooledQuantile(m_session->setHistograms(), kRobustQuantile);
+    in.setRobust = m_session->setQuantiles().quantile(kRobustQuantile);
     in.setMaxDifference = m_session->setMaxDifference(a, b);
     if (m_current) {
         // Computed once when the sample arrives, not on every render.
         in.sampleMax = m_current->statistics.maxLoss;
-        in.sampleRobust = pooledQuantile(m_current->statistics.histograms, kRobustQuantile);
+        in.sampleRobust = m_current->statistics.quantiles.quantile(kRobustQuantile);
         in.sampleMaxDifference = pairEntry(m_current->statistics.maxDifferences, a, b);
     }
     return heatmapRange(m_settings, in);

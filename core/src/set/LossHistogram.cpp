@@ -48,29 +48,4 @@ std::int64_t LossHistogram::total() const {
     return n;
 }
 
-float pooledQuantile(const std::vector<LossHistogram>& histograms, double q) {
-    if (histograms.empty())
-        return 0.0f;
-    const LossHistogram& first = histograms.front();
-    std::vector<std::int64_t> pooled(first.counts.size(), 0);
-    std::int64_t total = 0;
-    for (const LossHistogram& h : histograms) {
-        if (h.counts.size() != pooled.size())
-            continue;
-        for (std::size_t i = 0; i < pooled.size(); ++i)
-            pooled[i] += h.counts[i];
-        total += h.total();
-    }
-    if (total == 0)
-        return 0.0f;
-    const double target = std::clamp(q, 0.0, 1.0) * static_cast<double>(total);
-    std::int64_t seen = 0;
-    for (std::size_t i = 0; i < pooled.size(); ++i) {
-        seen += pooled[i];
-        if (static_cast<double>(seen) >= target && seen > 0)
-            return first.binUpperEdge(i);
-    }
-    return first.hi;
-}
-
 } // namespace losslens

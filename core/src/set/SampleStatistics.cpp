@@ -11,6 +11,7 @@ SampleStatistics sampleStatistics(const LossResult& loss, const LabelMap& labels
         LossHistogram h = LossHistogram::make(kHistogramBins);
         h.add(map, labels, ignoreIndex);
         statistics.histograms.push_back(std::move(h));
+        statistics.quantiles.add(map, labels, ignoreIndex);
     }
     return statistics;
 }

@@ -8,8 +8,10 @@ void SetAccumulator::add(const SampleSummary& summary, const SampleStatistics* s
     m_summary.add(summary);
     if (m_classCount == 0)
         m_classCount = summary.classes;
-    if (statistics != nullptr)
+    if (statistics != nullptr) {
         addStatistics(statistics->maxLoss, statistics->maxDifferences, statistics->histograms);
+        m_quantiles.merge(statistics->quantiles);
+    }
 }
 
 void SetAccumulator::merge(const SetAccumulator& other) {
@@ -17,6 +19,7 @@ void SetAccumulator::merge(const SetAccumulator& other) {
     if (m_classCount == 0)
         m_classCount = other.m_classCount;
     addStatistics(other.m_maxLoss, other.m_maxDifferences, other.m_histograms);
+    m_quantiles.merge(other.m_quantiles);
 }
 
 void SetAccumulator::addStatistics(float maxLoss, const std::vector<float>& maxDifferences,

@@ -23,9 +23,4 @@ struct LossHistogram {
     [[nodiscard]] static LossHistogram make(int bins, float lo = 0.0f, float hi = 16.2f);
 };
 
-// The upper edge of the bin holding the q-quantile (0 < q <= 1) of the values counted in
-// all the histograms together (same binning): a robust upper end for a colour scale, at
-// the histogram's resolution and never below the true quantile. 0 when nothing is counted.
-[[nodiscard]] float pooledQuantile(const std::vector<LossHistogram>& histograms, double q);
-
 } // namespace losslens

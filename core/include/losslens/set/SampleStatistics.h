@@ -2,6 +2,7 @@
 
 #include "losslens/loss/LossResult.h"
 #include "losslens/set/LossHistogram.h"
+#include "losslens/set/LossQuantiles.h"
 
 #include <vector>
 
@@ -19,6 +20,7 @@ struct SampleStatistics {
     float maxLoss = 0.0f;                  // maxLoss over valid pixels, every variant
     std::vector<float> maxDifferences;     // maxDifferences: V x V
     std::vector<LossHistogram> histograms; // per variant, kHistogramBins bins
+    LossQuantiles quantiles;               // every variant's valid pixels, pooled
 };
 
 [[nodiscard]] SampleStatistics sampleStatistics(const LossResult& loss, const LabelMap& labels,

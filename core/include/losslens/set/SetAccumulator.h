@@ -33,6 +33,9 @@ public:
     [[nodiscard]] const std::vector<LossHistogram>& histograms() const noexcept {
         return m_histograms;
     }
+    // Every variant's valid pixels of the samples added with statistics, pooled: the robust
+    // colour range's source.
+    [[nodiscard]] const LossQuantiles& quantiles() const noexcept { return m_quantiles; }
 
 private:
     void addStatistics(float maxLoss, const std::vector<float>& maxDifferences,
@@ -43,6 +46,7 @@ private:
     float m_maxLoss = 0.0f;
     std::vector<float> m_maxDifferences;
     std::vector<LossHistogram> m_histograms;
+    LossQuantiles m_quantiles;
 };
 
 } // namespace losslens

@@ -80,6 +80,7 @@ public:
     [[nodiscard]] const std::vector<LossHistogram>& setHistograms() const {
         return m_set.histograms();
     }
+    [[nodiscard]] const LossQuantiles& setQuantiles() const { return m_set.quantiles(); }
 
     // Loads and scores a sample off the GUI thread; emits sampleReady or sampleFailed.
     // A cached sample is delivered at once (still through the signal).
