@@ -14,6 +14,16 @@
 
 namespace losslens {
 
+namespace {
+// Ends shown to four significant digits (a trained model's range can be 0.0027, a
+// difference's 13.46), typed to six decimals.
+class RangeSpinBox : public QDoubleSpinBox {
+public:
+    using QDoubleSpinBox::QDoubleSpinBox;
+    QString textFromValue(double value) const override { return QString::number(value, 'g', 4); }
+};
+} // namespace
+
 HeatmapBar::HeatmapBar(QWidget* parent)
     : QWidget(parent) {
     auto* row = new QHBoxLayout(this);
@@ -91,11 +101,11 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     m_log->setToolTip(tr("Log colour scale over three decades below the top: small and large "
                          "losses both readable (not for a difference)"));
     row->addWidget(m_log);
-    m_rangeLo = new QDoubleSpinBox(this);
-    m_rangeHi = new QDoubleSpinBox(this);
+    m_rangeLo = new RangeSpinBox(this);
+    m_rangeHi = new RangeSpinBox(this);
     for (QDoubleSpinBox* spin : {m_rangeLo, m_rangeHi}) {
         spin->setRange(-100.0, 100.0);
-        spin->setDecimals(3);
+        spin->setDecimals(6);
         spin->setSingleStep(0.1);
         spin->setToolTip(tr("The range in use; choose Fixed to type your own"));
         spin->setKeyboardTracking(false);
