@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
         // without a display) exists. Qt's own GUI options (-geometry, -platform, ...) are
         // left for the second pass, where QApplication has removed them.
         QCoreApplication core(argc, argv);
-        QCoreApplication::setApplicationName(QStringLiteral("losslens"));
+        QCoreApplication::setApplicationName(QStringLiteral("LossLens"));
         QCoreApplication::setApplicationVersion(QStringLiteral(LOSSLENS_VERSION));
         QCommandLineParser early;
         describe(early, options);
