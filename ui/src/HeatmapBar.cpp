@@ -109,7 +109,7 @@ HeatmapBar::HeatmapBar(QWidget* parent)
         spin->setSingleStep(0.1);
         spin->setToolTip(tr("The range in use; choose Fixed to type your own"));
         spin->setKeyboardTracking(false);
-        spin->setMaximumWidth(spin->fontMetrics().horizontalAdvance(QStringLiteral("-00.000")) +
+        spin->setMaximumWidth(spin->fontMetrics().horizontalAdvance(QStringLiteral("-0.00000")) +
                               36);
     }
     m_rangeLo->setObjectName(QStringLiteral("rangeLo"));
