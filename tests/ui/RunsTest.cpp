@@ -4,9 +4,12 @@
 #include "losslens/io/Dataset.h"
 #include "losslens/io/NpyArray.h"
 #include "losslens/set/SetProcessor.h"
+#include "losslens/ui/Canvas.h"
+#include "losslens/ui/CompareRun.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/MainWindow.h"
 #include "losslens/ui/SampleTableModel.h"
+#include "losslens/ui/SampleView.h"
 #include "losslens/ui/SetWatcher.h"
 
 #include <QComboBox>
@@ -91,6 +94,61 @@ private slots:
         // The sample shown is b_model's: its loss is b_model's mean for that stem.
         QCOMPARE(w.currentSample()->loss.summary.mean(0),
                  reference.samples[w.currentSample()->entry].summary.mean(0));
+    }
+
+    // Side by side with a compared run: the other run's sample of the same stem, drawn with
+    // the same variant and range, zoom in step; switching the main run to it draws the same.
+    void sideBySideComparesTwoRuns() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openFolder(QString::fromStdString(m_root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 30000);
+        ViewSettings s = w.viewSettings();
+        s.rangeMode = RangeMode::Fixed; // one range whatever run is in view
+        s.rangeLo = 0.0f;
+        s.rangeHi = 3.0f;
+        w.setViewSettings(s);
+        w.selectEntry(1);
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == 1, 10000);
+        auto* versus = w.findChild<QComboBox*>(QStringLiteral("compareRunChooser"));
+        QVERIFY(versus);
+        QCOMPARE(versus->currentText(), QStringLiteral("none"));
+        versus->setCurrentText(QStringLiteral("b_model"));
+        w.setSideBySide(true);
+        CompareRun* compare = w.sampleView()->compareRun();
+        QTRY_VERIFY_WITH_TIMEOUT(compare->current() != nullptr, 10000);
+        QCOMPARE(compare->current()->stem, w.currentSample()->stem);
+        const SetReport b = processSet(Dataset::open(m_root, {}, "b_model"), {});
+        QCOMPARE(compare->current()->loss.summary.mean(0), b.samples[1].summary.mean(0));
+        QVERIFY(w.sideCanvas()->caption().contains(QStringLiteral("run b_model")));
+        QVERIFY(w.canvas()->caption().contains(QStringLiteral("run a_model")));
+        if (w.sideCanvas()->width() != w.canvas()->width()) {
+            w.resize(w.width() + 1, w.height());
+            w.setSideBySide(false);
+            w.setSideBySide(true);
+            QTRY_COMPARE(w.sideCanvas()->width(), w.canvas()->width());
+        }
+        w.canvas()->fitToWindow();
+        QCOMPARE(w.sideCanvas()->viewport(), w.canvas()->viewport());
+        const QImage sideB = w.sideCanvas()->image();
+        QVERIFY(sideB != w.canvas()->image()); // two runs' predictions differ
+
+        // Switch the main run to b_model and compare with a_model: the main canvas now draws
+        // what the side drew.
+        versus->setCurrentText(QStringLiteral("a_model"));
+        auto* chooser = w.findChild<QComboBox*>(QStringLiteral("runChooser"));
+        chooser->setCurrentText(QStringLiteral("b_model"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isOpen() &&
+                                     w.session()->dataset()->run() == "b_model" &&
+                                     w.currentSample() && w.currentSample()->entry == 1,
+                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            compare->current() && compare->current()->stem == w.currentSample()->stem, 10000);
+        w.canvas()->fitToWindow();
+        QCOMPARE(w.canvas()->image(), sideB);
+        versus->setCurrentText(QStringLiteral("none"));
+        QTRY_VERIFY(!compare->active());
     }
 
     // A training job writing while the window is open: a new run folder joins the chooser

@@ -1,16 +1,20 @@
 #include "losslens/ui/RunChooser.h"
 
+#include "losslens/ui/CompareRun.h"
 #include "losslens/ui/DatasetSession.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 
+#include <algorithm>
+
 namespace losslens {
 
-RunChooser::RunChooser(DatasetSession* session, QWidget* parent)
+RunChooser::RunChooser(DatasetSession* session, CompareRun* compare, QWidget* parent)
     : QWidget(parent)
-    , m_session(session) {
+    , m_session(session)
+    , m_compare(compare) {
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(4, 2, 0, 2);
     row->addWidget(new QLabel(tr("Run"), this));
@@ -20,6 +24,17 @@ RunChooser::RunChooser(DatasetSession* session, QWidget* parent)
     m_combo->setToolTip(tr("The prediction set shown: one folder of predictions/ per model, "
                            "checkpoint or training loss"));
     row->addWidget(m_combo);
+    row->addWidget(new QLabel(tr("vs"), this));
+    m_versus = new QComboBox(this);
+    m_versus->setObjectName(QStringLiteral("compareRunChooser"));
+    m_versus->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_versus->setToolTip(tr("The run side by side (Ctrl+D) shows beside this one, the same "
+                            "sample, variant and range, zoom and pan in step"));
+    row->addWidget(m_versus);
+    connect(m_versus, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (!m_loading)
+            m_compare->setRun(index <= 0 ? QString() : m_versus->itemText(index));
+    });
     connect(m_combo, &QComboBox::currentTextChanged, this, [this](const QString& run) {
         if (!m_loading && !run.isEmpty())
             m_session->setRun(run);
@@ -37,6 +52,11 @@ void RunChooser::refresh() {
         m_combo->addItem(QString::fromStdString(run));
     if (m_session->isOpen())
         m_combo->setCurrentText(QString::fromStdString(m_session->dataset()->run()));
+    m_versus->clear();
+    m_versus->addItem(tr("none"));
+    for (const std::string& run : runs)
+        m_versus->addItem(QString::fromStdString(run));
+    m_versus->setCurrentIndex(std::max(0, m_versus->findText(m_compare->run())));
     m_loading = false;
     setVisible(runs.size() > 1);
 }

@@ -3,6 +3,7 @@
 #include "losslens/loss/LossVariant.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/ColorBar.h"
+#include "losslens/ui/CompareRun.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/HeatmapBar.h"
 #include "losslens/ui/RunChooser.h"
@@ -26,7 +27,8 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
     auto* top = new QHBoxLayout();
     top->setContentsMargins(0, 0, 0, 0);
     top->setSpacing(0);
-    top->addWidget(new RunChooser(session, this));
+    m_compare = new CompareRun(session, this);
+    top->addWidget(new RunChooser(session, m_compare, this));
     top->addWidget(m_bar, 1);
     outer->addLayout(top);
     auto* layout = new QHBoxLayout();
@@ -44,6 +46,12 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
     connect(m_canvas, &Canvas::viewChanged, m_sideCanvas, &Canvas::setView);
     connect(m_sideCanvas, &Canvas::viewChanged, m_canvas, &Canvas::setView);
     connect(m_canvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
+    connect(m_compare, &CompareRun::sampleChanged, this, [this] {
+        if (!m_current)
+            return;
+        setSideContent();
+        render();
+    });
     connect(m_canvas, &Canvas::viewChanged, m_bar, [this](double zoom) { m_bar->showZoom(zoom); });
     connect(m_bar, &HeatmapBar::changed, this, [this] {
         ViewSettings s = m_settings;
@@ -90,7 +98,6 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
     const bool first = !m_current;
     m_current = ready;
     m_renderer.setSample(ready);
-    m_partnerRenderer.setSample(ready);
     // The canvases ask for their visible part when they paint, with the settings of then.
     m_canvas->setContent(
         m_renderer.imageSize(),
@@ -99,6 +106,39 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
                                      currentRange());
         },
         true);
+    setSideContent();
+    render();
+    if (first)
+        m_canvas->fitToWindow();
+    emit sampleShown();
+}
+
+bool SampleView::comparingRuns() const {
+    return m_compare != nullptr && m_compare->active();
+}
+
+void SampleView::setSideContent() {
+    if (comparingRuns()) {
+        // The other run's sample of the same stem, drawn exactly as this one.
+        const SampleDataPtr other = m_compare->current();
+        m_partnerRenderer.setSample(other);
+        if (!other) {
+            m_sideCanvas->setMessage(
+                tr("Run %1 has no scored sample %2.")
+                    .arg(m_compare->run(),
+                         m_current ? QString::fromStdString(m_current->stem) : QString()));
+            return;
+        }
+        m_sideCanvas->setContent(
+            m_partnerRenderer.imageSize(),
+            [this](const Viewport& v) {
+                return m_partnerRenderer.render(v, LayerRenderer::shownSettings(m_settings, true),
+                                                currentRange());
+            },
+            true);
+        return;
+    }
+    m_partnerRenderer.setSample(m_current);
     m_sideCanvas->setContent(
         m_partnerRenderer.imageSize(),
         [this](const Viewport& v) {
@@ -109,10 +149,6 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
                 LayerRenderer::partnerRange(m_settings, currentRange()));
         },
         true);
-    render();
-    if (first)
-        m_canvas->fitToWindow();
-    emit sampleShown();
 }
 
 ValueRange SampleView::currentRange() const {
@@ -175,13 +211,19 @@ void SampleView::render() {
     if (!m_current)
         return;
     m_canvas->refresh();
-    m_canvas->setCaption(m_settings.difference
-                             ? tr("%1 − %2").arg(variantLabel(m_settings.differenceA),
-                                                 variantLabel(m_settings.differenceB))
-                             : variantLabel(m_settings.variant));
+    const QString shown = m_settings.difference
+                              ? tr("%1 − %2").arg(variantLabel(m_settings.differenceA),
+                                                  variantLabel(m_settings.differenceB))
+                              : variantLabel(m_settings.variant);
+    const bool runs = comparingRuns() && m_sideBySide && m_session->dataset() != nullptr;
+    m_canvas->setCaption(
+        runs ? tr("run %1: %2").arg(QString::fromStdString(m_session->dataset()->run()), shown)
+             : shown);
     if (m_sideBySide) {
         m_sideCanvas->refresh();
-        m_sideCanvas->setCaption(variantLabel(LayerRenderer::partnerSettings(m_settings).variant));
+        m_sideCanvas->setCaption(
+            runs ? tr("run %1: %2").arg(m_compare->run(), shown)
+                 : variantLabel(LayerRenderer::partnerSettings(m_settings).variant));
         m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset());
     }
 }

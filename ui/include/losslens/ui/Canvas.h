@@ -38,6 +38,7 @@ public:
     void setMessage(const QString& message);
     // A short label drawn in the top-left corner (which variant this canvas shows).
     void setCaption(const QString& caption);
+    [[nodiscard]] const QString& caption() const { return m_caption; }
 
 public slots:
     void zoomIn();

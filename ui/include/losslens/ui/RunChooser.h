@@ -7,22 +7,28 @@ class QLabel;
 
 namespace losslens {
 
+class CompareRun;
 class DatasetSession;
 
-// "Run: [ckpt_a ▾]" beside the heatmap's variant, for a set of several runs (spec section
-// 5): lists the session's runs and switches the session to the one chosen (the sample in
-// view stays in view). Hidden for a set of one prediction set. Follows the session itself.
+// "Run [ckpt_a ▾] vs [ckpt_b ▾]" beside the heatmap's variant, for a set of several runs
+// (spec section 5): the first box switches the session to the run chosen (the sample in view
+// stays in view); the second picks the run side by side shows beside it ("none": the
+// partner variant, as for a one-run set). Hidden for a set of one prediction set. Follows
+// the session itself.
 class RunChooser : public QWidget {
     Q_OBJECT
 public:
-    explicit RunChooser(DatasetSession* session, QWidget* parent = nullptr);
+    RunChooser(DatasetSession* session, CompareRun* compare, QWidget* parent = nullptr);
     [[nodiscard]] QComboBox* combo() const { return m_combo; }
+    [[nodiscard]] QComboBox* compareCombo() const { return m_versus; }
 
 private:
     void refresh();
 
     DatasetSession* m_session;
+    CompareRun* m_compare;
     QComboBox* m_combo = nullptr;
+    QComboBox* m_versus = nullptr;
     bool m_loading = false;
 };
 

@@ -13,6 +13,7 @@ namespace losslens {
 
 class Canvas;
 class ColorBar;
+class CompareRun;
 class HeatmapBar;
 class DatasetSession;
 
@@ -42,6 +43,10 @@ public:
     // The heatmap's variant flips to its partner (or A and B swap); returns what it shows.
     QString flipVariant();
     void setSideBySide(bool on);
+    // The run compared with the one in view: side by side shows its sample of the same stem
+    // (same variant and range) instead of the partner variant while it has a run.
+    [[nodiscard]] CompareRun* compareRun() const { return m_compare; }
+    [[nodiscard]] bool comparingRuns() const;
     // A message instead of a sample (opening, generating the demo, an error).
     void showMessage(const QString& text);
     // Forget the shown sample (a new set is opening).
@@ -60,6 +65,7 @@ signals:
 private:
     void onSampleReady(const SampleDataPtr& data);
     void render();
+    void setSideContent();
     void updateColorBar();
     [[nodiscard]] QString rangeCaption() const;
 
@@ -68,6 +74,7 @@ private:
     Canvas* m_canvas = nullptr;
     Canvas* m_sideCanvas = nullptr;
     ColorBar* m_colorBar = nullptr;
+    CompareRun* m_compare = nullptr;
     HeatmapBar* m_bar = nullptr;
     bool m_sideBySide = false;
     ViewSettings m_settings;
