@@ -109,8 +109,9 @@ HeatmapBar::HeatmapBar(QWidget* parent)
         spin->setSingleStep(0.1);
         spin->setToolTip(tr("The range in use; choose Fixed to type your own"));
         spin->setKeyboardTracking(false);
-        spin->setMaximumWidth(spin->fontMetrics().horizontalAdvance(QStringLiteral("-0.00000")) +
-                              36);
+        const int width = spin->fontMetrics().horizontalAdvance(QStringLiteral("-0.0000000")) + 24;
+        spin->setMinimumWidth(width);
+        spin->setMaximumWidth(width);
     }
     m_rangeLo->setObjectName(QStringLiteral("rangeLo"));
     m_rangeHi->setObjectName(QStringLiteral("rangeHi"));
