@@ -3,6 +3,7 @@
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/io/NpyArray.h"
+#include "losslens/report/Colormap.h"
 #include "losslens/set/SetProcessor.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/CompareRun.h"
@@ -17,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -154,6 +156,62 @@ private slots:
         QCOMPARE(w.canvas()->image(), sideB);
         versus->setCurrentText(QStringLiteral("none"));
         QTRY_VERIFY(!compare->active());
+    }
+
+    // The run difference: this run's variant minus the vs run's on a diverging map centred
+    // on 0, scaled by the pair's largest |difference|, against core's maps of both runs.
+    void runDifferenceAgainstCore() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openFolder(QString::fromStdString(m_root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 30000);
+        w.selectEntry(2);
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == 2, 10000);
+        w.findChild<QComboBox*>(QStringLiteral("compareRunChooser"))
+            ->setCurrentText(QStringLiteral("b_model"));
+        QTRY_VERIFY_WITH_TIMEOUT(w.sampleView()->compareRun()->current() != nullptr, 10000);
+        ViewSettings s = w.viewSettings();
+        s.runDifference = true;
+        s.variant = 1; // partial
+        w.setViewSettings(s);
+        QVERIFY(w.sampleView()->showsRunDifference());
+
+        const auto scored = [&](const std::string& run) {
+            const Dataset set = Dataset::open(m_root, {}, run);
+            const LoadedSample sample = set.load(2);
+            return std::make_pair(sample.labels, scoreSample(sample, set.config().lossConfig()));
+        };
+        const auto [labels, a] = scored("a_model");
+        const auto [labelsB, b] = scored("b_model");
+        float m = 0.0f;
+        for (int y = 0; y < labels.height(); ++y)
+            for (int x = 0; x < labels.width(); ++x)
+                if (labels.at(x, y) != 255)
+                    m = std::max(m, std::abs(a.maps[1].at(x, y) - b.maps[1].at(x, y)));
+        QVERIFY(m > 0.0f);
+        QCOMPARE(w.currentRange().hi, m);
+        QCOMPARE(w.currentRange().lo, -m);
+
+        w.canvas()->actualSize();
+        (void)w.canvas()->image(); // render the view
+        const QImage& heat = w.layerImages().heatmap;
+        const Viewport view = w.canvas()->viewport();
+        int checked = 0;
+        for (int oy = 0; oy < heat.height(); oy += 7)
+            for (int ox = 0; ox < heat.width(); ox += 5) {
+                const int x = static_cast<int>(std::floor(view.x0 + (ox + 0.5) * view.step));
+                const int y = static_cast<int>(std::floor(view.y0 + (oy + 0.5) * view.step));
+                if (x < 0 || y < 0 || x >= labels.width() || y >= labels.height() ||
+                    labels.at(x, y) == 255)
+                    continue;
+                const Rgb& c =
+                    divergingLut()[colormapIndex(a.maps[1].at(x, y) - b.maps[1].at(x, y), -m, m)];
+                QCOMPARE(heat.pixel(ox, oy), qRgb(c[0], c[1], c[2]));
+                ++checked;
+            }
+        QVERIFY(checked > 20);
+        QVERIFY(w.canvas()->caption().startsWith(QStringLiteral("run a_model − run b_model")));
     }
 
     // A training job writing while the window is open: a new run folder joins the chooser

@@ -58,6 +58,8 @@ HeatmapBar::HeatmapBar(QWidget* parent)
         m_differenceB->addItem(variantSwatch(v), variantLabel(v));
     }
     m_variant->addItem(tr("Difference A − B"));
+    // This run minus the "vs" run, for the variant chosen in the box beside it.
+    m_variant->addItem(tr("Run difference (this − vs)"));
     compact(m_variant, 13);
     compact(m_differenceA, 10);
     compact(m_differenceB, 10);
@@ -137,10 +139,12 @@ HeatmapBar::HeatmapBar(QWidget* parent)
 }
 
 void HeatmapBar::updateEnabled() {
-    const bool difference = m_variant->currentIndex() == static_cast<int>(lossVariants().size());
+    const auto variants = static_cast<int>(lossVariants().size());
+    const bool runs = m_variant->currentIndex() == variants + 1;
+    const bool difference = m_variant->currentIndex() == variants || runs;
     m_differenceA->setVisible(difference);
-    m_differenceB->setVisible(difference);
-    m_minus->setVisible(difference);
+    m_differenceB->setVisible(difference && !runs);
+    m_minus->setVisible(difference && !runs);
     m_colormap->setEnabled(!difference);
     {
         const QSignalBlocker block(m_colormap);
@@ -160,8 +164,11 @@ void HeatmapBar::updateEnabled() {
 void HeatmapBar::load(const ViewSettings& settings) {
     m_loading = true;
     const auto variants = static_cast<int>(lossVariants().size());
-    m_variant->setCurrentIndex(settings.difference ? variants : static_cast<int>(settings.variant));
-    m_differenceA->setCurrentIndex(static_cast<int>(settings.differenceA));
+    m_variant->setCurrentIndex(settings.runDifference ? variants + 1
+                               : settings.difference  ? variants
+                                                      : static_cast<int>(settings.variant));
+    m_differenceA->setCurrentIndex(
+        static_cast<int>(settings.runDifference ? settings.variant : settings.differenceA));
     m_differenceB->setCurrentIndex(static_cast<int>(settings.differenceB));
     m_colormapChoice = settings.colormap;
     m_colormap->setCurrentIndex(m_colormap->findData(static_cast<int>(settings.colormap)));
@@ -177,10 +184,14 @@ void HeatmapBar::load(const ViewSettings& settings) {
 
 void HeatmapBar::store(ViewSettings& settings) const {
     const auto variants = static_cast<int>(lossVariants().size());
+    settings.runDifference = m_variant->currentIndex() == variants + 1;
     settings.difference = m_variant->currentIndex() == variants;
-    if (!settings.difference)
+    if (settings.runDifference)
+        settings.variant = static_cast<std::size_t>(std::max(0, m_differenceA->currentIndex()));
+    else if (!settings.difference)
         settings.variant = static_cast<std::size_t>(std::max(0, m_variant->currentIndex()));
-    settings.differenceA = static_cast<std::size_t>(std::max(0, m_differenceA->currentIndex()));
+    if (!settings.runDifference)
+        settings.differenceA = static_cast<std::size_t>(std::max(0, m_differenceA->currentIndex()));
     settings.differenceB = static_cast<std::size_t>(std::max(0, m_differenceB->currentIndex()));
     settings.colormap = m_colormapChoice;
     settings.rangeMode = static_cast<RangeMode>(m_rangeMode->currentData().toInt());

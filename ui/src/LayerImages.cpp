@@ -133,8 +133,28 @@ QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours
                       Viewport::whole(QSize(classes.width(), classes.height())));
 }
 
+bool comparable(const SampleData& data, const SampleData& other) {
+    return data.loss.maps.size() == other.loss.maps.size() && !data.loss.maps.empty() &&
+           data.sample.labels.width() == other.sample.labels.width() &&
+           data.sample.labels.height() == other.sample.labels.height();
+}
+
+float maxRunDifference(const SampleData& data, const SampleData& other, std::size_t variant,
+                       int ignoreIndex) {
+    if (!comparable(data, other) || variant >= data.loss.maps.size())
+        return 0.0f;
+    const auto a = data.loss.maps[variant].values();
+    const auto b = other.loss.maps[variant].values();
+    const auto y = data.sample.labels.values();
+    float m = 0.0f;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (y[i] != ignoreIndex)
+            m = std::max(m, std::abs(a[i] - b[i]));
+    return m;
+}
+
 QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ignoreIndex, float lo,
-                    float hi, const Viewport& viewport) {
+                    float hi, const Viewport& viewport, const SampleData* other) {
     if (viewport.isEmpty())
         return {};
     const LabelMap& labels = data.sample.labels;
@@ -145,16 +165,18 @@ QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ig
     const auto& maps = data.loss.maps;
     if (maps.empty())
         return image;
-    const bool diff = settings.difference && settings.differenceA < maps.size() &&
+    const bool runs = other != nullptr && comparable(data, *other);
+    const bool diff = !runs && settings.difference && settings.differenceA < maps.size() &&
                       settings.differenceB < maps.size();
     const std::size_t variant = std::min(settings.variant, maps.size() - 1);
-    const ColormapLut& lut = diff ? divergingLut() : colormapLut(settings.colormap);
-    const bool log = usesLogScale(settings);
+    const ColormapLut& lut = diff || runs ? divergingLut() : colormapLut(settings.colormap);
+    const bool log = !runs && usesLogScale(settings);
     std::array<QRgb, 256> colour{};
     for (std::size_t i = 0; i < colour.size(); ++i)
         colour[i] = premultiplied(lut[i], 255);
     const float* a = maps[diff ? settings.differenceA : variant].data();
-    const float* b = diff ? maps[settings.differenceB].data() : nullptr;
+    const float* b = runs ? other->loss.maps[variant].data()
+                          : (diff ? maps[settings.differenceB].data() : nullptr);
     const std::size_t stride = static_cast<std::size_t>(labels.width());
     for (int oy = 0; oy < h; ++oy) {
         const int sy = s.ys[static_cast<std::size_t>(oy) + 1];
@@ -328,14 +350,18 @@ RangeClipping rangeClipping(const SampleData& data, const ViewSettings& settings
 }
 
 LayerImages renderLayers(const SampleData& data, const ViewSettings& settings,
-                         const std::vector<ClassInfo>& classes, int ignoreIndex, ValueRange range) {
+                         const std::vector<ClassInfo>& classes, int ignoreIndex, ValueRange range,
+                         const SampleData* other) {
     LayerImages layers;
     layers.base = dimsImage(settings) ? dimmedBase(baseLayer(data)) : baseLayer(data);
     layers.groundTruth =
         classLayer(data.sample.labels, classes, settings, settings.groundTruthStyle, ignoreIndex);
     layers.prediction =
         classLayer(data.loss.argmax, classes, settings, settings.predictionStyle, -1);
-    layers.heatmap = heatmapLayer(data, settings, ignoreIndex, range.lo, range.hi);
+    layers.heatmap = heatmapLayer(
+        data, settings, ignoreIndex, range.lo, range.hi,
+        Viewport::whole(QSize(data.sample.labels.width(), data.sample.labels.height())),
+        settings.runDifference ? other : nullptr);
     layers.removed = removedLayer(data.loss.removed, settings.removedStyle);
     return layers;
 }

@@ -6,8 +6,9 @@ namespace {
 
 bool sameHeatmap(const ViewSettings& a, ValueRange ra, const ViewSettings& b, ValueRange rb) {
     return a.variant == b.variant && a.difference == b.difference && a.logScale == b.logScale &&
-           a.differenceA == b.differenceA && a.differenceB == b.differenceB &&
-           a.colormap == b.colormap && ra.lo == rb.lo && ra.hi == rb.hi;
+           a.runDifference == b.runDifference && a.differenceA == b.differenceA &&
+           a.differenceB == b.differenceB && a.colormap == b.colormap && ra.lo == rb.lo &&
+           ra.hi == rb.hi;
 }
 
 std::size_t index(Layer l) {
@@ -53,6 +54,13 @@ void LayerRenderer::setSample(SampleDataPtr data, std::vector<ClassInfo> classes
     m_classes = std::move(classes);
     m_ignoreIndex = ignoreIndex;
     invalidate();
+}
+
+void LayerRenderer::setOther(SampleDataPtr other) {
+    if (other == m_other)
+        return;
+    m_other = std::move(other);
+    m_valid[static_cast<std::size_t>(Layer::Heatmap)] = false;
 }
 
 void LayerRenderer::clear() {
@@ -111,8 +119,8 @@ QImage LayerRenderer::render(const Viewport& viewport, const ViewSettings& setti
         m_layers.prediction = classLayer(data.loss.argmax, m_classes, settings,
                                          settings.predictionStyle, -1, viewport);
     if (stale(Layer::Heatmap))
-        m_layers.heatmap =
-            heatmapLayer(data, settings, m_ignoreIndex, range.lo, range.hi, viewport);
+        m_layers.heatmap = heatmapLayer(data, settings, m_ignoreIndex, range.lo, range.hi, viewport,
+                                        settings.runDifference ? m_other.get() : nullptr);
     if (stale(Layer::Removed))
         m_layers.removed = removedLayer(data.loss.removed, viewport, settings.removedStyle);
     for (std::size_t l = 0; l < kLayerCount; ++l)
@@ -132,7 +140,8 @@ QImage LayerRenderer::render(const Viewport& viewport, const ViewSettings& setti
 QImage LayerRenderer::renderFull(const ViewSettings& settings, ValueRange range) const {
     if (!m_data)
         return {};
-    return compose(renderLayers(*m_data, settings, m_classes, m_ignoreIndex, range), settings);
+    return compose(renderLayers(*m_data, settings, m_classes, m_ignoreIndex, range, m_other.get()),
+                   settings);
 }
 
 } // namespace losslens

@@ -13,6 +13,8 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 #include <algorithm>
 
 namespace losslens {
@@ -47,6 +49,8 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
     connect(m_sideCanvas, &Canvas::viewChanged, m_canvas, &Canvas::setView);
     connect(m_canvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
     connect(m_compare, &CompareRun::sampleChanged, this, [this] {
+        m_renderer.setOther(m_compare->current());
+        m_runDifferenceMax = -1.0f;
         if (!m_current)
             return;
         setSideContent();
@@ -98,6 +102,7 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
     const bool first = !m_current;
     m_current = ready;
     m_renderer.setSample(ready);
+    m_runDifferenceMax = -1.0f;
     // The canvases ask for their visible part when they paint, with the settings of then.
     m_canvas->setContent(
         m_renderer.imageSize(),
@@ -115,6 +120,11 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
 
 bool SampleView::comparingRuns() const {
     return m_compare != nullptr && m_compare->active();
+}
+
+bool SampleView::showsRunDifference() const {
+    return m_settings.runDifference && m_current && comparingRuns() && m_compare->current() &&
+           comparable(*m_current, *m_compare->current());
 }
 
 void SampleView::setSideContent() {
@@ -152,6 +162,22 @@ void SampleView::setSideContent() {
 }
 
 ValueRange SampleView::currentRange() const {
+    if (showsRunDifference()) {
+        // Symmetric about 0: the user's, or the largest |difference| of the pair in view.
+        float m = std::max(std::abs(m_settings.rangeLo), std::abs(m_settings.rangeHi));
+        if (m_settings.rangeMode != RangeMode::Fixed) {
+            if (m_runDifferenceMax < 0.0f || m_runDifferenceVariant != m_settings.variant) {
+                m_runDifferenceVariant = m_settings.variant;
+                m_runDifferenceMax =
+                    maxRunDifference(*m_current, *m_compare->current(), m_settings.variant,
+                                     m_current->sample.ignoreIndex);
+            }
+            m = m_runDifferenceMax;
+        }
+        if (!(m > 0.0f))
+            m = 1.0f;
+        return {-m, m};
+    }
     RangeSources in;
     const std::size_t a = m_settings.differenceA;
     const std::size_t b = m_settings.differenceB;
@@ -216,9 +242,13 @@ void SampleView::render() {
                                                   variantLabel(m_settings.differenceB))
                               : variantLabel(m_settings.variant);
     const bool runs = comparingRuns() && m_sideBySide && m_session->dataset() != nullptr;
-    m_canvas->setCaption(
-        runs ? tr("run %1: %2").arg(QString::fromStdString(m_session->dataset()->run()), shown)
-             : shown);
+    const QString thisRun =
+        m_session->dataset() ? QString::fromStdString(m_session->dataset()->run()) : QString();
+    if (showsRunDifference())
+        m_canvas->setCaption(tr("run %1 − run %2: %3")
+                                 .arg(thisRun, m_compare->run(), variantLabel(m_settings.variant)));
+    else
+        m_canvas->setCaption(runs ? tr("run %1: %2").arg(thisRun, shown) : shown);
     if (m_sideBySide) {
         m_sideCanvas->refresh();
         m_sideCanvas->setCaption(
@@ -253,6 +283,19 @@ QString SampleView::rangeCaption() const {
 
 void SampleView::updateColorBar() {
     const ValueRange range = currentRange();
+    if (showsRunDifference()) {
+        ColorBar::Scale scale;
+        scale.lo = range.lo;
+        scale.hi = range.hi;
+        m_colorBar->setMap(
+            divergingLut(), scale,
+            tr("%1 −\n%2")
+                .arg(QString::fromStdString(m_session->dataset()->run()), m_compare->run()),
+            m_settings.rangeMode == RangeMode::Fixed ? tr("fixed") : tr("sample max\n|A − B|"));
+        m_bar->showRange(range.lo, range.hi);
+        emit rangeShown(range.lo, range.hi);
+        return;
+    }
     const QString title =
         m_settings.difference
             ? tr("%1 −\n%2")

@@ -40,9 +40,16 @@ namespace losslens {
                                 const ViewSettings& settings, ClassStyle style, int ignoreIndex);
 
 // The heatmap of the chosen variant (or the A - B difference on a diverging map centred
-// on 0); ignore pixels transparent.
+// on 0; or with `other`, another run's sample of the same stem, this run's variant minus
+// the other's); ignore pixels transparent.
 [[nodiscard]] QImage heatmapLayer(const SampleData& data, const ViewSettings& settings,
-                                  int ignoreIndex, float lo, float hi, const Viewport& viewport);
+                                  int ignoreIndex, float lo, float hi, const Viewport& viewport,
+                                  const SampleData* other = nullptr);
+// Whether `other` can be subtracted from `data` (same size and number of variants).
+[[nodiscard]] bool comparable(const SampleData& data, const SampleData& other);
+// The largest |this run's variant - the other's| over the valid pixels of a pair.
+[[nodiscard]] float maxRunDifference(const SampleData& data, const SampleData& other,
+                                     std::size_t variant, int ignoreIndex);
 [[nodiscard]] QImage heatmapLayer(const SampleData& data, const ViewSettings& settings,
                                   int ignoreIndex, float lo, float hi);
 
@@ -106,7 +113,7 @@ struct LayerImages {
 // All layers at full resolution (the composite an export writes).
 [[nodiscard]] LayerImages renderLayers(const SampleData& data, const ViewSettings& settings,
                                        const std::vector<ClassInfo>& classes, int ignoreIndex,
-                                       ValueRange range);
+                                       ValueRange range, const SampleData* other = nullptr);
 
 // Draws the visible layers in order with their opacities into one opaque image.
 [[nodiscard]] QImage compose(const LayerImages& layers, const ViewSettings& settings);

@@ -26,6 +26,8 @@ public:
     // With the classes and ignore index the sample was loaded with.
     void setSample(SampleDataPtr data);
     void clear();
+    // Another run's sample of the same stem, for a run difference (null: none).
+    void setOther(SampleDataPtr other);
 
     [[nodiscard]] const SampleDataPtr& sample() const { return m_data; }
     [[nodiscard]] QSize imageSize() const;
@@ -50,6 +52,7 @@ private:
     void invalidate();
 
     SampleDataPtr m_data;
+    SampleDataPtr m_other;
     QImage m_fallbackBase; // when the sample came without one (tests build SampleData by hand)
     std::vector<ClassInfo> m_classes;
     int m_ignoreIndex = 255;

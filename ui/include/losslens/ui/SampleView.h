@@ -47,6 +47,9 @@ public:
     // (same variant and range) instead of the partner variant while it has a run.
     [[nodiscard]] CompareRun* compareRun() const { return m_compare; }
     [[nodiscard]] bool comparingRuns() const;
+    // The heatmap shows this run minus the compared one (runDifference, and a comparable
+    // sample of the other run is loaded).
+    [[nodiscard]] bool showsRunDifference() const;
     // A message instead of a sample (opening, generating the demo, an error).
     void showMessage(const QString& text);
     // Forget the shown sample (a new set is opening).
@@ -75,6 +78,8 @@ private:
     Canvas* m_sideCanvas = nullptr;
     ColorBar* m_colorBar = nullptr;
     CompareRun* m_compare = nullptr;
+    mutable float m_runDifferenceMax = -1.0f; // of the pair in view; -1: not computed
+    mutable std::size_t m_runDifferenceVariant = 0;
     HeatmapBar* m_bar = nullptr;
     bool m_sideBySide = false;
     ViewSettings m_settings;

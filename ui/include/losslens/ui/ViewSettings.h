@@ -62,6 +62,9 @@ struct ViewSettings {
     // Registry indices; the defaults come from the registry's roles.
     std::size_t variant = variantFor(VariantRole::Baseline); // the heatmap's variant
     bool difference = false; // heatmap shows variant A - variant B instead
+    // Heatmap shows `variant` of the run in view minus the same variant of the compared run
+    // (the "vs" run; the plain variant while there is none).
+    bool runDifference = false;
     std::size_t differenceA = variantFor(VariantRole::Baseline);
     std::size_t differenceB = variantFor(VariantRole::MissingAware);
     Colormap colormap = Colormap::Viridis;
