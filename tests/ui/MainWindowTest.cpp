@@ -309,12 +309,13 @@ private slots:
         QCOMPARE(table->item(1, 1)->text(), QStringLiteral("%1 %").arg(removedShare, 0, 'f', 1));
         QCOMPARE(table->item(1, 2)->text(), QStringLiteral("0.0 %"));
 
-        // The variant switch lists every variant and the difference; A - B takes any two,
-        // centred on 0 with the set's largest |A - B|.
+        // The variant switch lists every variant, the difference and the run difference;
+        // A - B takes any two, centred on 0 with the set's largest |A - B|.
         bool found = false;
         for (QComboBox* combo : w.findChildren<QComboBox*>())
-            if (combo->count() == static_cast<int>(variants.size()) + 1 &&
-                combo->itemText(static_cast<int>(variants.size())).startsWith("Difference"))
+            if (combo->count() == static_cast<int>(variants.size()) + 2 &&
+                combo->itemText(static_cast<int>(variants.size())).startsWith("Difference") &&
+                combo->itemText(static_cast<int>(variants.size()) + 1).startsWith("Run difference"))
                 found = true;
         QVERIFY(found);
         ViewSettings s = w.viewSettings();
