@@ -47,6 +47,8 @@ int SetWatcher::npyCompleteness(const std::string& file) {
     in.seekg(0);
     // The header is at most a few kilobytes in practice; numpy allows up to 4 GiB (version
     // 2), which a watcher has no business reading: 1 MiB is plenty.
+    if (size <= 0)
+        return 0; // just created: its writer has not written yet
     std::vector<std::byte> head(static_cast<std::size_t>(std::min<std::int64_t>(size, 1 << 20)));
     in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
     static constexpr char kMagic[] = "\x93NUMPY";
