@@ -451,6 +451,17 @@ private slots:
                     .endsWith(QStringLiteral("heatmap standard − partial = 2.30259")));
         QVERIFY(formatPixelInfo(info, {}, diff)
                     .contains(QStringLiteral("heatmap: standard − partial = 2.30259")));
+        // A run difference reads out this run's variant minus the other run's at the pixel.
+        PixelInfo other = info;
+        other.losses[0] = 1.0f;
+        ViewSettings runs;
+        runs.runDifference = true;
+        runs.variant = 0;
+        const OtherRunPixel pair{&other, QStringLiteral("ckpt_b")};
+        QCOMPARE(formatShownValue(info, runs, pair),
+                 QStringLiteral("standard: this − ckpt_b = %1")
+                     .arg(static_cast<double>(info.losses[0] - 1.0f), 0, 'f', 5));
+        QVERIFY(formatStatusLine(info, runs, pair).contains(QStringLiteral("this − ckpt_b")));
     }
 
     void ticksAndCache() {

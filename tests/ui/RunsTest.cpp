@@ -212,6 +212,13 @@ private slots:
             }
         QVERIFY(checked > 20);
         QVERIFY(w.canvas()->caption().startsWith(QStringLiteral("run a_model − run b_model")));
+        // The readout gives the difference at the pixel under the cursor.
+        w.showPixel(10, 12);
+        QVERIFY2(w.pixelReadout().contains(
+                     QStringLiteral("partial: this − b_model = %1")
+                         .arg(static_cast<double>(a.maps[1].at(10, 12) - b.maps[1].at(10, 12)), 0,
+                              'f', 5)),
+                 qPrintable(w.pixelReadout()));
     }
 
     // A training job writing while the window is open: a new run folder joins the chooser

@@ -40,11 +40,17 @@ PixelInfo pixelInfo(const SampleData& data, int x, int y, int ignoreIndex) {
     return info;
 }
 
-QString formatShownValue(const PixelInfo& info, const ViewSettings& settings) {
+QString formatShownValue(const PixelInfo& info, const ViewSettings& settings,
+                         const OtherRunPixel& other) {
     const std::size_t n = info.losses.size();
     if (!info.valid || n == 0)
         return {};
     const auto value = [](float v) { return QString::number(static_cast<double>(v), 'f', 5); };
+    if (settings.runDifference && other.info != nullptr && other.info->valid &&
+        settings.variant < n && settings.variant < other.info->losses.size())
+        return QStringLiteral("%1: this − %2 = %3")
+            .arg(variantName(settings.variant), other.run,
+                 value(info.losses[settings.variant] - other.info->losses[settings.variant]));
     if (settings.difference && settings.differenceA < n && settings.differenceB < n)
         return QStringLiteral("%1 − %2 = %3")
             .arg(variantName(settings.differenceA), variantName(settings.differenceB),
@@ -54,11 +60,11 @@ QString formatShownValue(const PixelInfo& info, const ViewSettings& settings) {
 }
 
 QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes,
-                        const ViewSettings& settings) {
+                        const ViewSettings& settings, const OtherRunPixel& other) {
     if (!info.valid)
         return QObject::tr("Move the cursor over the image.");
     QString text = QObject::tr("x %1, y %2\n").arg(info.x).arg(info.y);
-    text += QObject::tr("heatmap: %1\n").arg(formatShownValue(info, settings));
+    text += QObject::tr("heatmap: %1\n").arg(formatShownValue(info, settings, other));
     text += QObject::tr("ground truth: %1\n")
                 .arg(info.ignored ? QObject::tr("ignored (%1)").arg(info.label)
                                   : className(info.label, classes));
@@ -79,15 +85,17 @@ QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& cla
     return text.trimmed();
 }
 
-QString formatStatusLine(const PixelInfo& info, const ViewSettings& settings) {
+QString formatStatusLine(const PixelInfo& info, const ViewSettings& settings,
+                         const OtherRunPixel& other) {
     const std::size_t baseline = variantFor(VariantRole::Baseline);
     const std::size_t missingAware = variantFor(VariantRole::MissingAware);
     if (!info.valid || info.losses.size() <= std::max(baseline, missingAware))
         return {};
-    const bool plain =
-        !settings.difference && (settings.variant == baseline || settings.variant == missingAware);
+    const bool plain = !settings.difference && !settings.runDifference &&
+                       (settings.variant == baseline || settings.variant == missingAware);
     const QString shown =
-        plain ? QString() : QObject::tr("   heatmap %1").arg(formatShownValue(info, settings));
+        plain ? QString()
+              : QObject::tr("   heatmap %1").arg(formatShownValue(info, settings, other));
     return QObject::tr("x %1  y %2   gt %3  pred %4   w0 %5   standard %6   partial %7%8")
         .arg(info.x)
         .arg(info.y)

@@ -1,5 +1,6 @@
 #include "losslens/ui/PixelPanel.h"
 
+#include "losslens/ui/CompareRun.h"
 #include "losslens/ui/PixelInfo.h"
 #include "losslens/ui/SampleView.h"
 
@@ -36,8 +37,15 @@ void PixelPanel::showPixel(int x, int y) {
         return;
     }
     const PixelInfo info = pixelInfo(*current, x, y);
-    setText(formatPixelInfo(info, current->sample.classes, m_view->settings()));
-    if (const QString status = formatStatusLine(info, m_view->settings()); !status.isEmpty())
+    // In a run difference, the compared run's same pixel (when its sample is loaded).
+    PixelInfo otherInfo;
+    OtherRunPixel other;
+    if (m_view->showsRunDifference()) {
+        otherInfo = pixelInfo(*m_view->compareRun()->current(), x, y);
+        other = {&otherInfo, m_view->compareRun()->run()};
+    }
+    setText(formatPixelInfo(info, current->sample.classes, m_view->settings(), other));
+    if (const QString status = formatStatusLine(info, m_view->settings(), other); !status.isEmpty())
         emit statusText(status);
 }
 

@@ -29,15 +29,25 @@ struct PixelInfo {
 [[nodiscard]] inline PixelInfo pixelInfo(const SampleData& data, int x, int y) {
     return pixelInfo(data, x, y, data.sample.ignoreIndex);
 }
-// What the heatmap shows at the pixel: "partial 0.00000", or for a difference view
-// "standard − partial = 2.30259". Empty when the pixel is not valid.
-[[nodiscard]] QString formatShownValue(const PixelInfo& info, const ViewSettings& settings);
+// The same pixel of another run's sample, for a run difference (spec section 5).
+struct OtherRunPixel {
+    const PixelInfo* info = nullptr;
+    QString run;
+};
+
+// What the heatmap shows at the pixel: "partial 0.00000", for a difference view
+// "standard − partial = 2.30259", for a run difference "partial: this − ckpt_b = 0.41000".
+// Empty when the pixel is not valid.
+[[nodiscard]] QString formatShownValue(const PixelInfo& info, const ViewSettings& settings,
+                                       const OtherRunPixel& other = {});
 // A compact multi-line text of the readout (class names from `classes`), led by the value
 // the heatmap shows.
 [[nodiscard]] QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes,
-                                      const ViewSettings& settings = {});
+                                      const ViewSettings& settings = {},
+                                      const OtherRunPixel& other = {});
 // The one-line status-bar form (standard and partial, then the heatmap's value when it shows
 // something else); empty when the pixel is not valid.
-[[nodiscard]] QString formatStatusLine(const PixelInfo& info, const ViewSettings& settings = {});
+[[nodiscard]] QString formatStatusLine(const PixelInfo& info, const ViewSettings& settings = {},
+                                       const OtherRunPixel& other = {});
 
 } // namespace losslens
