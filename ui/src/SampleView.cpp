@@ -103,6 +103,7 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
     m_current = ready;
     m_renderer.setSample(ready);
     m_runDifferenceMax = -1.0f;
+    m_clipKey = {}; // a new sample, even at a freed one's address
     // The canvases ask for their visible part when they paint, with the settings of then.
     m_canvas->setContent(
         m_renderer.imageSize(),
@@ -306,8 +307,21 @@ void SampleView::updateColorBar() {
     scale.hi = range.hi;
     scale.log = usesLogScale(m_settings);
     if (m_current) {
-        const RangeClipping clip =
-            rangeClipping(*m_current, m_settings, m_current->sample.ignoreIndex, range);
+        // A pass over the sample: only when what it depends on changed, not for every
+        // redraw (an opacity slider, a layer toggle).
+        const ClipKey key{m_current.get(),
+                          m_settings.variant,
+                          m_settings.difference,
+                          m_settings.differenceA,
+                          m_settings.differenceB,
+                          usesLogScale(m_settings),
+                          range.lo,
+                          range.hi};
+        if (!(key == m_clipKey)) {
+            m_clipKey = key;
+            m_clip = rangeClipping(*m_current, m_settings, m_current->sample.ignoreIndex, range);
+        }
+        const RangeClipping& clip = m_clip;
         scale.below = clip.valid > 0 ? static_cast<double>(clip.below) / clip.valid : 0.0;
         scale.above = clip.valid > 0 ? static_cast<double>(clip.above) / clip.valid : 0.0;
     }

@@ -78,6 +78,20 @@ private:
     Canvas* m_sideCanvas = nullptr;
     ColorBar* m_colorBar = nullptr;
     CompareRun* m_compare = nullptr;
+    // What the colour bar's clipped shares were computed for, and the shares.
+    struct ClipKey {
+        const SampleData* sample = nullptr;
+        std::size_t variant = 0;
+        bool difference = false;
+        std::size_t a = 0;
+        std::size_t b = 0;
+        bool log = false;
+        float lo = 0.0f;
+        float hi = 0.0f;
+        bool operator==(const ClipKey&) const = default;
+    };
+    ClipKey m_clipKey;
+    RangeClipping m_clip;
     mutable float m_runDifferenceMax = -1.0f; // of the pair in view; -1: not computed
     mutable std::size_t m_runDifferenceVariant = 0;
     HeatmapBar* m_bar = nullptr;
