@@ -17,9 +17,12 @@ CompareRun::CompareRun(DatasetSession* session, QObject* parent)
         m_cache.clear();
         const auto& runs = m_session->runs();
         if (!ok || std::find(runs.begin(), runs.end(), m_run.toStdString()) == runs.end()) {
+            const bool had = !m_run.isEmpty();
             m_run.clear();
             m_current.reset();
             emit sampleChanged();
+            if (had)
+                emit runChanged(m_run);
             return;
         }
         openRun();
@@ -55,6 +58,7 @@ void CompareRun::setRun(const QString& run) {
     m_dataset.reset();
     m_cache.clear();
     m_current.reset();
+    emit runChanged(m_run);
     emit sampleChanged();
     if (!m_run.isEmpty() && m_session->isOpen())
         openRun();

@@ -1,5 +1,6 @@
 #include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/RunScores.h"
 #include "losslens/ui/VariantStyle.h"
 
 #include "losslens/loss/LossVariant.h"
@@ -26,8 +27,9 @@ QString text(const std::string& s) {
 }
 } // namespace
 
-ComparisonPanel::ComparisonPanel(DatasetSession* session, QWidget* parent)
-    : QWidget(parent) {
+ComparisonPanel::ComparisonPanel(DatasetSession* session, RunScores* runs, QWidget* parent)
+    : QWidget(parent)
+    , m_runs(runs) {
     connect(session, &DatasetSession::scanProgress, this, [this, session] {
         setComparison(compareVariants(session->setSummary(), classNames(session->classes())));
     });
@@ -41,6 +43,12 @@ ComparisonPanel::ComparisonPanel(DatasetSession* session, QWidget* parent)
            "pixels, or the share of them it lets off: where the standard loss penalises "
            "(above ln 2) and the variant removes or more than halves the penalty"));
     connect(m_metric, &QComboBox::currentIndexChanged, this, &ComparisonPanel::refresh);
+    if (m_runs)
+        connect(m_runs, &RunScores::scoresChanged, this, [this] {
+            offerRuns();
+            if (metric() == Metric::RunMeans)
+                refresh();
+        });
     layout->addWidget(m_metric);
     m_table = new QTableWidget(this);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -68,7 +76,82 @@ ComparisonPanel::Metric ComparisonPanel::metric() const {
     return static_cast<Metric>(m_metric->currentData().toInt());
 }
 
+// The runs view is offered only while the set has several runs.
+void ComparisonPanel::offerRuns() {
+    const bool several = m_runs && m_runs->runs().size() > 1;
+    const int at = m_metric->findData(static_cast<int>(Metric::RunMeans));
+    if (several && at < 0)
+        m_metric->addItem(tr("Set mean by run"), static_cast<int>(Metric::RunMeans));
+    else if (!several && at >= 0)
+        m_metric->removeItem(at); // falls back to the first view
+}
+
+void ComparisonPanel::refreshRuns() {
+    const std::vector<std::string>& runs = m_runs->runs();
+    const auto variants = lossVariants();
+    const std::string open = m_runs->openRun();
+    m_table->clear();
+    m_table->setRowCount(static_cast<int>(runs.size()));
+    m_table->setColumnCount(static_cast<int>(variants.size()) + 1);
+    QStringList headers;
+    for (const LossVariant& v : variants)
+        headers << toQString(v.name);
+    headers << tr("Samples");
+    m_table->setHorizontalHeaderLabels(headers);
+    QStringList rowNames;
+    auto* chart = new QChart;
+    auto* series = new QBarSeries(chart);
+    double top = 0.0;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        rowNames << (runs[r] == open ? tr("%1 (in view)").arg(text(runs[r])) : text(runs[r]));
+        const SetSummary set = m_runs->setSummary(runs[r]);
+        auto* bars = new QBarSet(text(runs[r]));
+        for (std::size_t v = 0; v < variants.size(); ++v) {
+            const double mean = set.mean(v);
+            auto* item =
+                new QTableWidgetItem(set.samples() > 0 ? QString::number(mean, 'f', 5) : QString());
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(static_cast<int>(r), static_cast<int>(v), item);
+            *bars << mean;
+            top = std::max(top, mean);
+        }
+        auto* count = new QTableWidgetItem(QString::number(set.samples()));
+        count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_table->setItem(static_cast<int>(r), static_cast<int>(variants.size()), count);
+        series->append(bars);
+    }
+    m_table->setVerticalHeaderLabels(rowNames);
+    int height = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth();
+    for (int r = 0; r < m_table->rowCount(); ++r)
+        height += m_table->rowHeight(r);
+    height += m_table->horizontalScrollBar()->sizeHint().height();
+    m_table->setFixedHeight(height);
+    chart->addSeries(series);
+    auto* axisX = new QBarCategoryAxis(chart);
+    for (const LossVariant& v : variants)
+        axisX->append(toQString(v.name));
+    chart->addAxis(axisX, Qt::AlignBottom);
+    series->attachAxis(axisX);
+    auto* axisY = new QValueAxis(chart);
+    axisY->setRange(0.0, top > 0.0 ? top * 1.1 : 1.0);
+    axisY->setTitleText(tr("set mean loss"));
+    chart->addAxis(axisY, Qt::AlignLeft);
+    series->attachAxis(axisY);
+    chart->setTitle(
+        m_runs->pending() > 0
+            ? tr("Set mean by run and variant (%1 samples still to score)").arg(m_runs->pending())
+            : tr("Set mean by run and variant"));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    QChart* old = m_chartView->chart();
+    m_chartView->setChart(chart);
+    delete old;
+}
+
 void ComparisonPanel::refresh() {
+    if (metric() == Metric::RunMeans && m_runs) {
+        refreshRuns();
+        return;
+    }
     const bool share = metric() == Metric::ReducedShare;
     const auto& c = m_comparison;
     const int classes = static_cast<int>(c.classNames.size());

@@ -3,6 +3,7 @@
 
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/ui/Canvas.h"
+#include "losslens/ui/CompareRun.h"
 #include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/DetailsPanel.h"
@@ -12,6 +13,7 @@
 #include "losslens/ui/PixelPanel.h"
 #include "losslens/ui/PlotsPanel.h"
 #include "losslens/ui/RecentFoldersMenu.h"
+#include "losslens/ui/RunScores.h"
 #include "losslens/ui/SampleDetails.h"
 #include "losslens/ui/SampleListPanel.h"
 #include "losslens/ui/SampleTableModel.h"
@@ -49,7 +51,8 @@ MainWindow::MainWindow(QWidget* parent)
     setDockNestingEnabled(true);
 
     m_session = new DatasetSession(this);
-    m_model = new SampleTableModel(m_session, this);
+    m_runScores = new RunScores(m_session, this);
+    m_model = new SampleTableModel(m_session, m_runScores, this);
     m_export = new ExportController(m_session, this);
     m_watcher = new SetWatcher(m_session, this);
 
@@ -70,6 +73,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &DatasetSession::opened, this, &MainWindow::onOpened);
     connect(m_session, &DatasetSession::sampleReady, this, &MainWindow::onSampleReady);
     connect(m_session, &DatasetSession::scanProgress, m_list, &SampleListPanel::refreshSort);
+    // The runs are compared on the heatmap's variant and against the "vs" run.
+    connect(m_runScores, &RunScores::scoresChanged, m_list, &SampleListPanel::refreshSort);
+    connect(m_view, &SampleView::settingsChanged, m_runScores,
+            [this] { m_runScores->setVariant(m_view->settings().variant); });
+    connect(m_view->compareRun(), &CompareRun::runChanged, m_runScores, &RunScores::setVersus);
     connect(m_session, &DatasetSession::scanCompleted, this, [this] {
         statusBar()->showMessage(tr("Scored %1 samples").arg(m_session->scannedCount()), 5000);
     });
@@ -88,6 +96,7 @@ MainWindow::MainWindow(QWidget* parent)
     resize(1400, 900);
     restoreSettings();
     m_layersPanel->load(m_view->settings());
+    m_runScores->setVariant(m_view->settings().variant);
     m_view->showMessage(tr("Open a data set folder (Ctrl+O), or drop one here."));
 }
 
@@ -105,9 +114,9 @@ void MainWindow::buildDocks() {
     m_docks->addTab(tr("Layers"), QStringLiteral("layersDock"), m_layersPanel, true);
     m_readout = new PixelPanel(m_view);
     m_docks->addTab(tr("Pixel"), QStringLiteral("pixelDock"), m_readout, true);
-    m_plots = new PlotsPanel(m_session);
+    m_plots = new PlotsPanel(m_session, m_runScores);
     m_docks->addTab(tr("Plots"), QStringLiteral("plotsDock"), m_plots, true);
-    m_comparison = new ComparisonPanel(m_session);
+    m_comparison = new ComparisonPanel(m_session, m_runScores);
     m_docks->addTab(tr("Compare"), QStringLiteral("compareDock"), m_comparison, true)
         ->setToolTip(tr("Compare variants: set means and per-class shares"));
     m_docks->finish();
@@ -308,28 +317,6 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
     if (static_cast<int>(m_session->classes().size()) != ready->sample.prediction.classes())
         // The class count is known once a sample is loaded (no dataset.json classes).
         m_layersPanel->setClasses(ready->sample.classes, m_view->settings());
-}
-
-Canvas* MainWindow::canvas() const {
-    return m_view->canvas();
-}
-Canvas* MainWindow::sideCanvas() const {
-    return m_view->sideCanvas();
-}
-const ViewSettings& MainWindow::viewSettings() const {
-    return m_view->settings();
-}
-SampleDataPtr MainWindow::currentSample() const {
-    return m_view->current();
-}
-const LayerImages& MainWindow::layerImages() const {
-    return m_view->layerImages();
-}
-QImage MainWindow::compositeImage() const {
-    return m_view->compositeImage();
-}
-ValueRange MainWindow::currentRange() const {
-    return m_view->currentRange();
 }
 
 void MainWindow::setViewSettings(const ViewSettings& settings) {

@@ -1,5 +1,6 @@
 #include "losslens/ui/PlotsPanel.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/RunScores.h"
 #include "losslens/ui/VariantStyle.h"
 
 #include "losslens/loss/LossVariant.h"
@@ -14,6 +15,7 @@
 #include <QtCharts/QChartView>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QLogValueAxis>
+#include <QtCharts/QScatterSeries>
 #include <QtCharts/QValueAxis>
 
 #include <algorithm>
@@ -38,8 +40,9 @@ double histogramAxisEnd(const std::vector<LossHistogram>& histograms) {
     return end;
 }
 
-PlotsPanel::PlotsPanel(DatasetSession* session, QWidget* parent)
-    : QWidget(parent) {
+PlotsPanel::PlotsPanel(DatasetSession* session, RunScores* runs, QWidget* parent)
+    : QWidget(parent)
+    , m_runs(runs) {
     connect(session, &DatasetSession::scanProgress, this, [this, session] {
         setSet(session->setHistograms(), session->setSummary(), session->classes());
     });
@@ -76,13 +79,121 @@ PlotsPanel::PlotsPanel(DatasetSession* session, QWidget* parent)
     m_classView->setToolTip(tr("Sum of per-pixel loss by labelled class, for each variant"));
     m_classView->setMinimumHeight(220);
     m_classView->hide();
+    m_runView = new QChartView(this);
+    m_runView->setRenderHint(QPainter::Antialiasing);
+    m_runView->setToolTip(tr("Each sample's mean loss (the heatmap's variant) in the run in "
+                             "view against the run it is compared with; above the diagonal: "
+                             "worse in the run in view"));
+    m_runView->setMinimumHeight(220);
+    m_runView->hide();
     layout->addWidget(m_histogramView, 1);
     layout->addWidget(m_classView, 1);
+    layout->addWidget(m_runView, 1);
     connect(m_kind, &QComboBox::currentIndexChanged, this, [this](int kind) {
         m_histogramView->setVisible(kind == 0);
         m_classView->setVisible(kind == 1);
+        m_runView->setVisible(kind == 2);
+        m_scope->setEnabled(kind != 2); // the runs' plot is always the whole set
+        if (kind == 2)
+            plotRuns();
     });
+    if (m_runs)
+        connect(m_runs, &RunScores::scoresChanged, this, [this] {
+            offerRuns();
+            if (m_kind->currentIndex() == 2)
+                plotRuns();
+        });
     refresh();
+}
+
+void PlotsPanel::offerRuns() {
+    const bool several = m_runs && m_runs->runs().size() > 1;
+    if (several && m_kind->count() < 3)
+        m_kind->addItem(tr("Runs: mean per sample"));
+    else if (!several && m_kind->count() > 2)
+        m_kind->removeItem(2);
+}
+
+void PlotsPanel::showRuns() {
+    offerRuns();
+    if (m_kind->count() > 2)
+        m_kind->setCurrentIndex(2);
+}
+
+void PlotsPanel::plotRuns() {
+    auto* chart = new QChart();
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    const std::string open = m_runs ? m_runs->openRun() : std::string();
+    const std::string other = m_runs ? m_runs->otherRun() : std::string();
+    const QString here = QString::fromStdString(open);
+    const QString there = QString::fromStdString(other);
+    auto* worse = new QScatterSeries();
+    worse->setName(tr("worse in %1").arg(here));
+    worse->setColor(QColor(178, 34, 34));
+    auto* better = new QScatterSeries();
+    better->setName(tr("not worse"));
+    better->setColor(QColor(30, 120, 60));
+    for (auto* series : {worse, better}) {
+        series->setMarkerSize(7.0);
+        series->setBorderColor(Qt::transparent);
+    }
+    double top = 0.0;
+    std::size_t shown = 0;
+    if (m_runs && !other.empty())
+        for (std::size_t i = 0; i < m_runs->entryCount(); ++i) {
+            const auto y = m_runs->mean(open, i);
+            const auto x = m_runs->mean(other, i);
+            if (!x || !y)
+                continue;
+            (*y > *x ? worse : better)->append(*x, *y);
+            top = std::max({top, *x, *y});
+            ++shown;
+        }
+    auto* x = new QValueAxis();
+    auto* y = new QValueAxis();
+    // Both axes over one nice range, so the diagonal is at 45 degrees and reaches the corner.
+    x->setRange(0.0, top > 0.0 ? top * 1.05 : 1.0);
+    x->applyNiceNumbers();
+    y->setRange(x->min(), x->max());
+    y->setTickCount(x->tickCount());
+    // The diagonal: the same mean in both runs.
+    auto* same = new QLineSeries();
+    same->setName(tr("same in both"));
+    same->setColor(QColor(128, 128, 128));
+    same->append(0.0, 0.0);
+    same->append(x->max(), x->max());
+    chart->addSeries(same);
+    chart->addSeries(worse);
+    chart->addSeries(better);
+    const std::size_t variant = m_runs ? m_runs->variant() : 0;
+    const QString name = variantName(variant);
+    x->setTitleText(tr("%1 mean, %2").arg(name, there));
+    y->setTitleText(tr("%1 mean, %2").arg(name, here));
+    for (QValueAxis* axis : {x, y})
+        axis->setLabelFormat(QStringLiteral("%.3g"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (QXYSeries* series : std::initializer_list<QXYSeries*>{same, worse, better}) {
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+    const std::size_t pending = m_runs ? m_runs->pending() : 0;
+    chart->setTitle(other.empty() ? tr("One run: nothing to compare")
+                    : pending > 0 ? tr("%1 vs %2: %3 samples (%4 still to score)")
+                                        .arg(here, there)
+                                        .arg(shown)
+                                        .arg(pending)
+                                  : tr("%1 vs %2: %3 samples, %4 worse in %1")
+                                        .arg(here, there)
+                                        .arg(shown)
+                                        .arg(worse->count()));
+    QFont titleFont = chart->titleFont();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 0.9);
+    chart->setTitleFont(titleFont);
+    auto* old = m_runView->chart();
+    m_runView->setChart(chart);
+    delete old;
 }
 
 bool PlotsPanel::showsSet() const {

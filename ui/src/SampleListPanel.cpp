@@ -125,6 +125,25 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
     layout->addWidget(m_table);
     layout->addWidget(m_empty);
     restoreHiddenColumns();
+    // Run columns come with the runs (and a reopened set): their remembered visibility too.
+    const auto runColumnsCame = [this] {
+        restoreHiddenColumns();
+        placeRunColumns();
+    };
+    connect(m_proxy, &QAbstractItemModel::columnsInserted, this, runColumnsCame);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, runColumnsCame);
+}
+
+// With several runs the question is which samples changed between them: their columns come
+// right after the sample's name (the view's order; the model's stays).
+void SampleListPanel::placeRunColumns() {
+    const auto* model = qobject_cast<const SampleTableModel*>(m_proxy->sourceModel());
+    if (!model || model->changeColumn() < 0)
+        return;
+    QHeaderView* header = m_table->horizontalHeader();
+    int to = SampleTableModel::Missing + 1;
+    for (int c = model->firstRunColumn(); c <= model->changeColumn(); ++c)
+        header->moveSection(header->visualIndex(c), to++);
 }
 
 QList<QAction*> SampleListPanel::columnActions() {

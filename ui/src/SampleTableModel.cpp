@@ -1,13 +1,13 @@
 #include "losslens/ui/SampleTableModel.h"
+#include "losslens/ui/AppIcons.h"
 #include "losslens/ui/VariantStyle.h"
 
 #include "losslens/loss/LossVariant.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/RunScores.h"
 #include "losslens/ui/SampleDetails.h"
 
 #include <QApplication>
-#include <QPainter>
-#include <QPixmap>
 #include <QStyle>
 
 #include <algorithm>
@@ -15,52 +15,68 @@
 
 namespace losslens {
 
-namespace {
-// A small square tag with a letter: D (declared in dataset.json) filled blue, A (absent:
-// the article's rule) grey on light grey. Drawn, not loaded, so it follows the device ratio.
-QIcon sourceTag(QChar letter, bool filled) {
-    QIcon icon;
-    for (const int size : {16, 32}) {
-        QPixmap pixmap(size, size);
-        pixmap.fill(Qt::transparent);
-        QPainter painter(&pixmap);
-        painter.setRenderHint(QPainter::Antialiasing);
-        const QRectF box(size * 0.06, size * 0.06, size * 0.88, size * 0.88);
-        const QColor blue(41, 98, 166);
-        const QColor grey(120, 120, 120);
-        painter.setPen(QPen(filled ? blue : grey, size / 12.0));
-        // The outlined tag gets a light fill so it stays visible on a selected row.
-        painter.setBrush(filled ? QBrush(blue) : QBrush(QColor(238, 238, 238)));
-        painter.drawRoundedRect(box, size * 0.18, size * 0.18);
-        QFont font = painter.font();
-        font.setBold(true);
-        font.setPixelSize(static_cast<int>(size * 0.68));
-        painter.setFont(font);
-        painter.setPen(filled ? QColor(Qt::white) : grey);
-        painter.drawText(box, Qt::AlignCenter, QString(letter));
-        painter.end();
-        icon.addPixmap(pixmap);
-    }
-    return icon;
-}
-} // namespace
-
 QString SampleTableModel::missingCellText(const QStringList& names) {
     if (names.size() <= 3)
         return names.join(QStringLiteral(", "));
     return tr("%1, %2 +%3").arg(names[0], names[1]).arg(names.size() - 2);
 }
 
-SampleTableModel::SampleTableModel(DatasetSession* session, QObject* parent)
+SampleTableModel::SampleTableModel(DatasetSession* session, RunScores* runs, QObject* parent)
     : QAbstractTableModel(parent)
     , m_session(session)
-    , m_declaredIcon(sourceTag(QLatin1Char('D'), true))
-    , m_absentIcon(sourceTag(QLatin1Char('A'), false)) {
+    , m_runs(runs)
+    , m_declaredIcon(missingSourceTag(QLatin1Char('D'), true))
+    , m_absentIcon(missingSourceTag(QLatin1Char('A'), false)) {
     // The session dropped its rows (a folder or run is opening): no stale row is read.
     connect(session, &DatasetSession::cleared, this, &SampleTableModel::reset);
     connect(session, &DatasetSession::rowsChanged, this, [this](int first, int last) {
         emit dataChanged(index(first, 0), index(last, columnCount() - 1));
     });
+    if (m_runs)
+        connect(m_runs, &RunScores::scoresChanged, this, [this] {
+            syncRunColumns();
+            if (!m_runColumns.empty() && rowCount() > 0) {
+                emit dataChanged(index(0, firstRunColumn()),
+                                 index(rowCount() - 1, columnCount() - 1));
+                emit headerDataChanged(Qt::Horizontal, firstRunColumn(), columnCount() - 1);
+            }
+        });
+}
+
+int SampleTableModel::firstRunColumn() const {
+    return FixedColumns + static_cast<int>(furtherVariants().size());
+}
+
+int SampleTableModel::runColumn(const std::string& run) const {
+    const auto it = std::find(m_runColumns.begin(), m_runColumns.end(), run);
+    return it == m_runColumns.end()
+               ? -1
+               : firstRunColumn() + static_cast<int>(it - m_runColumns.begin());
+}
+
+int SampleTableModel::changeColumn() const {
+    return m_runColumns.empty() ? -1 : firstRunColumn() + static_cast<int>(m_runColumns.size());
+}
+
+// Run columns come and go as run folders do (a training job adds one per checkpoint): they
+// are removed and inserted, not reset, so the selection and the sort survive.
+void SampleTableModel::syncRunColumns() {
+    std::vector<std::string> wanted;
+    if (m_runs && m_runs->runs().size() > 1)
+        wanted = m_runs->runs();
+    if (wanted == m_runColumns)
+        return;
+    const int first = firstRunColumn();
+    if (!m_runColumns.empty()) {
+        beginRemoveColumns({}, first, first + static_cast<int>(m_runColumns.size()));
+        m_runColumns.clear();
+        endRemoveColumns();
+    }
+    if (!wanted.empty()) {
+        beginInsertColumns({}, first, first + static_cast<int>(wanted.size()));
+        m_runColumns = std::move(wanted);
+        endInsertColumns();
+    }
 }
 
 int SampleTableModel::variantColumn(std::size_t variant) {
@@ -87,6 +103,9 @@ int SampleTableModel::columnVariant(int column) {
 
 void SampleTableModel::reset() {
     beginResetModel();
+    m_runColumns.clear();
+    if (m_runs && m_runs->runs().size() > 1)
+        m_runColumns = m_runs->runs();
     endResetModel();
 }
 
@@ -95,12 +114,79 @@ int SampleTableModel::rowCount(const QModelIndex& parent) const {
 }
 
 int SampleTableModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : FixedColumns + static_cast<int>(furtherVariants().size());
+    if (parent.isValid())
+        return 0;
+    return firstRunColumn() +
+           (m_runColumns.empty() ? 0 : static_cast<int>(m_runColumns.size()) + 1);
+}
+
+QVariant SampleTableModel::runHeader(int column, int role) const {
+    const std::size_t variant = m_runs->variant();
+    const QString label =
+        variant < lossVariants().size() ? toQString(lossVariants()[variant].label) : QString();
+    const QString open = QString::fromStdString(m_runs->openRun());
+    if (column == changeColumn()) {
+        const QString other = QString::fromStdString(m_runs->otherRun());
+        if (role == Qt::DisplayRole)
+            return tr("Δ vs %1").arg(other);
+        if (role == Qt::ToolTipRole)
+            return tr("Change between runs: the mean %1 loss in %2 (the run in view) minus in "
+                      "%3 (the vs run, else the first other run).\nHigh first: the samples "
+                      "where %2 is worse than %3.")
+                .arg(label, open, other);
+        return {};
+    }
+    const QString run =
+        QString::fromStdString(m_runColumns[static_cast<std::size_t>(column - firstRunColumn())]);
+    if (role == Qt::DisplayRole)
+        return run;
+    if (role == Qt::ToolTipRole)
+        return tr("Mean %1 loss per sample in run %2%3 (the heatmap's variant)")
+            .arg(label, run, run == open ? tr(", the run in view") : QString());
+    return {};
+}
+
+QVariant SampleTableModel::runData(int column, std::size_t row, int role) const {
+    const bool change = column == changeColumn();
+    const std::string run = change
+                                ? m_runs->openRun()
+                                : m_runColumns[static_cast<std::size_t>(column - firstRunColumn())];
+    const std::optional<double> value = change ? m_runs->change(row) : m_runs->mean(run, row);
+    switch (role) {
+    case Qt::DisplayRole:
+        if (!value)
+            return {};
+        return change && *value > 0.0 ? QStringLiteral("+%1").arg(*value, 0, 'f', 5)
+                                      : QString::number(*value, 'f', 5);
+    case SortRole:
+        return value ? *value : std::numeric_limits<double>::lowest();
+    case Qt::TextAlignmentRole:
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    case Qt::ForegroundRole:
+        // Worse in the run in view red, better green: the direction reads at a glance.
+        if (change && value && *value != 0.0)
+            return *value > 0.0 ? QColor(178, 34, 34) : QColor(30, 120, 60);
+        return {};
+    case Qt::ToolTipRole: {
+        if (value)
+            return {};
+        const std::string other = change ? m_runs->otherRun() : run;
+        QString why = m_runs->problem(run, row);
+        if (why.isEmpty() && change)
+            why = m_runs->problem(other, row);
+        return tr("%1: %2").arg(QString::fromStdString(change ? other : run),
+                                why.isEmpty() ? tr("no score") : why);
+    }
+    default:
+        return {};
+    }
 }
 
 QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal)
         return {};
+    if (!m_runColumns.empty() && section >= firstRunColumn())
+        return runHeader(section, role);
     const int variant = columnVariant(section);
     if (section >= FixedColumns && variant >= 0) {
         const LossVariant& v = lossVariants()[static_cast<std::size_t>(variant)];
@@ -180,6 +266,8 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             : 0.0;
     if (role == EntryRole)
         return QVariant::fromValue<qulonglong>(row);
+    if (!m_runColumns.empty() && index.column() >= firstRunColumn())
+        return runData(index.column(), row, role);
     if (role == SearchRole) {
         QString text = QString::fromStdString(entry.stem);
         if (ok) {

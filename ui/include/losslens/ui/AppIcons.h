@@ -13,4 +13,9 @@ namespace losslens {
 // empty buttons on a desktop without an icon theme.
 [[nodiscard]] QIcon toolbarIcon(const QString& name, const QString& themeName);
 
+// The sample table's missing-set source tags: a small square with a letter, D (declared in
+// dataset.json) filled blue, A (absent: the article's rule) grey on light grey. Drawn, not
+// loaded, so it follows the device pixel ratio.
+[[nodiscard]] QIcon missingSourceTag(QChar letter, bool filled);
+
 } // namespace losslens

@@ -33,6 +33,8 @@ public:
     [[nodiscard]] SampleDataPtr current() const { return m_current; }
 
 signals:
+    // The run compared with changed (chosen, or gone with its folder).
+    void runChanged(const QString& run);
     // The partner sample arrived, or went (null: no run, or this run lacks the stem).
     void sampleChanged();
 

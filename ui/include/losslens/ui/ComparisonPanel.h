@@ -11,19 +11,22 @@ class QTableWidget;
 namespace losslens {
 
 class DatasetSession;
+class RunScores;
 
 // The set-level comparison of every variant: a table (variants x classes) and a grouped bar
 // chart of either each variant's mean loss per class or the share of each class's pixels
 // whose penalty the variant removes or softens. The numbers are core's compareVariants over
-// the samples scanned so far; this widget only shows them.
+// the samples scanned so far; this widget only shows them. A set of several runs adds a
+// third view: every variant's set mean in every run (the runs as RunScores scores them).
 class ComparisonPanel : public QWidget {
     Q_OBJECT
 public:
-    enum class Metric { ClassMean, ReducedShare };
+    enum class Metric { ClassMean, ReducedShare, RunMeans };
     Q_ENUM(Metric)
 
     // Follows the session's scan itself.
-    explicit ComparisonPanel(DatasetSession* session, QWidget* parent = nullptr);
+    explicit ComparisonPanel(DatasetSession* session, RunScores* runs = nullptr,
+                             QWidget* parent = nullptr);
 
     void setComparison(VariantComparison comparison);
     void setMetric(Metric metric);
@@ -33,11 +36,14 @@ public:
 
 private:
     void refresh();
+    void refreshRuns();
+    void offerRuns();
 
     QComboBox* m_metric = nullptr;
     QTableWidget* m_table = nullptr;
     QChartView* m_chartView = nullptr;
     VariantComparison m_comparison;
+    RunScores* m_runs = nullptr;
 };
 
 } // namespace losslens

@@ -3,6 +3,7 @@
 #include "losslens/ui/LayerImages.h"
 #include "losslens/ui/SampleData.h"
 #include "losslens/ui/SampleListPanel.h"
+#include "losslens/ui/SampleView.h"
 #include "losslens/ui/ViewSettings.h"
 
 #include <QMainWindow>
@@ -26,6 +27,7 @@ class LayersPanel;
 class PlotsPanel;
 class ComparisonPanel;
 class PixelPanel;
+class RunScores;
 class SampleTableModel;
 class SampleView;
 class SetWatcher;
@@ -47,21 +49,22 @@ public:
     // For tests and scripting: the parts a user sees.
     [[nodiscard]] DatasetSession* session() const { return m_session; }
     [[nodiscard]] SampleTableModel* tableModel() const { return m_model; }
+    [[nodiscard]] RunScores* runScores() const { return m_runScores; }
     [[nodiscard]] QSortFilterProxyModel* proxyModel() const { return m_list->proxyModel(); }
     [[nodiscard]] QTableView* tableView() const { return m_list->tableView(); }
     [[nodiscard]] SampleListPanel* sampleList() const { return m_list; }
     [[nodiscard]] SampleView* sampleView() const { return m_view; }
-    [[nodiscard]] Canvas* canvas() const;
-    [[nodiscard]] Canvas* sideCanvas() const;
-    [[nodiscard]] const ViewSettings& viewSettings() const;
+    [[nodiscard]] Canvas* canvas() const { return m_view->canvas(); }
+    [[nodiscard]] Canvas* sideCanvas() const { return m_view->sideCanvas(); }
+    [[nodiscard]] const ViewSettings& viewSettings() const { return m_view->settings(); }
     void setViewSettings(const ViewSettings& settings);
-    [[nodiscard]] SampleDataPtr currentSample() const;
-    [[nodiscard]] const LayerImages& layerImages() const;
+    [[nodiscard]] SampleDataPtr currentSample() const { return m_view->current(); }
+    [[nodiscard]] const LayerImages& layerImages() const { return m_view->layerImages(); }
     // The current sample composed as shown, every pixel at 1:1 (what an export writes).
-    [[nodiscard]] QImage compositeImage() const;
+    [[nodiscard]] QImage compositeImage() const { return m_view->compositeImage(); }
     [[nodiscard]] QString pixelReadout() const;
     [[nodiscard]] QString detailsText() const;
-    [[nodiscard]] ValueRange currentRange() const;
+    [[nodiscard]] ValueRange currentRange() const { return m_view->currentRange(); }
     void showPixel(int x, int y);
     void selectEntry(std::size_t entry);
     void flipVariant();
@@ -87,6 +90,7 @@ private:
 
     DatasetSession* m_session = nullptr;
     SampleTableModel* m_model = nullptr;
+    RunScores* m_runScores = nullptr;
     ExportController* m_export = nullptr;
     SetWatcher* m_watcher = nullptr;
     SampleView* m_view = nullptr;

@@ -16,16 +16,19 @@ class QComboBox;
 namespace losslens {
 
 class DatasetSession;
+class RunScores;
 
 // Qt Charts plots of the current sample or the whole set: the per-pixel loss histogram of
 // every variant (log-scaled counts) and per-class loss sums, so a user sees which class's
-// penalty the partial variant removed.
+// penalty the partial variant removed; with several runs, the runs' per-sample means
+// against each other (a point above the diagonal: a sample the run in view does worse on).
 class PlotsPanel : public QWidget {
     Q_OBJECT
 public:
     // Follows the session itself: the set's plots as the scan goes, the sample's when it
     // arrives (or none when it cannot be loaded).
-    explicit PlotsPanel(DatasetSession* session, QWidget* parent = nullptr);
+    explicit PlotsPanel(DatasetSession* session, RunScores* runs = nullptr,
+                        QWidget* parent = nullptr);
 
     void setSample(const SampleDataPtr& data, const std::vector<ClassInfo>& classes,
                    int ignoreIndex);
@@ -36,9 +39,14 @@ public:
     void setSet(const std::vector<LossHistogram>& histograms, const SetSummary& summary,
                 const std::vector<ClassInfo>& classes);
     [[nodiscard]] bool showsSet() const;
+    // Shows the runs' scatter (offered only for a set of several runs).
+    void showRuns();
+    [[nodiscard]] QChartView* runView() const { return m_runView; }
 
 private:
     void refresh();
+    void plotRuns();
+    void offerRuns();
     void plot(const std::vector<LossHistogram>& histograms,
               const std::vector<std::vector<double>>& classSums, const QString& title);
 
@@ -46,6 +54,8 @@ private:
     QComboBox* m_scope = nullptr;
     QChartView* m_histogramView = nullptr;
     QChartView* m_classView = nullptr;
+    QChartView* m_runView = nullptr;
+    RunScores* m_runs = nullptr;
     std::vector<ClassInfo> m_classes;
     std::vector<LossHistogram> m_sampleHistograms;
     std::vector<std::vector<double>> m_sampleClassSums;

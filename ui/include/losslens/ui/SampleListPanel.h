@@ -62,6 +62,7 @@ private:
     void applyClassFilter();
     void updateEmptyMessage();
     void restoreHiddenColumns();
+    void placeRunColumns();
 
     DatasetSession* m_session;
     SampleFilterProxy* m_proxy = nullptr;

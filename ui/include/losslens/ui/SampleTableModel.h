@@ -4,13 +4,19 @@
 #include <QIcon>
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace losslens {
 
 class DatasetSession;
+class RunScores;
 
 // One row per stem of the open set, filled in as the background scan scores samples.
 // Qt::UserRole holds the numeric sort key of every column (pending rows sort last).
+// A set of several runs (spec section 5) adds, after the variant columns, one column per run
+// with the heatmap variant's mean in that run, and a change column: the run in view minus
+// the one it is compared with (RunScores says which), high first = where it got worse.
 class SampleTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -24,7 +30,7 @@ public:
         RemovedShare,
         Status,
         // Then one column per further registered variant (marginal, drop, ...): the mean of
-        // furtherVariants()[column - FixedColumns].
+        // furtherVariants()[column - FixedColumns]; then the run columns.
         FixedColumns
     };
     Q_ENUM(Column)
@@ -45,7 +51,15 @@ public:
     // sample of a 21-class set does not fill the table with a wall of names.
     [[nodiscard]] static QString missingCellText(const QStringList& names);
 
-    explicit SampleTableModel(DatasetSession* session, QObject* parent = nullptr);
+    // Without `runs`, no run columns.
+    explicit SampleTableModel(DatasetSession* session, RunScores* runs = nullptr,
+                              QObject* parent = nullptr);
+
+    // The column of a run's means and of the change between the two compared runs; -1 when
+    // the set has one prediction set.
+    [[nodiscard]] int runColumn(const std::string& run) const;
+    [[nodiscard]] int changeColumn() const;
+    [[nodiscard]] int firstRunColumn() const;
 
     [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
     [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
@@ -56,8 +70,14 @@ public:
     void reset();
 
 private:
+    void syncRunColumns();
+    [[nodiscard]] QVariant runData(int column, std::size_t row, int role) const;
+    [[nodiscard]] QVariant runHeader(int column, int role) const;
+
     DatasetSession* m_session;
-    QIcon m_declaredIcon; // the Missing column's source markers
+    RunScores* m_runs;
+    std::vector<std::string> m_runColumns; // the runs the columns show (empty: one run)
+    QIcon m_declaredIcon;                  // the Missing column's source markers
     QIcon m_absentIcon;
 };
 
