@@ -2,9 +2,7 @@
 
 #include "losslens/loss/LossVariant.h"
 
-#include "LossPass.h"
-
-#include <Eigen/Core>
+#include "FusedPass.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,95 +16,25 @@ std::string sizeText(int width, int height) {
     return std::to_string(width) + "x" + std::to_string(height);
 }
 
-// Pass 1 over labels only: how many valid pixels each class has, and is every label usable? Small
-// C: one vectorised counting pass per class (integer sums reorder freely). Large C: four
-// interleaved count lanes keep same-class runs from serialising on one counter.
+// Pass 1 over labels only: how many valid pixels each class has; a label that is neither a
+// class nor ignore_index is an error that says where.
 void countClasses(const LabelMap& labels, int classes, int ignoreIndex,
                   std::vector<std::int64_t>& classPixels) {
-    const auto c = static_cast<std::size_t>(classes);
+    classPixels.assign(static_cast<std::size_t>(classes), 0);
+    if (detail::countClassPixels(labels.data(), labels.pixelCount(),
+                                 static_cast<std::size_t>(classes),
+                                 static_cast<std::uint32_t>(ignoreIndex), classPixels.data()))
+        return;
     const std::uint16_t* y = labels.data();
-    const std::size_t n = labels.pixelCount();
-    const auto ignore = static_cast<std::uint32_t>(ignoreIndex);
-    classPixels.assign(c, 0);
-    // Chunks of 4096 labels stay in L1 for the validity check and the C counting loops, and
-    // 16-bit counters (no overflow below 65536) let each loop run 32 labels per vector.
-    constexpr std::size_t kChunk = 4096;
-    const bool ignoreIsLabel = ignore <= 0xffffu;
-    const auto ignore16 = static_cast<std::uint16_t>(ignoreIsLabel ? ignore : 0u);
-    const auto c16 = static_cast<std::uint16_t>(std::min<std::size_t>(c, 0xffffu));
-    std::uint16_t bad = 0;
-    for (std::size_t start = 0; start < n; start += kChunk) {
-        const std::size_t len = std::min(kChunk, n - start);
-        const std::uint16_t* yc = y + start;
-        std::uint16_t chunkBad = 0;
-        for (std::size_t i = 0; i < len; ++i)
-            chunkBad |=
-                static_cast<std::uint16_t>((yc[i] >= c16) & ((yc[i] != ignore16) | !ignoreIsLabel));
-        bad |= chunkBad;
-        if (c > 8)
+    for (std::size_t i = 0; i < labels.pixelCount(); ++i) {
+        const int label = y[i];
+        if (label == ignoreIndex || label < classes)
             continue;
-        for (std::size_t cls = 0; cls < c; ++cls) {
-            const auto label = static_cast<std::uint16_t>(cls);
-            std::uint16_t count = 0;
-            for (std::size_t i = 0; i < len; ++i)
-                count = static_cast<std::uint16_t>(count + (yc[i] == label));
-            classPixels[cls] += count;
-        }
-    }
-    if (bad != 0) {
-        for (std::size_t i = 0; i < n; ++i) {
-            const int label = y[i];
-            if (label == ignoreIndex || label < classes)
-                continue;
-            const auto x = static_cast<int>(i % static_cast<std::size_t>(labels.width()));
-            const auto row = static_cast<int>(i / static_cast<std::size_t>(labels.width()));
-            throw LossError("label " + std::to_string(label) + " at (x=" + std::to_string(x) +
-                            ", y=" + std::to_string(row) +
-                            ") is not a class (C = " + std::to_string(classes) +
-                            ") and not ignore_index " + std::to_string(ignoreIndex));
-        }
-    }
-    if (c <= 8) {
-        // ignore_index inside the class range: not a class of any pixel.
-        if (ignore < c)
-            classPixels[ignore] = 0;
-    } else {
-        std::vector<std::int64_t> lanes(4 * c, 0);
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::uint32_t label = y[i];
-            if (label != ignore)
-                ++lanes[(i & 3u) * c + label];
-        }
-        for (std::size_t cls = 0; cls < c; ++cls)
-            classPixels[cls] =
-                lanes[cls] + lanes[c + cls] + lanes[2 * c + cls] + lanes[3 * c + cls];
-    }
-}
-
-using ScanFn = std::int64_t (*)(const float*, const std::uint16_t*, std::size_t, std::size_t,
-                                const std::uint8_t*, std::uint32_t, std::uint16_t*, std::uint8_t*,
-                                std::uint8_t*, float*, std::int32_t*);
-
-// The shared pass specialised for the class counts seen most (binary, the demo's 4, small
-// organ sets, Pascal VOC's 21); anything else takes the runtime-C loop.
-ScanFn scanFor(int classes) {
-    switch (classes) {
-    case 2:
-        return &detail::scanBlock<2>;
-    case 3:
-        return &detail::scanBlock<3>;
-    case 4:
-        return &detail::scanBlock<4>;
-    case 5:
-        return &detail::scanBlock<5>;
-    case 6:
-        return &detail::scanBlock<6>;
-    case 8:
-        return &detail::scanBlock<8>;
-    case 21:
-        return &detail::scanBlock<21>;
-    default:
-        return &detail::scanBlock<0>;
+        const auto x = static_cast<int>(i % static_cast<std::size_t>(labels.width()));
+        const auto row = static_cast<int>(i / static_cast<std::size_t>(labels.width()));
+        throw LossError("label " + std::to_string(label) + " at (x=" + std::to_string(x) + ", y=" +
+                        std::to_string(row) + ") is not a class (C = " + std::to_string(classes) +
+                        ") and not ignore_index " + std::to_string(ignoreIndex));
     }
 }
 
@@ -179,28 +107,33 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
         }
     }
 
-    // One fused pass, a block of pixels at a time so everything a block produces is still
-    // in cache when it is used: (1) one read of each pixel's C probabilities gives the
-    // argmax and the labelled class's clamped probability; (2) Eigen's vectorised log turns
-    // those into the standard loss; (3) every variant's kernel writes its block of the map
-    // from that; (4) the block is added to the per-class sums.
-    const std::uint16_t* y = labels.data();
-    const float* p = prediction.data();
-    constexpr std::size_t kBlock = detail::kMaxBlock;
-    // Eigen allocates these aligned, so its vectorised log takes the same path for every
-    // block whatever the heap gives: results are bit-identical run to run and thread to
-    // thread (an unaligned head would be done with the scalar log, rounded differently).
-    Eigen::ArrayXf standardBlock(static_cast<Eigen::Index>(kBlock));
-    Eigen::ArrayXf probabilityBlock(static_cast<Eigen::Index>(kBlock));
-    const auto ignore = static_cast<std::uint32_t>(config.ignoreIndex);
+    // One fused pass (FusedPass.h), a block of pixels at a time so everything a block
+    // produces is still in cache when it is used: the argmax and the labelled class's
+    // clamped probability from one read of each pixel, the standard loss, every variant's
+    // kernel, and the per-class sums, on the best SIMD target of the CPU.
     std::vector<double> lanes(variantCount * 4 * c, 0.0);
     std::vector<std::int64_t> reducedLanes(variantCount * 4 * c, 0);
-    const std::size_t standardIndex = variantIndex("standard");
-    const ScanFn scan = scanFor(classes);
-    std::vector<std::int32_t> blockLabels(kBlock);
-    std::int64_t removedCount = 0;
+    std::vector<float*> maps(variantCount, nullptr);
+    for (const std::size_t v : selected)
+        maps[v] = result.maps[v].data();
 
-    LossContext context;
+    detail::PassArgs pass;
+    pass.labels = labels.data();
+    pass.probabilities = prediction.data();
+    pass.pixels = n;
+    pass.classes = c;
+    pass.keep = keep.data();
+    pass.ignore = static_cast<std::uint32_t>(config.ignoreIndex);
+    pass.argmax = result.argmax.data();
+    pass.bgWeight = result.bgWeight.data();
+    pass.removed = result.removed.data();
+    pass.variants = variants;
+    pass.selected = selected;
+    pass.maps = maps;
+    pass.standardIndex = variantIndex("standard");
+    pass.lanes = lanes.data();
+    pass.reducedLanes = reducedLanes.data();
+    LossContext& context = pass.context;
     context.width = width;
     context.height = height;
     context.classes = classes;
@@ -211,32 +144,7 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
     // Once per sample, not per block: the kernels of marginal and drop read them.
     context.missingMask = missing.mask;
     context.missing = summary.missing;
-
-    for (std::size_t start = 0; start < n; start += kBlock) {
-        const std::size_t count = std::min(kBlock, n - start);
-        float* ls = standardBlock.data();
-        float* qs = probabilityBlock.data();
-        removedCount += scan(p + start * c, y + start, count, c, keep.data(), ignore,
-                             result.argmax.data() + start, result.bgWeight.data() + start,
-                             result.removed.data() + start, qs, blockLabels.data());
-        const auto blockSize = static_cast<Eigen::Index>(count);
-        standardBlock.head(blockSize) = -probabilityBlock.head(blockSize).log();
-
-        context.offset = start;
-        context.labels = labels.values().subspan(start, count);
-        context.probabilities = prediction.raster().values().subspan(start * c, count * c);
-        context.standard = std::span<const float>(ls, count);
-        context.trueProbability = std::span<const float>(qs, count);
-        context.argmax = result.argmax.values().subspan(start, count);
-        context.bgWeight = result.bgWeight.values().subspan(start, count);
-        for (const std::size_t v : selected) {
-            const std::span<float> out = result.maps[v].values().subspan(start, count);
-            variants[v].kernel(context, out);
-            detail::accumulateBlock(out.data(), ls, blockLabels.data(), count, c,
-                                    lanes.data() + v * 4 * c,
-                                    v == standardIndex ? nullptr : reducedLanes.data() + v * 4 * c);
-        }
-    }
+    const std::int64_t removedCount = detail::runFusedPass(pass);
 
     summary.classes = classes;
     summary.removedPixels = removedCount;

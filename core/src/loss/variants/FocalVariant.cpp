@@ -2,13 +2,20 @@
 
 #include <cmath>
 
-namespace losslens::variants {
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "loss/variants/FocalVariant.cpp"
+#include <hwy/foreach_target.h> // IWYU pragma: keep
 
-namespace {
+#include <hwy/highway.h>
+
+// The kernel is compiled for every SIMD target (plain loops the compiler vectorises for
+// each) and runs on the one the CPU picks, like the fused pass (loss/FusedPass.h).
+HWY_BEFORE_NAMESPACE();
+namespace losslens::variants::HWY_NAMESPACE {
 // Focal loss (Lin et al. 2017): -(1 - q_y)^gamma log q_y with q_y the clamped probability
 // of the labelled class; gamma from dataset.json (default 2). Confident, right pixels are
 // damped, so most of the map shrinks against standard. 0 at ignore (q = 1 there).
-void focalKernel(const LossContext& context, std::span<float> out) {
+void FocalKernel(const LossContext& context, std::span<float> out) {
     const std::size_t n = context.pixelCount();
     const float gamma = context.config->focalGamma;
     const auto& q = context.trueProbability;
@@ -29,6 +36,17 @@ void focalKernel(const LossContext& context, std::span<float> out) {
             out[i] = std::pow(1.0f - q[i], gamma) * standard[i];
     }
 }
+} // namespace losslens::variants::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace losslens::variants {
+
+namespace {
+HWY_EXPORT(FocalKernel);
+void focalKernel(const LossContext& context, std::span<float> out) {
+    HWY_DYNAMIC_DISPATCH(FocalKernel)(context, out);
+}
 } // namespace
 
 LossVariant focal() {
@@ -39,3 +57,4 @@ LossVariant focal() {
 }
 
 } // namespace losslens::variants
+#endif

@@ -1,6 +1,8 @@
 #include "losslens/loss/LossVariant.h"
 
-#include <Eigen/Core>
+#include "loss/FusedPass.h"
+
+#include <vector>
 
 #include <algorithm>
 
@@ -21,11 +23,9 @@ void marginalKernel(const LossContext& context, std::span<float> out) {
     const std::size_t n = context.pixelCount();
     const auto classes = static_cast<std::size_t>(context.classes);
     constexpr float kHigh = 1.0f - kEpsilon;
-    // An aligned scratch block (not `out`, whose alignment depends on the heap) so Eigen's
-    // vectorised log rounds every pixel the same way on every run and thread.
-    thread_local Eigen::ArrayXf merged;
-    if (merged.size() < static_cast<Eigen::Index>(n))
-        merged.resize(static_cast<Eigen::Index>(n));
+    thread_local std::vector<float> merged;
+    if (merged.size() < n)
+        merged.resize(n);
     float* m = merged.data();
     // A background label (never ignore_index, which may be 0) is what gets merged.
     const std::uint16_t background = context.ignoreIndex == 0 ? 0xffff : 0;
@@ -40,8 +40,8 @@ void marginalKernel(const LossContext& context, std::span<float> out) {
             sum += p[c];
         m[i] = std::clamp(sum, kEpsilon, kHigh);
     }
-    const auto count = static_cast<Eigen::Index>(n);
-    merged.head(count) = -merged.head(count).log();
+    // The pass's own vectorised log: marginal equals standard wherever nothing merges.
+    detail::negativeLog(m, n);
     for (std::size_t i = 0; i < n; ++i)
         out[i] = context.labels[i] == background ? m[i] : context.standard[i];
 }

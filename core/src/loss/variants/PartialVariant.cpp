@@ -1,12 +1,19 @@
 #include "losslens/loss/LossVariant.h"
 
-namespace losslens::variants {
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "loss/variants/PartialVariant.cpp"
+#include <hwy/foreach_target.h> // IWYU pragma: keep
 
-namespace {
+#include <hwy/highway.h>
+
+// The kernel is compiled for every SIMD target (plain loops the compiler vectorises for
+// each) and runs on the one the CPU picks, like the fused pass (loss/FusedPass.h).
+HWY_BEFORE_NAMESPACE();
+namespace losslens::variants::HWY_NAMESPACE {
 // The article's missing-annotation aware cross-entropy: at background-labelled pixels the
 // loss is weighted by w0, which is 0 where the model predicts a class whose annotation is
 // missing from the sample. Everywhere else it equals the standard loss.
-void partialKernel(const LossContext& context, std::span<float> out) {
+void PartialKernel(const LossContext& context, std::span<float> out) {
     // Plain restrict pointers and a select, so the loop vectorises (through the spans the
     // compiler reloads every pointer each pixel and branches).
     const std::size_t n = context.pixelCount();
@@ -19,6 +26,17 @@ void partialKernel(const LossContext& context, std::span<float> out) {
         result[i] = removed ? 0.0f : standard[i];
     }
 }
+} // namespace losslens::variants::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace losslens::variants {
+
+namespace {
+HWY_EXPORT(PartialKernel);
+void partialKernel(const LossContext& context, std::span<float> out) {
+    HWY_DYNAMIC_DISPATCH(PartialKernel)(context, out);
+}
 } // namespace
 
 LossVariant partial() {
@@ -29,3 +47,4 @@ LossVariant partial() {
 }
 
 } // namespace losslens::variants
+#endif

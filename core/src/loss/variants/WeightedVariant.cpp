@@ -2,13 +2,20 @@
 
 #include <algorithm>
 
-namespace losslens::variants {
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "loss/variants/WeightedVariant.cpp"
+#include <hwy/foreach_target.h> // IWYU pragma: keep
 
-namespace {
+#include <hwy/highway.h>
+
+// The kernel is compiled for every SIMD target (plain loops the compiler vectorises for
+// each) and runs on the one the CPU picks, like the fused pass (loss/FusedPass.h).
+HWY_BEFORE_NAMESPACE();
+namespace losslens::variants::HWY_NAMESPACE {
 // Class-weighted cross-entropy: w[y] * -log q_y, with w from dataset.json class_weights
 // (every class 1 when not given). Its mean follows PyTorch's nll_loss(weight=w): the sum
 // divided by the sum of the weights of the valid pixels, not by their count.
-void weightedKernel(const LossContext& context, std::span<float> out) {
+void WeightedKernel(const LossContext& context, std::span<float> out) {
     const auto& weights = context.config->classWeights;
     if (weights.empty()) {
         std::copy(context.standard.begin(), context.standard.end(), out.begin());
@@ -22,7 +29,17 @@ void weightedKernel(const LossContext& context, std::span<float> out) {
         out[i] = label < classes ? weights[label] * context.standard[i] : 0.0f;
     }
 }
+} // namespace losslens::variants::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
 
+#if HWY_ONCE
+namespace losslens::variants {
+
+namespace {
+HWY_EXPORT(WeightedKernel);
+void weightedKernel(const LossContext& context, std::span<float> out) {
+    HWY_DYNAMIC_DISPATCH(WeightedKernel)(context, out);
+}
 double classWeight(const LossConfig& config, std::span<const std::uint8_t> /*missingMask*/,
                    int labelClass) {
     const auto c = static_cast<std::size_t>(labelClass);
@@ -38,3 +55,4 @@ LossVariant weighted() {
 }
 
 } // namespace losslens::variants
+#endif

@@ -1,0 +1,370 @@
+// Highway compiles this file once per SIMD target (foreach_target re-includes it); the code
+// between HWY_BEFORE_NAMESPACE and HWY_AFTER_NAMESPACE is built for each, and the part under
+// HWY_ONCE dispatches to the one the CPU (or useSimdTarget) picks.
+#include "FusedPass.h"
+
+#include "losslens/loss/LetOff.h"
+#include "losslens/loss/LossConfig.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "loss/FusedPass.cpp"
+#include <hwy/foreach_target.h> // IWYU pragma: keep
+
+#include <hwy/contrib/math/math-inl.h>
+#include <hwy/highway.h>
+
+HWY_BEFORE_NAMESPACE();
+namespace losslens::detail::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using DF = hn::ScalableTag<float>;
+using DI = hn::RebindToSigned<DF>;
+using DU16 = hn::Rebind<std::uint16_t, DI>;
+
+// Larger than any target's lane count, for the padded last vector of a block.
+constexpr std::size_t kMaxLanes = 64;
+// Pixels transposed to class-major order at a time when C is not 2, 3 or 4.
+constexpr std::size_t kRows = 256;
+
+// One vector of pixels: the argmax (ties to the lowest index: only a strictly greater value
+// moves it) and the labelled class's probability, from class vectors row(j).
+template <class Row>
+HWY_INLINE void argmaxAndLabelled(const Row& row, std::size_t classes, hn::Vec<DI> label,
+                                  hn::Vec<DI>& best, hn::Vec<DF>& labelled) {
+    const DF df;
+    const DI di;
+    hn::Vec<DF> bestValue = row(0);
+    best = hn::Zero(di);
+    labelled = hn::IfThenElseZero(hn::RebindMask(df, hn::Eq(label, hn::Zero(di))), bestValue);
+    for (std::size_t j = 1; j < classes; ++j) {
+        const hn::Vec<DF> v = row(j);
+        const hn::Vec<DI> index = hn::Set(di, static_cast<std::int32_t>(j));
+        best = hn::IfThenElse(hn::RebindMask(di, hn::Gt(v, bestValue)), index, best);
+        bestValue = hn::Max(bestValue, v);
+        labelled = hn::IfThenElse(hn::RebindMask(df, hn::Eq(label, index)), v, labelled);
+    }
+}
+
+// What a block's scan writes per pixel: the argmax k, w0 = keep[k], the removed mask
+// (labelled background, not ignore, w0 = 0), the clamped probability of the labelled class
+// (1 at ignore, so its log is 0) and the label widened to int32 (-1 at ignore) for the sums.
+struct ScanOut {
+    std::uint16_t* k;
+    std::uint8_t* w0;
+    std::uint8_t* removed;
+    float* q;
+    std::int32_t* labels;
+};
+
+// Stores one vector of pixels from `at`; returns how many it removed. With C <= 32, w0 is
+// bit k of keepBits; otherwise the caller looks w0 up afterwards.
+HWY_INLINE std::size_t storePixels(hn::Vec<DI> best, hn::Vec<DF> labelled, hn::Vec<DI> label,
+                                   hn::Vec<DI> ignore, std::uint32_t keepBits, bool bits,
+                                   const ScanOut& out, std::size_t at) {
+    const DF df;
+    const DI di;
+    const DU16 d16;
+    const hn::RebindToUnsigned<DI> du;
+    const hn::Rebind<std::uint8_t, DI> d8;
+    const auto ignored = hn::Eq(label, ignore);
+    const hn::Vec<DF> clamped =
+        hn::Min(hn::Max(labelled, hn::Set(df, kEpsilon)), hn::Set(df, 1.0f - kEpsilon));
+    hn::StoreU(hn::IfThenElse(hn::RebindMask(df, ignored), hn::Set(df, 1.0f), clamped), df,
+               out.q + at);
+    hn::StoreU(hn::DemoteTo(d16, best), d16, out.k + at);
+    hn::StoreU(hn::IfThenElse(ignored, hn::Set(di, -1), label), di, out.labels + at);
+    if (!bits)
+        return 0;
+    const hn::Vec<DI> weight =
+        hn::BitCast(di, hn::And(hn::Set(du, keepBits) >> hn::BitCast(du, best), hn::Set(du, 1u)));
+    const auto removed =
+        hn::AndNot(ignored, hn::And(hn::Eq(label, hn::Zero(di)), hn::Eq(weight, hn::Zero(di))));
+    hn::StoreU(hn::DemoteTo(d8, weight), d8, out.w0 + at);
+    hn::StoreU(hn::DemoteTo(d8, hn::IfThenElseZero(removed, hn::Set(di, 1))), d8, out.removed + at);
+    return hn::CountTrue(di, removed);
+}
+
+// The scalar form of the same, for the pixels after the last whole vector.
+HWY_INLINE std::size_t scalarPixel(const float* pixel, std::size_t classes, std::uint32_t label,
+                                   std::uint32_t ignore, const std::uint8_t* keep,
+                                   const ScanOut& out, std::size_t at) {
+    std::size_t best = 0;
+    float bestValue = pixel[0];
+    for (std::size_t j = 1; j < classes; ++j)
+        if (pixel[j] > bestValue) {
+            bestValue = pixel[j];
+            best = j;
+        }
+    const bool ignored = label == ignore;
+    const float labelled = label < classes ? pixel[label] : 0.0f;
+    const std::uint8_t weight = keep[best];
+    const bool removed = label == 0 && !ignored && weight == 0;
+    out.k[at] = static_cast<std::uint16_t>(best);
+    out.q[at] = ignored ? 1.0f : std::min(std::max(labelled, kEpsilon), 1.0f - kEpsilon);
+    out.labels[at] = ignored ? -1 : static_cast<std::int32_t>(label);
+    out.w0[at] = weight;
+    out.removed[at] = removed ? 1 : 0;
+    return removed ? 1 : 0;
+}
+
+// Scans `count` pixels into `out`; returns the removed count. C = 2, 3, 4: de-interleaving
+// loads; any other C: kRows pixels at a time copied to class-major rows, then the same
+// vector loop (a vector argmax for 21 or 200 classes too).
+std::size_t scanPixels(const float* p, const std::uint16_t* y, std::size_t count,
+                       std::size_t classes, std::uint32_t ignore, const std::uint8_t* keep,
+                       const ScanOut& out, float* rows) {
+    const DF df;
+    const DI di;
+    const DU16 d16;
+    const std::size_t n = hn::Lanes(df);
+    // A label never equals -1: an ignore_index no label can hold matches nothing.
+    const hn::Vec<DI> vIgnore =
+        hn::Set(di, ignore <= 0xffffu ? static_cast<std::int32_t>(ignore) : -1);
+    const bool bits = classes <= 32;
+    std::uint32_t keepBits = 0;
+    for (std::size_t cls = 0; bits && cls < classes; ++cls)
+        keepBits |= static_cast<std::uint32_t>(keep[cls] != 0) << cls;
+    std::size_t removed = 0;
+    std::size_t i = 0;
+    hn::Vec<DI> best;
+    hn::Vec<DF> labelled;
+    if (classes >= 2 && classes <= 4) {
+        for (; i + n <= count; i += n) {
+            hn::Vec<DF> v0, v1, v2, v3;
+            const float* at = p + i * classes;
+            if (classes == 2) {
+                hn::LoadInterleaved2(df, at, v0, v1);
+                v2 = v1;
+                v3 = v1;
+            } else if (classes == 3) {
+                hn::LoadInterleaved3(df, at, v0, v1, v2);
+                v3 = v2;
+            } else {
+                hn::LoadInterleaved4(df, at, v0, v1, v2, v3);
+            }
+            const auto row = [&](std::size_t j) HWY_ATTR {
+                return j == 0 ? v0 : j == 1 ? v1 : j == 2 ? v2 : v3;
+            };
+            const hn::Vec<DI> label = hn::PromoteTo(di, hn::LoadU(d16, y + i));
+            argmaxAndLabelled(row, classes, label, best, labelled);
+            removed += storePixels(best, labelled, label, vIgnore, keepBits, bits, out, i);
+        }
+    } else {
+        for (std::size_t start = 0; start + n <= count; start += kRows) {
+            const std::size_t rowsHere = std::min(kRows, count - start) / n * n;
+            const float* from = p + start * classes;
+            for (std::size_t t = 0; t < rowsHere; ++t)
+                for (std::size_t j = 0; j < classes; ++j)
+                    rows[j * kRows + t] = from[t * classes + j];
+            for (std::size_t t = 0; t < rowsHere; t += n) {
+                const auto row = [&](std::size_t j)
+                                     HWY_ATTR { return hn::LoadU(df, rows + j * kRows + t); };
+                const hn::Vec<DI> label = hn::PromoteTo(di, hn::LoadU(d16, y + start + t));
+                argmaxAndLabelled(row, classes, label, best, labelled);
+                removed +=
+                    storePixels(best, labelled, label, vIgnore, keepBits, bits, out, start + t);
+            }
+            i = start + rowsHere;
+            if (rowsHere < kRows)
+                break;
+        }
+    }
+    if (!bits)
+        for (std::size_t j = 0; j < i; ++j) {
+            const std::uint8_t weight = keep[out.k[j]];
+            const bool isRemoved = y[j] == 0 && y[j] != ignore && weight == 0;
+            out.w0[j] = weight;
+            out.removed[j] = isRemoved ? 1 : 0;
+            removed += isRemoved ? 1 : 0;
+        }
+    for (; i < count; ++i)
+        removed += scalarPixel(p + i * classes, classes, y[i], ignore, keep, out, i);
+    return removed;
+}
+
+// out = -log(q), every value through the vector log (the last vector padded with 1s), so a
+// pixel's value does not depend on where a block starts.
+void negLog(const float* q, float* out, std::size_t count) {
+    const DF df;
+    const std::size_t n = hn::Lanes(df);
+    std::size_t i = 0;
+    for (; i + n <= count; i += n)
+        hn::StoreU(hn::Neg(hn::Log(df, hn::LoadU(df, q + i))), df, out + i);
+    if (i < count) {
+        HWY_ALIGN float tail[kMaxLanes];
+        std::fill(tail, tail + n, 1.0f);
+        std::copy(q + i, q + count, tail);
+        hn::Store(hn::Neg(hn::Log(df, hn::Load(df, tail))), df, tail);
+        std::copy(tail, tail + (count - i), out + i);
+    }
+}
+
+void NegativeLog(float* values, std::size_t n) {
+    negLog(values, values, n);
+}
+
+// Adds one block of a variant's map into per-class sums and, unless `reduced` is null, the
+// per-class count of pixels it lets off against `standard` (LetOff.h). C <= 8: one masked
+// vector pass per class, float lanes within a block folded into double. Larger C: a scatter
+// over four interleaved lanes, which breaks the add-latency chain of same-class runs.
+void accumulate(const float* out, const float* standard, const std::int32_t* labels,
+                std::size_t count, std::size_t classes, double* sums, std::int64_t* reduced) {
+    const DF df;
+    const DI di;
+    const std::size_t n = hn::Lanes(df);
+    std::size_t whole = 0;
+    if (classes <= 8) {
+        whole = count / n * n;
+        HWY_ALIGN float lanes[kMaxLanes];
+        HWY_ALIGN std::int32_t below[kMaxLanes];
+        for (std::size_t cls = 0; cls < classes; ++cls) {
+            const hn::Vec<DI> mine = hn::Set(di, static_cast<std::int32_t>(cls));
+            hn::Vec<DF> sum = hn::Zero(df);
+            hn::Vec<DI> lower = hn::Zero(di);
+            for (std::size_t i = 0; i < whole; i += n) {
+                const auto match = hn::Eq(hn::LoadU(di, labels + i), mine);
+                const hn::Vec<DF> value = hn::LoadU(df, out + i);
+                sum = hn::Add(sum, hn::IfThenElseZero(hn::RebindMask(df, match), value));
+                if (reduced != nullptr) {
+                    const hn::Vec<DF> reference = hn::LoadU(df, standard + i);
+                    const auto lets = hn::And(hn::Lt(value, hn::Mul(reference, hn::Set(df, 0.5f))),
+                                              hn::Gt(reference, hn::Set(df, kPenaltyFloor)));
+                    lower = hn::Sub(lower,
+                                    hn::VecFromMask(di, hn::And(match, hn::RebindMask(di, lets))));
+                }
+            }
+            hn::Store(sum, df, lanes);
+            hn::Store(lower, di, below);
+            double total = 0.0;
+            std::int64_t letOff = 0;
+            for (std::size_t j = 0; j < n; ++j) {
+                total += static_cast<double>(lanes[j]);
+                letOff += below[j];
+            }
+            sums[cls] += total;
+            if (reduced != nullptr)
+                reduced[cls] += letOff;
+        }
+    }
+    for (std::size_t i = whole; i < count; ++i) {
+        if (labels[i] < 0)
+            continue;
+        const std::size_t slot = (i & 3u) * classes + static_cast<std::size_t>(labels[i]);
+        sums[slot] += static_cast<double>(out[i]);
+        if (reduced != nullptr)
+            reduced[slot] += letsOff(out[i], standard[i]) ? 1 : 0;
+    }
+}
+
+bool CountClassPixels(const std::uint16_t* y, std::size_t pixels, std::size_t classes,
+                      std::uint32_t ignore, std::int64_t* counts) {
+    std::fill(counts, counts + classes, std::int64_t{0});
+    // Chunks of 4096 labels stay in L1 for the validity check and the C counting loops, and
+    // 16-bit counters (no overflow below 65536) let each loop run a vector of labels at once.
+    constexpr std::size_t kChunk = 4096;
+    const bool ignoreIsLabel = ignore <= 0xffffu;
+    const auto ignore16 = static_cast<std::uint16_t>(ignoreIsLabel ? ignore : 0u);
+    const auto c16 = static_cast<std::uint16_t>(std::min<std::size_t>(classes, 0xffffu));
+    std::uint16_t bad = 0;
+    for (std::size_t start = 0; start < pixels; start += kChunk) {
+        const std::size_t len = std::min(kChunk, pixels - start);
+        const std::uint16_t* yc = y + start;
+        std::uint16_t chunkBad = 0;
+        for (std::size_t i = 0; i < len; ++i)
+            chunkBad |=
+                static_cast<std::uint16_t>((yc[i] >= c16) & ((yc[i] != ignore16) | !ignoreIsLabel));
+        bad |= chunkBad;
+        if (classes > 8)
+            continue;
+        for (std::size_t cls = 0; cls < classes; ++cls) {
+            const auto label = static_cast<std::uint16_t>(cls);
+            std::uint16_t count = 0;
+            for (std::size_t i = 0; i < len; ++i)
+                count = static_cast<std::uint16_t>(count + (yc[i] == label));
+            counts[cls] += count;
+        }
+    }
+    if (bad != 0)
+        return false;
+    if (classes <= 8) {
+        if (ignore < classes)
+            counts[ignore] = 0; // ignore_index inside the class range is no pixel's class
+        return true;
+    }
+    std::vector<std::int64_t> lanes(4 * classes, 0);
+    for (std::size_t i = 0; i < pixels; ++i) {
+        const std::uint32_t label = y[i];
+        if (label != ignore)
+            ++lanes[(i & 3u) * classes + label];
+    }
+    for (std::size_t cls = 0; cls < classes; ++cls)
+        counts[cls] =
+            lanes[cls] + lanes[classes + cls] + lanes[2 * classes + cls] + lanes[3 * classes + cls];
+    return true;
+}
+
+std::int64_t RunFusedPass(const PassArgs& a) {
+    const std::size_t c = a.classes;
+    std::vector<float> q(kMaxBlock);
+    std::vector<float> standard(kMaxBlock);
+    std::vector<std::int32_t> labels(kMaxBlock);
+    std::vector<float> rows(c >= 2 && c <= 4 ? 0 : kRows * c);
+    LossContext context = a.context;
+    std::int64_t removedCount = 0;
+    for (std::size_t start = 0; start < a.pixels; start += kMaxBlock) {
+        const std::size_t count = std::min(kMaxBlock, a.pixels - start);
+        const std::uint16_t* y = a.labels + start;
+        std::uint16_t* k = a.argmax + start;
+        std::uint8_t* w0 = a.bgWeight + start;
+        std::uint8_t* removed = a.removed + start;
+        const ScanOut scan{k, w0, removed, q.data(), labels.data()};
+        removedCount += static_cast<std::int64_t>(scanPixels(
+            a.probabilities + start * c, y, count, c, a.ignore, a.keep, scan, rows.data()));
+        negLog(q.data(), standard.data(), count);
+
+        context.offset = start;
+        context.labels = std::span<const std::uint16_t>(y, count);
+        context.probabilities = std::span<const float>(a.probabilities + start * c, count * c);
+        context.standard = std::span<const float>(standard.data(), count);
+        context.trueProbability = std::span<const float>(q.data(), count);
+        context.argmax = std::span<const std::uint16_t>(k, count);
+        context.bgWeight = std::span<const std::uint8_t>(w0, count);
+        for (const std::size_t v : a.selected) {
+            float* out = a.maps[v] + start;
+            a.variants[v].kernel(context, std::span<float>(out, count));
+            accumulate(out, standard.data(), labels.data(), count, c, a.lanes + v * 4 * c,
+                       v == a.standardIndex ? nullptr : a.reducedLanes + v * 4 * c);
+        }
+    }
+    return removedCount;
+}
+
+} // namespace losslens::detail::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace losslens::detail {
+
+HWY_EXPORT(RunFusedPass);
+HWY_EXPORT(CountClassPixels);
+HWY_EXPORT(NegativeLog);
+
+std::int64_t runFusedPass(const PassArgs& args) {
+    return HWY_DYNAMIC_DISPATCH(RunFusedPass)(args);
+}
+
+bool countClassPixels(const std::uint16_t* labels, std::size_t pixels, std::size_t classes,
+                      std::uint32_t ignore, std::int64_t* counts) {
+    return HWY_DYNAMIC_DISPATCH(CountClassPixels)(labels, pixels, classes, ignore, counts);
+}
+
+void negativeLog(float* values, std::size_t n) {
+    HWY_DYNAMIC_DISPATCH(NegativeLog)(values, n);
+}
+
+} // namespace losslens::detail
+#endif
