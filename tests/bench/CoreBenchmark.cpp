@@ -3,11 +3,14 @@
 #include "losslens/io/LabelSets.h"
 #include "losslens/io/NpyArray.h"
 #include "losslens/loss/LossComputer.h"
+#include "losslens/loss/SimdTarget.h"
 #include "losslens/report/Colormap.h"
 
 #include <Eigen/Core>
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 
 using namespace losslens;
@@ -70,6 +73,16 @@ void BM_ComputeAllVariants(benchmark::State& state) {
     const Input in = makeInput(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
     for (auto _ : state) {
         LossResult r = computeLoss(in.labels, in.prediction);
+        benchmark::DoNotOptimize(r.summary.sums.data());
+    }
+}
+
+// Every variant into one reused result: the like-for-like peer of BM_ComputeLossReused.
+void BM_ComputeAllVariantsReused(benchmark::State& state) {
+    const Input in = makeInput(static_cast<int>(state.range(0)), static_cast<int>(state.range(1)));
+    LossResult r;
+    for (auto _ : state) {
+        computeLoss(in.labels, in.prediction, {}, kAllVariants, r);
         benchmark::DoNotOptimize(r.summary.sums.data());
     }
 }
@@ -161,8 +174,25 @@ BENCHMARK(BM_ComputeLossReused)
     ->ArgsProduct({{256, 1024, 2048}, {4, 21}})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ComputeAllVariants)->Args({1024, 4})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ComputeAllVariantsReused)
+    ->ArgsProduct({{1024}, {4, 21}})
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StreamRead)->ArgsProduct({{256, 1024, 2048}, {4, 21}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DecodeNpy)->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HeatmapPng)->Arg(1024)->Unit(benchmark::kMillisecond);
 
-BENCHMARK_MAIN();
+// LOSSLENS_ISA=avx2 (or sse4, ...) pins the kernels to one SIMD target, as
+// losslens-cli bench --isa does; the context line says which ran.
+int main(int argc, char** argv) {
+    if (const char* isa = std::getenv("LOSSLENS_ISA"); isa != nullptr && !useSimdTarget(isa)) {
+        std::fprintf(stderr, "LOSSLENS_ISA=%s: not a target of this CPU\n", isa);
+        return 2;
+    }
+    benchmark::AddCustomContext("isa", simdTarget());
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
