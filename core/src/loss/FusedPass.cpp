@@ -29,6 +29,9 @@ using DU16 = hn::Rebind<std::uint16_t, DI>;
 constexpr std::size_t kMaxLanes = 64;
 // Pixels transposed to class-major order at a time when C is not 2, 3 or 4.
 constexpr std::size_t kRows = 256;
+// Row stride of the class-major copy: not a multiple of 4 KiB apart, so the rows' stores
+// do not alias in the store buffer.
+constexpr std::size_t kStride = kRows + 16;
 
 // One vector of pixels: the argmax (ties to the lowest index: only a strictly greater value
 // moves it) and the labelled class's probability, from class vectors row(j).
@@ -159,10 +162,10 @@ std::size_t scanPixels(const float* p, const std::uint16_t* y, std::size_t count
             const float* from = p + start * classes;
             for (std::size_t t = 0; t < rowsHere; ++t)
                 for (std::size_t j = 0; j < classes; ++j)
-                    rows[j * kRows + t] = from[t * classes + j];
+                    rows[j * kStride + t] = from[t * classes + j];
             for (std::size_t t = 0; t < rowsHere; t += n) {
                 const auto row = [&](std::size_t j)
-                                     HWY_ATTR { return hn::LoadU(df, rows + j * kRows + t); };
+                                     HWY_ATTR { return hn::LoadU(df, rows + j * kStride + t); };
                 const hn::Vec<DI> label = hn::PromoteTo(di, hn::LoadU(d16, y + start + t));
                 argmaxAndLabelled(row, classes, label, best, labelled);
                 removed +=
@@ -401,7 +404,7 @@ std::int64_t RunFusedPass(const PassArgs& a) {
     std::vector<float> q(kMaxBlock);
     std::vector<float> standard(kMaxBlock);
     std::vector<std::int32_t> labels(kMaxBlock);
-    std::vector<float> rows(c >= 2 && c <= 4 ? 0 : kRows * c);
+    std::vector<float> rows(c >= 2 && c <= 4 ? 0 : kStride * c);
     LossContext context = a.context;
     std::int64_t removedCount = 0;
     for (std::size_t start = 0; start < a.pixels; start += kMaxBlock) {
