@@ -2,19 +2,27 @@
 
 #include "loss/FusedPass.h"
 
+#include <algorithm>
 #include <vector>
 
-#include <algorithm>
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "loss/variants/MarginalVariant.cpp"
+#include <hwy/foreach_target.h> // IWYU pragma: keep
 
-namespace losslens::variants {
+#include <hwy/highway.h>
 
-namespace {
+// The kernel is compiled for every SIMD target and runs on the one the CPU picks, like the
+// fused pass (loss/FusedPass.h).
+HWY_BEFORE_NAMESPACE();
+namespace losslens::variants::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
 // Marginal cross-entropy (Shi et al., Medical Image Analysis 2021): a background label in a
 // sample that lacks some classes' annotations only says "background or one of those", so
 // the probabilities of the missing classes are merged into background before the log:
 // -log clamp(p_0 + sum over missing c of p_c). Probabilities are merged, not logits. Other
 // labelled pixels keep the standard loss; with nothing missing this is the standard loss.
-void marginalKernel(const LossContext& context, std::span<float> out) {
+void MarginalKernel(const LossContext& context, std::span<float> out) {
     const std::span<const int> missing = context.missing;
     if (missing.empty()) {
         std::copy(context.standard.begin(), context.standard.end(), out.begin());
@@ -22,28 +30,70 @@ void marginalKernel(const LossContext& context, std::span<float> out) {
     }
     const std::size_t n = context.pixelCount();
     const auto classes = static_cast<std::size_t>(context.classes);
-    constexpr float kHigh = 1.0f - kEpsilon;
+    const float* p = context.probabilities.data();
     thread_local std::vector<float> merged;
     if (merged.size() < n)
         merged.resize(n);
     float* m = merged.data();
+    // The merged probability of every pixel (only background-labelled ones are used):
+    // C = 2-4 with de-interleaving vector loads and a 0/1 weight per class, else a strided
+    // pass per merged class.
+    std::size_t done = 0;
+    if (classes >= 2 && classes <= 4) {
+        const hn::ScalableTag<float> df;
+        float weight[4] = {1.0f, 0.0f, 0.0f, 0.0f};
+        for (const int c : missing)
+            weight[c] = 1.0f;
+        const auto w1 = hn::Set(df, weight[1]);
+        const auto w2 = hn::Set(df, weight[2]);
+        const auto w3 = hn::Set(df, weight[3]);
+        const std::size_t lanes = hn::Lanes(df);
+        for (; done + lanes <= n; done += lanes) {
+            hn::Vec<decltype(df)> v0, v1, v2, v3;
+            const float* at = p + done * classes;
+            if (classes == 2) {
+                hn::LoadInterleaved2(df, at, v0, v1);
+                v2 = hn::Zero(df);
+                v3 = v2;
+            } else if (classes == 3) {
+                hn::LoadInterleaved3(df, at, v0, v1, v2);
+                v3 = hn::Zero(df);
+            } else {
+                hn::LoadInterleaved4(df, at, v0, v1, v2, v3);
+            }
+            // Added in class order, as the scalar loop below does.
+            hn::StoreU(hn::MulAdd(w3, v3, hn::MulAdd(w2, v2, hn::MulAdd(w1, v1, v0))), df,
+                       m + done);
+        }
+    }
+    for (std::size_t i = done; i < n; ++i)
+        m[i] = p[i * classes];
+    for (const int c : missing)
+        for (std::size_t i = done; i < n; ++i)
+            m[i] += p[i * classes + static_cast<std::size_t>(c)];
     // A background label (never ignore_index, which may be 0) is what gets merged.
     const std::uint16_t background = context.ignoreIndex == 0 ? 0xffff : 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        if (context.labels[i] != background) {
-            m[i] = 1.0f; // not used; keeps the log defined
-            continue;
-        }
-        const float* p = context.probabilities.data() + i * classes;
-        float sum = p[0];
-        for (const int c : missing)
-            sum += p[c];
-        m[i] = std::clamp(sum, kEpsilon, kHigh);
-    }
-    // The pass's own vectorised log: marginal equals standard wherever nothing merges.
-    detail::negativeLog(m, n);
+    const std::uint16_t* y = context.labels.data();
+    constexpr float kHigh = 1.0f - kEpsilon;
     for (std::size_t i = 0; i < n; ++i)
-        out[i] = context.labels[i] == background ? m[i] : context.standard[i];
+        m[i] = y[i] == background ? std::min(std::max(m[i], kEpsilon), kHigh) : 1.0f;
+    // The pass's own vectorised log.
+    detail::negativeLog(m, n);
+    const float* standard = context.standard.data();
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = y[i] == background ? m[i] : standard[i];
+}
+
+} // namespace losslens::variants::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace losslens::variants {
+
+namespace {
+HWY_EXPORT(MarginalKernel);
+void marginalKernel(const LossContext& context, std::span<float> out) {
+    HWY_DYNAMIC_DISPATCH(MarginalKernel)(context, out);
 }
 } // namespace
 
@@ -55,3 +105,4 @@ LossVariant marginal() {
 }
 
 } // namespace losslens::variants
+#endif
