@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
                     std::cout << variantsHelp();
                 if (command == "export")
                     std::cout << colormapsHelp();
+                if (command == "bench")
+                    std::cout << simdTargetsHelp();
                 return kExitOk;
             }
         try {

@@ -8,6 +8,7 @@
 #include "losslens/io/Dataset.h"
 #include "losslens/io/FileBytes.h"
 #include "losslens/loss/LossVariant.h"
+#include "losslens/loss/SimdTarget.h"
 #include "losslens/report/Exporter.h"
 #include "losslens/report/SetReport.h"
 #include "losslens/set/Bench.h"
@@ -102,16 +103,31 @@ several runs without --run, each run goes to DIR/<run>/ (with its own auto range
 
 const char* const kBenchHelp =
     R"(usage: losslens-cli bench DATASET [--repeat N] [--threads T] [--json] [--run NAME]
-                          [--max-pixels N] [--max-classes N]
+                          [--isa NAME] [--max-pixels N] [--max-classes N]
 
 Loads every sample into memory, then times the computation of both loss maps, w0 and the
 per-sample summary over all samples N times (default 5) on T threads (default 1), beside a
 plain streaming read (a sum) of the same prediction buffers: the memory floor. Prints
 milliseconds per sample (median and minimum over the repeats), or with --json
-{"samples", "pixels_per_sample", "classes", "threads",
+{"samples", "pixels_per_sample", "classes", "threads", "isa",
  "maps_ms_per_sample": {"median", "min"}, "stream_ms_per_sample": {"median", "min"}}.
 On a set of several runs it times --run NAME (default: the first run).
+--isa NAME runs the kernels on one SIMD target (default best: the best this CPU has), so
+the AVX2 or SSE4 path can be measured on a newer machine; "isa" says which target ran.
 )";
+
+namespace {
+std::string simdTargetList() {
+    std::string names;
+    for (const std::string& name : simdTargets())
+        names += (names.empty() ? "" : ", ") + name;
+    return names;
+}
+} // namespace
+
+std::string simdTargetsHelp() {
+    return "\nSIMD targets on this CPU, best first: " + simdTargetList() + "\n";
+}
 
 std::string colormapsHelp() {
     return "\nColour maps: " + colormapNames() + "\n";
@@ -395,10 +411,13 @@ int runExport(const std::vector<std::string>& args) {
 }
 
 int runBench(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"repeat", "threads", "max-pixels", "max-classes", "run"},
+    const ArgParser parser(args, {"repeat", "threads", "max-pixels", "max-classes", "run", "isa"},
                            {"json"});
     if (parser.positional().size() != 1)
         throw UsageError("bench needs exactly one DATASET");
+    if (const std::string isa = parser.value("isa").value_or("best"); !useSimdTarget(isa))
+        throw UsageError("--isa " + isa + " is not a SIMD target of this CPU (" + simdTargetList() +
+                         ")");
     std::vector<std::string> runs;
     if (!chooseRuns(parser.positional()[0], parser, runs))
         return kExitUsage;
@@ -418,14 +437,16 @@ int runBench(const std::vector<std::string>& args) {
     }
     if (parser.flag("json")) {
         std::printf("{\"samples\": %zu, \"pixels_per_sample\": %lld, \"classes\": %d, "
-                    "\"threads\": %d, \"maps_ms_per_sample\": {\"median\": %.6g, \"min\": %.6g}, "
+                    "\"threads\": %d, \"isa\": \"%s\", "
+                    "\"maps_ms_per_sample\": {\"median\": %.6g, \"min\": %.6g}, "
                     "\"stream_ms_per_sample\": {\"median\": %.6g, \"min\": %.6g}}\n",
                     r.samples, static_cast<long long>(r.pixelsPerSample), r.classes, r.threads,
-                    r.maps.median, r.maps.min, r.stream.median, r.stream.min);
+                    simdTarget().c_str(), r.maps.median, r.maps.min, r.stream.median, r.stream.min);
     } else {
-        std::printf("%zu samples of %lld pixels x %d classes, %d thread(s), %d repeat(s)\n",
+        std::printf("%zu samples of %lld pixels x %d classes, %d thread(s), %d repeat(s), "
+                    "SIMD target %s\n",
                     r.samples, static_cast<long long>(r.pixelsPerSample), r.classes, r.threads,
-                    options.repeat);
+                    options.repeat, simdTarget().c_str());
         std::printf("loss maps + w0 + summary: median %.3f ms/sample, min %.3f\n", r.maps.median,
                     r.maps.min);
         std::printf("streaming read (floor):   median %.3f ms/sample, min %.3f\n", r.stream.median,

@@ -23,5 +23,7 @@ extern const char* const kBenchHelp;
 [[nodiscard]] std::string variantsHelp();
 // The registered colour maps, for export --help.
 [[nodiscard]] std::string colormapsHelp();
+// The SIMD targets this binary has and this CPU runs (bench --isa).
+[[nodiscard]] std::string simdTargetsHelp();
 
 } // namespace losslens::cli

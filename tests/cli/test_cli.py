@@ -248,6 +248,26 @@ class Bench(Base):
             self.assertLessEqual(out[key]["min"], out[key]["median"])
         self.assertIn("ratio to the floor", run("bench", data, "--repeat", 1, expect=0).stdout)
 
+    def test_bench_isa(self):
+        # --help lists the targets this CPU runs, best first; each can be pinned and the JSON
+        # says which ran; a target the CPU lacks (or a made-up one) is a usage error.
+        data = self.path("d")
+        run("demo", data, "--count", 1, "--size", 40, expect=0)
+        helptext = run("bench", "--help", expect=0).stdout
+        line = [l for l in helptext.splitlines() if l.startswith("SIMD targets on this CPU")]
+        self.assertEqual(len(line), 1, helptext)
+        targets = [t.strip() for t in line[0].split(":", 1)[1].split(",")]
+        self.assertTrue(targets and all(targets), targets)
+        best = json.loads(run("bench", data, "--repeat", 1, "--json", expect=0).stdout)
+        self.assertEqual(best["isa"], targets[0])
+        for target in targets:
+            out = json.loads(run("bench", data, "--repeat", 1, "--json", "--isa", target,
+                                 expect=0).stdout)
+            self.assertEqual(out["isa"], target)
+        proc = run("bench", data, "--isa", "pentium", expect=2)
+        self.assertIn("pentium", proc.stderr)
+        self.assertIn(targets[0], proc.stderr)
+
 
 class NoOverwrite(Base):
     def test_existing_exports_untouched(self):
