@@ -16,6 +16,7 @@ Commands:
   stats DATASET   per-sample and set means of every loss variant
   export DATASET  loss maps (.npy), heatmaps (.png) and summaries
   bench DATASET   throughput of the loss computation on your data
+  merge PART...   combine the outputs of stats --shard I/N into the whole set's
 
 Run 'losslens-cli COMMAND --help' for a command's options.
 )";
@@ -41,10 +42,9 @@ int main(int argc, char** argv) {
         const char* help;
     };
     const Command commands[] = {
-        {"demo", runDemo, kDemoHelp},
-        {"stats", runStats, kStatsHelp},
-        {"export", runExport, kExportHelp},
-        {"bench", runBench, kBenchHelp},
+        {"demo", runDemo, kDemoHelp},       {"stats", runStats, kStatsHelp},
+        {"export", runExport, kExportHelp}, {"bench", runBench, kBenchHelp},
+        {"merge", runMerge, kMergeHelp},
     };
     for (const Command& c : commands) {
         if (command != c.name)

@@ -11,6 +11,7 @@
 #include "losslens/loss/SimdTarget.h"
 #include "losslens/report/Exporter.h"
 #include "losslens/report/SetReport.h"
+#include "losslens/report/Shards.h"
 #include "losslens/set/Bench.h"
 #include "losslens/set/SetProcessor.h"
 
@@ -18,6 +19,7 @@
 #include <charconv>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 namespace losslens::cli {
 
@@ -45,7 +47,7 @@ data set layout: images/, labels/, predictions/ and dataset.json.
 
 const char* const kStatsHelp =
     R"(usage: losslens-cli stats DATASET [--json] [--run NAME] [--ignore-label-sets] [--jobs N]
-                           [--max-pixels N] [--max-classes N]
+                           [--shard I/N] [--max-pixels N] [--max-classes N]
 
 Computes every loss variant for every sample and prints a table, or with --json one
 object with these keys:
@@ -66,6 +68,9 @@ On a set of several runs (predictions/<run>/<stem>.npy, one folder per model or
 checkpoint) without --run, --json prints {"classes", "runs": {"<run>": {"samples",
 "errors", "warnings", "mean", "per_class"}}} and the table has a section per run and a
 comparison of the runs' set means per variant.
+--shard I/N scores only the stems whose position in stem order is I modulo N (I from 0);
+with --json the object adds "shard" and "totals" (sums and counts), and
+'losslens-cli merge' combines the N outputs into the whole set's (docs/sharding.md).
 Exit status: 0 all samples processed, 1 some failed (each named on stderr), 2 usage or
 data-set-level error.
 
@@ -298,7 +303,7 @@ int runDemo(const std::vector<std::string>& args) {
 }
 
 int runStats(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"jobs", "max-pixels", "max-classes", "run"},
+    const ArgParser parser(args, {"jobs", "max-pixels", "max-classes", "run", "shard"},
                            {"json", "ignore-label-sets"});
     if (parser.positional().size() != 1)
         throw UsageError("stats needs exactly one DATASET");
@@ -308,6 +313,19 @@ int runStats(const std::vector<std::string>& args) {
         return kExitUsage;
     ProcessOptions process;
     process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
+    std::optional<ShardSpec> shard;
+    if (const auto text = parser.value("shard")) {
+        try {
+            shard = parseShard(*text);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        }
+        if (runs.size() > 1)
+            throw UsageError("--shard scores one run: choose it with --run");
+        process.shardIndex = shard->index;
+        process.shardCount = shard->count;
+    }
+    std::size_t stems = 0;
     std::vector<RunReport> reports;
     int status = kExitOk;
     for (const std::string& run : runs) {
@@ -320,6 +338,7 @@ int runStats(const std::vector<std::string>& args) {
         };
         SetReport report = processSet(dataset, process);
         progress.finish();
+        stems = dataset.entries().size();
         const bool says = std::any_of(report.samples.begin(), report.samples.end(),
                                       [](const auto& o) { return !o.ok || !o.warnings.empty(); });
         if (runs.size() > 1 && says)
@@ -327,7 +346,9 @@ int runStats(const std::vector<std::string>& args) {
         status = std::max(status, reportOutcomes(report));
         reports.push_back({run, std::move(report)});
     }
-    if (reports.size() == 1) {
+    if (shard && parser.flag("json")) {
+        std::cout << shardJson(reports.front().report, *shard, stems);
+    } else if (reports.size() == 1) {
         std::cout << (parser.flag("json") ? statsJson(reports.front().report)
                                           : statsTable(reports.front().report));
     } else if (parser.flag("json")) {

@@ -269,6 +269,63 @@ class Bench(Base):
         self.assertIn(targets[0], proc.stderr)
 
 
+class Shards(Base):
+    def test_three_shards_merged_equal_one_pass(self):
+        # 11 stems (one with a broken prediction) in 3 shards: every stem in exactly one
+        # shard, and merge gives what one stats over the whole set gives.
+        data = self.path("d")
+        run("demo", data, "--count", 11, "--size", 48, expect=0)
+        with open(os.path.join(data, "predictions", "demo_004.npy"), "wb") as f:
+            f.write(b"not numpy")
+        whole = json.loads(run("stats", data, "--json", expect=1).stdout)
+        parts, stems = [], []
+        for i in range(3):
+            part = self.path(f"part{i}.json")
+            proc = run("stats", data, "--json", "--shard", f"{i}/3")
+            self.assertIn(proc.returncode, (0, 1))
+            with open(part, "w") as f:
+                f.write(proc.stdout)
+            doc = json.loads(proc.stdout)
+            self.assertEqual(doc["shard"], {"index": i, "count": 3, "stems": 11})
+            mine = [s["stem"] for s in doc["samples"]] + [e["stem"] for e in doc["errors"]]
+            self.assertEqual(sorted(mine), [f"demo_{k:03d}" for k in range(i, 11, 3)])
+            stems += mine
+            parts.append(part)
+        self.assertEqual(sorted(stems), [f"demo_{k:03d}" for k in range(11)])
+        merged = json.loads(run("merge", *reversed(parts), "--json", expect=1).stdout)
+        self.assertEqual(merged["samples"], whole["samples"])
+        self.assertEqual(merged["errors"], whole["errors"])
+        self.assertEqual(merged["valid_pixels"], whole["valid_pixels"])
+        self.assertEqual(merged["removed_pixels"], whole["removed_pixels"])
+        self.assertEqual(merged["per_class"]["pixels"], whole["per_class"]["pixels"])
+        for variant, mean in whole["mean"].items():
+            self.assertAlmostEqual(merged["mean"][variant], mean, delta=1e-12 * abs(mean))
+            for key in ("mean", "reduced_share"):
+                for a, b in zip(merged["per_class"][variant][key], whole["per_class"][variant][key]):
+                    self.assertAlmostEqual(a, b, delta=1e-12 * abs(b) + 1e-15)
+        # The table form too.
+        self.assertIn("demo_010", run("merge", *parts, expect=1).stdout)
+
+    def test_merge_refuses_parts_that_do_not_combine(self):
+        data = self.path("d")
+        run("demo", data, "--count", 4, "--size", 32, expect=0)
+        parts = []
+        for i in range(2):
+            parts.append(self.path(f"p{i}.json"))
+            with open(parts[-1], "w") as f:
+                f.write(run("stats", data, "--json", "--shard", f"{i}/2", expect=0).stdout)
+        proc = run("merge", parts[0], expect=2)
+        self.assertIn("shard 1 of 2 is missing", proc.stderr)
+        proc = run("merge", parts[0], parts[0], parts[1], expect=2)
+        self.assertIn("also in", proc.stderr)
+        plain = self.path("plain.json")
+        with open(plain, "w") as f:
+            f.write(run("stats", data, "--json", expect=0).stdout)
+        self.assertIn("not a shard", run("merge", plain, parts[1], expect=2).stderr)
+        for bad in ("3/2", "x/2", "1", "0/0"):
+            self.assertIn("--shard", run("stats", data, "--shard", bad, expect=2).stderr)
+
+
 class NoOverwrite(Base):
     def test_existing_exports_untouched(self):
         data, out = self.path("d"), self.path("o")

@@ -78,19 +78,23 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
 
 bool scanSet(const Dataset& dataset, const ProcessOptions& options, const OutcomeSink& sink,
              const SampleVisitor& visitor) {
-    const auto& entries = dataset.entries();
+    std::vector<std::size_t> chosen;
+    for (std::size_t i = 0; i < dataset.entries().size(); ++i)
+        if (options.inShard(i))
+            chosen.push_back(i);
     std::mutex mutex;
     std::size_t done = 0;
     parallelFor(
-        entries.size(), options.jobs,
-        [&](std::size_t i) {
-            SampleOutcome outcome = processSample(dataset, i, visitor, options.statistics);
+        chosen.size(), options.jobs,
+        [&](std::size_t k) {
+            SampleOutcome outcome =
+                processSample(dataset, chosen[k], visitor, options.statistics);
             std::lock_guard lock(mutex);
             ++done;
             if (sink)
                 sink(outcome);
             if (options.progress)
-                options.progress(done, entries.size());
+                options.progress(done, chosen.size());
         },
         options.cancel);
     return !(options.cancel && options.cancel->load());
@@ -109,8 +113,9 @@ SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
             report.samples[outcome.entry] = std::move(outcome);
         },
         visitor);
-    if (report.cancelled) {
-        // Keep only the stems that were reached, so nothing skipped is reported as done.
+    if (report.cancelled || options.shardCount > 1) {
+        // Keep only the stems that were reached (the shard's, and before a cancel), so
+        // nothing skipped is reported as done.
         std::vector<SampleOutcome> kept;
         for (std::size_t i = 0; i < entries.size(); ++i)
             if (reached[i])

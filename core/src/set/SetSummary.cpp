@@ -48,6 +48,13 @@ void SetSummary::merge(const SetSummary& other) {
     addInto(m_classPixels, other.m_classPixels);
 }
 
+SetSummary SetSummary::fromTotals(const SampleSummary& totals, int samples) {
+    SetSummary set;
+    set.add(totals);
+    set.m_samples = samples;
+    return set;
+}
+
 double SetSummary::mean(std::size_t variant) const {
     if (variant >= m_sums.size() || variant >= m_weights.size() || m_weights[variant] <= 0.0)
         return 0.0;

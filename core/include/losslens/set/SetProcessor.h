@@ -17,6 +17,13 @@ struct ProcessOptions {
     std::function<void(std::size_t, std::size_t)> progress;
     // Also make each sample's SampleStatistics (maxima, histograms): the window's scan.
     bool statistics = false;
+    // One of `shardCount` deterministic parts of the set (losslens-cli stats --shard I/N):
+    // the entries whose position in stem order is shardIndex modulo shardCount.
+    std::size_t shardIndex = 0;
+    std::size_t shardCount = 1;
+    [[nodiscard]] bool inShard(std::size_t entry) const {
+        return shardCount <= 1 || entry % shardCount == shardIndex;
+    }
 };
 
 // Receives each stem's outcome as soon as it is scored (in completion order, not entry
@@ -45,7 +52,8 @@ using SampleVisitor =
 bool scanSet(const Dataset& dataset, const ProcessOptions& options, const OutcomeSink& sink,
              const SampleVisitor& visitor = {});
 
-// scanSet gathered into a report: every stem (incomplete ones as errors) in entry order,
+// scanSet gathered into a report: every stem of the shard (incomplete ones as errors) in
+// entry order,
 // and the set's totals from one SetAccumulator.
 [[nodiscard]] SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
                                    const SampleVisitor& visitor = {});

@@ -15,6 +15,9 @@ public:
     void add(const SampleSummary& sample);
     // Everything `other` summed, as if its samples had been added here.
     void merge(const SetSummary& other);
+    // A summary from totals carried elsewhere (a shard's output): `totals` holds the sums and
+    // counts of `samples` samples.
+    [[nodiscard]] static SetSummary fromTotals(const SampleSummary& totals, int samples);
 
     [[nodiscard]] int samples() const noexcept { return m_samples; }
     [[nodiscard]] std::int64_t validPixels() const noexcept { return m_validPixels; }
