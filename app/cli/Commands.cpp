@@ -68,6 +68,7 @@ On a set of several runs (predictions/<run>/<stem>.npy, one folder per model or
 checkpoint) without --run, --json prints {"classes", "runs": {"<run>": {"samples",
 "errors", "warnings", "mean", "per_class"}}} and the table has a section per run and a
 comparison of the runs' set means per variant.
+Display images are not read (the window reports a broken one).
 --shard I/N scores only the stems whose position in stem order is I modulo N (I from 0);
 with --json the object adds "shard" and "totals" (sums and counts), and
 'losslens-cli merge' combines the N outputs into the whole set's (docs/sharding.md).
@@ -313,6 +314,7 @@ int runStats(const std::vector<std::string>& args) {
         return kExitUsage;
     ProcessOptions process;
     process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
+    process.images = Dataset::Image::Skip; // scores never read the display image
     std::optional<ShardSpec> shard;
     if (const auto text = parser.value("shard")) {
         try {

@@ -576,10 +576,11 @@ class Corpus(Base):
             self.assertIn(f"error: {stem}: {got['file']}: {got['message']}", proc.stderr)
         self.assertEqual([s["stem"] for s in stats["samples"]], self.expected["good"])
         self.check_stats_against_reference(stats, self.good_samples())
-        warnings = {w["stem"]: w["message"] for w in stats["warnings"]}
-        self.assertEqual(sorted(warnings), sorted(self.expected["warnings"]))
-        for stem, fragment in self.expected["warnings"].items():
-            self.assertIn(fragment, warnings[stem])
+        # The corpus's only warnings are about display images, which stats does not read
+        # (the window reports them: CorpusWindowTest).
+        self.assertEqual(stats["warnings"], [])
+        for stem in self.expected["warnings"]:
+            self.assertIn(stem, self.expected["good"])
 
     def test_export_writes_the_good_samples_and_nothing_else(self):
         out = self.path("out")

@@ -363,7 +363,7 @@ Annotation Dataset::annotationOf(const SampleEntry& entry) const {
     return Annotation::declared(m_config.labelSets[*entry.labelSet].annotated);
 }
 
-LoadedSample Dataset::load(std::size_t index) const {
+LoadedSample Dataset::load(std::size_t index, Image image) const {
     const SampleEntry& entry = m_entries.at(index);
     if (!entry.complete())
         throw DataError(entry.reportFile(), entry.problem);
@@ -403,7 +403,7 @@ LoadedSample Dataset::load(std::size_t index) const {
                                 entry.prediction.filename().string() + " has " +
                                 std::to_string(classes) + " classes (0.." +
                                 std::to_string(classes - 1) + ")");
-    if (!entry.image.empty())
+    if (!entry.image.empty() && image == Image::Load)
         sample.image = readDisplayImage(entry.image, sample.labels.width(), sample.labels.height(),
                                         sample.warnings);
     return sample;

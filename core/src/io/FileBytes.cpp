@@ -12,7 +12,7 @@
 
 namespace losslens {
 
-std::vector<std::byte> readFileBytes(const std::filesystem::path& file, std::int64_t maxBytes) {
+std::int64_t checkedFileSize(const std::filesystem::path& file, std::int64_t maxBytes) {
     std::error_code ec;
     const auto status = std::filesystem::status(file, ec);
     if (ec)
@@ -29,6 +29,11 @@ std::vector<std::byte> readFileBytes(const std::filesystem::path& file, std::int
     if (static_cast<std::int64_t>(size) > maxBytes)
         throw DataError(file, "file of " + std::to_string(size) + " bytes exceeds the limit of " +
                                   std::to_string(maxBytes));
+    return static_cast<std::int64_t>(size);
+}
+
+std::vector<std::byte> readFileBytes(const std::filesystem::path& file, std::int64_t maxBytes) {
+    const auto size = static_cast<std::size_t>(checkedFileSize(file, maxBytes));
     std::vector<std::byte> bytes(size);
     std::ifstream in(file, std::ios::binary);
     if (!in)

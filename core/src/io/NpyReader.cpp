@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
@@ -238,6 +239,14 @@ std::string shapeText(const std::vector<std::int64_t>& shape) {
     return s + ")";
 }
 
+// float32 in this machine's byte order and C order: the data is the array, byte for byte.
+bool isNativeFloat32(const NpyHeader& h) {
+    const bool native = h.byteOrder == '|' ||
+                        (h.byteOrder == '<') == (std::endian::native == std::endian::little);
+    return h.kind == 'f' && h.itemSize == 4 && native &&
+           (!h.fortranOrder || h.shape.size() < 2);
+}
+
 void checkDataSize(const NpyHeader& header, std::int64_t available) {
     const std::int64_t claimed = header.elementCount() * header.itemSize;
     if (claimed > available)
@@ -312,6 +321,10 @@ NpyArray decodeNpy(std::span<const std::byte> bytes, const DataLimits& limits) {
     array.data.resize(static_cast<std::size_t>(count));
     const std::byte* data = bytes.data() + header.dataOffset;
     const auto itemSize = static_cast<std::size_t>(header.itemSize);
+    if (isNativeFloat32(header)) {
+        std::memcpy(array.data.data(), data, array.data.size() * sizeof(float));
+        return array;
+    }
     if (!header.fortranOrder || header.shape.size() < 2) {
         for (std::size_t i = 0; i < array.data.size(); ++i)
             array.data[i] = readElement(data + i * itemSize, header);
@@ -339,8 +352,54 @@ NpyArray decodeNpy(std::span<const std::byte> bytes, const DataLimits& limits) {
 }
 
 NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits) {
-    // The buffer is the file's real size (bounded by maxFileBytes); decodeNpy compares what
-    // the header claims with it before sizing anything by the header.
+    // The file's real size (bounded by maxFileBytes) is what the header's claims are checked
+    // against before any buffer is sized by them.
+    const std::int64_t size = checkedFileSize(file, limits.maxFileBytes);
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
+    const auto readAt = [&](std::int64_t offset, void* to, std::int64_t count) {
+        in.seekg(offset);
+        if (!in.read(static_cast<char*>(to), static_cast<std::streamsize>(count)))
+            throw DataError(file, "changed while being read: " + std::to_string(in.gcount()) +
+                                      " of " + std::to_string(count) + " bytes at " +
+                                      std::to_string(offset));
+    };
+    try {
+        // The header first (its length is in bytes 8-11), then, for float32 in native order,
+        // the data straight into the array: no second copy of the file in memory.
+        std::vector<std::byte> head(static_cast<std::size_t>(std::min<std::int64_t>(size, 12)));
+        readAt(0, head.data(), static_cast<std::int64_t>(head.size()));
+        if (head.size() >= 10) {
+            const bool v1 = std::to_integer<int>(head[6]) == 1;
+            std::size_t length = std::to_integer<std::size_t>(head[8]) |
+                                 (std::to_integer<std::size_t>(head[9]) << 8);
+            if (!v1 && head.size() >= 12)
+                length |= (std::to_integer<std::size_t>(head[10]) << 16) |
+                          (std::to_integer<std::size_t>(head[11]) << 24);
+            const std::size_t wanted = std::min<std::size_t>(
+                static_cast<std::size_t>(size), (v1 ? 10 : 12) + std::min(length, kMaxHeaderLength));
+            head.resize(wanted);
+            readAt(0, head.data(), static_cast<std::int64_t>(wanted));
+        }
+        const NpyHeader header = parseNpyHeader(head);
+        if (isNativeFloat32(header)) {
+            const std::int64_t count = header.elementCount();
+            checkDataSize(header, size - static_cast<std::int64_t>(header.dataOffset));
+            if (count > limits.maxPixels * limits.maxClasses)
+                fail("array of " + std::to_string(count) + " elements exceeds the limits");
+            NpyArray array;
+            array.shape = header.shape;
+            array.data.resize(static_cast<std::size_t>(count));
+            readAt(static_cast<std::int64_t>(header.dataOffset), array.data.data(),
+                   count * static_cast<std::int64_t>(sizeof(float)));
+            return array;
+        }
+    } catch (const DataError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw DataError(file, e.what());
+    }
     const std::vector<std::byte> bytes = readFileBytes(file, limits.maxFileBytes);
     try {
         return decodeNpy(bytes, limits);

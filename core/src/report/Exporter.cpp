@@ -122,12 +122,20 @@ std::vector<fs::path> existingExportFiles(const Dataset& dataset, const ExportOp
     return existing;
 }
 
+namespace {
+// Heatmaps and maps never show the display image: it is not decoded.
+ProcessOptions withoutImages(ProcessOptions options) {
+    options.images = Dataset::Image::Skip;
+    return options;
+}
+} // namespace
+
 ValueRange autoRange(const Dataset& dataset, const ExportOptions& options) {
     const auto variants = chosenVariants(options);
     const int ignoreIndex = dataset.config().ignoreIndex;
     std::mutex mutex;
     float hi = 0.0f;
-    (void)processSet(dataset, options.process,
+    (void)processSet(dataset, withoutImages(options.process),
                      [&](std::size_t, const LoadedSample& sample, const LossResult& result) {
                          const float local = maxLoss(result, sample.labels, ignoreIndex, variants);
                          std::lock_guard lock(mutex);
@@ -159,7 +167,7 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
     std::atomic<std::size_t> written{0};
     const int ignoreIndex = dataset.config().ignoreIndex;
     result.report =
-        processSet(dataset, options.process,
+        processSet(dataset, withoutImages(options.process),
                    [&](std::size_t i, const LoadedSample& sample, const LossResult& loss) {
                        written += exportSample(dataset.entries()[i].stem, sample, loss, ignoreIndex,
                                                result.range, options);

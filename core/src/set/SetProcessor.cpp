@@ -46,14 +46,14 @@ LossResult scoreSample(const LoadedSample& sample, const LossConfig& config, Var
 }
 
 SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleVisitor& visitor,
-                            bool statistics) {
+                            bool statistics, Dataset::Image images) {
     const auto& entries = dataset.entries();
     SampleOutcome outcome;
     outcome.entry = i;
     outcome.stem = entries[i].stem;
     const LossConfig config = dataset.config().lossConfig();
     try {
-        const LoadedSample sample = dataset.load(i);
+        const LoadedSample sample = dataset.load(i, images);
         outcome.warnings = sample.warnings;
         const LossResult result = scoreSample(sample, config);
         outcome.summary = result.summary;
@@ -88,7 +88,7 @@ bool scanSet(const Dataset& dataset, const ProcessOptions& options, const Outcom
         chosen.size(), options.jobs,
         [&](std::size_t k) {
             SampleOutcome outcome =
-                processSample(dataset, chosen[k], visitor, options.statistics);
+                processSample(dataset, chosen[k], visitor, options.statistics, options.images);
             std::lock_guard lock(mutex);
             ++done;
             if (sink)

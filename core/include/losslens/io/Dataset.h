@@ -73,8 +73,11 @@ public:
     // The declaration of an entry's stem (spec section 4), with ids as dataset.json gives them.
     [[nodiscard]] Annotation annotationOf(const SampleEntry& entry) const;
 
+    // What to load besides the labels and the prediction: the display image is for the
+    // window only (stats and export never read it).
+    enum class Image { Load, Skip };
     // Loads and validates one complete entry; throws DataError naming the bad file.
-    [[nodiscard]] LoadedSample load(std::size_t index) const;
+    [[nodiscard]] LoadedSample load(std::size_t index, Image image = Image::Load) const;
 
 private:
     void resolveLabelSets();

@@ -17,6 +17,9 @@ struct ProcessOptions {
     std::function<void(std::size_t, std::size_t)> progress;
     // Also make each sample's SampleStatistics (maxima, histograms): the window's scan.
     bool statistics = false;
+    // Decode each display image too (only to warn about a bad one: the window's table);
+    // stats and export skip it.
+    Dataset::Image images = Dataset::Image::Load;
     // One of `shardCount` deterministic parts of the set (losslens-cli stats --shard I/N):
     // the entries whose position in stem order is shardIndex modulo shardCount.
     std::size_t shardIndex = 0;
@@ -44,7 +47,8 @@ using SampleVisitor =
 // `statistics`, the outcome also carries the sample's SampleStatistics.
 [[nodiscard]] SampleOutcome processSample(const Dataset& dataset, std::size_t entry,
                                           const SampleVisitor& visitor = {},
-                                          bool statistics = false);
+                                          bool statistics = false,
+                                          Dataset::Image images = Dataset::Image::Load);
 
 // The one set pipeline: loads, validates and scores every complete stem on `jobs` threads
 // and hands each outcome to `sink` as it finishes. A bad sample is reported in its outcome
