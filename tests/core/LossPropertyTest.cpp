@@ -87,6 +87,28 @@ TEST_P(LossProperty, MatchesScalarReference) {
     }
 }
 
+// The summary-only pass (stats) gives the full pass's summary, over several blocks.
+TEST_P(LossProperty, SummaryOnlyEqualsTheFullPass) {
+    const int classes = GetParam();
+    std::mt19937 rng(static_cast<unsigned>(5000 + classes));
+    const RandomSample s = randomSample(rng, 61, 53, classes, false);
+    LossConfig config;
+    config.focalGamma = 1.5f;
+    const LossResult full = computeLoss(s.labels, s.prediction, config);
+    const SampleSummary only = summarizeLoss(s.labels, s.prediction, config);
+    const reference::Maps ref = reference::compute(s.labels, s.prediction, {255, 1.5, {}, {}});
+    EXPECT_EQ(only.validPixels, ref.valid);
+    EXPECT_EQ(only.removedPixels, ref.removedCount);
+    EXPECT_EQ(only.missing, ref.missing);
+    EXPECT_NEAR(only.sums[variantIndex("standard")], ref.standardSum, 1e-5 * ref.standardSum);
+    EXPECT_NEAR(only.sums[variantIndex("focal")], ref.focalSum, 1e-5 * ref.focalSum + 1e-6);
+    EXPECT_EQ(only.classPixels, full.summary.classPixels);
+    EXPECT_EQ(only.sums, full.summary.sums);
+    EXPECT_EQ(only.weights, full.summary.weights);
+    EXPECT_EQ(only.classSums, full.summary.classSums);
+    EXPECT_EQ(only.classReduced, full.summary.classReduced);
+}
+
 TEST_P(LossProperty, FurtherVariantsWithSettingsMatchReference) {
     const int classes = GetParam();
     std::mt19937 rng(static_cast<unsigned>(3000 + classes));

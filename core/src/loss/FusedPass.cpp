@@ -406,13 +406,19 @@ std::int64_t RunFusedPass(const PassArgs& a) {
     std::vector<std::int32_t> labels(kMaxBlock);
     std::vector<float> rows(c >= 2 && c <= 4 ? 0 : kStride * c);
     LossContext context = a.context;
+    // A summary only: every output of a block goes to scratch that the next block reuses.
+    const bool scratch = a.argmax == nullptr;
+    std::vector<std::uint16_t> kScratch(scratch ? kMaxBlock : 0);
+    std::vector<std::uint8_t> w0Scratch(scratch ? kMaxBlock : 0);
+    std::vector<std::uint8_t> removedScratch(scratch ? kMaxBlock : 0);
+    std::vector<float> mapScratch(scratch ? kMaxBlock * a.variants.size() : 0);
     std::int64_t removedCount = 0;
     for (std::size_t start = 0; start < a.pixels; start += kMaxBlock) {
         const std::size_t count = std::min(kMaxBlock, a.pixels - start);
         const std::uint16_t* y = a.labels + start;
-        std::uint16_t* k = a.argmax + start;
-        std::uint8_t* w0 = a.bgWeight + start;
-        std::uint8_t* removed = a.removed + start;
+        std::uint16_t* k = scratch ? kScratch.data() : a.argmax + start;
+        std::uint8_t* w0 = scratch ? w0Scratch.data() : a.bgWeight + start;
+        std::uint8_t* removed = scratch ? removedScratch.data() : a.removed + start;
         const ScanOut scan{k, w0, removed, q.data(), labels.data()};
         removedCount += static_cast<std::int64_t>(scanPixels(
             a.probabilities + start * c, y, count, c, a.ignore, a.keep, scan, rows.data()));
@@ -426,7 +432,7 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         context.argmax = std::span<const std::uint16_t>(k, count);
         context.bgWeight = std::span<const std::uint8_t>(w0, count);
         for (const std::size_t v : a.selected) {
-            float* out = a.maps[v] + start;
+            float* out = scratch ? mapScratch.data() + v * kMaxBlock : a.maps[v] + start;
             a.variants[v].kernel(context, std::span<float>(out, count));
             accumulate(out, standard.data(), labels.data(), count, c, a.lanes + v * 4 * c,
                        v == a.standardIndex ? nullptr : a.reducedLanes + v * 4 * c);

@@ -30,12 +30,13 @@ struct PassArgs {
     std::size_t classes = 0;
     const std::uint8_t* keep = nullptr; // per class: 1 = w0 is 1 where predicted
     std::uint32_t ignore = 255;
+    // The sample's outputs; all null for a summary only (the pass then uses block scratch).
     std::uint16_t* argmax = nullptr;
     std::uint8_t* bgWeight = nullptr;
     std::uint8_t* removed = nullptr;
     std::span<const LossVariant> variants;
     std::span<const std::size_t> selected;
-    std::span<float* const> maps; // per variant; only the selected ones are written
+    std::span<float* const> maps; // per variant (only the selected are written), or nulls
     std::size_t standardIndex = 0;
     double* lanes = nullptr;
     std::int64_t* reducedLanes = nullptr;

@@ -55,8 +55,12 @@ LossResult computeLoss(const LabelMap& labels, const Prediction& prediction,
     return result;
 }
 
-void computeLoss(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
-                 VariantMask mask, LossResult& result, const Annotation& annotation) {
+namespace {
+
+// The whole computation; with `result` null only the summary (the pass writes its maps and
+// masks into per-block scratch: nothing sized by the image).
+SampleSummary score(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
+                    VariantMask mask, const Annotation& annotation, LossResult* result) {
     const int width = labels.width();
     const int height = labels.height();
     const int classes = prediction.classes();
@@ -79,8 +83,7 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
                             " is declared annotated but the prediction has " +
                             std::to_string(classes) + " classes");
 
-    SampleSummary& summary = result.summary;
-    summary = SampleSummary();
+    SampleSummary summary;
     countClasses(labels, classes, config.ignoreIndex, summary.classPixels);
     // The one place the missing set M is made (spec section 4). w0 of a predicted class k is
     // 1 unless k is in M: `keep` is what the shared pass looks up.
@@ -93,17 +96,23 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
     const auto c = static_cast<std::size_t>(classes);
     const auto variants = lossVariants();
     const std::size_t variantCount = variants.size();
-    shape(result.argmax, width, height);
-    shape(result.bgWeight, width, height);
-    shape(result.removed, width, height);
-    result.maps.resize(variantCount);
     std::vector<std::size_t> selected;
-    for (std::size_t v = 0; v < variantCount; ++v) {
-        if (hasVariant(mask, v)) {
-            shape(result.maps[v], width, height);
+    for (std::size_t v = 0; v < variantCount; ++v)
+        if (hasVariant(mask, v))
             selected.push_back(v);
-        } else {
-            result.maps[v] = LossMap();
+    std::vector<float*> maps(variantCount, nullptr);
+    if (result != nullptr) {
+        shape(result->argmax, width, height);
+        shape(result->bgWeight, width, height);
+        shape(result->removed, width, height);
+        result->maps.resize(variantCount);
+        for (std::size_t v = 0; v < variantCount; ++v) {
+            if (hasVariant(mask, v)) {
+                shape(result->maps[v], width, height);
+                maps[v] = result->maps[v].data();
+            } else {
+                result->maps[v] = LossMap();
+            }
         }
     }
 
@@ -113,9 +122,6 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
     // kernel, and the per-class sums, on the best SIMD target of the CPU.
     std::vector<double> lanes(variantCount * 4 * c, 0.0);
     std::vector<std::int64_t> reducedLanes(variantCount * 4 * c, 0);
-    std::vector<float*> maps(variantCount, nullptr);
-    for (const std::size_t v : selected)
-        maps[v] = result.maps[v].data();
 
     detail::PassArgs pass;
     pass.labels = labels.data();
@@ -124,9 +130,11 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
     pass.classes = c;
     pass.keep = keep.data();
     pass.ignore = static_cast<std::uint32_t>(config.ignoreIndex);
-    pass.argmax = result.argmax.data();
-    pass.bgWeight = result.bgWeight.data();
-    pass.removed = result.removed.data();
+    if (result != nullptr) {
+        pass.argmax = result->argmax.data();
+        pass.bgWeight = result->bgWeight.data();
+        pass.removed = result->removed.data();
+    }
     pass.variants = variants;
     pass.selected = selected;
     pass.maps = maps;
@@ -175,6 +183,20 @@ void computeLoss(const LabelMap& labels, const Prediction& prediction, const Los
         summary.sums[v] = total;
         summary.weights[v] = weight;
     }
+    return summary;
+}
+
+} // namespace
+
+void computeLoss(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
+                 VariantMask mask, LossResult& result, const Annotation& annotation) {
+    result.summary = score(labels, prediction, config, mask, annotation, &result);
+}
+
+SampleSummary summarizeLoss(const LabelMap& labels, const Prediction& prediction,
+                            const LossConfig& config, VariantMask variants,
+                            const Annotation& annotation) {
+    return score(labels, prediction, config, variants, annotation, nullptr);
 }
 
 } // namespace losslens

@@ -55,12 +55,18 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
     try {
         const LoadedSample sample = dataset.load(i, images);
         outcome.warnings = sample.warnings;
-        const LossResult result = scoreSample(sample, config);
-        outcome.summary = result.summary;
-        if (statistics)
-            outcome.statistics = sampleStatistics(result, sample.labels, config.ignoreIndex);
-        if (visitor)
-            visitor(i, sample, result);
+        if (!statistics && !visitor) {
+            // Nobody reads the maps (stats): the summary alone.
+            outcome.summary = summarizeLoss(sample.labels, sample.prediction, config, kAllVariants,
+                                            sample.annotation);
+        } else {
+            const LossResult result = scoreSample(sample, config);
+            outcome.summary = result.summary;
+            if (statistics)
+                outcome.statistics = sampleStatistics(result, sample.labels, config.ignoreIndex);
+            if (visitor)
+                visitor(i, sample, result);
+        }
         outcome.ok = true;
     } catch (const DataError& e) {
         outcome.errorFile = e.file().string();

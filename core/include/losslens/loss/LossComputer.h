@@ -33,4 +33,11 @@ public:
 void computeLoss(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
                  VariantMask variants, LossResult& result, const Annotation& annotation = {});
 
+// The same summary without any map: what `stats` needs. Nothing is allocated in proportion to
+// the image; the maps and masks live a block at a time in cache.
+[[nodiscard]] SampleSummary summarizeLoss(const LabelMap& labels, const Prediction& prediction,
+                                          const LossConfig& config = {},
+                                          VariantMask variants = kAllVariants,
+                                          const Annotation& annotation = {});
+
 } // namespace losslens
