@@ -1,7 +1,6 @@
 #include "losslens/report/Colormap.h"
 
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <stdexcept>
@@ -132,18 +131,6 @@ ByteImage renderBackgroundWeight(const ByteImage& w0) {
         rgb[3 * i + 2] = c[2];
     }
     return out;
-}
-
-std::string encodeRgbPng(const ByteImage& rgb) {
-    if (rgb.channels() != 3)
-        throw std::invalid_argument("encodeRgbPng needs an RGB image");
-    cv::Mat view(rgb.height(), rgb.width(), CV_8UC3, const_cast<std::uint8_t*>(rgb.data()));
-    cv::Mat bgr;
-    cv::cvtColor(view, bgr, cv::COLOR_RGB2BGR);
-    std::vector<uchar> buffer;
-    if (!cv::imencode(".png", bgr, buffer, {cv::IMWRITE_PNG_COMPRESSION, 3}))
-        throw std::runtime_error("could not encode a PNG");
-    return {reinterpret_cast<const char*>(buffer.data()), buffer.size()};
 }
 
 const ColormapLut& divergingLut() {
