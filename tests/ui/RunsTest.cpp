@@ -150,8 +150,13 @@ private slots:
                                      w.session()->dataset()->run() == "b_model" &&
                                      w.currentSample() && w.currentSample()->entry == 1,
                                  10000);
+        // The same stem in both runs: wait until the side shows a_model's (its caption says
+        // so), not just any partner of that stem.
         QTRY_VERIFY_WITH_TIMEOUT(
-            compare->current() && compare->current()->stem == w.currentSample()->stem, 10000);
+            compare->current() && compare->current()->stem == w.currentSample()->stem &&
+                w.sideCanvas()->caption().contains(QStringLiteral("run a_model")) &&
+                w.canvas()->caption().contains(QStringLiteral("run b_model")),
+            10000);
         w.canvas()->fitToWindow();
         QCOMPARE(w.canvas()->image(), sideB);
         versus->setCurrentText(QStringLiteral("none"));
