@@ -143,6 +143,15 @@ void DatasetSession::open(const QString& path, const QString& run) {
         }));
 }
 
+// Without dataset.json classes the set's class list is what the predictions reveal: it
+// grows when a sample with more classes is scored or loaded.
+void DatasetSession::revealClasses(int classes) {
+    if (!m_dataset || !m_dataset->config().classes.empty() || classes <= m_classCount)
+        return;
+    m_classCount = classes;
+    emit classesChanged();
+}
+
 int DatasetSession::ignoreIndex() const {
     return m_dataset ? m_dataset->config().ignoreIndex : 255;
 }
@@ -209,8 +218,7 @@ void DatasetSession::drainScan() {
                 row.warnings << QString::fromStdString(w);
             if (outcome.ok) {
                 m_set.add(outcome.summary, &outcome.statistics);
-                if (m_classCount == 0)
-                    m_classCount = m_set.classCount();
+                revealClasses(outcome.summary.classes);
                 // Rows stay small: the set keeps the per-class sums and the statistics.
                 row.summary = std::move(outcome.summary);
                 row.summary.classSums = {};
@@ -265,6 +273,7 @@ void DatasetSession::requestSample(std::size_t entry) {
         std::erase_if(m_loads, [raw](const auto& l) { return l.get() == raw; });
         if (data) {
             m_cache.put(loaded, data);
+            revealClasses(data->sample.prediction.classes());
             if (loaded == m_requested) {
                 emit sampleReady(data);
                 prefetch(loaded);

@@ -134,6 +134,13 @@ void LayersPanel::store(ViewSettings& settings) const {
             m_classes->item(i)->checkState() != Qt::Checked;
 }
 
+QStringList LayersPanel::classRows() const {
+    QStringList rows;
+    for (int i = 0; i < m_classes->count(); ++i)
+        rows << m_classes->item(i)->text();
+    return rows;
+}
+
 void LayersPanel::setClasses(const std::vector<ClassInfo>& classes, const ViewSettings& settings) {
     m_loading = true;
     m_classes->clear();

@@ -71,6 +71,8 @@ MainWindow::MainWindow(QWidget* parent)
     buildActions();
 
     connect(m_session, &DatasetSession::opened, this, &MainWindow::onOpened);
+    connect(m_session, &DatasetSession::classesChanged, this,
+            [this] { m_layersPanel->setClasses(m_session->classes(), m_view->settings()); });
     connect(m_session, &DatasetSession::sampleReady, this, &MainWindow::onSampleReady);
     connect(m_session, &DatasetSession::scanProgress, m_list, &SampleListPanel::refreshSort);
     // The runs are compared on the heatmap's variant and against the "vs" run.

@@ -93,6 +93,8 @@ signals:
     void cleared();
     void opened(bool ok, const QString& message);
     void runsChanged();
+    // classes() grew: a sample revealed more classes than dataset.json names (it names none).
+    void classesChanged();
     void rowsChanged(int first, int last);
     void scanProgress(int done, int total);
     void scanCompleted();
@@ -105,6 +107,7 @@ private:
     void drainScan();
     void loadFinished();
     void prefetch(std::size_t entry);
+    void revealClasses(int classes);
 
     QString m_path;
     DataLimits m_limits;

@@ -3,6 +3,7 @@
 #include "losslens/io/ClassInfo.h"
 #include "losslens/ui/ViewSettings.h"
 
+#include <QStringList>
 #include <QWidget>
 
 #include <array>
@@ -26,6 +27,8 @@ public:
     void load(const ViewSettings& settings);
     void store(ViewSettings& settings) const;
     void setClasses(const std::vector<ClassInfo>& classes, const ViewSettings& settings);
+    // The class list as shown: "id  name" per class.
+    [[nodiscard]] QStringList classRows() const;
 
 signals:
     void changed();

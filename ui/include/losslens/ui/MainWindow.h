@@ -70,6 +70,7 @@ public:
     void flipVariant();
     void setSideBySide(bool on);
     [[nodiscard]] ComparisonPanel* comparisonPanel() const { return m_comparison; }
+    [[nodiscard]] LayersPanel* layersPanel() const { return m_layersPanel; }
     [[nodiscard]] ExportController* exportController() const { return m_export; }
     [[nodiscard]] SetWatcher* setWatcher() const { return m_watcher; }
 

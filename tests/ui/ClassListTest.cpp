@@ -1,0 +1,85 @@
+// The class list without dataset.json (issue: big images): the Layers dock lists the classes
+// the predictions reveal, and grows when a sample with more classes is scored.
+#include "WindowWaits.h"
+
+#include "losslens/io/LabelPng.h"
+#include "losslens/io/NpyArray.h"
+#include "losslens/loss/Raster.h"
+#include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/LayersPanel.h"
+#include "losslens/ui/MainWindow.h"
+
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace losslens;
+namespace fs = std::filesystem;
+
+namespace {
+// A 6 x 4 sample of `classes` classes: labels cycle through them, probabilities favour the
+// label.
+void writeSample(const fs::path& root, const std::string& stem, int classes) {
+    LabelMap labels(6, 4);
+    std::vector<float> probs;
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 6; ++x) {
+            const int label = (x + y) % classes;
+            labels.at(x, y) = static_cast<std::uint16_t>(label);
+            for (int c = 0; c < classes; ++c)
+                probs.push_back(c == label ? 0.6f : 0.4f / static_cast<float>(classes - 1));
+        }
+    std::ofstream(root / "labels" / (stem + ".png"), std::ios::binary) << encodeLabelPng(labels);
+    const std::vector<std::int64_t> shape{4, 6, classes};
+    std::ofstream(root / "predictions" / (stem + ".npy"), std::ios::binary)
+        << encodeNpyFloat32(probs, shape);
+}
+} // namespace
+
+class ClassListTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void classesComeFromThePredictions() {
+        QTemporaryDir dir;
+        const fs::path root(dir.path().toStdString());
+        fs::create_directories(root / "labels");
+        fs::create_directories(root / "predictions");
+        writeSample(root, "a_small", 3);
+        writeSample(root, "b_large", 5);
+        MainWindow w;
+        w.openFolder(QString::fromStdString(root.string()));
+        testing::waitForScan(w);
+        // Every class of the widest sample, with the default names.
+        QTRY_COMPARE_WITH_TIMEOUT(w.layersPanel()->classRows().size(), 5, 10000);
+        QCOMPARE(w.layersPanel()->classRows().front(), QStringLiteral("0  background"));
+        QVERIFY(w.layersPanel()->classRows().back().startsWith(QStringLiteral("4  ")));
+        QCOMPARE(w.session()->classes().size(), std::size_t{5});
+    }
+
+    // A sample with more classes than the scan has seen so far, viewed first, grows the list.
+    void aViewedSampleGrowsTheList() {
+        QTemporaryDir dir;
+        const fs::path root(dir.path().toStdString());
+        fs::create_directories(root / "labels");
+        fs::create_directories(root / "predictions");
+        writeSample(root, "a_small", 2);
+        MainWindow w;
+        w.openFolder(QString::fromStdString(root.string()));
+        testing::waitForScan(w);
+        QTRY_COMPARE_WITH_TIMEOUT(w.layersPanel()->classRows().size(), 2, 10000);
+        writeSample(root, "b_large", 7);
+        w.session()->reload();
+        testing::waitForScan(w);
+        testing::waitForEntry(w, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(w.layersPanel()->classRows().size(), 7, 10000);
+    }
+};
+
+QTEST_MAIN(ClassListTest)
+#include "ClassListTest.moc"
