@@ -422,19 +422,27 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         const ScanOut scan{k, w0, removed, q.data(), labels.data()};
         removedCount += static_cast<std::int64_t>(scanPixels(
             a.probabilities + start * c, y, count, c, a.ignore, a.keep, scan, rows.data()));
-        negLog(q.data(), standard.data(), count);
+        // The standard loss is the standard variant's map: written there directly (its
+        // kernel would only copy it), else into scratch for the other variants.
+        const bool standardMap =
+            !scratch && a.standardIndex < a.maps.size() && a.maps[a.standardIndex] != nullptr;
+        float* ls = standardMap ? a.maps[a.standardIndex] + start : standard.data();
+        negLog(q.data(), ls, count);
 
         context.offset = start;
         context.labels = std::span<const std::uint16_t>(y, count);
         context.probabilities = std::span<const float>(a.probabilities + start * c, count * c);
-        context.standard = std::span<const float>(standard.data(), count);
+        context.standard = std::span<const float>(ls, count);
         context.trueProbability = std::span<const float>(q.data(), count);
         context.argmax = std::span<const std::uint16_t>(k, count);
         context.bgWeight = std::span<const std::uint8_t>(w0, count);
         for (const std::size_t v : a.selected) {
-            float* out = scratch ? mapScratch.data() + v * kMaxBlock : a.maps[v] + start;
-            a.variants[v].kernel(context, std::span<float>(out, count));
-            accumulate(out, standard.data(), labels.data(), count, c, a.lanes + v * 4 * c,
+            float* out = v == a.standardIndex ? ls
+                         : scratch            ? mapScratch.data() + v * kMaxBlock
+                                              : a.maps[v] + start;
+            if (v != a.standardIndex)
+                a.variants[v].kernel(context, std::span<float>(out, count));
+            accumulate(out, ls, labels.data(), count, c, a.lanes + v * 4 * c,
                        v == a.standardIndex ? nullptr : a.reducedLanes + v * 4 * c);
         }
     }
