@@ -21,6 +21,11 @@ struct Options {
         QStringLiteral("max-classes"),
         QStringLiteral("Refuse a prediction with more than N classes (default 1024)."),
         QStringLiteral("N")};
+    QCommandLineOption maxMemory{
+        QStringLiteral("max-memory"),
+        QStringLiteral("Refuse a sample that would take more than SIZE to load and score "
+                       "(512M, 8G; default half of this machine's memory)."),
+        QStringLiteral("SIZE")};
 };
 
 void describe(QCommandLineParser& parser, const Options& options) {
@@ -34,6 +39,7 @@ void describe(QCommandLineParser& parser, const Options& options) {
         QStringLiteral("[DATASET]"));
     parser.addOption(options.maxPixels);
     parser.addOption(options.maxClasses);
+    parser.addOption(options.maxMemory);
 }
 
 bool hasDisplay() {
@@ -102,6 +108,14 @@ int main(int argc, char** argv) {
             return 2;
         }
         limits.maxClasses = n;
+    }
+    if (parser.isSet(options.maxMemory)) {
+        const auto bytes = losslens::parseByteSize(parser.value(options.maxMemory).toStdString());
+        if (!bytes) {
+            std::fprintf(stderr, "losslens: --max-memory needs a size such as 512M or 8G\n");
+            return 2;
+        }
+        limits.maxMemoryBytes = *bytes;
     }
 
     losslens::MainWindow window;

@@ -48,6 +48,7 @@ data set layout: images/, labels/, predictions/ and dataset.json.
 const char* const kStatsHelp =
     R"(usage: losslens-cli stats DATASET [--json] [--run NAME] [--ignore-label-sets] [--jobs N]
                            [--shard I/N] [--max-pixels N] [--max-classes N]
+                           [--max-memory SIZE]
 
 Computes every loss variant for every sample and prints a table, or with --json one
 object with these keys:
@@ -83,6 +84,9 @@ data-set-level error.
 
   --max-pixels N   refuse a sample with more than N pixels (default 268435456 = 16384^2)
   --max-classes N  refuse a prediction with more than N classes (default 1024)
+  --max-memory SIZE  refuse a sample whose loading and scoring would take more than SIZE
+                   (bytes, or with K, M, G: 512M, 8G; default half of this machine's
+                   memory), estimated from its headers, with the numbers
                    Both are checked against file headers before anything is allocated.
 )";
 
@@ -90,6 +94,7 @@ const char* const kExportHelp =
     R"(usage: losslens-cli export DATASET --out DIR [--variant NAME|all] [--format png|npy|all]
                            [--colormap NAME] [--range auto|MIN:MAX] [--overwrite] [--jobs N]
                            [--run NAME] [--ignore-label-sets] [--max-pixels N] [--max-classes N]
+                           [--max-memory SIZE]
 
 Writes per sample DIR/<stem>.<variant>.npy and .png, DIR/<stem>.bgweight.npy and .png,
 then DIR/summary.json and DIR/summary.csv. Files are written under a temporary name and
@@ -104,12 +109,12 @@ several runs without --run, each run goes to DIR/<run>/ (with its own auto range
   --jobs N      threads (default: every core)
   --run NAME    only this run, into DIR itself
   --ignore-label-sets   the article's rule for every sample, as for stats
-  --max-pixels N, --max-classes N   per-sample caps, as for stats
+  --max-pixels N, --max-classes N, --max-memory SIZE   per-sample caps, as for stats
 )";
 
 const char* const kBenchHelp =
     R"(usage: losslens-cli bench DATASET [--repeat N] [--threads T] [--json] [--run NAME]
-                          [--isa NAME] [--max-pixels N] [--max-classes N]
+                          [--isa NAME] [--max-pixels N] [--max-classes N] [--max-memory SIZE]
 
 Loads every sample into memory, then times the computation of both loss maps, w0 and the
 per-sample summary over all samples N times (default 5) on T threads (default 1), beside a
@@ -251,6 +256,12 @@ DataLimits limitsFrom(const ArgParser& parser) {
         parser.integer("max-pixels", limits.maxPixels, 1, DataLimits::kMaxPixelsLimit);
     limits.maxClasses = static_cast<int>(parser.integer(
         "max-classes", limits.maxClasses, DataLimits::kMinClasses, DataLimits::kMaxClassesLimit));
+    if (const auto text = parser.value("max-memory")) {
+        const auto bytes = parseByteSize(*text);
+        if (!bytes)
+            throw UsageError("--max-memory " + *text + ": expected a size such as 512M or 8G");
+        limits.maxMemoryBytes = *bytes;
+    }
     return limits;
 }
 
@@ -304,7 +315,8 @@ int runDemo(const std::vector<std::string>& args) {
 }
 
 int runStats(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"jobs", "max-pixels", "max-classes", "run", "shard"},
+    const ArgParser parser(args,
+                           {"jobs", "max-pixels", "max-classes", "max-memory", "run", "shard"},
                            {"json", "ignore-label-sets"});
     if (parser.positional().size() != 1)
         throw UsageError("stats needs exactly one DATASET");
@@ -367,7 +379,7 @@ int runStats(const std::vector<std::string>& args) {
 int runExport(const std::vector<std::string>& args) {
     const ArgParser parser(args,
                            {"out", "variant", "format", "colormap", "range", "jobs", "max-pixels",
-                            "max-classes", "run"},
+                            "max-classes", "max-memory", "run"},
                            {"overwrite", "ignore-label-sets"});
     if (parser.positional().size() != 1)
         throw UsageError("export needs exactly one DATASET");
@@ -434,8 +446,9 @@ int runExport(const std::vector<std::string>& args) {
 }
 
 int runBench(const std::vector<std::string>& args) {
-    const ArgParser parser(args, {"repeat", "threads", "max-pixels", "max-classes", "run", "isa"},
-                           {"json"});
+    const ArgParser parser(
+        args, {"repeat", "threads", "max-pixels", "max-classes", "max-memory", "run", "isa"},
+        {"json"});
     if (parser.positional().size() != 1)
         throw UsageError("bench needs exactly one DATASET");
     if (const std::string isa = parser.value("isa").value_or("best"); !useSimdTarget(isa))

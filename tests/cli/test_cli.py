@@ -326,6 +326,37 @@ class Shards(Base):
             self.assertIn("--shard", run("stats", data, "--shard", bad, expect=2).stderr)
 
 
+class MemoryBudget(Base):
+    def test_a_sample_over_the_budget_is_refused_with_the_numbers(self):
+        # 96 x 96 x 4 float32: the prediction is 147,456 bytes; with the labels (2 B/px) and
+        # six maps plus argmax, w0 and removed (28 B/px) the estimate is 423,936 bytes.
+        data = self.path("d")
+        run("demo", data, "--count", 2, "--size", 96, expect=0)
+        os.remove(os.path.join(data, "predictions", "demo_001.npy"))
+        probs = np.full((128, 128, 4), 0.25, dtype=np.float32)  # a bigger one, 128 x 128
+        labels = np.zeros((128, 128), dtype=np.uint8)
+        write_png(os.path.join(data, "labels", "demo_001.png"), labels)
+        np.save(os.path.join(data, "predictions", "demo_001.npy"), probs)
+        small = 96 * 96 * (4 * 4 + 2 + 28)
+        big = 128 * 128 * (4 * 4 + 2 + 28)
+        budget = (small + big) // 2
+        proc = run("stats", data, "--json", "--max-memory", budget, expect=1)
+        stats = json.loads(proc.stdout)
+        self.assertEqual([s["stem"] for s in stats["samples"]], ["demo_000"])
+        [error] = stats["errors"]
+        self.assertEqual(error["stem"], "demo_001")
+        self.assertTrue(error["file"].endswith("demo_001.npy"))
+        self.assertIn("memory budget", error["message"])
+        self.assertIn(f"{big / 1024:.0f} KiB", error["message"])  # the estimate, in KiB
+        self.assertIn(f"{budget / 1024:.0f} KiB", error["message"])
+        self.assertIn("--max-memory", error["message"])
+        run("stats", data, "--max-memory", "1G", expect=0)
+        self.assertIn("--max-memory", run("stats", data, "--max-memory", "lots", expect=2).stderr)
+        proc = run("export", data, "--out", self.path("o"), "--max-memory", budget, expect=1)
+        self.assertFalse(os.path.exists(self.path("o", "demo_001.standard.npy")))
+        self.assertTrue(os.path.exists(self.path("o", "demo_000.standard.npy")))
+
+
 class NoOverwrite(Base):
     def test_existing_exports_untouched(self):
         data, out = self.path("d"), self.path("o")

@@ -5,6 +5,7 @@
 #include "losslens/io/LabelPng.h"
 #include "losslens/io/NpyArray.h"
 #include "losslens/loss/Raster.h"
+#include "losslens/ui/Canvas.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/LayersPanel.h"
 #include "losslens/ui/MainWindow.h"
@@ -60,6 +61,36 @@ private slots:
         QCOMPARE(w.layersPanel()->classRows().front(), QStringLiteral("0  background"));
         QVERIFY(w.layersPanel()->classRows().back().startsWith(QStringLiteral("4  ")));
         QCOMPARE(w.session()->classes().size(), std::size_t{5});
+    }
+
+    // A sample over the memory budget (issue: big images) is refused with the numbers, in
+    // the table and in place of the picture; the others open.
+    void aSampleOverTheMemoryBudgetIsRefusedWithTheNumbers() {
+        QTemporaryDir dir;
+        const fs::path root(dir.path().toStdString());
+        fs::create_directories(root / "labels");
+        fs::create_directories(root / "predictions");
+        writeSample(root, "a_small", 2); // 24 px x (2 x 4 + 2 + 28) = 912 bytes
+        writeSample(root, "b_large", 9); // 24 px x (9 x 4 + 2 + 28) = 1584 bytes
+        MainWindow w;
+        DataLimits limits;
+        limits.maxMemoryBytes = 1200;
+        w.session()->setLimits(limits);
+        w.openFolder(QString::fromStdString(root.string()));
+        testing::waitForScan(w);
+        QCOMPARE(w.session()->rows()[0].state, DatasetSession::Row::State::Ok);
+        const DatasetSession::Row& refused = w.session()->rows()[1];
+        QCOMPARE(refused.state, DatasetSession::Row::State::Error);
+        // 1584 bytes: the prediction 24 x 9 x 4 = 864, the rest 24 x 30 = 720; budget 1200.
+        QVERIFY2(refused.errorMessage.contains(QStringLiteral("about 1.5 KiB")) &&
+                     refused.errorMessage.contains(QStringLiteral("prediction 864 bytes")) &&
+                     refused.errorMessage.contains(QStringLiteral("loss maps 720 bytes")) &&
+                     refused.errorMessage.contains(QStringLiteral("budget of 1.2 KiB")) &&
+                     refused.errorMessage.contains(QStringLiteral("memory budget")),
+                 qPrintable(refused.errorMessage));
+        w.selectEntry(1);
+        QTRY_VERIFY_WITH_TIMEOUT(w.canvas()->message().contains(QStringLiteral("memory budget")),
+                                 10000);
     }
 
     // A sample with more classes than the scan has seen so far, viewed first, grows the list.

@@ -1,4 +1,5 @@
 #include "losslens/io/Dataset.h"
+#include "losslens/loss/LossVariant.h"
 
 #include "JpegImage.h"
 
@@ -363,12 +364,38 @@ Annotation Dataset::annotationOf(const SampleEntry& entry) const {
     return Annotation::declared(m_config.labelSets[*entry.labelSet].annotated);
 }
 
+void Dataset::checkMemory(const SampleEntry& entry, std::size_t pixels) const {
+    // From the headers, before the prediction is read: the array as float32, the raw file
+    // too while another dtype or layout is converted, the labels, and the loss maps and
+    // masks of every variant (what scoring the sample for the window or an export holds).
+    const NpyFileHeader npy = readNpyHeader(entry.prediction, m_limits);
+    const std::int64_t elements = npy.header.elementCount();
+    const std::int64_t prediction = elements * 4;
+    const bool direct = npy.header.kind == 'f' && npy.header.itemSize == 4 &&
+                        (!npy.header.fortranOrder || npy.header.shape.size() < 2);
+    const auto n = static_cast<std::int64_t>(pixels);
+    const auto variants = static_cast<std::int64_t>(lossVariants().size());
+    const std::int64_t rest = (direct ? 0 : npy.fileSize) + n * 2 + n * (4 * variants + 4);
+    const std::int64_t budget = memoryBudget(m_limits);
+    if (prediction + rest > budget)
+        throw DataError(entry.prediction,
+                        "needs about " + formatBytes(prediction + rest) +
+                            " to load and score (the prediction " + formatBytes(prediction) +
+                            " as float32, labels, conversion and loss maps " + formatBytes(rest) +
+                            "), more than the memory budget of " + formatBytes(budget) +
+                            (m_limits.maxMemoryBytes > 0 ? std::string(" (--max-memory)")
+                                                         : std::string(" (half of this machine's "
+                                                                       "memory; --max-memory "
+                                                                       "sets it)")));
+}
+
 LoadedSample Dataset::load(std::size_t index, Image image) const {
     const SampleEntry& entry = m_entries.at(index);
     if (!entry.complete())
         throw DataError(entry.reportFile(), entry.problem);
     LoadedSample sample;
     sample.labels = readLabelPng(entry.label, m_limits);
+    checkMemory(entry, sample.labels.pixelCount());
     NpyArray array = readNpy(entry.prediction, m_limits);
     try {
         sample.prediction = predictionFromArray(std::move(array.shape), std::move(array.data),

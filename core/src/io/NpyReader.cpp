@@ -241,10 +241,9 @@ std::string shapeText(const std::vector<std::int64_t>& shape) {
 
 // float32 in this machine's byte order and C order: the data is the array, byte for byte.
 bool isNativeFloat32(const NpyHeader& h) {
-    const bool native = h.byteOrder == '|' ||
-                        (h.byteOrder == '<') == (std::endian::native == std::endian::little);
-    return h.kind == 'f' && h.itemSize == 4 && native &&
-           (!h.fortranOrder || h.shape.size() < 2);
+    const bool native =
+        h.byteOrder == '|' || (h.byteOrder == '<') == (std::endian::native == std::endian::little);
+    return h.kind == 'f' && h.itemSize == 4 && native && (!h.fortranOrder || h.shape.size() < 2);
 }
 
 void checkDataSize(const NpyHeader& header, std::int64_t available) {
@@ -351,24 +350,31 @@ NpyArray decodeNpy(std::span<const std::byte> bytes, const DataLimits& limits) {
     return array;
 }
 
-NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits) {
-    // The file's real size (bounded by maxFileBytes) is what the header's claims are checked
-    // against before any buffer is sized by them.
-    const std::int64_t size = checkedFileSize(file, limits.maxFileBytes);
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
-    const auto readAt = [&](std::int64_t offset, void* to, std::int64_t count) {
-        in.seekg(offset);
-        if (!in.read(static_cast<char*>(to), static_cast<std::streamsize>(count)))
-            throw DataError(file, "changed while being read: " + std::to_string(in.gcount()) +
-                                      " of " + std::to_string(count) + " bytes at " +
-                                      std::to_string(offset));
-    };
-    try {
-        // The header first (its length is in bytes 8-11), then, for float32 in native order,
-        // the data straight into the array: no second copy of the file in memory.
-        std::vector<std::byte> head(static_cast<std::size_t>(std::min<std::int64_t>(size, 12)));
+namespace {
+
+// An open .npy file whose size was checked against the limits.
+class NpyFile {
+public:
+    NpyFile(const std::filesystem::path& file, const DataLimits& limits)
+        : m_file(file)
+        , m_size(checkedFileSize(file, limits.maxFileBytes))
+        , m_in(file, std::ios::binary) {
+        if (!m_in)
+            throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
+    }
+    [[nodiscard]] std::int64_t size() const { return m_size; }
+
+    void readAt(std::int64_t offset, void* to, std::int64_t count) {
+        m_in.seekg(offset);
+        if (!m_in.read(static_cast<char*>(to), static_cast<std::streamsize>(count)))
+            throw DataError(m_file, "changed while being read: " + std::to_string(m_in.gcount()) +
+                                        " of " + std::to_string(count) + " bytes at " +
+                                        std::to_string(offset));
+    }
+
+    // The header alone: its length is in bytes 8-11, so two small reads.
+    NpyHeader header() {
+        std::vector<std::byte> head(static_cast<std::size_t>(std::min<std::int64_t>(m_size, 12)));
         readAt(0, head.data(), static_cast<std::int64_t>(head.size()));
         if (head.size() >= 10) {
             const bool v1 = std::to_integer<int>(head[6]) == 1;
@@ -377,28 +383,56 @@ NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits) {
             if (!v1 && head.size() >= 12)
                 length |= (std::to_integer<std::size_t>(head[10]) << 16) |
                           (std::to_integer<std::size_t>(head[11]) << 24);
-            const std::size_t wanted = std::min<std::size_t>(
-                static_cast<std::size_t>(size), (v1 ? 10 : 12) + std::min(length, kMaxHeaderLength));
+            const std::size_t wanted =
+                std::min<std::size_t>(static_cast<std::size_t>(m_size),
+                                      (v1 ? 10 : 12) + std::min(length, kMaxHeaderLength));
             head.resize(wanted);
             readAt(0, head.data(), static_cast<std::int64_t>(wanted));
         }
-        const NpyHeader header = parseNpyHeader(head);
-        if (isNativeFloat32(header)) {
-            const std::int64_t count = header.elementCount();
-            checkDataSize(header, size - static_cast<std::int64_t>(header.dataOffset));
+        try {
+            NpyHeader header = parseNpyHeader(head);
+            (void)header.elementCount(); // overflow is a header error
+            return header;
+        } catch (const std::exception& e) {
+            throw DataError(m_file, e.what());
+        }
+    }
+
+private:
+    std::filesystem::path m_file;
+    std::int64_t m_size;
+    std::ifstream m_in;
+};
+
+} // namespace
+
+NpyFileHeader readNpyHeader(const std::filesystem::path& file, const DataLimits& limits) {
+    NpyFile npy(file, limits);
+    return {npy.header(), npy.size()};
+}
+
+NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits) {
+    // The file's real size (bounded by maxFileBytes) is what the header's claims are checked
+    // against before any buffer is sized by them.
+    NpyFile npy(file, limits);
+    const NpyHeader header = npy.header();
+    if (isNativeFloat32(header)) {
+        // float32 in native order: the data straight into the array, no second copy of the
+        // file in memory.
+        const std::int64_t count = header.elementCount();
+        try {
+            checkDataSize(header, npy.size() - static_cast<std::int64_t>(header.dataOffset));
             if (count > limits.maxPixels * limits.maxClasses)
                 fail("array of " + std::to_string(count) + " elements exceeds the limits");
-            NpyArray array;
-            array.shape = header.shape;
-            array.data.resize(static_cast<std::size_t>(count));
-            readAt(static_cast<std::int64_t>(header.dataOffset), array.data.data(),
-                   count * static_cast<std::int64_t>(sizeof(float)));
-            return array;
+        } catch (const std::exception& e) {
+            throw DataError(file, e.what());
         }
-    } catch (const DataError&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw DataError(file, e.what());
+        NpyArray array;
+        array.shape = header.shape;
+        array.data.resize(static_cast<std::size_t>(count));
+        npy.readAt(static_cast<std::int64_t>(header.dataOffset), array.data.data(),
+                   count * static_cast<std::int64_t>(sizeof(float)));
+        return array;
     }
     const std::vector<std::byte> bytes = readFileBytes(file, limits.maxFileBytes);
     try {

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace losslens {
 
@@ -18,6 +21,18 @@ struct DataLimits {
     // Largest prediction file accepted, in bytes (maxPixels x a few classes in float64
     // would be more; this keeps one sample's raw read bounded).
     std::int64_t maxFileBytes = std::int64_t{8} << 30;
+    // Memory one sample may take to load and score, estimated from its headers before
+    // anything is allocated (losslens and losslens-cli --max-memory); 0: half of this
+    // machine's physical memory.
+    std::int64_t maxMemoryBytes = 0;
 };
+
+// The budget in bytes that `limits` sets (maxMemoryBytes, or half the physical memory).
+[[nodiscard]] std::int64_t memoryBudget(const DataLimits& limits);
+[[nodiscard]] std::int64_t physicalMemoryBytes();
+// "512M", "8G", "1.5G", "1000000" (bytes; K, M, G, T are powers of 1024); nullopt if not one.
+[[nodiscard]] std::optional<std::int64_t> parseByteSize(std::string_view text);
+// A size for people: "6.1 GiB", "512 MiB", "900 KiB", "12 bytes".
+[[nodiscard]] std::string formatBytes(std::int64_t bytes);
 
 } // namespace losslens

@@ -86,6 +86,9 @@ private:
     std::string m_run;
     DatasetConfig m_config;
     DataLimits m_limits;
+    // Throws DataError when the sample's estimated memory is over the budget (DataLimits).
+    void checkMemory(const SampleEntry& entry, std::size_t pixels) const;
+
     std::vector<SampleEntry> m_entries;
     std::size_t m_completeCount = 0;
     std::vector<std::string> m_warnings;

@@ -14,7 +14,8 @@ namespace losslens {
 
 // The size of a regular file, refusing directories, empty files and files over maxBytes.
 // Throws DataError naming the file.
-[[nodiscard]] std::int64_t checkedFileSize(const std::filesystem::path& file, std::int64_t maxBytes);
+[[nodiscard]] std::int64_t checkedFileSize(const std::filesystem::path& file,
+                                           std::int64_t maxBytes);
 
 // Reads a whole regular file, refusing directories, empty files and files over maxBytes
 // (checked from the file system before allocating). Throws DataError naming the file.

@@ -38,6 +38,14 @@ struct NpyArray {
 // the data the shape claims; the element count is checked against `limits` first.
 [[nodiscard]] NpyArray decodeNpy(std::span<const std::byte> bytes, const DataLimits& limits);
 
+// A .npy file's header and size, without its data (to estimate what loading it costs).
+struct NpyFileHeader {
+    NpyHeader header;
+    std::int64_t fileSize = 0;
+};
+[[nodiscard]] NpyFileHeader readNpyHeader(const std::filesystem::path& file,
+                                          const DataLimits& limits = {});
+
 // Reads a .npy file; throws DataError naming the file. The size the header claims is
 // compared with the file's size before the data is read or any buffer is sized by it.
 [[nodiscard]] NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits = {});

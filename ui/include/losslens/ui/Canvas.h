@@ -36,6 +36,7 @@ public:
     // Widget position -> image pixel (may lie outside the image).
     [[nodiscard]] QPointF toImage(const QPointF& widgetPos) const;
     void setMessage(const QString& message);
+    [[nodiscard]] const QString& message() const { return m_message; }
     // A short label drawn in the top-left corner (which variant this canvas shows).
     void setCaption(const QString& caption);
     [[nodiscard]] const QString& caption() const { return m_caption; }

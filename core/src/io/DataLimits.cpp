@@ -1,0 +1,73 @@
+#include "losslens/io/DataLimits.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace losslens {
+
+std::int64_t physicalMemoryBytes() {
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long pageSize = ::sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || pageSize <= 0)
+        return std::int64_t{8} << 30; // unknown: assume a small machine
+    return static_cast<std::int64_t>(pages) * static_cast<std::int64_t>(pageSize);
+}
+
+std::int64_t memoryBudget(const DataLimits& limits) {
+    return limits.maxMemoryBytes > 0 ? limits.maxMemoryBytes : physicalMemoryBytes() / 2;
+}
+
+std::optional<std::int64_t> parseByteSize(std::string_view text) {
+    if (text.empty())
+        return std::nullopt;
+    double scale = 1.0;
+    switch (text.back()) {
+    case 'K':
+    case 'k':
+        scale = 1024.0;
+        break;
+    case 'M':
+    case 'm':
+        scale = 1024.0 * 1024.0;
+        break;
+    case 'G':
+    case 'g':
+        scale = 1024.0 * 1024.0 * 1024.0;
+        break;
+    case 'T':
+    case 't':
+        scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
+        break;
+    default:
+        break;
+    }
+    if (scale > 1.0)
+        text.remove_suffix(1);
+    double value = 0.0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || !(value > 0.0) ||
+        !std::isfinite(value) || value * scale > 9.0e18)
+        return std::nullopt;
+    return static_cast<std::int64_t>(value * scale);
+}
+
+std::string formatBytes(std::int64_t bytes) {
+    const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes);
+    int unit = 0;
+    while (value >= 1024.0 && unit < 4) {
+        value /= 1024.0;
+        ++unit;
+    }
+    char text[64];
+    if (unit == 0)
+        std::snprintf(text, sizeof text, "%lld bytes", static_cast<long long>(bytes));
+    else
+        std::snprintf(text, sizeof text, value < 10.0 ? "%.1f %s" : "%.0f %s", value, units[unit]);
+    return text;
+}
+
+} // namespace losslens
