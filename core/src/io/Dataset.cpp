@@ -370,6 +370,11 @@ void Dataset::checkMemory(const SampleEntry& entry, std::size_t pixels) const {
     // masks of every variant (what scoring the sample for the window or an export holds).
     const NpyFileHeader npy = readNpyHeader(entry.prediction, m_limits);
     const std::int64_t elements = npy.header.elementCount();
+    // A header whose data is not all in the file is reported by the reader (truncated, or
+    // trailing bytes), with that reason.
+    if (elements * npy.header.itemSize !=
+        npy.fileSize - static_cast<std::int64_t>(npy.header.dataOffset))
+        return;
     const std::int64_t prediction = elements * 4;
     const bool direct = npy.header.kind == 'f' && npy.header.itemSize == 4 &&
                         (!npy.header.fortranOrder || npy.header.shape.size() < 2);
