@@ -25,7 +25,9 @@ extern const char* const kMergeHelp;
 [[nodiscard]] std::string variantsHelp();
 // The registered colour maps, for export --help.
 [[nodiscard]] std::string colormapsHelp();
-// The SIMD targets this binary has and this CPU runs (bench --isa).
+// The SIMD targets this binary has and this CPU runs (bench --isa): the --help line, and
+// the names alone ("avx2, sse4, ...").
 [[nodiscard]] std::string simdTargetsHelp();
+[[nodiscard]] std::string simdTargetList();
 
 } // namespace losslens::cli

@@ -1,15 +1,14 @@
 #include "losslens/io/Dataset.h"
 #include "losslens/loss/LossVariant.h"
 
-#include "JpegImage.h"
+#include "Describe.h"
+#include "DisplayImage.h"
 
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 #include "losslens/io/LabelPng.h"
 #include "losslens/io/NpyArray.h"
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -55,179 +54,7 @@ std::map<std::string, fs::path> listStems(const fs::path& folder,
     return stems;
 }
 
-std::string shapeText(const std::vector<std::int64_t>& shape) {
-    std::string s = "(";
-    for (std::size_t i = 0; i < shape.size(); ++i)
-        s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + ")";
-}
-
-std::string at(std::size_t pixel, int width) {
-    return "(x=" + std::to_string(pixel % static_cast<std::size_t>(width)) +
-           ", y=" + std::to_string(pixel / static_cast<std::size_t>(width)) + ")";
-}
-
-ByteImage readDisplayImage(const fs::path& file, int width, int height,
-                           std::vector<std::string>& warnings) {
-    // JPEG through libjpeg with our own error manager (its warnings are the sample's, not
-    // stderr lines); every other format through OpenCV.
-    if (isJpegFile(file)) {
-        std::vector<std::byte> bytes;
-        try {
-            // A JPEG larger than its pixels' raw RGB (plus room for metadata) is not one
-            // worth reading: the label's size bounds the read.
-            bytes = readFileBytes(file, static_cast<std::int64_t>(width) * height * 3 + (4 << 20));
-        } catch (const std::exception& e) {
-            warnings.push_back(std::string(e.what()) + "; display image shown on grey");
-            return {};
-        }
-        return decodeJpegImage(
-            file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-            width, height, warnings);
-    }
-    cv::Mat bgr;
-    try {
-        bgr = cv::imread(file.string(), cv::IMREAD_COLOR);
-    } catch (const cv::Exception&) {
-        bgr.release();
-    }
-    if (bgr.empty()) {
-        warnings.push_back(file.string() + ": display image is unreadable; shown on grey");
-        return {};
-    }
-    if (bgr.cols != width || bgr.rows != height) {
-        warnings.push_back(file.string() + ": display image is " + std::to_string(bgr.cols) + "x" +
-                           std::to_string(bgr.rows) + ", the label " + std::to_string(width) + "x" +
-                           std::to_string(height) + "; shown on grey");
-        return {};
-    }
-    ByteImage image(width, height, 3);
-    for (int y = 0; y < height; ++y) {
-        const auto* row = bgr.ptr<cv::Vec3b>(y);
-        for (int x = 0; x < width; ++x) {
-            image.at(x, y, 0) = row[x][2];
-            image.at(x, y, 1) = row[x][1];
-            image.at(x, y, 2) = row[x][0];
-        }
-    }
-    return image;
-}
-
 } // namespace
-
-Prediction predictionFromArray(std::vector<std::int64_t> shape, std::vector<float> data, int width,
-                               int height, const DatasetConfig& config, const DataLimits& limits,
-                               std::vector<std::string>& warnings) {
-    if (shape.size() == 4 && shape[0] == 1)
-        shape.erase(shape.begin()); // a leading batch axis of length 1
-    if (shape.size() != 3)
-        throw std::runtime_error(std::to_string(shape.size()) + "-D array of shape " +
-                                 shapeText(shape) + ": expected H x W x C or C x H x W");
-    const std::int64_t h = height;
-    const std::int64_t w = width;
-    const bool hwcFits = shape[0] == h && shape[1] == w;
-    const bool chwFits = shape[1] == h && shape[2] == w;
-    bool chw = false;
-    switch (config.layout) {
-    case PredictionLayout::HWC:
-        if (!hwcFits)
-            throw std::runtime_error("size mismatch: prediction shape " + shapeText(shape) +
-                                     " (HWC) does not match the label's " + std::to_string(width) +
-                                     "x" + std::to_string(height));
-        break;
-    case PredictionLayout::CHW:
-        if (!chwFits)
-            throw std::runtime_error("size mismatch: prediction shape " + shapeText(shape) +
-                                     " (CHW) does not match the label's " + std::to_string(width) +
-                                     "x" + std::to_string(height));
-        chw = true;
-        break;
-    case PredictionLayout::Auto:
-        if (!hwcFits && !chwFits)
-            throw std::runtime_error("size mismatch: prediction shape " + shapeText(shape) +
-                                     " has no H x W axes matching the label's " +
-                                     std::to_string(width) + "x" + std::to_string(height) +
-                                     " (W x H)");
-        chw = !hwcFits;
-        break;
-    }
-    const std::int64_t classes = chw ? shape[0] : shape[2];
-    if (classes < 2)
-        throw std::runtime_error("prediction has " + std::to_string(classes) +
-                                 " class(es); at least 2 are needed (background and an object)");
-    if (classes > limits.maxClasses)
-        throw std::runtime_error("prediction has " + std::to_string(classes) +
-                                 " classes, more than the limit of " +
-                                 std::to_string(limits.maxClasses));
-    if (!config.classes.empty() && static_cast<std::size_t>(classes) != config.classes.size())
-        throw std::runtime_error("prediction has " + std::to_string(classes) +
-                                 " classes but dataset.json names " +
-                                 std::to_string(config.classes.size()));
-    const int c = static_cast<int>(classes);
-    const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
-    const auto cs = static_cast<std::size_t>(c);
-
-    Prediction prediction;
-    if (chw) {
-        prediction = Prediction(width, height, c);
-        float* out = prediction.data();
-        for (std::size_t k = 0; k < cs; ++k) {
-            const float* plane = data.data() + k * n;
-            for (std::size_t i = 0; i < n; ++i)
-                out[i * cs + k] = plane[i];
-        }
-        data.clear();
-        data.shrink_to_fit();
-    } else {
-        // Already H x W x C in C order: adopt the decoded buffer without a copy.
-        prediction = Prediction(Raster<float>(width, height, c, std::move(data)));
-    }
-
-    float* p = prediction.data();
-    for (std::size_t i = 0; i < n * cs; ++i)
-        if (!std::isfinite(p[i]))
-            throw std::runtime_error(std::string(std::isnan(p[i]) ? "NaN" : "Inf") +
-                                     " value in class " + std::to_string(i % cs) + " at " +
-                                     at(i / cs, width));
-    if (config.kind == PredictionKind::Logits) {
-        for (std::size_t i = 0; i < n; ++i) {
-            float* pixel = p + i * cs;
-            const float top = *std::max_element(pixel, pixel + cs);
-            float total = 0.0f;
-            for (std::size_t k = 0; k < cs; ++k) {
-                pixel[k] = std::exp(pixel[k] - top);
-                total += pixel[k];
-            }
-            for (std::size_t k = 0; k < cs; ++k)
-                pixel[k] /= total;
-        }
-        return prediction;
-    }
-    std::size_t offSum = 0;
-    std::size_t firstOff = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const float* pixel = p + i * cs;
-        double total = 0.0;
-        for (std::size_t k = 0; k < cs; ++k) {
-            if (pixel[k] < 0.0f)
-                throw std::runtime_error("negative probability " + std::to_string(pixel[k]) +
-                                         " in class " + std::to_string(k) + " at " + at(i, width) +
-                                         " (if these are logits, set \"prediction_kind\": "
-                                         "\"logits\" in dataset.json)");
-            total += static_cast<double>(pixel[k]);
-        }
-        if (std::abs(total - 1.0) > 1e-2) {
-            if (offSum == 0)
-                firstOff = i;
-            ++offSum;
-        }
-    }
-    if (offSum > 0)
-        warnings.push_back("probabilities of " + std::to_string(offSum) +
-                           " pixel(s) do not sum to 1 (first at " + at(firstOff, width) +
-                           "); if these are logits, set \"prediction_kind\": \"logits\"");
-    return prediction;
-}
 
 std::string noSampleReason() {
     return "no sample at all (a sample is a stem with labels/<stem>.png and "
@@ -418,7 +245,7 @@ LoadedSample Dataset::load(std::size_t index, Image image) const {
         const int label = labels[i];
         if (label >= classes && label != m_config.ignoreIndex)
             throw DataError(entry.label, "label " + std::to_string(label) + " at " +
-                                             at(i, sample.labels.width()) +
+                                             detail::pixelAt(i, sample.labels.width()) +
                                              " is not a class (C = " + std::to_string(classes) +
                                              ") and not ignore_index " +
                                              std::to_string(m_config.ignoreIndex));
@@ -436,8 +263,8 @@ LoadedSample Dataset::load(std::size_t index, Image image) const {
                                 std::to_string(classes) + " classes (0.." +
                                 std::to_string(classes - 1) + ")");
     if (!entry.image.empty() && image == Image::Load)
-        sample.image = readDisplayImage(entry.image, sample.labels.width(), sample.labels.height(),
-                                        sample.warnings);
+        sample.image = detail::readDisplayImage(entry.image, sample.labels.width(),
+                                                sample.labels.height(), sample.warnings);
     return sample;
 }
 

@@ -17,6 +17,8 @@
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include "loss/ClassSums-inl.h"
+
 HWY_BEFORE_NAMESPACE();
 namespace losslens::detail::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
@@ -208,148 +210,6 @@ void negLog(const float* q, float* out, std::size_t count) {
 
 void NegativeLog(float* values, std::size_t n) {
     negLog(values, values, n);
-}
-
-// Folds vector lanes of per-class sums and let-off counts into the caller's totals.
-HWY_INLINE void fold(hn::Vec<DF> sum, hn::Vec<DI> lower, double* total, std::int64_t* letOff) {
-    const DF df;
-    const DI di;
-    HWY_ALIGN float lanes[kMaxLanes];
-    HWY_ALIGN std::int32_t below[kMaxLanes];
-    hn::Store(sum, df, lanes);
-    hn::Store(lower, di, below);
-    double s = 0.0;
-    std::int64_t count = 0;
-    for (std::size_t j = 0; j < hn::Lanes(df); ++j) {
-        s += static_cast<double>(lanes[j]);
-        count += below[j];
-    }
-    *total += s;
-    if (letOff != nullptr)
-        *letOff += count;
-}
-
-// Where a variant lets a pixel off against the standard loss (LetOff.h), as a mask.
-HWY_INLINE auto letsOffMask(hn::Vec<DF> value, hn::Vec<DF> reference) {
-    const DF df;
-    return hn::And(hn::Lt(value, hn::Mul(reference, hn::Set(df, 0.5f))),
-                   hn::Gt(reference, hn::Set(df, kPenaltyFloor)));
-}
-
-#if HWY_HAVE_SCALABLE
-// Scalable vectors cannot be held in arrays: one masked pass over the block per class.
-template <std::size_t kC, bool kReduced>
-void accumulateFixed(const float* out, const float* standard, const std::int32_t* labels,
-                     std::size_t whole, double* sums, std::int64_t* reduced) {
-    const DF df;
-    const DI di;
-    const std::size_t n = hn::Lanes(df);
-    for (std::size_t cls = 0; cls < kC; ++cls) {
-        hn::Vec<DF> sum = hn::Zero(df);
-        hn::Vec<DI> lower = hn::Zero(di);
-        for (std::size_t i = 0; i < whole; i += n) {
-            const auto match =
-                hn::Eq(hn::LoadU(di, labels + i), hn::Set(di, static_cast<std::int32_t>(cls)));
-            const hn::Vec<DF> value = hn::LoadU(df, out + i);
-            sum = hn::Add(sum, hn::IfThenElseZero(hn::RebindMask(df, match), value));
-            if constexpr (kReduced) {
-                const auto lets = letsOffMask(value, hn::LoadU(df, standard + i));
-                lower =
-                    hn::Sub(lower, hn::VecFromMask(di, hn::And(match, hn::RebindMask(di, lets))));
-            }
-        }
-        fold(sum, lower, sums + cls, kReduced ? reduced + cls : nullptr);
-    }
-}
-#else
-// One pass over the block with C vector accumulators in registers: each label, value and
-// reference is loaded once for all classes.
-template <std::size_t kC, bool kReduced>
-void accumulateFixed(const float* out, const float* standard, const std::int32_t* labels,
-                     std::size_t whole, double* sums, std::int64_t* reduced) {
-    const DF df;
-    const DI di;
-    const std::size_t n = hn::Lanes(df);
-    hn::Vec<DF> sum[kC];
-    hn::Vec<DI> lower[kC];
-    for (std::size_t cls = 0; cls < kC; ++cls) {
-        sum[cls] = hn::Zero(df);
-        lower[cls] = hn::Zero(di);
-    }
-    for (std::size_t i = 0; i < whole; i += n) {
-        const hn::Vec<DI> y = hn::LoadU(di, labels + i);
-        const hn::Vec<DF> value = hn::LoadU(df, out + i);
-        hn::Vec<DI> lets = hn::Zero(di);
-        if constexpr (kReduced)
-            lets = hn::VecFromMask(
-                di, hn::RebindMask(di, letsOffMask(value, hn::LoadU(df, standard + i))));
-        for (std::size_t cls = 0; cls < kC; ++cls) {
-            const auto match = hn::Eq(y, hn::Set(di, static_cast<std::int32_t>(cls)));
-            sum[cls] = hn::Add(sum[cls], hn::IfThenElseZero(hn::RebindMask(df, match), value));
-            if constexpr (kReduced)
-                lower[cls] = hn::Sub(lower[cls], hn::IfThenElseZero(match, lets));
-        }
-    }
-    for (std::size_t cls = 0; cls < kC; ++cls)
-        fold(sum[cls], lower[cls], sums + cls, kReduced ? reduced + cls : nullptr);
-}
-#endif
-
-template <std::size_t kC>
-void accumulateClasses(const float* out, const float* standard, const std::int32_t* labels,
-                       std::size_t whole, double* sums, std::int64_t* reduced) {
-    if (reduced != nullptr)
-        accumulateFixed<kC, true>(out, standard, labels, whole, sums, reduced);
-    else
-        accumulateFixed<kC, false>(out, standard, labels, whole, sums, reduced);
-}
-
-// Adds one block of a variant's map into per-class sums and, unless `reduced` is null, the
-// per-class count of pixels it lets off against `standard` (LetOff.h). C <= 8: vector lanes
-// of float sums within a block (2048 pixels at most: float is exact enough) folded into
-// double. Larger C, and the pixels after the last whole vector: a scatter over four
-// interleaved lanes, which breaks the add-latency chain of same-class runs.
-void accumulate(const float* out, const float* standard, const std::int32_t* labels,
-                std::size_t count, std::size_t classes, double* sums, std::int64_t* reduced) {
-    const std::size_t n = hn::Lanes(DF());
-    std::size_t whole = classes <= 8 ? count / n * n : 0;
-    switch (classes) {
-    case 1:
-        accumulateClasses<1>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 2:
-        accumulateClasses<2>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 3:
-        accumulateClasses<3>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 4:
-        accumulateClasses<4>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 5:
-        accumulateClasses<5>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 6:
-        accumulateClasses<6>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 7:
-        accumulateClasses<7>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 8:
-        accumulateClasses<8>(out, standard, labels, whole, sums, reduced);
-        break;
-    default:
-        whole = 0;
-        break;
-    }
-    for (std::size_t i = whole; i < count; ++i) {
-        if (labels[i] < 0)
-            continue;
-        const std::size_t slot = (i & 3u) * classes + static_cast<std::size_t>(labels[i]);
-        sums[slot] += static_cast<double>(out[i]);
-        if (reduced != nullptr)
-            reduced[slot] += letsOff(out[i], standard[i]) ? 1 : 0;
-    }
 }
 
 bool CountClassPixels(const std::uint16_t* y, std::size_t pixels, std::size_t classes,

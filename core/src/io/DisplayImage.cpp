@@ -1,0 +1,60 @@
+#include "DisplayImage.h"
+
+#include "JpegImage.h"
+
+#include "losslens/io/FileBytes.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+namespace losslens::detail {
+
+namespace fs = std::filesystem;
+
+ByteImage readDisplayImage(const fs::path& file, int width, int height,
+                           std::vector<std::string>& warnings) {
+    // JPEG through libjpeg with our own error manager (its warnings are the sample's, not
+    // stderr lines); every other format through OpenCV.
+    if (isJpegFile(file)) {
+        std::vector<std::byte> bytes;
+        try {
+            // A JPEG larger than its pixels' raw RGB (plus room for metadata) is not one
+            // worth reading: the label's size bounds the read.
+            bytes = readFileBytes(file, static_cast<std::int64_t>(width) * height * 3 + (4 << 20));
+        } catch (const std::exception& e) {
+            warnings.push_back(std::string(e.what()) + "; display image shown on grey");
+            return {};
+        }
+        return decodeJpegImage(
+            file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+            width, height, warnings);
+    }
+    cv::Mat bgr;
+    try {
+        bgr = cv::imread(file.string(), cv::IMREAD_COLOR);
+    } catch (const cv::Exception&) {
+        bgr.release();
+    }
+    if (bgr.empty()) {
+        warnings.push_back(file.string() + ": display image is unreadable; shown on grey");
+        return {};
+    }
+    if (bgr.cols != width || bgr.rows != height) {
+        warnings.push_back(file.string() + ": display image is " + std::to_string(bgr.cols) + "x" +
+                           std::to_string(bgr.rows) + ", the label " + std::to_string(width) + "x" +
+                           std::to_string(height) + "; shown on grey");
+        return {};
+    }
+    ByteImage image(width, height, 3);
+    for (int y = 0; y < height; ++y) {
+        const auto* row = bgr.ptr<cv::Vec3b>(y);
+        for (int x = 0; x < width; ++x) {
+            image.at(x, y, 0) = row[x][2];
+            image.at(x, y, 1) = row[x][1];
+            image.at(x, y, 2) = row[x][0];
+        }
+    }
+    return image;
+}
+
+} // namespace losslens::detail
