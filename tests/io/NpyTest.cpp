@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <vector>
 
 using namespace losslens;
 
@@ -194,4 +197,48 @@ TEST(Npy, OnlyTheVersionsNumpyWritesAreRead) {
                   std::string::npos)
             << error;
     }
+}
+
+// readNpy on files of several megabytes in every C-order dtype: float32 read straight into
+// the array, the others converted a megabyte at a time (the chunk edges fall mid-array).
+TEST(NpyFileTest, EveryDtypeReadFromAFileInChunks) {
+    const std::size_t n = 700001; // 2.7 MB as float32, 5.6 MB as float64, 1.4 MB as float16
+    std::vector<float> expected(n);
+    for (std::size_t i = 0; i < n; ++i)
+        expected[i] = static_cast<float>(i % 1000) / 1000.0f; // exact in float16 only for some
+    const auto path = std::filesystem::temp_directory_path() / "losslens_npy_chunks.npy";
+    const std::string shape = "'shape': (" + std::to_string(n) + ",), }";
+    for (const std::string descr : {"<f4", ">f4", "<f8", ">f8", "<f2"}) {
+        SCOPED_TRACE(descr);
+        std::string data;
+        for (const float v : expected) {
+            std::string bytes;
+            if (descr[2] == '4')
+                bytes = raw<float>({v}, descr[0] == '>');
+            else if (descr[2] == '8')
+                bytes = raw<double>({static_cast<double>(v)}, descr[0] == '>');
+            else {
+                // float16 by hand: round to the nearest of 10 mantissa bits (v in [0, 1)).
+                std::uint16_t h = 0;
+                if (v > 0.0f) {
+                    int e = 0;
+                    const float m = std::frexp(v, &e); // v = m * 2^e, m in [0.5, 1)
+                    const auto mantissa =
+                        static_cast<std::uint32_t>(std::lround((m * 2.0f - 1.0f) * 1024.0f));
+                    h = static_cast<std::uint16_t>(((e - 1 + 15) << 10) + mantissa);
+                }
+                bytes = raw<std::uint16_t>({h});
+            }
+            data += bytes;
+        }
+        {
+            std::ofstream out(path, std::ios::binary | std::ios::trunc);
+            out << npy("{'descr': '" + descr + "', 'fortran_order': False, " + shape, data);
+        }
+        const NpyArray a = readNpy(path);
+        ASSERT_EQ(a.data.size(), n);
+        for (std::size_t i = 0; i < n; ++i)
+            ASSERT_NEAR(a.data[i], expected[i], descr[2] == '2' ? 1e-3 : 0.0) << "element " << i;
+    }
+    std::filesystem::remove(path);
 }

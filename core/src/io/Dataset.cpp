@@ -9,7 +9,6 @@
 #include "losslens/io/LabelPng.h"
 #include "losslens/io/NpyArray.h"
 
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -193,7 +192,7 @@ Annotation Dataset::annotationOf(const SampleEntry& entry) const {
 
 void Dataset::checkMemory(const SampleEntry& entry, std::size_t pixels) const {
     // From the headers, before the prediction is read: the array as float32, the raw file
-    // too while another dtype or layout is converted, the labels, and the loss maps and
+    // too while a Fortran-order array is reordered, the labels, and the loss maps and
     // masks of every variant (what scoring the sample for the window or an export holds).
     const NpyFileHeader npy = readNpyHeader(entry.prediction, m_limits);
     const std::int64_t elements = npy.header.elementCount();
@@ -203,8 +202,8 @@ void Dataset::checkMemory(const SampleEntry& entry, std::size_t pixels) const {
         npy.fileSize - static_cast<std::int64_t>(npy.header.dataOffset))
         return;
     const std::int64_t prediction = elements * 4;
-    const bool direct = npy.header.kind == 'f' && npy.header.itemSize == 4 &&
-                        (!npy.header.fortranOrder || npy.header.shape.size() < 2);
+    // C order is read into the array a megabyte at a time; Fortran order needs the file too.
+    const bool direct = !npy.header.fortranOrder || npy.header.shape.size() < 2;
     const auto n = static_cast<std::int64_t>(pixels);
     const auto variants = static_cast<std::int64_t>(lossVariants().size());
     const std::int64_t rest = (direct ? 0 : npy.fileSize) + n * 2 + n * (4 * variants + 4);

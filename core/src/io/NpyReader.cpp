@@ -192,9 +192,11 @@ NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits) {
     // against before any buffer is sized by them.
     NpyFile npy(file, limits);
     const NpyHeader header = npy.header();
-    if (isNativeFloat32(header)) {
-        // float32 in native order: the data straight into the array, no second copy of the
-        // file in memory.
+    const bool cOrder = !header.fortranOrder || header.shape.size() < 2;
+    if (cOrder) {
+        // C order: the data straight into the array (float32 in native order) or converted
+        // a megabyte at a time (float16, float64, the other byte order); never a second
+        // copy of the whole file in memory.
         const std::int64_t count = header.elementCount();
         try {
             checkDataSize(header, npy.size() - static_cast<std::int64_t>(header.dataOffset));
@@ -206,10 +208,24 @@ NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits) {
         NpyArray array;
         array.shape = header.shape;
         array.data.resize(static_cast<std::size_t>(count));
-        npy.readAt(static_cast<std::int64_t>(header.dataOffset), array.data.data(),
-                   count * static_cast<std::int64_t>(sizeof(float)));
+        const auto offset = static_cast<std::int64_t>(header.dataOffset);
+        if (isNativeFloat32(header)) {
+            npy.readAt(offset, array.data.data(), count * static_cast<std::int64_t>(sizeof(float)));
+            return array;
+        }
+        const auto itemSize = static_cast<std::size_t>(header.itemSize);
+        const std::size_t chunk = (std::size_t{1} << 20) / itemSize;
+        std::vector<std::byte> buffer(chunk * itemSize);
+        for (std::size_t start = 0; start < array.data.size(); start += chunk) {
+            const std::size_t n = std::min(chunk, array.data.size() - start);
+            npy.readAt(offset + static_cast<std::int64_t>(start * itemSize), buffer.data(),
+                       static_cast<std::int64_t>(n * itemSize));
+            for (std::size_t i = 0; i < n; ++i)
+                array.data[start + i] = readElement(buffer.data() + i * itemSize, header);
+        }
         return array;
     }
+    // Fortran order is reordered from the whole file in memory.
     const std::vector<std::byte> bytes = readFileBytes(file, limits.maxFileBytes);
     try {
         return decodeNpy(bytes, limits);
