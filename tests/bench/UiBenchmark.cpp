@@ -23,7 +23,9 @@
 #include <QTemporaryDir>
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -166,11 +168,11 @@ std::filesystem::path demoSet(const char* name, int count, int size) {
 }
 
 // Runs the event loop until `done` or 60 s; false on time-out.
-template <typename F> bool waitFor(F done) {
+template <typename F> bool waitFor(F done, qint64 timeoutMs = 60000) {
     QElapsedTimer timer;
     timer.start();
     while (!done()) {
-        if (timer.elapsed() > 60000)
+        if (timer.elapsed() > timeoutMs)
             return false;
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     }
@@ -269,6 +271,40 @@ void BM_MemoryOverTheSet(benchmark::State& state) {
     state.counters["cache_budget_MiB"] = static_cast<double>(SampleCache::kDefaultBudget >> 20);
 }
 
+// One big sample (issue: big images), given by tests/perf/big_sample.py through
+// LOSSLENS_BIG_SAMPLE=DATASET: from openFolder to the first paint of the sample, then the
+// scan's end; peak resident memory of the process over it, and against the prediction's
+// float32 size. Skipped without the variable.
+void BM_BigSampleWindow(benchmark::State& state) {
+    const char* folder = std::getenv("LOSSLENS_BIG_SAMPLE");
+    if (folder == nullptr)
+        return state.SkipWithError("set LOSSLENS_BIG_SAMPLE (tests/perf/big_sample.py does)");
+    resetPeakRss();
+    const double before = peakRssMiB();
+    double firstPaint = 0.0;
+    double settled = 0.0;
+    for (auto _ : state) {
+        auto w = shownWindow();
+        const auto start = std::chrono::steady_clock::now();
+        w->openFolder(QString::fromUtf8(folder));
+        if (!waitFor([&] { return w->currentSample() != nullptr; }, 600000))
+            return state.SkipWithError("the sample did not arrive");
+        w->canvas()->repaint();
+        firstPaint =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        waitFor([&] { return w->session()->scanFinished(); }, 600000);
+        settled = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        state.counters["prediction_f32_MiB"] =
+            static_cast<double>(w->currentSample()->sample.prediction.raster().values().size()) *
+            4.0 / (1024.0 * 1024.0);
+    }
+    state.counters["first_paint_s"] = firstPaint;
+    state.counters["scan_done_s"] = settled;
+    state.counters["peak_rss_MiB"] = peakRssMiB();
+    state.counters["rss_before_MiB"] = before;
+}
+
+BENCHMARK(BM_BigSampleWindow)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_MoveToCachedSample)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 BENCHMARK(BM_OpenFolder)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 BENCHMARK(BM_MemoryOverTheSet)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
