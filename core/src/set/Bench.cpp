@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <mutex>
 
 namespace losslens {
 
@@ -57,16 +59,31 @@ BenchResult runBench(const Dataset& dataset, const BenchOptions& options) {
 
     std::vector<double> maps, stream;
     const auto count = static_cast<double>(samples.size());
+    // Like a pipeline scoring sample after sample, each task reuses a result's buffers: a
+    // pool shared by the repeats (parallelFor's threads are new each time, so a
+    // thread_local would be allocated and faulted in again on every repeat but with one
+    // thread, which runs on the caller).
+    std::mutex poolMutex;
+    std::vector<std::unique_ptr<LossResult>> pool;
     for (int r = 0; r < std::max(1, options.repeat); ++r) {
         std::atomic<std::int64_t> sink{0};
         maps.push_back(timeMs([&] {
                            parallelFor(samples.size(), result.threads, [&](std::size_t i) {
-                               // Like a pipeline scoring sample after sample, each
-                               // thread reuses one result's buffers.
-                               thread_local LossResult loss;
+                               std::unique_ptr<LossResult> loss;
+                               {
+                                   std::lock_guard lock(poolMutex);
+                                   if (!pool.empty()) {
+                                       loss = std::move(pool.back());
+                                       pool.pop_back();
+                                   }
+                               }
+                               if (!loss)
+                                   loss = std::make_unique<LossResult>();
                                computeLoss(samples[i].labels, samples[i].prediction, config,
-                                           referenceVariants(), loss, samples[i].annotation);
-                               sink += loss.summary.removedPixels;
+                                           referenceVariants(), *loss, samples[i].annotation);
+                               sink += loss->summary.removedPixels;
+                               std::lock_guard lock(poolMutex);
+                               pool.push_back(std::move(loss));
                            });
                        }) /
                        count);
