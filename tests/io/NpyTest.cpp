@@ -242,3 +242,31 @@ TEST(NpyFileTest, EveryDtypeReadFromAFileInChunks) {
     }
     std::filesystem::remove(path);
 }
+
+// Every float16 bit pattern against its value computed by hand (sign, exponent, mantissa
+// with ldexp): zeros, subnormals, normals, infinities and NaNs.
+TEST(NpyTest, EveryFloat16Value) {
+    std::string data;
+    for (std::uint32_t h = 0; h < 65536; ++h)
+        data += raw<std::uint16_t>({static_cast<std::uint16_t>(h)});
+    const auto a =
+        decode(npy("{'descr': '<f2', 'fortran_order': False, 'shape': (65536,), }", data));
+    ASSERT_EQ(a.data.size(), 65536u);
+    for (std::uint32_t h = 0; h < 65536; ++h) {
+        const int exponent = static_cast<int>((h >> 10) & 0x1f);
+        const int mantissa = static_cast<int>(h & 0x3ff);
+        const double sign = (h & 0x8000) != 0 ? -1.0 : 1.0;
+        const float got = a.data[h];
+        if (exponent == 31) {
+            if (mantissa != 0)
+                EXPECT_TRUE(std::isnan(got)) << h;
+            else
+                EXPECT_EQ(got, static_cast<float>(sign * HUGE_VAL)) << h;
+            continue;
+        }
+        const double value =
+            exponent == 0 ? std::ldexp(mantissa, -24) : std::ldexp(1024 + mantissa, exponent - 25);
+        EXPECT_EQ(got, static_cast<float>(sign * value)) << h;
+        EXPECT_EQ(std::signbit(got), (h & 0x8000) != 0) << h;
+    }
+}

@@ -21,19 +21,20 @@ namespace {
 using detail::fail;
 using detail::kMaxNpyHeaderLength;
 
+// IEEE half to float by its bits: exact, and no libm call per element (an 8192² x 4
+// float16 prediction is 268 million of them).
 float halfToFloat(std::uint16_t h) {
-    const std::uint32_t sign = (h >> 15) & 1u;
+    const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
     const std::uint32_t exponent = (h >> 10) & 0x1fu;
     const std::uint32_t mantissa = h & 0x3ffu;
-    float value;
-    if (exponent == 0)
-        value = std::ldexp(static_cast<float>(mantissa), -24);
-    else if (exponent == 31)
-        value = mantissa ? std::numeric_limits<float>::quiet_NaN()
-                         : std::numeric_limits<float>::infinity();
-    else
-        value = std::ldexp(static_cast<float>(mantissa | 0x400u), static_cast<int>(exponent) - 25);
-    return sign ? -value : value;
+    if (exponent == 0) {
+        // Zero or subnormal: mantissa x 2^-24, exact in float.
+        const float value = static_cast<float>(mantissa) * 5.9604644775390625e-8f;
+        return sign != 0 ? -value : value;
+    }
+    const std::uint32_t bits = exponent == 31 ? sign | 0x7f800000u | (mantissa << 13) // Inf or NaN
+                                              : sign | ((exponent + 112u) << 23) | (mantissa << 13);
+    return std::bit_cast<float>(bits);
 }
 
 float readElement(const std::byte* p, const NpyHeader& h) {

@@ -1,10 +1,13 @@
 // encodeRgbPng (report/Colormap.h) on libpng directly. OpenCV's PNG writer tries every
-// row filter per row (adaptive filtering) at the level asked; a heatmap is smooth, so the Sub
-// filter alone at zlib level 2 gives files within a few percent of that for a fraction of the
-// time (BM_HeatmapPng). Exports encode many heatmaps in parallel, one per sample.
+// row filter per row (adaptive filtering) at the level asked; a heatmap is runs of equal
+// colours, so the Sub filter with zlib's run-length strategy at level 1 is what it needs:
+// measured on demo exports, files 10% smaller than level 2's deflate and faster (a 4096²
+// export of 7 heatmaps: 13.0 -> 11.6 s); on pure noise 19% larger. Exports encode many
+// heatmaps in parallel, one per sample.
 #include "losslens/report/Colormap.h"
 
 #include <png.h>
+#include <zlib.h>
 
 #include <csetjmp>
 #include <stdexcept>
@@ -53,7 +56,8 @@ bool encode(const ByteImage& rgb, Sink& sink) {
                  static_cast<png_uint_32>(rgb.height()), 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
-    png_set_compression_level(png, 2);
+    png_set_compression_level(png, 1);
+    png_set_compression_strategy(png, Z_RLE);
     png_write_info(png, info);
     const auto stride = static_cast<std::size_t>(rgb.width()) * 3;
     for (int y = 0; y < rgb.height(); ++y)
