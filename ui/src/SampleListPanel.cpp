@@ -70,9 +70,16 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
         const int before = m_table->columnWidth(SampleTableModel::Missing);
         m_table->resizeColumnToContents(SampleTableModel::Missing);
         const int cap = m_table->fontMetrics().horizontalAdvance(QStringLiteral("M")) * 18;
-        m_table->setColumnWidth(
-            SampleTableModel::Missing,
-            std::max(before, std::min(m_table->columnWidth(SampleTableModel::Missing), cap)));
+        const int fitted = std::min(m_table->columnWidth(SampleTableModel::Missing), cap);
+        // With several runs the run columns come next: the Missing column shrinks to its
+        // texts so they stay in view.
+        const auto* table = qobject_cast<const SampleTableModel*>(m_proxy->sourceModel());
+        const bool runs = table != nullptr && table->changeColumn() >= 0;
+        m_table->setColumnWidth(SampleTableModel::Missing,
+                                runs ? fitted : std::max(before, fitted));
+        if (runs)
+            for (int c = table->firstRunColumn(); c <= table->changeColumn(); ++c)
+                m_table->resizeColumnToContents(c);
     });
 
     m_table = new QTableView(this);
