@@ -128,35 +128,21 @@ void accumulateClasses(const float* out, const float* standard, const std::int32
 void accumulate(const float* out, const float* standard, const std::int32_t* labels,
                 std::size_t count, std::size_t classes, double* sums, std::int64_t* reduced) {
     const std::size_t n = hn::Lanes(DF());
-    std::size_t whole = classes <= 8 ? count / n * n : 0;
-    switch (classes) {
-    case 1:
-        accumulateClasses<1>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 2:
-        accumulateClasses<2>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 3:
-        accumulateClasses<3>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 4:
-        accumulateClasses<4>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 5:
-        accumulateClasses<5>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 6:
-        accumulateClasses<6>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 7:
-        accumulateClasses<7>(out, standard, labels, whole, sums, reduced);
-        break;
-    case 8:
-        accumulateClasses<8>(out, standard, labels, whole, sums, reduced);
-        break;
-    default:
-        whole = 0;
-        break;
+    using Fixed = void (*)(const float*, const float*, const std::int32_t*, std::size_t, double*,
+                           std::int64_t*);
+    static constexpr Fixed kFixed[] = {nullptr,
+                                       &accumulateClasses<1>,
+                                       &accumulateClasses<2>,
+                                       &accumulateClasses<3>,
+                                       &accumulateClasses<4>,
+                                       &accumulateClasses<5>,
+                                       &accumulateClasses<6>,
+                                       &accumulateClasses<7>,
+                                       &accumulateClasses<8>};
+    std::size_t whole = 0;
+    if (classes >= 1 && classes <= 8) {
+        whole = count / n * n;
+        kFixed[classes](out, standard, labels, whole, sums, reduced);
     }
     for (std::size_t i = whole; i < count; ++i) {
         if (labels[i] < 0)

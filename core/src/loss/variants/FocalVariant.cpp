@@ -40,13 +40,12 @@ void FocalKernel(const LossContext& context, std::span<float> out) {
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include "loss/variants/DynamicKernel.h"
+
 namespace losslens::variants {
 
 namespace {
-HWY_EXPORT(FocalKernel);
-void focalKernel(const LossContext& context, std::span<float> out) {
-    HWY_DYNAMIC_DISPATCH(FocalKernel)(context, out);
-}
+LOSSLENS_DYNAMIC_KERNEL(FocalKernel, focalKernel)
 } // namespace
 
 LossVariant focal() {

@@ -88,13 +88,12 @@ void MarginalKernel(const LossContext& context, std::span<float> out) {
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include "loss/variants/DynamicKernel.h"
+
 namespace losslens::variants {
 
 namespace {
-HWY_EXPORT(MarginalKernel);
-void marginalKernel(const LossContext& context, std::span<float> out) {
-    HWY_DYNAMIC_DISPATCH(MarginalKernel)(context, out);
-}
+LOSSLENS_DYNAMIC_KERNEL(MarginalKernel, marginalKernel)
 } // namespace
 
 LossVariant marginal() {

@@ -30,13 +30,12 @@ void PartialKernel(const LossContext& context, std::span<float> out) {
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include "loss/variants/DynamicKernel.h"
+
 namespace losslens::variants {
 
 namespace {
-HWY_EXPORT(PartialKernel);
-void partialKernel(const LossContext& context, std::span<float> out) {
-    HWY_DYNAMIC_DISPATCH(PartialKernel)(context, out);
-}
+LOSSLENS_DYNAMIC_KERNEL(PartialKernel, partialKernel)
 } // namespace
 
 LossVariant partial() {

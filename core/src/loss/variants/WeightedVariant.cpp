@@ -33,13 +33,12 @@ void WeightedKernel(const LossContext& context, std::span<float> out) {
 HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
+#include "loss/variants/DynamicKernel.h"
+
 namespace losslens::variants {
 
 namespace {
-HWY_EXPORT(WeightedKernel);
-void weightedKernel(const LossContext& context, std::span<float> out) {
-    HWY_DYNAMIC_DISPATCH(WeightedKernel)(context, out);
-}
+LOSSLENS_DYNAMIC_KERNEL(WeightedKernel, weightedKernel)
 double classWeight(const LossConfig& config, std::span<const std::uint8_t> /*missingMask*/,
                    int labelClass) {
     const auto c = static_cast<std::size_t>(labelClass);
