@@ -37,6 +37,32 @@ float halfToFloat(std::uint16_t h) {
     return std::bit_cast<float>(bits);
 }
 
+// float16 in this machine's byte order, a run of n: the same conversion without branches,
+// so the compiler vectorises it (the per-element readElement path took a quarter of the
+// window's time to first paint on an 8192² float16 sample).
+void halvesToFloats(const std::byte* in, float* out, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint16_t h;
+        std::memcpy(&h, in + 2 * i, 2);
+        const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+        const std::uint32_t exponent = (h >> 10) & 0x1fu;
+        const std::uint32_t mantissa = h & 0x3ffu;
+        const std::uint32_t normal = sign | ((exponent + 112u) << 23) | (mantissa << 13);
+        const std::uint32_t special = sign | 0x7f800000u | (mantissa << 13);
+        const float small =
+            static_cast<float>(static_cast<std::int32_t>(mantissa)) * 5.9604644775390625e-8f;
+        const std::uint32_t subnormal = std::bit_cast<std::uint32_t>(small) | sign;
+        const std::uint32_t bits = exponent == 0 ? subnormal : (exponent == 31 ? special : normal);
+        out[i] = std::bit_cast<float>(bits);
+    }
+}
+
+bool isNativeFloat16(const NpyHeader& h) {
+    const bool native =
+        h.byteOrder == '|' || (h.byteOrder == '<') == (std::endian::native == std::endian::little);
+    return h.kind == 'f' && h.itemSize == 2 && native;
+}
+
 float readElement(const std::byte* p, const NpyHeader& h) {
     unsigned char b[8];
     std::memcpy(b, p, static_cast<std::size_t>(h.itemSize));
@@ -102,6 +128,10 @@ NpyArray decodeNpy(std::span<const std::byte> bytes, const DataLimits& limits) {
         return array;
     }
     if (!header.fortranOrder || header.shape.size() < 2) {
+        if (isNativeFloat16(header)) {
+            halvesToFloats(data, array.data.data(), array.data.size());
+            return array;
+        }
         for (std::size_t i = 0; i < array.data.size(); ++i)
             array.data[i] = readElement(data + i * itemSize, header);
         return array;
@@ -221,8 +251,11 @@ NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits) {
             const std::size_t n = std::min(chunk, array.data.size() - start);
             npy.readAt(offset + static_cast<std::int64_t>(start * itemSize), buffer.data(),
                        static_cast<std::int64_t>(n * itemSize));
-            for (std::size_t i = 0; i < n; ++i)
-                array.data[start + i] = readElement(buffer.data() + i * itemSize, header);
+            if (isNativeFloat16(header))
+                halvesToFloats(buffer.data(), array.data.data() + start, n);
+            else
+                for (std::size_t i = 0; i < n; ++i)
+                    array.data[start + i] = readElement(buffer.data() + i * itemSize, header);
         }
         return array;
     }
