@@ -289,7 +289,9 @@ void RunScores::start() {
             parallelFor(
                 todo.size(), jobs,
                 [&](std::size_t k) {
-                    SampleOutcome outcome = processSample(*set, todo[k]);
+                    // Only the means are kept: the display image is not decoded.
+                    SampleOutcome outcome =
+                        processSample(*set, todo[k], {}, false, Dataset::Image::Skip);
                     Score score;
                     score.label = todoStamps[k].first;
                     score.prediction = todoStamps[k].second;
