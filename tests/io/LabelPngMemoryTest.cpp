@@ -1,7 +1,9 @@
 // Memory bounds of the label PNG reader on hostile files: a PNG of a few dozen bytes whose
 // ancillary chunk claims a length near 2^31 must be refused without allocating the claim.
-// Each case decodes in a forked child whose peak RSS (VmHWM, reset through clear_refs) is
-// compared with its RSS before the decode, so one case's blow-up cannot hide another's.
+// Each case decodes in a forked child (ChildMemory.h) whose peak memory above its own
+// baseline is measured, so one case's blow-up cannot hide another's.
+
+#include "ChildMemory.h"
 
 #include "losslens/io/DataError.h"
 #include "losslens/io/LabelPng.h"
@@ -9,13 +11,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdint>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -68,50 +64,11 @@ std::string imageData() {
     return chunk("IDAT", packed);
 }
 
-long statusKb(const char* field) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind(field, 0) == 0)
-            return std::stol(line.substr(std::strlen(field)));
-    return -1;
-}
-
-struct ChildResult {
-    long peakAboveBaselineKb = -1;
-    bool refused = false;
-};
-
-// Decodes `png` in a child process; returns its peak RSS above its RSS before the decode.
-ChildResult decodeInChild(const std::string& png) {
-    int fds[2];
-    if (pipe(fds) != 0)
-        return {};
-    const pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        { std::ofstream("/proc/self/clear_refs") << "5"; } // VmHWM := VmRSS
-        const long before = statusKb("VmRSS:");
-        bool refused = false;
-        try {
-            (void)decodeLabelPng(std::as_bytes(std::span(png.data(), png.size())), DataLimits{});
-        } catch (const std::exception&) {
-            refused = true;
-        }
-        const long peak = statusKb("VmHWM:");
-        const long result[2] = {peak - before, refused ? 1L : 0L};
-        (void)!write(fds[1], result, sizeof result);
-        _exit(0);
-    }
-    close(fds[1]);
-    long result[2] = {-1, 0};
-    const auto got = read(fds[0], result, sizeof result);
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (got != static_cast<ssize_t>(sizeof result) || !WIFEXITED(status))
-        return {};
-    return {result[0], result[1] != 0};
+// Decodes `png` in a child process (ChildMemory.h).
+losslens::testing::ChildMemory decodeInChild(const std::string& png) {
+    return losslens::testing::measureInChild([&] {
+        (void)decodeLabelPng(std::as_bytes(std::span(png.data(), png.size())), DataLimits{});
+    });
 }
 
 constexpr long kBudgetKb = 64 * 1024; // 64 MiB above the child's baseline
@@ -123,20 +80,20 @@ class HugeChunk : public ::testing::TestWithParam<const char*> {};
 TEST_P(HugeChunk, BeforeTheImageDataIsRefusedWithoutAllocatingTheClaim) {
     const std::string png = signatureAndHeader() + hugeChunk(GetParam(), 0x7fff0000u);
     ASSERT_LT(png.size(), 100u);
-    const ChildResult r = decodeInChild(png);
-    ASSERT_GE(r.peakAboveBaselineKb, 0) << "the child did not report";
-    EXPECT_TRUE(r.refused);
-    EXPECT_LT(r.peakAboveBaselineKb, kBudgetKb)
-        << GetParam() << ": peak " << r.peakAboveBaselineKb << " KiB above baseline";
+    const auto r = decodeInChild(png);
+    ASSERT_TRUE(r.reported()) << "the child did not report";
+    EXPECT_TRUE(r.threw);
+    EXPECT_LT(r.peakRssKb, kBudgetKb)
+        << GetParam() << ": peak " << r.peakRssKb << " KiB above baseline";
 }
 
 TEST_P(HugeChunk, AfterTheImageDataIsRefusedWithoutAllocatingTheClaim) {
     const std::string png = signatureAndHeader() + imageData() + hugeChunk(GetParam(), 0x7fff0000u);
-    const ChildResult r = decodeInChild(png);
-    ASSERT_GE(r.peakAboveBaselineKb, 0) << "the child did not report";
-    EXPECT_TRUE(r.refused);
-    EXPECT_LT(r.peakAboveBaselineKb, kBudgetKb)
-        << GetParam() << ": peak " << r.peakAboveBaselineKb << " KiB above baseline";
+    const auto r = decodeInChild(png);
+    ASSERT_TRUE(r.reported()) << "the child did not report";
+    EXPECT_TRUE(r.threw);
+    EXPECT_LT(r.peakRssKb, kBudgetKb)
+        << GetParam() << ": peak " << r.peakRssKb << " KiB above baseline";
 }
 
 // Every ancillary chunk type libpng knows that holds variable-length data, and a private

@@ -1,11 +1,14 @@
 #include "DisplayImage.h"
 
+#include "ImageSize.h"
 #include "JpegImage.h"
 
 #include "losslens/io/FileBytes.h"
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+
+#include <optional>
 
 namespace losslens::detail {
 
@@ -29,20 +32,40 @@ ByteImage readDisplayImage(const fs::path& file, int width, int height,
             file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
             width, height, warnings);
     }
+    // Every other format through OpenCV, once the size its header declares is the label's:
+    // OpenCV would size a buffer by any header up to 2^30 pixels.
+    std::vector<std::byte> bytes;
+    try {
+        // Uncompressed 16-bit RGBA is 8 bytes a pixel; nothing larger is a real image of
+        // this size.
+        bytes = readFileBytes(file, static_cast<std::int64_t>(width) * height * 8 + (4 << 20));
+    } catch (const std::exception& e) {
+        warnings.push_back(std::string(e.what()) + "; display image shown on grey");
+        return {};
+    }
+    const std::optional<ImageSize> declared = declaredImageSize(bytes);
+    if (!declared) {
+        warnings.push_back(file.string() +
+                           ": display image is unreadable (not a JPEG, PNG, BMP or TIFF file); "
+                           "shown on grey");
+        return {};
+    }
+    if (declared->width != width || declared->height != height) {
+        warnings.push_back(file.string() + ": display image is " + std::to_string(declared->width) +
+                           "x" + std::to_string(declared->height) + ", the label " +
+                           std::to_string(width) + "x" + std::to_string(height) +
+                           "; shown on grey");
+        return {};
+    }
     cv::Mat bgr;
     try {
-        bgr = cv::imread(file.string(), cv::IMREAD_COLOR);
+        const cv::Mat encoded(1, static_cast<int>(bytes.size()), CV_8U, bytes.data());
+        bgr = cv::imdecode(encoded, cv::IMREAD_COLOR);
     } catch (const cv::Exception&) {
         bgr.release();
     }
-    if (bgr.empty()) {
+    if (bgr.empty() || bgr.cols != width || bgr.rows != height) {
         warnings.push_back(file.string() + ": display image is unreadable; shown on grey");
-        return {};
-    }
-    if (bgr.cols != width || bgr.rows != height) {
-        warnings.push_back(file.string() + ": display image is " + std::to_string(bgr.cols) + "x" +
-                           std::to_string(bgr.rows) + ", the label " + std::to_string(width) + "x" +
-                           std::to_string(height) + "; shown on grey");
         return {};
     }
     ByteImage image(width, height, 3);

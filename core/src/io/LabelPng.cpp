@@ -56,6 +56,9 @@ constexpr png_byte kAncillaryChunks[] = {
     0,   's', 'C', 'A', 'L', 0,   's', 'P', 'L', 'T', 0,   's', 'R', 'G', 'B', 0,   't', 'E',
     'X', 't', 0,   't', 'I', 'M', 'E', 0,   't', 'R', 'N', 'S', 0,   'z', 'T', 'X', 't', 0};
 
+// Deflate's largest expansion: a 258-byte match coded in 2 bits.
+constexpr std::uint64_t kMaxDeflateRatio = 1032;
+
 struct PngInfo {
     png_uint_32 width = 0;
     png_uint_32 height = 0;
@@ -124,6 +127,20 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
         png_destroy_read_struct(&png, &pngInfo, nullptr);
         return "label PNG of " + std::to_string(info.width) + "x" + std::to_string(info.height) +
                " exceeds the limit of " + std::to_string(limits.maxPixels) + " pixels";
+    }
+    // A file can only hold so many rows: deflate expands at most 1032-fold, so a PNG of N
+    // bytes decodes to at most about 1032 N bytes of filtered rows. A header claiming more
+    // is refused before anything is sized by it (a 60-byte PNG claiming 16384 x 16384 at
+    // 16 bits would otherwise cost 1 GiB before libpng finds the data missing).
+    const std::uint64_t filteredBytes =
+        std::uint64_t{info.height} *
+        ((std::uint64_t{info.width} * static_cast<std::uint64_t>(info.bitDepth) + 7) / 8 + 1);
+    if (filteredBytes > kMaxDeflateRatio * state.bytes.size() + 4096) {
+        png_destroy_read_struct(&png, &pngInfo, nullptr);
+        return "truncated: the header claims " + std::to_string(info.width) + "x" +
+               std::to_string(info.height) + " pixels at " + std::to_string(info.bitDepth) +
+               " bits, more than a PNG of " + std::to_string(state.bytes.size()) +
+               " bytes can hold";
     }
     if (info.bitDepth < 8)
         png_set_packing(png); // one byte per pixel, values (indices) unchanged
