@@ -306,6 +306,10 @@ int runExport(const std::vector<std::string>& args) {
             return kExitUsage;
         }
         status = std::max(status, reportOutcomes(result.report));
+        if (!result.summaryError.empty()) {
+            std::cerr << "error: " << result.summaryError << "\n";
+            status = std::max(status, kExitSomeFailed);
+        }
         std::cerr << "exported " << (result.report.samples.size() - result.report.failedCount())
                   << " of " << result.report.samples.size() << " sample(s)"
                   << (runs.size() > 1 ? " of run " + run : std::string()) << ", "

@@ -267,6 +267,9 @@ void ExportController::runSetExport() {
                              .arg(result.report.samples.size())
                              .arg(result.filesWritten)
                              .arg(m_job->folder);
+            if (!result.report.cancelled && !result.summaryError.empty())
+                text += tr("; the summary was not written: %1")
+                            .arg(QString::fromStdString(result.summaryError));
         } catch (const std::exception& e) {
             text = tr("Export failed: %1").arg(QString::fromStdString(e.what()));
             auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), text,

@@ -174,11 +174,18 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
                    });
     result.filesWritten = written.load();
     if (!result.report.cancelled) {
-        writeFileAtomically(options.outDir / "summary.json", statsJson(result.report),
-                            options.overwrite);
-        writeFileAtomically(options.outDir / "summary.csv", statsCsv(result.report),
-                            options.overwrite);
-        result.filesWritten += 2;
+        // A failed summary (the disk filled up, the folder was removed) must not lose the
+        // samples' outcomes: it is reported beside them.
+        try {
+            writeFileAtomically(options.outDir / "summary.json", statsJson(result.report),
+                                options.overwrite);
+            ++result.filesWritten;
+            writeFileAtomically(options.outDir / "summary.csv", statsCsv(result.report),
+                                options.overwrite);
+            ++result.filesWritten;
+        } catch (const WriteError& e) {
+            result.summaryError = e.what();
+        }
     }
     return result;
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace losslens {
@@ -41,6 +42,9 @@ struct ExportResult {
     SetReport report;
     ValueRange range;
     std::size_t filesWritten = 0;
+    // Why summary.json or summary.csv could not be written (the file and the reason), empty
+    // when both were. The samples' own outcomes are in `report` either way.
+    std::string summaryError;
 };
 
 // The file names one sample's export produces (spec section 3).
