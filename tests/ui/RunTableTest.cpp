@@ -254,7 +254,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(allScored(w), 30000);
         ComparisonPanel* compare = w.comparisonPanel();
         compare->setMetric(ComparisonPanel::Metric::RunMeans);
-        QCOMPARE(compare->metric(), ComparisonPanel::Metric::RunMeans);
+        QCOMPARE(compare->shownMetric(), ComparisonPanel::Metric::RunMeans);
         const QTableWidget* table = compare->table();
         QCOMPARE(table->rowCount(), 3);
         const auto variants = lossVariants();

@@ -1,9 +1,8 @@
 #include "losslens/ui/CompareRun.h"
+#include "Background.h"
 
 #include "losslens/io/Dataset.h"
 #include "losslens/ui/DatasetSession.h"
-
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -47,8 +46,8 @@ CompareRun::CompareRun(DatasetSession* session, QObject* parent)
 }
 
 CompareRun::~CompareRun() {
-    m_opening.waitForFinished();
-    m_loading.waitForFinished();
+    background::wait(m_opening.future());
+    background::wait(m_loading.future());
 }
 
 void CompareRun::setRun(const QString& run) {
@@ -66,14 +65,14 @@ void CompareRun::setRun(const QString& run) {
 
 void CompareRun::openRun() {
     if (m_opening.isRunning())
-        m_opening.waitForFinished(); // a listing: short
+        background::wait(m_opening.future()); // a listing: short
     if (m_session->dataset() &&
         m_session->requestedSample() < m_session->dataset()->entries().size())
         m_wanted = m_session->dataset()->entries()[m_session->requestedSample()].stem;
     const std::string root = m_session->path().toStdString();
     const std::string run = m_run.toStdString();
     const DataLimits limits = m_session->limits();
-    m_opening.setFuture(QtConcurrent::run([root, run, limits]() -> std::shared_ptr<Dataset> {
+    m_opening.setFuture(background::run([root, run, limits]() -> std::shared_ptr<Dataset> {
         try {
             return std::make_shared<Dataset>(Dataset::open(root, limits, run));
         } catch (const std::exception&) {
@@ -105,7 +104,7 @@ void CompareRun::follow(const SampleDataPtr& shown) {
         return; // its finish handler follows the stem wanted then
     m_loadingEntry = entry;
     m_loadingStem = m_wanted;
-    m_loading.setFuture(QtConcurrent::run([dataset = m_dataset, entry]() -> SampleDataPtr {
+    m_loading.setFuture(background::run([dataset = m_dataset, entry]() -> SampleDataPtr {
         try {
             return loadSampleData(*dataset, entry);
         } catch (const std::exception&) {

@@ -46,7 +46,7 @@ ComparisonPanel::ComparisonPanel(DatasetSession* session, RunScores* runs, QWidg
     if (m_runs)
         connect(m_runs, &RunScores::scoresChanged, this, [this] {
             offerRuns();
-            if (metric() == Metric::RunMeans)
+            if (shownMetric() == Metric::RunMeans)
                 refresh();
         });
     layout->addWidget(m_metric);
@@ -72,7 +72,7 @@ void ComparisonPanel::setMetric(Metric metric) {
     m_metric->setCurrentIndex(m_metric->findData(static_cast<int>(metric)));
 }
 
-ComparisonPanel::Metric ComparisonPanel::metric() const {
+ComparisonPanel::Metric ComparisonPanel::shownMetric() const {
     return static_cast<Metric>(m_metric->currentData().toInt());
 }
 
@@ -148,11 +148,11 @@ void ComparisonPanel::refreshRuns() {
 }
 
 void ComparisonPanel::refresh() {
-    if (metric() == Metric::RunMeans && m_runs) {
+    if (shownMetric() == Metric::RunMeans && m_runs) {
         refreshRuns();
         return;
     }
-    const bool share = metric() == Metric::ReducedShare;
+    const bool share = shownMetric() == Metric::ReducedShare;
     const auto& c = m_comparison;
     const int classes = static_cast<int>(c.classNames.size());
     m_table->clear();

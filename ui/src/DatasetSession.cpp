@@ -1,12 +1,11 @@
 #include "losslens/ui/DatasetSession.h"
+#include "Background.h"
 
 #include "losslens/io/DataError.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/SetProcessor.h"
 #include "losslens/ui/MemoryPolicy.h"
-
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <atomic>
@@ -79,11 +78,11 @@ DatasetSession::DatasetSession(QObject* parent)
 DatasetSession::~DatasetSession() {
     if (m_scan) {
         m_scan->cancel = true;
-        m_scan->future.waitForFinished();
+        background::wait(m_scan->future);
     }
     for (auto& load : m_loads)
-        load->watcher.waitForFinished();
-    m_openWatcher.waitForFinished();
+        background::wait(load->watcher.future());
+    background::wait(m_openWatcher.future());
 }
 
 void DatasetSession::setRun(const QString& run) {
@@ -128,7 +127,7 @@ void DatasetSession::open(const QString& path, const QString& run) {
     emit cleared();
     const std::string folder = path.toStdString();
     m_openWatcher.setFuture(
-        QtConcurrent::run([folder, limits = m_limits, wanted = run.toStdString()]() -> OpenResult {
+        background::run([folder, limits = m_limits, wanted = run.toStdString()]() -> OpenResult {
             try {
                 // A set of several runs opens on the run asked for, if it (still) exists, else on
                 // its first (spec section 5: ordered by name).
@@ -176,7 +175,7 @@ void DatasetSession::startScan() {
     m_scan = scan;
     // One core stays free for the sample the user is looking at.
     const int jobs = std::max(1, defaultJobs() - 1);
-    scan->future = QtConcurrent::run([scan, jobs] {
+    scan->future = background::run([scan, jobs] {
         ProcessOptions options;
         options.jobs = jobs;
         options.cancel = &scan->cancel;
@@ -283,7 +282,7 @@ void DatasetSession::requestSample(std::size_t entry) {
         }
     });
     auto dataset = m_dataset;
-    raw->watcher.setFuture(QtConcurrent::run([dataset, entry]() -> LoadResult {
+    raw->watcher.setFuture(background::run([dataset, entry]() -> LoadResult {
         SampleDataPtr data;
         try {
             data = loadSampleData(*dataset, entry);

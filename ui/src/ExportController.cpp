@@ -1,4 +1,5 @@
 #include "losslens/ui/ExportController.h"
+#include "Background.h"
 
 #include "losslens/io/FileBytes.h"
 #include "losslens/report/Exporter.h"
@@ -13,7 +14,7 @@
 #include <QPointer>
 #include <QProgressDialog>
 #include <QSettings>
-#include <QtConcurrent/QtConcurrentRun>
+#include <QTimer>
 
 #include <algorithm>
 #include <atomic>
@@ -68,6 +69,8 @@ struct SetExportJob {
     std::shared_ptr<ExportOptions> options = std::make_shared<ExportOptions>();
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
     QPointer<QProgressDialog> dialog;
+    std::shared_ptr<std::atomic<std::size_t>> done = std::make_shared<std::atomic<std::size_t>>(0);
+    QTimer progressTimer;
     QFutureWatcher<ExportResult> watcher;
     std::vector<QMetaObject::Connection> waiting; // to the session, while the scan runs
 };
@@ -80,7 +83,7 @@ ExportController::ExportController(DatasetSession* session, QWidget* parent)
 ExportController::~ExportController() {
     if (m_job) {
         *m_job->cancel = true;
-        m_job->watcher.waitForFinished();
+        background::wait(m_job->watcher.future());
     }
 }
 
@@ -246,16 +249,17 @@ void ExportController::runSetExport() {
                                      .arg(QDir::toNativeSeparators(job.folder)));
         job.dialog->setValue(0);
     }
-    QPointer<QProgressDialog> dialog = job.dialog;
-    job.options->process.progress = [dialog](std::size_t done, std::size_t) {
-        QMetaObject::invokeMethod(
-            dialog,
-            [dialog, done] {
-                if (dialog)
-                    dialog->setValue(static_cast<int>(done));
-            },
-            Qt::QueuedConnection);
+    // The workers count; the dialog reads the count on the GUI thread's own clock (no event
+    // per sample posted across threads).
+    job.options->process.progress = [done = job.done](std::size_t count, std::size_t) {
+        done->store(count);
     };
+    job.progressTimer.setInterval(100);
+    connect(&job.progressTimer, &QTimer::timeout, this, [this] {
+        if (m_job && m_job->dialog)
+            m_job->dialog->setValue(static_cast<int>(m_job->done->load()));
+    });
+    job.progressTimer.start();
     connect(&job.watcher, &QFutureWatcher<ExportResult>::finished, this, [this] {
         QString text;
         try {
@@ -279,7 +283,7 @@ void ExportController::runSetExport() {
         }
         finishSetExport(text);
     });
-    job.watcher.setFuture(QtConcurrent::run(
+    job.watcher.setFuture(background::run(
         [dataset = job.dataset, options = job.options] { return exportSet(*dataset, *options); }));
 }
 
@@ -293,6 +297,7 @@ void ExportController::finishSetExport(const QString& text) {
     for (const auto& c : job.waiting)
         disconnect(c);
     job.watcher.disconnect(this);
+    job.progressTimer.stop();
     if (job.dialog) {
         job.dialog->disconnect(this); // closing a progress dialog emits canceled()
         job.dialog->close();

@@ -1,4 +1,5 @@
 #include "losslens/ui/MainWindow.h"
+#include "Background.h"
 #include "losslens/ui/AppIcons.h"
 
 #include "losslens/demo/DemoDataset.h"
@@ -39,7 +40,6 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace losslens {
 
@@ -259,7 +259,7 @@ void MainWindow::openDemo() {
         }
         openFolder(root);
     });
-    watcher->setFuture(QtConcurrent::run([root]() -> QString {
+    watcher->setFuture(background::run([root]() -> QString {
         try {
             writeDemoDataset(root.toStdString(), DemoOptions{}, true);
         } catch (const std::exception& e) {

@@ -1,11 +1,11 @@
 #include "losslens/ui/RunScores.h"
+#include "Background.h"
 
 #include "losslens/io/Dataset.h"
 #include "losslens/set/SetProcessor.h"
 #include "losslens/ui/DatasetSession.h"
 
 #include <QFuture>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <atomic>
@@ -85,7 +85,7 @@ RunScores::RunScores(DatasetSession* session, QObject* parent)
 RunScores::~RunScores() {
     if (m_job) {
         m_job->cancel = true;
-        m_job->future.waitForFinished();
+        background::wait(m_job->future);
     }
 }
 
@@ -244,9 +244,9 @@ void RunScores::start() {
     auto job = std::make_shared<Job>();
     m_job = job;
     const int jobs = std::max(1, defaultJobs() - 1); // a core stays with the sample in view
-    job->future = QtConcurrent::run([job, root, limits = m_session->limits(), open = dataset.run(),
-                                     imported = std::move(imported), others,
-                                     known = std::move(known), jobs]() mutable {
+    job->future = background::run([job, root, limits = m_session->limits(), open = dataset.run(),
+                                   imported = std::move(imported), others, known = std::move(known),
+                                   jobs]() mutable {
         for (Imported& item : imported) {
             item.score.label = stampOf(item.label);
             item.score.prediction = stampOf(item.prediction);

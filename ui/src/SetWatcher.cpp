@@ -1,10 +1,9 @@
 #include "losslens/ui/SetWatcher.h"
+#include "Background.h"
 
 #include "losslens/io/Dataset.h"
 #include "losslens/io/NpyArray.h"
 #include "losslens/ui/DatasetSession.h"
-
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cstring>
@@ -105,7 +104,7 @@ void SetWatcher::poll() {
         return;
     const std::string root = m_session->path().toStdString();
     const std::string run = m_session->dataset()->run();
-    m_listing.setFuture(QtConcurrent::run([root, run] { return take(root, run); }));
+    m_listing.setFuture(background::run([root, run] { return take(root, run); }));
 }
 
 void SetWatcher::arrived() {

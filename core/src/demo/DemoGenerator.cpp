@@ -117,7 +117,7 @@ DemoSample generateDemoSample(const DemoOptions& options, int index) {
     // Masks in draw order; later objects cover earlier ones where they overlap.
     std::array<cv::Mat, kDemoClasses> masks;
     for (auto& m : masks)
-        m = cv::Mat::zeros(s, s, CV_8U);
+        m = cv::Mat(s, s, CV_8U, cv::Scalar(0));
     const cv::Point2d ellipseCentre(jittered(h / 4), jittered(h / 4)); // (x, y)
     const double angle = random.uniform(0.0, 90.0);
     // The article uses radii H/6 and W/6, a circle on square images; a shorter second
@@ -164,7 +164,7 @@ DemoSample generateDemoSample(const DemoOptions& options, int index) {
     const double sigma = std::max(1.0, h / 64.0);
     const int cells = std::max(4, s / 16);
     std::array<cv::Mat, kDemoClasses> scores;
-    cv::Mat objects = cv::Mat::zeros(s, s, CV_32F);
+    cv::Mat objects(s, s, CV_32F, cv::Scalar(0));
     for (int c = 1; c < kDemoClasses; ++c) {
         cv::Mat visible(s, s, CV_32F);
         for (int y = 0; y < s; ++y)

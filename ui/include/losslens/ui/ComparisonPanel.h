@@ -30,7 +30,7 @@ public:
 
     void setComparison(VariantComparison comparison);
     void setMetric(Metric metric);
-    [[nodiscard]] Metric metric() const;
+    [[nodiscard]] Metric shownMetric() const;
     [[nodiscard]] QTableWidget* table() const { return m_table; }
     [[nodiscard]] QChartView* chartView() const { return m_chartView; }
 
