@@ -72,6 +72,15 @@ template <typename Work> auto run(Work work) -> QFuture<std::invoke_result_t<Wor
     return future;
 }
 
+// Whether the task behind `future` still runs; once it does not, its effects are visible
+// (as after wait()), so its result may be read or replaced.
+template <typename T> [[nodiscard]] bool running(const QFuture<T>& future) {
+    if (future.isRunning())
+        return true;
+    acquire();
+    return false;
+}
+
 // Waits for `future` (a finished or cancelled task) and makes its effects visible.
 template <typename T> void wait(QFuture<T> future) {
     future.waitForFinished();

@@ -64,7 +64,7 @@ void CompareRun::setRun(const QString& run) {
 }
 
 void CompareRun::openRun() {
-    if (m_opening.isRunning())
+    if (background::running(m_opening.future()))
         background::wait(m_opening.future()); // a listing: short
     if (m_session->dataset() &&
         m_session->requestedSample() < m_session->dataset()->entries().size())
@@ -100,7 +100,7 @@ void CompareRun::follow(const SampleDataPtr& shown) {
         emit sampleChanged();
         return;
     }
-    if (m_loading.isRunning())
+    if (background::running(m_loading.future()))
         return; // its finish handler follows the stem wanted then
     m_loadingEntry = entry;
     m_loadingStem = m_wanted;

@@ -195,7 +195,7 @@ bool ExportController::startSetExport(const QString& folder, int colormap, bool 
         if (!m_job)
             return;
         *m_job->cancel = true;
-        if (!m_job->watcher.isRunning())
+        if (!background::running(m_job->watcher.future()))
             finishSetExport(tr("Export cancelled before any file was written."));
     });
 

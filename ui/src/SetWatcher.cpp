@@ -100,7 +100,7 @@ SetWatcher::Snapshot SetWatcher::take(const std::string& root, const std::string
 }
 
 void SetWatcher::poll() {
-    if (!m_session->isOpen() || m_listing.isRunning())
+    if (!m_session->isOpen() || background::running(m_listing.future()))
         return;
     const std::string root = m_session->path().toStdString();
     const std::string run = m_session->dataset()->run();
