@@ -2,6 +2,7 @@
 
 #include "losslens/io/FileBytes.h"
 #include "losslens/io/NpyArray.h"
+#include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
 
 #include <algorithm>
@@ -70,26 +71,31 @@ std::vector<fs::path> exportFileNames(const fs::path& outDir, const std::string&
     return names;
 }
 
-std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
-                         const LossResult& result, int ignoreIndex, ValueRange range,
+namespace {
+
+// One variant's map as .npy and/or heatmap PNG.
+std::size_t writeVariant(const std::string& stem, const LoadedSample& sample, const LossMap& map,
+                         std::size_t variant, int ignoreIndex, ValueRange range,
                          const ExportOptions& options) {
-    const auto variants = lossVariants();
+    const std::string base = stem + "." + std::string(lossVariants()[variant].name);
     std::size_t written = 0;
-    for (std::size_t v : chosenVariants(options)) {
-        const std::string base = stem + "." + std::string(variants[v].name);
-        if (options.npy) {
-            writeFileAtomically(options.outDir / (base + ".npy"), mapNpy(result.maps[v]),
-                                options.overwrite);
-            ++written;
-        }
-        if (options.png) {
-            const ByteImage heatmap = renderHeatmap(result.maps[v], sample.labels, ignoreIndex,
-                                                    range.lo, range.hi, options.colormap);
-            writeFileAtomically(options.outDir / (base + ".png"), encodeRgbPng(heatmap),
-                                options.overwrite);
-            ++written;
-        }
+    if (options.npy) {
+        writeFileAtomically(options.outDir / (base + ".npy"), mapNpy(map), options.overwrite);
+        ++written;
     }
+    if (options.png) {
+        const ByteImage heatmap =
+            renderHeatmap(map, sample.labels, ignoreIndex, range.lo, range.hi, options.colormap);
+        writeFileAtomically(options.outDir / (base + ".png"), encodeRgbPng(heatmap),
+                            options.overwrite);
+        ++written;
+    }
+    return written;
+}
+
+std::size_t writeBackgroundWeight(const std::string& stem, const LossResult& result,
+                                  const ExportOptions& options) {
+    std::size_t written = 0;
     if (options.npy) {
         LossMap weight(result.width(), result.height());
         const auto w0 = result.bgWeight.values();
@@ -109,6 +115,38 @@ std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
     return written;
 }
 
+// A sample of the set export, one variant at a time: each map is computed, written and
+// dropped before the next (the pass that makes it costs far less than its PNG), so an
+// 8192 x 8192 sample holds one map beside its prediction instead of six.
+std::size_t exportSampleByVariant(const std::string& stem, const LoadedSample& sample,
+                                  const LossConfig& config, ValueRange range,
+                                  const ExportOptions& options) {
+    LossResult result;
+    std::size_t written = 0;
+    const auto variants = chosenVariants(options);
+    for (const std::size_t v : variants) {
+        computeLoss(sample.labels, sample.prediction, config, VariantMask{1} << v, result,
+                    sample.annotation);
+        written +=
+            writeVariant(stem, sample, result.maps[v], v, config.ignoreIndex, range, options);
+    }
+    if (variants.empty())
+        computeLoss(sample.labels, sample.prediction, config, VariantMask{0}, result,
+                    sample.annotation);
+    return written + writeBackgroundWeight(stem, result, options);
+}
+
+} // namespace
+
+std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
+                         const LossResult& result, int ignoreIndex, ValueRange range,
+                         const ExportOptions& options) {
+    std::size_t written = 0;
+    for (std::size_t v : chosenVariants(options))
+        written += writeVariant(stem, sample, result.maps[v], v, ignoreIndex, range, options);
+    return written + writeBackgroundWeight(stem, result, options);
+}
+
 std::vector<fs::path> existingExportFiles(const Dataset& dataset, const ExportOptions& options) {
     std::vector<fs::path> existing;
     std::error_code ec;
@@ -123,21 +161,32 @@ std::vector<fs::path> existingExportFiles(const Dataset& dataset, const ExportOp
 }
 
 namespace {
-// Heatmaps and maps never show the display image: it is not decoded.
-ProcessOptions withoutImages(ProcessOptions options) {
+// Heatmaps and maps never show the display image: it is not decoded; and the visitor
+// makes each variant's map itself, one at a time.
+ProcessOptions summaryForVisitor(ProcessOptions options) {
     options.images = Dataset::Image::Skip;
+    options.maps = false;
     return options;
 }
 } // namespace
 
 ValueRange autoRange(const Dataset& dataset, const ExportOptions& options) {
     const auto variants = chosenVariants(options);
-    const int ignoreIndex = dataset.config().ignoreIndex;
+    const LossConfig config = dataset.config().lossConfig();
     std::mutex mutex;
     float hi = 0.0f;
-    (void)processSet(dataset, withoutImages(options.process),
-                     [&](std::size_t, const LoadedSample& sample, const LossResult& result) {
-                         const float local = maxLoss(result, sample.labels, ignoreIndex, variants);
+    // One variant's map at a time, as the export itself.
+    (void)processSet(dataset, summaryForVisitor(options.process),
+                     [&](std::size_t, const LoadedSample& sample, const LossResult&) {
+                         LossResult result;
+                         float local = 0.0f;
+                         for (const std::size_t v : variants) {
+                             computeLoss(sample.labels, sample.prediction, config,
+                                         VariantMask{1} << v, result, sample.annotation);
+                             const std::size_t one[] = {v};
+                             local = std::max(
+                                 local, maxLoss(result, sample.labels, config.ignoreIndex, one));
+                         }
                          std::lock_guard lock(mutex);
                          hi = std::max(hi, local);
                      });
@@ -165,13 +214,13 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
         return result;
     }
     std::atomic<std::size_t> written{0};
-    const int ignoreIndex = dataset.config().ignoreIndex;
-    result.report =
-        processSet(dataset, withoutImages(options.process),
-                   [&](std::size_t i, const LoadedSample& sample, const LossResult& loss) {
-                       written += exportSample(dataset.entries()[i].stem, sample, loss, ignoreIndex,
-                                               result.range, options);
-                   });
+    const LossConfig config = dataset.config().lossConfig();
+    result.report = processSet(dataset, summaryForVisitor(options.process),
+                               [&](std::size_t i, const LoadedSample& sample, const LossResult&) {
+                                   written +=
+                                       exportSampleByVariant(dataset.entries()[i].stem, sample,
+                                                             config, result.range, options);
+                               });
     result.filesWritten = written.load();
     if (!result.report.cancelled) {
         // A failed summary (the disk filled up, the folder was removed) must not lose the

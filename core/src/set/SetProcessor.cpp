@@ -46,7 +46,7 @@ LossResult scoreSample(const LoadedSample& sample, const LossConfig& config, Var
 }
 
 SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleVisitor& visitor,
-                            bool statistics, Dataset::Image images) {
+                            bool statistics, Dataset::Image images, bool maps) {
     const auto& entries = dataset.entries();
     SampleOutcome outcome;
     outcome.entry = i;
@@ -55,10 +55,15 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
     try {
         const LoadedSample sample = dataset.load(i, images);
         outcome.warnings = sample.warnings;
-        if (!statistics && !visitor) {
-            // Nobody reads the maps (stats): the summary alone.
+        if (!statistics && (!visitor || !maps)) {
+            // Nobody reads the maps (stats), or the visitor makes its own: the summary alone.
             outcome.summary = summarizeLoss(sample.labels, sample.prediction, config, kAllVariants,
                                             sample.annotation);
+            if (visitor) {
+                LossResult summaryOnly;
+                summaryOnly.summary = outcome.summary;
+                visitor(i, sample, summaryOnly);
+            }
         } else {
             const LossResult result = scoreSample(sample, config);
             outcome.summary = result.summary;
@@ -93,8 +98,8 @@ bool scanSet(const Dataset& dataset, const ProcessOptions& options, const Outcom
     parallelFor(
         chosen.size(), options.jobs,
         [&](std::size_t k) {
-            SampleOutcome outcome =
-                processSample(dataset, chosen[k], visitor, options.statistics, options.images);
+            SampleOutcome outcome = processSample(dataset, chosen[k], visitor, options.statistics,
+                                                  options.images, options.maps);
             std::lock_guard lock(mutex);
             ++done;
             if (sink)

@@ -20,6 +20,10 @@ struct ProcessOptions {
     // Decode each display image too (only to warn about a bad one: the window's table);
     // stats and export skip it.
     Dataset::Image images = Dataset::Image::Load;
+    // Hand the visitor every variant's maps. false: the visitor gets the summary alone (its
+    // maps empty) and computes what it needs itself, as export does one variant at a time so
+    // a big sample never holds six maps at once.
+    bool maps = true;
     // One of `shardCount` deterministic parts of the set (losslens-cli stats --shard I/N):
     // the entries whose position in stem order is shardIndex modulo shardCount.
     std::size_t shardIndex = 0;
@@ -44,11 +48,13 @@ using SampleVisitor =
                                      VariantMask variants = kAllVariants);
 
 // Loads, validates and scores one stem; never throws: failures land in the outcome. With
-// `statistics`, the outcome also carries the sample's SampleStatistics.
+// `statistics`, the outcome also carries the sample's SampleStatistics; without `maps`, the
+// visitor's result holds the summary alone (see ProcessOptions::maps).
 [[nodiscard]] SampleOutcome processSample(const Dataset& dataset, std::size_t entry,
                                           const SampleVisitor& visitor = {},
                                           bool statistics = false,
-                                          Dataset::Image images = Dataset::Image::Load);
+                                          Dataset::Image images = Dataset::Image::Load,
+                                          bool maps = true);
 
 // The one set pipeline: loads, validates and scores every complete stem on `jobs` threads
 // and hands each outcome to `sink` as it finishes. A bad sample is reported in its outcome

@@ -1,0 +1,67 @@
+// The set export holds one variant's map at a time: exporting every variant of one large
+// sample costs about what exporting one does, not five maps more. Measured in a forked
+// child (ChildMemory.h) against the sample's own sizes.
+
+#include "ChildMemory.h"
+#include "TestFiles.h"
+
+#include "losslens/demo/DemoDataset.h"
+#include "losslens/io/Dataset.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/report/Exporter.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+using namespace losslens;
+using losslens::testing::ChildMemory;
+using losslens::testing::measureInChild;
+using losslens::testing::TempDir;
+
+namespace {
+
+ChildMemory exportInChild(const Dataset& dataset, const std::filesystem::path& out,
+                          std::vector<std::size_t> variants) {
+    return measureInChild([&] {
+        ExportOptions options;
+        options.outDir = out;
+        options.variants = std::move(variants);
+        options.range = ValueRange{0.0f, 4.0f}; // one pass: no auto range
+        options.process.jobs = 1;
+        const ExportResult result = exportSet(dataset, options);
+        if (result.report.failedCount() != 0 || !result.summaryError.empty())
+            throw std::runtime_error("export failed");
+    });
+}
+
+} // namespace
+
+TEST(ExportMemory, EveryVariantCostsAboutWhatOneDoes) {
+    if (losslens::testing::kSanitizedAllocator)
+        GTEST_SKIP() << "a sanitizer's allocator (quarantine, redzones) is what would be measured";
+    TempDir dir;
+    const int side = 2048; // 4 Mi pixels: a map is 16 MiB, the float32 prediction 64 MiB
+    DemoOptions demo;
+    demo.count = 1;
+    demo.size = side;
+    writeDemoDataset(dir.path() / "set", demo, false);
+    const Dataset dataset = Dataset::open(dir.path() / "set");
+    const long mapKb = static_cast<long>(side) * side * 4 / 1024;
+
+    const ChildMemory one = exportInChild(dataset, dir.path() / "one", {variantIndex("standard")});
+    const ChildMemory all = exportInChild(dataset, dir.path() / "all", {});
+    ASSERT_TRUE(one.reported() && all.reported());
+    ASSERT_FALSE(one.threw);
+    ASSERT_FALSE(all.threw);
+    // Beside the float32 prediction (4 maps' worth, as C = 4) and the labels, masks, one
+    // map, its .npy bytes and its heatmap fit in 4 maps more; six maps held together
+    // (the export before it went one variant at a time: 179 MiB) do not.
+    const long predictionKb = 4 * mapKb;
+    EXPECT_LT(all.peakRssKb, predictionKb + 4 * mapKb)
+        << "every variant: " << all.peakRssKb << " KiB, one: " << one.peakRssKb << " KiB";
+    // And every variant costs about what one does (at most one map more).
+    EXPECT_LT(all.peakRssKb - one.peakRssKb, mapKb)
+        << "every variant: " << all.peakRssKb << " KiB, one: " << one.peakRssKb << " KiB";
+    ASSERT_EQ(lossVariants().size(), 6u);
+}
