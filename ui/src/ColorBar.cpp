@@ -112,8 +112,8 @@ void ColorBar::paintEvent(QPaintEvent*) {
     if (m_scale.below > 0.0)
         endTriangle(false, m_lut[0]);
 
-    const double lo = m_scale.lo;
-    const double hi = m_scale.hi;
+    const double lo = static_cast<double>(m_scale.lo);
+    const double hi = static_cast<double>(m_scale.hi);
     const bool log = m_scale.log && lo > 0.0 && hi > lo;
     const auto position = [&](double v) {
         return log ? (std::log(v) - std::log(lo)) / (std::log(hi) - std::log(lo))
