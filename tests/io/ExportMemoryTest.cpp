@@ -8,6 +8,7 @@
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/loss/LossVariant.h"
+#include "losslens/report/Colormap.h"
 #include "losslens/report/Exporter.h"
 
 #include <gtest/gtest.h>
@@ -64,4 +65,26 @@ TEST(ExportMemory, EveryVariantCostsAboutWhatOneDoes) {
     EXPECT_LT(all.peakRssKb - one.peakRssKb, mapKb)
         << "every variant: " << all.peakRssKb << " KiB, one: " << one.peakRssKb << " KiB";
     ASSERT_EQ(lossVariants().size(), 6u);
+}
+
+// The rows coloured straight into the encoder give the very bytes of the whole image encoded
+// (renderHeatmap and renderBackgroundWeight are what the window draws and the colour tests
+// check), ignore pixels and the range's clamped ends included.
+TEST(ExportMemory, StreamedPngsAreTheRenderedImagesBytes) {
+    const int w = 37;
+    const int h = 23;
+    LossMap map(w, h);
+    LabelMap labels(w, h);
+    ByteImage w0(w, h);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            map.at(x, y) = static_cast<float>((x * 7 + y * 13) % 29) / 5.0f - 0.5f;
+            labels.at(x, y) = static_cast<std::uint16_t>((x + y) % 11 == 0 ? 255 : (x % 3));
+            w0.at(x, y) = static_cast<std::uint8_t>((x * y) % 4 != 0);
+        }
+    for (const Colormap c : allColormaps())
+        EXPECT_EQ(encodeHeatmapPng(map, labels, 255, 0.0f, 4.0f, c),
+                  encodeRgbPng(renderHeatmap(map, labels, 255, 0.0f, 4.0f, c)))
+            << colormapName(c);
+    EXPECT_EQ(encodeBackgroundWeightPng(w0), encodeRgbPng(renderBackgroundWeight(w0)));
 }

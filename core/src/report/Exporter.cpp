@@ -84,10 +84,10 @@ std::size_t writeVariant(const std::string& stem, const LoadedSample& sample, co
         ++written;
     }
     if (options.png) {
-        const ByteImage heatmap =
-            renderHeatmap(map, sample.labels, ignoreIndex, range.lo, range.hi, options.colormap);
-        writeFileAtomically(options.outDir / (base + ".png"), encodeRgbPng(heatmap),
-                            options.overwrite);
+        writeFileAtomically(
+            options.outDir / (base + ".png"),
+            encodeHeatmapPng(map, sample.labels, ignoreIndex, range.lo, range.hi, options.colormap),
+            options.overwrite);
         ++written;
     }
     return written;
@@ -108,8 +108,7 @@ std::size_t writeBackgroundWeight(const std::string& stem, const LossResult& res
     }
     if (options.png) {
         writeFileAtomically(options.outDir / (stem + ".bgweight.png"),
-                            encodeRgbPng(renderBackgroundWeight(result.bgWeight)),
-                            options.overwrite);
+                            encodeBackgroundWeightPng(result.bgWeight), options.overwrite);
         ++written;
     }
     return written;
@@ -133,6 +132,7 @@ std::size_t exportSampleByVariant(const std::string& stem, const LoadedSample& s
     if (variants.empty())
         computeLoss(sample.labels, sample.prediction, config, VariantMask{0}, result,
                     sample.annotation);
+    result.maps.clear(); // the last variant's map is written: w0 alone is left to write
     return written + writeBackgroundWeight(stem, result, options);
 }
 

@@ -52,4 +52,11 @@ inline constexpr Rgb kWeightZeroColour{255, 0, 200};
 // PNG bytes of an RGB image (for writeFileAtomically).
 [[nodiscard]] std::string encodeRgbPng(const ByteImage& rgb);
 
+// The same bytes as encodeRgbPng(renderHeatmap(...)) and
+// encodeRgbPng(renderBackgroundWeight(w0)), coloured a row at a time into the encoder
+// without the RGB image: what exports write.
+[[nodiscard]] std::string encodeHeatmapPng(const LossMap& map, const LabelMap& labels,
+                                           int ignoreIndex, float lo, float hi, Colormap colormap);
+[[nodiscard]] std::string encodeBackgroundWeightPng(const ByteImage& w0);
+
 } // namespace losslens
