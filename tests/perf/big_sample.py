@@ -8,6 +8,7 @@ of `losslens-cli stats`, `losslens-cli export --format png`, and the window
 prediction's float32 size.
 
 Usage: /usr/bin/python3 tests/perf/big_sample.py build/bin [--size 8192] [--classes 4]
+                                                  [--only stats,export,window]
 """
 import argparse
 import json
@@ -48,7 +49,10 @@ def main():
     ap.add_argument("bin")
     ap.add_argument("--size", type=int, default=8192)
     ap.add_argument("--classes", type=int, default=4)
+    ap.add_argument("--only", default="stats,export,window",
+                    help="which of stats, export, window to run (comma-separated)")
     args = ap.parse_args()
+    only = set(args.only.split(","))
     cli = os.path.join(args.bin, "losslens-cli")
     ui = os.path.join(args.bin, "ui_benchmarks")
     f32_mib = args.size * args.size * args.classes * 4 / 2**20
@@ -69,6 +73,8 @@ def main():
                                     "--benchmark_format=json"],
              {**os.environ, "LOSSLENS_BIG_SAMPLE": root, "QT_QPA_PLATFORM": "offscreen"}),
         ]:
+            if name.split()[0] not in only:
+                continue
             script = ("import resource,subprocess,sys,time,json,os;"
                       "s=time.perf_counter();p=subprocess.run(json.loads(sys.argv[1]),capture_output=True,text=True);"
                       "print(json.dumps({'s':time.perf_counter()-s,'rss':resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
