@@ -45,15 +45,7 @@ class WriteFaults(Base):
         self.assertEqual(proc.returncode, 1, proc.stderr)
         for stem in ["demo_000", "demo_001", "demo_002"]:
             self.assertRegex(proc.stderr, rf"error: {stem}: .*{stem}\.\w+\.npy: write failed: File too large")
-        names = os.listdir(out)
-        self.assertEqual([n for n in names if n.startswith(".")], [], "temporary files left behind")
-        for name in names:
-            path = os.path.join(out, name)
-            if name.endswith(".npy"):
-                np.load(path)  # whatever got its final name is complete
-            elif name.endswith(".png"):
-                data_bytes = slurp(path)
-                self.assertTrue(data_bytes.startswith(b"\x89PNG") and data_bytes.endswith(b"IEND\xaeB`\x82"), name)
+        self.check_no_partial_files(out)
         summary = load_json(os.path.join(out, "summary.json"))
         self.assertEqual(len(summary["errors"]), 3)
         for error in summary["errors"]:

@@ -4,6 +4,7 @@
 // baseline is measured, so one case's blow-up cannot hide another's.
 
 #include "ChildMemory.h"
+#include "PngBytes.h"
 
 #include "losslens/io/DataError.h"
 #include "losslens/io/LabelPng.h"
@@ -16,24 +17,10 @@
 #include <vector>
 
 using namespace losslens;
+using losslens::testing::pngChunk;
+using losslens::testing::put32;
 
 namespace {
-
-void put32(std::string& out, std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8)
-        out += static_cast<char>((v >> shift) & 0xff);
-}
-
-// A chunk with a true length and CRC.
-std::string chunk(const char type[5], const std::string& data) {
-    std::string out;
-    put32(out, static_cast<std::uint32_t>(data.size()));
-    const std::string body = std::string(type, 4) + data;
-    out += body;
-    put32(out, static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()),
-                                                static_cast<uInt>(body.size()))));
-    return out;
-}
 
 // A chunk header claiming `length` bytes, followed by only a few of them (the file ends).
 std::string hugeChunk(const char type[5], std::uint32_t length) {
@@ -50,7 +37,7 @@ std::string signatureAndHeader() {
     put32(ihdr, 4);                                 // width
     put32(ihdr, 4);                                 // height
     ihdr += std::string("\x08\x00\x00\x00\x00", 5); // 8-bit grey, deflate, no filter, no interlace
-    return out + chunk("IHDR", ihdr);
+    return out + pngChunk("IHDR", ihdr);
 }
 
 std::string imageData() {
@@ -61,7 +48,7 @@ std::string imageData() {
     compress(reinterpret_cast<Bytef*>(packed.data()), &size,
              reinterpret_cast<const Bytef*>(rows.data()), static_cast<uLong>(rows.size()));
     packed.resize(size);
-    return chunk("IDAT", packed);
+    return pngChunk("IDAT", packed);
 }
 
 // Decodes `png` in a child process (ChildMemory.h).
@@ -105,12 +92,12 @@ INSTANTIATE_TEST_SUITE_P(AncillaryChunks, HugeChunk,
 TEST(LabelPngChunks, ValidAncillaryAndPrivateChunksAreSkippedAndTheImageRead) {
     // Text, a colour profile name, a private chunk and a CRC-damaged text chunk around a
     // valid 4 x 4 image: the labels read as they are (all 0), whatever the chunks hold.
-    std::string badCrc = chunk("tEXt", std::string("Comment\0hello", 13));
+    std::string badCrc = pngChunk("tEXt", std::string("Comment\0hello", 13));
     badCrc[badCrc.size() - 1] ^= 0x5a;
-    const std::string png = signatureAndHeader() + chunk("tEXt", std::string("Title\0labels", 12)) +
-                            chunk("prVt", "anything at all") + badCrc + imageData() +
-                            chunk("zTXt", std::string("Bad\0\0not deflate", 17)) +
-                            chunk("IEND", "");
+    const std::string png =
+        signatureAndHeader() + pngChunk("tEXt", std::string("Title\0labels", 12)) +
+        pngChunk("prVt", "anything at all") + badCrc + imageData() +
+        pngChunk("zTXt", std::string("Bad\0\0not deflate", 17)) + pngChunk("IEND", "");
     const LabelMap labels =
         decodeLabelPng(std::as_bytes(std::span(png.data(), png.size())), DataLimits{});
     ASSERT_EQ(labels.width(), 4);
@@ -127,8 +114,8 @@ TEST(LabelPngChunks, PaletteIndicesBeyondThePaletteAreClassIds) {
     put32(ihdr, 5);
     put32(ihdr, 2);
     ihdr += std::string("\x08\x03\x00\x00\x00", 5); // 8-bit palette
-    png += chunk("IHDR", ihdr);
-    png += chunk("PLTE", std::string(4 * 3, '\x40'));
+    png += pngChunk("IHDR", ihdr);
+    png += pngChunk("PLTE", std::string(4 * 3, '\x40'));
     const unsigned char pixels[2][5] = {{0, 3, 4, 20, 7}, {1, 2, 19, 0, 5}};
     std::string rows;
     for (const auto& row : pixels) {
@@ -140,7 +127,7 @@ TEST(LabelPngChunks, PaletteIndicesBeyondThePaletteAreClassIds) {
     compress(reinterpret_cast<Bytef*>(packed.data()), &size,
              reinterpret_cast<const Bytef*>(rows.data()), static_cast<uLong>(rows.size()));
     packed.resize(size);
-    png += chunk("IDAT", packed) + chunk("IEND", "");
+    png += pngChunk("IDAT", packed) + pngChunk("IEND", "");
     const LabelMap labels =
         decodeLabelPng(std::as_bytes(std::span(png.data(), png.size())), DataLimits{});
     for (int y = 0; y < 2; ++y)

@@ -4,6 +4,7 @@
 // more than the stated multiple of its size.
 
 #include "ChildMemory.h"
+#include "PngBytes.h"
 #include "TestFiles.h"
 
 #include "losslens/io/DataError.h"
@@ -22,6 +23,8 @@
 using namespace losslens;
 using losslens::testing::ChildMemory;
 using losslens::testing::measureInChild;
+using losslens::testing::pngChunk;
+using losslens::testing::put32;
 using losslens::testing::TempDir;
 using losslens::testing::writeText;
 
@@ -30,21 +33,6 @@ namespace {
 constexpr long kMiB = 1024; // in KiB
 // Room for the allocator's and the libraries' own bookkeeping in the child.
 constexpr long kSlackKb = 8 * kMiB;
-
-void put32(std::string& out, std::uint32_t v, bool bigEndian = true) {
-    for (int i = 0; i < 4; ++i)
-        out += static_cast<char>((v >> (bigEndian ? 24 - 8 * i : 8 * i)) & 0xff);
-}
-
-std::string pngChunk(const char type[5], const std::string& data) {
-    std::string out;
-    put32(out, static_cast<std::uint32_t>(data.size()));
-    const std::string body = std::string(type, 4) + data;
-    out += body;
-    put32(out, static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()),
-                                                static_cast<uInt>(body.size()))));
-    return out;
-}
 
 // A PNG whose header claims width x height (grey or RGB) and whose image data is a few
 // bytes of a deflate stream: the file is cut short where the rows would be.
