@@ -17,32 +17,24 @@ namespace fs = std::filesystem;
 ByteImage readDisplayImage(const fs::path& file, int width, int height,
                            std::vector<std::string>& warnings) {
     // JPEG through libjpeg with our own error manager (its warnings are the sample's, not
-    // stderr lines); every other format through OpenCV.
-    if (isJpegFile(file)) {
-        std::vector<std::byte> bytes;
-        try {
-            // A JPEG larger than its pixels' raw RGB (plus room for metadata) is not one
-            // worth reading: the label's size bounds the read.
-            bytes = readFileBytes(file, static_cast<std::int64_t>(width) * height * 3 + (4 << 20));
-        } catch (const std::exception& e) {
-            warnings.push_back(std::string(e.what()) + "; display image shown on grey");
-            return {};
-        }
-        return decodeJpegImage(
-            file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-            width, height, warnings);
-    }
-    // Every other format through OpenCV, once the size its header declares is the label's:
-    // OpenCV would size a buffer by any header up to 2^30 pixels.
+    // stderr lines); every other format through OpenCV. The label's size bounds the read: a
+    // JPEG larger than its pixels' raw RGB, or another file larger than uncompressed 16-bit
+    // RGBA (8 bytes a pixel), plus room for metadata, is not a real image of this size.
+    const bool jpeg = isJpegFile(file);
     std::vector<std::byte> bytes;
     try {
-        // Uncompressed 16-bit RGBA is 8 bytes a pixel; nothing larger is a real image of
-        // this size.
-        bytes = readFileBytes(file, static_cast<std::int64_t>(width) * height * 8 + (4 << 20));
+        bytes = readFileBytes(file, static_cast<std::int64_t>(width) * height * (jpeg ? 3 : 8) +
+                                        (4 << 20));
     } catch (const std::exception& e) {
         warnings.push_back(std::string(e.what()) + "; display image shown on grey");
         return {};
     }
+    if (jpeg)
+        return decodeJpegImage(
+            file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+            width, height, warnings);
+    // OpenCV only once the size its header declares is the label's: it would size a buffer
+    // by any header up to 2^30 pixels.
     const std::optional<ImageSize> declared = declaredImageSize(bytes);
     if (!declared) {
         warnings.push_back(file.string() +
