@@ -266,12 +266,18 @@ std::int64_t RunFusedPass(const PassArgs& a) {
     std::vector<std::int32_t> labels(kMaxBlock);
     std::vector<float> rows(c >= 2 && c <= 4 ? 0 : kStride * c);
     LossContext context = a.context;
-    // A summary only: every output of a block goes to scratch that the next block reuses.
+    // A summary only: the masks of a block go to scratch that the next block reuses, and so
+    // does the map of every selected variant that is not kept.
     const bool scratch = a.argmax == nullptr;
     std::vector<std::uint16_t> kScratch(scratch ? kMaxBlock : 0);
     std::vector<std::uint8_t> w0Scratch(scratch ? kMaxBlock : 0);
     std::vector<std::uint8_t> removedScratch(scratch ? kMaxBlock : 0);
-    std::vector<float> mapScratch(scratch ? kMaxBlock * a.variants.size() : 0);
+    const auto kept = [&](std::size_t v) { return v < a.maps.size() && a.maps[v] != nullptr; };
+    const bool anyScratchMap =
+        std::any_of(a.selected.begin(), a.selected.end(), [&](std::size_t v) { return !kept(v); });
+    std::vector<float> mapScratch(anyScratchMap ? kMaxBlock * a.variants.size() : 0);
+    // The block's values of every variant, for the sink.
+    std::vector<const float*> blockMaps(a.variants.size(), nullptr);
     std::int64_t removedCount = 0;
     for (std::size_t start = 0; start < a.pixels; start += kMaxBlock) {
         const std::size_t count = std::min(kMaxBlock, a.pixels - start);
@@ -284,8 +290,7 @@ std::int64_t RunFusedPass(const PassArgs& a) {
             a.probabilities + start * c, y, count, c, a.ignore, a.keep, scan, rows.data()));
         // The standard loss is the standard variant's map: written there directly (its
         // kernel would only copy it), else into scratch for the other variants.
-        const bool standardMap =
-            !scratch && a.standardIndex < a.maps.size() && a.maps[a.standardIndex] != nullptr;
+        const bool standardMap = kept(a.standardIndex);
         float* ls = standardMap ? a.maps[a.standardIndex] + start : standard.data();
         negLog(q.data(), ls, count);
 
@@ -298,13 +303,16 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         context.bgWeight = std::span<const std::uint8_t>(w0, count);
         for (const std::size_t v : a.selected) {
             float* out = v == a.standardIndex ? ls
-                         : scratch            ? mapScratch.data() + v * kMaxBlock
-                                              : a.maps[v] + start;
+                         : kept(v)            ? a.maps[v] + start
+                                              : mapScratch.data() + v * kMaxBlock;
             if (v != a.standardIndex)
                 a.variants[v].kernel(context, std::span<float>(out, count));
             accumulate(out, ls, labels.data(), count, c, a.lanes + v * 4 * c,
                        v == a.standardIndex ? nullptr : a.reducedLanes + v * 4 * c);
+            blockMaps[v] = out;
         }
+        if (a.sink != nullptr && *a.sink)
+            (*a.sink)(LossBlock{start, std::span<const std::uint16_t>(y, count), blockMaps});
     }
     return removedCount;
 }

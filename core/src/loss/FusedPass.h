@@ -7,6 +7,7 @@
 // machine as a -march=native build, and never executes an instruction the CPU lacks.
 // Internal to core.
 
+#include "losslens/loss/LossBlock.h"
 #include "losslens/loss/LossContext.h"
 #include "losslens/loss/LossVariant.h"
 
@@ -36,11 +37,16 @@ struct PassArgs {
     std::uint8_t* removed = nullptr;
     std::span<const LossVariant> variants;
     std::span<const std::size_t> selected;
-    std::span<float* const> maps; // per variant (only the selected are written), or nulls
+    // Per variant: where its map goes (only the selected are written), or null for a
+    // selected variant whose map is not kept (its block lives in scratch, for the sums and
+    // the block sink).
+    std::span<float* const> maps;
     std::size_t standardIndex = 0;
     double* lanes = nullptr;
     std::int64_t* reducedLanes = nullptr;
     LossContext context; // the sample-wide fields; the pass fills the block's
+    // Called once per block after every selected variant ran on it (may be null).
+    const LossBlockSink* sink = nullptr;
 };
 
 // Runs the pass on the chosen target; returns the removed-pixel count.

@@ -60,7 +60,8 @@ namespace {
 // The whole computation; with `result` null only the summary (the pass writes its maps and
 // masks into per-block scratch: nothing sized by the image).
 SampleSummary score(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
-                    VariantMask mask, const Annotation& annotation, LossResult* result) {
+                    VariantMask mask, const Annotation& annotation, LossResult* result,
+                    VariantMask keptMaps, const LossBlockSink* sink) {
     const int width = labels.width();
     const int height = labels.height();
     const int classes = prediction.classes();
@@ -107,7 +108,7 @@ SampleSummary score(const LabelMap& labels, const Prediction& prediction, const 
         shape(result->removed, width, height);
         result->maps.resize(variantCount);
         for (std::size_t v = 0; v < variantCount; ++v) {
-            if (hasVariant(mask, v)) {
+            if (hasVariant(mask, v) && hasVariant(keptMaps, v)) {
                 shape(result->maps[v], width, height);
                 maps[v] = result->maps[v].data();
             } else {
@@ -141,6 +142,7 @@ SampleSummary score(const LabelMap& labels, const Prediction& prediction, const 
     pass.standardIndex = variantIndex("standard");
     pass.lanes = lanes.data();
     pass.reducedLanes = reducedLanes.data();
+    pass.sink = sink;
     LossContext& context = pass.context;
     context.width = width;
     context.height = height;
@@ -190,13 +192,71 @@ SampleSummary score(const LabelMap& labels, const Prediction& prediction, const 
 
 void computeLoss(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
                  VariantMask mask, LossResult& result, const Annotation& annotation) {
-    result.summary = score(labels, prediction, config, mask, annotation, &result);
+    result.summary =
+        score(labels, prediction, config, mask, annotation, &result, kAllVariants, nullptr);
+}
+
+void computeLoss(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
+                 VariantMask variants, LossResult& result, const Annotation& annotation,
+                 const LossOutputs& outputs) {
+    result.summary = score(labels, prediction, config, variants, annotation, &result,
+                           outputs.keptMaps, &outputs.sink);
 }
 
 SampleSummary summarizeLoss(const LabelMap& labels, const Prediction& prediction,
                             const LossConfig& config, VariantMask variants,
-                            const Annotation& annotation) {
-    return score(labels, prediction, config, variants, annotation, nullptr);
+                            const Annotation& annotation, const LossBlockSink& sink) {
+    return score(labels, prediction, config, variants, annotation, nullptr, kAllVariants, &sink);
+}
+
+LossResult computeLossAt(const LabelMap& labels, const Prediction& prediction,
+                         const LossConfig& config, VariantMask variants,
+                         std::span<const int> missing, std::span<const int> xs,
+                         std::span<const int> ys) {
+    if (prediction.width() != labels.width() || prediction.height() != labels.height())
+        throw LossError("label map is " + sizeText(labels.width(), labels.height()) +
+                        " but prediction is " + sizeText(prediction.width(), prediction.height()));
+    const int classes = prediction.classes();
+    const auto c = static_cast<std::size_t>(classes);
+    const auto w = static_cast<int>(xs.size());
+    const auto h = static_cast<int>(ys.size());
+    LabelMap gridLabels(w, h);
+    Prediction gridPrediction(w, h, classes);
+    const auto inside = [](int at, int limit) { return at >= 0 && at < limit; };
+    // Off the image: ignore_index where a label can hold it, else background with p = 1.
+    const bool ignoreFits = config.ignoreIndex >= 0 && config.ignoreIndex <= 0xffff;
+    const auto offImage = static_cast<std::uint16_t>(ignoreFits ? config.ignoreIndex : 0);
+    for (int gy = 0; gy < h; ++gy) {
+        const int sy = ys[static_cast<std::size_t>(gy)];
+        for (int gx = 0; gx < w; ++gx) {
+            const int sx = xs[static_cast<std::size_t>(gx)];
+            float* p = &gridPrediction.at(gx, gy, 0);
+            if (!inside(sx, labels.width()) || !inside(sy, labels.height())) {
+                gridLabels.at(gx, gy) = offImage;
+                p[0] = 1.0f;
+                continue;
+            }
+            gridLabels.at(gx, gy) = labels.at(sx, sy);
+            std::copy_n(prediction.data() + (static_cast<std::size_t>(sy) *
+                                                 static_cast<std::size_t>(labels.width()) +
+                                             static_cast<std::size_t>(sx)) *
+                                                c,
+                        c, p);
+        }
+    }
+    // The grid's M is what its labels lack minus what is declared annotated: declaring every
+    // class outside the sample's M makes it exactly the sample's (a class in M is absent
+    // from the whole sample, so from the grid too).
+    std::vector<std::uint8_t> inM(c, 0);
+    for (const int m : missing)
+        if (m >= 0 && static_cast<std::size_t>(m) < c)
+            inM[static_cast<std::size_t>(m)] = 1;
+    std::vector<int> annotated;
+    for (std::size_t cls = 0; cls < c; ++cls)
+        if (inM[cls] == 0)
+            annotated.push_back(static_cast<int>(cls));
+    return computeLoss(gridLabels, gridPrediction, config, variants,
+                       Annotation::declared(std::move(annotated)));
 }
 
 } // namespace losslens

@@ -13,12 +13,15 @@ LossHistogram LossHistogram::make(int bins, float lo, float hi) {
 }
 
 void LossHistogram::add(const LossMap& map, const LabelMap& labels, int ignoreIndex) {
-    const auto values = map.values();
-    const auto y = labels.values();
+    add(map.values(), labels.values(), ignoreIndex);
+}
+
+void LossHistogram::add(std::span<const float> values, std::span<const std::uint16_t> y,
+                        int ignoreIndex) {
     const auto bins = static_cast<float>(counts.size());
     const float scale = hi > lo ? bins / (hi - lo) : 0.0f;
     const auto last = static_cast<std::ptrdiff_t>(counts.size()) - 1;
-    for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t i = 0; i < values.size() && i < y.size(); ++i) {
         if (y[i] == ignoreIndex)
             continue;
         const auto bin = static_cast<std::ptrdiff_t>((values[i] - lo) * scale);

@@ -41,8 +41,11 @@ float LossQuantiles::upperEdge(int bin) {
 }
 
 void LossQuantiles::add(const LossMap& map, const LabelMap& labels, int ignoreIndex) {
-    const auto values = map.values();
-    const auto y = labels.values();
+    add(map.values(), labels.values(), ignoreIndex);
+}
+
+void LossQuantiles::add(std::span<const float> values, std::span<const std::uint16_t> y,
+                        int ignoreIndex) {
     const std::size_t n = std::min(values.size(), y.size());
     std::int64_t* counts = m_counts.data();
     std::int64_t added = 0;

@@ -3,6 +3,8 @@
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 #include "losslens/loss/LossComputer.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/set/SampleStatisticsBuilder.h"
 #include "losslens/set/SetAccumulator.h"
 
 #include <algorithm>
@@ -55,23 +57,29 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
     try {
         const LoadedSample sample = dataset.load(i, images);
         outcome.warnings = sample.warnings;
-        if (!statistics && (!visitor || !maps)) {
-            // Nobody reads the maps (stats), or the visitor makes its own: the summary alone.
+        // Statistics come from the pass's blocks, so a sample's six maps are held only when
+        // the visitor asks for them.
+        SampleStatisticsBuilder builder(lossVariants().size(), config.ignoreIndex);
+        const LossBlockSink sink = statistics ? builder.sink() : LossBlockSink();
+        if (!visitor || !maps) {
+            // Nobody reads the maps (stats, the window's scan), or the visitor makes its own
+            // (export): the summary alone.
             outcome.summary = summarizeLoss(sample.labels, sample.prediction, config, kAllVariants,
-                                            sample.annotation);
+                                            sample.annotation, sink);
             if (visitor) {
                 LossResult summaryOnly;
                 summaryOnly.summary = outcome.summary;
                 visitor(i, sample, summaryOnly);
             }
         } else {
-            const LossResult result = scoreSample(sample, config);
+            LossResult result;
+            computeLoss(sample.labels, sample.prediction, config, kAllVariants, result,
+                        sample.annotation, LossOutputs{kAllVariants, sink});
             outcome.summary = result.summary;
-            if (statistics)
-                outcome.statistics = sampleStatistics(result, sample.labels, config.ignoreIndex);
-            if (visitor)
-                visitor(i, sample, result);
+            visitor(i, sample, result);
         }
+        if (statistics)
+            outcome.statistics = builder.take();
         outcome.ok = true;
     } catch (const DataError& e) {
         outcome.errorFile = e.file().string();

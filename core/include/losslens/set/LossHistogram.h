@@ -3,6 +3,7 @@
 #include "losslens/loss/Raster.h"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace losslens {
@@ -16,6 +17,8 @@ struct LossHistogram {
     std::vector<std::int64_t> counts;
 
     void add(const LossMap& map, const LabelMap& labels, int ignoreIndex);
+    // The same for a run of pixels (a block of a pass).
+    void add(std::span<const float> values, std::span<const std::uint16_t> labels, int ignoreIndex);
     void merge(const LossHistogram& other);
     [[nodiscard]] float binCentre(std::size_t bin) const;
     [[nodiscard]] float binUpperEdge(std::size_t bin) const;

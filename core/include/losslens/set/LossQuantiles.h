@@ -3,6 +3,7 @@
 #include "losslens/loss/Raster.h"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace losslens {
@@ -23,6 +24,8 @@ public:
     LossQuantiles();
     // Every valid pixel (label != ignoreIndex) of the map.
     void add(const LossMap& map, const LabelMap& labels, int ignoreIndex);
+    // The same for a run of pixels (a block of a pass).
+    void add(std::span<const float> values, std::span<const std::uint16_t> labels, int ignoreIndex);
     void merge(const LossQuantiles& other);
     [[nodiscard]] std::int64_t total() const noexcept { return m_total; }
     // The upper edge of the bin holding the q-quantile (0 < q <= 1): never below the true

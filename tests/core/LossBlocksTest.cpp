@@ -1,0 +1,185 @@
+// Scoring without keeping maps: statistics from a pass's blocks, results that keep only the
+// masks, and the values at a grid of pixels (what the window draws of a big sample). Each is
+// checked against plain loops over the maps a full computeLoss keeps, and the grid's values
+// against the double-precision reference of spec section 1 too.
+#include "RandomSample.h"
+#include "ReferenceLoss.h"
+
+#include "losslens/loss/LossComputer.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/set/SampleStatisticsBuilder.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+using namespace losslens;
+using losslens::testdata::RandomSample;
+using losslens::testdata::randomSample;
+
+namespace {
+
+constexpr int kIgnore = 255;
+
+LossConfig config() {
+    LossConfig c;
+    c.ignoreIndex = kIgnore;
+    return c;
+}
+
+// Sizes that are not multiples of the pass's block, with every class count's code path.
+struct Shape {
+    int width;
+    int height;
+    int classes;
+};
+constexpr Shape kShapes[] = {{97, 61, 2}, {97, 61, 4}, {150, 100, 5}, {131, 70, 21}};
+
+} // namespace
+
+TEST(LossBlocks, StatisticsFromBlocksEqualPlainLoopsOverTheMaps) {
+    std::mt19937 rng(1801);
+    for (const Shape& shape : kShapes) {
+        const RandomSample s = randomSample(rng, shape.width, shape.height, shape.classes, false);
+        const LossResult full = computeLoss(s.labels, s.prediction, config());
+        SampleStatisticsBuilder builder(lossVariants().size(), kIgnore);
+        const SampleSummary summary =
+            summarizeLoss(s.labels, s.prediction, config(), kAllVariants, {}, builder.sink());
+        const SampleStatistics got = builder.take();
+        EXPECT_EQ(summary.sums, full.summary.sums);
+
+        const std::size_t v = full.maps.size();
+        const auto y = s.labels.values();
+        float top = 0.0f;
+        std::vector<float> pair(v * v, 0.0f);
+        std::int64_t valid = 0;
+        for (std::size_t i = 0; i < y.size(); ++i) {
+            if (y[i] == kIgnore)
+                continue;
+            ++valid;
+            for (std::size_t a = 0; a < v; ++a) {
+                top = std::max(top, full.maps[a].values()[i]);
+                for (std::size_t b = 0; b < v; ++b)
+                    pair[a * v + b] = std::max(pair[a * v + b], std::abs(full.maps[a].values()[i] -
+                                                                         full.maps[b].values()[i]));
+            }
+        }
+        SCOPED_TRACE(shape.classes);
+        EXPECT_GT(top, 0.0f);
+        EXPECT_EQ(got.maxLoss, top);
+        ASSERT_EQ(got.maxDifferences.size(), v * v);
+        for (std::size_t k = 0; k < v * v; ++k)
+            EXPECT_EQ(got.maxDifferences[k], pair[k]) << k;
+        ASSERT_EQ(got.histograms.size(), v);
+        LossQuantiles pooled;
+        for (std::size_t a = 0; a < v; ++a) {
+            LossHistogram whole = LossHistogram::make(kHistogramBins);
+            whole.add(full.maps[a], s.labels, kIgnore);
+            EXPECT_EQ(got.histograms[a].counts, whole.counts) << a;
+            EXPECT_EQ(got.histograms[a].total(), valid);
+            pooled.add(full.maps[a], s.labels, kIgnore);
+        }
+        EXPECT_EQ(got.quantiles.total(), valid * static_cast<std::int64_t>(v));
+        for (const double q : {0.1, 0.5, 0.9, 0.99, 1.0})
+            EXPECT_EQ(got.quantiles.quantile(q), pooled.quantile(q)) << q;
+    }
+}
+
+TEST(LossBlocks, ResultWithoutMapsKeepsTheMasksAndTheSummary) {
+    std::mt19937 rng(1802);
+    for (const Shape& shape : kShapes) {
+        const RandomSample s = randomSample(rng, shape.width, shape.height, shape.classes, false);
+        SCOPED_TRACE(shape.classes);
+        LossResult masks;
+        SampleStatisticsBuilder builder(lossVariants().size(), kIgnore);
+        computeLoss(s.labels, s.prediction, config(), kAllVariants, masks, {},
+                    LossOutputs{variantMask({"partial"}), builder.sink()});
+        for (std::size_t v = 0; v < masks.maps.size(); ++v)
+            EXPECT_EQ(masks.maps[v].empty(), v != variantIndex("partial")) << v;
+        const reference::Maps ref =
+            reference::compute(s.labels, s.prediction, reference::Settings{});
+        const auto partial = masks.map("partial").values();
+        for (std::size_t i = 0; i < ref.w0.size(); ++i) {
+            ASSERT_EQ(masks.bgWeight.values()[i], ref.w0[i]) << i;
+            ASSERT_EQ(masks.removed.values()[i], ref.removed[i]) << i;
+            ASSERT_NEAR(partial[i], ref.partial[i], 1e-5 * (1.0 + ref.partial[i])) << i;
+        }
+        EXPECT_NEAR(masks.summary.sums[variantIndex("standard")], ref.standardSum,
+                    1e-6 * ref.standardSum);
+        EXPECT_NEAR(masks.summary.sums[variantIndex("marginal")], ref.marginalSum,
+                    1e-5 * ref.marginalSum);
+        // The same pass as keeping every map: the same sums to the last bit.
+        EXPECT_EQ(masks.summary.sums, computeLoss(s.labels, s.prediction, config()).summary.sums);
+        EXPECT_EQ(masks.summary.removedPixels, ref.removedCount);
+        // The blocks saw every variant, kept or not.
+        const SampleStatistics got = builder.take();
+        for (std::size_t v = 0; v < got.histograms.size(); ++v)
+            EXPECT_EQ(got.histograms[v].total(), ref.valid) << v;
+    }
+}
+
+TEST(LossBlocks, GridValuesAreTheMapsValuesAtThosePixels) {
+    std::mt19937 rng(1803);
+    for (const Shape& shape : kShapes) {
+        for (const bool declared : {false, true}) {
+            const RandomSample s =
+                randomSample(rng, shape.width, shape.height, shape.classes, false);
+            SCOPED_TRACE(std::to_string(shape.classes) + (declared ? " declared" : ""));
+            // A declaration takes class 1 out of M when it has no pixel: the grid must not
+            // bring it back (its own pixels lack far more classes than the sample).
+            std::optional<std::vector<int>> annotated;
+            if (declared)
+                annotated = std::vector<int>{0, 1};
+            const Annotation annotation =
+                annotated ? Annotation::declared(*annotated) : Annotation{};
+            const LossResult full =
+                computeLoss(s.labels, s.prediction, config(), kAllVariants, annotation);
+            reference::Settings settings;
+            settings.annotated = annotated;
+            const reference::Maps ref = reference::compute(s.labels, s.prediction, settings);
+            EXPECT_EQ(full.summary.missing, ref.missing);
+
+            // Every third column backwards, a repeated one and columns off both edges; rows
+            // likewise: a zoomed-out, panned viewport.
+            std::vector<int> xs{-1, -7, shape.width, shape.width + 3, 0, 0};
+            for (int x = shape.width - 1; x >= 0; x -= 3)
+                xs.push_back(x);
+            std::vector<int> ys{-1, shape.height};
+            for (int y = 1; y < shape.height; y += 4)
+                ys.push_back(y);
+            const LossResult grid = computeLossAt(s.labels, s.prediction, config(), kAllVariants,
+                                                  full.summary.missing, xs, ys);
+            ASSERT_EQ(grid.width(), static_cast<int>(xs.size()));
+            ASSERT_EQ(grid.height(), static_cast<int>(ys.size()));
+            const std::vector<double>* refMaps[] = {&ref.standard, &ref.partial, &ref.marginal,
+                                                    &ref.drop,     &ref.focal,   &ref.weighted};
+            const char* names[] = {"standard", "partial", "marginal", "drop", "focal", "weighted"};
+            for (std::size_t gy = 0; gy < ys.size(); ++gy)
+                for (std::size_t gx = 0; gx < xs.size(); ++gx) {
+                    const int x = xs[gx];
+                    const int y = ys[gy];
+                    const auto gxi = static_cast<int>(gx);
+                    const auto gyi = static_cast<int>(gy);
+                    if (x < 0 || x >= shape.width || y < 0 || y >= shape.height) {
+                        for (const char* name : names)
+                            ASSERT_EQ(grid.map(name).at(gxi, gyi), 0.0f) << name;
+                        continue;
+                    }
+                    const std::size_t i =
+                        static_cast<std::size_t>(y) * static_cast<std::size_t>(shape.width) +
+                        static_cast<std::size_t>(x);
+                    ASSERT_EQ(grid.argmax.at(gxi, gyi), full.argmax.at(x, y));
+                    ASSERT_EQ(grid.bgWeight.at(gxi, gyi), ref.w0[i]);
+                    ASSERT_EQ(grid.removed.at(gxi, gyi), ref.removed[i]);
+                    for (std::size_t n = 0; n < 6; ++n) {
+                        const float value = grid.map(names[n]).at(gxi, gyi);
+                        ASSERT_EQ(value, full.map(names[n]).at(x, y)) << names[n];
+                        const double expected = (*refMaps[n])[i];
+                        ASSERT_NEAR(value, expected, 1e-5 * (1.0 + expected)) << names[n];
+                    }
+                }
+        }
+    }
+}
