@@ -101,8 +101,11 @@ int ExportController::exportCurrent(const QString& folder, const SampleData& dat
     std::error_code ec;
     fs::create_directories(options.outDir, ec);
     const std::string name = data.stem;
+    // A big sample keeps no map: its variants are scored one at a time as they are written.
     int written = static_cast<int>(
-        exportSample(name, data.sample, data.loss, ignoreIndex, {lo, hi}, options));
+        data.keepsMaps()
+            ? exportSample(name, data.sample, data.loss, ignoreIndex, {lo, hi}, options)
+            : exportSample(name, data.sample, data.config, {lo, hi}, options));
     QByteArray png;
     QBuffer buffer(&png);
     buffer.open(QIODevice::WriteOnly);

@@ -143,13 +143,25 @@ float maxRunDifference(const SampleData& data, const SampleData& other, std::siz
                        int ignoreIndex) {
     if (!comparable(data, other) || variant >= data.loss.maps.size())
         return 0.0f;
-    const auto a = data.loss.maps[variant].values();
-    const auto b = other.loss.maps[variant].values();
-    const auto y = data.sample.labels.values();
+    // A band of rows at a time, so neither sample needs its map whole.
+    const LabelMap& labels = data.sample.labels;
+    std::vector<int> xs(static_cast<std::size_t>(labels.width()));
+    for (std::size_t x = 0; x < xs.size(); ++x)
+        xs[x] = static_cast<int>(x);
+    constexpr int kBand = 64;
+    const VariantMask mask = VariantMask{1} << variant;
     float m = 0.0f;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (y[i] != ignoreIndex)
-            m = std::max(m, std::abs(a[i] - b[i]));
+    for (int top = 0; top < labels.height(); top += kBand) {
+        std::vector<int> ys;
+        for (int y = top; y < std::min(top + kBand, labels.height()); ++y)
+            ys.push_back(y);
+        const auto a = valuesAt(data, mask, xs, ys)[variant];
+        const auto b = valuesAt(other, mask, xs, ys)[variant];
+        const std::uint16_t* y = labels.data() + static_cast<std::size_t>(top) * xs.size();
+        for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+            if (y[i] != ignoreIndex)
+                m = std::max(m, std::abs(a[i] - b[i]));
+    }
     return m;
 }
 
@@ -162,36 +174,47 @@ QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ig
     const int w = viewport.output.width();
     const int h = viewport.output.height();
     QImage image = transparent(w, h);
-    const auto& maps = data.loss.maps;
-    if (maps.empty())
+    const std::size_t variants = data.loss.maps.size();
+    if (variants == 0)
         return image;
     const bool runs = other != nullptr && comparable(data, *other);
-    const bool diff = !runs && settings.difference && settings.differenceA < maps.size() &&
-                      settings.differenceB < maps.size();
-    const std::size_t variant = std::min(settings.variant, maps.size() - 1);
+    const bool diff = !runs && settings.difference && settings.differenceA < variants &&
+                      settings.differenceB < variants;
+    const std::size_t variant = std::min(settings.variant, variants - 1);
     const ColormapLut& lut = diff || runs ? divergingLut() : colormapLut(settings.colormap);
     const bool log = !runs && usesLogScale(settings);
     std::array<QRgb, 256> colour{};
     for (std::size_t i = 0; i < colour.size(); ++i)
         colour[i] = premultiplied(lut[i], 255);
-    const float* a = maps[diff ? settings.differenceA : variant].data();
-    const float* b = runs ? other->loss.maps[variant].data()
-                          : (diff ? maps[settings.differenceB].data() : nullptr);
+    // The values at the output pixels' samples only: a big sample keeps no map, so these are
+    // scored here (a screenful, not the image).
+    const std::span<const int> xs(s.xs.data() + 1, static_cast<std::size_t>(w));
+    const std::span<const int> ys(s.ys.data() + 1, static_cast<std::size_t>(h));
+    const std::size_t first = diff ? settings.differenceA : variant;
+    VariantMask mask = VariantMask{1} << first;
+    if (diff)
+        mask |= VariantMask{1} << settings.differenceB;
+    const auto values = valuesAt(data, mask, xs, ys);
+    const std::vector<float>& a = values[first];
+    std::vector<float> otherValues;
+    if (runs)
+        otherValues = valuesAt(*other, VariantMask{1} << variant, xs, ys)[variant];
+    const std::vector<float>* b =
+        runs ? &otherValues : (diff ? &values[settings.differenceB] : nullptr);
     const std::size_t stride = static_cast<std::size_t>(labels.width());
     for (int oy = 0; oy < h; ++oy) {
         const int sy = s.ys[static_cast<std::size_t>(oy) + 1];
         if (sy < 0)
             continue;
-        const std::size_t offset = static_cast<std::size_t>(sy) * stride;
-        const std::uint16_t* y = labels.data() + offset;
-        const float* ra = a + offset;
-        const float* rb = b ? b + offset : nullptr;
+        const std::uint16_t* y = labels.data() + static_cast<std::size_t>(sy) * stride;
+        const std::size_t row = static_cast<std::size_t>(oy) * static_cast<std::size_t>(w);
         auto* out = reinterpret_cast<QRgb*>(image.scanLine(oy));
         for (int ox = 0; ox < w; ++ox) {
             const int sx = s.xs[static_cast<std::size_t>(ox) + 1];
             if (sx < 0 || y[sx] == ignoreIndex)
                 continue;
-            const float v = rb ? ra[sx] - rb[sx] : ra[sx];
+            const std::size_t i = row + static_cast<std::size_t>(ox);
+            const float v = b ? a[i] - (*b)[i] : a[i];
             out[ox] = colour[heatIndex(v, {lo, hi}, log)];
         }
     }
@@ -326,26 +349,28 @@ std::uint8_t heatIndex(float v, ValueRange range, bool log) {
 RangeClipping rangeClipping(const SampleData& data, const ViewSettings& settings, int ignoreIndex,
                             ValueRange range) {
     RangeClipping clip;
-    const auto& maps = data.loss.maps;
-    if (maps.empty())
+    const std::size_t variants = data.loss.maps.size();
+    if (variants == 0)
         return clip;
-    const bool diff = settings.difference && settings.differenceA < maps.size() &&
-                      settings.differenceB < maps.size();
-    const auto a =
-        maps[diff ? settings.differenceA : std::min(settings.variant, maps.size() - 1)].values();
-    const std::span<const float> b =
-        diff ? maps[settings.differenceB].values() : std::span<const float>();
-    const auto y = data.sample.labels.values();
+    const bool diff =
+        settings.difference && settings.differenceA < variants && settings.differenceB < variants;
+    const std::size_t a = diff ? settings.differenceA : std::min(settings.variant, variants - 1);
+    const std::size_t b = diff ? settings.differenceB : a;
     // A log scale's lower end clips values at or below it (they take the bottom colour).
     const bool log = usesLogScale(settings);
-    for (std::size_t i = 0; i < a.size() && i < y.size(); ++i) {
-        if (y[i] == ignoreIndex)
-            continue;
-        const float v = b.empty() ? a[i] : a[i] - b[i];
-        ++clip.valid;
-        clip.below += (log ? v <= range.lo : v < range.lo) ? 1 : 0;
-        clip.above += v > range.hi ? 1 : 0;
-    }
+    forEachBlock(data, (VariantMask{1} << a) | (VariantMask{1} << b), [&](const LossBlock& block) {
+        const float* va = block.maps[a];
+        const float* vb = block.maps[b];
+        const std::uint16_t* y = block.labels.data();
+        for (std::size_t i = 0; i < block.size(); ++i) {
+            if (y[i] == ignoreIndex)
+                continue;
+            const float v = diff ? va[i] - vb[i] : va[i];
+            ++clip.valid;
+            clip.below += (log ? v <= range.lo : v < range.lo) ? 1 : 0;
+            clip.above += v > range.hi ? 1 : 0;
+        }
+    });
     return clip;
 }
 

@@ -35,8 +35,13 @@ PixelInfo pixelInfo(const SampleData& data, int x, int y, int ignoreIndex) {
         info.probabilities.push_back(data.sample.prediction.at(x, y, k));
     info.w0 = data.loss.bgWeight.at(x, y);
     info.removed = data.loss.removed.at(x, y) != 0;
-    for (const LossMap& map : data.loss.maps)
-        info.losses.push_back(map.at(x, y));
+    if (data.loss.maps.empty())
+        return info;
+    const int at[2] = {x, y};
+    for (const std::vector<float>& values :
+         valuesAt(data, kAllVariants, std::span<const int>(at, 1), std::span<const int>(at + 1, 1)))
+        if (!values.empty())
+            info.losses.push_back(values.front());
     return info;
 }
 

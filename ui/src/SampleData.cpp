@@ -1,9 +1,11 @@
 #include "losslens/ui/SampleData.h"
 
-#include "losslens/set/SetProcessor.h"
-
 #include "losslens/loss/LossComputer.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/set/SampleStatisticsBuilder.h"
 #include "losslens/ui/LayerImages.h"
+
+#include <algorithm>
 
 namespace losslens {
 
@@ -12,6 +14,12 @@ template <typename T> std::size_t rasterBytes(const Raster<T>& r) {
     return r.values().size_bytes();
 }
 } // namespace
+
+bool SampleData::keepsMaps() const {
+    const std::size_t n = sample.labels.pixelCount();
+    return !loss.maps.empty() && std::all_of(loss.maps.begin(), loss.maps.end(),
+                                             [n](const LossMap& m) { return m.pixelCount() == n; });
+}
 
 std::size_t SampleData::bytes() const {
     std::size_t n = sizeof(SampleData) + rasterBytes(sample.labels) + rasterBytes(sample.image) +
@@ -25,17 +33,91 @@ std::size_t SampleData::bytes() const {
     return n;
 }
 
-SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry) {
+SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry, std::size_t keptMapBytes) {
     auto data = std::make_shared<SampleData>();
     data->entry = entry;
     data->stem = dataset.entries()[entry].stem;
     data->sample = dataset.load(entry);
-    data->loss = scoreSample(data->sample, dataset.config().lossConfig());
-    data->statistics =
-        sampleStatistics(data->loss, data->sample.labels, dataset.config().ignoreIndex);
+    data->config = dataset.config().lossConfig();
+    // One pass: the masks, the maps if they are small enough, and every variant's
+    // statistics from its blocks.
+    const std::size_t variants = lossVariants().size();
+    const bool keep = data->sample.labels.pixelCount() * variants * sizeof(float) <= keptMapBytes;
+    SampleStatisticsBuilder builder(variants, data->config.ignoreIndex);
+    computeLoss(data->sample.labels, data->sample.prediction, data->config, kAllVariants,
+                data->loss, data->sample.annotation,
+                LossOutputs{keep ? kAllVariants : VariantMask{0}, builder.sink()});
+    data->statistics = builder.take();
     data->base = baseLayer(*data);
     data->sample.image = ByteImage(); // base holds the same pixels; the cache counts bytes
     return data;
+}
+
+std::vector<std::vector<float>> valuesAt(const SampleData& data, VariantMask variants,
+                                         std::span<const int> xs, std::span<const int> ys) {
+    const std::size_t count = lossVariants().size();
+    std::vector<std::vector<float>> out(count);
+    const LabelMap& labels = data.sample.labels;
+    if (data.keepsMaps()) {
+        for (std::size_t v = 0; v < count && v < data.loss.maps.size(); ++v) {
+            if (!hasVariant(variants, v))
+                continue;
+            std::vector<float>& values = out[v];
+            values.assign(xs.size() * ys.size(), 0.0f);
+            const float* map = data.loss.maps[v].data();
+            for (std::size_t gy = 0; gy < ys.size(); ++gy) {
+                const int y = ys[gy];
+                if (y < 0 || y >= labels.height())
+                    continue;
+                const float* row =
+                    map + static_cast<std::size_t>(y) * static_cast<std::size_t>(labels.width());
+                for (std::size_t gx = 0; gx < xs.size(); ++gx) {
+                    const int x = xs[gx];
+                    if (x >= 0 && x < labels.width())
+                        values[gy * xs.size() + gx] = row[x];
+                }
+            }
+        }
+        return out;
+    }
+    const auto identity = [](std::span<const int> index, int size) {
+        if (index.size() != static_cast<std::size_t>(size))
+            return false;
+        for (std::size_t i = 0; i < index.size(); ++i)
+            if (index[i] != static_cast<int>(i))
+                return false;
+        return true;
+    };
+    // The whole image at 1:1 (an export of the view): scored in place, not copied to a grid.
+    LossResult grid = identity(xs, labels.width()) && identity(ys, labels.height())
+                          ? computeLoss(labels, data.sample.prediction, data.config, variants,
+                                        data.sample.annotation)
+                          : computeLossAt(labels, data.sample.prediction, data.config, variants,
+                                          data.loss.summary.missing, xs, ys);
+    for (std::size_t v = 0; v < count && v < grid.maps.size(); ++v)
+        if (hasVariant(variants, v)) {
+            const auto values = grid.maps[v].values();
+            out[v].assign(values.begin(), values.end());
+        }
+    return out;
+}
+
+void forEachBlock(const SampleData& data, VariantMask variants, const LossBlockSink& sink) {
+    const LabelMap& labels = data.sample.labels;
+    const std::size_t n = labels.pixelCount();
+    if (!data.keepsMaps()) {
+        (void)summarizeLoss(labels, data.sample.prediction, data.config, variants,
+                            data.sample.annotation, sink);
+        return;
+    }
+    constexpr std::size_t kBlock = std::size_t{1} << 16;
+    std::vector<const float*> maps(data.loss.maps.size(), nullptr);
+    for (std::size_t start = 0; start < n; start += kBlock) {
+        const std::size_t size = std::min(kBlock, n - start);
+        for (std::size_t v = 0; v < maps.size(); ++v)
+            maps[v] = hasVariant(variants, v) ? data.loss.maps[v].data() + start : nullptr;
+        sink(LossBlock{start, labels.values().subspan(start, size), maps});
+    }
 }
 
 } // namespace losslens

@@ -114,12 +114,20 @@ std::size_t writeBackgroundWeight(const std::string& stem, const LossResult& res
     return written;
 }
 
-// A sample of the set export, one variant at a time: each map is computed, written and
-// dropped before the next (the pass that makes it costs far less than its PNG), so an
-// 8192 x 8192 sample holds one map beside its prediction instead of six.
-std::size_t exportSampleByVariant(const std::string& stem, const LoadedSample& sample,
-                                  const LossConfig& config, ValueRange range,
-                                  const ExportOptions& options) {
+} // namespace
+
+std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
+                         const LossResult& result, int ignoreIndex, ValueRange range,
+                         const ExportOptions& options) {
+    std::size_t written = 0;
+    for (std::size_t v : chosenVariants(options))
+        written += writeVariant(stem, sample, result.maps[v], v, ignoreIndex, range, options);
+    return written + writeBackgroundWeight(stem, result, options);
+}
+
+// One variant at a time: the pass that makes a map costs far less than its PNG.
+std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
+                         const LossConfig& config, ValueRange range, const ExportOptions& options) {
     LossResult result;
     std::size_t written = 0;
     const auto variants = chosenVariants(options);
@@ -133,17 +141,6 @@ std::size_t exportSampleByVariant(const std::string& stem, const LoadedSample& s
         computeLoss(sample.labels, sample.prediction, config, VariantMask{0}, result,
                     sample.annotation);
     result.maps.clear(); // the last variant's map is written: w0 alone is left to write
-    return written + writeBackgroundWeight(stem, result, options);
-}
-
-} // namespace
-
-std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
-                         const LossResult& result, int ignoreIndex, ValueRange range,
-                         const ExportOptions& options) {
-    std::size_t written = 0;
-    for (std::size_t v : chosenVariants(options))
-        written += writeVariant(stem, sample, result.maps[v], v, ignoreIndex, range, options);
     return written + writeBackgroundWeight(stem, result, options);
 }
 
@@ -217,9 +214,8 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
     const LossConfig config = dataset.config().lossConfig();
     result.report = processSet(dataset, summaryForVisitor(options.process),
                                [&](std::size_t i, const LoadedSample& sample, const LossResult&) {
-                                   written +=
-                                       exportSampleByVariant(dataset.entries()[i].stem, sample,
-                                                             config, result.range, options);
+                                   written += exportSample(dataset.entries()[i].stem, sample,
+                                                           config, result.range, options);
                                });
     result.filesWritten = written.load();
     if (!result.report.cancelled) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/io/Dataset.h"
+#include "losslens/loss/LossConfig.h"
 #include "losslens/loss/LossResult.h"
 #include "losslens/report/Colormap.h"
 #include "losslens/report/ValueRange.h"
@@ -62,6 +63,11 @@ exportFileNames(const std::filesystem::path& outDir, const std::string& stem,
 std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
                          const LossResult& result, int ignoreIndex, ValueRange range,
                          const ExportOptions& options);
+// The same from the sample alone: each chosen variant is scored, written and dropped before
+// the next, so a big sample never holds more than one map (exportSet, and the window's
+// export of a sample whose maps it does not keep).
+std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
+                         const LossConfig& config, ValueRange range, const ExportOptions& options);
 
 // Exports a whole data set: per sample <stem>.<variant>.npy/.png and <stem>.bgweight.npy/.png,
 // then summary.json and summary.csv. With an auto range, a first pass finds the largest

@@ -1,0 +1,173 @@
+// A sample whose maps the window does not keep (a big one: SampleData::kKeptMapBytes) is
+// drawn, read at the cursor, clipped, compared across runs and loaded with the same values
+// as one that keeps them; the values themselves are checked against the double-precision
+// reference of spec section 1.
+#include "../core/RandomSample.h"
+#include "../core/ReferenceLoss.h"
+
+#include "losslens/demo/DemoDataset.h"
+#include "losslens/loss/LossComputer.h"
+#include "losslens/loss/LossVariant.h"
+#include "losslens/ui/LayerImages.h"
+#include "losslens/ui/PixelInfo.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <random>
+
+using namespace losslens;
+
+namespace {
+
+// The same sample twice: every map kept, and the masks only.
+std::pair<SampleDataPtr, SampleDataPtr> keptAndNot(const testdata::RandomSample& s) {
+    auto kept = std::make_shared<SampleData>();
+    kept->sample.labels = s.labels;
+    kept->sample.prediction = s.prediction;
+    kept->loss = computeLoss(s.labels, s.prediction);
+    auto bare = std::make_shared<SampleData>();
+    bare->sample.labels = s.labels;
+    bare->sample.prediction = s.prediction;
+    computeLoss(s.labels, s.prediction, LossConfig{}, kAllVariants, bare->loss, {},
+                LossOutputs{VariantMask{0}, {}});
+    return {kept, bare};
+}
+
+std::vector<ViewSettings> settingsToTry() {
+    std::vector<ViewSettings> all;
+    for (std::size_t v = 0; v < lossVariants().size(); ++v) {
+        ViewSettings s;
+        s.variant = v;
+        all.push_back(s);
+    }
+    ViewSettings diff;
+    diff.difference = true;
+    diff.differenceA = variantIndex("standard");
+    diff.differenceB = variantIndex("partial");
+    all.push_back(diff);
+    ViewSettings log;
+    log.variant = variantIndex("focal");
+    log.logScale = true;
+    all.push_back(log);
+    return all;
+}
+
+} // namespace
+
+class BigSampleTest : public QObject {
+    Q_OBJECT
+private slots:
+    void aSampleWithoutMapsIsDrawnAndReadWithTheSameValues() {
+        std::mt19937 rng(4242);
+        const auto s = testdata::randomSample(rng, 53, 41, 4, false);
+        const auto [kept, bare] = keptAndNot(s);
+        QVERIFY(kept->keepsMaps());
+        QVERIFY(!bare->keepsMaps());
+        QVERIFY(!bare->loss.summary.missing.empty()); // so the partial variant removes some
+        QVERIFY(bare->bytes() + 6 * 53 * 41 * sizeof(float) == kept->bytes());
+        const QSize size(53, 41);
+        const Viewport views[] = {Viewport::whole(size),
+                                  {QSize(30, 20), -5.0, 3.0, 2.3},
+                                  {QSize(40, 30), 10.2, 7.7, 0.3}};
+        for (const ViewSettings& settings : settingsToTry())
+            for (const Viewport& view : views) {
+                const QImage a = heatmapLayer(*kept, settings, 255, 0.05f, 2.0f, view);
+                const QImage b = heatmapLayer(*bare, settings, 255, 0.05f, 2.0f, view);
+                QVERIFY(!a.isNull());
+                QCOMPARE(b, a);
+            }
+        std::int64_t clipped = 0; // drop's map is all 0 where M is not empty: count over all
+        for (const ViewSettings& settings : settingsToTry()) {
+            const RangeClipping a = rangeClipping(*kept, settings, 255, {0.1f, 1.5f});
+            const RangeClipping b = rangeClipping(*bare, settings, 255, {0.1f, 1.5f});
+            QVERIFY(a.valid > 0);
+            clipped += a.above;
+            QCOMPARE(b.valid, a.valid);
+            QCOMPARE(b.below, a.below);
+            QCOMPARE(b.above, a.above);
+        }
+        QVERIFY(clipped > 0);
+        // The readout: every variant at the cursor, against the reference.
+        const reference::Maps ref =
+            reference::compute(s.labels, s.prediction, reference::Settings{});
+        const std::vector<double>* refMaps[] = {&ref.standard, &ref.partial, &ref.marginal,
+                                                &ref.drop,     &ref.focal,   &ref.weighted};
+        for (int y = 0; y < 41; y += 3)
+            for (int x = 0; x < 53; x += 2) {
+                const PixelInfo info = pixelInfo(*bare, x, y, 255);
+                QCOMPARE(info.losses.size(), lossVariants().size());
+                QCOMPARE(info.losses, pixelInfo(*kept, x, y, 255).losses);
+                const std::size_t i = static_cast<std::size_t>(y * 53 + x);
+                for (std::size_t v = 0; v < 6; ++v) {
+                    const double expected = (*refMaps[variantIndex(lossVariants()[v].name)])[i];
+                    QVERIFY2(
+                        std::abs(static_cast<double>(info.losses[v]) - expected) <=
+                            1e-5 * (1.0 + expected),
+                        qPrintable(QStringLiteral("(%1, %2) variant %3").arg(x).arg(y).arg(v)));
+                }
+            }
+    }
+
+    void runDifferencesWithoutMapsMatchAPlainLoop() {
+        std::mt19937 rng(4343);
+        auto s = testdata::randomSample(rng, 70, 150, 4, false); // more than two bands of rows
+        auto t = s;
+        std::mt19937 other(4444);
+        const auto u = testdata::randomSample(other, 70, 150, 4, false);
+        t.prediction = u.prediction; // another run: same labels, another model
+        const auto [keptA, bareA] = keptAndNot(s);
+        const auto [keptB, bareB] = keptAndNot(t);
+        int nonzero = 0;
+        for (std::size_t v = 0; v < lossVariants().size(); ++v) {
+            float top = 0.0f;
+            const auto a = keptA->loss.maps[v].values();
+            const auto b = keptB->loss.maps[v].values();
+            for (std::size_t i = 0; i < a.size(); ++i)
+                if (s.labels.values()[i] != 255)
+                    top = std::max(top, std::abs(a[i] - b[i]));
+            nonzero += top > 0.0f ? 1 : 0;
+            QCOMPARE(maxRunDifference(*bareA, *bareB, v, 255), top);
+            QCOMPARE(maxRunDifference(*bareA, *keptB, v, 255), top);
+        }
+        QVERIFY(nonzero >= 5);
+        ViewSettings settings;
+        settings.runDifference = true;
+        const Viewport view{QSize(35, 60), 0.0, 0.0, 2.5};
+        QCOMPARE(heatmapLayer(*bareA, settings, 255, -2.0f, 2.0f, view, bareB.get()),
+                 heatmapLayer(*keptA, settings, 255, -2.0f, 2.0f, view, keptB.get()));
+    }
+
+    void loadingWithoutMapsKeepsEveryStatistic() {
+        QTemporaryDir dir;
+        DemoOptions options;
+        options.count = 2;
+        options.size = 96;
+        writeDemoDataset(dir.path().toStdString(), options, false);
+        const Dataset dataset = Dataset::open(dir.path().toStdString());
+        for (std::size_t entry = 0; entry < 2; ++entry) {
+            const SampleDataPtr kept = loadSampleData(dataset, entry);
+            const SampleDataPtr bare = loadSampleData(dataset, entry, 0);
+            QVERIFY(kept->keepsMaps());
+            QVERIFY(!bare->keepsMaps());
+            QVERIFY(bare->bytes() < kept->bytes());
+            // The statistics of kept maps, made the long way (core's sampleStatistics).
+            const SampleStatistics expected =
+                sampleStatistics(kept->loss, kept->sample.labels, kept->config.ignoreIndex);
+            QCOMPARE(bare->statistics.maxLoss, expected.maxLoss);
+            QCOMPARE(bare->statistics.maxDifferences, expected.maxDifferences);
+            QCOMPARE(bare->statistics.histograms.size(), expected.histograms.size());
+            for (std::size_t v = 0; v < expected.histograms.size(); ++v)
+                QCOMPARE(bare->statistics.histograms[v].counts, expected.histograms[v].counts);
+            QCOMPARE(bare->statistics.quantiles.quantile(0.99), expected.quantiles.quantile(0.99));
+            QCOMPARE(bare->loss.summary.sums, kept->loss.summary.sums);
+            QCOMPARE(bare->loss.argmax.values().size(), kept->loss.argmax.values().size());
+            QVERIFY(std::equal(bare->loss.removed.values().begin(),
+                               bare->loss.removed.values().end(),
+                               kept->loss.removed.values().begin()));
+        }
+    }
+};
+
+QTEST_MAIN(BigSampleTest)
+#include "BigSampleTest.moc"
