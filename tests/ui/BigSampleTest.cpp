@@ -8,9 +8,12 @@
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
+#include "losslens/set/SetProcessor.h"
+#include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/LayerImages.h"
 #include "losslens/ui/PixelInfo.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -166,6 +169,63 @@ private slots:
                                bare->loss.removed.values().end(),
                                kept->loss.removed.values().begin()));
         }
+    }
+
+    // The window asks for its first sample as the set opens; the scan leaves that sample to
+    // the viewer's load and takes its row from it: one load, the row the scan would make.
+    void theViewerAndTheScanShareOneLoad() {
+        QTemporaryDir dir;
+        DemoOptions options;
+        options.count = 1;
+        options.size = 80;
+        writeDemoDataset(dir.path().toStdString(), options, false);
+        DatasetSession session;
+        connect(&session, &DatasetSession::opened, this, [&session](bool ok) {
+            if (ok)
+                session.requestSample(0);
+        });
+        session.open(dir.path());
+        QTRY_VERIFY_WITH_TIMEOUT(session.isScored() && session.cachedSample(0), 30000);
+        QCOMPARE(session.sampleLoads(), std::size_t{1});
+        const Dataset dataset = Dataset::open(dir.path().toStdString());
+        ProcessOptions process;
+        process.statistics = true;
+        const SetReport report = processSet(dataset, process);
+        QCOMPARE(session.rows().size(), std::size_t{1});
+        QVERIFY(session.rows()[0].state == DatasetSession::Row::State::Ok);
+        QCOMPARE(session.rows()[0].summary.sums, report.samples[0].summary.sums);
+        QCOMPARE(session.setSummary().samples(), report.total.samples());
+        QCOMPARE(session.setSummary().sums(), report.total.sums());
+        QCOMPARE(session.setMax(), report.samples[0].statistics.maxLoss);
+        QCOMPARE(session.setQuantiles().quantile(0.99),
+                 report.samples[0].statistics.quantiles.quantile(0.99));
+    }
+
+    void aFailedViewerLoadMakesTheScansErrorRow() {
+        QTemporaryDir dir;
+        DemoOptions options;
+        options.count = 2;
+        options.size = 48;
+        writeDemoDataset(dir.path().toStdString(), options, false);
+        QFile bad(dir.filePath(QStringLiteral("predictions/demo_000.npy")));
+        QVERIFY(bad.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        bad.write("\x93NUMPY not really");
+        bad.close();
+        DatasetSession session;
+        connect(&session, &DatasetSession::opened, this, [&session](bool ok) {
+            if (ok)
+                session.requestSample(0);
+        });
+        session.open(dir.path());
+        QTRY_VERIFY_WITH_TIMEOUT(session.isScored(), 30000);
+        const SetReport report = processSet(Dataset::open(dir.path().toStdString()), {});
+        QVERIFY(!report.samples[0].ok);
+        const DatasetSession::Row& row = session.rows()[0];
+        QVERIFY(row.state == DatasetSession::Row::State::Error);
+        QCOMPARE(row.errorFile.toStdString(), report.samples[0].errorFile);
+        QCOMPARE(row.errorMessage.toStdString(), report.samples[0].errorMessage);
+        QVERIFY(session.rows()[1].state == DatasetSession::Row::State::Ok);
+        QCOMPARE(session.setSummary().samples(), std::int64_t{1});
     }
 };
 

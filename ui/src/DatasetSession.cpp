@@ -18,12 +18,26 @@ namespace losslens {
 // Shared between the GUI thread and the scan's workers; outlives a closed set until its
 // workers notice the cancel flag, so closing never waits for them.
 struct ScanState {
+    enum Owner : std::uint8_t { Free, Scan, Viewer };
+
     std::shared_ptr<const Dataset> dataset;
     std::atomic<bool> cancel{false};
     std::atomic<bool> finished{false};
     std::mutex mutex;
     std::vector<SampleOutcome> pending;
     QFuture<void> future;
+    // Who loads each entry: the scan, or the viewer (whose load then fills the row), so a
+    // sample is never loaded twice at once. The first to claim an entry has it.
+    std::unique_ptr<std::atomic<std::uint8_t>[]> owners;
+    std::size_t entries = 0;
+    std::atomic<std::size_t> loads{0}; // by the scan
+
+    bool claim(std::size_t entry, Owner who) {
+        if (entry >= entries)
+            return false;
+        std::uint8_t expected = Free;
+        return owners[entry].compare_exchange_strong(expected, who);
+    }
 };
 
 // What a background load hands back: exceptions never cross the future (Qt would wrap
@@ -36,6 +50,8 @@ struct LoadResult {
 
 struct DatasetSession::Load {
     std::size_t entry = 0;
+    // The scan this load stands in for (it claimed the entry), else null.
+    std::shared_ptr<ScanState> scan;
     QFutureWatcher<LoadResult> watcher;
 };
 
@@ -70,6 +86,9 @@ DatasetSession::DatasetSession(QObject* parent)
                                    m_path, QString::fromStdString(noSampleReason())));
             return;
         }
+        // The scan's claims exist before the window asks for its first sample, so that load
+        // is the only one of that sample.
+        prepareScan();
         emit opened(true, QString());
         startScan();
     });
@@ -112,6 +131,8 @@ void DatasetSession::open(const QString& path, const QString& run) {
     if (m_scan)
         m_scan->cancel = true; // its workers finish on their own; results are dropped
     m_scan.reset();
+    m_viewerClaims = 0;
+    m_viewerLoads = 0;
     m_drainTimer.stop();
     m_dataset.reset();
     m_runs.clear();
@@ -166,13 +187,23 @@ float DatasetSession::setMaxDifference(std::size_t a, std::size_t b) const {
 }
 
 bool DatasetSession::scanFinished() const {
-    return !m_scan || m_scan->finished.load();
+    return !m_scan || (m_scan->finished.load() && m_viewerClaims == 0);
+}
+
+std::size_t DatasetSession::sampleLoads() const {
+    return m_viewerLoads + (m_scan ? m_scan->loads.load() : 0);
+}
+
+void DatasetSession::prepareScan() {
+    auto scan = std::make_shared<ScanState>();
+    scan->dataset = m_dataset;
+    scan->entries = m_dataset->entries().size();
+    scan->owners = std::make_unique<std::atomic<std::uint8_t>[]>(scan->entries);
+    m_scan = std::move(scan);
 }
 
 void DatasetSession::startScan() {
-    auto scan = std::make_shared<ScanState>();
-    scan->dataset = m_dataset;
-    m_scan = scan;
+    const std::shared_ptr<ScanState> scan = m_scan;
     // One core stays free for the sample the user is looking at.
     const int jobs = std::max(1, defaultJobs() - 1);
     scan->future = background::run([scan, jobs] {
@@ -180,6 +211,12 @@ void DatasetSession::startScan() {
         options.jobs = jobs;
         options.cancel = &scan->cancel;
         options.statistics = true;
+        options.claim = [&scan](std::size_t entry) {
+            if (!scan->claim(entry, ScanState::Scan))
+                return false;
+            ++scan->loads;
+            return true;
+        };
         const Dataset& dataset = *scan->dataset;
         (void)scanSet(dataset, options, [&](SampleOutcome& outcome) {
             // Incomplete stems were made error rows when the set opened.
@@ -203,43 +240,48 @@ void DatasetSession::drainScan() {
         batch.swap(m_scan->pending);
         finished = m_scan->finished.load() && m_scan->pending.empty();
     }
-    if (!batch.empty()) {
-        std::size_t first = batch.front().entry;
-        std::size_t last = first;
-        const float oldMax = m_set.maxLoss();
-        const std::vector<float> oldDifferences = m_set.maxDifferences();
-        for (SampleOutcome& outcome : batch) {
-            Row row;
-            row.state = outcome.ok ? Row::State::Ok : Row::State::Error;
-            row.errorFile = QString::fromStdString(outcome.errorFile);
-            row.errorMessage = QString::fromStdString(outcome.errorMessage);
-            for (const auto& w : outcome.warnings)
-                row.warnings << QString::fromStdString(w);
-            if (outcome.ok) {
-                m_set.add(outcome.summary, &outcome.statistics);
-                revealClasses(outcome.summary.classes);
-                // Rows stay small: the set keeps the per-class sums and the statistics.
-                row.summary = std::move(outcome.summary);
-                row.summary.classSums = {};
-                row.summary.classReduced = {};
-            }
-            const std::size_t i = outcome.entry;
-            m_rows[i] = std::move(row);
-            first = std::min(first, i);
-            last = std::max(last, i);
-            ++m_scanned;
-        }
-        emit rowsChanged(static_cast<int>(first), static_cast<int>(last));
-        emit scanProgress(static_cast<int>(m_scanned),
-                          static_cast<int>(m_dataset ? m_dataset->completeCount() : 0));
-        if (m_set.maxLoss() != oldMax || m_set.maxDifferences() != oldDifferences)
-            emit rangeChanged();
-    }
-    if (finished) {
+    addRows(batch);
+    // The viewer's loads of entries it claimed fill their rows when they arrive.
+    if (finished && m_viewerClaims == 0) {
         m_drainTimer.stop();
         m_scored = true;
         emit scanCompleted();
     }
+}
+
+void DatasetSession::addRows(std::vector<SampleOutcome>& batch) {
+    if (batch.empty())
+        return;
+    std::size_t first = batch.front().entry;
+    std::size_t last = first;
+    const float oldMax = m_set.maxLoss();
+    const std::vector<float> oldDifferences = m_set.maxDifferences();
+    for (SampleOutcome& outcome : batch) {
+        Row row;
+        row.state = outcome.ok ? Row::State::Ok : Row::State::Error;
+        row.errorFile = QString::fromStdString(outcome.errorFile);
+        row.errorMessage = QString::fromStdString(outcome.errorMessage);
+        for (const auto& w : outcome.warnings)
+            row.warnings << QString::fromStdString(w);
+        if (outcome.ok) {
+            m_set.add(outcome.summary, &outcome.statistics);
+            revealClasses(outcome.summary.classes);
+            // Rows stay small: the set keeps the per-class sums and the statistics.
+            row.summary = std::move(outcome.summary);
+            row.summary.classSums = {};
+            row.summary.classReduced = {};
+        }
+        const std::size_t i = outcome.entry;
+        m_rows[i] = std::move(row);
+        first = std::min(first, i);
+        last = std::max(last, i);
+        ++m_scanned;
+    }
+    emit rowsChanged(static_cast<int>(first), static_cast<int>(last));
+    emit scanProgress(static_cast<int>(m_scanned),
+                      static_cast<int>(m_dataset ? m_dataset->completeCount() : 0));
+    if (m_set.maxLoss() != oldMax || m_set.maxDifferences() != oldDifferences)
+        emit rangeChanged();
 }
 
 void DatasetSession::requestSample(std::size_t entry) {
@@ -262,6 +304,11 @@ void DatasetSession::requestSample(std::size_t entry) {
             return; // already on its way
     auto load = std::make_unique<Load>();
     load->entry = entry;
+    if (m_scan && m_scan->claim(entry, ScanState::Viewer)) {
+        load->scan = m_scan;
+        ++m_viewerClaims;
+    }
+    ++m_viewerLoads;
     Load* raw = load.get();
     connect(&raw->watcher, &QFutureWatcher<LoadResult>::finished, this, [this, raw] {
         const LoadResult result = raw->watcher.result();
@@ -269,7 +316,26 @@ void DatasetSession::requestSample(std::size_t entry) {
         const QString file = result.file;
         const QString message = result.message;
         const std::size_t loaded = raw->entry;
+        const bool standsIn = raw->scan != nullptr && raw->scan == m_scan;
         std::erase_if(m_loads, [raw](const auto& l) { return l.get() == raw; });
+        if (standsIn) {
+            // The scan skipped this entry for the viewer: its row comes from this load, as the
+            // scan would have made it.
+            std::vector<SampleOutcome> outcome(1);
+            outcome[0].entry = loaded;
+            outcome[0].stem = m_dataset->entries()[loaded].stem;
+            outcome[0].ok = data != nullptr;
+            if (data) {
+                outcome[0].summary = data->loss.summary;
+                outcome[0].statistics = data->statistics;
+                outcome[0].warnings = data->sample.warnings;
+            } else {
+                outcome[0].errorFile = file.toStdString();
+                outcome[0].errorMessage = message.toStdString();
+            }
+            addRows(outcome);
+            --m_viewerClaims;
+        }
         if (data) {
             m_cache.put(loaded, data);
             revealClasses(data->sample.prediction.classes());
@@ -290,7 +356,9 @@ void DatasetSession::requestSample(std::size_t entry) {
             return {nullptr, QString::fromStdString(error.file().string()),
                     QString::fromStdString(error.reason())};
         } catch (const std::exception& error) {
-            return {nullptr, QString::fromStdString(dataset->entries()[entry].prediction.string()),
+            // The file the scan would name for the same failure.
+            return {nullptr,
+                    QString::fromStdString(dataset->entries()[entry].reportFile().string()),
                     QString::fromStdString(error.what())};
         }
         return {std::move(data), {}, {}};
@@ -302,6 +370,11 @@ void DatasetSession::prefetch(std::size_t entry) {
     // Warm the neighbours so stepping through the list is instant; never more than two
     // loads in flight, so prefetching cannot pile up behind fast key repeat.
     if (!m_dataset || m_loads.size() >= 2)
+        return;
+    // Not beside a sample that alone takes half the cache: a neighbour as big would double
+    // what the window holds (two 8192 x 8192 samples), for a step the user may never take.
+    if (const SampleDataPtr shown = m_cache.get(entry);
+        shown && shown->bytes() > m_cache.byteBudget() / 2)
         return;
     const std::size_t requested = m_requested;
     for (std::size_t next : {entry + 1, entry - 1}) {

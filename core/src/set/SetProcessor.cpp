@@ -106,6 +106,8 @@ bool scanSet(const Dataset& dataset, const ProcessOptions& options, const Outcom
     parallelFor(
         chosen.size(), options.jobs,
         [&](std::size_t k) {
+            if (options.claim && !options.claim(chosen[k]))
+                return;
             SampleOutcome outcome = processSample(dataset, chosen[k], visitor, options.statistics,
                                                   options.images, options.maps);
             std::lock_guard lock(mutex);

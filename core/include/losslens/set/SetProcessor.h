@@ -24,6 +24,10 @@ struct ProcessOptions {
     // maps empty) and computes what it needs itself, as export does one variant at a time so
     // a big sample never holds six maps at once.
     bool maps = true;
+    // Asked by a worker before it loads an entry; false: someone else loads and scores it
+    // (the window's viewer, which shares its one load of a big sample with the table), so
+    // the entry is skipped and the sink never sees it. Called from worker threads.
+    std::function<bool(std::size_t entry)> claim;
     // One of `shardCount` deterministic parts of the set (losslens-cli stats --shard I/N):
     // the entries whose position in stem order is shardIndex modulo shardCount.
     std::size_t shardIndex = 0;

@@ -2,6 +2,7 @@
 
 #include "losslens/io/ClassInfo.h"
 #include "losslens/io/Dataset.h"
+#include "losslens/report/SetReport.h"
 #include "losslens/set/LossHistogram.h"
 #include "losslens/set/SetAccumulator.h"
 #include "losslens/set/SetSummary.h"
@@ -82,6 +83,10 @@ public:
     }
     [[nodiscard]] const LossQuantiles& setQuantiles() const { return m_set.quantiles(); }
 
+    // How many times this set's samples were loaded (the scan's and the viewer's loads): a
+    // sample the viewer loads before the scan reaches it is not loaded again by the scan.
+    [[nodiscard]] std::size_t sampleLoads() const;
+
     // Loads and scores a sample off the GUI thread; emits sampleReady or sampleFailed.
     // A cached sample is delivered at once (still through the signal).
     void requestSample(std::size_t entry);
@@ -103,8 +108,10 @@ signals:
     void sampleFailed(qulonglong entry, const QString& file, const QString& message);
 
 private:
+    void prepareScan();
     void startScan();
     void drainScan();
+    void addRows(std::vector<SampleOutcome>& batch);
     void loadFinished();
     void prefetch(std::size_t entry);
     void revealClasses(int classes);
@@ -130,6 +137,8 @@ private:
 
     SampleCache m_cache{12};
     std::size_t m_requested = static_cast<std::size_t>(-1);
+    std::size_t m_viewerClaims = 0; // loads standing in for the scan, not yet arrived
+    std::size_t m_viewerLoads = 0;
     struct Load;
     std::vector<std::unique_ptr<Load>> m_loads;
 };
