@@ -1,6 +1,7 @@
 #include "losslens/set/LossHistogram.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace losslens {
 
@@ -20,12 +21,22 @@ void LossHistogram::add(std::span<const float> values, std::span<const std::uint
                         int ignoreIndex) {
     const auto bins = static_cast<float>(counts.size());
     const float scale = hi > lo ? bins / (hi - lo) : 0.0f;
-    const auto last = static_cast<std::ptrdiff_t>(counts.size()) - 1;
-    for (std::size_t i = 0; i < values.size() && i < y.size(); ++i) {
-        if (y[i] == ignoreIndex)
-            continue;
-        const auto bin = static_cast<std::ptrdiff_t>((values[i] - lo) * scale);
-        ++counts[static_cast<std::size_t>(std::clamp<std::ptrdiff_t>(bin, 0, last))];
+    const auto last = static_cast<std::int32_t>(counts.size()) - 1;
+    const std::size_t n = std::min(values.size(), y.size());
+    // Bins a chunk at a time in a loop the compiler vectorises, then the counts.
+    constexpr std::size_t kChunk = 256;
+    std::int32_t bin[kChunk];
+    for (std::size_t start = 0; start < n; start += kChunk) {
+        const std::size_t count = std::min(kChunk, n - start);
+        const float* v = values.data() + start;
+        for (std::size_t i = 0; i < count; ++i) {
+            const float at = std::clamp((v[i] - lo) * scale, 0.0f, static_cast<float>(last));
+            bin[i] = static_cast<std::int32_t>(at);
+        }
+        const std::uint16_t* label = y.data() + start;
+        for (std::size_t i = 0; i < count; ++i)
+            if (label[i] != ignoreIndex)
+                ++counts[static_cast<std::size_t>(bin[i])];
     }
 }
 

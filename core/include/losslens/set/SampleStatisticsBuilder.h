@@ -4,6 +4,8 @@
 #include "losslens/set/SampleStatistics.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 namespace losslens {
 
@@ -28,6 +30,8 @@ private:
     std::size_t m_variants;
     int m_ignoreIndex;
     SampleStatistics m_statistics;
+    std::vector<float> m_valid;  // 1 where the block's pixel is not ignore_index, else 0
+    std::vector<float> m_masked; // each variant's block times m_valid
 };
 
 } // namespace losslens
