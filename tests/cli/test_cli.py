@@ -328,8 +328,8 @@ class Shards(Base):
 
 class MemoryBudget(Base):
     def test_a_sample_over_the_budget_is_refused_with_the_numbers(self):
-        # 96 x 96 x 4 float32: the prediction is 147,456 bytes; with the labels (2 B/px) and
-        # six maps plus argmax, w0 and removed (28 B/px) the estimate is 423,936 bytes.
+        # 96 x 96 x 4 float32: the prediction is 147,456 bytes; with the labels (2 B/px), the
+        # masks argmax, w0 and removed (4 B/px) and one map (4 B/px) the estimate is 239,616.
         data = self.path("d")
         run("demo", data, "--count", 2, "--size", 96, expect=0)
         os.remove(os.path.join(data, "predictions", "demo_001.npy"))
@@ -337,8 +337,8 @@ class MemoryBudget(Base):
         labels = np.zeros((128, 128), dtype=np.uint8)
         write_png(os.path.join(data, "labels", "demo_001.png"), labels)
         np.save(os.path.join(data, "predictions", "demo_001.npy"), probs)
-        small = 96 * 96 * (4 * 4 + 2 + 28)
-        big = 128 * 128 * (4 * 4 + 2 + 28)
+        small = 96 * 96 * (4 * 4 + 2 + 4 + 4)
+        big = 128 * 128 * (4 * 4 + 2 + 4 + 4)
         budget = (small + big) // 2
         proc = run("stats", data, "--json", "--max-memory", budget, expect=1)
         stats = json.loads(proc.stdout)

@@ -70,22 +70,22 @@ private slots:
         const fs::path root(dir.path().toStdString());
         fs::create_directories(root / "labels");
         fs::create_directories(root / "predictions");
-        writeSample(root, "a_small", 2); // 24 px x (2 x 4 + 2 + 28) = 912 bytes
-        writeSample(root, "b_large", 9); // 24 px x (9 x 4 + 2 + 28) = 1584 bytes
+        writeSample(root, "a_small", 2); // 24 px x (2 x 4 + 2 + 4 + 4) = 432 bytes
+        writeSample(root, "b_large", 9); // 24 px x (9 x 4 + 2 + 4 + 4) = 1104 bytes
         MainWindow w;
         DataLimits limits;
-        limits.maxMemoryBytes = 1200;
+        limits.maxMemoryBytes = 800;
         w.session()->setLimits(limits);
         w.openFolder(QString::fromStdString(root.string()));
         testing::waitForScan(w);
         QCOMPARE(w.session()->rows()[0].state, DatasetSession::Row::State::Ok);
         const DatasetSession::Row& refused = w.session()->rows()[1];
         QCOMPARE(refused.state, DatasetSession::Row::State::Error);
-        // 1584 bytes: the prediction 24 x 9 x 4 = 864, the rest 24 x 30 = 720; budget 1200.
-        QVERIFY2(refused.errorMessage.contains(QStringLiteral("about 1.5 KiB")) &&
+        // 1104 bytes: the prediction 24 x 9 x 4 = 864, the rest 24 x 10 = 240; budget 800.
+        QVERIFY2(refused.errorMessage.contains(QStringLiteral("about 1.1 KiB")) &&
                      refused.errorMessage.contains(QStringLiteral("prediction 864 bytes")) &&
-                     refused.errorMessage.contains(QStringLiteral("loss maps 720 bytes")) &&
-                     refused.errorMessage.contains(QStringLiteral("budget of 1.2 KiB")) &&
+                     refused.errorMessage.contains(QStringLiteral("one loss map 240 bytes")) &&
+                     refused.errorMessage.contains(QStringLiteral("budget of 800 bytes")) &&
                      refused.errorMessage.contains(QStringLiteral("memory budget")),
                  qPrintable(refused.errorMessage));
         w.selectEntry(1);

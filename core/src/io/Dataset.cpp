@@ -1,5 +1,4 @@
 #include "losslens/io/Dataset.h"
-#include "losslens/loss/LossVariant.h"
 
 #include "Describe.h"
 #include "DisplayImage.h"
@@ -191,9 +190,11 @@ Annotation Dataset::annotationOf(const SampleEntry& entry) const {
 }
 
 void Dataset::checkMemory(const SampleEntry& entry, std::size_t pixels) const {
-    // From the headers, before the prediction is read: the array as float32, the raw file
-    // too while a Fortran-order array is reordered, the labels, and the loss maps and
-    // masks of every variant (what scoring the sample for the window or an export holds).
+    // From the headers, before the prediction is read: what any reader holds at its peak.
+    // The array as float32 (the raw file too while a Fortran-order array is reordered), and
+    // per pixel the labels (2 bytes), the masks (argmax 2, w0 1, removed 1) and one image-
+    // sized float or colour layer (4): the export's one map at a time, the window's display
+    // layer (a big sample's maps are never all kept: SampleData), stats' nothing at all.
     const NpyFileHeader npy = readNpyHeader(entry.prediction, m_limits);
     const std::int64_t elements = npy.header.elementCount();
     // A header whose data is not all in the file is reported by the reader (truncated, or
@@ -205,14 +206,13 @@ void Dataset::checkMemory(const SampleEntry& entry, std::size_t pixels) const {
     // C order is read into the array a megabyte at a time; Fortran order needs the file too.
     const bool direct = !npy.header.fortranOrder || npy.header.shape.size() < 2;
     const auto n = static_cast<std::int64_t>(pixels);
-    const auto variants = static_cast<std::int64_t>(lossVariants().size());
-    const std::int64_t rest = (direct ? 0 : npy.fileSize) + n * 2 + n * (4 * variants + 4);
+    const std::int64_t rest = (direct ? 0 : npy.fileSize) + n * (2 + 4 + 4);
     const std::int64_t budget = memoryBudget(m_limits);
     if (prediction + rest > budget)
         throw DataError(entry.prediction,
                         "needs about " + formatBytes(prediction + rest) +
                             " to load and score (the prediction " + formatBytes(prediction) +
-                            " as float32, labels, conversion and loss maps " + formatBytes(rest) +
+                            " as float32; labels, masks and one loss map " + formatBytes(rest) +
                             "), more than the memory budget of " + formatBytes(budget) +
                             (m_limits.maxMemoryBytes > 0 ? std::string(" (--max-memory)")
                                                          : std::string(" (half of this machine's "
