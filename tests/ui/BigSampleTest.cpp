@@ -4,14 +4,18 @@
 // reference of spec section 1.
 #include "../core/RandomSample.h"
 #include "../core/ReferenceLoss.h"
+#include "WindowWaits.h"
 
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/SetProcessor.h"
+#include "losslens/ui/ColorBar.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/LayerImages.h"
+#include "losslens/ui/MainWindow.h"
 #include "losslens/ui/PixelInfo.h"
+#include "losslens/ui/SampleView.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -226,6 +230,44 @@ private slots:
         QCOMPARE(row.errorMessage.toStdString(), report.samples[0].errorMessage);
         QVERIFY(session.rows()[1].state == DatasetSession::Row::State::Ok);
         QCOMPARE(session.setSummary().samples(), std::int64_t{1});
+    }
+
+    // The window on a sample that keeps no map: its colour bar's clipped share is counted off
+    // the GUI thread and arrives, equal to a plain count over the kept maps.
+    void theWindowClipsABigSamplesRangeInTheBackground() {
+        QTemporaryDir dir;
+        DemoOptions options;
+        options.count = 2;
+        options.size = 96;
+        writeDemoDataset(dir.path().toStdString(), options, false);
+        MainWindow w;
+        w.session()->setKeptMapBytes(0);
+        w.openFolder(dir.path());
+        testing::waitForScan(w);
+        QVERIFY(!w.currentSample()->keepsMaps());
+        const Dataset dataset = Dataset::open(dir.path().toStdString());
+        const std::size_t entry = w.currentSample()->entry;
+        const LoadedSample sample = dataset.load(entry);
+        const LossResult loss = scoreSample(sample, dataset.config().lossConfig());
+        ViewSettings s = w.viewSettings();
+        s.variant = 0;
+        s.difference = false;
+        s.logScale = false;
+        s.rangeMode = RangeMode::SampleRobust;
+        w.setViewSettings(s);
+        const float robust = w.currentRange().hi;
+        std::int64_t above = 0;
+        std::int64_t valid = 0;
+        const int ignore = dataset.config().ignoreIndex;
+        for (std::size_t i = 0; i < sample.labels.pixelCount(); ++i) {
+            if (sample.labels.values()[i] == ignore)
+                continue;
+            ++valid;
+            above += loss.maps[0].values()[i] > robust ? 1 : 0;
+        }
+        QVERIFY(above > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(w.sampleView()->colorBar()->scale().above,
+                                  static_cast<double>(above) / static_cast<double>(valid), 10000);
     }
 };
 

@@ -348,10 +348,10 @@ void DatasetSession::requestSample(std::size_t entry) {
         }
     });
     auto dataset = m_dataset;
-    raw->watcher.setFuture(background::run([dataset, entry]() -> LoadResult {
+    raw->watcher.setFuture(background::run([dataset, entry, kept = m_keptMapBytes]() -> LoadResult {
         SampleDataPtr data;
         try {
-            data = loadSampleData(*dataset, entry);
+            data = loadSampleData(*dataset, entry, kept);
         } catch (const DataError& error) {
             return {nullptr, QString::fromStdString(error.file().string()),
                     QString::fromStdString(error.reason())};

@@ -1,4 +1,5 @@
 #include "losslens/ui/SampleView.h"
+#include "Background.h"
 
 #include "losslens/loss/LossVariant.h"
 #include "losslens/ui/Canvas.h"
@@ -63,6 +64,12 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
         setSettings(s);
     });
     connect(m_sideCanvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
+    connect(&m_clipWatcher, &QFutureWatcher<RangeClipping>::finished, this, [this] {
+        if (!(m_clipPending == m_clipKey) || !m_current)
+            return;
+        m_clip = m_clipWatcher.result();
+        updateColorBar();
+    });
     connect(m_canvas, &Canvas::stepRequested, this, &SampleView::stepRequested);
     connect(m_sideCanvas, &Canvas::stepRequested, this, &SampleView::stepRequested);
 
@@ -86,6 +93,10 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
             m_settings.rangeMode == RangeMode::SetMax)
             render();
     });
+}
+
+SampleView::~SampleView() {
+    background::wait(m_clipWatcher.future());
 }
 
 void SampleView::clear() {
@@ -319,7 +330,19 @@ void SampleView::updateColorBar() {
                           range.hi};
         if (!(key == m_clipKey)) {
             m_clipKey = key;
-            m_clip = rangeClipping(*m_current, m_settings, m_current->sample.ignoreIndex, range);
+            if (m_current->keepsMaps()) {
+                m_clip =
+                    rangeClipping(*m_current, m_settings, m_current->sample.ignoreIndex, range);
+            } else {
+                // A big sample's variant is scored again for the count: off the GUI thread;
+                // the bar shows its clipped ends when it arrives (if still for this key).
+                m_clip = {};
+                m_clipWatcher.setFuture(
+                    background::run([data = m_current, settings = m_settings, range] {
+                        return rangeClipping(*data, settings, data->sample.ignoreIndex, range);
+                    }));
+                m_clipPending = key;
+            }
         }
         const RangeClipping& clip = m_clip;
         scale.below = clip.valid > 0 ? static_cast<double>(clip.below) / clip.valid : 0.0;

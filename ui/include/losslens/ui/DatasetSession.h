@@ -58,6 +58,9 @@ public:
     // Per-sample caps for the next open (losslens --max-pixels / --max-classes).
     void setLimits(const DataLimits& limits) { m_limits = limits; }
     [[nodiscard]] const DataLimits& limits() const { return m_limits; }
+    // A viewed sample keeps its loss maps while they take at most this many bytes, else
+    // scores the pixels it draws (SampleData); for the next load.
+    void setKeptMapBytes(std::size_t bytes) { m_keptMapBytes = bytes; }
     [[nodiscard]] bool isOpen() const { return m_dataset != nullptr; }
     [[nodiscard]] QString path() const { return m_path; }
     [[nodiscard]] const Dataset* dataset() const { return m_dataset.get(); }
@@ -118,6 +121,7 @@ private:
 
     QString m_path;
     DataLimits m_limits;
+    std::size_t m_keptMapBytes = SampleData::kKeptMapBytes;
     std::shared_ptr<const Dataset> m_dataset;
     std::vector<std::string> m_runs;
     std::optional<std::string> m_reselect;

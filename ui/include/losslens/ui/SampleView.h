@@ -5,6 +5,7 @@
 #include "losslens/ui/SampleData.h"
 #include "losslens/ui/ViewSettings.h"
 
+#include <QFutureWatcher>
 #include <QWidget>
 
 class QSplitter;
@@ -25,6 +26,7 @@ class SampleView : public QWidget {
     Q_OBJECT
 public:
     SampleView(DatasetSession* session, QWidget* parent = nullptr);
+    ~SampleView() override;
 
     [[nodiscard]] Canvas* canvas() const { return m_canvas; }
     [[nodiscard]] Canvas* sideCanvas() const { return m_sideCanvas; }
@@ -92,6 +94,8 @@ private:
     };
     ClipKey m_clipKey;
     RangeClipping m_clip;
+    ClipKey m_clipPending; // what m_clipWatcher counts
+    QFutureWatcher<RangeClipping> m_clipWatcher;
     mutable float m_runDifferenceMax = -1.0f; // of the pair in view; -1: not computed
     mutable std::size_t m_runDifferenceVariant = 0;
     HeatmapBar* m_bar = nullptr;
