@@ -269,6 +269,43 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(w.sampleView()->colorBar()->scale().above,
                                   static_cast<double>(above) / static_cast<double>(valid), 10000);
     }
+
+    // The display image is kept once, as the base layer: the window and the exported
+    // composite both draw it; a sample without one keeps no picture and draws grey.
+    void theBaseIsTheDisplayImageOrGreyWithoutOne() {
+        QTemporaryDir dir;
+        DemoOptions options;
+        options.count = 1;
+        options.size = 64;
+        writeDemoDataset(dir.path().toStdString(), options, false);
+        const Dataset dataset = Dataset::open(dir.path().toStdString());
+        const LoadedSample sample = dataset.load(0);
+        QVERIFY(!sample.image.empty());
+        MainWindow w;
+        w.openFolder(dir.path());
+        testing::waitForScan(w);
+        ViewSettings s = w.viewSettings();
+        for (std::size_t l = 0; l < kLayerCount; ++l)
+            s.layers[l].visible = static_cast<Layer>(l) == Layer::Image;
+        s.layer(Layer::Image).opacity = 1.0f;
+        s.dimImage = false;
+        w.setViewSettings(s);
+        const QImage composite = w.compositeImage();
+        QCOMPARE(composite.size(), QSize(64, 64));
+        for (int y = 0; y < 64; y += 7)
+            for (int x = 0; x < 64; x += 5)
+                QCOMPARE(composite.pixel(x, y),
+                         qRgb(sample.image.at(x, y, 0), sample.image.at(x, y, 1),
+                              sample.image.at(x, y, 2)));
+
+        QVERIFY(QFile::remove(dir.filePath(QStringLiteral("images/demo_000.png"))));
+        const SampleDataPtr bare = loadSampleData(Dataset::open(dir.path().toStdString()), 0);
+        QVERIFY(bare->base.isNull());
+        const QImage grey = baseView(bare->base, QSize(64, 64), {QSize(20, 10), 50.0, -4.0, 1.0});
+        for (int y = 0; y < 10; ++y)
+            for (int x = 0; x < 20; ++x)
+                QCOMPARE(grey.pixel(x, y), x < 14 && y >= 4 ? qRgb(128, 128, 128) : 0u);
+    }
 };
 
 QTEST_MAIN(BigSampleTest)

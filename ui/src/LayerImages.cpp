@@ -45,12 +45,10 @@ ViewportSampling sampling(const Viewport& viewport, QSize image) {
 QImage baseLayer(const SampleData& data) {
     const int w = data.sample.labels.width();
     const int h = data.sample.labels.height();
-    QImage image(w, h, QImage::Format_ARGB32_Premultiplied);
     const ByteImage& rgb = data.sample.image;
-    if (rgb.empty() || rgb.width() != w || rgb.height() != h || rgb.channels() != 3) {
-        image.fill(QColor(128, 128, 128));
-        return image;
-    }
+    if (rgb.empty() || rgb.width() != w || rgb.height() != h || rgb.channels() != 3)
+        return {};
+    QImage image(w, h, QImage::Format_ARGB32_Premultiplied);
     for (int y = 0; y < h; ++y) {
         auto* line = reinterpret_cast<QRgb*>(image.scanLine(y));
         const std::uint8_t* src = &rgb.at(0, y, 0);
@@ -60,19 +58,35 @@ QImage baseLayer(const SampleData& data) {
     return image;
 }
 
-QImage baseView(const QImage& base, const Viewport& viewport) {
+QImage baseView(const QImage& base, QSize image, const Viewport& viewport) {
     if (viewport.isEmpty())
         return {};
+    if (base.isNull()) {
+        // No display image: mid grey over the part of the output the image covers, made for
+        // the viewport only (a 16384 x 16384 sample needs no 1 GiB grey picture).
+        const ViewportSampling s = sampling(viewport, image);
+        QImage out = transparent(viewport.output.width(), viewport.output.height());
+        const QRgb grey = qRgb(128, 128, 128);
+        for (int oy = 0; oy < out.height(); ++oy) {
+            if (s.ys[static_cast<std::size_t>(oy) + 1] < 0)
+                continue;
+            auto* line = reinterpret_cast<QRgb*>(out.scanLine(oy));
+            for (int ox = 0; ox < out.width(); ++ox)
+                if (s.xs[static_cast<std::size_t>(ox) + 1] >= 0)
+                    line[ox] = grey;
+        }
+        return out;
+    }
     if (viewport == Viewport::whole(base.size()))
         return base;
-    QImage image = transparent(viewport.output.width(), viewport.output.height());
-    QPainter painter(&image);
+    QImage out = transparent(viewport.output.width(), viewport.output.height());
+    QPainter painter(&out);
     painter.setRenderHint(QPainter::SmoothPixmapTransform, viewport.step > 1.0);
     const double w = viewport.output.width() * viewport.step;
     const double h = viewport.output.height() * viewport.step;
     painter.drawImage(QRectF(0.0, 0.0, viewport.output.width(), viewport.output.height()), base,
                       QRectF(viewport.x0, viewport.y0, w, h));
-    return image;
+    return out;
 }
 
 QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours,
@@ -378,7 +392,9 @@ LayerImages renderLayers(const SampleData& data, const ViewSettings& settings,
                          const std::vector<ClassInfo>& classes, int ignoreIndex, ValueRange range,
                          const SampleData* other) {
     LayerImages layers;
-    layers.base = dimsImage(settings) ? dimmedBase(baseLayer(data)) : baseLayer(data);
+    const QSize size(data.sample.labels.width(), data.sample.labels.height());
+    const QImage base = baseView(data.base, size, Viewport::whole(size));
+    layers.base = dimsImage(settings) ? dimmedBase(base) : base;
     layers.groundTruth =
         classLayer(data.sample.labels, classes, settings, settings.groundTruthStyle, ignoreIndex);
     layers.prediction =

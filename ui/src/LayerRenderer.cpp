@@ -50,7 +50,6 @@ void LayerRenderer::setSample(SampleDataPtr data) {
 
 void LayerRenderer::setSample(SampleDataPtr data, std::vector<ClassInfo> classes, int ignoreIndex) {
     m_data = std::move(data);
-    m_fallbackBase = m_data && m_data->base.isNull() ? baseLayer(*m_data) : QImage();
     m_classes = std::move(classes);
     m_ignoreIndex = ignoreIndex;
     invalidate();
@@ -65,7 +64,6 @@ void LayerRenderer::setOther(SampleDataPtr other) {
 
 void LayerRenderer::clear() {
     m_data.reset();
-    m_fallbackBase = QImage();
     invalidate();
 }
 
@@ -108,7 +106,7 @@ QImage LayerRenderer::render(const Viewport& viewport, const ViewSettings& setti
         m_valid[index(Layer::Removed)] = false;
 
     if (stale(Layer::Image)) {
-        m_layers.base = baseView(data.base.isNull() ? m_fallbackBase : data.base, viewport);
+        m_layers.base = baseView(data.base, imageSize(), viewport);
         if (dimsImage(settings))
             m_layers.base = dimmedBase(m_layers.base);
     }

@@ -19,11 +19,12 @@ namespace losslens {
 // at screen resolution, nearest sample per output pixel (the window), or the whole image
 // at 1:1 (export; the overloads without a viewport).
 
-// The image under everything: the display image, or mid grey when there is none, at full
-// resolution (made once per sample, off the GUI thread).
+// The image under everything: the display image at full resolution (made once per sample,
+// off the GUI thread), or a null image when there is none.
 [[nodiscard]] QImage baseLayer(const SampleData& data);
-// Its visible part, filtered (bilinear) when zoomed out so photographs do not shimmer.
-[[nodiscard]] QImage baseView(const QImage& base, const Viewport& viewport);
+// Its visible part for an image of `image` pixels, filtered (bilinear) when zoomed out so
+// photographs do not shimmer; mid grey where the image is when `base` is null.
+[[nodiscard]] QImage baseView(const QImage& base, QSize image, const Viewport& viewport);
 // The image as drawn under a heatmap: grey (Rec. 601 luma) mapped into 40..167, so the
 // heatmap's colours are not tinted by the image's and still read against it.
 [[nodiscard]] QImage dimmedBase(const QImage& base);

@@ -53,7 +53,6 @@ private:
 
     SampleDataPtr m_data;
     SampleDataPtr m_other;
-    QImage m_fallbackBase; // when the sample came without one (tests build SampleData by hand)
     std::vector<ClassInfo> m_classes;
     int m_ignoreIndex = 255;
     LayerImages m_layers;

@@ -32,9 +32,9 @@ struct SampleData {
     std::size_t entry = 0;
     std::string stem;
     LoadedSample sample;
-    LossConfig config;           // what it was scored with, to score its pixels again
-    LossResult loss;             // maps empty (size 0 each) when not kept
-    QImage base;                 // the display layer at full resolution (see baseLayer)
+    LossConfig config; // what it was scored with, to score its pixels again
+    LossResult loss;   // maps empty (size 0 each) when not kept
+    QImage base;       // the display image at full resolution (baseLayer), null without one
     SampleStatistics statistics; // maxima and histograms, as the set scan makes them
 
     // Whether loss.maps holds every variant's map (else pixels are scored when needed).
