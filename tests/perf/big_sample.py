@@ -4,8 +4,8 @@
 Writes labels SIZE x SIZE (8-bit PNG) and predictions SIZE x SIZE x C float16 (.npy), no
 dataset.json, then measures wall time and peak resident memory (getrusage of each child)
 of `losslens-cli stats`, `losslens-cli export --format png`, and the window
-(ui_benchmarks BM_BigSampleWindow: first paint and the scan's end, offscreen), against the
-prediction's float32 size.
+(ui_benchmarks BM_BigSampleWindow: first paint, how long after the data arrived, pan and zoom
+frame times and the scan's end, offscreen), against the prediction's float32 size.
 
 Usage: /usr/bin/python3 tests/perf/big_sample.py build/bin [--size 8192] [--classes 4]
                                                   [--only stats,export,window]
@@ -87,8 +87,11 @@ def main():
             extra = ""
             if name.startswith("window"):
                 bench = json.loads(r["out"])["benchmarks"][0]
-                extra = (f"  first paint {bench['first_paint_s']:.1f} s, "
-                         f"scan done {bench['scan_done_s']:.1f} s")
+                extra = (f"  first paint {bench['first_paint_s']:.1f} s "
+                         f"({bench['paint_after_load_s']:.2f} s after the data), "
+                         f"scan done {bench['scan_done_s']:.1f} s, pan/zoom frames "
+                         f"median {bench['frame_median_ms']:.0f} ms, max "
+                         f"{bench['frame_max_ms']:.0f} ms")
             rows.append((name, r["s"], r["rss"] / 1024.0, extra))
         for name, seconds, rss, extra in rows:
             print(f"  {name:22s} {seconds:7.1f} s  peak RSS {rss:8.0f} MiB = "
