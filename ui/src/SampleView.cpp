@@ -64,6 +64,15 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
         setSettings(s);
     });
     connect(m_sideCanvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
+    connect(&m_runWatcher, &QFutureWatcher<float>::finished, this, [this] {
+        const SampleDataPtr other = m_compare->current();
+        if (!m_current ||
+            !(m_runPending == RunPair{m_current.get(), other.get(), m_settings.variant}))
+            return;
+        m_runDifferenceVariant = m_settings.variant;
+        m_runDifferenceMax = m_runWatcher.result();
+        render();
+    });
     connect(&m_clipWatcher, &QFutureWatcher<RangeClipping>::finished, this, [this] {
         if (!(m_clipPending == m_clipKey) || !m_current)
             return;
@@ -97,6 +106,7 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
 
 SampleView::~SampleView() {
     background::wait(m_clipWatcher.future());
+    background::wait(m_runWatcher.future());
 }
 
 void SampleView::clear() {
@@ -179,12 +189,23 @@ ValueRange SampleView::currentRange() const {
         float m = std::max(std::abs(m_settings.rangeLo), std::abs(m_settings.rangeHi));
         if (m_settings.rangeMode != RangeMode::Fixed) {
             if (m_runDifferenceMax < 0.0f || m_runDifferenceVariant != m_settings.variant) {
-                m_runDifferenceVariant = m_settings.variant;
-                m_runDifferenceMax =
-                    maxRunDifference(*m_current, *m_compare->current(), m_settings.variant,
-                                     m_current->sample.ignoreIndex);
+                const SampleDataPtr other = m_compare->current();
+                const RunPair pair{m_current.get(), other.get(), m_settings.variant};
+                if (m_current->keepsMaps() && other->keepsMaps()) {
+                    m_runDifferenceVariant = m_settings.variant;
+                    m_runDifferenceMax = maxRunDifference(*m_current, *other, m_settings.variant,
+                                                          m_current->sample.ignoreIndex);
+                } else if (!(m_runPending == pair) || !background::running(m_runWatcher.future())) {
+                    // Big samples are scored again for it: off the GUI thread; the heatmap is
+                    // drawn again with the range when it arrives.
+                    m_runPending = pair;
+                    m_runWatcher.setFuture(
+                        background::run([a = m_current, b = other, variant = m_settings.variant] {
+                            return maxRunDifference(*a, *b, variant, a->sample.ignoreIndex);
+                        }));
+                }
             }
-            m = m_runDifferenceMax;
+            m = m_runDifferenceVariant == m_settings.variant ? m_runDifferenceMax : -1.0f;
         }
         if (!(m > 0.0f))
             m = 1.0f;

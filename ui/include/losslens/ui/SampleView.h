@@ -98,6 +98,15 @@ private:
     QFutureWatcher<RangeClipping> m_clipWatcher;
     mutable float m_runDifferenceMax = -1.0f; // of the pair in view; -1: not computed
     mutable std::size_t m_runDifferenceVariant = 0;
+    // The pair a background count of the largest run difference is for (big samples).
+    struct RunPair {
+        const SampleData* sample = nullptr;
+        const SampleData* other = nullptr;
+        std::size_t variant = 0;
+        bool operator==(const RunPair&) const = default;
+    };
+    mutable RunPair m_runPending;
+    mutable QFutureWatcher<float> m_runWatcher;
     HeatmapBar* m_bar = nullptr;
     bool m_sideBySide = false;
     ViewSettings m_settings;
