@@ -7,23 +7,27 @@
 #include "WindowWaits.h"
 
 #include "losslens/demo/DemoDataset.h"
+#include "losslens/io/NpyArray.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/SetProcessor.h"
 #include "losslens/ui/ColorBar.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/ExportController.h"
 #include "losslens/ui/LayerImages.h"
 #include "losslens/ui/MainWindow.h"
 #include "losslens/ui/PixelInfo.h"
 #include "losslens/ui/SampleView.h"
 
 #include <QFile>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <random>
 
 using namespace losslens;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -305,6 +309,45 @@ private slots:
         for (int y = 0; y < 10; ++y)
             for (int x = 0; x < 20; ++x)
                 QCOMPARE(grey.pixel(x, y), x < 14 && y >= 4 ? qRgb(128, 128, 128) : 0u);
+    }
+
+    // "Export current sample" writes off the GUI thread (a big sample's maps are scored
+    // again there, one variant at a time, and its composite drawn there): the call returns at
+    // once, the files arrive with the values of core's maps and the composite as shown.
+    void theCurrentSampleIsExportedInTheBackground() {
+        QTemporaryDir dir;
+        QTemporaryDir out;
+        DemoOptions options;
+        options.count = 1;
+        options.size = 64;
+        writeDemoDataset(dir.path().toStdString(), options, false);
+        MainWindow w;
+        w.session()->setKeptMapBytes(0);
+        w.openFolder(dir.path());
+        testing::waitForScan(w);
+        const SampleDataPtr current = w.currentSample();
+        QVERIFY(!current->keepsMaps());
+        QSignalSpy messages(w.exportController(), &ExportController::message);
+        const ValueRange range = w.currentRange();
+        w.exportController()->startCurrentExport(
+            out.path(), current, w.sampleView()->compositeJob(), 255, range.lo, range.hi, 0, false);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !w.exportController()->currentExportRunning() && messages.size() >= 2, 30000);
+        QVERIFY2(messages.last().at(0).toString().startsWith(QStringLiteral("Wrote")),
+                 qPrintable(messages.last().at(0).toString()));
+        const Dataset dataset = Dataset::open(dir.path().toStdString());
+        const LoadedSample sample = dataset.load(0);
+        const LossResult loss = scoreSample(sample, dataset.config().lossConfig());
+        const fs::path folder(out.path().toStdString());
+        for (const char* name : {"standard", "partial"}) {
+            const NpyArray map = readNpy(folder / ("demo_000." + std::string(name) + ".npy"));
+            const auto expected = loss.map(name).values();
+            QCOMPARE(map.data.size(), expected.size());
+            QVERIFY(std::equal(expected.begin(), expected.end(), map.data.begin()));
+        }
+        const QImage composite(out.filePath(QStringLiteral("demo_000.composite.png")));
+        QCOMPARE(composite.convertToFormat(QImage::Format_RGB32),
+                 w.compositeImage().convertToFormat(QImage::Format_RGB32));
     }
 };
 

@@ -81,6 +81,7 @@ ExportController::ExportController(DatasetSession* session, QWidget* parent)
     , m_parent(parent) {}
 
 ExportController::~ExportController() {
+    background::wait(m_current.future());
     if (m_job) {
         *m_job->cancel = true;
         background::wait(m_job->watcher.future());
@@ -116,10 +117,16 @@ int ExportController::exportCurrent(const QString& folder, const SampleData& dat
     return written + 1;
 }
 
-void ExportController::exportCurrentInteractive(const SampleDataPtr& data, const QImage& composite,
-                                                int ignoreIndex, float lo, float hi, int colormap) {
+void ExportController::exportCurrentInteractive(const SampleDataPtr& data,
+                                                std::function<QImage()> composite, int ignoreIndex,
+                                                float lo, float hi, int colormap) {
     if (!data) {
         QMessageBox::information(m_parent, tr("Export"), tr("No sample is shown."));
+        return;
+    }
+    if (currentExportRunning()) {
+        QMessageBox::information(m_parent, tr("Export"),
+                                 tr("An export of a sample is still being written."));
         return;
     }
     const QString folder = askFolder(m_parent, tr("Export the current sample to"));
@@ -131,15 +138,43 @@ void ExportController::exportCurrentInteractive(const SampleDataPtr& data, const
             existing.push_back(file);
     if (!confirmOverwrite(m_parent, existing))
         return;
-    try {
-        const int n = exportCurrent(folder, *data, composite, ignoreIndex, lo, hi, colormap,
-                                    !existing.empty());
-        emit message(tr("Wrote %1 files for %2 to %3")
-                         .arg(n)
-                         .arg(QString::fromStdString(data->stem), folder));
-    } catch (const std::exception& e) {
-        QMessageBox::warning(m_parent, tr("Export failed"), QString::fromStdString(e.what()));
-    }
+    startCurrentExport(folder, data, std::move(composite), ignoreIndex, lo, hi, colormap,
+                       !existing.empty());
+}
+
+void ExportController::startCurrentExport(const QString& folder, const SampleDataPtr& data,
+                                          std::function<QImage()> composite, int ignoreIndex,
+                                          float lo, float hi, int colormap, bool overwrite) {
+    const QString stem = QString::fromStdString(data->stem);
+    emit message(tr("Writing %1 to %2…").arg(stem, folder));
+    // One connection per export (made before the job starts, so its end is never missed).
+    disconnect(&m_current, &QFutureWatcher<CurrentResult>::finished, this, nullptr);
+    connect(&m_current, &QFutureWatcher<CurrentResult>::finished, this, [this, stem, folder] {
+        const CurrentResult result = m_current.result();
+        if (!result.error.isEmpty()) {
+            emit message(tr("Export of %1 failed: %2").arg(stem, result.error));
+            // Window-modal but not blocking, like every message of the window's background work.
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), result.error,
+                                        QMessageBox::Ok, m_parent);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            return;
+        }
+        emit message(tr("Wrote %1 files for %2 to %3").arg(result.written).arg(stem, folder));
+    });
+    m_current.setFuture(background::run([=, composite = std::move(composite)]() -> CurrentResult {
+        try {
+            return {
+                exportCurrent(folder, *data, composite(), ignoreIndex, lo, hi, colormap, overwrite),
+                {}};
+        } catch (const std::exception& e) {
+            return {0, QString::fromStdString(e.what())};
+        }
+    }));
+}
+
+bool ExportController::currentExportRunning() const {
+    return background::running(m_current.future());
 }
 
 void ExportController::exportSetInteractive(int colormap) {

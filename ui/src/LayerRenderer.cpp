@@ -136,10 +136,18 @@ QImage LayerRenderer::render(const Viewport& viewport, const ViewSettings& setti
 }
 
 QImage LayerRenderer::renderFull(const ViewSettings& settings, ValueRange range) const {
-    if (!m_data)
-        return {};
-    return compose(renderLayers(*m_data, settings, m_classes, m_ignoreIndex, range, m_other.get()),
-                   settings);
+    return fullJob(settings, range)();
+}
+
+std::function<QImage()> LayerRenderer::fullJob(const ViewSettings& settings,
+                                               ValueRange range) const {
+    return [data = m_data, other = m_other, classes = m_classes, ignoreIndex = m_ignoreIndex,
+            settings, range] {
+        if (!data)
+            return QImage();
+        return compose(renderLayers(*data, settings, classes, ignoreIndex, range, other.get()),
+                       settings);
+    };
 }
 
 } // namespace losslens

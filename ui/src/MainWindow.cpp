@@ -152,7 +152,7 @@ void MainWindow::buildActions() {
             const ValueRange range = m_view->currentRange();
             const SampleDataPtr current = m_view->current();
             m_export->exportCurrentInteractive(
-                current, m_view->compositeImage(), current ? current->sample.ignoreIndex : 255,
+                current, m_view->compositeJob(), current ? current->sample.ignoreIndex : 255,
                 range.lo, range.hi, static_cast<int>(m_view->settings().colormap));
         });
     exportCurrent->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));

@@ -228,8 +228,12 @@ ValueRange SampleView::currentRange() const {
 }
 
 QImage SampleView::compositeImage() const {
-    return m_renderer.renderFull(LayerRenderer::shownSettings(m_settings, m_sideBySide),
-                                 currentRange());
+    return compositeJob()();
+}
+
+std::function<QImage()> SampleView::compositeJob() const {
+    return m_renderer.fullJob(LayerRenderer::shownSettings(m_settings, m_sideBySide),
+                              currentRange());
 }
 
 bool SampleView::sideBySide() const {

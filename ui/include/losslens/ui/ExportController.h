@@ -2,10 +2,12 @@
 
 #include "losslens/ui/SampleData.h"
 
+#include <QFutureWatcher>
 #include <QImage>
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 class QWidget;
@@ -44,8 +46,17 @@ public:
                              int ignoreIndex, float lo, float hi, int colormap, bool overwrite);
 
 public slots:
-    void exportCurrentInteractive(const losslens::SampleDataPtr& data, const QImage& composite,
-                                  int ignoreIndex, float lo, float hi, int colormap);
+    // Asks for a folder (and before overwriting), then writes off the GUI thread: a big
+    // sample's maps are scored again and its composite drawn there. `composite` makes the
+    // composite (SampleView::compositeJob); the outcome arrives as message() or a warning.
+    void exportCurrentInteractive(const losslens::SampleDataPtr& data,
+                                  std::function<QImage()> composite, int ignoreIndex, float lo,
+                                  float hi, int colormap);
+    // Its non-interactive part: starts writing and returns at once (tests call it).
+    void startCurrentExport(const QString& folder, const losslens::SampleDataPtr& data,
+                            std::function<QImage()> composite, int ignoreIndex, float lo, float hi,
+                            int colormap, bool overwrite);
+    [[nodiscard]] bool currentExportRunning() const;
     void exportSetInteractive(int colormap);
 
 signals:
@@ -58,6 +69,11 @@ private:
 
     DatasetSession* m_session;
     QWidget* m_parent;
+    struct CurrentResult {
+        int written = 0;
+        QString error;
+    };
+    QFutureWatcher<CurrentResult> m_current;
     std::unique_ptr<SetExportJob> m_job;
     std::unique_ptr<SetExportJob> m_finishedJob;
 };

@@ -9,6 +9,7 @@
 #include <QImage>
 
 #include <array>
+#include <functional>
 #include <vector>
 
 namespace losslens {
@@ -39,6 +40,10 @@ public:
                                 ValueRange range);
     // Every pixel at 1:1, for exporting the composite; touches no cache.
     [[nodiscard]] QImage renderFull(const ViewSettings& settings, ValueRange range) const;
+    // The same as work for another thread: it holds what it draws (the samples, the classes
+    // and the settings), so a big sample's composite is made off the GUI thread.
+    [[nodiscard]] std::function<QImage()> fullJob(const ViewSettings& settings,
+                                                  ValueRange range) const;
 
     // The settings a canvas draws with: in a comparison (side by side, or a difference) the
     // removed pixels are outlined only, so the heatmaps being compared show plainly.

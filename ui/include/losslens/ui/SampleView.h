@@ -37,6 +37,8 @@ public:
     [[nodiscard]] ValueRange currentRange() const;
     // The current sample composed as shown, every pixel at 1:1 (what an export writes).
     [[nodiscard]] QImage compositeImage() const;
+    // The same, made by whichever thread calls the job (it holds what it draws).
+    [[nodiscard]] std::function<QImage()> compositeJob() const;
     [[nodiscard]] bool sideBySide() const;
     [[nodiscard]] HeatmapBar* heatmapBar() const { return m_bar; }
     [[nodiscard]] ColorBar* colorBar() const { return m_colorBar; }
