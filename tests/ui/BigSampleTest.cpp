@@ -45,6 +45,22 @@ std::pair<SampleDataPtr, SampleDataPtr> keptAndNot(const testdata::RandomSample&
     return {kept, bare};
 }
 
+// The demo set, `count` samples of `size` x `size`, in `dir`.
+void writeDemo(const QTemporaryDir& dir, int count, int size) {
+    DemoOptions options;
+    options.count = count;
+    options.size = size;
+    writeDemoDataset(dir.path().toStdString(), options, false);
+}
+
+// The window on `dir`, its samples keeping their maps or not, once the set is scored.
+void openScored(MainWindow& w, const QTemporaryDir& dir, bool keepMaps) {
+    if (!keepMaps)
+        w.session()->setKeptMapBytes(0);
+    w.openFolder(dir.path());
+    testing::waitForScan(w);
+}
+
 std::vector<ViewSettings> settingsToTry() {
     std::vector<ViewSettings> all;
     for (std::size_t v = 0; v < lossVariants().size(); ++v) {
@@ -151,10 +167,7 @@ private slots:
 
     void loadingWithoutMapsKeepsEveryStatistic() {
         QTemporaryDir dir;
-        DemoOptions options;
-        options.count = 2;
-        options.size = 96;
-        writeDemoDataset(dir.path().toStdString(), options, false);
+        writeDemo(dir, 2, 96);
         const Dataset dataset = Dataset::open(dir.path().toStdString());
         for (std::size_t entry = 0; entry < 2; ++entry) {
             const SampleDataPtr kept = loadSampleData(dataset, entry);
@@ -183,10 +196,7 @@ private slots:
     // the viewer's load and takes its row from it: one load, the row the scan would make.
     void theViewerAndTheScanShareOneLoad() {
         QTemporaryDir dir;
-        DemoOptions options;
-        options.count = 1;
-        options.size = 80;
-        writeDemoDataset(dir.path().toStdString(), options, false);
+        writeDemo(dir, 1, 80);
         DatasetSession session;
         connect(&session, &DatasetSession::opened, this, [&session](bool ok) {
             if (ok)
@@ -211,10 +221,7 @@ private slots:
 
     void aFailedViewerLoadMakesTheScansErrorRow() {
         QTemporaryDir dir;
-        DemoOptions options;
-        options.count = 2;
-        options.size = 48;
-        writeDemoDataset(dir.path().toStdString(), options, false);
+        writeDemo(dir, 2, 48);
         QFile bad(dir.filePath(QStringLiteral("predictions/demo_000.npy")));
         QVERIFY(bad.open(QIODevice::WriteOnly | QIODevice::Truncate));
         bad.write("\x93NUMPY not really");
@@ -240,14 +247,9 @@ private slots:
     // the GUI thread and arrives, equal to a plain count over the kept maps.
     void theWindowClipsABigSamplesRangeInTheBackground() {
         QTemporaryDir dir;
-        DemoOptions options;
-        options.count = 2;
-        options.size = 96;
-        writeDemoDataset(dir.path().toStdString(), options, false);
+        writeDemo(dir, 2, 96);
         MainWindow w;
-        w.session()->setKeptMapBytes(0);
-        w.openFolder(dir.path());
-        testing::waitForScan(w);
+        openScored(w, dir, false);
         QVERIFY(!w.currentSample()->keepsMaps());
         const Dataset dataset = Dataset::open(dir.path().toStdString());
         const std::size_t entry = w.currentSample()->entry;
@@ -278,16 +280,12 @@ private slots:
     // composite both draw it; a sample without one keeps no picture and draws grey.
     void theBaseIsTheDisplayImageOrGreyWithoutOne() {
         QTemporaryDir dir;
-        DemoOptions options;
-        options.count = 1;
-        options.size = 64;
-        writeDemoDataset(dir.path().toStdString(), options, false);
+        writeDemo(dir, 1, 64);
         const Dataset dataset = Dataset::open(dir.path().toStdString());
         const LoadedSample sample = dataset.load(0);
         QVERIFY(!sample.image.empty());
         MainWindow w;
-        w.openFolder(dir.path());
-        testing::waitForScan(w);
+        openScored(w, dir, true);
         ViewSettings s = w.viewSettings();
         for (std::size_t l = 0; l < kLayerCount; ++l)
             s.layers[l].visible = static_cast<Layer>(l) == Layer::Image;
@@ -317,14 +315,9 @@ private slots:
     void theCurrentSampleIsExportedInTheBackground() {
         QTemporaryDir dir;
         QTemporaryDir out;
-        DemoOptions options;
-        options.count = 1;
-        options.size = 64;
-        writeDemoDataset(dir.path().toStdString(), options, false);
+        writeDemo(dir, 1, 64);
         MainWindow w;
-        w.session()->setKeptMapBytes(0);
-        w.openFolder(dir.path());
-        testing::waitForScan(w);
+        openScored(w, dir, false);
         const SampleDataPtr current = w.currentSample();
         QVERIFY(!current->keepsMaps());
         QSignalSpy messages(w.exportController(), &ExportController::message);

@@ -1,5 +1,7 @@
 #include "losslens/set/LossHistogram.h"
 
+#include "set/CountBins.h"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -21,23 +23,14 @@ void LossHistogram::add(std::span<const float> values, std::span<const std::uint
                         int ignoreIndex) {
     const auto bins = static_cast<float>(counts.size());
     const float scale = hi > lo ? bins / (hi - lo) : 0.0f;
-    const auto last = static_cast<std::int32_t>(counts.size()) - 1;
-    const std::size_t n = std::min(values.size(), y.size());
-    // Bins a chunk at a time in a loop the compiler vectorises, then the counts.
-    constexpr std::size_t kChunk = 256;
-    std::int32_t bin[kChunk];
-    for (std::size_t start = 0; start < n; start += kChunk) {
-        const std::size_t count = std::min(kChunk, n - start);
-        const float* v = values.data() + start;
-        for (std::size_t i = 0; i < count; ++i) {
-            const float at = std::clamp((v[i] - lo) * scale, 0.0f, static_cast<float>(last));
-            bin[i] = static_cast<std::int32_t>(at);
-        }
-        const std::uint16_t* label = y.data() + start;
-        for (std::size_t i = 0; i < count; ++i)
-            if (label[i] != ignoreIndex)
-                ++counts[static_cast<std::size_t>(bin[i])];
-    }
+    const auto last = static_cast<float>(counts.size() - 1);
+    const float low = lo;
+    (void)detail::countBins(
+        values, y, ignoreIndex,
+        [=](float v) {
+            return static_cast<std::int32_t>(std::clamp((v - low) * scale, 0.0f, last));
+        },
+        counts.data());
 }
 
 void LossHistogram::merge(const LossHistogram& other) {

@@ -1,5 +1,7 @@
 #include "losslens/set/LossQuantiles.h"
 
+#include "set/CountBins.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -46,30 +48,13 @@ void LossQuantiles::add(const LossMap& map, const LabelMap& labels, int ignoreIn
 
 void LossQuantiles::add(std::span<const float> values, std::span<const std::uint16_t> y,
                         int ignoreIndex) {
-    const std::size_t n = std::min(values.size(), y.size());
-    std::int64_t* counts = m_counts.data();
-    std::int64_t added = 0;
-    // binOf a chunk at a time, branch-free so the compiler vectorises it, then the counts.
-    constexpr std::size_t kChunk = 256;
-    std::int32_t bin[kChunk];
-    for (std::size_t start = 0; start < n; start += kChunk) {
-        const std::size_t count = std::min(kChunk, n - start);
-        const float* v = values.data() + start;
-        for (std::size_t i = 0; i < count; ++i) {
-            const std::int32_t grid = (std::bit_cast<std::int32_t>(v[i]) >> kMantissaShift) - kBase;
-            std::int32_t b = std::min<std::int32_t>(grid + 1, kBins - 1);
-            b = grid < 0 ? 0 : b;
-            bin[i] = v[i] > 0.0f ? b : 0;
-        }
-        const std::uint16_t* label = y.data() + start;
-        for (std::size_t i = 0; i < count; ++i) {
-            if (label[i] == ignoreIndex)
-                continue;
-            ++counts[bin[i]];
-            ++added;
-        }
-    }
-    m_total += added;
+    // binOf, branch-free.
+    const auto bin = [](float v) {
+        const std::int32_t grid = (std::bit_cast<std::int32_t>(v) >> kMantissaShift) - kBase;
+        const std::int32_t b = grid < 0 ? 0 : std::min<std::int32_t>(grid + 1, kBins - 1);
+        return v > 0.0f ? b : 0;
+    };
+    m_total += detail::countBins(values, y, ignoreIndex, bin, m_counts.data());
 }
 
 void LossQuantiles::merge(const LossQuantiles& other) {
