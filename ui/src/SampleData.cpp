@@ -103,21 +103,11 @@ std::vector<std::vector<float>> valuesAt(const SampleData& data, VariantMask var
 }
 
 void forEachBlock(const SampleData& data, VariantMask variants, const LossBlockSink& sink) {
-    const LabelMap& labels = data.sample.labels;
-    const std::size_t n = labels.pixelCount();
-    if (!data.keepsMaps()) {
-        (void)summarizeLoss(labels, data.sample.prediction, data.config, variants,
+    if (data.keepsMaps())
+        forEachBlock(data.loss, data.sample.labels, variants, sink);
+    else
+        (void)summarizeLoss(data.sample.labels, data.sample.prediction, data.config, variants,
                             data.sample.annotation, sink);
-        return;
-    }
-    constexpr std::size_t kBlock = std::size_t{1} << 16;
-    std::vector<const float*> maps(data.loss.maps.size(), nullptr);
-    for (std::size_t start = 0; start < n; start += kBlock) {
-        const std::size_t size = std::min(kBlock, n - start);
-        for (std::size_t v = 0; v < maps.size(); ++v)
-            maps[v] = hasVariant(variants, v) ? data.loss.maps[v].data() + start : nullptr;
-        sink(LossBlock{start, labels.values().subspan(start, size), maps});
-    }
 }
 
 } // namespace losslens

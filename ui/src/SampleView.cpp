@@ -52,6 +52,7 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
     connect(m_compare, &CompareRun::sampleChanged, this, [this] {
         m_renderer.setOther(m_compare->current());
         m_runDifferenceMax = -1.0f;
+        m_runPending = {}; // counted again for the new pair
         if (!m_current)
             return;
         setSideContent();
@@ -124,7 +125,8 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
     m_current = ready;
     m_renderer.setSample(ready);
     m_runDifferenceMax = -1.0f;
-    m_clipKey = {}; // a new sample, even at a freed one's address
+    m_runPending = {}; // counted again for the new pair
+    m_clipKey = {};    // a new sample, even at a freed one's address
     // The canvases ask for their visible part when they paint, with the settings of then.
     m_canvas->setContent(
         m_renderer.imageSize(),
@@ -195,7 +197,7 @@ ValueRange SampleView::currentRange() const {
                     m_runDifferenceVariant = m_settings.variant;
                     m_runDifferenceMax = maxRunDifference(*m_current, *other, m_settings.variant,
                                                           m_current->sample.ignoreIndex);
-                } else if (!(m_runPending == pair) || !background::running(m_runWatcher.future())) {
+                } else if (!(m_runPending == pair)) {
                     // Big samples are scored again for it: off the GUI thread; the heatmap is
                     // drawn again with the range when it arrives.
                     m_runPending = pair;

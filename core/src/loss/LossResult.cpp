@@ -80,6 +80,21 @@ std::vector<float> maxDifferences(const LossResult& result, const LabelMap& labe
     return top;
 }
 
+void forEachBlock(const LossResult& result, const LabelMap& labels, VariantMask variants,
+                  const LossBlockSink& sink) {
+    constexpr std::size_t kBlock = std::size_t{1} << 16;
+    const std::size_t n = labels.pixelCount();
+    std::vector<const float*> maps(result.maps.size(), nullptr);
+    for (std::size_t start = 0; start < n; start += kBlock) {
+        const std::size_t size = std::min(kBlock, n - start);
+        for (std::size_t v = 0; v < maps.size(); ++v)
+            maps[v] = hasVariant(variants, v) && result.maps[v].pixelCount() == n
+                          ? result.maps[v].data() + start
+                          : nullptr;
+        sink(LossBlock{start, labels.values().subspan(start, size), maps});
+    }
+}
+
 float pairEntry(const std::vector<float>& matrix, std::size_t a, std::size_t b) {
     const std::size_t count = lossVariants().size();
     const std::size_t index = a * count + b;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "losslens/loss/LossBlock.h"
+#include "losslens/loss/LossVariant.h"
 #include "losslens/loss/Raster.h"
 #include "losslens/set/SampleSummary.h"
 
@@ -37,6 +39,12 @@ struct LossResult {
 // The difference view's colour range for whichever two variants a user picks.
 [[nodiscard]] std::vector<float> maxDifferences(const LossResult& result, const LabelMap& labels,
                                                 int ignoreIndex);
+// The kept maps of `variants` handed to `sink` a block of pixels at a time, as a pass hands
+// its blocks (a variant whose map is not kept, or not asked for, is null): one way to run a
+// block statistic over maps a result holds and over a pass that holds none.
+void forEachBlock(const LossResult& result, const LabelMap& labels, VariantMask variants,
+                  const LossBlockSink& sink);
+
 // The entry for variants a and b of such a matrix (0 when it is empty or too small).
 [[nodiscard]] float pairEntry(const std::vector<float>& matrix, std::size_t a, std::size_t b);
 
