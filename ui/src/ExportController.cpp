@@ -78,7 +78,23 @@ struct SetExportJob {
 ExportController::ExportController(DatasetSession* session, QWidget* parent)
     : QObject(parent)
     , m_session(session)
-    , m_parent(parent) {}
+    , m_parent(parent) {
+    connect(&m_current, &QFutureWatcher<CurrentResult>::finished, this, [this] {
+        const CurrentResult result = m_current.result();
+        if (!result.error.isEmpty()) {
+            emit message(tr("Export of %1 failed: %2").arg(m_currentStem, result.error));
+            // Window-modal but not blocking, like every message of the window's background work.
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), result.error,
+                                        QMessageBox::Ok, m_parent);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            return;
+        }
+        emit message(tr("Wrote %1 files for %2 to %3")
+                         .arg(result.written)
+                         .arg(m_currentStem, m_currentFolder));
+    });
+}
 
 ExportController::~ExportController() {
     background::wait(m_current.future());
@@ -145,23 +161,9 @@ void ExportController::exportCurrentInteractive(const SampleDataPtr& data,
 void ExportController::startCurrentExport(const QString& folder, const SampleDataPtr& data,
                                           std::function<QImage()> composite, int ignoreIndex,
                                           float lo, float hi, int colormap, bool overwrite) {
-    const QString stem = QString::fromStdString(data->stem);
-    emit message(tr("Writing %1 to %2…").arg(stem, folder));
-    // One connection per export (made before the job starts, so its end is never missed).
-    disconnect(&m_current, &QFutureWatcher<CurrentResult>::finished, this, nullptr);
-    connect(&m_current, &QFutureWatcher<CurrentResult>::finished, this, [this, stem, folder] {
-        const CurrentResult result = m_current.result();
-        if (!result.error.isEmpty()) {
-            emit message(tr("Export of %1 failed: %2").arg(stem, result.error));
-            // Window-modal but not blocking, like every message of the window's background work.
-            auto* box = new QMessageBox(QMessageBox::Warning, tr("Export failed"), result.error,
-                                        QMessageBox::Ok, m_parent);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
-            return;
-        }
-        emit message(tr("Wrote %1 files for %2 to %3").arg(result.written).arg(stem, folder));
-    });
+    m_currentStem = QString::fromStdString(data->stem);
+    m_currentFolder = folder;
+    emit message(tr("Writing %1 to %2…").arg(m_currentStem, folder));
     m_current.setFuture(background::run([=, composite = std::move(composite)]() -> CurrentResult {
         try {
             return {

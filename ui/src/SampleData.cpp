@@ -3,6 +3,7 @@
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/SampleStatisticsBuilder.h"
+#include "losslens/set/SetProcessor.h"
 #include "losslens/ui/LayerImages.h"
 
 #include <algorithm>
@@ -44,8 +45,7 @@ SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry, std::siz
     const std::size_t variants = lossVariants().size();
     const bool keep = data->sample.labels.pixelCount() * variants * sizeof(float) <= keptMapBytes;
     SampleStatisticsBuilder builder(variants, data->config.ignoreIndex);
-    computeLoss(data->sample.labels, data->sample.prediction, data->config, kAllVariants,
-                data->loss, data->sample.annotation,
+    scoreSample(data->sample, data->config, data->loss,
                 LossOutputs{keep ? kAllVariants : VariantMask{0}, builder.sink()});
     data->statistics = builder.take();
     data->base = baseLayer(*data);

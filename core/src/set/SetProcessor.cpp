@@ -47,6 +47,12 @@ LossResult scoreSample(const LoadedSample& sample, const LossConfig& config, Var
     return computeLoss(sample.labels, sample.prediction, config, variants, sample.annotation);
 }
 
+void scoreSample(const LoadedSample& sample, const LossConfig& config, LossResult& result,
+                 const LossOutputs& outputs) {
+    computeLoss(sample.labels, sample.prediction, config, kAllVariants, result, sample.annotation,
+                outputs);
+}
+
 SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleVisitor& visitor,
                             bool statistics, Dataset::Image images, bool maps) {
     const auto& entries = dataset.entries();
@@ -73,8 +79,7 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
             }
         } else {
             LossResult result;
-            computeLoss(sample.labels, sample.prediction, config, kAllVariants, result,
-                        sample.annotation, LossOutputs{kAllVariants, sink});
+            scoreSample(sample, config, result, LossOutputs{kAllVariants, sink});
             outcome.summary = result.summary;
             visitor(i, sample, result);
         }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/io/Dataset.h"
+#include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossResult.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/report/SetReport.h"
@@ -50,6 +51,10 @@ using SampleVisitor =
 // window and exports all call computeLoss, so they agree on the missing set by construction.
 [[nodiscard]] LossResult scoreSample(const LoadedSample& sample, const LossConfig& config,
                                      VariantMask variants = kAllVariants);
+// The same into `result`, keeping and telling what `outputs` says (LossOutputs: the window
+// keeps a big sample's masks only and takes its statistics from the blocks).
+void scoreSample(const LoadedSample& sample, const LossConfig& config, LossResult& result,
+                 const LossOutputs& outputs);
 
 // Loads, validates and scores one stem; never throws: failures land in the outcome. With
 // `statistics`, the outcome also carries the sample's SampleStatistics; without `maps`, the

@@ -74,6 +74,8 @@ private:
         QString error;
     };
     QFutureWatcher<CurrentResult> m_current;
+    QString m_currentStem; // what m_current writes, and where
+    QString m_currentFolder;
     std::unique_ptr<SetExportJob> m_job;
     std::unique_ptr<SetExportJob> m_finishedJob;
 };
