@@ -107,7 +107,7 @@ void BM_FullResolutionFrame(benchmark::State& state) {
     Scene scene(static_cast<int>(state.range(0)));
     int variant = 0;
     for (auto _ : state) {
-        scene.settings.variant = static_cast<std::size_t>(variant ^= 1);
+        scene.settings.heatmap = HeatmapSource::variant(static_cast<std::size_t>(variant ^= 1));
         const QImage full = scene.renderer.renderFull(scene.settings, scene.range);
         QImage frame(scene.view.output, QImage::Format_ARGB32_Premultiplied);
         QPainter painter(&frame);
@@ -121,7 +121,7 @@ void BM_FullResolutionFrame(benchmark::State& state) {
 void BM_RerenderVariant(benchmark::State& state) {
     Scene scene(static_cast<int>(state.range(0)));
     for (auto _ : state) {
-        scene.settings.variant = scene.settings.variant == 0 ? 1 : 0;
+        scene.settings.heatmap = HeatmapSource::variant(scene.settings.heatmap.a == 0 ? 1 : 0);
         benchmark::DoNotOptimize(scene.renderer.render(scene.view, scene.settings, scene.range));
     }
 }

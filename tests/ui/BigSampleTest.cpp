@@ -65,16 +65,14 @@ std::vector<ViewSettings> settingsToTry() {
     std::vector<ViewSettings> all;
     for (std::size_t v = 0; v < lossVariants().size(); ++v) {
         ViewSettings s;
-        s.variant = v;
+        s.heatmap = HeatmapSource::variant(v);
         all.push_back(s);
     }
     ViewSettings diff;
-    diff.difference = true;
-    diff.differenceA = variantIndex("standard");
-    diff.differenceB = variantIndex("partial");
+    diff.heatmap = HeatmapSource::difference(variantIndex("standard"), variantIndex("partial"));
     all.push_back(diff);
     ViewSettings log;
-    log.variant = variantIndex("focal");
+    log.heatmap = HeatmapSource::variant(variantIndex("focal"));
     log.logScale = true;
     all.push_back(log);
     return all;
@@ -106,8 +104,9 @@ private slots:
             }
         std::int64_t clipped = 0; // drop's map is all 0 where M is not empty: count over all
         for (const ViewSettings& settings : settingsToTry()) {
-            const RangeClipping a = rangeClipping(*kept, settings, 255, {0.1f, 1.5f});
-            const RangeClipping b = rangeClipping(*bare, settings, 255, {0.1f, 1.5f});
+            const bool log = usesLogScale(settings);
+            const RangeClipping a = rangeClipping(*kept, settings.heatmap, log, 255, {0.1f, 1.5f});
+            const RangeClipping b = rangeClipping(*bare, settings.heatmap, log, 255, {0.1f, 1.5f});
             QVERIFY(a.valid > 0);
             clipped += a.above;
             QCOMPARE(b.valid, a.valid);
@@ -159,7 +158,7 @@ private slots:
         }
         QVERIFY(nonzero >= 5);
         ViewSettings settings;
-        settings.runDifference = true;
+        settings.heatmap = HeatmapSource::runDifference(0);
         const Viewport view{QSize(35, 60), 0.0, 0.0, 2.5};
         QCOMPARE(heatmapLayer(*bareA, settings, 255, -2.0f, 2.0f, view, bareB.get()),
                  heatmapLayer(*keptA, settings, 255, -2.0f, 2.0f, view, keptB.get()));
@@ -256,8 +255,7 @@ private slots:
         const LoadedSample sample = dataset.load(entry);
         const LossResult loss = scoreSample(sample, dataset.config().lossConfig());
         ViewSettings s = w.viewSettings();
-        s.variant = 0;
-        s.difference = false;
+        s.heatmap = HeatmapSource::variant(0);
         s.logScale = false;
         s.rangeMode = RangeMode::SampleRobust;
         w.setViewSettings(s);
@@ -321,9 +319,7 @@ private slots:
         const SampleDataPtr current = w.currentSample();
         QVERIFY(!current->keepsMaps());
         QSignalSpy messages(w.exportController(), &ExportController::message);
-        const ValueRange range = w.currentRange();
-        w.exportController()->startCurrentExport(
-            out.path(), current, w.sampleView()->compositeJob(), 255, range.lo, range.hi, 0, false);
+        w.exportController()->startCurrentExport(out.path(), false);
         QTRY_VERIFY_WITH_TIMEOUT(
             !w.exportController()->currentExportRunning() && messages.size() >= 2, 30000);
         QVERIFY2(messages.last().at(0).toString().startsWith(QStringLiteral("Wrote")),

@@ -17,7 +17,7 @@ private slots:
     void differenceIsCentredOnZero() {
         const auto data = makeSample();
         ViewSettings settings;
-        settings.difference = true;
+        settings.heatmap = HeatmapSource::difference(0, 1);
         RangeSources in;
         in.setScored = true;
         in.setMax = 5.0f;
@@ -60,12 +60,12 @@ private slots:
         s.logScale = true; // three decades below the top
         QCOMPARE(heatmapRange(s, in).lo, 0.004f);
         s.logScale = false;
-        s.difference = true;
+        s.heatmap = HeatmapSource::difference(0, 1);
         QCOMPARE(heatmapRange(s, in).hi, 0.5f);
         QCOMPARE(heatmapRange(s, in).lo, -0.5f);
         s.rangeMode = RangeMode::SetMax;
         QCOMPARE(heatmapRange(s, in).hi, 2.0f);
-        s.difference = false;
+        s.heatmap = HeatmapSource::variant(0);
         RangeSources none;
         none.setScored = true;
         QCOMPARE(heatmapRange(s, none).hi, 1.0f); // nothing scored: a unit range
@@ -105,7 +105,7 @@ private slots:
                 below += v <= tight.lo ? 1 : 0;
                 above += v > tight.hi ? 1 : 0;
             }
-        const RangeClipping clip = rangeClipping(*data, s, 255, tight);
+        const RangeClipping clip = rangeClipping(*data, s.heatmap, usesLogScale(s), 255, tight);
         QCOMPARE(clip.valid, valid);
         QCOMPARE(clip.below, below);
         QCOMPARE(clip.above, above);

@@ -84,7 +84,7 @@ private slots:
         QCOMPARE(qRed(standard.pixel(0, 0)), grey);
         QCOMPARE(qAlpha(standard.pixel(5, 0)), 0); // ignore pixel: transparent
         // Partial zeroes the removed pixel (4, 2): black in gray; standard shows -log 0.1.
-        settings.variant = 1;
+        settings.heatmap = HeatmapSource::variant(1);
         const QImage partial = heatmapLayer(*data, settings, 255, 0.0f, hi);
         QCOMPARE(qRed(partial.pixel(4, 2)), 0);
         QCOMPARE(qRed(standard.pixel(4, 2)),
@@ -144,7 +144,7 @@ private slots:
         const QImage faded = renderer.render(view, s, range);
         QVERIFY(faded != first);
         QCOMPARE(renderer.layers().heatmap.cacheKey(), heatmapKey);
-        s.variant = 1; // the heatmap only
+        s.heatmap = HeatmapSource::variant(1); // the heatmap only
         (void)renderer.render(view, s, range);
         QVERIFY(renderer.layers().heatmap.cacheKey() != heatmapKey);
         QCOMPARE(renderer.layers().groundTruth.cacheKey(), classKey);
@@ -165,10 +165,12 @@ private slots:
         LayerRenderer partner;
         partner.setSample(renderer.sample(), {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}},
                           255);
-        s.variant = 1;
-        const QImage side = partner.render(view, LayerRenderer::partnerSettings(s),
-                                           LayerRenderer::partnerRange(s, range));
-        s.variant = 0;
+        s.heatmap = HeatmapSource::variant(1);
+        ViewSettings sideSettings = s;
+        sideSettings.heatmap = sideSource(s.heatmap, false).source;
+        QVERIFY(!sideSource(s.heatmap, false).versusRun);
+        const QImage side = partner.render(view, sideSettings, range);
+        s.heatmap = HeatmapSource::variant(0);
         QCOMPARE(side, renderer.render(view, s, range));
         // At 1:1 over the whole sample the window shows exactly the exported composite.
         QCOMPARE(renderer.render(Viewport::whole(QSize(6, 4)), s, range),
@@ -208,7 +210,7 @@ private slots:
         const std::vector<ClassInfo> colours{
             {"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 255, 0}}, {"c", {0, 0, 255}}};
         ViewSettings s;
-        s.variant = 1;
+        s.heatmap = HeatmapSource::variant(1);
         const QImage heatFull = heatmapLayer(*data, s, 255, 0.0f, 3.0f);
         const QImage classFull =
             classLayer(data->sample.labels, colours, s, ClassStyle::Filled, 255);
@@ -272,7 +274,7 @@ private slots:
         s.layer(Layer::Prediction).visible = true;
         s.layer(Layer::Heatmap).opacity = 0.25f;
         s.colormap = Colormap::Turbo;
-        s.variant = 1;
+        s.heatmap = HeatmapSource::variant(1);
         s.groundTruthStyle = ClassStyle::Filled;
         s.rangeMode = RangeMode::Fixed;
         s.logScale = true;
@@ -284,7 +286,7 @@ private slots:
         QVERIFY(back.layer(Layer::Prediction).visible);
         QCOMPARE(back.layer(Layer::Heatmap).opacity, 0.25f);
         QCOMPARE(back.colormap, Colormap::Turbo);
-        QCOMPARE(back.variant, std::size_t{1});
+        QCOMPARE(back.heatmap.a, std::size_t{1});
         QVERIFY(back.groundTruthStyle == ClassStyle::Filled);
         QVERIFY(back.rangeMode == RangeMode::Fixed);
         QVERIFY(back.logScale);
@@ -323,9 +325,7 @@ private slots:
         QVERIFY(formatStatusLine(pixelInfo(*data, 6, 0, 255)).isEmpty());
         // A difference view reads out A − B: 2.302585 - 0 at this pixel.
         ViewSettings diff;
-        diff.difference = true;
-        diff.differenceA = 0;
-        diff.differenceB = 1;
+        diff.heatmap = HeatmapSource::difference(0, 1);
         QCOMPARE(formatShownValue(info, diff), QStringLiteral("standard − partial = 2.30259"));
         QVERIFY(formatStatusLine(info, diff)
                     .endsWith(QStringLiteral("heatmap standard − partial = 2.30259")));
@@ -335,13 +335,13 @@ private slots:
         PixelInfo other = info;
         other.losses[0] = 1.0f;
         ViewSettings runs;
-        runs.runDifference = true;
-        runs.variant = 0;
+        runs.heatmap = HeatmapSource::runDifference(0);
         const OtherRunPixel pair{&other, QStringLiteral("ckpt_b")};
         QCOMPARE(formatShownValue(info, runs, pair),
-                 QStringLiteral("standard: this − ckpt_b = %1")
+                 QStringLiteral("standard: this run − run ckpt_b = %1")
                      .arg(static_cast<double>(info.losses[0] - 1.0f), 0, 'f', 5));
-        QVERIFY(formatStatusLine(info, runs, pair).contains(QStringLiteral("this − ckpt_b")));
+        QVERIFY(
+            formatStatusLine(info, runs, pair).contains(QStringLiteral("this run − run ckpt_b")));
     }
 
     void ticksAndCache() {

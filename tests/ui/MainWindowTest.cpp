@@ -139,11 +139,11 @@ private slots:
         waitForEntry(w, withMissing);
 
         ViewSettings s = w.viewSettings();
-        s.variant = 0;
+        s.heatmap = HeatmapSource::variant(0);
         w.setViewSettings(s);
         const QImage standard = w.canvas()->image();
         w.flipVariant();
-        QCOMPARE(w.viewSettings().variant, std::size_t{1});
+        QCOMPARE(w.viewSettings().heatmap.a, std::size_t{1});
         const QImage partial = w.canvas()->image();
         QVERIFY(standard != partial);
 
@@ -309,10 +309,8 @@ private slots:
                 found = true;
         QVERIFY(found);
         ViewSettings s = w.viewSettings();
-        s.difference = true;
+        s.heatmap = HeatmapSource::difference(marginal, focal);
         s.rangeMode = RangeMode::SetMax;
-        s.differenceA = marginal;
-        s.differenceB = focal;
         w.setViewSettings(s);
         QVERIFY(marginalFocal > 0.0f);
         QCOMPARE(w.currentRange().hi, marginalFocal);
@@ -325,18 +323,20 @@ private slots:
         waitForScan(w);
         QTemporaryDir out;
         const SampleDataPtr current = w.currentSample();
+        const CurrentExport spec = ExportController::currentExportOf(*w.sampleView());
         const int n = ExportController::exportCurrent(out.path(), *current, w.compositeImage(), 255,
-                                                      0.0f, 10.0f, 0, false);
+                                                      spec, false);
         ExportOptions options;
         auto expected = exportFileNames(out.path().toStdString(), current->stem, options);
-        expected.push_back(fs::path(out.path().toStdString()) / (current->stem + ".composite.png"));
+        for (const char* extra : {".composite.png", ".legend.png", ".export.json"})
+            expected.push_back(fs::path(out.path().toStdString()) / (current->stem + extra));
         QCOMPARE(n, static_cast<int>(expected.size()));
         for (const auto& file : expected)
             QVERIFY2(fs::file_size(file) > 0, file.c_str());
         // Without overwrite a second export refuses and leaves the files alone.
-        QVERIFY_THROWS_EXCEPTION(std::exception, ExportController::exportCurrent(
-                                                     out.path(), *current, w.compositeImage(), 255,
-                                                     0.0f, 10.0f, 0, false));
+        QVERIFY_THROWS_EXCEPTION(
+            std::exception, ExportController::exportCurrent(out.path(), *current,
+                                                            w.compositeImage(), 255, spec, false));
     }
 
     void badSampleIsAnErrorRowAndTheWindowCarriesOn() {

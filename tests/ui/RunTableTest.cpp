@@ -134,7 +134,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(allScored(w), 30000);
         const std::size_t partial = variantFor(VariantRole::MissingAware);
         ViewSettings settings = w.sampleView()->settings();
-        settings.variant = partial;
+        settings.heatmap = HeatmapSource::variant(partial);
         w.sampleView()->setSettings(settings);
         auto* versus = w.findChild<QComboBox*>(QStringLiteral("compareRunChooser"));
         versus->setCurrentIndex(versus->findText(QStringLiteral("c_model")));

@@ -186,8 +186,7 @@ private slots:
             ->setCurrentText(QStringLiteral("b_model"));
         QTRY_VERIFY_WITH_TIMEOUT(w.sampleView()->compareRun()->current() != nullptr, 10000);
         ViewSettings s = w.viewSettings();
-        s.runDifference = true;
-        s.variant = 1; // partial
+        s.heatmap = HeatmapSource::runDifference(1); // partial
         w.setViewSettings(s);
         QVERIFY(w.sampleView()->showsRunDifference());
 
@@ -230,7 +229,7 @@ private slots:
         // The readout gives the difference at the pixel under the cursor.
         w.showPixel(10, 12);
         QVERIFY2(w.pixelReadout().contains(
-                     QStringLiteral("partial: this − b_model = %1")
+                     QStringLiteral("partial: this run − run b_model = %1")
                          .arg(static_cast<double>(a.maps[1].at(10, 12) - b.maps[1].at(10, 12)), 0,
                               'f', 5)),
                  qPrintable(w.pixelReadout()));

@@ -87,7 +87,7 @@ private slots:
         connect(w.session(), &DatasetSession::opened, &w, [&](bool ok) {
             QVERIFY(ok);
             startedMidScan = !w.session()->isScored();
-            started = w.exportController()->startSetExport(out.path(), 0, false);
+            started = w.exportController()->startSetExport(out.path(), SetExportChoice{}, false);
         });
         QSignalSpy finished(w.exportController(), &ExportController::setExportFinished);
         int ticks = 0;
@@ -136,7 +136,7 @@ private slots:
         QTemporaryDir out;
         bool started = false;
         connect(w.session(), &DatasetSession::opened, &w, [&] {
-            started = w.exportController()->startSetExport(out.path(), 0, false);
+            started = w.exportController()->startSetExport(out.path(), SetExportChoice{}, false);
             auto* dialog = qobject_cast<QProgressDialog*>(w.exportController()->setExportDialog());
             QVERIFY(dialog);
             QVERIFY(dialog->labelText().contains(QStringLiteral("Waiting for the scan")));
@@ -306,7 +306,7 @@ private slots:
         w.selectEntry(story);
         QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == story, 10000);
         ViewSettings s = w.viewSettings();
-        s.variant = 0; // standard: it punishes the unannotated object
+        s.heatmap = HeatmapSource::variant(0); // standard: it punishes the unannotated object
         s.rangeMode = RangeMode::SampleMax;
         w.setViewSettings(s);
         QCOMPARE(w.currentRange().hi, max);
@@ -331,11 +331,11 @@ private slots:
         // Zoom read-out and the difference's own colour map in the box.
         w.canvas()->actualSize();
         QCOMPARE(w.sampleView()->heatmapBar()->zoomText(), QStringLiteral("100%"));
-        s.difference = true;
+        s.heatmap = HeatmapSource::difference(0, 1);
         w.setViewSettings(s);
         auto* colormap = w.sampleView()->heatmapBar()->findChildren<QComboBox*>().at(3);
         QCOMPARE(colormap->currentText(), QStringLiteral("blue–white–red"));
-        s.difference = false;
+        s.heatmap = HeatmapSource::variant(0);
         w.setViewSettings(s);
         QCOMPARE(colormap->currentText(), QStringLiteral("viridis"));
     }
@@ -367,7 +367,7 @@ private slots:
         const ViewSettings single = LayerRenderer::shownSettings(s, false);
         QVERIFY(single.removedStyle == MarkStyle::Hatched);
         QVERIFY(LayerRenderer::shownSettings(s, true).removedStyle == MarkStyle::Outline);
-        s.difference = true;
+        s.heatmap = HeatmapSource::difference(0, 1);
         QVERIFY(LayerRenderer::shownSettings(s, false).removedStyle == MarkStyle::Outline);
     }
 

@@ -3,25 +3,26 @@
 
 #include "losslens/io/Dataset.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/ViewState.h"
 
 #include <algorithm>
 
 namespace losslens {
 
-CompareRun::CompareRun(DatasetSession* session, QObject* parent)
+CompareRun::CompareRun(DatasetSession* session, ViewState* state, QObject* parent)
     : QObject(parent)
-    , m_session(session) {
+    , m_session(session)
+    , m_state(state) {
+    connect(state, &ViewState::versusRunChanged, this, &CompareRun::setRun);
     connect(session, &DatasetSession::opened, this, [this](bool ok) {
         m_dataset.reset();
         m_cache.clear();
         const auto& runs = m_session->runs();
         if (!ok || std::find(runs.begin(), runs.end(), m_run.toStdString()) == runs.end()) {
-            const bool had = !m_run.isEmpty();
             m_run.clear();
             m_current.reset();
             emit sampleChanged();
-            if (had)
-                emit runChanged(m_run);
+            m_state->setVersusRun(QString()); // the run is gone with its folder
             return;
         }
         openRun();
@@ -57,7 +58,6 @@ void CompareRun::setRun(const QString& run) {
     m_dataset.reset();
     m_cache.clear();
     m_current.reset();
-    emit runChanged(m_run);
     emit sampleChanged();
     if (!m_run.isEmpty() && m_session->isOpen())
         openRun();

@@ -4,12 +4,19 @@
 #include "losslens/io/FileBytes.h"
 #include "losslens/report/Exporter.h"
 #include "losslens/set/SetProcessor.h"
+#include "losslens/ui/Canvas.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/HeatmapRange.h"
+#include "losslens/ui/SampleView.h"
+#include "losslens/ui/SetExportDialog.h"
 
 #include <QBuffer>
 #include <QDir>
 #include <QFileDialog>
 #include <QFutureWatcher>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMessageBox>
 #include <QPointer>
 #include <QProgressDialog>
@@ -51,11 +58,24 @@ bool confirmOverwrite(QWidget* parent, const std::vector<fs::path>& existing) {
                QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Yes;
 }
 
-std::vector<fs::path> currentTargets(const QString& folder, const std::string& stem) {
-    ExportOptions options;
-    std::vector<fs::path> files = exportFileNames(folder.toStdString(), stem, options);
-    files.push_back(fs::path(folder.toStdString()) / (stem + ".composite.png"));
-    return files;
+bool sameScale(const HeatmapScale& a, const HeatmapScale& b) {
+    return a.colormap == b.colormap && a.log == b.log && a.range.lo == b.range.lo &&
+           a.range.hi == b.range.hi;
+}
+
+QJsonObject scaleJson(const HeatmapScale& scale, const std::string& legend) {
+    QJsonObject o;
+    o[QStringLiteral("range")] =
+        QJsonArray{static_cast<double>(scale.range.lo), static_cast<double>(scale.range.hi)};
+    o[QStringLiteral("colormap")] = QString::fromStdString(scale.colormap);
+    o[QStringLiteral("scale")] = scale.log ? QStringLiteral("log") : QStringLiteral("linear");
+    o[QStringLiteral("legend")] = QString::fromStdString(legend);
+    return o;
+}
+
+std::string compositeLegend(const std::string& stem, const CurrentExport& spec) {
+    return sameScale(spec.variants, spec.composite) ? stem + ".legend.png"
+                                                    : stem + ".composite-legend.png";
 }
 
 } // namespace
@@ -66,6 +86,7 @@ std::vector<fs::path> currentTargets(const QString& folder, const std::string& s
 struct SetExportJob {
     std::shared_ptr<const Dataset> dataset;
     QString folder;
+    SetExportChoice choice;
     std::shared_ptr<ExportOptions> options = std::make_shared<ExportOptions>();
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
     QPointer<QProgressDialog> dialog;
@@ -75,9 +96,10 @@ struct SetExportJob {
     std::vector<QMetaObject::Connection> waiting; // to the session, while the scan runs
 };
 
-ExportController::ExportController(DatasetSession* session, QWidget* parent)
+ExportController::ExportController(DatasetSession* session, SampleView* view, QWidget* parent)
     : QObject(parent)
     , m_session(session)
+    , m_view(view)
     , m_parent(parent) {
     connect(&m_current, &QFutureWatcher<CurrentResult>::finished, this, [this] {
         const CurrentResult result = m_current.result();
@@ -108,34 +130,84 @@ QWidget* ExportController::setExportDialog() const {
     return m_job ? m_job->dialog.data() : nullptr;
 }
 
+CurrentExport ExportController::currentExportOf(const SampleView& view) {
+    CurrentExport spec;
+    const ViewSettings& s = view.settings();
+    const HeatmapSource shown = view.shownSource();
+    // Every variant's file over the range the window draws a single variant with.
+    const HeatmapSource variant = HeatmapSource::variant(shown.a);
+    spec.colormap = s.colormap;
+    spec.variants.range = view.rangeOf(variant);
+    spec.variants.colormap = sourceColormapName(variant, s.colormap).toStdString();
+    spec.variants.log = usesLogScale(variant, s);
+    spec.composite.range = view.currentRange();
+    spec.composite.colormap = sourceColormapName(shown, s.colormap).toStdString();
+    spec.composite.log = usesLogScale(shown, s);
+    spec.shows = view.canvas()->caption().toStdString();
+    spec.showsKey = sourceKey(shown);
+    return spec;
+}
+
+std::vector<std::string> ExportController::currentFileNames(const std::string& stem,
+                                                            const CurrentExport& spec) {
+    std::vector<std::string> files;
+    for (const fs::path& file : exportFileNames({}, stem, ExportOptions{}))
+        files.push_back(file.filename().string());
+    files.push_back(stem + ".composite.png");
+    files.push_back(stem + ".legend.png");
+    if (!sameScale(spec.variants, spec.composite))
+        files.push_back(compositeLegend(stem, spec));
+    files.push_back(stem + ".export.json");
+    return files;
+}
+
 int ExportController::exportCurrent(const QString& folder, const SampleData& data,
-                                    const QImage& composite, int ignoreIndex, float lo, float hi,
-                                    int colormap, bool overwrite) {
+                                    const QImage& composite, int ignoreIndex,
+                                    const CurrentExport& spec, bool overwrite) {
     ExportOptions options;
     options.outDir = folder.toStdString();
-    options.colormap = static_cast<Colormap>(colormap);
+    options.colormap = spec.colormap;
+    options.logScale = spec.variants.log;
     options.overwrite = overwrite;
     std::error_code ec;
     fs::create_directories(options.outDir, ec);
     const std::string name = data.stem;
+    const ValueRange range = spec.variants.range;
     // A big sample keeps no map: its variants are scored one at a time as they are written.
     int written = static_cast<int>(
-        data.keepsMaps()
-            ? exportSample(name, data.sample, data.loss, ignoreIndex, {lo, hi}, options)
-            : exportSample(name, data.sample, data.config, {lo, hi}, options));
+        data.keepsMaps() ? exportSample(name, data.sample, data.loss, ignoreIndex, range, options)
+                         : exportSample(name, data.sample, data.config, range, options));
     QByteArray png;
     QBuffer buffer(&png);
     buffer.open(QIODevice::WriteOnly);
     composite.convertToFormat(QImage::Format_RGB32).save(&buffer, "PNG");
-    writeFileAtomically(options.outDir / (name + ".composite.png"),
-                        std::string_view(png.constData(), static_cast<std::size_t>(png.size())),
-                        overwrite);
+    const auto bytes = [](const QByteArray& b) {
+        return std::string_view(b.constData(), static_cast<std::size_t>(b.size()));
+    };
+    writeFileAtomically(options.outDir / (name + ".composite.png"), bytes(png), overwrite);
+    writeFileAtomically(options.outDir / (name + ".legend.png"),
+                        encodeLegendPng(spec.variants, "loss of each variant"), overwrite);
+    written += 2;
+    if (!sameScale(spec.variants, spec.composite)) {
+        writeFileAtomically(options.outDir / compositeLegend(name, spec),
+                            encodeLegendPng(spec.composite, spec.shows), overwrite);
+        ++written;
+    }
+    QJsonObject doc;
+    doc[QStringLiteral("stem")] = QString::fromStdString(name);
+    doc[QStringLiteral("heatmaps")] = scaleJson(spec.variants, name + ".legend.png");
+    QJsonObject shown = scaleJson(spec.composite, compositeLegend(name, spec));
+    shown[QStringLiteral("file")] = QString::fromStdString(name + ".composite.png");
+    shown[QStringLiteral("shows")] = QString::fromStdString(spec.shows);
+    shown[QStringLiteral("source")] = QString::fromStdString(spec.showsKey);
+    doc[QStringLiteral("composite")] = shown;
+    writeFileAtomically(options.outDir / (name + ".export.json"),
+                        bytes(QJsonDocument(doc).toJson(QJsonDocument::Indented)), overwrite);
     return written + 1;
 }
 
-void ExportController::exportCurrentInteractive(const SampleDataPtr& data,
-                                                std::function<QImage()> composite, int ignoreIndex,
-                                                float lo, float hi, int colormap) {
+void ExportController::exportCurrentInteractive() {
+    const SampleDataPtr data = m_view->current();
     if (!data) {
         QMessageBox::information(m_parent, tr("Export"), tr("No sample is shown."));
         return;
@@ -149,26 +221,27 @@ void ExportController::exportCurrentInteractive(const SampleDataPtr& data,
     if (folder.isEmpty())
         return;
     std::vector<fs::path> existing;
-    for (const auto& file : currentTargets(folder, data->stem))
-        if (fs::exists(file))
-            existing.push_back(file);
+    for (const std::string& file : currentFileNames(data->stem, currentExportOf(*m_view)))
+        if (const fs::path path = fs::path(folder.toStdString()) / file; fs::exists(path))
+            existing.push_back(path);
     if (!confirmOverwrite(m_parent, existing))
         return;
-    startCurrentExport(folder, data, std::move(composite), ignoreIndex, lo, hi, colormap,
-                       !existing.empty());
+    startCurrentExport(folder, !existing.empty());
 }
 
-void ExportController::startCurrentExport(const QString& folder, const SampleDataPtr& data,
-                                          std::function<QImage()> composite, int ignoreIndex,
-                                          float lo, float hi, int colormap, bool overwrite) {
+void ExportController::startCurrentExport(const QString& folder, bool overwrite) {
+    const SampleDataPtr data = m_view->current();
+    if (!data)
+        return;
     m_currentStem = QString::fromStdString(data->stem);
     m_currentFolder = folder;
     emit message(tr("Writing %1 to %2…").arg(m_currentStem, folder));
-    m_current.setFuture(background::run([=, composite = std::move(composite)]() -> CurrentResult {
+    m_current.setFuture(background::run([folder, data, overwrite, spec = currentExportOf(*m_view),
+                                         composite = m_view->compositeJob()]() -> CurrentResult {
         try {
-            return {
-                exportCurrent(folder, *data, composite(), ignoreIndex, lo, hi, colormap, overwrite),
-                {}};
+            return {exportCurrent(folder, *data, composite(), data->sample.ignoreIndex, spec,
+                                  overwrite),
+                    {}};
         } catch (const std::exception& e) {
             return {0, QString::fromStdString(e.what())};
         }
@@ -179,7 +252,7 @@ bool ExportController::currentExportRunning() const {
     return background::running(m_current.future());
 }
 
-void ExportController::exportSetInteractive(int colormap) {
+void ExportController::exportSetInteractive() {
     if (m_job) {
         QMessageBox::information(m_parent, tr("Export"),
                                  tr("An export of the whole set is already running."));
@@ -190,18 +263,29 @@ void ExportController::exportSetInteractive(int colormap) {
         QMessageBox::information(m_parent, tr("Export"), tr("No data set is open."));
         return;
     }
-    const QString folder = askFolder(m_parent, tr("Export the whole set to"));
-    if (folder.isEmpty())
+    const ViewSettings& view = m_view->settings();
+    const HeatmapSource variant = HeatmapSource::variant(m_view->shownSource().a);
+    SetExportDialog dialog(m_parent);
+    QSettings settings;
+    dialog.setFolder(settings.value(QStringLiteral("export/lastFolder")).toString());
+    dialog.setShown(m_view->rangeOf(variant),
+                    rangeCaption(variant, view.rangeMode, m_session->isScored()).simplified());
+    dialog.setColormap(view.colormap);
+    dialog.setLog(usesLogScale(variant, view));
+    if (dialog.exec() != QDialog::Accepted)
         return;
+    const QString folder = dialog.folder();
+    settings.setValue(QStringLiteral("export/lastFolder"), folder);
     ExportOptions options;
     options.outDir = folder.toStdString();
     const std::vector<fs::path> existing = existingExportFiles(*dataset, options);
     if (!confirmOverwrite(m_parent, existing))
         return;
-    startSetExport(folder, colormap, !existing.empty());
+    startSetExport(folder, dialog.choice(), !existing.empty());
 }
 
-bool ExportController::startSetExport(const QString& folder, int colormap, bool overwrite) {
+bool ExportController::startSetExport(const QString& folder, const SetExportChoice& choice,
+                                      bool overwrite) {
     const std::shared_ptr<const Dataset> dataset = m_session->sharedDataset();
     if (m_job || !dataset) {
         emit message(m_job ? tr("An export of the whole set is already running.")
@@ -213,7 +297,9 @@ bool ExportController::startSetExport(const QString& folder, int colormap, bool 
     job.dataset = dataset;
     job.folder = folder;
     job.options->outDir = folder.toStdString();
-    job.options->colormap = static_cast<Colormap>(colormap);
+    job.choice = choice;
+    job.options->colormap = choice.colormap;
+    job.options->logScale = choice.log;
     job.options->overwrite = overwrite;
     job.options->process.cancel = job.cancel.get();
     // Leave a core for the window, as the scan does.
@@ -280,9 +366,21 @@ void ExportController::runSetExport() {
         return;
     }
     // The scan has scored every sample: its largest loss is exactly the range exportSet would
-    // compute in a second pass (every variant, valid pixels).
-    const float hi = m_session->setMax();
-    job.options->range = ValueRange{0.0f, hi > 0.0f ? hi : 1.0f};
+    // compute in a second pass (every variant, valid pixels); the window's range as shown is
+    // now the set's.
+    switch (job.choice.range) {
+    case SetExportChoice::Range::Auto: {
+        const float hi = m_session->setMax();
+        job.options->range = ValueRange{0.0f, hi > 0.0f ? hi : 1.0f};
+        break;
+    }
+    case SetExportChoice::Range::AsShown:
+        job.options->range = m_view->rangeOf(HeatmapSource::variant(m_view->shownSource().a));
+        break;
+    case SetExportChoice::Range::Fixed:
+        job.options->range = job.choice.fixed;
+        break;
+    }
     if (job.dialog) {
         job.dialog->setLabelText(tr("Exporting %1 samples to %2…")
                                      .arg(job.dataset->completeCount())

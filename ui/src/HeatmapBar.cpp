@@ -1,4 +1,5 @@
 #include "losslens/ui/HeatmapBar.h"
+#include "losslens/ui/HeatmapRange.h"
 #include "losslens/ui/VariantStyle.h"
 
 #include "losslens/loss/LossVariant.h"
@@ -81,11 +82,6 @@ HeatmapBar::HeatmapBar(QWidget* parent)
 
     m_rangeMode = new QComboBox(this);
     m_rangeMode->setObjectName(QStringLiteral("rangeMode"));
-    m_rangeMode->addItem(tr("Set, 99th pct"), static_cast<int>(RangeMode::SetRobust));
-    m_rangeMode->addItem(tr("Set, max"), static_cast<int>(RangeMode::SetMax));
-    m_rangeMode->addItem(tr("Sample, 99th pct"), static_cast<int>(RangeMode::SampleRobust));
-    m_rangeMode->addItem(tr("Sample, max"), static_cast<int>(RangeMode::SampleMax));
-    m_rangeMode->addItem(tr("Fixed"), static_cast<int>(RangeMode::Fixed));
     m_rangeMode->setToolTip(
         tr("Where the colour range comes from (one range for every variant, so a flip "
            "compares):\n"
@@ -127,12 +123,17 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     m_zoom->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     row->addWidget(m_zoom);
 
-    for (QComboBox* combo : {m_variant, m_differenceA, m_differenceB, m_colormap, m_rangeMode})
+    for (QComboBox* combo : {m_variant, m_differenceA, m_differenceB, m_colormap})
         connect(combo, &QComboBox::currentIndexChanged, this, notify);
+    connect(m_rangeMode, &QComboBox::currentIndexChanged, this, [this, notify] {
+        if (!m_loading && m_rangeMode->currentIndex() >= 0)
+            m_rangeChoice = static_cast<RangeMode>(m_rangeMode->currentData().toInt());
+        notify();
+    });
     connect(m_log, &QCheckBox::toggled, this, notify);
     for (QDoubleSpinBox* spin : {m_rangeLo, m_rangeHi})
         connect(spin, &QDoubleSpinBox::valueChanged, this, [this, notify] {
-            if (m_rangeMode->currentData().toInt() == static_cast<int>(RangeMode::Fixed))
+            if (m_rangeChoice == RangeMode::Fixed)
                 notify();
         });
     updateEnabled();
@@ -153,7 +154,8 @@ void HeatmapBar::updateEnabled() {
                                         : m_colormap->findData(static_cast<int>(m_colormapChoice)));
     }
     m_log->setEnabled(!difference);
-    const bool fixed = m_rangeMode->currentData().toInt() == static_cast<int>(RangeMode::Fixed);
+    fillRangeModes(chosenSource());
+    const bool fixed = m_rangeChoice == RangeMode::Fixed;
     m_rangeLo->setReadOnly(!fixed);
     m_rangeHi->setReadOnly(!fixed);
     m_rangeLo->setButtonSymbols(fixed ? QAbstractSpinBox::UpDownArrows
@@ -161,18 +163,44 @@ void HeatmapBar::updateEnabled() {
     m_rangeHi->setButtonSymbols(m_rangeLo->buttonSymbols());
 }
 
+HeatmapSource HeatmapBar::chosenSource() const {
+    const auto variants = static_cast<int>(lossVariants().size());
+    const auto index = [](const QComboBox* combo) {
+        return static_cast<std::size_t>(std::max(0, combo->currentIndex()));
+    };
+    if (m_variant->currentIndex() == variants + 1)
+        return HeatmapSource::runDifference(index(m_differenceA));
+    if (m_variant->currentIndex() == variants)
+        return HeatmapSource::difference(index(m_differenceA), index(m_differenceB));
+    return HeatmapSource::variant(index(m_variant));
+}
+
+void HeatmapBar::fillRangeModes(const HeatmapSource& source) {
+    // The modes this source can use, named for it: a difference's box never says "99th pct"
+    // while its colour bar is scaled by the largest |A − B|. The user's choice is kept in
+    // m_rangeChoice and shown as the mode it becomes for this source.
+    const QSignalBlocker block(m_rangeMode);
+    m_rangeMode->clear();
+    for (RangeMode mode : rangeModesFor(source))
+        m_rangeMode->addItem(rangeModeLabel(source, mode), static_cast<int>(mode));
+    m_rangeMode->setCurrentIndex(std::max(
+        0, m_rangeMode->findData(static_cast<int>(effectiveRangeMode(source, m_rangeChoice)))));
+}
+
 void HeatmapBar::load(const ViewSettings& settings) {
     m_loading = true;
     const auto variants = static_cast<int>(lossVariants().size());
-    m_variant->setCurrentIndex(settings.runDifference ? variants + 1
-                               : settings.difference  ? variants
-                                                      : static_cast<int>(settings.variant));
-    m_differenceA->setCurrentIndex(
-        static_cast<int>(settings.runDifference ? settings.variant : settings.differenceA));
-    m_differenceB->setCurrentIndex(static_cast<int>(settings.differenceB));
+    const HeatmapSource& h = settings.heatmap;
+    m_variant->setCurrentIndex(h.isRunDifference() ? variants + 1
+                               : h.isDifference()  ? variants
+                                                   : static_cast<int>(h.a));
+    if (!h.isVariant())
+        m_differenceA->setCurrentIndex(static_cast<int>(h.a));
+    if (h.isDifference())
+        m_differenceB->setCurrentIndex(static_cast<int>(h.b));
     m_colormapChoice = settings.colormap;
     m_colormap->setCurrentIndex(m_colormap->findData(static_cast<int>(settings.colormap)));
-    m_rangeMode->setCurrentIndex(m_rangeMode->findData(static_cast<int>(settings.rangeMode)));
+    m_rangeChoice = settings.rangeMode;
     m_log->setChecked(settings.logScale);
     if (settings.rangeMode == RangeMode::Fixed) {
         m_rangeLo->setValue(static_cast<double>(settings.rangeLo));
@@ -183,18 +211,9 @@ void HeatmapBar::load(const ViewSettings& settings) {
 }
 
 void HeatmapBar::store(ViewSettings& settings) const {
-    const auto variants = static_cast<int>(lossVariants().size());
-    settings.runDifference = m_variant->currentIndex() == variants + 1;
-    settings.difference = m_variant->currentIndex() == variants;
-    if (settings.runDifference)
-        settings.variant = static_cast<std::size_t>(std::max(0, m_differenceA->currentIndex()));
-    else if (!settings.difference)
-        settings.variant = static_cast<std::size_t>(std::max(0, m_variant->currentIndex()));
-    if (!settings.runDifference)
-        settings.differenceA = static_cast<std::size_t>(std::max(0, m_differenceA->currentIndex()));
-    settings.differenceB = static_cast<std::size_t>(std::max(0, m_differenceB->currentIndex()));
+    settings.heatmap = chosenSource();
     settings.colormap = m_colormapChoice;
-    settings.rangeMode = static_cast<RangeMode>(m_rangeMode->currentData().toInt());
+    settings.rangeMode = m_rangeChoice;
     settings.logScale = m_log->isChecked();
     if (settings.rangeMode == RangeMode::Fixed) {
         settings.rangeLo = static_cast<float>(m_rangeLo->value());
@@ -203,7 +222,7 @@ void HeatmapBar::store(ViewSettings& settings) const {
 }
 
 void HeatmapBar::showRange(float lo, float hi) {
-    if (m_rangeMode->currentData().toInt() == static_cast<int>(RangeMode::Fixed))
+    if (m_rangeChoice == RangeMode::Fixed)
         return;
     m_loading = true;
     m_rangeLo->setValue(static_cast<double>(lo));

@@ -147,38 +147,6 @@ QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours
                       Viewport::whole(QSize(classes.width(), classes.height())));
 }
 
-bool comparable(const SampleData& data, const SampleData& other) {
-    return data.loss.maps.size() == other.loss.maps.size() && !data.loss.maps.empty() &&
-           data.sample.labels.width() == other.sample.labels.width() &&
-           data.sample.labels.height() == other.sample.labels.height();
-}
-
-float maxRunDifference(const SampleData& data, const SampleData& other, std::size_t variant,
-                       int ignoreIndex) {
-    if (!comparable(data, other) || variant >= data.loss.maps.size())
-        return 0.0f;
-    // A band of rows at a time, so neither sample needs its map whole.
-    const LabelMap& labels = data.sample.labels;
-    std::vector<int> xs(static_cast<std::size_t>(labels.width()));
-    for (std::size_t x = 0; x < xs.size(); ++x)
-        xs[x] = static_cast<int>(x);
-    constexpr int kBand = 64;
-    const VariantMask mask = VariantMask{1} << variant;
-    float m = 0.0f;
-    for (int top = 0; top < labels.height(); top += kBand) {
-        std::vector<int> ys;
-        for (int y = top; y < std::min(top + kBand, labels.height()); ++y)
-            ys.push_back(y);
-        const auto a = valuesAt(data, mask, xs, ys)[variant];
-        const auto b = valuesAt(other, mask, xs, ys)[variant];
-        const std::uint16_t* y = labels.data() + static_cast<std::size_t>(top) * xs.size();
-        for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
-            if (y[i] != ignoreIndex)
-                m = std::max(m, std::abs(a[i] - b[i]));
-    }
-    return m;
-}
-
 QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ignoreIndex, float lo,
                     float hi, const Viewport& viewport, const SampleData* other) {
     if (viewport.isEmpty())
@@ -191,12 +159,13 @@ QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ig
     const std::size_t variants = data.loss.maps.size();
     if (variants == 0)
         return image;
-    const bool runs = other != nullptr && comparable(data, *other);
-    const bool diff = !runs && settings.difference && settings.differenceA < variants &&
-                      settings.differenceB < variants;
-    const std::size_t variant = std::min(settings.variant, variants - 1);
-    const ColormapLut& lut = diff || runs ? divergingLut() : colormapLut(settings.colormap);
-    const bool log = !runs && usesLogScale(settings);
+    const HeatmapSource source = drawableSource(clampedSource(settings.heatmap, variants),
+                                                other != nullptr && comparable(data, *other));
+    const bool runs = source.isRunDifference();
+    const bool diff = source.isDifference();
+    const std::size_t variant = source.a;
+    const ColormapLut& lut = sourceLut(source, settings.colormap);
+    const bool log = usesLogScale(source, settings);
     std::array<QRgb, 256> colour{};
     for (std::size_t i = 0; i < colour.size(); ++i)
         colour[i] = premultiplied(lut[i], 255);
@@ -204,17 +173,12 @@ QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ig
     // scored here (a screenful, not the image).
     const std::span<const int> xs(s.xs.data() + 1, static_cast<std::size_t>(w));
     const std::span<const int> ys(s.ys.data() + 1, static_cast<std::size_t>(h));
-    const std::size_t first = diff ? settings.differenceA : variant;
-    VariantMask mask = VariantMask{1} << first;
-    if (diff)
-        mask |= VariantMask{1} << settings.differenceB;
-    const auto values = valuesAt(data, mask, xs, ys);
-    const std::vector<float>& a = values[first];
+    const auto values = valuesAt(data, source.variants(), xs, ys);
+    const std::vector<float>& a = values[variant];
     std::vector<float> otherValues;
     if (runs)
         otherValues = valuesAt(*other, VariantMask{1} << variant, xs, ys)[variant];
-    const std::vector<float>* b =
-        runs ? &otherValues : (diff ? &values[settings.differenceB] : nullptr);
+    const std::vector<float>* b = runs ? &otherValues : (diff ? &values[source.b] : nullptr);
     const std::size_t stride = static_cast<std::size_t>(labels.width());
     for (int oy = 0; oy < h; ++oy) {
         const int sy = s.ys[static_cast<std::size_t>(oy) + 1];
@@ -325,8 +289,7 @@ LayerImages renderLayers(const SampleData& data, const ViewSettings& settings,
         classLayer(data.loss.argmax, classes, settings, settings.predictionStyle, -1);
     layers.heatmap = heatmapLayer(
         data, settings, ignoreIndex, range.lo, range.hi,
-        Viewport::whole(QSize(data.sample.labels.width(), data.sample.labels.height())),
-        settings.runDifference ? other : nullptr);
+        Viewport::whole(QSize(data.sample.labels.width(), data.sample.labels.height())), other);
     layers.removed = removedLayer(data.loss.removed, settings.removedStyle);
     return layers;
 }

@@ -5,10 +5,8 @@ namespace losslens {
 namespace {
 
 bool sameHeatmap(const ViewSettings& a, ValueRange ra, const ViewSettings& b, ValueRange rb) {
-    return a.variant == b.variant && a.difference == b.difference && a.logScale == b.logScale &&
-           a.runDifference == b.runDifference && a.differenceA == b.differenceA &&
-           a.differenceB == b.differenceB && a.colormap == b.colormap && ra.lo == rb.lo &&
-           ra.hi == rb.hi;
+    return a.heatmap == b.heatmap && a.logScale == b.logScale && a.colormap == b.colormap &&
+           ra.lo == rb.lo && ra.hi == rb.hi;
 }
 
 std::size_t index(Layer l) {
@@ -19,27 +17,9 @@ std::size_t index(Layer l) {
 
 ViewSettings LayerRenderer::shownSettings(const ViewSettings& s, bool sideBySide) {
     ViewSettings shown = s;
-    if (sideBySide || s.difference)
+    if (sideBySide || s.heatmap.diverging())
         shown.removedStyle = MarkStyle::Outline;
     return shown;
-}
-
-ViewSettings LayerRenderer::partnerSettings(const ViewSettings& s) {
-    ViewSettings other = s;
-    if (s.difference) {
-        other.difference = false;
-        other.variant = s.differenceB;
-    } else {
-        other.variant = partnerVariant(s.variant);
-    }
-    return other;
-}
-
-ValueRange LayerRenderer::partnerRange(const ViewSettings& settings, ValueRange range) {
-    if (!settings.difference)
-        return range;
-    const float hi = range.hi > 0.0f ? range.hi : 1.0f;
-    return ValueRange{usesLogScale(partnerSettings(settings)) ? hi / 1000.0f : 0.0f, hi};
 }
 
 void LayerRenderer::setSample(SampleDataPtr data) {
@@ -118,7 +98,7 @@ QImage LayerRenderer::render(const Viewport& viewport, const ViewSettings& setti
                                          settings.predictionStyle, -1, viewport);
     if (stale(Layer::Heatmap))
         m_layers.heatmap = heatmapLayer(data, settings, m_ignoreIndex, range.lo, range.hi, viewport,
-                                        settings.runDifference ? m_other.get() : nullptr);
+                                        m_other.get());
     if (stale(Layer::Removed))
         m_layers.removed = removedLayer(data.loss.removed, viewport, settings.removedStyle);
     for (std::size_t l = 0; l < kLayerCount; ++l)

@@ -23,6 +23,7 @@
 #include "losslens/ui/SetWatcher.h"
 #include "losslens/ui/ShortcutsDialog.h"
 #include "losslens/ui/ViewSettingsStore.h"
+#include "losslens/ui/ViewState.h"
 
 #include <QAction>
 #include <QApplication>
@@ -51,12 +52,13 @@ MainWindow::MainWindow(QWidget* parent)
     setDockNestingEnabled(true);
 
     m_session = new DatasetSession(this);
-    m_runScores = new RunScores(m_session, this);
+    m_state = new ViewState(this);
+    m_runScores = new RunScores(m_session, m_state, this);
     m_model = new SampleTableModel(m_session, m_runScores, this);
-    m_export = new ExportController(m_session, this);
     m_watcher = new SetWatcher(m_session, this);
 
-    m_view = new SampleView(m_session, this);
+    m_view = new SampleView(m_session, m_state, this);
+    m_export = new ExportController(m_session, m_view, this);
     setCentralWidget(m_view);
 
     // The pixel readout is a permanent widget: a status message never hides it.
@@ -75,11 +77,7 @@ MainWindow::MainWindow(QWidget* parent)
             [this] { m_layersPanel->setClasses(m_session->classes(), m_view->settings()); });
     connect(m_session, &DatasetSession::sampleReady, this, &MainWindow::onSampleReady);
     connect(m_session, &DatasetSession::scanProgress, m_list, &SampleListPanel::refreshSort);
-    // The runs are compared on the heatmap's variant and against the "vs" run.
     connect(m_runScores, &RunScores::scoresChanged, m_list, &SampleListPanel::refreshSort);
-    connect(m_view, &SampleView::settingsChanged, m_runScores,
-            [this] { m_runScores->setVariant(m_view->settings().variant); });
-    connect(m_view->compareRun(), &CompareRun::runChanged, m_runScores, &RunScores::setVersus);
     connect(m_session, &DatasetSession::scanCompleted, this, [this] {
         statusBar()->showMessage(tr("Scored %1 samples").arg(m_session->scannedCount()), 5000);
     });
@@ -98,7 +96,6 @@ MainWindow::MainWindow(QWidget* parent)
     resize(1400, 900);
     restoreSettings();
     m_layersPanel->load(m_view->settings());
-    m_runScores->setVariant(m_view->settings().variant);
     m_view->showMessage(tr("Open a data set folder (Ctrl+O), or drop one here."));
 }
 
@@ -148,19 +145,12 @@ void MainWindow::buildActions() {
     file->addSeparator();
     auto* exportCurrent = file->addAction(
         toolbarIcon(QStringLiteral("export"), QStringLiteral("document-export")),
-        tr("&Export current sample…"), this, [this] {
-            const ValueRange range = m_view->currentRange();
-            const SampleDataPtr current = m_view->current();
-            m_export->exportCurrentInteractive(
-                current, m_view->compositeJob(), current ? current->sample.ignoreIndex : 255,
-                range.lo, range.hi, static_cast<int>(m_view->settings().colormap));
-        });
+        tr("&Export current sample…"), m_export, &ExportController::exportCurrentInteractive);
     exportCurrent->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportCurrent->setToolTip(
         tr("Heatmaps, the composite as shown and raw .npy maps of this sample"));
-    auto* exportSet = file->addAction(tr("Export &whole set…"), this, [this] {
-        m_export->exportSetInteractive(static_cast<int>(m_view->settings().colormap));
-    });
+    auto* exportSet = file->addAction(tr("Export &whole set…"), m_export,
+                                      &ExportController::exportSetInteractive);
     exportSet->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportSet->setToolTip(tr("The same export as losslens-cli export, in the background"));
     file->addSeparator();

@@ -51,17 +51,15 @@ QString formatShownValue(const PixelInfo& info, const ViewSettings& settings,
     if (!info.valid || n == 0)
         return {};
     const auto value = [](float v) { return QString::number(static_cast<double>(v), 'f', 5); };
-    if (settings.runDifference && other.info != nullptr && other.info->valid &&
-        settings.variant < n && settings.variant < other.info->losses.size())
-        return QStringLiteral("%1: this − %2 = %3")
-            .arg(variantName(settings.variant), other.run,
-                 value(info.losses[settings.variant] - other.info->losses[settings.variant]));
-    if (settings.difference && settings.differenceA < n && settings.differenceB < n)
+    const HeatmapSource h = clampedSource(settings.heatmap, n);
+    if (h.isRunDifference() && other.info != nullptr && other.info->valid &&
+        h.a < other.info->losses.size())
+        return QStringLiteral("%1: this run − run %2 = %3")
+            .arg(variantName(h.a), other.run, value(info.losses[h.a] - other.info->losses[h.a]));
+    if (h.isDifference())
         return QStringLiteral("%1 − %2 = %3")
-            .arg(variantName(settings.differenceA), variantName(settings.differenceB),
-                 value(info.losses[settings.differenceA] - info.losses[settings.differenceB]));
-    const std::size_t v = std::min(settings.variant, n - 1);
-    return QStringLiteral("%1 %2").arg(variantName(v), value(info.losses[v]));
+            .arg(variantName(h.a), variantName(h.b), value(info.losses[h.a] - info.losses[h.b]));
+    return QStringLiteral("%1 %2").arg(variantName(h.a), value(info.losses[h.a]));
 }
 
 QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes,
@@ -96,8 +94,8 @@ QString formatStatusLine(const PixelInfo& info, const ViewSettings& settings,
     const std::size_t missingAware = variantFor(VariantRole::MissingAware);
     if (!info.valid || info.losses.size() <= std::max(baseline, missingAware))
         return {};
-    const bool plain = !settings.difference && !settings.runDifference &&
-                       (settings.variant == baseline || settings.variant == missingAware);
+    const bool plain = settings.heatmap.isVariant() &&
+                       (settings.heatmap.a == baseline || settings.heatmap.a == missingAware);
     const QString shown =
         plain ? QString()
               : QObject::tr("   heatmap %1").arg(formatShownValue(info, settings, other));

@@ -1,7 +1,7 @@
 #include "losslens/ui/RunChooser.h"
 
-#include "losslens/ui/CompareRun.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/ViewState.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -11,10 +11,10 @@
 
 namespace losslens {
 
-RunChooser::RunChooser(DatasetSession* session, CompareRun* compare, QWidget* parent)
+RunChooser::RunChooser(DatasetSession* session, ViewState* state, QWidget* parent)
     : QWidget(parent)
     , m_session(session)
-    , m_compare(compare) {
+    , m_state(state) {
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(4, 2, 0, 2);
     row->addWidget(new QLabel(tr("Run"), this));
@@ -33,7 +33,7 @@ RunChooser::RunChooser(DatasetSession* session, CompareRun* compare, QWidget* pa
     row->addWidget(m_versus);
     connect(m_versus, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (!m_loading)
-            m_compare->setRun(index <= 0 ? QString() : m_versus->itemText(index));
+            m_state->setVersusRun(index <= 0 ? QString() : m_versus->itemText(index));
     });
     connect(m_combo, &QComboBox::currentTextChanged, this, [this](const QString& run) {
         if (!m_loading && !run.isEmpty())
@@ -41,6 +41,11 @@ RunChooser::RunChooser(DatasetSession* session, CompareRun* compare, QWidget* pa
     });
     connect(session, &DatasetSession::opened, this, &RunChooser::refresh);
     connect(session, &DatasetSession::runsChanged, this, &RunChooser::refresh);
+    connect(state, &ViewState::versusRunChanged, this, [this](const QString& run) {
+        m_loading = true;
+        m_versus->setCurrentIndex(std::max(0, m_versus->findText(run)));
+        m_loading = false;
+    });
     hide();
 }
 
@@ -56,7 +61,7 @@ void RunChooser::refresh() {
     m_versus->addItem(tr("none"));
     for (const std::string& run : runs)
         m_versus->addItem(QString::fromStdString(run));
-    m_versus->setCurrentIndex(std::max(0, m_versus->findText(m_compare->run())));
+    m_versus->setCurrentIndex(std::max(0, m_versus->findText(m_state->versusRun())));
     m_loading = false;
     setVisible(runs.size() > 1);
 }

@@ -4,6 +4,7 @@
 #include "losslens/io/Dataset.h"
 #include "losslens/set/SetProcessor.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/ViewState.h"
 
 #include <QFuture>
 
@@ -61,9 +62,19 @@ RunScores::Stamp RunScores::stampOf(const std::string& file) {
             std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count())};
 }
 
-RunScores::RunScores(DatasetSession* session, QObject* parent)
+RunScores::RunScores(DatasetSession* session, ViewState* state, QObject* parent)
     : QObject(parent)
-    , m_session(session) {
+    , m_session(session)
+    , m_state(state) {
+    // The runs are compared on the heatmap's variant, against the vs run.
+    m_variant = state->heatmap().a;
+    connect(state, &ViewState::settingsChanged, this, [this] {
+        if (m_state->heatmap().a == m_variant)
+            return;
+        m_variant = m_state->heatmap().a;
+        emit scoresChanged();
+    });
+    connect(state, &ViewState::versusRunChanged, this, &RunScores::scoresChanged);
     m_drainTimer.setInterval(200);
     connect(&m_drainTimer, &QTimer::timeout, this, &RunScores::drain);
     connect(session, &DatasetSession::cleared, this, [this] {
@@ -89,20 +100,6 @@ RunScores::~RunScores() {
     }
 }
 
-void RunScores::setVariant(std::size_t variant) {
-    if (variant == m_variant)
-        return;
-    m_variant = variant;
-    emit scoresChanged();
-}
-
-void RunScores::setVersus(const QString& run) {
-    if (run == m_versus)
-        return;
-    m_versus = run;
-    emit scoresChanged();
-}
-
 const std::vector<std::string>& RunScores::runs() const {
     return m_session->runs();
 }
@@ -120,7 +117,7 @@ std::string RunScores::otherRun() const {
     const std::string open = openRun();
     if (all.size() < 2)
         return {};
-    const std::string versus = m_versus.toStdString();
+    const std::string versus = m_state->versusRun().toStdString();
     if (versus != open && std::find(all.begin(), all.end(), versus) != all.end())
         return versus;
     for (const std::string& run : all)

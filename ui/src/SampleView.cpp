@@ -9,6 +9,7 @@
 #include "losslens/ui/HeatmapBar.h"
 #include "losslens/ui/RunChooser.h"
 #include "losslens/ui/VariantStyle.h"
+#include "losslens/ui/ViewState.h"
 
 #include <QHBoxLayout>
 #include <QSplitter>
@@ -20,9 +21,41 @@
 
 namespace losslens {
 
-SampleView::SampleView(DatasetSession* session, QWidget* parent)
+namespace {
+
+// A canvas beside its colour bar: the bar stays next to what it explains.
+QWidget* pane(Canvas* canvas, ColorBar* bar, QWidget* parent) {
+    auto* widget = new QWidget(parent);
+    auto* row = new QHBoxLayout(widget);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->setSpacing(0);
+    canvas->setParent(widget);
+    bar->setParent(widget);
+    row->addWidget(canvas, 1);
+    row->addWidget(bar);
+    return widget;
+}
+
+// The colour bar's title: what it explains, in as few words as fit a narrow bar.
+QString barTitle(const HeatmapSource& source, const QString& run, const QString& versus) {
+    switch (source.kind) {
+    case HeatmapSource::Kind::Variant:
+        return run.isEmpty() ? variantName(source.a)
+                             : QStringLiteral("run %1\n%2").arg(run, variantName(source.a));
+    case HeatmapSource::Kind::Difference:
+        return QStringLiteral("%1 −\n%2").arg(variantName(source.a), variantName(source.b));
+    case HeatmapSource::Kind::RunDifference:
+        return QStringLiteral("run %1 −\nrun %2\n%3").arg(run, versus, variantName(source.a));
+    }
+    return {};
+}
+
+} // namespace
+
+SampleView::SampleView(DatasetSession* session, ViewState* state, QWidget* parent)
     : QWidget(parent)
-    , m_session(session) {
+    , m_session(session)
+    , m_state(state) {
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->setSpacing(0);
@@ -30,22 +63,23 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
     auto* top = new QHBoxLayout();
     top->setContentsMargins(0, 0, 0, 0);
     top->setSpacing(0);
-    m_compare = new CompareRun(session, this);
-    top->addWidget(new RunChooser(session, m_compare, this));
+    m_compare = new CompareRun(session, state, this);
+    top->addWidget(new RunChooser(session, state, this));
     top->addWidget(m_bar, 1);
     outer->addLayout(top);
-    auto* layout = new QHBoxLayout();
-    layout->setContentsMargins(0, 0, 0, 0);
-    outer->addLayout(layout, 1);
     m_splitter = new QSplitter(Qt::Horizontal, this);
-    m_canvas = new Canvas(m_splitter);
-    m_sideCanvas = new Canvas(m_splitter);
-    m_sideCanvas->hide();
-    m_splitter->addWidget(m_canvas);
-    m_splitter->addWidget(m_sideCanvas);
+    m_canvas = new Canvas(this);
+    m_sideCanvas = new Canvas(this);
     m_colorBar = new ColorBar(this);
-    layout->addWidget(m_splitter, 1);
-    layout->addWidget(m_colorBar);
+    m_colorBar->setObjectName(QStringLiteral("colorBar"));
+    m_sideColorBar = new ColorBar(this);
+    m_sideColorBar->setObjectName(QStringLiteral("sideColorBar"));
+    m_splitter->addWidget(pane(m_canvas, m_colorBar, m_splitter));
+    m_sidePane = pane(m_sideCanvas, m_sideColorBar, m_splitter);
+    m_splitter->addWidget(m_sidePane);
+    m_splitter->setChildrenCollapsible(false);
+    m_sidePane->hide();
+    outer->addWidget(m_splitter, 1);
     connect(m_canvas, &Canvas::viewChanged, m_sideCanvas, &Canvas::setView);
     connect(m_sideCanvas, &Canvas::viewChanged, m_canvas, &Canvas::setView);
     connect(m_canvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
@@ -60,7 +94,7 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
     });
     connect(m_canvas, &Canvas::viewChanged, m_bar, [this](double zoom) { m_bar->showZoom(zoom); });
     connect(m_bar, &HeatmapBar::changed, this, [this] {
-        ViewSettings s = m_settings;
+        ViewSettings s = settings();
         m_bar->store(s);
         setSettings(s);
     });
@@ -68,9 +102,9 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
     connect(&m_runWatcher, &QFutureWatcher<float>::finished, this, [this] {
         const SampleDataPtr other = m_compare->current();
         if (!m_current ||
-            !(m_runPending == RunPair{m_current.get(), other.get(), m_settings.variant}))
+            !(m_runPending == RunPair{m_current.get(), other.get(), settings().heatmap.a}))
             return;
-        m_runDifferenceVariant = m_settings.variant;
+        m_runDifferenceVariant = settings().heatmap.a;
         m_runDifferenceMax = m_runWatcher.result();
         render();
     });
@@ -82,6 +116,14 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
     });
     connect(m_canvas, &Canvas::stepRequested, this, &SampleView::stepRequested);
     connect(m_sideCanvas, &Canvas::stepRequested, this, &SampleView::stepRequested);
+    connect(state, &ViewState::settingsChanged, this, &SampleView::onSettingsChanged);
+    connect(state, &ViewState::sideBySideChanged, this, [this](bool on) {
+        m_sidePane->setVisible(on);
+        if (on)
+            setSideContent();
+        render();
+        balanceSplitter();
+    });
 
     connect(session, &DatasetSession::sampleReady, this, &SampleView::onSampleReady);
     connect(session, &DatasetSession::sampleFailed, this,
@@ -99,15 +141,20 @@ SampleView::SampleView(DatasetSession* session, QWidget* parent)
             });
     // The set's range is used once every sample is scored: one change, not a creep.
     connect(session, &DatasetSession::scanCompleted, this, [this] {
-        if (m_settings.rangeMode == RangeMode::SetRobust ||
-            m_settings.rangeMode == RangeMode::SetMax)
+        if (settings().rangeMode == RangeMode::SetRobust ||
+            settings().rangeMode == RangeMode::SetMax)
             render();
     });
+    m_bar->load(settings());
 }
 
 SampleView::~SampleView() {
     background::wait(m_clipWatcher.future());
     background::wait(m_runWatcher.future());
+}
+
+const ViewSettings& SampleView::settings() const {
+    return m_state->settings();
 }
 
 void SampleView::clear() {
@@ -118,6 +165,12 @@ void SampleView::clear() {
 
 void SampleView::showMessage(const QString& text) {
     m_canvas->setMessage(text);
+}
+
+ViewSettings SampleView::canvasSettings(const HeatmapSource& source) const {
+    ViewSettings s = LayerRenderer::shownSettings(settings(), sideBySide());
+    s.heatmap = source;
+    return s;
 }
 
 void SampleView::onSampleReady(const SampleDataPtr& ready) {
@@ -131,8 +184,7 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
     m_canvas->setContent(
         m_renderer.imageSize(),
         [this](const Viewport& v) {
-            return m_renderer.render(v, LayerRenderer::shownSettings(m_settings, m_sideBySide),
-                                     currentRange());
+            return m_renderer.render(v, canvasSettings(shownSource()), currentRange());
         },
         true);
     setSideContent();
@@ -147,13 +199,25 @@ bool SampleView::comparingRuns() const {
 }
 
 bool SampleView::showsRunDifference() const {
-    return m_settings.runDifference && m_current && comparingRuns() && m_compare->current() &&
-           comparable(*m_current, *m_compare->current());
+    return shownSource().isRunDifference();
+}
+
+HeatmapSource SampleView::shownSource() const {
+    const SampleDataPtr other = comparingRuns() ? m_compare->current() : nullptr;
+    const std::size_t variants = m_current ? m_current->loss.maps.size() : lossVariants().size();
+    return drawableSource(clampedSource(settings().heatmap, variants),
+                          m_current && other && comparable(*m_current, *other));
+}
+
+SideSource SampleView::shownSideSource() const {
+    return sideSource(shownSource(), comparingRuns());
 }
 
 void SampleView::setSideContent() {
-    if (comparingRuns()) {
-        // The other run's sample of the same stem, drawn exactly as this one.
+    if (!sideBySide())
+        return;
+    if (shownSideSource().versusRun) {
+        // The vs run's sample of the same stem.
         const SampleDataPtr other = m_compare->current();
         m_partnerRenderer.setSample(other);
         if (!other) {
@@ -163,59 +227,22 @@ void SampleView::setSideContent() {
                          m_current ? QString::fromStdString(m_current->stem) : QString()));
             return;
         }
-        m_sideCanvas->setContent(
-            m_partnerRenderer.imageSize(),
-            [this](const Viewport& v) {
-                return m_partnerRenderer.render(v, LayerRenderer::shownSettings(m_settings, true),
-                                                currentRange());
-            },
-            true);
-        return;
+    } else {
+        m_partnerRenderer.setSample(m_current);
     }
-    m_partnerRenderer.setSample(m_current);
     m_sideCanvas->setContent(
         m_partnerRenderer.imageSize(),
         [this](const Viewport& v) {
-            return m_partnerRenderer.render(
-                v,
-                LayerRenderer::partnerSettings(
-                    LayerRenderer::shownSettings(m_settings, m_sideBySide)),
-                LayerRenderer::partnerRange(m_settings, currentRange()));
+            return m_partnerRenderer.render(v, canvasSettings(shownSideSource().source),
+                                            sideRange());
         },
         true);
 }
 
-ValueRange SampleView::currentRange() const {
-    if (showsRunDifference()) {
-        // Symmetric about 0: the user's, or the largest |difference| of the pair in view.
-        float m = std::max(std::abs(m_settings.rangeLo), std::abs(m_settings.rangeHi));
-        if (m_settings.rangeMode != RangeMode::Fixed) {
-            if (m_runDifferenceMax < 0.0f || m_runDifferenceVariant != m_settings.variant) {
-                const SampleDataPtr other = m_compare->current();
-                const RunPair pair{m_current.get(), other.get(), m_settings.variant};
-                if (m_current->keepsMaps() && other->keepsMaps()) {
-                    m_runDifferenceVariant = m_settings.variant;
-                    m_runDifferenceMax = maxRunDifference(*m_current, *other, m_settings.variant,
-                                                          m_current->sample.ignoreIndex);
-                } else if (!(m_runPending == pair)) {
-                    // Big samples are scored again for it: off the GUI thread; the heatmap is
-                    // drawn again with the range when it arrives.
-                    m_runPending = pair;
-                    m_runWatcher.setFuture(
-                        background::run([a = m_current, b = other, variant = m_settings.variant] {
-                            return maxRunDifference(*a, *b, variant, a->sample.ignoreIndex);
-                        }));
-                }
-            }
-            m = m_runDifferenceVariant == m_settings.variant ? m_runDifferenceMax : -1.0f;
-        }
-        if (!(m > 0.0f))
-            m = 1.0f;
-        return {-m, m};
-    }
+RangeSources SampleView::rangeSources(const HeatmapSource& source) const {
     RangeSources in;
-    const std::size_t a = m_settings.differenceA;
-    const std::size_t b = m_settings.differenceB;
+    const std::size_t a = source.a;
+    const std::size_t b = source.b;
     in.setScored = m_session->isScored();
     in.setMax = m_session->setMax();
     in.setRobust = m_session->setQuantiles().quantile(kRobustQuantile);
@@ -226,7 +253,39 @@ ValueRange SampleView::currentRange() const {
         in.sampleRobust = m_current->statistics.quantiles.quantile(kRobustQuantile);
         in.sampleMaxDifference = pairEntry(m_current->statistics.maxDifferences, a, b);
     }
-    return heatmapRange(m_settings, in);
+    if (source.isRunDifference() && m_current && comparingRuns() && m_compare->current() &&
+        effectiveRangeMode(source, settings().rangeMode) != RangeMode::Fixed) {
+        if (m_runDifferenceMax < 0.0f || m_runDifferenceVariant != a) {
+            const SampleDataPtr other = m_compare->current();
+            const RunPair pair{m_current.get(), other.get(), a};
+            if (m_current->keepsMaps() && other->keepsMaps()) {
+                m_runDifferenceVariant = a;
+                m_runDifferenceMax =
+                    maxRunDifference(*m_current, *other, a, m_current->sample.ignoreIndex);
+            } else if (!(m_runPending == pair)) {
+                // Big samples are scored again for it: off the GUI thread; the heatmap is
+                // drawn again with the range when it arrives.
+                m_runPending = pair;
+                m_runWatcher.setFuture(background::run([x = m_current, y = other, a] {
+                    return maxRunDifference(*x, *y, a, x->sample.ignoreIndex);
+                }));
+            }
+        }
+        in.pairMaxDifference = m_runDifferenceVariant == a ? m_runDifferenceMax : -1.0f;
+    }
+    return in;
+}
+
+ValueRange SampleView::rangeOf(const HeatmapSource& source) const {
+    return heatmapRange(source, settings(), rangeSources(source));
+}
+
+ValueRange SampleView::currentRange() const {
+    return rangeOf(shownSource());
+}
+
+ValueRange SampleView::sideRange() const {
+    return rangeOf(shownSideSource().source);
 }
 
 QImage SampleView::compositeImage() const {
@@ -234,41 +293,55 @@ QImage SampleView::compositeImage() const {
 }
 
 std::function<QImage()> SampleView::compositeJob() const {
-    return m_renderer.fullJob(LayerRenderer::shownSettings(m_settings, m_sideBySide),
-                              currentRange());
+    return m_renderer.fullJob(canvasSettings(shownSource()), currentRange());
 }
 
 bool SampleView::sideBySide() const {
-    return m_sideBySide;
+    return m_state->sideBySide();
 }
 
 void SampleView::setSettings(const ViewSettings& settings) {
-    m_settings = settings;
-    m_bar->load(m_settings);
+    m_state->setSettings(settings);
+}
+
+void SampleView::onSettingsChanged() {
+    m_bar->load(settings());
+    if (sideBySide())
+        setSideContent(); // the side may now draw another run's sample
     render();
     emit settingsChanged();
 }
 
 QString SampleView::flipVariant() {
-    ViewSettings s = m_settings;
-    if (s.difference)
-        std::swap(s.differenceA, s.differenceB);
+    ViewSettings s = settings();
+    HeatmapSource& h = s.heatmap;
+    if (h.isDifference())
+        std::swap(h.a, h.b);
     else
-        s.variant = partnerVariant(s.variant);
+        h.a = partnerVariant(h.a);
     setSettings(s);
-    return s.difference ? tr("Difference %1 − %2")
-                              .arg(variantLabel(s.differenceA), variantLabel(s.differenceB))
-                        : tr("Heatmap: %1").arg(variantLabel(s.variant));
+    return h.isDifference() ? sourceLabel(h) : tr("Heatmap: %1").arg(sourceLabel(h));
 }
 
 void SampleView::setSideBySide(bool on) {
-    m_sideBySide = on;
-    m_sideCanvas->setVisible(on);
-    if (on) {
-        const int half = std::max(1, m_splitter->width() / 2);
-        m_splitter->setSizes({half, half});
-    }
-    render();
+    m_state->setSideBySide(on);
+}
+
+void SampleView::balanceSplitter() {
+    if (!sideBySide())
+        return;
+    // Equal canvases: the pane that carries a colour bar gets the bar's width more.
+    const int bars = m_colorBar->isVisibleTo(this) ? m_colorBar->sizeHint().width() : 0;
+    const int sideBars = m_sideColorBar->isVisibleTo(this) ? m_sideColorBar->sizeHint().width() : 0;
+    const int total = std::max(2, m_splitter->width() - m_splitter->handleWidth());
+    const int canvas = std::max(1, (total - bars - sideBars) / 2);
+    m_splitter->setSizes({canvas + bars, total - canvas - bars});
+}
+
+QString SampleView::runName() const {
+    return comparingRuns() && m_session->dataset()
+               ? QString::fromStdString(m_session->dataset()->run())
+               : QString();
 }
 
 void SampleView::render() {
@@ -276,97 +349,43 @@ void SampleView::render() {
     if (!m_current)
         return;
     m_canvas->refresh();
-    const QString shown = m_settings.difference
-                              ? tr("%1 − %2").arg(variantLabel(m_settings.differenceA),
-                                                  variantLabel(m_settings.differenceB))
-                              : variantLabel(m_settings.variant);
-    const bool runs = comparingRuns() && m_sideBySide && m_session->dataset() != nullptr;
-    const QString thisRun =
-        m_session->dataset() ? QString::fromStdString(m_session->dataset()->run()) : QString();
-    if (showsRunDifference())
-        m_canvas->setCaption(tr("run %1 − run %2: %3")
-                                 .arg(thisRun, m_compare->run(), variantLabel(m_settings.variant)));
-    else
-        m_canvas->setCaption(runs ? tr("run %1: %2").arg(thisRun, shown) : shown);
-    if (m_sideBySide) {
+    const HeatmapSource main = shownSource();
+    const QString run = runName();
+    m_canvas->setCaption(sourceLabel(main, run, m_compare->run()));
+    if (sideBySide()) {
+        const SideSource side = shownSideSource();
         m_sideCanvas->refresh();
-        m_sideCanvas->setCaption(
-            runs ? tr("run %1: %2").arg(m_compare->run(), shown)
-                 : variantLabel(LayerRenderer::partnerSettings(m_settings).variant));
+        m_sideCanvas->setCaption(sourceLabel(side.source, side.versusRun ? m_compare->run() : run));
         m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset());
     }
 }
 
-QString SampleView::rangeCaption() const {
-    const bool scored = m_session->isScored();
-    if (m_settings.difference && m_settings.rangeMode != RangeMode::Fixed) {
-        // A difference is scaled by the largest |A − B|, whichever statistic is chosen.
-        const bool set = m_settings.rangeMode == RangeMode::SetRobust ||
-                         m_settings.rangeMode == RangeMode::SetMax;
-        return set && scored ? tr("set max\n|A − B|") : tr("sample max\n|A − B|");
-    }
-    switch (m_settings.rangeMode) {
-    case RangeMode::SetRobust:
-        return scored ? tr("set p99") : tr("sample p99\n(set: scoring)");
-    case RangeMode::SetMax:
-        return scored ? tr("set max") : tr("sample max\n(set: scoring)");
-    case RangeMode::SampleRobust:
-        return tr("sample p99");
-    case RangeMode::SampleMax:
-        return tr("sample max");
-    case RangeMode::Fixed:
-        break;
-    }
-    return tr("fixed");
-}
-
 void SampleView::updateColorBar() {
+    const ViewSettings& s = settings();
+    const HeatmapSource main = shownSource();
     const ValueRange range = currentRange();
-    if (showsRunDifference()) {
-        ColorBar::Scale scale;
-        scale.lo = range.lo;
-        scale.hi = range.hi;
-        m_colorBar->setMap(
-            divergingLut(), scale,
-            tr("%1 −\n%2")
-                .arg(QString::fromStdString(m_session->dataset()->run()), m_compare->run()),
-            m_settings.rangeMode == RangeMode::Fixed ? tr("fixed") : tr("sample max\n|A − B|"));
-        m_bar->showRange(range.lo, range.hi);
-        emit rangeShown(range.lo, range.hi);
-        return;
-    }
-    const QString title =
-        m_settings.difference
-            ? tr("%1 −\n%2")
-                  .arg(variantName(m_settings.differenceA), variantName(m_settings.differenceB))
-            : variantName(std::min(m_settings.variant, lossVariants().size() - 1));
+    const SampleDataPtr other = main.isRunDifference() ? m_compare->current() : nullptr;
     ColorBar::Scale scale;
     scale.lo = range.lo;
     scale.hi = range.hi;
-    scale.log = usesLogScale(m_settings);
+    scale.log = usesLogScale(main, s);
     if (m_current) {
         // A pass over the sample: only when what it depends on changed, not for every
         // redraw (an opacity slider, a layer toggle).
-        const ClipKey key{m_current.get(),
-                          m_settings.variant,
-                          m_settings.difference,
-                          m_settings.differenceA,
-                          m_settings.differenceB,
-                          usesLogScale(m_settings),
-                          range.lo,
-                          range.hi};
+        const ClipKey key{m_current.get(), other.get(), main, scale.log, range.lo, range.hi};
         if (!(key == m_clipKey)) {
             m_clipKey = key;
-            if (m_current->keepsMaps()) {
-                m_clip =
-                    rangeClipping(*m_current, m_settings, m_current->sample.ignoreIndex, range);
+            if (m_current->keepsMaps() && (!other || other->keepsMaps())) {
+                m_clip = rangeClipping(*m_current, main, scale.log, m_current->sample.ignoreIndex,
+                                       range, other.get());
             } else {
                 // A big sample's variant is scored again for the count: off the GUI thread;
                 // the bar shows its clipped ends when it arrives (if still for this key).
                 m_clip = {};
                 m_clipWatcher.setFuture(
-                    background::run([data = m_current, settings = m_settings, range] {
-                        return rangeClipping(*data, settings, data->sample.ignoreIndex, range);
+                    background::run([data = m_current, other, main, log = scale.log, range] {
+                        return rangeClipping(*data, main, log, data->sample.ignoreIndex, range,
+                                             other.get());
                     }));
                 m_clipPending = key;
             }
@@ -375,8 +394,35 @@ void SampleView::updateColorBar() {
         scale.below = clip.valid > 0 ? static_cast<double>(clip.below) / clip.valid : 0.0;
         scale.above = clip.valid > 0 ? static_cast<double>(clip.above) / clip.valid : 0.0;
     }
-    m_colorBar->setMap(m_settings.difference ? divergingLut() : colormapLut(m_settings.colormap),
-                       scale, title, rangeCaption());
+    const bool scored = m_session->isScored();
+    const QString run = runName();
+    m_colorBar->setMap(sourceLut(main, s.colormap), scale, barTitle(main, run, m_compare->run()),
+                       rangeCaption(main, s.rangeMode, scored));
+    // Side by side: the second canvas has a bar of its own when its colours differ (a
+    // difference beside a plain variant); one shared bar, at the far right, otherwise.
+    bool ownBar = false;
+    if (sideBySide()) {
+        const SideSource side = shownSideSource();
+        const ValueRange sr = sideRange();
+        ColorBar::Scale sideScale;
+        sideScale.lo = sr.lo;
+        sideScale.hi = sr.hi;
+        sideScale.log = usesLogScale(side.source, s);
+        ownBar = side.source.diverging() != main.diverging() || sr.lo != range.lo ||
+                 sr.hi != range.hi || sideScale.log != scale.log;
+        if (!ownBar)
+            sideScale = scale;
+        m_sideColorBar->setMap(
+            sourceLut(side.source, s.colormap), sideScale,
+            ownBar ? barTitle(side.source, side.versusRun ? m_compare->run() : run, QString())
+                   : barTitle(main, run, m_compare->run()),
+            rangeCaption(side.source, s.rangeMode, scored));
+    }
+    const bool mainBar = !sideBySide() || ownBar;
+    if (m_colorBar->isVisibleTo(this) != mainBar) {
+        m_colorBar->setVisible(mainBar);
+        balanceSplitter();
+    }
     m_bar->showRange(range.lo, range.hi);
     emit rangeShown(range.lo, range.hi);
 }

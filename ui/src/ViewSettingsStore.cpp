@@ -39,10 +39,10 @@ ViewSettings loadViewSettings(QSettings& s, ViewSettings view) {
         colormapFromName(
             s.value(QStringLiteral("colormap"), QStringLiteral("viridis")).toString().toStdString())
             .value_or(Colormap::Viridis);
-    view.variant =
+    view.heatmap = HeatmapSource::variant(
         findVariant(
             s.value(QStringLiteral("variant"), QStringLiteral("standard")).toString().toStdString())
-            .value_or(0);
+            .value_or(0));
     // Stored by name, so a reordered enum or an older file never picks the wrong mode.
     const QMetaEnum modes = QMetaEnum::fromType<RangeMode>();
     bool known = false;
@@ -70,7 +70,7 @@ void saveViewSettings(QSettings& s, const ViewSettings& view) {
     s.setValue(QStringLiteral("dimImage"), view.dimImage);
     s.setValue(QStringLiteral("colormap"), toQString(colormapName(view.colormap)));
     s.setValue(QStringLiteral("variant"),
-               toQString(lossVariants()[std::min(view.variant, lossVariants().size() - 1)].name));
+               toQString(lossVariants()[std::min(view.heatmap.a, lossVariants().size() - 1)].name));
     s.setValue(QStringLiteral("rangeMode"),
                QString::fromLatin1(
                    QMetaEnum::fromType<RangeMode>().valueToKey(static_cast<int>(view.rangeMode))));

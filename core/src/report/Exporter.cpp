@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include <nlohmann/json.hpp>
+
 namespace losslens {
 
 namespace fs = std::filesystem;
@@ -84,10 +86,10 @@ std::size_t writeVariant(const std::string& stem, const LoadedSample& sample, co
         ++written;
     }
     if (options.png) {
-        writeFileAtomically(
-            options.outDir / (base + ".png"),
-            encodeHeatmapPng(map, sample.labels, ignoreIndex, range.lo, range.hi, options.colormap),
-            options.overwrite);
+        writeFileAtomically(options.outDir / (base + ".png"),
+                            encodeHeatmapPng(map, sample.labels, ignoreIndex, range.lo, range.hi,
+                                             options.colormap, options.logScale),
+                            options.overwrite);
         ++written;
     }
     return written;
@@ -151,7 +153,7 @@ std::vector<fs::path> existingExportFiles(const Dataset& dataset, const ExportOp
         for (const auto& file : exportFileNames(options.outDir, entry.stem, options))
             if (fs::exists(file, ec))
                 existing.push_back(file);
-    for (const char* name : {"summary.json", "summary.csv"})
+    for (const char* name : {"summary.json", "summary.csv", "legend.png"})
         if (fs::exists(options.outDir / name, ec))
             existing.push_back(options.outDir / name);
     return existing;
@@ -190,6 +192,28 @@ ValueRange autoRange(const Dataset& dataset, const ExportOptions& options) {
     return {0.0f, hi > 0.0f ? hi : 1.0f};
 }
 
+HeatmapScale exportScale(const ExportOptions& options, ValueRange range) {
+    HeatmapScale scale;
+    scale.range = range;
+    scale.colormap = std::string(colormapName(options.colormap));
+    scale.log = options.logScale;
+    return scale;
+}
+
+std::string summaryJson(const SetReport& report, const ExportOptions& options, ValueRange range) {
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(statsJson(report));
+    if (options.png) {
+        const HeatmapScale scale = exportScale(options, range);
+        doc["heatmaps"] = {{"range", {scale.range.lo, scale.range.hi}},
+                           {"colormap", scale.colormap},
+                           {"scale", scale.log ? "log" : "linear"},
+                           {"legend", "legend.png"}};
+    } else {
+        doc["heatmaps"] = nullptr;
+    }
+    return doc.dump(2) + "\n";
+}
+
 ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
     std::error_code ec;
     fs::create_directories(options.outDir, ec);
@@ -222,7 +246,14 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
         // A failed summary (the disk filled up, the folder was removed) must not lose the
         // samples' outcomes: it is reported beside them.
         try {
-            writeFileAtomically(options.outDir / "summary.json", statsJson(result.report),
+            if (options.png) {
+                writeFileAtomically(options.outDir / "legend.png",
+                                    encodeLegendPng(exportScale(options, result.range), "loss"),
+                                    options.overwrite);
+                ++result.filesWritten;
+            }
+            writeFileAtomically(options.outDir / "summary.json",
+                                summaryJson(result.report, options, result.range),
                                 options.overwrite);
             ++result.filesWritten;
             writeFileAtomically(options.outDir / "summary.csv", statsCsv(result.report),

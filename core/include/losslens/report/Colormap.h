@@ -42,9 +42,14 @@ inline constexpr Rgb kWeightZeroColour{255, 0, 200};
     return static_cast<std::uint8_t>(t <= 0.0f ? 0.0f : (t >= 255.0f ? 255.0f : t));
 }
 
-// An RGB heatmap of a loss map over [lo, hi]; pixels labelled ignoreIndex are neutral.
+// Index 0..255 of v on a linear scale over [lo, hi], or with `log` by log(v) over
+// [log lo, log hi] (lo > 0; v <= lo maps to 0): what heatmaps, the window and legends share.
+[[nodiscard]] std::uint8_t scaleIndex(float v, float lo, float hi, bool log);
+
+// An RGB heatmap of a loss map over [lo, hi] (linear, or log); pixels labelled ignoreIndex
+// are neutral.
 [[nodiscard]] ByteImage renderHeatmap(const LossMap& map, const LabelMap& labels, int ignoreIndex,
-                                      float lo, float hi, Colormap colormap);
+                                      float lo, float hi, Colormap colormap, bool log = false);
 
 // The two-colour background-weight image of w0 (kWeightKeptColour / kWeightZeroColour).
 [[nodiscard]] ByteImage renderBackgroundWeight(const ByteImage& w0);
@@ -56,7 +61,8 @@ inline constexpr Rgb kWeightZeroColour{255, 0, 200};
 // encodeRgbPng(renderBackgroundWeight(w0)), coloured a row at a time into the encoder
 // without the RGB image: what exports write.
 [[nodiscard]] std::string encodeHeatmapPng(const LossMap& map, const LabelMap& labels,
-                                           int ignoreIndex, float lo, float hi, Colormap colormap);
+                                           int ignoreIndex, float lo, float hi, Colormap colormap,
+                                           bool log = false);
 [[nodiscard]] std::string encodeBackgroundWeightPng(const ByteImage& w0);
 
 } // namespace losslens

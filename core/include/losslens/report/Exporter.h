@@ -4,6 +4,7 @@
 #include "losslens/loss/LossConfig.h"
 #include "losslens/loss/LossResult.h"
 #include "losslens/report/Colormap.h"
+#include "losslens/report/Legend.h"
 #include "losslens/report/ValueRange.h"
 #include "losslens/set/SetProcessor.h"
 
@@ -22,6 +23,7 @@ struct ExportOptions {
     bool npy = true;
     Colormap colormap = Colormap::Viridis;
     std::optional<ValueRange> range; // unset: auto, one range for the whole export
+    bool logScale = false;           // heatmaps coloured by log(value) over the range
     bool overwrite = false;
     ProcessOptions process;
 };
@@ -69,10 +71,17 @@ std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
 std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
                          const LossConfig& config, ValueRange range, const ExportOptions& options);
 
+// How the heatmaps of an export with these options over `range` are coloured.
+[[nodiscard]] HeatmapScale exportScale(const ExportOptions& options, ValueRange range);
+// summary.json: the stats --json object with "heatmaps": {"range": [lo, hi], "colormap",
+// "scale": "linear" | "log", "legend": "legend.png"} (null when no PNG was written).
+[[nodiscard]] std::string summaryJson(const SetReport& report, const ExportOptions& options,
+                                      ValueRange range);
+
 // Exports a whole data set: per sample <stem>.<variant>.npy/.png and <stem>.bgweight.npy/.png,
-// then summary.json and summary.csv. With an auto range, a first pass finds the largest
-// loss over every sample and chosen variant so all heatmaps share one scale.
-// Throws ExportConflict (nothing written) or std::runtime_error for the output folder.
+// then legend.png (the heatmaps' colour scale), summary.json and summary.csv. With an auto range, a
+// first pass finds the largest loss over every sample and chosen variant so all heatmaps share one
+// scale. Throws ExportConflict (nothing written) or std::runtime_error for the output folder.
 [[nodiscard]] ExportResult exportSet(const Dataset& dataset, const ExportOptions& options);
 
 // The largest value of the chosen variants over valid pixels of every sample (lo = 0).

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "losslens/report/Colormap.h"
+#include "losslens/report/Legend.h"
+#include "losslens/report/ValueRange.h"
 #include "losslens/ui/SampleData.h"
 
 #include <QFutureWatcher>
@@ -9,6 +12,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 class QWidget;
 
@@ -16,7 +21,32 @@ namespace losslens {
 
 class Dataset;
 class DatasetSession;
+class SampleView;
 struct SetExportJob;
+
+// How "export current sample" colours its files: every variant's heatmap over the range
+// the window draws a single variant with (never a difference's range), and the composite
+// as the canvas shows it, with its own scale when it shows a difference. Both scales go
+// into <stem>.export.json and a legend PNG each, so the files can be read back.
+struct CurrentExport {
+    Colormap colormap = Colormap::Viridis;
+    HeatmapScale variants;  // the variant heatmaps' scale
+    HeatmapScale composite; // the composite heatmap's scale
+    std::string shows;      // what the composite shows ("standard − partial")
+    std::string showsKey;   // the same as a word ("standard-minus-partial")
+    std::string run;        // the run in view, empty for a set of one
+};
+
+// What an export of the whole set colours with: the window's range as shown (resolved when
+// the export starts writing, after the scan: the set's range), the CLI's auto range (0 to
+// the set's largest loss), or a fixed one; the colour map and scale.
+struct SetExportChoice {
+    enum class Range { AsShown, Auto, Fixed };
+    Range range = Range::Auto;
+    ValueRange fixed;
+    Colormap colormap = Colormap::Viridis;
+    bool log = false;
+};
 
 // The window's exports: the current sample (heatmap PNG per variant, the composite as
 // shown, raw .npy maps) and the whole set through core's exportSet (the same code as
@@ -28,13 +58,13 @@ struct SetExportJob;
 class ExportController : public QObject {
     Q_OBJECT
 public:
-    ExportController(DatasetSession* session, QWidget* parent);
+    ExportController(DatasetSession* session, SampleView* view, QWidget* parent);
     ~ExportController() override;
 
     // Non-interactive core of "export whole set": starts at once and returns; emits
     // setExportFinished when done, cancelled or failed. False (and a message) when a set
     // export is already running.
-    bool startSetExport(const QString& folder, int colormap, bool overwrite);
+    bool startSetExport(const QString& folder, const SetExportChoice& choice, bool overwrite);
     [[nodiscard]] bool setExportRunning() const { return m_job != nullptr; }
     // The set export's progress dialog, while it runs (tests press its Cancel).
     [[nodiscard]] QWidget* setExportDialog() const;
@@ -43,21 +73,23 @@ public:
     // Returns the number of files written; throws on I/O errors or (without overwrite)
     // FileExistsError.
     static int exportCurrent(const QString& folder, const SampleData& data, const QImage& composite,
-                             int ignoreIndex, float lo, float hi, int colormap, bool overwrite);
+                             int ignoreIndex, const CurrentExport& spec, bool overwrite);
+    // What the view in the window exports now.
+    [[nodiscard]] static CurrentExport currentExportOf(const SampleView& view);
+    // The files an export of `stem` with `spec` writes.
+    [[nodiscard]] static std::vector<std::string> currentFileNames(const std::string& stem,
+                                                                   const CurrentExport& spec);
 
 public slots:
-    // Asks for a folder (and before overwriting), then writes off the GUI thread: a big
-    // sample's maps are scored again and its composite drawn there. `composite` makes the
-    // composite (SampleView::compositeJob); the outcome arrives as message() or a warning.
-    void exportCurrentInteractive(const losslens::SampleDataPtr& data,
-                                  std::function<QImage()> composite, int ignoreIndex, float lo,
-                                  float hi, int colormap);
+    // Asks for a folder (and before overwriting), then writes the view's sample off the GUI
+    // thread: a big sample's maps are scored again and its composite drawn there; the
+    // outcome arrives as message() or a warning.
+    void exportCurrentInteractive();
     // Its non-interactive part: starts writing and returns at once (tests call it).
-    void startCurrentExport(const QString& folder, const losslens::SampleDataPtr& data,
-                            std::function<QImage()> composite, int ignoreIndex, float lo, float hi,
-                            int colormap, bool overwrite);
+    void startCurrentExport(const QString& folder, bool overwrite);
     [[nodiscard]] bool currentExportRunning() const;
-    void exportSetInteractive(int colormap);
+    // The dialog: folder (created when missing), range, colour map and scale.
+    void exportSetInteractive();
 
 signals:
     void message(const QString& text);
@@ -68,6 +100,7 @@ private:
     void finishSetExport(const QString& text);
 
     DatasetSession* m_session;
+    SampleView* m_view;
     QWidget* m_parent;
     struct CurrentResult {
         int written = 0;

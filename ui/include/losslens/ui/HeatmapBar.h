@@ -32,6 +32,8 @@ signals:
 
 private:
     void updateEnabled();
+    void fillRangeModes(const HeatmapSource& source);
+    [[nodiscard]] HeatmapSource chosenSource() const;
 
     QComboBox* m_variant = nullptr;
     QLabel* m_minus = nullptr;
@@ -43,7 +45,8 @@ private:
     QDoubleSpinBox* m_rangeLo = nullptr;
     QDoubleSpinBox* m_rangeHi = nullptr;
     QLabel* m_zoom = nullptr;
-    Colormap m_colormapChoice = Colormap::Viridis; // kept while a difference shows its own
+    Colormap m_colormapChoice = Colormap::Viridis;  // kept while a difference shows its own
+    RangeMode m_rangeChoice = RangeMode::SetRobust; // kept while a difference shows its own
     bool m_loading = false;
 };
 

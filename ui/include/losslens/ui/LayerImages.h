@@ -4,6 +4,7 @@
 #include "losslens/report/Colormap.h"
 #include "losslens/report/ValueRange.h"
 #include "losslens/ui/HeatmapRange.h"
+#include "losslens/ui/RunDifference.h"
 #include "losslens/ui/SampleData.h"
 #include "losslens/ui/ViewSettings.h"
 #include "losslens/ui/Viewport.h"
@@ -41,17 +42,12 @@ namespace losslens {
 [[nodiscard]] QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours,
                                 const ViewSettings& settings, ClassStyle style, int ignoreIndex);
 
-// The heatmap of the chosen variant (or the A - B difference on a diverging map centred
-// on 0; or with `other`, another run's sample of the same stem, this run's variant minus
-// the other's); ignore pixels transparent.
+// The heatmap of the settings' source (a variant; the A - B difference on a diverging map
+// centred on 0; a run difference with `other`, the vs run's sample of the same stem: this
+// run's variant minus the other's), coloured as the source says; ignore pixels transparent.
 [[nodiscard]] QImage heatmapLayer(const SampleData& data, const ViewSettings& settings,
                                   int ignoreIndex, float lo, float hi, const Viewport& viewport,
                                   const SampleData* other = nullptr);
-// Whether `other` can be subtracted from `data` (same size and number of variants).
-[[nodiscard]] bool comparable(const SampleData& data, const SampleData& other);
-// The largest |this run's variant - the other's| over the valid pixels of a pair.
-[[nodiscard]] float maxRunDifference(const SampleData& data, const SampleData& other,
-                                     std::size_t variant, int ignoreIndex);
 [[nodiscard]] QImage heatmapLayer(const SampleData& data, const ViewSettings& settings,
                                   int ignoreIndex, float lo, float hi);
 

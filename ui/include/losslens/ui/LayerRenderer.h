@@ -27,7 +27,8 @@ public:
     // With the classes and ignore index the sample was loaded with.
     void setSample(SampleDataPtr data);
     void clear();
-    // Another run's sample of the same stem, for a run difference (null: none).
+    // The vs run's sample of the same stem, for a source that is a run difference (null:
+    // none; the run difference then draws its variant).
     void setOther(SampleDataPtr other);
 
     [[nodiscard]] const SampleDataPtr& sample() const { return m_data; }
@@ -48,10 +49,6 @@ public:
     // The settings a canvas draws with: in a comparison (side by side, or a difference) the
     // removed pixels are outlined only, so the heatmaps being compared show plainly.
     [[nodiscard]] static ViewSettings shownSettings(const ViewSettings& settings, bool sideBySide);
-    // The side-by-side partner of a view: the A/B partner variant, and its range (a
-    // difference view's partner is a plain variant: it keeps the upper end, from 0).
-    [[nodiscard]] static ViewSettings partnerSettings(const ViewSettings& settings);
-    [[nodiscard]] static ValueRange partnerRange(const ViewSettings& settings, ValueRange range);
 
 private:
     void invalidate();

@@ -28,6 +28,7 @@ class PlotsPanel;
 class ComparisonPanel;
 class PixelPanel;
 class RunScores;
+class ViewState;
 class SampleTableModel;
 class SampleView;
 class SetWatcher;
@@ -91,6 +92,7 @@ private:
 
     DatasetSession* m_session = nullptr;
     SampleTableModel* m_model = nullptr;
+    ViewState* m_state = nullptr;
     RunScores* m_runScores = nullptr;
     ExportController* m_export = nullptr;
     SetWatcher* m_watcher = nullptr;

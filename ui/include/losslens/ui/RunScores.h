@@ -18,6 +18,7 @@
 namespace losslens {
 
 class DatasetSession;
+class ViewState;
 
 // Every run of the open set scored, so the sample table, the plots and the Compare dock can
 // put the runs side by side (spec section 5): the open run's numbers are the session's own
@@ -25,16 +26,14 @@ class DatasetSession;
 // keeps the cores for the run in view until then). Scores are kept per run and stem with the
 // size and modification time of the label and prediction files they came from, so switching
 // runs or reopening rescoring only files that changed (a training job's new checkpoint).
-// It is also the one home of what the runs are compared on: the heatmap's variant, and the
-// open run against the "vs" run (else the first other run).
+// The runs are compared on the view state's heatmap variant, and the open run against the
+// state's "vs" run (else the first other run).
 class RunScores : public QObject {
     Q_OBJECT
 public:
-    explicit RunScores(DatasetSession* session, QObject* parent = nullptr);
+    RunScores(DatasetSession* session, ViewState* state, QObject* parent = nullptr);
     ~RunScores() override;
 
-    void setVariant(std::size_t variant);
-    void setVersus(const QString& run);
     [[nodiscard]] std::size_t variant() const { return m_variant; }
     // The run the open one is compared with: the vs run if it is another run of the set,
     // else the first other run; empty for a set of one prediction set.
@@ -86,8 +85,8 @@ private:
     void drain();
 
     DatasetSession* m_session;
-    std::size_t m_variant = 0;
-    QString m_versus;
+    ViewState* m_state;
+    std::size_t m_variant = 0; // the state's heatmap variant, to tell when it changes
     QString m_path;
     Stamp m_config; // dataset.json's: a change there (label_sets) makes every score stale
     std::map<std::string, RunCache> m_cache;

@@ -17,24 +17,36 @@ class ColorBar;
 class CompareRun;
 class HeatmapBar;
 class DatasetSession;
+class ViewState;
 
-// The window's centre: the canvas (and the side-by-side one, zoom and pan in step), the
-// colour bar, the layer renderers and the view settings. It follows the session itself:
-// shows each sample as it arrives, a message when one cannot be loaded, and redraws when
-// the set's range grows.
+// The window's centre: the canvas (and the side-by-side one, zoom and pan in step), a colour
+// bar per canvas whose colours differ, and the layer renderers. It follows the session and
+// the view state itself: shows each sample as it arrives, a message when one cannot be
+// loaded, redraws when the set's range grows or a setting changes. Each canvas draws one
+// heatmap source and takes its colours and range from that source alone.
 class SampleView : public QWidget {
     Q_OBJECT
 public:
-    SampleView(DatasetSession* session, QWidget* parent = nullptr);
+    SampleView(DatasetSession* session, ViewState* state, QWidget* parent = nullptr);
     ~SampleView() override;
 
     [[nodiscard]] Canvas* canvas() const { return m_canvas; }
     [[nodiscard]] Canvas* sideCanvas() const { return m_sideCanvas; }
     [[nodiscard]] SampleDataPtr current() const { return m_current; }
-    [[nodiscard]] const ViewSettings& settings() const { return m_settings; }
+    [[nodiscard]] const ViewSettings& settings() const;
+    [[nodiscard]] ViewState* state() const { return m_state; }
     [[nodiscard]] const LayerImages& layerImages() const { return m_renderer.layers(); }
-    // The heatmap's range: the user's, or the set's (and this sample's) largest loss.
+    [[nodiscard]] const LayerImages& sideLayerImages() const { return m_partnerRenderer.layers(); }
+    // What the main canvas draws (the settings' source; a run difference without the vs
+    // run's sample draws its variant) and its range.
+    [[nodiscard]] HeatmapSource shownSource() const;
     [[nodiscard]] ValueRange currentRange() const;
+    // What the side-by-side canvas draws, and its range.
+    [[nodiscard]] SideSource shownSideSource() const;
+    [[nodiscard]] ValueRange sideRange() const;
+    // The range a source is drawn over with the settings in view (the plain variants'
+    // range for an export of every variant).
+    [[nodiscard]] ValueRange rangeOf(const HeatmapSource& source) const;
     // The current sample composed as shown, every pixel at 1:1 (what an export writes).
     [[nodiscard]] QImage compositeImage() const;
     // The same, made by whichever thread calls the job (it holds what it draws).
@@ -42,13 +54,14 @@ public:
     [[nodiscard]] bool sideBySide() const;
     [[nodiscard]] HeatmapBar* heatmapBar() const { return m_bar; }
     [[nodiscard]] ColorBar* colorBar() const { return m_colorBar; }
+    [[nodiscard]] ColorBar* sideColorBar() const { return m_sideColorBar; }
 
+    // Edits the view state (every observer follows).
     void setSettings(const ViewSettings& settings);
     // The heatmap's variant flips to its partner (or A and B swap); returns what it shows.
     QString flipVariant();
     void setSideBySide(bool on);
-    // The run compared with the one in view: side by side shows its sample of the same stem
-    // (same variant and range) instead of the partner variant while it has a run.
+    // The vs run's sample of the stem in view, loaded.
     [[nodiscard]] CompareRun* compareRun() const { return m_compare; }
     [[nodiscard]] bool comparingRuns() const;
     // The heatmap shows this run minus the compared one (runDifference, and a comparable
@@ -71,24 +84,29 @@ signals:
 
 private:
     void onSampleReady(const SampleDataPtr& data);
+    void onSettingsChanged();
     void render();
     void setSideContent();
     void updateColorBar();
-    [[nodiscard]] QString rangeCaption() const;
+    void balanceSplitter();
+    [[nodiscard]] RangeSources rangeSources(const HeatmapSource& source) const;
+    [[nodiscard]] ViewSettings canvasSettings(const HeatmapSource& source) const;
+    [[nodiscard]] QString runName() const;
 
     DatasetSession* m_session;
+    ViewState* m_state;
     QSplitter* m_splitter = nullptr;
+    QWidget* m_sidePane = nullptr;
     Canvas* m_canvas = nullptr;
     Canvas* m_sideCanvas = nullptr;
     ColorBar* m_colorBar = nullptr;
+    ColorBar* m_sideColorBar = nullptr;
     CompareRun* m_compare = nullptr;
     // What the colour bar's clipped shares were computed for, and the shares.
     struct ClipKey {
         const SampleData* sample = nullptr;
-        std::size_t variant = 0;
-        bool difference = false;
-        std::size_t a = 0;
-        std::size_t b = 0;
+        const SampleData* other = nullptr;
+        HeatmapSource source;
         bool log = false;
         float lo = 0.0f;
         float hi = 0.0f;
@@ -110,8 +128,6 @@ private:
     mutable RunPair m_runPending;
     mutable QFutureWatcher<float> m_runWatcher;
     HeatmapBar* m_bar = nullptr;
-    bool m_sideBySide = false;
-    ViewSettings m_settings;
     SampleDataPtr m_current;
     LayerRenderer m_renderer;        // the main canvas's layers
     LayerRenderer m_partnerRenderer; // the side-by-side canvas's

@@ -2,6 +2,7 @@
 
 #include "losslens/loss/LossVariant.h"
 #include "losslens/report/Colormap.h"
+#include "losslens/ui/HeatmapSource.h"
 
 #include <QObject>
 
@@ -59,14 +60,9 @@ struct ViewSettings {
     bool dimImage = true;
     std::vector<bool> hiddenClasses; // by class index; missing entries are visible
 
-    // Registry indices; the defaults come from the registry's roles.
-    std::size_t variant = variantFor(VariantRole::Baseline); // the heatmap's variant
-    bool difference = false; // heatmap shows variant A - variant B instead
-    // Heatmap shows `variant` of the run in view minus the same variant of the compared run
-    // (the "vs" run; the plain variant while there is none).
-    bool runDifference = false;
-    std::size_t differenceA = variantFor(VariantRole::Baseline);
-    std::size_t differenceB = variantFor(VariantRole::MissingAware);
+    // What the heatmap draws (a variant, A - B, or a run difference); the defaults come from
+    // the registry's roles.
+    HeatmapSource heatmap;
     Colormap colormap = Colormap::Viridis;
     RangeMode rangeMode = RangeMode::SetRobust; // one range for every variant shown
     bool logScale = false; // log colour scale over [hi / 1000, hi] (not for differences)
