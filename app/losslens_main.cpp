@@ -125,6 +125,6 @@ int main(int argc, char** argv) {
     if (args.isEmpty())
         window.openDemo();
     else
-        window.openFolder(args.front());
+        window.openFolderAsUser(args.front());
     return QApplication::exec();
 }

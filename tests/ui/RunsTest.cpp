@@ -13,15 +13,20 @@
 #include "losslens/ui/SampleView.h"
 #include "losslens/ui/SetWatcher.h"
 
+#include <QApplication>
 #include <QComboBox>
+#include <QMessageBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 using namespace losslens;
 namespace fs = std::filesystem;
@@ -282,6 +287,71 @@ private slots:
         // And it is b_model's demo_001 now.
         const SetReport b = processSet(Dataset::open(root, {}, "b_model"), {});
         QCOMPARE(reference.samples[1].summary.mean(0), b.samples[1].summary.mean(0));
+    }
+
+    // Opened on a training job's folder before its first prediction: no modal error, a
+    // message in the canvas; a writer thread then puts two runs in, file by file (each
+    // written in halves, as np.save does), and the window opens the samples and lists both
+    // runs without being told.
+    void watchesFromAnEmptyPredictionsFolder() {
+        const fs::path root = fs::path(m_dir.path().toStdString()) / "training";
+        fs::remove_all(root);
+        fs::create_directories(root / "predictions");
+        fs::copy(m_root / "labels", root / "labels", fs::copy_options::recursive);
+        if (fs::exists(m_root / "dataset.json"))
+            fs::copy(m_root / "dataset.json", root / "dataset.json");
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setWatcher()->setInterval(50);
+        w.openFolderAsUser(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->waitingForPredictions(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.canvas()->message().contains(QStringLiteral("Waiting")), 10000);
+        QVERIFY(w.findChildren<QMessageBox*>().isEmpty());
+        QVERIFY(QApplication::activeModalWidget() == nullptr);
+
+        std::atomic<bool> done{false};
+        std::thread writer([&] {
+            for (const char* run : {"standard", "partial"}) {
+                const fs::path folder = root / "predictions" / run;
+                fs::create_directories(folder);
+                const fs::path from = m_root / "predictions" /
+                                      (run == std::string("standard") ? "a_model" : "b_model");
+                for (const auto& file : fs::directory_iterator(from)) {
+                    std::ifstream in(file.path(), std::ios::binary);
+                    const std::string whole(std::istreambuf_iterator<char>(in), {});
+                    const fs::path target = folder / file.path().filename();
+                    {
+                        std::ofstream out(target, std::ios::binary | std::ios::trunc);
+                        out << whole.substr(0, whole.size() / 2);
+                    }
+                    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+                    std::ofstream(target, std::ios::binary | std::ios::app)
+                        << whole.substr(whole.size() / 2);
+                    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+                }
+            }
+            done = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(done.load(), 30000);
+        writer.join();
+        const auto state = [&] {
+            return QStringLiteral("runs %1, open %2, scored %3, complete %4")
+                .arg(w.session()->runs().size())
+                .arg(w.session()->isOpen())
+                .arg(w.session()->isScored())
+                .arg(w.session()->isOpen() ? w.session()->dataset()->completeCount() : 0);
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(w.session()->runs().size() == 2 && w.session()->isScored() &&
+                                      w.session()->dataset()->completeCount() == 4,
+                                  qPrintable(state()), 30000);
+        // The run that arrived first stays in view; the second joins the chooser.
+        QCOMPARE(w.session()->dataset()->run(), std::string("standard"));
+        const SetReport reference = processSet(Dataset::open(root, {}, "standard"), {});
+        QCOMPARE(reference.failedCount(), std::size_t{0});
+        QTRY_VERIFY_WITH_TIMEOUT(tableShows(w, reference), 10000);
+        QVERIFY(w.findChildren<QMessageBox*>().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() != nullptr, 10000);
     }
 
     // The completeness rule on its own: header and data lengths.

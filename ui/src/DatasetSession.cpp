@@ -81,7 +81,9 @@ DatasetSession::DatasetSession(QObject* parent)
         if (!m_dataset->config().classes.empty())
             m_classCount = static_cast<int>(m_dataset->config().classes.size());
         if (m_dataset->completeCount() == 0) {
-            // The same words as losslens-cli, so a user can search for either.
+            // Labels but no prediction yet (a training job that has not written its first):
+            // the set stays open so the watcher sees predictions arrive. The same words as
+            // losslens-cli, so a user can search for either.
             emit opened(false, QStringLiteral("%1: %2").arg(
                                    m_path, QString::fromStdString(noSampleReason())));
             return;

@@ -4,6 +4,7 @@
 #include <QMainWindow>
 #include <QMenu>
 #include <QScrollArea>
+#include <QTabBar>
 #include <QTimer>
 
 #include <algorithm>
@@ -11,6 +12,17 @@
 namespace losslens {
 
 namespace {
+// The tab group's tabs keep their whole names ("Details", not "Det..."): in a narrow column
+// the bar scrolls instead of eliding every tab. The main window makes its tab bars as it
+// tabifies and restores, so this runs after each.
+void tidyTabs(QMainWindow* window) {
+    for (QTabBar* bar : window->findChildren<QTabBar*>()) {
+        bar->setElideMode(Qt::ElideNone);
+        bar->setUsesScrollButtons(true);
+        bar->setExpanding(false);
+    }
+}
+
 // Bumped when the docks change, so an old saved layout does not hide a new dock.
 constexpr int kLayoutVersion = 2;
 } // namespace
@@ -50,6 +62,7 @@ void DockColumn::finish() {
     for (std::size_t i = 1; i < m_tabs.size(); ++i)
         m_window->tabifyDockWidget(m_tabs.front(), m_tabs[i]);
     m_tabs.front()->raise();
+    tidyTabs(m_window);
     m_default = m_window->saveState(kLayoutVersion);
 }
 
@@ -67,6 +80,7 @@ QByteArray DockColumn::saveState() const {
 
 bool DockColumn::restoreState(const QByteArray& state) {
     m_restored = !state.isEmpty() && m_window->restoreState(state, kLayoutVersion);
+    tidyTabs(m_window);
     return m_restored;
 }
 
@@ -90,6 +104,7 @@ void DockColumn::sizeOnFirstShow() {
 void DockColumn::applyDefaultSizes() {
     if (m_top == nullptr || m_tabs.empty())
         return;
+    tidyTabs(m_window);
     const int column = std::clamp(m_window->width() * 3 / 10, 380, 560);
     m_window->resizeDocks({m_top}, {column}, Qt::Horizontal);
     const int height = m_window->height();

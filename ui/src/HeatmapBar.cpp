@@ -1,4 +1,5 @@
 #include "losslens/ui/HeatmapBar.h"
+#include "losslens/ui/FlowLayout.h"
 #include "losslens/ui/HeatmapRange.h"
 #include "losslens/ui/VariantStyle.h"
 
@@ -27,9 +28,18 @@ public:
 
 HeatmapBar::HeatmapBar(QWidget* parent)
     : QWidget(parent) {
-    auto* row = new QHBoxLayout(this);
+    // Groups of controls that wrap as units when the window is narrow (a flow, not a row
+    // that would widen the window past the screen).
+    auto* row = new FlowLayout(this, 10);
     row->setContentsMargins(4, 2, 4, 2);
-    row->setSpacing(6);
+    const auto group = [this, row] {
+        auto* box = new QWidget(this);
+        auto* layout = new QHBoxLayout(box);
+        layout->setContentsMargins(0, 0, 0, 0);
+        layout->setSpacing(4);
+        row->addWidget(box);
+        return layout;
+    };
     const auto notify = [this] {
         if (!m_loading) {
             if (const int map = m_colormap->currentData().toInt(); map >= 0)
@@ -65,10 +75,11 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     compact(m_differenceA, 10);
     compact(m_differenceB, 10);
     m_minus = new QLabel(QStringLiteral("−"), this);
-    row->addWidget(m_variant);
-    row->addWidget(m_differenceA);
-    row->addWidget(m_minus);
-    row->addWidget(m_differenceB);
+    QHBoxLayout* source = group();
+    source->addWidget(m_variant);
+    source->addWidget(m_differenceA);
+    source->addWidget(m_minus);
+    source->addWidget(m_differenceB);
 
     m_colormap = new QComboBox(this);
     m_colormap->setToolTip(tr("Colour map of the heatmap (a difference uses blue–white–red)"));
@@ -77,8 +88,7 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     // What a difference is drawn with, shown (not chosen) while the difference is on.
     m_colormap->addItem(tr("blue–white–red"), -1);
     compact(m_colormap, 7);
-    row->addSpacing(6);
-    row->addWidget(m_colormap);
+    group()->addWidget(m_colormap);
 
     m_rangeMode = new QComboBox(this);
     m_rangeMode->setObjectName(QStringLiteral("rangeMode"));
@@ -91,14 +101,14 @@ HeatmapBar::HeatmapBar(QWidget* parent)
            "Sample: the same for the viewed sample alone\n"
            "Fixed: the Min and Max you type\n"
            "Until the scan has scored the set, the set modes use the sample's figures."));
-    row->addSpacing(6);
-    row->addWidget(new QLabel(tr("Range"), this));
+    QHBoxLayout* range = group();
+    range->addWidget(new QLabel(tr("Range"), this));
     compact(m_rangeMode, 10);
-    row->addWidget(m_rangeMode);
+    range->addWidget(m_rangeMode);
     m_log = new QCheckBox(tr("Log"), this);
     m_log->setToolTip(tr("Log colour scale over three decades below the top: small and large "
                          "losses both readable (not for a difference)"));
-    row->addWidget(m_log);
+    range->addWidget(m_log);
     m_rangeLo = new RangeSpinBox(this);
     m_rangeHi = new RangeSpinBox(this);
     for (QDoubleSpinBox* spin : {m_rangeLo, m_rangeHi}) {
@@ -113,15 +123,15 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     }
     m_rangeLo->setObjectName(QStringLiteral("rangeLo"));
     m_rangeHi->setObjectName(QStringLiteral("rangeHi"));
-    row->addWidget(m_rangeLo);
-    row->addWidget(new QLabel(QStringLiteral("–"), this));
-    row->addWidget(m_rangeHi);
-    row->addStretch(1);
+    QHBoxLayout* ends = group();
+    ends->addWidget(m_rangeLo);
+    ends->addWidget(new QLabel(QStringLiteral("–"), this));
+    ends->addWidget(m_rangeHi);
     m_zoom = new QLabel(this);
     m_zoom->setToolTip(tr("Zoom (screen pixels per image pixel)"));
     m_zoom->setMinimumWidth(m_zoom->fontMetrics().horizontalAdvance(QStringLiteral("0000%")));
     m_zoom->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    row->addWidget(m_zoom);
+    group()->addWidget(m_zoom);
 
     for (QComboBox* combo : {m_variant, m_differenceA, m_differenceB, m_colormap})
         connect(combo, &QComboBox::currentIndexChanged, this, notify);

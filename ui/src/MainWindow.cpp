@@ -10,6 +10,7 @@
 #include "losslens/ui/DetailsPanel.h"
 #include "losslens/ui/DockColumn.h"
 #include "losslens/ui/ExportController.h"
+#include "losslens/ui/FirstSight.h"
 #include "losslens/ui/LayersPanel.h"
 #include "losslens/ui/PixelPanel.h"
 #include "losslens/ui/PlotsPanel.h"
@@ -37,6 +38,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -80,6 +82,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_runScores, &RunScores::scoresChanged, m_list, &SampleListPanel::refreshSort);
     connect(m_session, &DatasetSession::scanCompleted, this, [this] {
         statusBar()->showMessage(tr("Scored %1 samples").arg(m_session->scannedCount()), 5000);
+        turnToTheStory();
     });
     connect(m_export, &ExportController::message, this,
             [this](const QString& text) { statusBar()->showMessage(text, 10000); });
@@ -93,8 +96,8 @@ MainWindow::MainWindow(QWidget* parent)
             [this] { m_layersPanel->load(m_view->settings()); });
     connect(m_readout, &PixelPanel::statusText, m_statusPixel, &QLabel::setText);
 
-    resize(1400, 900);
     restoreSettings();
+    fitToScreen();
     m_layersPanel->load(m_view->settings());
     m_view->showMessage(tr("Open a data set folder (Ctrl+O), or drop one here."));
 }
@@ -133,14 +136,14 @@ void MainWindow::buildActions() {
                             const QString dir = QFileDialog::getExistingDirectory(
                                 this, tr("Open a data set folder"));
                             if (!dir.isEmpty())
-                                openFolder(dir);
+                                openFolderAsUser(dir);
                         });
     open->setShortcut(QKeySequence::Open);
     open->setToolTip(tr("Open a data set folder (labels/, predictions/, images/)"));
     auto* demo = file->addAction(tr("Open the &demo set"), this, &MainWindow::openDemo);
     demo->setToolTip(tr("The built-in synthetic set with two missing annotations"));
     m_recentMenu = new RecentFoldersMenu(this);
-    connect(m_recentMenu, &RecentFoldersMenu::folderChosen, this, &MainWindow::openFolder);
+    connect(m_recentMenu, &RecentFoldersMenu::folderChosen, this, &MainWindow::openFolderAsUser);
     file->addMenu(m_recentMenu);
     file->addSeparator();
     auto* exportCurrent = file->addAction(
@@ -227,11 +230,17 @@ void MainWindow::buildActions() {
 }
 
 void MainWindow::openFolder(const QString& path) {
+    m_firstSight = false;
     m_view->clear();
     m_model->reset();
     m_view->showMessage(tr("Opening %1…").arg(path));
     m_session->open(path);
     m_model->reset();
+}
+
+void MainWindow::openFolderAsUser(const QString& path) {
+    openFolder(path);
+    m_firstSight = true;
 }
 
 void MainWindow::openDemo() {
@@ -247,7 +256,7 @@ void MainWindow::openDemo() {
             QMessageBox::critical(this, tr("Demo set"), error);
             return;
         }
-        openFolder(root);
+        openFolderAsUser(root);
     });
     watcher->setFuture(background::run([root]() -> QString {
         try {
@@ -261,6 +270,19 @@ void MainWindow::openDemo() {
 
 void MainWindow::onOpened(bool ok, const QString& message) {
     m_model->reset();
+    if (!ok && m_session->waitingForPredictions()) {
+        // A training job's folder before its first predictions: no error to acknowledge;
+        // the set watcher opens it again as predictions arrive.
+        setWindowTitle(
+            QStringLiteral("LossLens — %1").arg(QDir::toNativeSeparators(m_session->path())));
+        m_view->showMessage(
+            tr("Waiting for predictions.\n\n%1 has %2 label map(s) but no prediction yet in "
+               "predictions/ (or predictions/<run>/).\nThe window opens the samples as a "
+               "training job writes them.")
+                .arg(QDir::toNativeSeparators(m_session->path()))
+                .arg(m_session->dataset()->entries().size()));
+        return;
+    }
     if (!ok) {
         m_view->showMessage(message);
         // Window-modal but not blocking: the event loop (and background work) go on.
@@ -295,6 +317,25 @@ void MainWindow::onOpened(bool ok, const QString& message) {
             }
     }
     m_list->selectFirst([&entries](std::size_t entry) { return entries[entry].complete(); });
+    m_firstEntry = m_session->requestedSample();
+}
+
+void MainWindow::turnToTheStory() {
+    if (!m_firstSight)
+        return;
+    m_firstSight = false;
+    if (m_session->requestedSample() != m_firstEntry)
+        return; // the user has chosen a sample meanwhile
+    const std::optional<std::size_t> story = storyEntry(m_session->rows());
+    if (!story)
+        return;
+    m_list->selectEntry(*story);
+    m_sideBySide->setChecked(true);
+    statusBar()->showMessage(
+        tr("Showing %1: the sample where the partial loss removes the most penalty, beside "
+           "the standard loss")
+            .arg(QString::fromStdString(m_session->dataset()->entries()[*story].stem)),
+        15000);
 }
 
 void MainWindow::selectEntry(std::size_t entry) {
@@ -335,6 +376,38 @@ QString MainWindow::detailsText() const {
     return m_details->toPlainText();
 }
 
+QRect windowGeometryWithin(const QRect& wanted, const QRect& available, QSize frame) {
+    // The frame (title bar, borders) counts against the screen too.
+    const QSize room = (available.size() - frame).expandedTo(QSize(1, 1));
+    QRect fitted(wanted.topLeft(), wanted.size().boundedTo(room));
+    const QRect inner = available.adjusted(0, 0, -frame.width(), -frame.height());
+    if (!inner.contains(fitted)) {
+        fitted.moveLeft(std::clamp(fitted.left(), inner.left(),
+                                   std::max(inner.left(), inner.right() - fitted.width() + 1)));
+        fitted.moveTop(std::clamp(fitted.top(), inner.top(),
+                                  std::max(inner.top(), inner.bottom() - fitted.height() + 1)));
+    }
+    return fitted;
+}
+
+void MainWindow::fitToScreen() {
+    const QScreen* target = screen();
+    if (target == nullptr)
+        return;
+    const QRect available = target->availableGeometry();
+    // A new window: 1400 x 900 where the screen has room, else 92% of it, centred.
+    QRect wanted = geometry();
+    if (!m_geometryRestored) {
+        const QSize size = QSize(1400, 900).boundedTo(available.size() * 0.92);
+        wanted = QRect(QPoint(), size);
+        wanted.moveCenter(available.center());
+    }
+    // A frame of a few pixels and a title bar: what window managers add around the client.
+    const QRect fitted = windowGeometryWithin(wanted, available, QSize(8, 32));
+    resize(fitted.size());
+    move(fitted.topLeft());
+}
+
 void MainWindow::showEvent(QShowEvent* event) {
     QMainWindow::showEvent(event);
     m_docks->sizeOnFirstShow(); // dock sizes follow the window's size on screen
@@ -342,7 +415,7 @@ void MainWindow::showEvent(QShowEvent* event) {
 
 void MainWindow::restoreSettings() {
     QSettings s;
-    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    m_geometryRestored = restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     m_docks->restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     m_view->setSettings(loadViewSettings(s, m_view->settings()));
     m_recentMenu->rebuild();
@@ -372,7 +445,7 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 void MainWindow::dropEvent(QDropEvent* event) {
     const auto urls = event->mimeData()->urls();
     if (!urls.isEmpty())
-        openFolder(urls.front().toLocalFile());
+        openFolderAsUser(urls.front().toLocalFile());
 }
 
 } // namespace losslens

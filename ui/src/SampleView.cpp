@@ -50,6 +50,13 @@ QString barTitle(const HeatmapSource& source, const QString& run, const QString&
     return {};
 }
 
+// One bar for both canvases: it names both when they show two variants of one run.
+QString sharedTitle(const HeatmapSource& main, const SideSource& side) {
+    if (main.isVariant() && !side.versusRun && side.source.a != main.a)
+        return QStringLiteral("%1 |\n%2").arg(variantName(main.a), variantName(side.source.a));
+    return barTitle(main, QString(), QString());
+}
+
 } // namespace
 
 SampleView::SampleView(DatasetSession* session, ViewState* state, QWidget* parent)
@@ -415,7 +422,7 @@ void SampleView::updateColorBar() {
         m_sideColorBar->setMap(
             sourceLut(side.source, s.colormap), sideScale,
             ownBar ? barTitle(side.source, side.versusRun ? m_compare->run() : run, QString())
-                   : barTitle(main, run, m_compare->run()),
+                   : sharedTitle(main, side),
             rangeCaption(side.source, s.rangeMode, scored));
     }
     const bool mainBar = !sideBySide() || ownBar;

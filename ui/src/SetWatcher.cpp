@@ -25,7 +25,8 @@ SetWatcher::SetWatcher(DatasetSession* session, QObject* parent)
         m_pending.reset();
     });
     connect(session, &DatasetSession::opened, this, [this](bool ok) {
-        if (ok)
+        // A set waiting for its first predictions is watched too: they open it.
+        if (ok || m_session->waitingForPredictions())
             m_timer.start();
         else
             m_timer.stop();
@@ -131,7 +132,10 @@ void SetWatcher::arrived() {
     const bool filesChanged = now.files != m_seen->files;
     const bool runsChanged = now.runs != m_seen->runs;
     m_pending.reset();
-    if (filesChanged || (runsChanged && now.runs == std::vector<std::string>{"(mixed)"})) {
+    // A set still waiting for its first predictions opens again on any change: a new run
+    // folder brings the samples.
+    if (filesChanged || (runsChanged && (now.runs == std::vector<std::string>{"(mixed)"} ||
+                                         m_session->waitingForPredictions()))) {
         m_seen.reset(); // the reopened set gives the new baseline
         m_session->reload();
     } else if (runsChanged) {

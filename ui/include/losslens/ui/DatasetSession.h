@@ -62,6 +62,13 @@ public:
     // scores the pixels it draws (SampleData); for the next load.
     void setKeptMapBytes(std::size_t bytes) { m_keptMapBytes = bytes; }
     [[nodiscard]] bool isOpen() const { return m_dataset != nullptr; }
+    // Open, with stems listed, but not one with a prediction yet: a training job's folder
+    // before its first predictions. The window waits (the set watcher reopens the set when
+    // predictions or run folders appear) instead of reporting an error.
+    [[nodiscard]] bool waitingForPredictions() const {
+        return m_dataset != nullptr && m_dataset->completeCount() == 0 &&
+               !m_dataset->entries().empty();
+    }
     [[nodiscard]] QString path() const { return m_path; }
     [[nodiscard]] const Dataset* dataset() const { return m_dataset.get(); }
     [[nodiscard]] std::shared_ptr<const Dataset> sharedDataset() const { return m_dataset; }

@@ -37,6 +37,11 @@ class SetWatcher;
 // (samples, details, layers, pixel, plots, compare), each handed the session (or the view)
 // and following it itself; the menus and toolbar; window state. Work on data happens in
 // DatasetSession off the GUI thread.
+// Where a window of `wanted` geometry goes on a screen of `available` geometry with a
+// window-manager frame of `frame`: as large as wanted but never larger than the screen,
+// moved onto it where it hangs off.
+[[nodiscard]] QRect windowGeometryWithin(const QRect& wanted, const QRect& available, QSize frame);
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -46,6 +51,10 @@ public:
     // Opens a data set folder (asynchronously) / the built-in demo set.
     void openFolder(const QString& path);
     void openDemo();
+    // The same as a user's open (the command line, the menu, a drop): once the scan has
+    // scored the set, the window turns to where the story is (the sample with the largest
+    // Std - Part, side by side), unless the user has moved on meanwhile.
+    void openFolderAsUser(const QString& path);
 
     // For tests and scripting: the parts a user sees.
     [[nodiscard]] DatasetSession* session() const { return m_session; }
@@ -85,6 +94,10 @@ private:
     void buildActions();
     void buildDocks();
     void restoreSettings();
+    // The window within its screen's available geometry (a saved geometry from a larger
+    // screen too).
+    void fitToScreen();
+    void turnToTheStory();
     void saveSettings() const;
     void onOpened(bool ok, const QString& message);
     void onSampleReady(const SampleDataPtr& data);
@@ -93,6 +106,9 @@ private:
     DatasetSession* m_session = nullptr;
     SampleTableModel* m_model = nullptr;
     ViewState* m_state = nullptr;
+    bool m_geometryRestored = false;
+    bool m_firstSight = false;    // turn to the story once this open is scored
+    std::size_t m_firstEntry = 0; // the entry shown on opening
     RunScores* m_runScores = nullptr;
     ExportController* m_export = nullptr;
     SetWatcher* m_watcher = nullptr;
