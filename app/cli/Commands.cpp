@@ -2,6 +2,7 @@
 
 #include "ArgParser.h"
 #include "Progress.h"
+#include "Terminal.h"
 
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/DataError.h"
@@ -234,12 +235,13 @@ int runStats(const std::vector<std::string>& args) {
         std::cout << shardJson(reports.front().report, *shard, stems);
     } else if (reports.size() == 1) {
         std::cout << (parser.flag("json") ? statsJson(reports.front().report)
-                                          : statsTable(reports.front().report));
+                                          : statsTable(reports.front().report, terminalColumns()));
     } else if (parser.flag("json")) {
         std::cout << statsJsonRuns(reports);
     } else {
         for (const RunReport& r : reports)
-            std::cout << "== run " << r.name << " ==\n" << statsTable(r.report) << "\n";
+            std::cout << "== run " << r.name << " ==\n"
+                      << statsTable(r.report, terminalColumns()) << "\n";
         std::cout << runsComparisonTable(reports);
     }
     std::cout.flush();

@@ -72,7 +72,7 @@ data-set-level error.
   --max-memory SIZE  refuse a sample whose loading and scoring would take more than SIZE
                    (bytes, or with K, M, G: 512M, 8G; default half of this machine's
                    memory), estimated from its headers, with the numbers
-                   Both are checked against file headers before anything is allocated.
+                   All three are checked against file headers before anything is allocated.
 )";
 
 const char* const kExportHelp =

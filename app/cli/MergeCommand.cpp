@@ -1,5 +1,6 @@
 #include "ArgParser.h"
 #include "Commands.h"
+#include "Terminal.h"
 
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
@@ -46,7 +47,7 @@ int runMerge(const std::vector<std::string>& args) {
         std::cerr << "losslens-cli merge: " << e.what() << "\n";
         return kExitUsage;
     }
-    std::cout << (parser.flag("json") ? statsJson(report) : statsTable(report));
+    std::cout << (parser.flag("json") ? statsJson(report) : statsTable(report, terminalColumns()));
     std::cout.flush();
     const std::size_t failed = report.failedCount();
     std::cerr << "merged " << parts.size() << " shard(s): " << report.samples.size() - failed

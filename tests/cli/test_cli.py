@@ -195,6 +195,43 @@ class DemoRoundTrip(Base):
             expected = np.floor(ref["standard"] / top * 255 + 0.5)
             self.assertLessEqual(np.abs(png[..., 0].astype(float) - expected).max(), 1.0)
         self.assertFalse(any(f.endswith(".npy") for f in os.listdir(out)))
+        # summary.json says how the heatmaps are coloured, and legend.png shows it.
+        summary = load_json(os.path.join(out, "summary.json"))
+        heat = summary["heatmaps"]
+        self.assertEqual(heat["colormap"], "gray")
+        self.assertEqual(heat["scale"], "linear")
+        self.assertEqual(heat["legend"], "legend.png")
+        self.assertEqual(heat["range"][0], 0.0)
+        self.assertAlmostEqual(heat["range"][1], top, delta=1e-5 * top)
+        legend, _ = read_png(os.path.join(out, "legend.png"))
+        # The bar (x 20..539, y 30..55): gray from 0 at the left to 255 at the right.
+        self.assertLessEqual(int(legend[40, 20, 0]), 1)
+        self.assertGreaterEqual(int(legend[40, 539, 0]), 254)
+        self.assertTrue(np.all(np.diff(legend[40, 20:540, 0].astype(int)) >= 0))
+        # A fixed range is written as given.
+        out2 = self.path("out2")
+        run("export", data, "--out", out2, "--format", "png", "--range", "0.5:3", expect=0)
+        self.assertEqual(load_json(os.path.join(out2, "summary.json"))["heatmaps"]["range"], [0.5, 3.0])
+
+    def test_per_class_table_says_na_and_fits_the_terminal(self):
+        data = self.path("demo")
+        # One sample with all three annotations removed: no pixel of any object class.
+        run("demo", data, "--count", 1, "--size", 32, "--missing", 3, expect=0)
+        stats = json.loads(run("stats", data, "--json", expect=0).stdout)
+        per_class = stats["per_class"]
+        self.assertEqual(per_class["pixels"][1:], [0, 0, 0])
+        for variant in ("standard", "partial"):
+            self.assertEqual(per_class[variant]["mean"][1:], [None, None, None])
+            self.assertEqual(per_class[variant]["reduced_share"][1:], [None, None, None])
+            self.assertIsNotNone(per_class[variant]["mean"][0])
+        env = dict(os.environ, COLUMNS="80")
+        table = subprocess.run([CLI, "stats", data], capture_output=True, text=True, env=env,
+                               timeout=60).stdout
+        section = table[table.index("Per class"):].splitlines()
+        for line in section:
+            self.assertLessEqual(len(line), 80, line)
+        rows = [line for line in section if line.startswith("circle")]
+        self.assertTrue(rows and all("n/a" in r and "0.00000" not in r for r in rows), rows)
 
 
 class ExitStatus(Base):
@@ -302,6 +339,9 @@ class Shards(Base):
             self.assertAlmostEqual(merged["mean"][variant], mean, delta=1e-12 * abs(mean))
             for key in ("mean", "reduced_share"):
                 for a, b in zip(merged["per_class"][variant][key], whole["per_class"][variant][key]):
+                    if b is None:  # no pixel of the class in the set
+                        self.assertIsNone(a)
+                        continue
                     self.assertAlmostEqual(a, b, delta=1e-12 * abs(b) + 1e-15)
         # The table form too.
         self.assertIn("demo_010", run("merge", *parts, expect=1).stdout)

@@ -179,8 +179,18 @@ json statsObject(const SetReport& report) {
     const VariantComparison comparison = compareVariants(report.total, report.classNames);
     json perClass;
     perClass["pixels"] = comparison.classPixels;
+    // A class with no labelled pixel in the set has no mean: null, not a perfect 0.
+    const auto orNull = [&](const std::vector<double>& values) {
+        json out = json::array();
+        for (std::size_t c = 0; c < values.size(); ++c)
+            out.push_back(c < comparison.classPixels.size() && comparison.classPixels[c] > 0
+                              ? json(values[c])
+                              : json(nullptr));
+        return out;
+    };
     for (const auto& row : comparison.rows)
-        perClass[row.variant] = {{"mean", row.classMean}, {"reduced_share", row.reducedShare}};
+        perClass[row.variant] = {{"mean", orNull(row.classMean)},
+                                 {"reduced_share", orNull(row.reducedShare)}};
     doc["per_class"] = std::move(perClass);
     return doc;
 }
@@ -213,7 +223,7 @@ std::string statsCsv(const SetReport& report) {
     return out.str();
 }
 
-std::string statsTable(const SetReport& report) {
+std::string statsTable(const SetReport& report, int width) {
     const auto variants = lossVariants();
     // The source column only when some sample has a declaration (spec section 4).
     const bool sources = anyDeclared(report);
@@ -278,24 +288,42 @@ std::string statsTable(const SetReport& report) {
     const VariantComparison comparison = compareVariants(report.total, report.classNames);
     if (comparison.classNames.empty())
         return out.str();
-    out << "\nPer class over the set: mean loss / share of pixels let off (standard loss above "
-           "ln 2, the variant's under half of it)\n";
-    std::snprintf(line, sizeof line, "%-10s", "variant");
-    out << line;
-    for (const auto& name : comparison.classNames) {
-        std::snprintf(line, sizeof line, " %18.18s", name.c_str());
+    out << "\nPer class over the set: mean loss and share of pixels let off\n"
+           "(let off: standard loss above ln 2, the variant's under half of it;\n"
+           " n/a: no pixel of the class in the set)\n";
+    // One row per class, the variants across, in blocks as wide as the terminal.
+    constexpr int kClassColumns = 26; // name and pixel count
+    constexpr int kVariantColumns = 18;
+    const std::size_t perBlock = static_cast<std::size_t>(
+        std::max(1, (std::max(width, 40) - kClassColumns) / kVariantColumns));
+    for (std::size_t first = 0; first < comparison.rows.size(); first += perBlock) {
+        const std::size_t last = std::min(comparison.rows.size(), first + perBlock);
+        if (first > 0)
+            out << '\n';
+        std::snprintf(line, sizeof line, "%-14s %11s", "class", "pixels");
         out << line;
-    }
-    out << '\n';
-    for (const auto& row : comparison.rows) {
-        std::snprintf(line, sizeof line, "%-10.10s", row.variant.c_str());
-        out << line;
-        for (std::size_t c = 0; c < row.classMean.size(); ++c) {
-            std::snprintf(line, sizeof line, " %9.5f / %5.1f%%", row.classMean[c],
-                          100.0 * row.reducedShare[c]);
+        for (std::size_t r = first; r < last; ++r) {
+            std::snprintf(line, sizeof line, " %17.17s", comparison.rows[r].variant.c_str());
             out << line;
         }
         out << '\n';
+        for (std::size_t c = 0; c < comparison.classNames.size(); ++c) {
+            const std::int64_t pixels =
+                c < comparison.classPixels.size() ? comparison.classPixels[c] : 0;
+            std::snprintf(line, sizeof line, "%-14.14s %11lld", comparison.classNames[c].c_str(),
+                          static_cast<long long>(pixels));
+            out << line;
+            for (std::size_t r = first; r < last; ++r) {
+                const auto& row = comparison.rows[r];
+                if (pixels > 0)
+                    std::snprintf(line, sizeof line, " %9.5f %6.1f%%", row.classMean[c],
+                                  100.0 * row.reducedShare[c]);
+                else
+                    std::snprintf(line, sizeof line, " %17s", "n/a");
+                out << line;
+            }
+            out << '\n';
+        }
     }
     return out.str();
 }

@@ -61,7 +61,8 @@ struct RunReport {
 
 // One row per stem: stem, status, missing classes, pixel counts, each variant's mean, error.
 [[nodiscard]] std::string statsCsv(const SetReport& report);
-// A readable fixed-width table for terminals.
-[[nodiscard]] std::string statsTable(const SetReport& report);
+// A readable fixed-width table for terminals; the per-class section (a row per class) is cut
+// into blocks of variants no wider than `width` columns.
+[[nodiscard]] std::string statsTable(const SetReport& report, int width = 100);
 
 } // namespace losslens
