@@ -100,14 +100,14 @@ private slots:
         QCOMPARE(model->columnCount(), model->firstRunColumn() + 4);
         QCOMPARE(
             model->headerData(model->changeColumn(), Qt::Horizontal, Qt::DisplayRole).toString(),
-            QStringLiteral("Δ vs b_model"));
+            QStringLiteral("Δ vs run b_model"));
         const std::size_t standard = variantFor(VariantRole::Baseline);
         for (int row = 0; row < model->rowCount(); ++row) {
             const auto entry = static_cast<std::size_t>(row);
             for (const std::string run : {"a_model", "b_model", "c_model"}) {
                 const int column = model->runColumn(run);
                 QCOMPARE(model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString(),
-                         QString::fromStdString(run));
+                         QStringLiteral("run %1").arg(QString::fromStdString(run)));
                 const auto want = expected(run, entry, standard);
                 QCOMPARE(model->index(row, column).data().toString(),
                          want ? cell(*want) : QString());
@@ -141,7 +141,7 @@ private slots:
         const SampleTableModel* model = w.tableModel();
         QCOMPARE(
             model->headerData(model->changeColumn(), Qt::Horizontal, Qt::DisplayRole).toString(),
-            QStringLiteral("Δ vs c_model"));
+            QStringLiteral("Δ vs run c_model"));
         for (int row = 0; row < model->rowCount(); ++row) {
             const auto entry = static_cast<std::size_t>(row);
             QCOMPARE(model->index(row, model->runColumn("b_model")).data().toString(),
@@ -208,7 +208,7 @@ private slots:
         const SampleTableModel* model = w.tableModel();
         QCOMPARE(
             model->headerData(model->changeColumn(), Qt::Horizontal, Qt::DisplayRole).toString(),
-            QStringLiteral("Δ vs a_model"));
+            QStringLiteral("Δ vs run a_model"));
         for (int row = 0; row < model->rowCount(); ++row) {
             const auto entry = static_cast<std::size_t>(row);
             QCOMPARE(model->index(row, model->runColumn("a_model")).data().toString(),

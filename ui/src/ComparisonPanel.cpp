@@ -94,8 +94,8 @@ void ComparisonPanel::refreshRuns() {
     m_table->setRowCount(static_cast<int>(runs.size()));
     m_table->setColumnCount(static_cast<int>(variants.size()) + 1);
     QStringList headers;
-    for (const LossVariant& v : variants)
-        headers << toQString(v.name);
+    for (std::size_t v = 0; v < variants.size(); ++v)
+        headers << variantLabel(v);
     headers << tr("Samples");
     m_table->setHorizontalHeaderLabels(headers);
     QStringList rowNames;
@@ -103,9 +103,11 @@ void ComparisonPanel::refreshRuns() {
     auto* series = new QBarSeries(chart);
     double top = 0.0;
     for (std::size_t r = 0; r < runs.size(); ++r) {
-        rowNames << (runs[r] == open ? tr("%1 (in view)").arg(text(runs[r])) : text(runs[r]));
+        const QString run = runLabel(text(runs[r]));
+        rowNames << (runs[r] == open ? tr("%1 (in view)").arg(run) : run);
         const SetSummary set = m_runs->setSummary(runs[r]);
-        auto* bars = new QBarSet(text(runs[r]));
+        auto* bars = new QBarSet(run);
+        bars->setColor(runColour(r));
         for (std::size_t v = 0; v < variants.size(); ++v) {
             const double mean = set.mean(v);
             auto* item =
@@ -128,8 +130,8 @@ void ComparisonPanel::refreshRuns() {
     m_table->setFixedHeight(height);
     chart->addSeries(series);
     auto* axisX = new QBarCategoryAxis(chart);
-    for (const LossVariant& v : variants)
-        axisX->append(toQString(v.name));
+    for (std::size_t v = 0; v < variants.size(); ++v)
+        axisX->append(tr("%1 loss").arg(variantName(v)));
     chart->addAxis(axisX, Qt::AlignBottom);
     series->attachAxis(axisX);
     auto* axisY = new QValueAxis(chart);
@@ -189,8 +191,13 @@ void ComparisonPanel::refresh() {
         for (int k = 0; k < classes; ++k) {
             const auto kk = static_cast<std::size_t>(k);
             const double value = share ? 100.0 * row.reducedShare[kk] : row.classMean[kk];
-            auto* item = new QTableWidgetItem(share ? QStringLiteral("%1 %").arg(value, 0, 'f', 1)
-                                                    : QString::number(value, 'f', 5));
+            // No pixel of the class in the set: no value, not a perfect 0.
+            const bool none = kk < c.classPixels.size() && c.classPixels[kk] == 0;
+            auto* item = new QTableWidgetItem(none    ? tr("n/a")
+                                              : share ? QStringLiteral("%1 %").arg(value, 0, 'f', 1)
+                                                      : QString::number(value, 'f', 5));
+            if (none)
+                item->setToolTip(tr("No pixel of this class in the set"));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_table->setItem(static_cast<int>(r), k + 1, item);
             *set << value;

@@ -126,8 +126,8 @@ void PlotsPanel::plotRuns() {
     chart->legend()->setAlignment(Qt::AlignBottom);
     const std::string open = m_runs ? m_runs->openRun() : std::string();
     const std::string other = m_runs ? m_runs->otherRun() : std::string();
-    const QString here = QString::fromStdString(open);
-    const QString there = QString::fromStdString(other);
+    const QString here = runLabel(QString::fromStdString(open));
+    const QString there = runLabel(QString::fromStdString(other));
     auto* worse = new QScatterSeries();
     worse->setName(tr("worse in %1").arg(here));
     worse->setColor(QColor(178, 34, 34));
@@ -168,8 +168,8 @@ void PlotsPanel::plotRuns() {
     chart->addSeries(better);
     const std::size_t variant = m_runs ? m_runs->variant() : 0;
     const QString name = variantName(variant);
-    x->setTitleText(tr("%1 mean, %2").arg(name, there));
-    y->setTitleText(tr("%1 mean, %2").arg(name, here));
+    x->setTitleText(tr("%1: mean %2 loss").arg(there, name));
+    y->setTitleText(tr("%1: mean %2 loss").arg(here, name));
     for (QValueAxis* axis : {x, y})
         axis->setLabelFormat(QStringLiteral("%.3g"));
     chart->addAxis(x, Qt::AlignBottom);

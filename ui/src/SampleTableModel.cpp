@@ -128,7 +128,7 @@ QVariant SampleTableModel::runHeader(int column, int role) const {
     if (column == changeColumn()) {
         const QString other = QString::fromStdString(m_runs->otherRun());
         if (role == Qt::DisplayRole)
-            return tr("Δ vs %1").arg(other);
+            return tr("Δ vs %1").arg(runLabel(other));
         if (role == Qt::ToolTipRole)
             return tr("Change between runs: the mean %1 loss in %2 (the run in view) minus in "
                       "%3 (the vs run, else the first other run).\nHigh first: the samples "
@@ -139,7 +139,9 @@ QVariant SampleTableModel::runHeader(int column, int role) const {
     const QString run =
         QString::fromStdString(m_runColumns[static_cast<std::size_t>(column - firstRunColumn())]);
     if (role == Qt::DisplayRole)
-        return run;
+        return runLabel(run);
+    if (role == Qt::ForegroundRole)
+        return runColour(static_cast<std::size_t>(column - firstRunColumn()));
     if (role == Qt::ToolTipRole)
         return tr("Mean %1 loss per sample in run %2%3 (the heatmap's variant)")
             .arg(label, run, run == open ? tr(", the run in view") : QString());

@@ -244,24 +244,22 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
     result.filesWritten = written.load();
     if (!result.report.cancelled) {
         // A failed summary (the disk filled up, the folder was removed) must not lose the
-        // samples' outcomes: it is reported beside them.
-        try {
-            if (options.png) {
-                writeFileAtomically(options.outDir / "legend.png",
-                                    encodeLegendPng(exportScale(options, result.range), "loss"),
-                                    options.overwrite);
+        // samples' outcomes: it is reported beside them. Each file is tried on its own, the
+        // summaries first.
+        const auto write = [&](const char* name, const std::string& bytes) {
+            try {
+                writeFileAtomically(options.outDir / name, bytes, options.overwrite);
                 ++result.filesWritten;
+            } catch (const WriteError& e) {
+                if (!result.summaryError.empty())
+                    result.summaryError += "; ";
+                result.summaryError += e.what();
             }
-            writeFileAtomically(options.outDir / "summary.json",
-                                summaryJson(result.report, options, result.range),
-                                options.overwrite);
-            ++result.filesWritten;
-            writeFileAtomically(options.outDir / "summary.csv", statsCsv(result.report),
-                                options.overwrite);
-            ++result.filesWritten;
-        } catch (const WriteError& e) {
-            result.summaryError = e.what();
-        }
+        };
+        write("summary.json", summaryJson(result.report, options, result.range));
+        write("summary.csv", statsCsv(result.report));
+        if (options.png)
+            write("legend.png", encodeLegendPng(exportScale(options, result.range), "loss"));
     }
     return result;
 }

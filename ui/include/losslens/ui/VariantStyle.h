@@ -25,4 +25,10 @@ namespace losslens {
 // A small square of that colour, for lists and boxes that name variants.
 [[nodiscard]] QIcon variantSwatch(std::size_t variant);
 
+// Runs (prediction sets) are always named "run X", so a run called like a variant
+// ("standard", "partial": a training loss) never reads as one, and drawn in colours apart
+// from every variant's (by the run's position in the set's run list).
+[[nodiscard]] QString runLabel(const QString& run);
+[[nodiscard]] QColor runColour(std::size_t index);
+
 } // namespace losslens
