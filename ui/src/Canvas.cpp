@@ -117,10 +117,11 @@ void Canvas::actualSize() {
     changed();
 }
 
-void Canvas::setView(double zoom, QPointF offset) {
+void Canvas::setView(double zoom, QPointF offset, bool fit) {
+    // The partner's fit carries over: both canvases refit when the window resizes.
+    m_fit = fit;
     if (std::abs(zoom - m_zoom) < 1e-12 && offset == m_offset)
         return;
-    m_fit = false;
     m_zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
     m_offset = offset;
     update(); // no viewChanged: this is the echo of another canvas
@@ -136,7 +137,7 @@ void Canvas::zoomAbout(double factor, const QPointF& anchor) {
 
 void Canvas::changed() {
     update();
-    emit viewChanged(m_zoom, m_offset);
+    emit viewChanged(m_zoom, m_offset, m_fit);
 }
 
 void Canvas::paintEvent(QPaintEvent*) {

@@ -10,6 +10,8 @@ namespace losslens {
 
 namespace {
 
+constexpr QRgb kOutlineDash = 0xff000000; // opaque black
+
 inline QRgb premultiplied(const Rgb& c, int alpha) {
     return qPremultiply(qRgba(c[0], c[1], c[2], alpha));
 }
@@ -126,16 +128,22 @@ QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours
             const QRgb rgb = colourOf(c);
             if (rgb == 0)
                 continue;
-            if (style == ClassStyle::Outline) {
-                const int left = s.xs[static_cast<std::size_t>(ox)];
-                const int right = s.xs[static_cast<std::size_t>(ox) + 2];
-                const bool edge = (left >= 0 && line[left] != c) ||
-                                  (right >= 0 && line[right] != c) || above[sx] != c ||
-                                  below[sx] != c;
-                if (!edge)
-                    continue;
+            if (style == ClassStyle::Filled) {
+                out[ox] = rgb;
+                continue;
             }
-            out[ox] = rgb;
+            const int left = s.xs[static_cast<std::size_t>(ox)];
+            const int right = s.xs[static_cast<std::size_t>(ox) + 2];
+            const bool edge = (left >= 0 && line[left] != c) || (right >= 0 && line[right] != c) ||
+                              above[sx] != c || below[sx] != c;
+            const int gx = ox + s.shiftX;
+            const int gy = oy + s.shiftY;
+            if (style == ClassStyle::Outline) {
+                if (edge)
+                    out[ox] = onOutlineDash(gx, gy) ? kOutlineDash : rgb;
+            } else if (edge || onStripe(gx, gy)) { // Striped
+                out[ox] = rgb;
+            }
         }
     }
     return image;
@@ -214,7 +222,7 @@ QImage removedLayer(const ByteImage& removed, const Viewport& viewport, MarkStyl
     const int h = viewport.output.height();
     QImage image = transparent(w, h);
     const QRgb edgeColour = premultiplied(kRemovedMark, 255);
-    const QRgb hatchColour = premultiplied(kRemovedMark, 170);
+    const QRgb hatchColour = premultiplied(kRemovedMark, 255);
     const bool hatched = style == MarkStyle::Hatched;
     const std::size_t stride = static_cast<std::size_t>(removed.width());
     const auto row = [&](int sy) {

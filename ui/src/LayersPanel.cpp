@@ -55,13 +55,18 @@ LayersPanel::LayersPanel(QWidget* parent)
     for (QComboBox* combo : {m_groundTruthStyle, m_predictionStyle}) {
         combo->addItem(tr("Filled"), static_cast<int>(ClassStyle::Filled));
         combo->addItem(tr("Outline"), static_cast<int>(ClassStyle::Outline));
+        combo->addItem(tr("Stripes"), static_cast<int>(ClassStyle::Striped));
         connect(combo, &QComboBox::currentIndexChanged, this, [this] {
             if (!m_loading)
                 emit changed();
         });
     }
-    m_groundTruthStyle->setToolTip(tr("Draw ground-truth classes filled or as outlines"));
-    m_predictionStyle->setToolTip(tr("Draw predicted classes filled or as outlines"));
+    m_groundTruthStyle->setToolTip(
+        tr("Draw ground-truth classes filled, as outlines (dashed with black, so they show "
+           "over a prediction of the same class) or as stripes"));
+    m_predictionStyle->setToolTip(
+        tr("Draw predicted classes filled, as outlines, or as stripes of the pure class colour "
+           "with the heatmap between them (no blended colours)"));
     classForm->addRow(tr("Ground truth"), m_groundTruthStyle);
     classForm->addRow(tr("Prediction"), m_predictionStyle);
     m_classes = new QListWidget(classBox);

@@ -363,7 +363,7 @@ void SampleView::render() {
         const SideSource side = shownSideSource();
         m_sideCanvas->refresh();
         m_sideCanvas->setCaption(sourceLabel(side.source, side.versusRun ? m_compare->run() : run));
-        m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset());
+        m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset(), m_canvas->isFit());
     }
 }
 

@@ -21,12 +21,8 @@ constexpr std::array<std::array<int, 3>, 8> kPalette{{{214, 96, 77},
                                                       {53, 151, 143}}};
 // Runs get colours of their own, darker and apart from every variant's hue above, so a
 // bar of run "partial" is never read as the partial variant's.
-constexpr std::array<std::array<int, 3>, 6> kRunPalette{{{40, 40, 40},
-                                                         {0, 90, 110},
-                                                         {150, 0, 90},
-                                                         {110, 90, 0},
-                                                         {70, 50, 150},
-                                                         {0, 120, 60}}};
+constexpr std::array<std::array<int, 3>, 6> kRunPalette{
+    {{40, 40, 40}, {0, 90, 110}, {150, 0, 90}, {110, 90, 0}, {70, 50, 150}, {0, 120, 60}}};
 } // namespace
 
 QString runLabel(const QString& run) {

@@ -25,12 +25,13 @@ ViewSettings loadViewSettings(QSettings& s, ViewSettings view) {
                 .toFloat(),
             0.0f, 1.0f);
     }
-    view.groundTruthStyle = s.value(QStringLiteral("gtStyle"), 1).toInt() == 0
-                                ? ClassStyle::Filled
-                                : ClassStyle::Outline;
-    view.predictionStyle = s.value(QStringLiteral("predStyle"), 0).toInt() == 0
-                               ? ClassStyle::Filled
-                               : ClassStyle::Outline;
+    // Stored as the enum's value: 0 filled, 1 outline, 2 stripes.
+    const auto style = [&](const QString& key, ClassStyle fallback) {
+        const int v = s.value(key, static_cast<int>(fallback)).toInt();
+        return v >= 0 && v <= 2 ? static_cast<ClassStyle>(v) : fallback;
+    };
+    view.groundTruthStyle = style(QStringLiteral("gtStyle"), view.groundTruthStyle);
+    view.predictionStyle = style(QStringLiteral("predStyle"), view.predictionStyle);
     view.removedStyle = s.value(QStringLiteral("removedStyle"), 1).toInt() == 0
                             ? MarkStyle::Outline
                             : MarkStyle::Hatched;
@@ -64,8 +65,8 @@ void saveViewSettings(QSettings& s, const ViewSettings& view) {
         s.setValue(key + QStringLiteral("/visible"), view.layers[i].visible);
         s.setValue(key + QStringLiteral("/opacity"), static_cast<double>(view.layers[i].opacity));
     }
-    s.setValue(QStringLiteral("gtStyle"), view.groundTruthStyle == ClassStyle::Filled ? 0 : 1);
-    s.setValue(QStringLiteral("predStyle"), view.predictionStyle == ClassStyle::Filled ? 0 : 1);
+    s.setValue(QStringLiteral("gtStyle"), static_cast<int>(view.groundTruthStyle));
+    s.setValue(QStringLiteral("predStyle"), static_cast<int>(view.predictionStyle));
     s.setValue(QStringLiteral("removedStyle"), view.removedStyle == MarkStyle::Outline ? 0 : 1);
     s.setValue(QStringLiteral("dimImage"), view.dimImage);
     s.setValue(QStringLiteral("colormap"), toQString(colormapName(view.colormap)));

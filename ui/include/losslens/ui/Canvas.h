@@ -32,6 +32,8 @@ public:
     // What the canvas shows now (renders the current viewport; null when there is none).
     [[nodiscard]] QImage image() const;
     [[nodiscard]] double zoom() const { return m_zoom; }
+    // Whether the view follows the widget: fitted to the window until zoomed or panned.
+    [[nodiscard]] bool isFit() const { return m_fit; }
     [[nodiscard]] QPointF offset() const { return m_offset; }
     // Widget position -> image pixel (may lie outside the image).
     [[nodiscard]] QPointF toImage(const QPointF& widgetPos) const;
@@ -46,11 +48,11 @@ public slots:
     void zoomOut();
     void fitToWindow();
     void actualSize();
-    void setView(double zoom, QPointF offset);
+    void setView(double zoom, QPointF offset, bool fit = false);
 
 signals:
     void hoveredPixel(int x, int y); // -1, -1 when outside the image
-    void viewChanged(double zoom, QPointF offset);
+    void viewChanged(double zoom, QPointF offset, bool fit);
     // Arrow keys on the canvas: -1 previous sample (Up, Left), +1 next (Down, Right).
     void stepRequested(int delta);
 

@@ -35,7 +35,11 @@ namespace losslens {
 
 // Class indices in class colours; ignore pixels and hidden classes transparent. Outline
 // draws only output pixels whose 4-neighbourhood (in output pixels, so the line is one
-// screen pixel wide at any zoom) holds another class.
+// screen pixel wide at any zoom) holds another class, in dashes of the class colour and
+// black: it stays visible over a fill of its own colour (the prediction where it agrees)
+// and over any colour map. Striped draws the edge and every fourth diagonal in the pure
+// class colour and leaves the rest transparent: the heatmap shows between the stripes
+// and no colour is blended into another class's.
 [[nodiscard]] QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours,
                                 const ViewSettings& settings, ClassStyle style, int ignoreIndex,
                                 const Viewport& viewport);
@@ -53,16 +57,25 @@ namespace losslens {
 
 // Pixels whose penalty the partial variant removes, in kRemovedMark (pure magenta: no
 // colour map comes within 140 RGB units of it): an opaque outline one screen pixel wide,
-// and with MarkStyle::Hatched a translucent diagonal hatch on one screen pixel in eight
-// (anchored to the image, so it moves with a pan). Everything else stays transparent, so
+// and with MarkStyle::Hatched opaque diagonal lines two screen pixels wide every eight (a
+// quarter of the region: seen at fit zoom over any colour, the heatmap readable between;
+// anchored to the image, so it moves with a pan). Everything else stays transparent, so
 // the heatmap under the region is readable; nothing outside the region is drawn.
 inline constexpr Rgb kRemovedMark{255, 0, 255};
 [[nodiscard]] QImage removedLayer(const ByteImage& removed, const Viewport& viewport,
                                   MarkStyle style = MarkStyle::Hatched);
 [[nodiscard]] QImage removedLayer(const ByteImage& removed, MarkStyle style = MarkStyle::Hatched);
+// Whether an outline pixel is drawn black (2 of every 6 along a diagonal run), and whether
+// a pixel is on a Striped fill's stripe, in output pixels from the image's origin.
+[[nodiscard]] constexpr bool onOutlineDash(int gx, int gy) {
+    return (((gx + gy) % 6) + 6) % 6 >= 4;
+}
+[[nodiscard]] constexpr bool onStripe(int gx, int gy) {
+    return (((gx - gy) % 4) + 4) % 4 == 0;
+}
 // Whether a pixel is on the hatch, in output pixels counted from the image's origin.
 [[nodiscard]] constexpr bool onHatch(int gx, int gy) {
-    return (((gx + gy) % 8) + 8) % 8 == 0;
+    return (((gx + gy) % 8) + 8) % 8 < 2;
 }
 
 // Every layer of a sample for one viewport, rendered once and reused until the sample, the

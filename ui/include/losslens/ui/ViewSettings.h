@@ -19,7 +19,7 @@ class ViewTypes {
 public:
     enum class Layer { Image, GroundTruth, Prediction, Heatmap, Removed };
     Q_ENUM(Layer)
-    enum class ClassStyle { Filled, Outline };
+    enum class ClassStyle { Filled, Outline, Striped };
     Q_ENUM(ClassStyle)
     // How the removed-penalty pixels are marked: their outline alone, or the outline and a
     // sparse hatch (one screen pixel in eight) so the heatmap beneath stays readable.
@@ -48,12 +48,12 @@ struct ViewSettings {
     std::array<LayerState, kLayerCount> layers{{
         {true, 1.0f},  // image
         {false, 0.6f}, // ground truth
-        {false, 0.5f}, // prediction
+        {false, 0.9f}, // prediction (striped: the heatmap shows between the stripes)
         {true, 0.75f}, // heatmap
         {true, 1.0f},  // removed-penalty mask
     }};
     ClassStyle groundTruthStyle = ClassStyle::Outline;
-    ClassStyle predictionStyle = ClassStyle::Filled;
+    ClassStyle predictionStyle = ClassStyle::Striped;
     MarkStyle removedStyle = MarkStyle::Hatched;
     // The image in dimmed grey while the heatmap is shown, so it cannot tint the colours
     // (a zero difference stays white, not the image's colour).
