@@ -291,6 +291,19 @@ private slots:
             }
         QCOMPARE(plotted, points);
         QCOMPARE(plottedWorse, worse);
+        // A point stands for its sample: clicking it shows that sample; the axes name runs.
+        for (std::size_t e = 0; e < 5; ++e) {
+            const auto a = expected("a_model", e, 0);
+            const auto c = expected("c_model", e, 0);
+            if (!a || !c)
+                continue;
+            QCOMPARE(plots->runPointEntry(QPointF(*c, *a)), std::optional<std::size_t>(e));
+            plots->clickRunPoint(e);
+            QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == e, 10000);
+        }
+        for (QAbstractAxis* axis : plots->runView()->chart()->axes())
+            QVERIFY2(axis->titleText().startsWith(QStringLiteral("run ")),
+                     qPrintable(axis->titleText()));
     }
 };
 

@@ -18,6 +18,7 @@
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QLabel>
 #include <QTest>
 
 #include <algorithm>
@@ -129,7 +130,9 @@ private slots:
                      declared ? MissingSource::Declared : MissingSource::Absent);
             QCOMPARE(cell.data(SampleTableModel::MissingSourceRole).toString(),
                      declared ? QStringLiteral("declared") : QStringLiteral("absent"));
-            QVERIFY(!cell.data(Qt::DecorationRole).value<QIcon>().isNull());
+            // The A/D tag only where something is missing.
+            QCOMPARE(!cell.data(Qt::DecorationRole).value<QIcon>().isNull(),
+                     !ref.summary.missing.empty());
             QVariantList ids;
             for (const int c : ref.summary.missing)
                 ids << c;
@@ -145,6 +148,14 @@ private slots:
             declaredWithMissing += declared && !ref.summary.missing.empty() ? 1 : 0;
         }
         QVERIFY(declaredWithMissing > 0);
+        // The set's row under the table: core's pixel-weighted means of the same set.
+        const QString setMean = w.sampleList()->findChild<QLabel*>(QStringLiteral("setMean"))->text();
+        const std::size_t standard = variantFor(VariantRole::Baseline);
+        const std::size_t partial = variantFor(VariantRole::MissingAware);
+        for (const double v : {m_reference.total.mean(standard), m_reference.total.mean(partial)})
+            QVERIFY2(setMean.contains(QString::number(v, 'f', 5)), qPrintable(setMean));
+        QVERIFY2(setMean.contains(QStringLiteral("removed %1 px").arg(m_reference.total.removedPixels())),
+                 qPrintable(setMean));
 
         // Details of a declared sample name its entry and what it was annotated for.
         for (std::size_t i = 0; i < m_reference.samples.size(); ++i) {

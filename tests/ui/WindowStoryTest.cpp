@@ -251,6 +251,12 @@ private slots:
         QVERIFY(w.sampleList()->emptyMessage().isEmpty());
         filter->setText(QStringLiteral("demo_00"));
         QCOMPARE(w.proxyModel()->rowCount(), 10);
+        filter->setText(QStringLiteral("z"));
+        QCOMPARE(w.proxyModel()->rowCount(), 0);
+        // Typing on while nothing matches: the message follows the text, not its first letter.
+        filter->setText(QStringLiteral("zebra"));
+        QVERIFY2(w.sampleList()->emptyMessage().contains(QStringLiteral("“zebra”")),
+                 qPrintable(w.sampleList()->emptyMessage()));
         filter->setText(QStringLiteral("no such thing"));
         QCOMPARE(w.proxyModel()->rowCount(), 0);
         QVERIFY(w.sampleList()->emptyMessage().contains(QStringLiteral("no such thing")));

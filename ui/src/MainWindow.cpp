@@ -117,6 +117,7 @@ void MainWindow::buildDocks() {
     m_readout = new PixelPanel(m_view);
     m_docks->addTab(tr("Pixel"), QStringLiteral("pixelDock"), m_readout, true);
     m_plots = new PlotsPanel(m_session, m_runScores);
+    connect(m_plots, &PlotsPanel::entryClicked, this, &MainWindow::selectEntry);
     m_docks->addTab(tr("Plots"), QStringLiteral("plotsDock"), m_plots, true);
     m_comparison = new ComparisonPanel(m_session, m_runScores);
     m_docks->addTab(tr("Compare"), QStringLiteral("compareDock"), m_comparison, true)

@@ -6,6 +6,8 @@
 #include "losslens/loss/LossVariant.h"
 
 #include <QComboBox>
+#include <QCursor>
+#include <QToolTip>
 #include <QHBoxLayout>
 #include <QVBoxLayout>
 #include <QtCharts/QBarCategoryAxis>
@@ -42,6 +44,7 @@ double histogramAxisEnd(const std::vector<LossHistogram>& histograms) {
 
 PlotsPanel::PlotsPanel(DatasetSession* session, RunScores* runs, QWidget* parent)
     : QWidget(parent)
+    , m_session(session)
     , m_runs(runs) {
     connect(session, &DatasetSession::scanProgress, this, [this, session] {
         setSet(session->setHistograms(), session->setSummary(), session->classes());
@@ -137,9 +140,28 @@ void PlotsPanel::plotRuns() {
     for (auto* series : {worse, better}) {
         series->setMarkerSize(7.0);
         series->setBorderColor(Qt::transparent);
+        // A click shows the sample; hovering names it.
+        connect(series, &QScatterSeries::clicked, this, [this](const QPointF& p) {
+            if (const auto entry = runPointEntry(p))
+                emit entryClicked(*entry);
+        });
+        connect(series, &QScatterSeries::hovered, this, [this](const QPointF& p, bool on) {
+            const auto entry = on ? runPointEntry(p) : std::nullopt;
+            QString tip;
+            if (entry && m_session && m_session->isOpen() &&
+                *entry < m_session->dataset()->entries().size())
+                tip = tr("%1\nx %2, y %3 (click to show it)")
+                          .arg(QString::fromStdString(m_session->dataset()->entries()[*entry].stem))
+                          .arg(p.x(), 0, 'f', 5)
+                          .arg(p.y(), 0, 'f', 5);
+            m_runView->setToolTip(tip);
+            if (on && !tip.isEmpty())
+                QToolTip::showText(QCursor::pos(), tip, m_runView);
+        });
     }
     double top = 0.0;
     std::size_t shown = 0;
+    m_runPoints.clear();
     if (m_runs && !other.empty())
         for (std::size_t i = 0; i < m_runs->entryCount(); ++i) {
             const auto y = m_runs->mean(open, i);
@@ -147,6 +169,7 @@ void PlotsPanel::plotRuns() {
             if (!x || !y)
                 continue;
             (*y > *x ? worse : better)->append(*x, *y);
+            m_runPoints.emplace_back(QPointF(*x, *y), i);
             top = std::max({top, *x, *y});
             ++shown;
         }
@@ -194,6 +217,32 @@ void PlotsPanel::plotRuns() {
     auto* old = m_runView->chart();
     m_runView->setChart(chart);
     delete old;
+}
+
+std::optional<std::size_t> PlotsPanel::runPointEntry(QPointF point) const {
+    // Qt reports the series' own point; the nearest one stands in for rounding.
+    std::optional<std::size_t> best;
+    double bestDistance = 0.0;
+    for (const auto& [at, entry] : m_runPoints) {
+        const double d = std::hypot(at.x() - point.x(), at.y() - point.y());
+        if (!best || d < bestDistance) {
+            best = entry;
+            bestDistance = d;
+        }
+    }
+    return best && bestDistance <= 1e-9 + 1e-6 * std::hypot(point.x(), point.y()) ? best
+                                                                                 : std::nullopt;
+}
+
+void PlotsPanel::clickRunPoint(std::size_t entry) {
+    for (const auto& [at, e] : m_runPoints)
+        if (e == entry)
+            for (auto* series : m_runView->chart()->series())
+                if (auto* scatter = qobject_cast<QScatterSeries*>(series);
+                    scatter && scatter->points().contains(at)) {
+                    emit scatter->clicked(at);
+                    return;
+                }
 }
 
 bool PlotsPanel::showsSet() const {

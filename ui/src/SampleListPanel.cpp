@@ -1,5 +1,7 @@
 #include "losslens/ui/SampleListPanel.h"
 
+#include "losslens/loss/LossVariant.h"
+
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/SampleFilterProxy.h"
 #include "losslens/ui/SampleTableModel.h"
@@ -123,6 +125,12 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &SampleListPanel::updateEmptyMessage);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this,
             &SampleListPanel::updateEmptyMessage);
+    // A filter that still matches nothing sends no row signal: the message follows the
+    // filters themselves too (after the proxy, connected above, has applied them).
+    connect(m_filter, &QLineEdit::textChanged, this, &SampleListPanel::updateEmptyMessage);
+    connect(m_onlyMissing, &QCheckBox::toggled, this, &SampleListPanel::updateEmptyMessage);
+    connect(m_missingClass, &QComboBox::currentTextChanged, this,
+            &SampleListPanel::updateEmptyMessage);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
         if (const auto entry = currentEntry())
             emit currentEntryChanged(*entry);
@@ -131,6 +139,15 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
     layout->addLayout(missingRow);
     layout->addWidget(m_table);
     layout->addWidget(m_empty);
+    // The set's own row: its pixel-weighted means, as losslens-cli stats ends its table.
+    m_setMean = new QLabel(this);
+    m_setMean->setObjectName(QStringLiteral("setMean"));
+    m_setMean->setWordWrap(true);
+    m_setMean->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_setMean);
+    connect(session, &DatasetSession::scanProgress, this, &SampleListPanel::updateSetMean);
+    connect(session, &DatasetSession::scanCompleted, this, &SampleListPanel::updateSetMean);
+    connect(session, &DatasetSession::cleared, this, &SampleListPanel::updateSetMean);
     restoreHiddenColumns();
     // Run columns come with the runs (and a reopened set): their remembered visibility too.
     const auto runColumnsCame = [this] {
@@ -205,6 +222,29 @@ void SampleListPanel::updateEmptyMessage() {
                          .arg(why.join(QStringLiteral("; ")))
                          .arg(m_proxy->sourceModel()->rowCount()));
     m_empty->show();
+}
+
+void SampleListPanel::updateSetMean() {
+    const SetSummary& set = m_session->setSummary();
+    if (!m_session->isOpen() || set.samples() == 0) {
+        m_setMean->clear();
+        return;
+    }
+    const std::size_t standard = variantFor(VariantRole::Baseline);
+    const std::size_t partial = variantFor(VariantRole::MissingAware);
+    const double share = set.backgroundPixels() > 0
+                             ? 100.0 * static_cast<double>(set.removedPixels()) /
+                                   static_cast<double>(set.backgroundPixels())
+                             : 0.0;
+    m_setMean->setText(tr("<b>Set mean</b> (%1 of %2 samples, pixel-weighted): standard %3, "
+                          "partial %4, Std − Part %5; removed %6 px (%7% of background)")
+                           .arg(set.samples())
+                           .arg(m_session->dataset()->completeCount())
+                           .arg(set.mean(standard), 0, 'f', 5)
+                           .arg(set.mean(partial), 0, 'f', 5)
+                           .arg(set.mean(standard) - set.mean(partial), 0, 'f', 5)
+                           .arg(set.removedPixels())
+                           .arg(share, 0, 'f', 1));
 }
 
 QString SampleListPanel::emptyMessage() const {

@@ -356,7 +356,8 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             line = line.toHtmlEscaped();
         return QStringLiteral("<p>%1</p>").arg(lines.join(QStringLiteral("<br>")));
     }
-    if (role == Qt::DecorationRole && index.column() == Missing && ok)
+    // The A/D tag says where a missing set came from: only on rows that have one.
+    if (role == Qt::DecorationRole && index.column() == Missing && ok && !s.missing.empty())
         return s.missingSource == MissingSource::Declared ? m_declaredIcon : m_absentIcon;
     if (role == Qt::ToolTipRole) {
         if (r.state == DatasetSession::Row::State::Error)

@@ -7,6 +7,8 @@
 
 #include <QWidget>
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 class QChart;
@@ -42,6 +44,14 @@ public:
     // Shows the runs' scatter (offered only for a set of several runs).
     void showRuns();
     [[nodiscard]] QChartView* runView() const { return m_runView; }
+    // The entry a point of the runs' scatter stands for (none: no point there).
+    [[nodiscard]] std::optional<std::size_t> runPointEntry(QPointF point) const;
+    // Clicks the point of `entry` (as a user would), for tests.
+    void clickRunPoint(std::size_t entry);
+
+signals:
+    // A point of the runs' scatter was clicked: show that sample.
+    void entryClicked(std::size_t entry);
 
 private:
     void refresh();
@@ -55,6 +65,7 @@ private:
     QChartView* m_histogramView = nullptr;
     QChartView* m_classView = nullptr;
     QChartView* m_runView = nullptr;
+    DatasetSession* m_session = nullptr;
     RunScores* m_runs = nullptr;
     std::vector<ClassInfo> m_classes;
     std::vector<LossHistogram> m_sampleHistograms;
@@ -62,6 +73,7 @@ private:
     QString m_sampleTitle;
     std::vector<LossHistogram> m_setHistograms;
     std::vector<std::vector<double>> m_setClassSums;
+    std::vector<std::pair<QPointF, std::size_t>> m_runPoints; // the scatter's points' entries
 };
 
 // The histogram's x axis end: the upper edge of the last non-empty bin of any variant,

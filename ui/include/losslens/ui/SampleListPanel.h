@@ -61,6 +61,7 @@ private:
     void refreshClasses();
     void applyClassFilter();
     void updateEmptyMessage();
+    void updateSetMean();
     void restoreHiddenColumns();
     void placeRunColumns();
 
@@ -70,6 +71,7 @@ private:
     QCheckBox* m_onlyMissing = nullptr;
     QComboBox* m_missingClass = nullptr;
     QTableView* m_table = nullptr;
+    QLabel* m_setMean = nullptr;
     QLabel* m_empty = nullptr;
     int m_sortColumn = 0;  // the column sorted by last, so a new one starts worst first
     int m_classCount = -1; // classes the class box was filled with
