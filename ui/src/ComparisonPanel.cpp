@@ -7,6 +7,7 @@
 
 #include <QComboBox>
 #include <QHeaderView>
+#include <QTabWidget>
 #include <QScrollBar>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -50,16 +51,21 @@ ComparisonPanel::ComparisonPanel(DatasetSession* session, RunScores* runs, QWidg
                 refresh();
         });
     layout->addWidget(m_metric);
-    m_table = new QTableWidget(this);
+    // The table and the chart each get the whole panel, one at a time: side by side in a
+    // dock of a 768-pixel screen the chart was squeezed to a strip.
+    m_views = new QTabWidget(this);
+    m_views->setObjectName(QStringLiteral("compareViews"));
+    m_views->setDocumentMode(true);
+    m_table = new QTableWidget(m_views);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->setVisible(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    layout->addWidget(m_table);
-    m_chartView = new QChartView(this);
+    m_chartView = new QChartView(m_views);
     m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumHeight(150);
-    layout->addWidget(m_chartView, 1);
+    m_chartView->setMinimumHeight(220);
+    m_views->addTab(m_table, tr("Table"));
+    m_views->addTab(m_chartView, tr("Chart"));
+    layout->addWidget(m_views, 1);
     refresh();
 }
 
@@ -123,11 +129,6 @@ void ComparisonPanel::refreshRuns() {
         series->append(bars);
     }
     m_table->setVerticalHeaderLabels(rowNames);
-    int height = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth();
-    for (int r = 0; r < m_table->rowCount(); ++r)
-        height += m_table->rowHeight(r);
-    height += m_table->horizontalScrollBar()->sizeHint().height();
-    m_table->setFixedHeight(height);
     chart->addSeries(series);
     auto* axisX = new QBarCategoryAxis(chart);
     for (std::size_t v = 0; v < variants.size(); ++v)
@@ -171,12 +172,6 @@ void ComparisonPanel::refresh() {
         rowNames << text(row.variant);
     m_table->setVerticalHeaderLabels(rowNames);
 
-    // Every variant's row in view: the table is as tall as its rows, the chart takes the rest.
-    int height = m_table->horizontalHeader()->sizeHint().height() + 2 * m_table->frameWidth();
-    for (int r = 0; r < m_table->rowCount(); ++r)
-        height += m_table->rowHeight(r);
-    height += m_table->horizontalScrollBar()->sizeHint().height(); // many classes scroll
-    m_table->setFixedHeight(height);
 
     auto* chart = new QChart;
     auto* series = new QBarSeries(chart);
@@ -209,6 +204,9 @@ void ComparisonPanel::refresh() {
     auto* axisX = new QBarCategoryAxis(chart);
     for (const auto& name : c.classNames)
         axisX->append(text(name));
+    // Many classes: the names stand up instead of being elided to "...".
+    if (c.classNames.size() > 6)
+        axisX->setLabelsAngle(-70);
     chart->addAxis(axisX, Qt::AlignBottom);
     series->attachAxis(axisX);
     auto* axisY = new QValueAxis(chart);

@@ -6,6 +6,7 @@
 
 class QChartView;
 class QComboBox;
+class QTabWidget;
 class QTableWidget;
 
 namespace losslens {
@@ -33,6 +34,7 @@ public:
     [[nodiscard]] Metric shownMetric() const;
     [[nodiscard]] QTableWidget* table() const { return m_table; }
     [[nodiscard]] QChartView* chartView() const { return m_chartView; }
+    [[nodiscard]] QTabWidget* views() const { return m_views; }
 
 private:
     void refresh();
@@ -40,6 +42,7 @@ private:
     void offerRuns();
 
     QComboBox* m_metric = nullptr;
+    QTabWidget* m_views = nullptr; // the table, the chart
     QTableWidget* m_table = nullptr;
     QChartView* m_chartView = nullptr;
     VariantComparison m_comparison;
