@@ -268,6 +268,14 @@ private slots:
         s.heatmap = HeatmapSource::runDifference(partial);
         w.setViewSettings(s);
         QCOMPARE(box->currentText(), QStringLiteral("Sample, max |this − vs|"));
+        // Choosing "Difference A − B" in the box starts from the variant shown and its
+        // partner (never A − A).
+        s.heatmap = HeatmapSource::variant(partial);
+        w.setViewSettings(s);
+        auto* variantBox = w.findChild<QComboBox*>(QStringLiteral("heatmapVariant"));
+        variantBox->setCurrentIndex(static_cast<int>(lossVariants().size()));
+        QVERIFY(w.viewSettings().heatmap == HeatmapSource::difference(partial, standard));
+        s = w.viewSettings();
         // Back to a variant: the choice made for the difference carries over.
         s.heatmap = HeatmapSource::variant(partial);
         w.setViewSettings(s);

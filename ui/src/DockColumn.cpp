@@ -105,7 +105,7 @@ void DockColumn::applyDefaultSizes() {
     if (m_top == nullptr || m_tabs.empty())
         return;
     tidyTabs(m_window);
-    const int column = std::clamp(m_window->width() * 3 / 10, 380, 560);
+    const int column = std::clamp(m_window->width() * 34 / 100, 380, 640);
     m_window->resizeDocks({m_top}, {column}, Qt::Horizontal);
     const int height = m_window->height();
     m_window->resizeDocks({m_top, m_tabs.front()}, {height * 52 / 100, height * 48 / 100},

@@ -71,6 +71,24 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     m_variant->addItem(tr("Difference A − B"));
     // This run minus the "vs" run, for the variant chosen in the box beside it.
     m_variant->addItem(tr("Run difference (this − vs)"));
+    // A difference starts as the baseline minus the missing-aware variant (standard −
+    // partial); switching to it from a variant starts from that variant and its partner.
+    m_differenceA->setCurrentIndex(static_cast<int>(variantFor(VariantRole::Baseline)));
+    m_differenceB->setCurrentIndex(static_cast<int>(variantFor(VariantRole::MissingAware)));
+    connect(m_variant, &QComboBox::currentIndexChanged, this, [this](int index) {
+        const auto variants = static_cast<int>(lossVariants().size());
+        if (index >= 0 && index < variants) {
+            m_lastVariant = static_cast<std::size_t>(index);
+        } else if (index == variants && !m_loading) {
+            const QSignalBlocker blockA(m_differenceA);
+            const QSignalBlocker blockB(m_differenceB);
+            m_differenceA->setCurrentIndex(static_cast<int>(m_lastVariant));
+            m_differenceB->setCurrentIndex(static_cast<int>(partnerVariant(m_lastVariant)));
+        } else if (index == variants + 1 && !m_loading) {
+            const QSignalBlocker blockA(m_differenceA);
+            m_differenceA->setCurrentIndex(static_cast<int>(m_lastVariant));
+        }
+    });
     compact(m_variant, 13);
     compact(m_differenceA, 10);
     compact(m_differenceB, 10);

@@ -47,6 +47,7 @@ private:
     QLabel* m_zoom = nullptr;
     Colormap m_colormapChoice = Colormap::Viridis;  // kept while a difference shows its own
     RangeMode m_rangeChoice = RangeMode::SetRobust; // kept while a difference shows its own
+    std::size_t m_lastVariant = 0; // the variant shown last, where a difference starts
     bool m_loading = false;
 };
 
