@@ -14,11 +14,11 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QLabel>
 #include <QTest>
 
 #include <algorithm>
@@ -149,12 +149,14 @@ private slots:
         }
         QVERIFY(declaredWithMissing > 0);
         // The set's row under the table: core's pixel-weighted means of the same set.
-        const QString setMean = w.sampleList()->findChild<QLabel*>(QStringLiteral("setMean"))->text();
+        const QString setMean =
+            w.sampleList()->findChild<QLabel*>(QStringLiteral("setMean"))->text();
         const std::size_t standard = variantFor(VariantRole::Baseline);
         const std::size_t partial = variantFor(VariantRole::MissingAware);
         for (const double v : {m_reference.total.mean(standard), m_reference.total.mean(partial)})
             QVERIFY2(setMean.contains(QString::number(v, 'f', 5)), qPrintable(setMean));
-        QVERIFY2(setMean.contains(QStringLiteral("removed %1 px").arg(m_reference.total.removedPixels())),
+        QVERIFY2(setMean.contains(
+                     QStringLiteral("removed %1 px").arg(m_reference.total.removedPixels())),
                  qPrintable(setMean));
 
         // Details of a declared sample name its entry and what it was annotated for.

@@ -7,8 +7,8 @@
 
 #include <QComboBox>
 #include <QHeaderView>
-#include <QTabWidget>
 #include <QScrollBar>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtCharts/QBarCategoryAxis>
@@ -171,7 +171,6 @@ void ComparisonPanel::refresh() {
     for (const auto& row : c.rows)
         rowNames << text(row.variant);
     m_table->setVerticalHeaderLabels(rowNames);
-
 
     auto* chart = new QChart;
     auto* series = new QBarSeries(chart);

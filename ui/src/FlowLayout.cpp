@@ -80,15 +80,17 @@ int FlowLayout::doLayout(const QRect& rect, bool apply) const {
             continue;
         const QSize hint = item->sizeHint();
         const int width = std::min(hint.width(), area.width());
+        // An item that wraps itself (a nested flow) is as tall as it needs at that width.
+        const int height = item->hasHeightForWidth() ? item->heightForWidth(width) : hint.height();
         if (x > area.x() && x + width > area.right() + 1) {
             flush();
             x = area.x();
             y += rowHeight + m_spacing / 2;
             rowHeight = 0;
         }
-        row.append({item, QRect(QPoint(x, y), QSize(width, hint.height()))});
+        row.append({item, QRect(QPoint(x, y), QSize(width, height))});
         x += width + m_spacing;
-        rowHeight = std::max(rowHeight, hint.height());
+        rowHeight = std::max(rowHeight, height);
     }
     flush();
     return y + rowHeight - rect.y() + m.bottom();

@@ -93,11 +93,11 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     compact(m_differenceA, 10);
     compact(m_differenceB, 10);
     m_minus = new QLabel(QStringLiteral("−"), this);
-    QHBoxLayout* source = group();
-    source->addWidget(m_variant);
-    source->addWidget(m_differenceA);
-    source->addWidget(m_minus);
-    source->addWidget(m_differenceB);
+    group()->addWidget(m_variant);
+    QHBoxLayout* operands = group(); // A − B: wraps apart from the variant box
+    operands->addWidget(m_differenceA);
+    operands->addWidget(m_minus);
+    operands->addWidget(m_differenceB);
 
     m_colormap = new QComboBox(this);
     m_colormap->setToolTip(tr("Colour map of the heatmap (a difference uses blue–white–red)"));

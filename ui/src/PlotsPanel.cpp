@@ -7,8 +7,8 @@
 
 #include <QComboBox>
 #include <QCursor>
-#include <QToolTip>
 #include <QHBoxLayout>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSeries>
@@ -231,7 +231,7 @@ std::optional<std::size_t> PlotsPanel::runPointEntry(QPointF point) const {
         }
     }
     return best && bestDistance <= 1e-9 + 1e-6 * std::hypot(point.x(), point.y()) ? best
-                                                                                 : std::nullopt;
+                                                                                  : std::nullopt;
 }
 
 void PlotsPanel::clickRunPoint(std::size_t entry) {

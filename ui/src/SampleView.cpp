@@ -6,6 +6,7 @@
 #include "losslens/ui/ColorBar.h"
 #include "losslens/ui/CompareRun.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/FlowLayout.h"
 #include "losslens/ui/HeatmapBar.h"
 #include "losslens/ui/RunChooser.h"
 #include "losslens/ui/VariantStyle.h"
@@ -67,13 +68,15 @@ SampleView::SampleView(DatasetSession* session, ViewState* state, QWidget* paren
     outer->setContentsMargins(0, 0, 0, 0);
     outer->setSpacing(0);
     m_bar = new HeatmapBar(this);
-    auto* top = new QHBoxLayout();
+    // The run boxes and the heatmap bar wrap as one flow: no control widens the window.
+    auto* topRow = new QWidget(this);
+    auto* top = new FlowLayout(topRow, 0);
     top->setContentsMargins(0, 0, 0, 0);
-    top->setSpacing(0);
     m_compare = new CompareRun(session, state, this);
-    top->addWidget(new RunChooser(session, state, this));
-    top->addWidget(m_bar, 1);
-    outer->addLayout(top);
+    top->addWidget(new RunChooser(session, state, topRow));
+    m_bar->setParent(topRow);
+    top->addWidget(m_bar);
+    outer->addWidget(topRow);
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_canvas = new Canvas(this);
     m_sideCanvas = new Canvas(this);
