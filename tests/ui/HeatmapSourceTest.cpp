@@ -2,6 +2,7 @@
 // a run difference), alone and side by side: the colours at known pixels against core's maps
 // of both runs, coloured by the lookup table and range of the source that canvas or file
 // draws, never another's. The ranges are computed here with plain loops over core's maps.
+#include "TwoRunSet.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/report/Colormap.h"
@@ -125,18 +126,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         m_root = fs::path(m_dir.path().toStdString()) / "set";
-        DemoOptions options;
-        options.count = 3;
-        options.size = 40;
-        options.missing = 2;
-        writeDemoDataset(m_root, options, false);
-        const fs::path other = fs::path(m_dir.path().toStdString()) / "other";
-        options.seed = 91;
-        writeDemoDataset(other, options, false);
-        fs::rename(m_root / "predictions", m_root / "b_model");
-        fs::create_directories(m_root / "predictions");
-        fs::rename(m_root / "b_model", m_root / "predictions" / "b_model");
-        fs::rename(other / "predictions", m_root / "predictions" / "a_model");
+        testing::writeTwoRunSet(m_root, fs::path(m_dir.path().toStdString()) / "other", 3, 40, 91);
     }
 
     // Every source, side by side, with and without a vs run: each canvas's colours come

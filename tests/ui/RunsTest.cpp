@@ -1,5 +1,6 @@
 // The window on a set of several runs (spec section 5). Values are checked against core's
 // own pipeline on the same run, opened separately.
+#include "TwoRunSet.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/io/NpyArray.h"
@@ -53,19 +54,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         m_root = fs::path(m_dir.path().toStdString()) / "set";
-        DemoOptions options;
-        options.count = 4;
-        options.size = 48;
-        options.missing = 2;
-        writeDemoDataset(m_root, options, false);
-        // Two runs: the demo's predictions, and the same ones of another seed.
-        const fs::path other = fs::path(m_dir.path().toStdString()) / "other";
-        options.seed = 77;
-        writeDemoDataset(other, options, false);
-        fs::rename(m_root / "predictions", m_root / "b_model");
-        fs::create_directories(m_root / "predictions");
-        fs::rename(m_root / "b_model", m_root / "predictions" / "b_model");
-        fs::rename(other / "predictions", m_root / "predictions" / "a_model");
+        testing::writeTwoRunSet(m_root, fs::path(m_dir.path().toStdString()) / "other", 4, 48, 77);
     }
 
     // The window opens the first run by name and says so.
