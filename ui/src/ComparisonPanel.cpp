@@ -6,10 +6,13 @@
 #include "losslens/loss/LossVariant.h"
 
 #include <QComboBox>
+#include <QDockWidget>
 #include <QHeaderView>
+#include <QScreen>
 #include <QScrollBar>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSeries>
@@ -25,6 +28,16 @@ namespace losslens {
 namespace {
 QString text(const std::string& s) {
     return QString::fromStdString(s);
+}
+
+// A chart for a narrow dock: small title and legend, no margins to spare.
+void compactChart(QChart* chart) {
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    QFont font = chart->legend()->font();
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    chart->legend()->setFont(font);
+    chart->setTitleFont(font);
+    chart->setMargins(QMargins(2, 2, 2, 2));
 }
 } // namespace
 
@@ -60,11 +73,31 @@ ComparisonPanel::ComparisonPanel(DatasetSession* session, RunScores* runs, QWidg
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->setVisible(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_chartView = new QChartView(m_views);
     m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumHeight(220);
+    m_chartView->setMinimumHeight(150);
     m_views->addTab(m_table, tr("Table"));
     m_views->addTab(m_chartView, tr("Chart"));
+    // The chart on demand with the room it needs: the panel floats out of the dock column
+    // as a window of its own (double-click its title bar to dock it again).
+    auto* popOut = new QToolButton(m_views);
+    popOut->setObjectName(QStringLiteral("comparePopOut"));
+    popOut->setText(tr("Pop out"));
+    popOut->setToolTip(tr("Show Compare in a window of its own, large enough for the chart"));
+    popOut->setAutoRaise(true);
+    connect(popOut, &QToolButton::clicked, this, [this] {
+        for (QWidget* w = parentWidget(); w != nullptr; w = w->parentWidget())
+            if (auto* dock = qobject_cast<QDockWidget*>(w)) {
+                dock->setFloating(true);
+                const QRect screen = dock->screen()->availableGeometry();
+                dock->resize(QSize(1000, 640).boundedTo(screen.size() * 0.9));
+                dock->move(screen.center() - QPoint(dock->width() / 2, dock->height() / 2));
+                dock->raise();
+                return;
+            }
+    });
+    m_views->setCornerWidget(popOut, Qt::TopRightCorner);
     layout->addWidget(m_views, 1);
     refresh();
 }
@@ -144,7 +177,7 @@ void ComparisonPanel::refreshRuns() {
         m_runs->pending() > 0
             ? tr("Set mean by run and variant (%1 samples still to score)").arg(m_runs->pending())
             : tr("Set mean by run and variant"));
-    chart->legend()->setAlignment(Qt::AlignBottom);
+    compactChart(chart);
     QChart* old = m_chartView->chart();
     m_chartView->setChart(chart);
     delete old;
@@ -215,7 +248,7 @@ void ComparisonPanel::refresh() {
     series->attachAxis(axisY);
     chart->setTitle(share ? tr("Pixels let off per class, by variant (whole set)")
                           : tr("Mean loss per class, by variant (whole set)"));
-    chart->legend()->setAlignment(Qt::AlignBottom);
+    compactChart(chart);
     QChart* old = m_chartView->chart();
     m_chartView->setChart(chart);
     delete old;

@@ -120,7 +120,8 @@ void MainWindow::buildDocks() {
     connect(m_plots, &PlotsPanel::entryClicked, this, &MainWindow::selectEntry);
     m_docks->addTab(tr("Plots"), QStringLiteral("plotsDock"), m_plots, true);
     m_comparison = new ComparisonPanel(m_session, m_runScores);
-    m_docks->addTab(tr("Compare"), QStringLiteral("compareDock"), m_comparison, true)
+    // Not in a scroll area: its table and chart scroll themselves (one scroll bar, not two).
+    m_docks->addTab(tr("Compare"), QStringLiteral("compareDock"), m_comparison, false)
         ->setToolTip(tr("Compare variants: set means and per-class shares"));
     m_docks->finish();
 
