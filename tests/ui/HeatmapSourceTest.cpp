@@ -17,9 +17,13 @@
 #include "losslens/ui/HeatmapRange.h"
 #include "losslens/ui/MainWindow.h"
 #include "losslens/ui/SampleView.h"
+#include "losslens/ui/SetExportDialog.h"
 #include "losslens/ui/ViewState.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QRadioButton>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -408,6 +412,32 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(plain.session()->isScored() && plain.currentSample(), 30000);
         QCOMPARE(plain.currentSample()->entry, std::size_t{0});
         QVERIFY(!plain.sampleView()->sideBySide());
+    }
+
+    // The set export's dialog: the window's range as shown by default, the CLI's choices,
+    // and a folder that does not exist yet is created.
+    void theSetExportDialogCreatesItsFolder() {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath(QStringLiteral("a/b/c"));
+        SetExportDialog dialog;
+        dialog.setShown(ValueRange{0.0f, 2.5f}, QStringLiteral("set p99"));
+        dialog.setColormap(Colormap::Turbo);
+        dialog.setFolder(folder);
+        QVERIFY(dialog.choice().range == SetExportChoice::Range::AsShown);
+        QCOMPARE(dialog.choice().colormap, Colormap::Turbo);
+        QVERIFY(!QFileInfo::exists(folder));
+        dialog.accept();
+        QCOMPARE(dialog.result(), static_cast<int>(QDialog::Accepted));
+        QVERIFY(QFileInfo(folder).isDir());
+        // A fixed range needs Max > Min: refused with a message, not accepted.
+        SetExportDialog bad;
+        bad.setFolder(folder);
+        bad.findChild<QRadioButton*>(QStringLiteral("rangeFixed"))->setChecked(true);
+        for (auto* spin : bad.findChildren<QDoubleSpinBox*>())
+            spin->setValue(1.0);
+        bad.accept();
+        QVERIFY(bad.result() != static_cast<int>(QDialog::Accepted));
+        QCOMPARE(bad.choice().range, SetExportChoice::Range::Fixed);
     }
 
     // No control widens the window: the heatmap bar wraps instead; the window opens within
