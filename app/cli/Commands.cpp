@@ -250,8 +250,8 @@ int runStats(const std::vector<std::string>& args) {
 
 int runExport(const std::vector<std::string>& args) {
     const ArgParser parser(args,
-                           {"out", "variant", "format", "colormap", "range", "jobs", "max-pixels",
-                            "max-classes", "max-memory", "run"},
+                           {"out", "variant", "format", "colormap", "range", "scale", "jobs",
+                            "max-pixels", "max-classes", "max-memory", "run"},
                            {"overwrite", "ignore-label-sets"});
     if (parser.positional().size() != 1)
         throw UsageError("export needs exactly one DATASET");
@@ -274,6 +274,10 @@ int runExport(const std::vector<std::string>& args) {
     const std::string range = parser.value("range").value_or("auto");
     if (range != "auto")
         options.range = parseRange(range);
+    const std::string scale = parser.value("scale").value_or("linear");
+    if (scale != "linear" && scale != "log")
+        throw UsageError("--scale must be linear or log, got '" + scale + "'");
+    options.logScale = scale == "log";
     options.overwrite = parser.flag("overwrite");
     options.process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
 

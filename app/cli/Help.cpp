@@ -77,12 +77,13 @@ data-set-level error.
 
 const char* const kExportHelp =
     R"(usage: losslens-cli export DATASET --out DIR [--variant NAME|all] [--format png|npy|all]
-                           [--colormap NAME] [--range auto|MIN:MAX] [--overwrite] [--jobs N]
-                           [--run NAME] [--ignore-label-sets] [--max-pixels N] [--max-classes N]
-                           [--max-memory SIZE]
+                           [--colormap NAME] [--range auto|MIN:MAX] [--scale linear|log]
+                           [--overwrite] [--jobs N] [--run NAME] [--ignore-label-sets]
+                           [--max-pixels N] [--max-classes N] [--max-memory SIZE]
 
 Writes per sample DIR/<stem>.<variant>.npy and .png, DIR/<stem>.bgweight.npy and .png,
-then DIR/summary.json and DIR/summary.csv. Files are written under a temporary name and
+then DIR/summary.json (the stats --json object and "heatmaps": the range, colour map and
+scale of the PNGs), DIR/summary.csv and DIR/legend.png (their colour bar). Files are written under a temporary name and
 renamed when complete; existing files are never replaced without --overwrite. On a set of
 several runs without --run, each run goes to DIR/<run>/ (with its own auto range).
 
@@ -91,6 +92,8 @@ several runs without --run, each run goes to DIR/<run>/ (with its own auto range
   --format      png, npy or all (default all)
   --colormap    a colour map (listed below; default viridis)
   --range       auto (default: one range, 0 to the largest loss of the export) or MIN:MAX
+  --scale       linear (default) or log: colours by log(value) over [MAX / 1000, MAX] (or
+                [MIN, MAX] when MIN > 0), as the window's Log box
   --jobs N      threads (default: every core)
   --run NAME    only this run, into DIR itself
   --ignore-label-sets   the article's rule for every sample, as for stats

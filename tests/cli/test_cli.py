@@ -212,6 +212,21 @@ class DemoRoundTrip(Base):
         out2 = self.path("out2")
         run("export", data, "--out", out2, "--format", "png", "--range", "0.5:3", expect=0)
         self.assertEqual(load_json(os.path.join(out2, "summary.json"))["heatmaps"]["range"], [0.5, 3.0])
+        # A log scale: three decades below the top, each pixel by log(v) (by hand with numpy).
+        out3 = self.path("out3")
+        run("export", data, "--out", out3, "--format", "png", "--colormap", "gray",
+            "--range", "0:4", "--scale", "log", expect=0)
+        heat3 = load_json(os.path.join(out3, "summary.json"))["heatmaps"]
+        self.assertEqual(heat3["scale"], "log")
+        self.assertAlmostEqual(heat3["range"][0], 0.004, delta=1e-7)
+        lo, hi = heat3["range"]
+        for stem, ref in maps.items():
+            png, _ = read_png(os.path.join(out3, f"{stem}.standard.png"))
+            v = ref["standard"]
+            t = np.log(np.maximum(v, lo) / lo) / np.log(hi / lo)
+            expected = np.where(v > lo, np.floor(np.clip(t, 0, 1) * 255 + 0.5), 0)
+            self.assertLessEqual(np.abs(png[..., 0].astype(float) - expected).max(), 1.0)
+        self.assertEqual(run("export", data, "--out", self.path("o4"), "--scale", "cubic").returncode, 2)
 
     def test_per_class_table_says_na_and_fits_the_terminal(self):
         data = self.path("demo")

@@ -230,6 +230,10 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
     ExportResult result;
     result.range =
         options.range ? *options.range : (options.png ? autoRange(dataset, options) : ValueRange{});
+    // A log scale spans three decades below the top unless the range starts above 0 (the
+    // window's rule).
+    if (options.logScale && !(result.range.lo > 0.0f))
+        result.range.lo = result.range.hi / 1000.0f;
     if (options.process.cancel && options.process.cancel->load()) {
         result.report.cancelled = true;
         return result;
