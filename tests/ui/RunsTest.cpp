@@ -140,10 +140,13 @@ private slots:
         versus->setCurrentText(QStringLiteral("a_model"));
         auto* chooser = w.findChild<QComboBox*>(QStringLiteral("runChooser"));
         chooser->setCurrentText(QStringLiteral("b_model"));
-        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isOpen() &&
-                                     w.session()->dataset()->run() == "b_model" &&
-                                     w.currentSample() && w.currentSample()->entry == 1,
-                                 10000);
+        // The sample shown is b_model's own (a_model's of the same entry stays in view until
+        // it arrives): its mean is b_model's.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.session()->isOpen() && w.session()->dataset()->run() == "b_model" &&
+                w.currentSample() && w.currentSample()->entry == 1 &&
+                w.currentSample()->loss.summary.mean(0) == b.samples[1].summary.mean(0),
+            10000);
         // The same stem in both runs: wait until the side shows a_model's (its caption says
         // so), not just any partner of that stem.
         QTRY_VERIFY_WITH_TIMEOUT(
