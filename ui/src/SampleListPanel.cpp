@@ -194,8 +194,15 @@ void SampleListPanel::setColumnShown(int column, bool shown) {
 }
 
 void SampleListPanel::restoreHiddenColumns() {
+    // Status is hidden until asked for: the name column's icon already marks a failed or
+    // warned sample, and the room goes to Std - Part and the removed pixels.
     const QStringList hidden =
-        QSettings().value(QStringLiteral("samples/hiddenColumns")).toStringList();
+        QSettings()
+            .value(QStringLiteral("samples/hiddenColumns"),
+                   QStringList{m_proxy->sourceModel()
+                                   ->headerData(SampleTableModel::Status, Qt::Horizontal)
+                                   .toString()})
+            .toStringList();
     for (int c = 1; c < m_proxy->sourceModel()->columnCount(); ++c)
         m_table->setColumnHidden(
             c, hidden.contains(m_proxy->sourceModel()->headerData(c, Qt::Horizontal).toString()));
