@@ -16,8 +16,8 @@ const ColormapLut& scaleLut(const HeatmapScale& scale) {
 }
 
 std::vector<double> legendTicks(const HeatmapScale& scale) {
-    const double lo = scale.range.lo;
-    const double hi = scale.range.hi;
+    const auto lo = static_cast<double>(scale.range.lo);
+    const auto hi = static_cast<double>(scale.range.hi);
     std::vector<double> ticks;
     if (!(hi > lo))
         return {lo};
@@ -43,8 +43,8 @@ namespace {
 
 // Where a value lies along the bar, 0..1, on the scale's axis.
 double position(double v, const HeatmapScale& scale) {
-    const double lo = scale.range.lo;
-    const double hi = scale.range.hi;
+    const auto lo = static_cast<double>(scale.range.lo);
+    const auto hi = static_cast<double>(scale.range.hi);
     if (!(hi > lo))
         return 0.0;
     if (scale.log && lo > 0.0 && v > 0.0)
@@ -65,8 +65,8 @@ std::string encodeLegendPng(const HeatmapScale& scale, const std::string& title)
     const ColormapLut& lut = scaleLut(scale);
     const float lo = scale.range.lo;
     const float hi = scale.range.hi;
-    const double dlo = lo;
-    const double dhi = hi;
+    const auto dlo = static_cast<double>(lo);
+    const auto dhi = static_cast<double>(hi);
     for (int x = 0; x < kLegendBarWidth; ++x) {
         // The value at the column's centre, on the scale's axis.
         const double t = (x + 0.5) / kLegendBarWidth;
