@@ -16,7 +16,8 @@ Commands:
   stats DATASET   per-sample and set means of every loss variant
   export DATASET  loss maps (.npy), heatmaps (.png) and summaries
   bench DATASET   throughput of the loss computation on your data
-  merge PART...   combine the outputs of stats --shard I/N into the whole set's
+  candidates DATASET  where an annotation is probably missing, ranked over the set
+  merge PART...   combine the outputs of stats/candidates --shard I/N into the whole set's
 
 Run 'losslens-cli COMMAND --help' for a command's options.
 )";
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
     const Command commands[] = {
         {"demo", runDemo, kDemoHelp},       {"stats", runStats, kStatsHelp},
         {"export", runExport, kExportHelp}, {"bench", runBench, kBenchHelp},
-        {"merge", runMerge, kMergeHelp},
+        {"merge", runMerge, kMergeHelp},   {"candidates", runCandidates, kCandidatesHelp},
     };
     for (const Command& c : commands) {
         if (command != c.name)

@@ -1,6 +1,7 @@
 #include "Commands.h"
 
 #include "ArgParser.h"
+#include "DatasetArgs.h"
 #include "Progress.h"
 #include "Terminal.h"
 
@@ -67,84 +68,6 @@ ValueRange parseRange(const std::string& text) {
     if (!(range.hi > range.lo))
         throw UsageError("--range MIN:MAX needs MAX > MIN, got '" + text + "'");
     return range;
-}
-
-// Opens a data set, or prints the set-level error; returns false for exit status 2.
-bool openDataset(const std::string& path, Dataset& out, const DataLimits& limits,
-                 bool ignoreLabelSets = false, const std::string& run = {}) {
-    try {
-        out = Dataset::open(path, limits, run);
-        if (ignoreLabelSets)
-            out.ignoreLabelSets();
-    } catch (const DataError& e) {
-        std::cerr << "losslens-cli: " << e.what() << "\n";
-        return false;
-    }
-    if (out.completeCount() == 0) {
-        std::cerr << "losslens-cli: " << path << ": " << noSampleReason() << "\n";
-        for (const auto& entry : out.entries())
-            std::cerr << "  " << entry.reportFile().string() << ": " << entry.problem << "\n";
-        return false;
-    }
-    for (const auto& warning : out.warnings())
-        std::cerr << "warning: " << warning << "\n";
-    return true;
-}
-
-// The runs a command works on (spec section 5): --run's, else every run of a set of several,
-// else {""} (the one prediction set). An unknown --run is a usage error listing the runs; a
-// predictions/ folder mixing files and run folders is a data-set-level error (false).
-bool chooseRuns(const std::string& path, const ArgParser& parser, std::vector<std::string>& out) {
-    std::vector<std::string> runs;
-    try {
-        runs = runNames(path);
-    } catch (const DataError& e) {
-        std::cerr << "losslens-cli: " << e.what() << "\n";
-        return false;
-    }
-    std::string list;
-    for (const std::string& r : runs)
-        list += (list.empty() ? "" : ", ") + r;
-    if (const auto run = parser.value("run")) {
-        if (std::find(runs.begin(), runs.end(), *run) == runs.end())
-            throw UsageError("unknown run '" + *run + "': " +
-                             (runs.empty() ? path + " has one prediction set and no runs"
-                                           : "the runs of " + path + " are " + list));
-        out = {*run};
-        return true;
-    }
-    if (runs.size() <= 1)
-        out = {std::string()};
-    else
-        out = runs;
-    return true;
-}
-
-// The per-sample caps (--max-pixels, --max-classes), checked before anything is allocated.
-DataLimits limitsFrom(const ArgParser& parser) {
-    DataLimits limits;
-    limits.maxPixels =
-        parser.integer("max-pixels", limits.maxPixels, 1, DataLimits::kMaxPixelsLimit);
-    limits.maxClasses = static_cast<int>(parser.integer(
-        "max-classes", limits.maxClasses, DataLimits::kMinClasses, DataLimits::kMaxClassesLimit));
-    if (const auto text = parser.value("max-memory")) {
-        const auto bytes = parseByteSize(*text);
-        if (!bytes)
-            throw UsageError("--max-memory " + *text + ": expected a size such as 512M or 8G");
-        limits.maxMemoryBytes = *bytes;
-    }
-    return limits;
-}
-
-int reportOutcomes(const SetReport& report) {
-    for (const auto& o : report.samples) {
-        for (const auto& w : o.warnings)
-            std::cerr << "warning: " << o.stem << ": " << w << "\n";
-        if (!o.ok)
-            std::cerr << "error: " << o.stem << ": " << o.errorFile << ": " << o.errorMessage
-                      << (o.fileExists ? " (use --overwrite to replace it)" : "") << "\n";
-    }
-    return report.failedCount() > 0 ? kExitSomeFailed : kExitOk;
 }
 
 } // namespace

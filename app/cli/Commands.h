@@ -14,13 +14,15 @@ int runDemo(const std::vector<std::string>& args);
 int runStats(const std::vector<std::string>& args);
 int runExport(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
-int runMerge(const std::vector<std::string>& args); // MergeCommand.cpp
+int runMerge(const std::vector<std::string>& args);      // MergeCommand.cpp
+int runCandidates(const std::vector<std::string>& args); // CandidatesCommand.cpp
 
 extern const char* const kDemoHelp;
 extern const char* const kStatsHelp;
 extern const char* const kExportHelp;
 extern const char* const kBenchHelp;
 extern const char* const kMergeHelp;
+extern const char* const kCandidatesHelp;
 // The registered variants with their descriptions, for stats and export --help.
 [[nodiscard]] std::string variantsHelp();
 // The registered colour maps, for export --help.

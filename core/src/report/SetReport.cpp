@@ -1,5 +1,7 @@
 #include "losslens/report/SetReport.h"
 
+#include "CsvText.h"
+
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/VariantComparison.h"
 
@@ -14,24 +16,6 @@ namespace losslens {
 namespace {
 
 using nlohmann::json;
-
-std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\n") == std::string::npos)
-        return text;
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
-std::string number(double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.9g", v);
-    return buffer;
-}
 
 std::string missingNames(const SampleOutcome& o, const std::vector<std::string>& names) {
     std::string text;
@@ -211,7 +195,7 @@ std::string statsCsv(const SetReport& report) {
                 << missingSourceName(o.summary.missingSource) << ',' << o.summary.validPixels << ','
                 << o.summary.backgroundPixels << ',' << o.summary.removedPixels;
             for (std::size_t v = 0; v < variants.size(); ++v)
-                out << ',' << number(o.summary.mean(v));
+                out << ',' << csvNumber(o.summary.mean(v));
             out << ",,\n";
         } else {
             out << ",,,,";

@@ -1,0 +1,222 @@
+// losslens-cli candidates (spec section 6): where an annotation is probably missing, ranked
+// over the set, as a table, JSON, CSV or a COCO file for annotators, and as proposed labels.
+#include "ArgParser.h"
+#include "Commands.h"
+#include "DatasetArgs.h"
+#include "Progress.h"
+#include "Terminal.h"
+
+#include "losslens/candidates/CandidateReport.h"
+#include "losslens/candidates/ProposedLabels.h"
+#include "losslens/candidates/SetCandidates.h"
+#include "losslens/io/DataError.h"
+#include "losslens/io/FileBytes.h"
+#include "losslens/report/Shards.h"
+
+#include <charconv>
+#include <cmath>
+#include <iostream>
+
+namespace losslens::cli {
+
+const char* const kCandidatesHelp =
+    R"(usage: losslens-cli candidates DATASET [--run NAME] [--min-confidence P] [--min-area N]
+                                [--top N] [--class NAME|ID] [--missing-only]
+                                [--status STATUS] [--format table|json|csv|coco]
+                                [--out FILE] [--write-labels DIR] [--overwrite] [--jobs N]
+                                [--shard I/N] [--ignore-label-sets] [--max-pixels N]
+                                [--max-classes N] [--max-memory SIZE]
+
+Lists where an annotation is probably missing: the objects the model finds in pixels
+labelled background. A candidate is an 8-connected component of valid background pixels
+whose predicted class k (the argmax, ties to the lowest index) is an object class with
+p_k >= P, all of the same k, of at least N pixels. Candidates are ranked over the set by
+score = penalty (what standard cross-entropy charges the model for finding the object:
+the sum of -log p_0 over its pixels), highest first; ties by stem, then by the first
+pixel in raster order. The same order numbers each sample's candidates 1, 2, ... (id).
+
+  --min-confidence P  p_k at least P (default 0.5)
+  --min-area N        pixels per candidate at least N (default 16)
+  --top N             only the N best over the set
+  --class NAME|ID     only candidates of that class
+  --missing-only      only candidates whose class is in the sample's missing set (the
+                      partial loss already lets them off); the others are objects of a
+                      class the image was annotated for: label errors partial cannot forgive
+  --status STATUS     only candidates with that review decision (confirmed, rejected,
+                      unsure, undecided); no decision is kept yet, so every candidate is
+                      undecided
+  --format F          table (default), json, csv, or coco: a COCO instances file (images,
+                      categories, annotations with compressed RLE masks and scores) that
+                      CVAT, FiftyOne and pycocotools import
+  --out FILE          write the output to FILE (atomically; an existing FILE only with
+                      --overwrite) instead of standard output
+  --write-labels DIR  for every sample with a listed candidate, DIR/<stem>.png: its label
+                      map with those candidates' pixels set to their class (proposed
+                      corrected labels, in the input label's format: a palette stays a
+                      palette); an existing file is kept unless --overwrite
+  --jobs N            threads (default: every core)
+  --shard I/N         only the stems whose position in stem order is I modulo N, with
+                      --format json; 'losslens-cli merge' of the N outputs prints the set's
+                      ranking as one run would
+JSON: {"options": {"min_confidence", "min_area"}, "run", "classes", "samples": [{"stem",
+"missing", "missing_source", "candidates", "width", "height"}], "errors", "warnings",
+"matched", "candidates": [{"rank", "stem", "run", "id", "class", "class_name", "area",
+"bbox": [x, y, w, h], "confidence" (mean p_k), "penalty", "missing", "score"}]}.
+On a set of several runs choose one with --run.
+Exit status: 0 every sample scored, 1 some samples failed (each named on stderr, the rest
+listed), 2 usage error or data-set-level error.
+)";
+
+namespace {
+
+float parseConfidence(const std::string& text) {
+    float v = 0.0f;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v) || v < 0.0f ||
+        v > 1.0f)
+        throw UsageError("--min-confidence must be a number from 0 to 1, got '" + text + "'");
+    return v;
+}
+
+// --class as a name of dataset.json's classes or an id.
+int parseClass(const std::string& text, const Dataset& dataset) {
+    int id = -1;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    const auto& classes = dataset.config().classes;
+    if (ec == std::errc() && end == text.data() + text.size()) {
+        if (id < 1 || (!classes.empty() && id >= static_cast<int>(classes.size())))
+            throw UsageError("--class " + text + ": not an object class id");
+        return id;
+    }
+    std::string names;
+    for (std::size_t c = 1; c < classes.size(); ++c) {
+        if (classes[c].name == text)
+            return static_cast<int>(c);
+        names += (names.empty() ? "" : ", ") + classes[c].name;
+    }
+    throw UsageError("--class " + text + ": no such class" +
+                     (names.empty() ? std::string(" (dataset.json names none; give an id)")
+                                    : " (the classes are " + names + ")"));
+}
+
+} // namespace
+
+int runCandidates(const std::vector<std::string>& args) {
+    const ArgParser parser(args,
+                           {"run", "min-confidence", "min-area", "top", "class", "status", "format",
+                            "out", "write-labels", "jobs", "shard", "max-pixels", "max-classes",
+                            "max-memory"},
+                           {"missing-only", "overwrite", "ignore-label-sets"});
+    if (parser.positional().size() != 1)
+        throw UsageError("candidates needs exactly one DATASET");
+    const std::string path = parser.positional()[0];
+    CandidateOptions options;
+    if (const auto text = parser.value("min-confidence"))
+        options.minConfidence = parseConfidence(*text);
+    options.minArea = parser.integer("min-area", 16, 1, std::int64_t{1} << 40);
+    CandidateFilter filter;
+    filter.top = static_cast<std::size_t>(parser.integer("top", 0, 0, 1LL << 40));
+    filter.missingOnly = parser.flag("missing-only");
+    const std::string format = parser.value("format").value_or("table");
+    if (format != "table" && format != "json" && format != "csv" && format != "coco")
+        throw UsageError("--format must be table, json, csv or coco, got '" + format + "'");
+    const std::string status = parser.value("status").value_or("");
+    if (!status.empty() && status != "confirmed" && status != "rejected" && status != "unsure" &&
+        status != "undecided")
+        throw UsageError("--status must be confirmed, rejected, unsure or undecided, got '" +
+                         status + "'");
+    ProcessOptions process;
+    process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
+    process.images = Dataset::Image::Skip;
+    std::optional<ShardSpec> shard;
+    if (const auto text = parser.value("shard")) {
+        try {
+            shard = parseShard(*text);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        }
+        if (format != "json")
+            throw UsageError("--shard writes a part for 'losslens-cli merge': use --format json");
+        if (parser.value("write-labels"))
+            throw UsageError("--shard cannot --write-labels: write them from the merged list");
+        process.shardIndex = shard->index;
+        process.shardCount = shard->count;
+    }
+
+    std::vector<std::string> runs;
+    if (!chooseRuns(path, parser, runs))
+        return kExitUsage;
+    if (runs.size() > 1) {
+        std::string list;
+        for (const std::string& r : runs)
+            list += (list.empty() ? "" : ", ") + r;
+        throw UsageError("candidates lists one run's: choose it with --run (" + list + ")");
+    }
+    Dataset dataset;
+    if (!openDataset(path, dataset, limitsFrom(parser), parser.flag("ignore-label-sets"),
+                     runs.front()))
+        return kExitUsage;
+    if (const auto text = parser.value("class"))
+        filter.classId = parseClass(*text, dataset);
+    // Decisions (spec section 7) are not kept yet: every candidate is undecided.
+    const bool noneKept = !status.empty() && status != "undecided";
+    if (noneKept)
+        std::cerr << "candidates: no review decision is kept for " << path << ", so none is "
+                  << status << "\n";
+
+    Progress progress("candidates");
+    process.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+    CandidateSetReport report = findSetCandidates(dataset, options, filter, process);
+    progress.finish();
+    if (noneKept) {
+        report.candidates.clear();
+        report.matched = 0;
+        for (CandidateSample& s : report.samples)
+            s.candidates = 0;
+    }
+    int status_ = reportOutcomes(report.report);
+
+    std::string text;
+    if (format == "json")
+        text = candidatesJson(report);
+    else if (format == "csv")
+        text = candidatesCsv(report);
+    else if (format == "coco")
+        text = candidatesCoco(report);
+    else
+        text = candidatesTable(report, terminalColumns());
+    if (const auto out = parser.value("out")) {
+        try {
+            writeFileAtomically(*out, text, parser.flag("overwrite"));
+        } catch (const FileExistsError& e) {
+            std::cerr << "losslens-cli: " << e.file().string()
+                      << ": exists (use --overwrite to replace it)\n";
+            return kExitUsage;
+        } catch (const DataError& e) {
+            std::cerr << "losslens-cli: " << e.what() << "\n";
+            return kExitUsage;
+        }
+    } else {
+        std::cout << text;
+        std::cout.flush();
+    }
+    if (const auto dir = parser.value("write-labels")) {
+        std::vector<LabelWriteFailure> failures;
+        const std::size_t written = writeProposedLabels(dataset, report.candidates, *dir,
+                                                        parser.flag("overwrite"), failures);
+        for (const LabelWriteFailure& f : failures)
+            std::cerr << "error: " << f.stem << ": " << f.file << ": " << f.message
+                      << (f.exists ? " (use --overwrite to replace it)" : "") << "\n";
+        std::cerr << "wrote " << written << " proposed label(s) to " << *dir << "\n";
+        if (!failures.empty())
+            status_ = std::max(status_, kExitSomeFailed);
+    }
+    std::cerr << report.candidates.size() << " candidate(s)"
+              << (report.candidates.size() < report.matched
+                      ? " of " + std::to_string(report.matched)
+                      : std::string())
+              << " over " << report.samples.size() << " sample(s)\n";
+    return status_;
+}
+
+} // namespace losslens::cli

@@ -1,0 +1,177 @@
+// Candidates by runs: each row's candidate pixels become runs of one class, a run joins the
+// previous row's runs of the same class that touch it (8-connectivity: columns overlapping
+// once widened by one), and a union-find over runs makes the components. Sums are kept in
+// fixed point (2^-47 steps, exact for every float above 2^-24) so a component's score does
+// not depend on the order its pixels were added: two identical objects tie exactly and the
+// spec's tie rule, not rounding, orders them.
+#include "losslens/candidates/CandidateFinder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace losslens {
+
+namespace {
+
+__extension__ using Sum = __int128;
+
+constexpr double kSumScale = 140737488355328.0; // 2^47
+constexpr float kEps = 1e-7f;
+
+Sum fixedPoint(double value) {
+    return static_cast<Sum>(std::llround(std::clamp(value, 0.0, 65536.0) * kSumScale));
+}
+
+double fromFixedPoint(Sum sum) { return static_cast<double>(sum) / kSumScale; }
+
+struct Run {
+    int y = 0;
+    int x0 = 0;
+    int x1 = 0;
+    int k = 0;
+    std::size_t parent = 0;
+    Sum confidence = 0; // sum of p_k over the run
+    Sum penalty = 0;    // sum of -log clamp(p_0) over the run
+};
+
+std::size_t findRoot(std::vector<Run>& runs, std::size_t i) {
+    while (runs[i].parent != i) {
+        runs[i].parent = runs[runs[i].parent].parent;
+        i = runs[i].parent;
+    }
+    return i;
+}
+
+// The earlier run stays the root, so a component's root is its first run in raster order.
+void join(std::vector<Run>& runs, std::size_t a, std::size_t b) {
+    a = findRoot(runs, a);
+    b = findRoot(runs, b);
+    if (a == b)
+        return;
+    if (b < a)
+        std::swap(a, b);
+    runs[b].parent = a;
+}
+
+// Joins each run of the current row [cur, end) to the touching runs of the same class in the
+// previous row [prev, cur). Both rows' runs are in column order.
+void joinRows(std::vector<Run>& runs, std::size_t prev, std::size_t cur, std::size_t end) {
+    std::size_t first = prev;
+    for (std::size_t j = cur; j < end; ++j) {
+        const Run b = runs[j];
+        while (first < cur && runs[first].x1 < b.x0)
+            ++first; // wholly left of b's neighbourhood, and of every later run's
+        for (std::size_t i = first; i < cur && runs[i].x0 <= b.x1; ++i)
+            if (runs[i].k == b.k)
+                join(runs, i, j);
+    }
+}
+
+} // namespace
+
+std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& prediction,
+                                      int ignoreIndex, std::span<const std::uint8_t> missing,
+                                      const CandidateOptions& options) {
+    const int width = labels.width();
+    const int height = labels.height();
+    const int classes = prediction.classes();
+    std::vector<Run> runs;
+    if (ignoreIndex == 0 || prediction.width() != width || prediction.height() != height ||
+        classes < 2)
+        return {};
+    const std::size_t stride = static_cast<std::size_t>(classes);
+    std::size_t previousRow = 0;
+    for (int y = 0; y < height; ++y) {
+        const std::size_t rowStart = runs.size();
+        const std::uint16_t* label = labels.data() + static_cast<std::size_t>(y) * width;
+        const float* probs = prediction.data() + static_cast<std::size_t>(y) * width * stride;
+        bool open = false;
+        for (int x = 0; x < width; ++x, probs += stride) {
+            if (label[x] != 0) {
+                open = false;
+                continue;
+            }
+            int k = 0;
+            float best = probs[0];
+            for (int c = 1; c < classes; ++c)
+                if (probs[c] > best) {
+                    best = probs[c];
+                    k = c;
+                }
+            if (k == 0 || !(best >= options.minConfidence)) {
+                open = false;
+                continue;
+            }
+            if (!open || runs.back().k != k) {
+                runs.push_back({y, x, x, k, runs.size(), 0, 0});
+                open = true;
+            }
+            Run& run = runs.back();
+            run.x1 = x + 1;
+            run.confidence += fixedPoint(best);
+            const float q0 = std::clamp(probs[0], kEps, 1.0f - kEps);
+            run.penalty += fixedPoint(-std::log(static_cast<double>(q0)));
+        }
+        if (y > 0)
+            joinRows(runs, previousRow, rowStart, runs.size());
+        previousRow = rowStart;
+    }
+
+    // Components in order of their first run, each run handed to its root's component.
+    struct Component {
+        Candidate candidate;
+        Sum confidence = 0;
+        Sum penalty = 0;
+        int right = 0;
+        int bottom = 0;
+    };
+    std::vector<Component> components;
+    std::vector<std::size_t> componentOf(runs.size(), std::numeric_limits<std::size_t>::max());
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const std::size_t root = findRoot(runs, i);
+        const Run& run = runs[i];
+        if (root == i) {
+            componentOf[i] = components.size();
+            Component component;
+            component.candidate.classId = run.k;
+            component.candidate.firstPixel = static_cast<std::int64_t>(run.y) * width + run.x0;
+            component.candidate.bbox = {run.x0, run.y, 0, 0};
+            component.right = run.x1;
+            component.bottom = run.y + 1;
+            components.push_back(std::move(component));
+        }
+        Component& c = components[componentOf[root]];
+        c.candidate.area += run.x1 - run.x0;
+        c.candidate.bbox.x = std::min(c.candidate.bbox.x, run.x0);
+        c.right = std::max(c.right, run.x1);
+        c.bottom = run.y + 1;
+        c.confidence += run.confidence;
+        c.penalty += run.penalty;
+        c.candidate.runs.push_back({run.y, run.x0, run.x1});
+    }
+    runs = {};
+
+    std::vector<Candidate> found;
+    for (Component& c : components) {
+        if (c.candidate.area < options.minArea)
+            continue;
+        Candidate& candidate = c.candidate;
+        candidate.bbox.w = c.right - candidate.bbox.x;
+        candidate.bbox.h = c.bottom - candidate.bbox.y;
+        candidate.confidence =
+            fromFixedPoint(c.confidence) / static_cast<double>(candidate.area);
+        candidate.penalty = fromFixedPoint(c.penalty);
+        const auto k = static_cast<std::size_t>(candidate.classId);
+        candidate.missing = k < missing.size() && missing[k] != 0;
+        candidate.imageWidth = width;
+        candidate.imageHeight = height;
+        found.push_back(std::move(candidate));
+    }
+    std::sort(found.begin(), found.end(), rankedBefore);
+    for (std::size_t i = 0; i < found.size(); ++i)
+        found[i].id = static_cast<int>(i) + 1;
+    return found;
+}
+
+} // namespace losslens
