@@ -2,6 +2,8 @@
 #include "Commands.h"
 #include "Terminal.h"
 
+#include "losslens/candidates/CandidateReport.h"
+#include "losslens/candidates/CandidateShards.h"
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 #include "losslens/report/SetReport.h"
@@ -17,7 +19,10 @@ const char* const kMergeHelp =
 Combines the outputs of 'losslens-cli stats DATASET --json --shard I/N' for I = 0 .. N-1
 into the summary one 'stats' over the whole set gives: the samples and errors in stem order,
 the set's means and per-class figures from the shards' summed totals (not averaged means).
-Prints the table, or with --json the stats --json object. Every shard must be given once;
+Prints the table, or with --json the stats --json object.
+The outputs of 'losslens-cli candidates DATASET --format json --shard I/N' (same options in
+every shard) merge the same way into the set's ranking, as one 'candidates' run prints it
+(the table, or with --json its JSON; ids are per sample and do not change). Every shard must be given once;
 a missing, repeated or foreign shard is an error that names the file. See docs/sharding.md
 for running the shards as a Slurm job array or a Kubernetes Indexed Job.
 Exit status: 0 every sample scored, 1 some samples failed in their shard, 2 usage error or
@@ -39,6 +44,23 @@ int runMerge(const std::vector<std::string>& args) {
             std::cerr << "losslens-cli merge: " << e.file().string() << ": " << e.reason() << "\n";
             return kExitUsage;
         }
+    }
+    if (isCandidatesJson(parts.front().text)) {
+        CandidateSetReport merged;
+        try {
+            merged = mergeCandidateShards(parts);
+        } catch (const MergeError& e) {
+            std::cerr << "losslens-cli merge: " << e.what() << "\n";
+            return kExitUsage;
+        }
+        std::cout << (parser.flag("json") ? candidatesJson(merged)
+                                          : candidatesTable(merged, terminalColumns()));
+        std::cout.flush();
+        const std::size_t failed = merged.report.failedCount();
+        std::cerr << "merged " << parts.size() << " shard(s): " << merged.candidates.size()
+                  << " candidate(s) over " << merged.samples.size() << " sample(s), " << failed
+                  << " failed\n";
+        return failed > 0 ? kExitSomeFailed : kExitOk;
     }
     SetReport report;
     try {

@@ -368,6 +368,31 @@ class CraftedSet(Base):
         self.assertIn("use --overwrite", proc.stderr)
         run("candidates", root, "--write-labels", out, "--overwrite", expect=0)
 
+    def test_shards_merge_into_the_whole_sets_ranking(self):
+        root, _, _ = self.make()
+        with open(os.path.join(root, "predictions", "s2.npy"), "wb") as f:
+            f.write(b"\x93NUMPY garbage")  # a failed sample travels through its shard too
+        for extra in ([], ["--top", "4", "--min-area", "3"]):
+            whole = json.loads(run("candidates", root, "--format", "json", *extra, expect=1).stdout)
+            parts = []
+            for i in range(3):
+                part = self.path(f"part{i}.json")
+                with open(part, "w") as f:
+                    f.write(run("candidates", root, "--format", "json", "--shard", f"{i}/3", *extra).stdout)
+                parts.append(part)
+            merged = json.loads(run("merge", *parts, "--json", expect=1).stdout)
+            self.assertEqual(merged, whole, extra)
+            table = run("merge", *parts, expect=1).stdout
+            self.assertEqual(table, run("candidates", root, *extra, expect=1).stdout)
+        proc = run("merge", parts[0], parts[1], expect=2)
+        self.assertIn("shard 2 of 3 is missing", proc.stderr)
+        other = self.path("other.json")
+        with open(other, "w") as f:
+            f.write(run("candidates", root, "--format", "json", "--shard", "2/3").stdout)
+        proc = run("merge", parts[0], parts[1], other, expect=2)
+        self.assertIn("other options", proc.stderr)
+        run("candidates", root, "--shard", "0/3", expect=2)  # a part is JSON
+
     @staticmethod
     def _idat(path):
         with open(path, "rb") as f:

@@ -78,6 +78,30 @@ SampleOutcome sampleFrom(const json& s) {
 
 } // namespace
 
+void ShardCoverage::add(const std::string& part, std::size_t index, std::size_t count,
+                        std::size_t stems) {
+    if (m_first.empty()) {
+        m_first = part;
+        m_count = count;
+        m_stems = stems;
+    } else if (count != m_count || stems != m_stems) {
+        throw MergeError(part + ": a shard of another set or split than " + m_first +
+                         " (shards or stems differ)");
+    }
+    if (index >= count)
+        throw MergeError(part + ": shard " + std::to_string(index) + " of " +
+                         std::to_string(count));
+    if (const auto [it, fresh] = m_seen.emplace(index, part); !fresh)
+        throw MergeError(part + ": shard " + std::to_string(index) + " is also in " + it->second);
+}
+
+void ShardCoverage::checkComplete() const {
+    for (std::size_t i = 0; i < m_count; ++i)
+        if (!m_seen.contains(i))
+            throw MergeError("shard " + std::to_string(i) + " of " + std::to_string(m_count) +
+                             " is missing");
+}
+
 SetReport mergeShards(const std::vector<ShardPart>& parts) {
     if (parts.empty())
         throw MergeError("nothing to merge");
@@ -85,9 +109,7 @@ SetReport mergeShards(const std::vector<ShardPart>& parts) {
     for (const auto& v : lossVariants())
         variantNames.emplace_back(v.name);
     SetReport report;
-    std::map<std::size_t, std::string> seen; // shard index -> the part that gave it
-    std::size_t count = 0;
-    std::size_t stems = 0;
+    ShardCoverage coverage;
     SetSummary total;
     for (std::size_t p = 0; p < parts.size(); ++p) {
         const ShardPart& part = parts[p];
@@ -102,27 +124,19 @@ SetReport mergeShards(const std::vector<ShardPart>& parts) {
                 throw MergeError(part.name +
                                  ": not a shard's output (made by stats --json --shard I/N)");
             const json& shard = doc.at("shard");
-            const auto index = shard.at("index").get<std::size_t>();
             const auto classes = doc.at("classes").get<std::vector<std::string>>();
             if (p == 0) {
-                count = shard.at("count").get<std::size_t>();
-                stems = shard.at("stems").get<std::size_t>();
                 report.classNames = classes;
                 for (const json& w : doc.at("warnings"))
                     if (!w.contains("stem"))
                         report.warnings.push_back(w.at("message").get<std::string>());
-            } else if (shard.at("count").get<std::size_t>() != count ||
-                       shard.at("stems").get<std::size_t>() != stems ||
-                       classes != report.classNames) {
+            } else if (classes != report.classNames) {
                 throw MergeError(part.name + ": a shard of another set or split than " +
-                                 parts.front().name + " (shards, stems or classes differ)");
+                                 parts.front().name + " (classes differ)");
             }
-            if (index >= count)
-                throw MergeError(part.name + ": shard " + std::to_string(index) + " of " +
-                                 std::to_string(count));
-            if (const auto [it, fresh] = seen.emplace(index, part.name); !fresh)
-                throw MergeError(part.name + ": shard " + std::to_string(index) + " is also in " +
-                                 it->second);
+            coverage.add(part.name, shard.at("index").get<std::size_t>(),
+                         shard.at("count").get<std::size_t>(),
+                         shard.at("stems").get<std::size_t>());
             const json& t = doc.at("totals");
             if (t.at("variants").get<std::vector<std::string>>() != variantNames)
                 throw MergeError(part.name + ": made by a losslens with other loss variants");
@@ -159,17 +173,14 @@ SetReport mergeShards(const std::vector<ShardPart>& parts) {
             throw MergeError(part.name + ": not a shard's output (" + e.what() + ")");
         }
     }
-    for (std::size_t i = 0; i < count; ++i)
-        if (!seen.contains(i))
-            throw MergeError("shard " + std::to_string(i) + " of " + std::to_string(count) +
-                             " is missing");
+    coverage.checkComplete();
     // Stem order, as one pass over the set reports them.
     std::stable_sort(
         report.samples.begin(), report.samples.end(),
         [](const SampleOutcome& a, const SampleOutcome& b) { return a.stem < b.stem; });
-    if (report.samples.size() != stems)
+    if (report.samples.size() != coverage.stems())
         throw MergeError("the shards hold " + std::to_string(report.samples.size()) +
-                         " stems but the set has " + std::to_string(stems));
+                         " stems but the set has " + std::to_string(coverage.stems()));
     report.total = total;
     return report;
 }

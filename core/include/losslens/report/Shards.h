@@ -3,6 +3,7 @@
 #include "losslens/report/SetReport.h"
 
 #include <cstddef>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -37,6 +38,21 @@ public:
 struct ShardPart {
     std::string name;
     std::string text;
+};
+
+// The bookkeeping every merge shares: each part's shard header agrees with the first's,
+// every index comes once, none is missing. Throws MergeError naming the part.
+class ShardCoverage {
+public:
+    void add(const std::string& part, std::size_t index, std::size_t count, std::size_t stems);
+    void checkComplete() const;
+    [[nodiscard]] std::size_t stems() const noexcept { return m_stems; }
+
+private:
+    std::map<std::size_t, std::string> m_seen; // shard index -> the part that gave it
+    std::string m_first;
+    std::size_t m_count = 0;
+    std::size_t m_stems = 0;
 };
 
 // Every shard of one set combined into the report one pass over the whole set gives: the
