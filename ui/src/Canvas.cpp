@@ -87,6 +87,22 @@ QPointF Canvas::toImage(const QPointF& widgetPos) const {
     return (widgetPos - m_offset) / m_zoom;
 }
 
+void Canvas::setHighlight(const QPainterPath& imagePath) {
+    m_highlight = imagePath;
+    update();
+}
+
+void Canvas::focusOn(const QRectF& area) {
+    if (area.isEmpty() || width() <= 0 || height() <= 0)
+        return;
+    const double zoom = std::min({width() / (area.width() * 3.0), height() / (area.height() * 3.0),
+                                  16.0});
+    m_fit = false;
+    m_zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
+    m_offset = QPointF(width() / 2.0, height() / 2.0) - area.center() * m_zoom;
+    changed(); // the side-by-side canvas follows
+}
+
 void Canvas::zoomIn() {
     zoomAbout(1.25, QPointF(width() / 2.0, height() / 2.0));
 }
@@ -156,6 +172,23 @@ void Canvas::paintEvent(QPaintEvent*) {
     QImage shown = m_render(v);
     shown.setDevicePixelRatio(devicePixelRatioF());
     painter.drawImage(visibleRect(rect(), m_offset, m_zoom, m_imageSize).topLeft(), shown);
+    if (!m_highlight.isEmpty()) {
+        // Two strokes, light under dark dashes, so the outline reads over any colour.
+        painter.save();
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.translate(m_offset);
+        painter.scale(m_zoom, m_zoom);
+        QPen under(QColor(255, 255, 255, 230), 3.0);
+        under.setCosmetic(true);
+        painter.setPen(under);
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPath(m_highlight);
+        QPen over(QColor(220, 20, 60), 1.5, Qt::DashLine);
+        over.setCosmetic(true);
+        painter.setPen(over);
+        painter.drawPath(m_highlight);
+        painter.restore();
+    }
     if (!m_caption.isEmpty()) {
         const QRect box = painter.fontMetrics().boundingRect(m_caption).adjusted(-6, -3, 6, 3);
         const QRect placed = box.translated(8 - box.left(), 8 - box.top());

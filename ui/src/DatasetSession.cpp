@@ -1,4 +1,7 @@
 #include "losslens/ui/DatasetSession.h"
+
+#include "losslens/candidates/CandidateFinder.h"
+
 #include "Background.h"
 
 #include "losslens/io/DataError.h"
@@ -25,6 +28,7 @@ struct ScanState {
     std::atomic<bool> finished{false};
     std::mutex mutex;
     std::vector<SampleOutcome> pending;
+    std::vector<std::pair<std::size_t, std::vector<Candidate>>> pendingCandidates;
     QFuture<void> future;
     // Who loads each entry: the scan, or the viewer (whose load then fills the row), so a
     // sample is never loaded twice at once. The first to claim an entry has it.
@@ -143,6 +147,7 @@ void DatasetSession::open(const QString& path, const QString& run) {
     m_scored = false;
     m_classCount = 0;
     m_set = SetAccumulator();
+    m_candidates.clear();
     m_cache.clear();
     releaseFreedMemory();
     m_requested = static_cast<std::size_t>(-1);
@@ -220,13 +225,23 @@ void DatasetSession::startScan() {
             return true;
         };
         const Dataset& dataset = *scan->dataset;
-        (void)scanSet(dataset, options, [&](SampleOutcome& outcome) {
-            // Incomplete stems were made error rows when the set opened.
-            if (!dataset.entries()[outcome.entry].complete())
-                return;
-            std::lock_guard lock(scan->mutex);
-            scan->pending.push_back(std::move(outcome));
-        });
+        (void)scanSet(
+            dataset, options,
+            [&](SampleOutcome& outcome) {
+                // Incomplete stems were made error rows when the set opened.
+                if (!dataset.entries()[outcome.entry].complete())
+                    return;
+                std::lock_guard lock(scan->mutex);
+                scan->pending.push_back(std::move(outcome));
+            },
+            // The candidates from the scan's own load of the sample, as the CLI finds them.
+            [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
+                std::vector<Candidate> found =
+                    candidatesOf(sample, result.summary.missing, dataset.entries()[entry].stem,
+                                 dataset.run());
+                std::lock_guard lock(scan->mutex);
+                scan->pendingCandidates.emplace_back(entry, std::move(found));
+            });
         scan->finished = true;
     });
     m_drainTimer.start();
@@ -236,12 +251,15 @@ void DatasetSession::drainScan() {
     if (!m_scan)
         return;
     std::vector<SampleOutcome> batch;
+    std::vector<std::pair<std::size_t, std::vector<Candidate>>> candidates;
     bool finished = false;
     {
         std::lock_guard lock(m_scan->mutex);
         batch.swap(m_scan->pending);
+        candidates.swap(m_scan->pendingCandidates);
         finished = m_scan->finished.load() && m_scan->pending.empty();
     }
+    addCandidates(candidates);
     addRows(batch);
     // The viewer's loads of entries it claimed fill their rows when they arrive.
     if (finished && m_viewerClaims == 0) {
@@ -286,6 +304,15 @@ void DatasetSession::addRows(std::vector<SampleOutcome>& batch) {
         emit rangeChanged();
 }
 
+void DatasetSession::addCandidates(
+    std::vector<std::pair<std::size_t, std::vector<Candidate>>>& batch) {
+    if (batch.empty())
+        return;
+    for (auto& [entry, found] : batch)
+        m_candidates.set(entry, std::move(found));
+    emit candidatesChanged();
+}
+
 void DatasetSession::requestSample(std::size_t entry) {
     if (!m_dataset || entry >= m_dataset->entries().size())
         return;
@@ -328,6 +355,9 @@ void DatasetSession::requestSample(std::size_t entry) {
             outcome[0].stem = m_dataset->entries()[loaded].stem;
             outcome[0].ok = data != nullptr;
             if (data) {
+                std::vector<std::pair<std::size_t, std::vector<Candidate>>> found;
+                found.emplace_back(loaded, data->candidates);
+                addCandidates(found);
                 outcome[0].summary = data->loss.summary;
                 outcome[0].statistics = data->statistics;
                 outcome[0].warnings = data->sample.warnings;

@@ -8,6 +8,7 @@
 #include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/DetailsPanel.h"
+#include "losslens/ui/CandidatesPanel.h"
 #include "losslens/ui/DockColumn.h"
 #include "losslens/ui/ExportController.h"
 #include "losslens/ui/FirstSight.h"
@@ -116,6 +117,11 @@ void MainWindow::buildDocks() {
     m_docks->addTab(tr("Layers"), QStringLiteral("layersDock"), m_layersPanel, true);
     m_readout = new PixelPanel(m_view);
     m_docks->addTab(tr("Pixel"), QStringLiteral("pixelDock"), m_readout, true);
+    auto* candidates = new CandidatesPanel(m_session, m_view);
+    connect(candidates, &CandidatesPanel::entryRequested, this, &MainWindow::selectEntry);
+    m_docks->addTab(tr("Candidates"), QStringLiteral("candidatesDock"), candidates, false)
+        ->setToolTip(tr("Where an annotation is probably missing: objects the model finds in "
+                        "background-labelled pixels, over the set, best first"));
     m_plots = new PlotsPanel(m_session, m_runScores);
     connect(m_plots, &PlotsPanel::entryClicked, this, &MainWindow::selectEntry);
     m_docks->addTab(tr("Plots"), QStringLiteral("plotsDock"), m_plots, true);

@@ -1,5 +1,7 @@
 #include "losslens/ui/SampleData.h"
 
+#include "losslens/candidates/CandidateFinder.h"
+
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/SampleStatisticsBuilder.h"
@@ -48,6 +50,8 @@ SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry, std::siz
     scoreSample(data->sample, data->config, data->loss,
                 LossOutputs{keep ? kAllVariants : VariantMask{0}, builder.sink()});
     data->statistics = builder.take();
+    data->candidates = candidatesOf(data->sample, data->loss.summary.missing, data->stem,
+                                    dataset.run());
     data->base = baseLayer(*data);
     data->sample.image = ByteImage(); // base holds the same pixels; the cache counts bytes
     return data;

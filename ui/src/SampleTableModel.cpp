@@ -217,6 +217,8 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Removed px");
         case RemovedShare:
             return tr("Removed % bg");
+        case Candidates:
+            return tr("Cand.");
         case Status:
             return tr("Status");
         default:
@@ -240,6 +242,9 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Background-labelled pixels whose penalty the partial variant removes");
         case RemovedShare:
             return tr("Removed pixels as a share of background-labelled pixels");
+        case Candidates:
+            return tr("Candidates: objects the model finds where the label says background, "
+                      "where an annotation is probably missing (the Candidates tab lists them)");
         default:
             return {};
         }
@@ -318,6 +323,10 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             return QString::number(s.removedPixels);
         case RemovedShare:
             return QString::number(share, 'f', 1);
+        case Candidates:
+            if (const int n = m_session->candidates().countOf(row); n >= 0)
+                return QString::number(n);
+            return {};
         default:
             return {};
         }
@@ -342,6 +351,10 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
             return ok ? static_cast<double>(s.removedPixels) : none;
         case RemovedShare:
             return ok ? share : none;
+        case Candidates:
+            if (const int n = m_session->candidates().countOf(row); n >= 0)
+                return static_cast<double>(n);
+            return none;
         case Status:
             return static_cast<int>(r.state);
         default:

@@ -174,4 +174,20 @@ std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& 
     return found;
 }
 
+std::vector<Candidate> candidatesOf(const LoadedSample& sample, const std::vector<int>& missing,
+                                    const std::string& stem, const std::string& run,
+                                    const CandidateOptions& options) {
+    std::vector<std::uint8_t> mask(static_cast<std::size_t>(sample.prediction.classes()), 0);
+    for (const int c : missing)
+        if (c > 0 && c < static_cast<int>(mask.size()))
+            mask[static_cast<std::size_t>(c)] = 1;
+    std::vector<Candidate> found =
+        findCandidates(sample.labels, sample.prediction, sample.ignoreIndex, mask, options);
+    for (Candidate& c : found) {
+        c.stem = stem;
+        c.run = run;
+    }
+    return found;
+}
+
 } // namespace losslens

@@ -26,13 +26,9 @@ CandidateSetReport findSetCandidates(const Dataset& dataset, const CandidateOpti
     out.report = processSet(
         dataset, scan,
         [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
-            std::vector<std::uint8_t> missing(
-                static_cast<std::size_t>(sample.prediction.classes()), 0);
-            for (const int c : result.summary.missing)
-                if (c > 0 && c < static_cast<int>(missing.size()))
-                    missing[static_cast<std::size_t>(c)] = 1;
-            std::vector<Candidate> found = findCandidates(
-                sample.labels, sample.prediction, sample.ignoreIndex, missing, options);
+            std::vector<Candidate> found = candidatesOf(sample, result.summary.missing,
+                                                        entries[entry].stem, dataset.run(),
+                                                        options);
             CandidateSample facts;
             facts.entry = entry;
             facts.stem = entries[entry].stem;
@@ -43,11 +39,8 @@ CandidateSetReport findSetCandidates(const Dataset& dataset, const CandidateOpti
             facts.height = sample.labels.height();
             std::vector<Candidate> kept;
             for (Candidate& c : found)
-                if (filter.accepts(c)) {
-                    c.stem = facts.stem;
-                    c.run = dataset.run();
+                if (filter.accepts(c))
                     kept.push_back(std::move(c));
-                }
             facts.candidates = kept.size();
             const std::lock_guard lock(mutex);
             out.matched += kept.size();

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "losslens/candidates/Candidate.h"
+#include "losslens/io/Dataset.h"
 #include "losslens/loss/Prediction.h"
 #include "losslens/loss/Raster.h"
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace losslens {
@@ -19,5 +21,13 @@ namespace losslens {
                                                     const Prediction& prediction, int ignoreIndex,
                                                     std::span<const std::uint8_t> missing,
                                                     const CandidateOptions& options = {});
+
+// The candidates of a loaded sample whose missing set M is `missing` (a SampleSummary's
+// class ids), with its stem and run filled: how the set scan, the CLI and the window's
+// viewer all find them.
+[[nodiscard]] std::vector<Candidate> candidatesOf(const LoadedSample& sample,
+                                                  const std::vector<int>& missing,
+                                                  const std::string& stem, const std::string& run,
+                                                  const CandidateOptions& options = {});
 
 } // namespace losslens

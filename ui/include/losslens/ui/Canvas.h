@@ -3,6 +3,7 @@
 #include "losslens/ui/Viewport.h"
 
 #include <QImage>
+#include <QPainterPath>
 #include <QPointF>
 #include <QWidget>
 
@@ -39,6 +40,13 @@ public:
     [[nodiscard]] QPointF toImage(const QPointF& widgetPos) const;
     void setMessage(const QString& message);
     [[nodiscard]] const QString& message() const { return m_message; }
+    // An outline drawn over the image (in image pixels; a candidate's), above everything the
+    // render function draws; an empty path removes it.
+    void setHighlight(const QPainterPath& imagePath);
+    [[nodiscard]] const QPainterPath& highlight() const { return m_highlight; }
+    // Zooms and pans so the image rectangle `area` sits in the middle with room around it
+    // (about a third of the view), no closer than 16 screen pixels per image pixel.
+    void focusOn(const QRectF& area);
     // A short label drawn in the top-left corner (which variant this canvas shows).
     void setCaption(const QString& caption);
     [[nodiscard]] const QString& caption() const { return m_caption; }
@@ -74,6 +82,7 @@ private:
     RenderFunction m_render;
     QString m_message;
     QString m_caption;
+    QPainterPath m_highlight;
     double m_zoom = 1.0;
     QPointF m_offset; // widget position of the image's top-left corner
     bool m_fit = true;

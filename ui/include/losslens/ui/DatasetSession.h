@@ -6,6 +6,7 @@
 #include "losslens/set/LossHistogram.h"
 #include "losslens/set/SetAccumulator.h"
 #include "losslens/set/SetSummary.h"
+#include "losslens/ui/CandidateStore.h"
 #include "losslens/ui/SampleCache.h"
 #include "losslens/ui/SampleData.h"
 
@@ -92,6 +93,9 @@ public:
         return m_set.histograms();
     }
     [[nodiscard]] const LossQuantiles& setQuantiles() const { return m_set.quantiles(); }
+    // The candidates (spec section 6, default options) of the samples scored so far, ranked
+    // over the set; candidatesChanged() says when more arrived.
+    [[nodiscard]] const CandidateStore& candidates() const { return m_candidates; }
 
     // How many times this set's samples were loaded (the scan's and the viewer's loads): a
     // sample the viewer loads before the scan reaches it is not loaded again by the scan.
@@ -114,6 +118,7 @@ signals:
     void scanProgress(int done, int total);
     void scanCompleted();
     void rangeChanged();
+    void candidatesChanged();
     void sampleReady(losslens::SampleDataPtr data);
     void sampleFailed(qulonglong entry, const QString& file, const QString& message);
 
@@ -122,6 +127,7 @@ private:
     void startScan();
     void drainScan();
     void addRows(std::vector<SampleOutcome>& batch);
+    void addCandidates(std::vector<std::pair<std::size_t, std::vector<Candidate>>>& batch);
     void loadFinished();
     void prefetch(std::size_t entry);
     void revealClasses(int classes);
@@ -138,6 +144,7 @@ private:
     bool m_scored = false;
     int m_classCount = 0;
     SetAccumulator m_set; // core's: the same totals as losslens-cli stats
+    CandidateStore m_candidates;
     QTimer m_drainTimer;
     struct OpenResult {
         std::shared_ptr<Dataset> dataset;

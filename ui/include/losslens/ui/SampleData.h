@@ -1,5 +1,7 @@
 #pragma once
 
+#include "losslens/candidates/Candidate.h"
+
 #include "losslens/io/Dataset.h"
 #include "losslens/loss/LossBlock.h"
 #include "losslens/loss/LossConfig.h"
@@ -36,6 +38,7 @@ struct SampleData {
     LossResult loss;   // maps empty (size 0 each) when not kept
     QImage base;       // the display image at full resolution (baseLayer), null without one
     SampleStatistics statistics; // maxima and histograms, as the set scan makes them
+    std::vector<Candidate> candidates; // where an annotation is probably missing (spec 6)
 
     // Whether loss.maps holds every variant's map (else pixels are scored when needed).
     [[nodiscard]] bool keepsMaps() const;

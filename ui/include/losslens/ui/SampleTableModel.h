@@ -28,6 +28,7 @@ public:
         Difference,
         Removed,
         RemovedShare,
+        Candidates, // how many candidates (spec section 6) the sample has
         Status,
         // Then one column per further registered variant (marginal, drop, ...): the mean of
         // furtherVariants()[column - FixedColumns]; then the run columns.

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "losslens/candidates/Candidate.h"
+
+#include <cstddef>
+#include <map>
+#include <vector>
+
+namespace losslens {
+
+// The open set's candidates as the scan finds them, kept ranked over the set exactly as
+// losslens-cli candidates ranks them (rankedBefore), with each sample's count for the
+// sample table. Samples arrive in any order; a sample given again replaces its candidates.
+class CandidateStore {
+public:
+    void clear();
+    void set(std::size_t entry, std::vector<Candidate> candidates);
+
+    // Ranked over the set, best first: rank 0 .. size() - 1.
+    [[nodiscard]] std::size_t size() const { return m_ranked.size(); }
+    [[nodiscard]] const Candidate& at(std::size_t rank) const { return *m_ranked[rank].first; }
+    // The entry a ranked candidate belongs to.
+    [[nodiscard]] std::size_t entryOf(std::size_t rank) const { return m_ranked[rank].second; }
+    // -1 while the sample has not been scored.
+    [[nodiscard]] int countOf(std::size_t entry) const;
+    [[nodiscard]] std::size_t samples() const { return m_counts.size(); }
+
+private:
+    std::map<std::size_t, std::vector<Candidate>> m_bySample;
+    std::map<std::size_t, int> m_counts;
+    // Into m_bySample's lists, which stay put until their sample is set again.
+    std::vector<std::pair<const Candidate*, std::size_t>> m_ranked;
+    void rebuild();
+};
+
+} // namespace losslens
