@@ -6,6 +6,19 @@
 
 namespace losslens {
 
+namespace {
+
+// Short enough for a narrow dock at any size: 57.3, 5566, 22.8 M (the tooltip has it all).
+QString compact(double value, int decimals) {
+    if (value >= 1e6)
+        return QStringLiteral("%1 M").arg(value / 1e6, 0, 'f', 1);
+    if (value >= 1000)
+        return QString::number(value, 'f', 0);
+    return QString::number(value, 'f', decimals);
+}
+
+} // namespace
+
 CandidateTableModel::CandidateTableModel(DatasetSession* session, QObject* parent)
     : QAbstractTableModel(parent)
     , m_session(session) {
@@ -93,11 +106,11 @@ QVariant CandidateTableModel::data(const QModelIndex& index, int role) const {
                        : tr("class %1").arg(c->classId);
         }
         case Area:
-            return QString::number(c->area);
+            return compact(static_cast<double>(c->area), 0);
         case Confidence:
             return QString::number(c->confidence, 'f', 2);
         case Penalty:
-            return QString::number(c->penalty, 'f', 1);
+            return compact(c->penalty, 1);
         case Missing:
             return c->missing ? tr("missing") : tr("annotated");
         default:
