@@ -97,9 +97,9 @@ private slots:
                 continue;
             }
             QCOMPARE(model->index(row, SampleTableModel::Standard).data().toString(),
-                     QString::number(ref.summary.mean(0), 'f', 5));
+                     QString::number(ref.summary.mean(0), 'f', 4));
             QCOMPARE(model->index(row, SampleTableModel::Partial).data().toString(),
-                     QString::number(ref.summary.mean(1), 'f', 5));
+                     QString::number(ref.summary.mean(1), 'f', 4));
             QCOMPARE(model->index(row, SampleTableModel::Removed).data().toString(),
                      QString::number(ref.summary.removedPixels));
         }
@@ -256,7 +256,7 @@ private slots:
             for (std::size_t v = 2; v < variants.size(); ++v) {
                 const QModelIndex cell =
                     model->index(static_cast<int>(row), SampleTableModel::variantColumn(v));
-                QCOMPARE(cell.data().toString(), QString::number(ref.summary.mean(v), 'f', 5));
+                QCOMPARE(cell.data().toString(), QString::number(ref.summary.mean(v), 'f', 4));
                 QCOMPARE(model->headerData(cell.column(), Qt::Horizontal, Qt::DisplayRole)
                              .toString()
                              .toLower(),

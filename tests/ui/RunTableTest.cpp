@@ -34,7 +34,7 @@ namespace fs = std::filesystem;
 
 namespace {
 QString cell(double value) {
-    return QString::number(value, 'f', 5);
+    return QString::number(value, 'f', 4);
 }
 
 // Every run scored and its cells in: the session's scan and RunScores' both done.
@@ -264,7 +264,7 @@ private slots:
             const SetReport& reference = m_reference[run];
             for (std::size_t v = 0; v < variants.size(); ++v)
                 QCOMPARE(table->item(row, static_cast<int>(v))->text(),
-                         cell(reference.total.mean(v)));
+                         QString::number(reference.total.mean(v), 'f', 5)); // the Compare panel: 5 decimals
             QCOMPARE(table->item(row, static_cast<int>(variants.size()))->text().toInt(),
                      reference.total.samples());
             ++row;

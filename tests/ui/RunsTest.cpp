@@ -37,7 +37,7 @@ bool tableShows(const MainWindow& w, const SetReport& reference) {
     for (int row = 0; row < w.tableModel()->rowCount(); ++row) {
         const double mean = reference.samples[static_cast<std::size_t>(row)].summary.mean(0);
         if (w.tableModel()->index(row, SampleTableModel::Standard).data().toString() !=
-            QString::number(mean, 'f', 5))
+            QString::number(mean, 'f', 4))
             return false;
     }
     return w.tableModel()->rowCount() == static_cast<int>(reference.samples.size());

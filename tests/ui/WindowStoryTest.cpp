@@ -385,7 +385,7 @@ private slots:
             QList<QAction*> actions = w.sampleList()->columnActions();
             QCOMPARE(actions.size(), w.tableModel()->columnCount() - 1);
             for (int i = 0; i < actions.size(); ++i)
-                if (actions[i]->text() == QStringLiteral("Removed px"))
+                if (actions[i]->text() == QStringLiteral("Cand."))
                     removed = i + 1;
             QVERIFY(removed > 0);
             actions[removed - 1]->setChecked(false);

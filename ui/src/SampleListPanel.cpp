@@ -194,14 +194,17 @@ void SampleListPanel::setColumnShown(int column, bool shown) {
 }
 
 void SampleListPanel::restoreHiddenColumns() {
-    // Status is hidden until asked for: the name column's icon already marks a failed or
-    // warned sample, and the room goes to Std - Part and the removed pixels.
+    // Status and the removed pixel count are hidden until asked for (the header's menu): the
+    // name column's icon already marks a failed or warned sample, the removed share says
+    // what the count does relative to the sample, and the room goes to Std - Part, the
+    // share and the candidates, so the default columns fit the dock at 1366 x 768.
+    const auto header = [this](int column) {
+        return m_proxy->sourceModel()->headerData(column, Qt::Horizontal).toString();
+    };
     const QStringList hidden =
         QSettings()
             .value(QStringLiteral("samples/hiddenColumns"),
-                   QStringList{m_proxy->sourceModel()
-                                   ->headerData(SampleTableModel::Status, Qt::Horizontal)
-                                   .toString()})
+                   QStringList{header(SampleTableModel::Status), header(SampleTableModel::Removed)})
             .toStringList();
     for (int c = 1; c < m_proxy->sourceModel()->columnCount(); ++c)
         m_table->setColumnHidden(

@@ -158,8 +158,8 @@ QVariant SampleTableModel::runData(int column, std::size_t row, int role) const 
     case Qt::DisplayRole:
         if (!value)
             return {};
-        return change && *value > 0.0 ? QStringLiteral("+%1").arg(*value, 0, 'f', 5)
-                                      : QString::number(*value, 'f', 5);
+        return change && *value > 0.0 ? QStringLiteral("+%1").arg(*value, 0, 'f', 4)
+                                      : QString::number(*value, 'f', 4);
     case SortRole:
         return value ? *value : std::numeric_limits<double>::lowest();
     case Qt::TextAlignmentRole:
@@ -309,16 +309,16 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
         if (!ok)
             return {};
         if (const int v = columnVariant(index.column()); index.column() >= FixedColumns && v >= 0)
-            return QString::number(s.mean(static_cast<std::size_t>(v)), 'f', 5);
+            return QString::number(s.mean(static_cast<std::size_t>(v)), 'f', 4);
         switch (index.column()) {
         case Missing:
             return missingCellText(classNameList(s.missing, m_session->classes()));
         case Standard:
-            return QString::number(standard, 'f', 5);
+            return QString::number(standard, 'f', 4);
         case Partial:
-            return QString::number(partial, 'f', 5);
+            return QString::number(partial, 'f', 4);
         case Difference:
-            return QString::number(standard - partial, 'f', 5);
+            return QString::number(standard - partial, 'f', 4);
         case Removed:
             return QString::number(s.removedPixels);
         case RemovedShare:
