@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     const Command commands[] = {
         {"demo", runDemo, kDemoHelp},       {"stats", runStats, kStatsHelp},
         {"export", runExport, kExportHelp}, {"bench", runBench, kBenchHelp},
-        {"merge", runMerge, kMergeHelp},   {"candidates", runCandidates, kCandidatesHelp},
+        {"merge", runMerge, kMergeHelp},    {"candidates", runCandidates, kCandidatesHelp},
     };
     for (const Command& c : commands) {
         if (command != c.name)

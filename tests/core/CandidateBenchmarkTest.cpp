@@ -56,8 +56,9 @@ void addNoise(Prediction& p, double noise, std::mt19937& rng) {
         for (auto& x : u)
             total += (x = draw(rng));
         for (int c = 0; c < classes; ++c)
-            v[c] = static_cast<float>((1.0 - noise) * static_cast<double>(v[c]) +
-                                      noise * static_cast<double>(u[static_cast<std::size_t>(c)] / total));
+            v[c] = static_cast<float>(
+                (1.0 - noise) * static_cast<double>(v[c]) +
+                noise * static_cast<double>(u[static_cast<std::size_t>(c)] / total));
     }
 }
 
@@ -135,8 +136,8 @@ TEST(CandidateBenchmark, DroppedDemoAnnotationsAreFoundFirst) {
                 std::printf("demo %s, noise %.1f, %s: %zu dropped objects, %zu candidates, AP "
                             "%.3f, recall at k=%zu %.3f\n",
                             labelSets ? "with label sets (false-positive blobs)" : "plain", noise,
-                            missingOnly ? "missing only" : "all candidates", s.truths,
-                            s.candidates, s.ap, s.truths, s.recallAtK);
+                            missingOnly ? "missing only" : "all candidates", s.truths, s.candidates,
+                            s.ap, s.truths, s.recallAtK);
                 EXPECT_EQ(s.truths, 40u);
                 EXPECT_GE(s.ap, 0.95);
             }

@@ -190,7 +190,8 @@ TEST(FindCandidates, EveryFieldMatchesAFloodFillOnRandomSamples) {
         const std::int64_t minArea = 1 + round % 4;
         std::vector<std::uint8_t> missing(static_cast<std::size_t>(classes), 0);
         missing[1] = 1;
-        const auto got = findCandidates(s.labels, s.prediction, kIgnore, missing, {minConf, minArea});
+        const auto got =
+            findCandidates(s.labels, s.prediction, kIgnore, missing, {minConf, minArea});
         const auto want = reference(s.labels, s.prediction, minConf, minArea);
         ASSERT_EQ(got.size(), want.size()) << "round " << round;
         for (std::size_t i = 0; i < got.size(); ++i) {
@@ -235,8 +236,8 @@ TEST(CandidateRanking, TopNIsTheFullSortsPrefixWithTies) {
             return a.stem < b.stem;
         return a.firstPixel < b.firstPixel;
     });
-    for (const std::size_t top : {std::size_t{0}, std::size_t{1}, std::size_t{17}, std::size_t{300},
-                                  std::size_t{1000}}) {
+    for (const std::size_t top :
+         {std::size_t{0}, std::size_t{1}, std::size_t{17}, std::size_t{300}, std::size_t{1000}}) {
         CandidateRanking ranking(top);
         for (const Candidate& c : all)
             ranking.add(c);
@@ -317,7 +318,7 @@ TEST(CocoRle, HandEncodedStrings) {
     // 100 = 0b11 00100: low group 4 with continuation (4 + 32 + 48 = 'T'), then 3 ('3').
     EXPECT_EQ(rleToString(RleCounts{100}), "T3");
     EXPECT_EQ(rleFromString("5:1H"), (RleCounts{5, 10, 1, 2}));
-    EXPECT_THROW((void)rleFromString("T"), std::invalid_argument);  // ends inside a count
+    EXPECT_THROW((void)rleFromString("T"), std::invalid_argument);   // ends inside a count
     EXPECT_THROW((void)rleFromString("0 4"), std::invalid_argument); // outside the alphabet
     EXPECT_THROW((void)runsFromRle(RleCounts{3, 2}, 2, 2), std::invalid_argument);
 }

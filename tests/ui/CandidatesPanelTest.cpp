@@ -2,11 +2,11 @@
 // same set (core's findSetCandidates, run separately), its filters select as core's filter
 // does, the sample table counts them, and choosing one opens its sample, zooms the canvas
 // onto its box and outlines exactly its pixels.
+#include "losslens/ui/CandidatesPanel.h"
 #include "losslens/candidates/SetCandidates.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/ui/CandidateTableModel.h"
-#include "losslens/ui/CandidatesPanel.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/MainWindow.h"
@@ -89,7 +89,8 @@ private slots:
                 annotated.push_back(&c);
         QCOMPARE(static_cast<std::size_t>(model->rowCount()), annotated.size());
         for (int row = 0; row < model->rowCount(); ++row)
-            QCOMPARE(model->candidateAt(row)->penalty, annotated[static_cast<std::size_t>(row)]->penalty);
+            QCOMPARE(model->candidateAt(row)->penalty,
+                     annotated[static_cast<std::size_t>(row)]->penalty);
         panel->kindBox()->setCurrentIndex(0);
         emit panel->kindBox()->activated(0);
         const int cls = core.candidates.front().classId;
@@ -114,7 +115,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!view->canvas()->highlight().isEmpty(), 5000);
         const Canvas* canvas = view->canvas();
         QVERIFY(!canvas->isFit());
-        const QPointF centre = canvas->toImage(QPointF(canvas->width() / 2.0, canvas->height() / 2.0));
+        const QPointF centre =
+            canvas->toImage(QPointF(canvas->width() / 2.0, canvas->height() / 2.0));
         QVERIFY(std::abs(centre.x() - (want.bbox.x + want.bbox.w / 2.0)) < 1.0);
         QVERIFY(std::abs(centre.y() - (want.bbox.y + want.bbox.h / 2.0)) < 1.0);
         // The outline covers the candidate's pixels and no other: each pixel centre inside.

@@ -264,7 +264,8 @@ private slots:
             const SetReport& reference = m_reference[run];
             for (std::size_t v = 0; v < variants.size(); ++v)
                 QCOMPARE(table->item(row, static_cast<int>(v))->text(),
-                         QString::number(reference.total.mean(v), 'f', 5)); // the Compare panel: 5 decimals
+                         QString::number(reference.total.mean(v), 'f',
+                                         5)); // the Compare panel: 5 decimals
             QCOMPARE(table->item(row, static_cast<int>(variants.size()))->text().toInt(),
                      reference.total.samples());
             ++row;

@@ -74,7 +74,9 @@ int CandidateTableModel::rowOf(std::size_t entry, int id) const {
     return -1;
 }
 
-std::size_t CandidateTableModel::totalCount() const { return m_session->candidates().size(); }
+std::size_t CandidateTableModel::totalCount() const {
+    return m_session->candidates().size();
+}
 
 int CandidateTableModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(m_ranks.size());
@@ -143,8 +145,7 @@ QVariant CandidateTableModel::data(const QModelIndex& index, int role) const {
     return {};
 }
 
-QVariant CandidateTableModel::headerData(int section, Qt::Orientation orientation,
-                                         int role) const {
+QVariant CandidateTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal)
         return {};
     if (role == Qt::DisplayRole) {

@@ -1,7 +1,7 @@
 #include "losslens/ui/CandidatesPanel.h"
 
-#include "losslens/ui/Canvas.h"
 #include "losslens/ui/CandidateTableModel.h"
+#include "losslens/ui/Canvas.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/SampleView.h"
 
@@ -122,12 +122,10 @@ void CandidatesPanel::updateCount() {
                             "with confidence 0.5 over 16 px or more.")
                              .arg(scanning));
     else
-        m_count->setText(static_cast<std::size_t>(shown) == total
-                             ? tr("%n candidate(s)%1, best first", "", shown).arg(scanning)
-                             : tr("%1 of %2 candidates%3, best first")
-                                   .arg(shown)
-                                   .arg(total)
-                                   .arg(scanning));
+        m_count->setText(
+            static_cast<std::size_t>(shown) == total
+                ? tr("%n candidate(s)%1, best first", "", shown).arg(scanning)
+                : tr("%1 of %2 candidates%3, best first").arg(shown).arg(total).arg(scanning));
 }
 
 void CandidatesPanel::choose(int row) {

@@ -95,8 +95,8 @@ void Canvas::setHighlight(const QPainterPath& imagePath) {
 void Canvas::focusOn(const QRectF& area) {
     if (area.isEmpty() || width() <= 0 || height() <= 0)
         return;
-    const double zoom = std::min({width() / (area.width() * 3.0), height() / (area.height() * 3.0),
-                                  16.0});
+    const double zoom =
+        std::min({width() / (area.width() * 3.0), height() / (area.height() * 3.0), 16.0});
     m_fit = false;
     m_zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
     m_offset = QPointF(width() / 2.0, height() / 2.0) - area.center() * m_zoom;

@@ -236,9 +236,8 @@ void DatasetSession::startScan() {
             },
             // The candidates from the scan's own load of the sample, as the CLI finds them.
             [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
-                std::vector<Candidate> found =
-                    candidatesOf(sample, result.summary.missing, dataset.entries()[entry].stem,
-                                 dataset.run());
+                std::vector<Candidate> found = candidatesOf(
+                    sample, result.summary.missing, dataset.entries()[entry].stem, dataset.run());
                 std::lock_guard lock(scan->mutex);
                 scan->pendingCandidates.emplace_back(entry, std::move(found));
             });

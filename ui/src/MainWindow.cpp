@@ -3,12 +3,12 @@
 #include "losslens/ui/AppIcons.h"
 
 #include "losslens/demo/DemoDataset.h"
+#include "losslens/ui/CandidatesPanel.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/CompareRun.h"
 #include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/DetailsPanel.h"
-#include "losslens/ui/CandidatesPanel.h"
 #include "losslens/ui/DockColumn.h"
 #include "losslens/ui/ExportController.h"
 #include "losslens/ui/FirstSight.h"

@@ -50,8 +50,8 @@ SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry, std::siz
     scoreSample(data->sample, data->config, data->loss,
                 LossOutputs{keep ? kAllVariants : VariantMask{0}, builder.sink()});
     data->statistics = builder.take();
-    data->candidates = candidatesOf(data->sample, data->loss.summary.missing, data->stem,
-                                    dataset.run());
+    data->candidates =
+        candidatesOf(data->sample, data->loss.summary.missing, data->stem, dataset.run());
     data->base = baseLayer(*data);
     data->sample.image = ByteImage(); // base holds the same pixels; the cache counts bytes
     return data;

@@ -23,7 +23,9 @@ Sum fixedPoint(double value) {
     return static_cast<Sum>(std::llround(std::clamp(value, 0.0, 65536.0) * kSumScale));
 }
 
-double fromFixedPoint(Sum sum) { return static_cast<double>(sum) / kSumScale; }
+double fromFixedPoint(Sum sum) {
+    return static_cast<double>(sum) / kSumScale;
+}
 
 struct Run {
     int y = 0;
@@ -109,7 +111,7 @@ std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& 
             }
             Run& run = runs.back();
             run.x1 = x + 1;
-            run.confidence += fixedPoint(best);
+            run.confidence += fixedPoint(static_cast<double>(best));
             const float q0 = std::clamp(probs[0], kEps, 1.0f - kEps);
             run.penalty += fixedPoint(-std::log(static_cast<double>(q0)));
         }
@@ -159,8 +161,7 @@ std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& 
         Candidate& candidate = c.candidate;
         candidate.bbox.w = c.right - candidate.bbox.x;
         candidate.bbox.h = c.bottom - candidate.bbox.y;
-        candidate.confidence =
-            fromFixedPoint(c.confidence) / static_cast<double>(candidate.area);
+        candidate.confidence = fromFixedPoint(c.confidence) / static_cast<double>(candidate.area);
         candidate.penalty = fromFixedPoint(c.penalty);
         const auto k = static_cast<std::size_t>(candidate.classId);
         candidate.missing = k < missing.size() && missing[k] != 0;

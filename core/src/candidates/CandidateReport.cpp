@@ -48,9 +48,8 @@ std::string candidatesJson(const CandidateSetReport& report) {
                       {"class", report.filter.classId ? json(*report.filter.classId) : json()},
                       {"missing_only", report.filter.missingOnly}};
     if (report.shardCount > 1)
-        doc["shard"] = {{"index", report.shardIndex},
-                        {"count", report.shardCount},
-                        {"stems", report.stems}};
+        doc["shard"] = {
+            {"index", report.shardIndex}, {"count", report.shardCount}, {"stems", report.stems}};
     doc["run"] = report.run;
     doc["classes"] = report.report.classNames;
     std::map<std::string, std::size_t> found;
@@ -117,10 +116,8 @@ std::string candidatesCoco(const CandidateSetReport& report) {
     for (std::size_t i = 0; i < report.samples.size(); ++i) {
         const CandidateSample& s = report.samples[i];
         imageId[s.stem] = i + 1;
-        images.push_back({{"id", i + 1},
-                          {"file_name", s.fileName},
-                          {"width", s.width},
-                          {"height", s.height}});
+        images.push_back(
+            {{"id", i + 1}, {"file_name", s.fileName}, {"width", s.width}, {"height", s.height}});
     }
     json categories = json::array();
     for (std::size_t c = 1; c < report.report.classNames.size(); ++c)
@@ -139,8 +136,11 @@ std::string candidatesCoco(const CandidateSetReport& report) {
              {"bbox", {c.bbox.x, c.bbox.y, c.bbox.w, c.bbox.h}},
              {"iscrowd", 0},
              {"score", c.score()},
-             {"losslens", {{"stem", c.stem}, {"id", c.id}, {"missing", c.missing},
-                           {"confidence", c.confidence}}}});
+             {"losslens",
+              {{"stem", c.stem},
+               {"id", c.id},
+               {"missing", c.missing},
+               {"confidence", c.confidence}}}});
     }
     doc["images"] = std::move(images);
     doc["categories"] = std::move(categories);
@@ -155,7 +155,9 @@ std::string candidatesTable(const CandidateSetReport& report, int width) {
     const int classWidth = std::clamp(free / 3, 8, 20);
     const int stemWidth = std::max(12, free - classWidth);
     const auto cut = [](const std::string& text, int n) {
-        return static_cast<int>(text.size()) <= n ? text : text.substr(0, static_cast<std::size_t>(n - 1)) + "~";
+        return static_cast<int>(text.size()) <= n
+                   ? text
+                   : text.substr(0, static_cast<std::size_t>(n - 1)) + "~";
     };
     std::ostringstream out;
     char line[512];
@@ -172,7 +174,8 @@ std::string candidatesTable(const CandidateSetReport& report, int width) {
         out << line;
     }
     const std::size_t scored = report.samples.size();
-    std::snprintf(line, sizeof line, "%zu candidate(s)%s over %zu sample(s), min confidence %g, "
+    std::snprintf(line, sizeof line,
+                  "%zu candidate(s)%s over %zu sample(s), min confidence %g, "
                   "min area %lld\n",
                   report.candidates.size(),
                   report.candidates.size() < report.matched

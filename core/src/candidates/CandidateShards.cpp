@@ -89,11 +89,10 @@ CandidateSetReport mergeCandidateShards(const std::vector<ShardPart>& parts) {
                 o.stem = s.at("stem").get<std::string>();
                 o.ok = true;
                 o.summary.missing = s.at("missing").get<std::vector<int>>();
-                o.summary.missingSource =
-                    s.at("missing_source").get<std::string>() ==
-                            missingSourceName(MissingSource::Declared)
-                        ? MissingSource::Declared
-                        : MissingSource::Absent;
+                o.summary.missingSource = s.at("missing_source").get<std::string>() ==
+                                                  missingSourceName(MissingSource::Declared)
+                                              ? MissingSource::Declared
+                                              : MissingSource::Absent;
                 CandidateSample facts;
                 facts.stem = o.stem;
                 facts.fileName = o.stem + ".png";

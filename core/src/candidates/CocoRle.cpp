@@ -132,13 +132,14 @@ RleCounts rleFromString(std::string_view text) {
 std::vector<PixelRun> runsFromRle(std::span<const std::uint32_t> counts, int width, int height) {
     if (width < 0 || height < 0)
         throw std::invalid_argument("RLE: negative size");
-    const std::uint64_t total = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
+    const std::uint64_t total =
+        static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
     std::uint64_t sum = 0;
     for (const std::uint32_t c : counts)
         sum += c;
     if (sum != total)
-        throw std::invalid_argument("RLE counts sum to " + std::to_string(sum) + ", not h*w = " +
-                                    std::to_string(total));
+        throw std::invalid_argument("RLE counts sum to " + std::to_string(sum) +
+                                    ", not h*w = " + std::to_string(total));
     std::vector<std::uint8_t> mask(static_cast<std::size_t>(total), 0);
     std::uint64_t pos = 0;
     for (std::size_t i = 0; i < counts.size(); ++i) {

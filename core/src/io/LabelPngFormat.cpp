@@ -24,8 +24,8 @@ struct Sink {
 };
 
 void writeBytes(png_structp png, png_bytep data, png_size_t length) {
-    static_cast<Sink*>(png_get_io_ptr(png))->bytes.append(reinterpret_cast<const char*>(data),
-                                                          length);
+    static_cast<Sink*>(png_get_io_ptr(png))
+        ->bytes.append(reinterpret_cast<const char*>(data), length);
 }
 
 void flushNothing(png_structp /*png*/) {}

@@ -37,13 +37,13 @@ struct CandidateOptions {
 struct Candidate {
     std::string stem;
     std::string run;
-    int id = 0;    // 1-based within its sample, in ranking order
+    int id = 0; // 1-based within its sample, in ranking order
     int classId = 0;
     std::int64_t area = 0;
     PixelBox bbox;
-    double confidence = 0.0; // mean p_k over its pixels
-    double penalty = 0.0;    // sum of -log clamp(p_0, eps, 1 - eps) over its pixels
-    bool missing = false;    // k is in the sample's missing set M: partial already lets it off
+    double confidence = 0.0;     // mean p_k over its pixels
+    double penalty = 0.0;        // sum of -log clamp(p_0, eps, 1 - eps) over its pixels
+    bool missing = false;        // k is in the sample's missing set M: partial already lets it off
     std::int64_t firstPixel = 0; // y * width + x of its first pixel in raster order
     int imageWidth = 0;
     int imageHeight = 0;

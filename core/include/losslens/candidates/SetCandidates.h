@@ -40,10 +40,10 @@ struct CandidateSetReport {
     std::size_t stems = 0;      // of the whole set
     std::size_t shardIndex = 0; // the part of the set scored (ProcessOptions' shard)
     std::size_t shardCount = 1;
-    SetReport report;                      // the pass: samples' summaries and errors, as stats
-    std::vector<CandidateSample> samples;  // every scored sample, in stem order
-    std::vector<Candidate> candidates;     // the selected ones, best first
-    std::size_t matched = 0;               // candidates that passed the filter, before --top
+    SetReport report;                     // the pass: samples' summaries and errors, as stats
+    std::vector<CandidateSample> samples; // every scored sample, in stem order
+    std::vector<Candidate> candidates;    // the selected ones, best first
+    std::size_t matched = 0;              // candidates that passed the filter, before --top
 };
 
 // Scores every sample of the set (or of options' shard) on options.jobs threads, finds each

@@ -17,7 +17,7 @@ namespace losslens {
 struct LabelPngFormat {
     enum class Kind { Grey, Palette };
     Kind kind = Kind::Grey;
-    int bitDepth = 8;                                // grey: 8 or 16 as written
+    int bitDepth = 8;                                 // grey: 8 or 16 as written
     std::vector<std::array<std::uint8_t, 3>> colours; // the palette, in index order
     std::vector<std::uint8_t> alpha;                  // its tRNS entries, if any
 };

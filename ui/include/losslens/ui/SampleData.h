@@ -37,7 +37,7 @@ struct SampleData {
     LossConfig config; // what it was scored with, to score its pixels again
     LossResult loss;   // maps empty (size 0 each) when not kept
     QImage base;       // the display image at full resolution (baseLayer), null without one
-    SampleStatistics statistics; // maxima and histograms, as the set scan makes them
+    SampleStatistics statistics;       // maxima and histograms, as the set scan makes them
     std::vector<Candidate> candidates; // where an annotation is probably missing (spec 6)
 
     // Whether loss.maps holds every variant's map (else pixels are scored when needed).
