@@ -421,6 +421,21 @@ class CraftedSet(Base):
         self.assertEqual(len(undecided["candidates"]), len(got["candidates"]))
         confirmed = json.loads(run("candidates", root, "--format", "json", "--status", "confirmed", expect=1).stdout)
         self.assertEqual(confirmed["candidates"], [])
+        # Runs: one is chosen with --run (its name in every candidate), none is a usage error.
+        preds = os.path.join(root, "predictions")
+        for name in ("model_a", "model_b"):
+            os.makedirs(os.path.join(preds, name))
+            for f in os.listdir(preds):
+                if f.endswith(".npy"):
+                    shutil.copy(os.path.join(preds, f), os.path.join(preds, name, f))
+        for f in os.listdir(preds):
+            if f.endswith(".npy"):
+                os.remove(os.path.join(preds, f))
+        proc = run("candidates", root, expect=2)
+        self.assertIn("model_a, model_b", proc.stderr)
+        by_run = json.loads(run("candidates", root, "--run", "model_b", "--format", "json", expect=1).stdout)
+        self.assertEqual({c["run"] for c in by_run["candidates"]}, {"model_b"})
+        self.assertEqual([c["penalty"] for c in by_run["candidates"]], [c["penalty"] for c in got["candidates"]])
 
 
 class DemoAndVocSets(Base):
