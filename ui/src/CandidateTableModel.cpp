@@ -8,10 +8,13 @@ namespace losslens {
 
 namespace {
 
-// Short enough for a narrow dock at any size: 57.3, 5566, 22.8 M (the tooltip has it all).
+// Short enough for a narrow dock at any size: 57.3, 5566, 120 k, 22.8 M (the tooltip has
+// the exact figures).
 QString compact(double value, int decimals) {
     if (value >= 1e6)
         return QStringLiteral("%1 M").arg(value / 1e6, 0, 'f', 1);
+    if (value >= 1e4)
+        return QStringLiteral("%1 k").arg(value / 1e3, 0, 'f', 0);
     if (value >= 1000)
         return QString::number(value, 'f', 0);
     return QString::number(value, 'f', decimals);

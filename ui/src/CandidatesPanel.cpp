@@ -52,9 +52,11 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(CandidateTableModel::Sample,
+    // The sample is what a user needs whole; a long class name gives way first.
+    m_table->horizontalHeader()->setSectionResizeMode(CandidateTableModel::Class,
                                                       QHeaderView::Stretch);
     m_table->setAlternatingRowColors(true);
+    m_table->setTextElideMode(Qt::ElideMiddle);
 
     auto* filters = new QHBoxLayout;
     filters->addWidget(m_classBox, 1);
