@@ -109,7 +109,10 @@ private slots:
         QStringList many;
         for (int i = 0; i < 14; ++i)
             many << QStringLiteral("c%1").arg(i);
-        QCOMPARE(SampleTableModel::missingCellText(many), QStringLiteral("c0, c1 +12"));
+        QCOMPARE(SampleTableModel::missingCellText(many),
+                 many.join(QStringLiteral(", ")).prepend(QStringLiteral("14: ")));
+        QCOMPARE(SampleTableModel::missingCellText(many.mid(0, 3)),
+                 QStringLiteral("3: c0, c1, c2"));
     }
 
     void missingColumnShowsTheSourceAndTheFullList() {

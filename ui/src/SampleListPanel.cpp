@@ -66,22 +66,29 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
 
     connect(session, &DatasetSession::opened, this, &SampleListPanel::refreshClasses);
     connect(session, &DatasetSession::rowsChanged, this, &SampleListPanel::refreshClasses);
-    // Fit the Missing column to its texts once the scan ends, within reason: the names are
-    // in the tooltip and the Details pane, and the loss columns must stay in view.
+    // Once a set's first scan ends, every column fits its texts (a mean over 10 needs more
+    // room than the header), the Missing column within reason: the names are in the tooltip
+    // and the Details pane, and the loss columns must stay in view. Later scans (a reload, a
+    // training job writing predictions) keep the widths the user may have set.
     connect(session, &DatasetSession::scanCompleted, this, [this] {
-        const int before = m_table->columnWidth(SampleTableModel::Missing);
-        m_table->resizeColumnToContents(SampleTableModel::Missing);
-        const int cap = m_table->fontMetrics().horizontalAdvance(QStringLiteral("M")) * 18;
-        const int fitted = std::min(m_table->columnWidth(SampleTableModel::Missing), cap);
-        // With several runs the run columns come next: the Missing column shrinks to its
-        // texts so they stay in view.
-        const auto* table = qobject_cast<const SampleTableModel*>(m_proxy->sourceModel());
-        const bool runs = table != nullptr && table->changeColumn() >= 0;
-        m_table->setColumnWidth(SampleTableModel::Missing,
-                                runs ? fitted : std::max(before, fitted));
-        if (runs)
-            for (int c = table->firstRunColumn(); c <= table->changeColumn(); ++c)
-                m_table->resizeColumnToContents(c);
+        if (m_fitted)
+            return;
+        m_fitted = true;
+        m_table->resizeColumnsToContents();
+        // The Missing column takes the room the others leave (its count always shows, as the
+        // cell starts with it), up to its texts' width or 18 characters.
+        const int missing = SampleTableModel::Missing;
+        int others = 0;
+        for (int c = 0; c < m_proxy->columnCount(); ++c)
+            if (c != missing && !m_table->isColumnHidden(c))
+                others += m_table->columnWidth(c);
+        const QFontMetrics metrics = m_table->fontMetrics();
+        const int least =
+            metrics.horizontalAdvance(QStringLiteral("19: a…")) + m_table->iconSize().width() + 12;
+        const int most = std::min(m_table->columnWidth(missing),
+                                  metrics.horizontalAdvance(QStringLiteral("M")) * 18);
+        const int room = m_table->viewport()->width() - others;
+        m_table->setColumnWidth(missing, std::max(least, std::min(most, room)));
     });
 
     m_table = new QTableView(this);
@@ -94,6 +101,9 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // The stretched last column would not shrink below the default 100 px.
+    m_table->horizontalHeader()->setDefaultSectionSize(
+        m_table->fontMetrics().horizontalAdvance(QStringLiteral("M")) * 5);
     m_table->setToolTip(tr("Click a column header to sort (loss columns worst first); Up/Down, "
                            "PgUp/PgDn or J/K move through samples"));
     // A loss column's first click sorts worst first: that is what a user looks for.
@@ -201,11 +211,13 @@ void SampleListPanel::restoreHiddenColumns() {
     const auto header = [this](int column) {
         return m_proxy->sourceModel()->headerData(column, Qt::Horizontal).toString();
     };
+    // The further variants (marginal, drop, ...) too: the Compare tab sets them side by side.
+    QStringList byDefault{header(SampleTableModel::Status), header(SampleTableModel::Removed)};
+    const auto* model = qobject_cast<const SampleTableModel*>(m_proxy->sourceModel());
+    for (int c = SampleTableModel::FixedColumns; model && c < model->firstRunColumn(); ++c)
+        byDefault << header(c);
     const QStringList hidden =
-        QSettings()
-            .value(QStringLiteral("samples/hiddenColumns"),
-                   QStringList{header(SampleTableModel::Status), header(SampleTableModel::Removed)})
-            .toStringList();
+        QSettings().value(QStringLiteral("samples/hiddenColumns"), byDefault).toStringList();
     for (int c = 1; c < m_proxy->sourceModel()->columnCount(); ++c)
         m_table->setColumnHidden(
             c, hidden.contains(m_proxy->sourceModel()->headerData(c, Qt::Horizontal).toString()));
@@ -331,12 +343,13 @@ void SampleListPanel::refreshSort() {
 }
 
 void SampleListPanel::prepareForNewSet() {
+    m_fitted = false;
     m_table->resizeColumnsToContents();
-    // Room for two names and a count before the scan has filled the column.
+    // Room for a name and a count before the scan has filled the column.
     m_table->setColumnWidth(
         SampleTableModel::Missing,
         std::max(m_table->columnWidth(SampleTableModel::Missing),
-                 m_table->fontMetrics().horizontalAdvance(QStringLiteral("bicycle, bottle +10")) +
+                 m_table->fontMetrics().horizontalAdvance(QStringLiteral("bicycle +10")) +
                      m_table->iconSize().width() + 12));
     m_table->setFocus();
 }

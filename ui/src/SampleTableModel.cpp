@@ -15,10 +15,13 @@
 
 namespace losslens {
 
+// Two names at most; more are counted first, so the count stays when the narrow column
+// elides the names (a set of 21 classes often misses ten in one sample, and the loss columns
+// beside must stay in view at 1366 px; the tooltip and Details list them all).
 QString SampleTableModel::missingCellText(const QStringList& names) {
-    if (names.size() <= 3)
+    if (names.size() <= 2)
         return names.join(QStringLiteral(", "));
-    return tr("%1, %2 +%3").arg(names[0], names[1]).arg(names.size() - 2);
+    return tr("%1: %2").arg(names.size()).arg(names.join(QStringLiteral(", ")));
 }
 
 SampleTableModel::SampleTableModel(DatasetSession* session, RunScores* runs, QObject* parent)
@@ -207,16 +210,18 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
             return tr("Sample");
         case Missing:
             return tr("Missing");
+        // Short names, so the story's columns fit a dock at 1366 px; the tooltips say them
+        // in full.
         case Standard:
-            return tr("Standard");
+            return tr("Std");
         case Partial:
-            return tr("Partial");
+            return tr("Part");
         case Difference:
             return tr("Std − Part");
         case Removed:
             return tr("Removed px");
         case RemovedShare:
-            return tr("Removed % bg");
+            return tr("Removed");
         case Candidates:
             return tr("Cand.");
         case Status:
@@ -241,7 +246,8 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
         case Removed:
             return tr("Background-labelled pixels whose penalty the partial variant removes");
         case RemovedShare:
-            return tr("Removed pixels as a share of background-labelled pixels");
+            return tr("Removed: the share of background-labelled pixels whose penalty the "
+                      "partial variant removes");
         case Candidates:
             return tr("Candidates: objects the model finds where the label says background, "
                       "where an annotation is probably missing (the Candidates tab lists them)");
@@ -322,7 +328,7 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
         case Removed:
             return QString::number(s.removedPixels);
         case RemovedShare:
-            return QString::number(share, 'f', 1);
+            return QString::number(share, 'f', 1) + QLatin1Char('%');
         case Candidates:
             if (const int n = m_session->candidates().countOf(row); n >= 0)
                 return QString::number(n);

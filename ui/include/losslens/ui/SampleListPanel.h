@@ -71,6 +71,7 @@ private:
     QCheckBox* m_onlyMissing = nullptr;
     QComboBox* m_missingClass = nullptr;
     QTableView* m_table = nullptr;
+    bool m_fitted = false; // the columns were fitted to a scanned set's texts
     QLabel* m_setMean = nullptr;
     QLabel* m_empty = nullptr;
     int m_sortColumn = 0;  // the column sorted by last, so a new one starts worst first
