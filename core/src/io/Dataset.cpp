@@ -189,24 +189,22 @@ Annotation Dataset::annotationOf(const SampleEntry& entry) const {
     return Annotation::declared(m_config.labelSets[*entry.labelSet].annotated);
 }
 
-void Dataset::checkMemory(const SampleEntry& entry, std::size_t pixels) const {
+void Dataset::checkMemory(const SampleEntry& entry, const NpyFile& npy, std::size_t pixels) const {
     // From the headers, before the prediction is read: what any reader holds at its peak.
     // The array as float32 (the raw file too while a Fortran-order array is reordered), and
     // per pixel the labels (2 bytes), the masks (argmax 2, w0 1, removed 1) and one image-
     // sized float or colour layer (4): the export's one map at a time, the window's display
     // layer (a big sample's maps are never all kept: SampleData), stats' nothing at all.
-    const NpyFileHeader npy = readNpyHeader(entry.prediction, m_limits);
-    const std::int64_t elements = npy.header.elementCount();
     // A header whose data is not all in the file is reported by the reader (truncated, or
     // trailing bytes), with that reason.
-    if (elements * npy.header.itemSize !=
-        npy.fileSize - static_cast<std::int64_t>(npy.header.dataOffset))
+    if (!npy.sizeMatches())
         return;
+    const std::int64_t elements = npy.header().elementCount();
     const std::int64_t prediction = elements * 4;
     // C order is read into the array a megabyte at a time; Fortran order needs the file too.
-    const bool direct = !npy.header.fortranOrder || npy.header.shape.size() < 2;
+    const bool direct = !npy.header().fortranOrder || npy.header().shape.size() < 2;
     const auto n = static_cast<std::int64_t>(pixels);
-    const std::int64_t rest = (direct ? 0 : npy.fileSize) + n * (2 + 4 + 4);
+    const std::int64_t rest = (direct ? 0 : npy.fileSize()) + n * (2 + 4 + 4);
     const std::int64_t budget = memoryBudget(m_limits);
     if (prediction + rest > budget)
         throw DataError(entry.prediction,
@@ -221,17 +219,29 @@ void Dataset::checkMemory(const SampleEntry& entry, std::size_t pixels) const {
 }
 
 LoadedSample Dataset::load(std::size_t index, Image image) const {
+    LoadedSample sample;
+    load(index, sample, image);
+    return sample;
+}
+
+void Dataset::load(std::size_t index, LoadedSample& sample, Image image) const {
     const SampleEntry& entry = m_entries.at(index);
     if (!entry.complete())
         throw DataError(entry.reportFile(), entry.problem);
-    LoadedSample sample;
-    sample.labels = readLabelPng(entry.label, m_limits);
-    checkMemory(entry, sample.labels.pixelCount());
-    NpyArray array = readNpy(entry.prediction, m_limits);
+    sample.image = ByteImage();
+    sample.warnings.clear();
+    sample.annotation = Annotation();
+    readLabelPng(entry.label, m_limits, sample.labels, &sample.scratch.fileBytes);
+    NpyFile npy(entry.prediction, m_limits);
+    checkMemory(entry, npy, sample.labels.pixelCount());
+    // The last sample's buffers are refilled: no allocation, no zero fill in a scan's
+    // steady state.
+    Raster<float>::Storage data = sample.prediction.release();
+    npy.readInto(data);
     try {
-        sample.prediction = predictionFromArray(std::move(array.shape), std::move(array.data),
-                                                sample.labels.width(), sample.labels.height(),
-                                                m_config, m_limits, sample.warnings);
+        sample.prediction = predictionFromArray(
+            npy.header().shape, std::move(data), sample.labels.width(), sample.labels.height(),
+            m_config, m_limits, sample.warnings, &sample.scratch.transposed);
     } catch (const std::exception& e) {
         throw DataError(entry.prediction, e.what());
     }
@@ -264,7 +274,6 @@ LoadedSample Dataset::load(std::size_t index, Image image) const {
     if (!entry.image.empty() && image == Image::Load)
         sample.image = detail::readDisplayImage(entry.image, sample.labels.width(),
                                                 sample.labels.height(), sample.warnings);
-    return sample;
 }
 
 } // namespace losslens

@@ -33,16 +33,25 @@ std::int64_t checkedFileSize(const std::filesystem::path& file, std::int64_t max
 }
 
 std::vector<std::byte> readFileBytes(const std::filesystem::path& file, std::int64_t maxBytes) {
-    const auto size = static_cast<std::size_t>(checkedFileSize(file, maxBytes));
-    std::vector<std::byte> bytes(size);
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
-    if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size)))
-        // Shrunk between the size check and the read (a writer is rewriting it).
-        throw DataError(file, "changed while being read: " + std::to_string(in.gcount()) + " of " +
-                                  std::to_string(size) + " bytes");
+    std::vector<std::byte> bytes;
+    readFileBytes(file, maxBytes, bytes);
     return bytes;
+}
+
+void readFileBytes(const std::filesystem::path& file, std::int64_t maxBytes,
+                   std::vector<std::byte>& bytes) {
+    const auto size = static_cast<std::size_t>(checkedFileSize(file, maxBytes));
+    bytes.resize(size);
+    std::FILE* in = std::fopen(file.c_str(), "rbe");
+    if (in == nullptr)
+        throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
+    std::setvbuf(in, nullptr, _IONBF, 0); // one read straight into `bytes`
+    const std::size_t got = std::fread(bytes.data(), 1, size, in);
+    std::fclose(in);
+    if (got != size)
+        // Shrunk between the size check and the read (a writer is rewriting it).
+        throw DataError(file, "changed while being read: " + std::to_string(got) + " of " +
+                                  std::to_string(size) + " bytes");
 }
 
 void writeFileAtomically(const std::filesystem::path& target, std::string_view bytes,

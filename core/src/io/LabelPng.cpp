@@ -80,8 +80,11 @@ const char* colourTypeName(int type) {
 }
 
 // Returns an empty string on success, else the reason. Only POD locals across setjmp.
+// The labels go into `labels` (resized, its buffer reused), a row at a time through `row`;
+// an interlaced file (rare for labels) is decoded whole into `raw` first.
 std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& info,
-                       std::vector<std::uint8_t>& raw, std::vector<png_bytep>& rows) {
+                       std::vector<std::uint8_t>& raw, std::vector<png_bytep>& rows,
+                       LabelMap::Storage& labels) {
     png_structp png =
         png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, errorCallback, warningCallback);
     if (!png)
@@ -146,7 +149,7 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
         png_set_packing(png); // one byte per pixel, values (indices) unchanged
     if (info.bitDepth == 16)
         png_set_swap(png);
-    (void)png_set_interlace_handling(png);
+    const bool interlaced = png_set_interlace_handling(png) > 1;
     png_read_update_info(png, pngInfo);
     const png_size_t rowBytes = png_get_rowbytes(png, pngInfo);
     const std::size_t expected =
@@ -155,11 +158,30 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
         png_destroy_read_struct(&png, &pngInfo, nullptr);
         return "unexpected PNG row layout";
     }
-    raw.resize(rowBytes * info.height);
-    rows.resize(info.height);
-    for (png_uint_32 y = 0; y < info.height; ++y)
-        rows[y] = raw.data() + static_cast<std::size_t>(y) * rowBytes;
-    png_read_image(png, rows.data());
+    const std::size_t width = info.width;
+    labels.resize(width * info.height);
+    const auto toLabels = [&](const std::uint8_t* from, std::size_t y) {
+        std::uint16_t* out = labels.data() + y * width;
+        if (info.bitDepth == 16)
+            std::memcpy(out, from, width * 2); // swapped to this machine's order above
+        else
+            std::copy(from, from + width, out);
+    };
+    if (interlaced) {
+        raw.resize(rowBytes * info.height);
+        rows.resize(info.height);
+        for (png_uint_32 y = 0; y < info.height; ++y)
+            rows[y] = raw.data() + static_cast<std::size_t>(y) * rowBytes;
+        png_read_image(png, rows.data());
+        for (png_uint_32 y = 0; y < info.height; ++y)
+            toLabels(rows[y], y);
+    } else {
+        raw.resize(rowBytes);
+        for (png_uint_32 y = 0; y < info.height; ++y) {
+            png_read_row(png, raw.data(), nullptr);
+            toLabels(raw.data(), y);
+        }
+    }
     png_read_end(png, nullptr);
     png_destroy_read_struct(&png, &pngInfo, nullptr);
     return reason;
@@ -167,7 +189,7 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
 
 } // namespace
 
-LabelMap decodeLabelPng(std::span<const std::byte> bytes, const DataLimits& limits) {
+void decodeLabelPng(std::span<const std::byte> bytes, const DataLimits& limits, LabelMap& labels) {
     if (bytes.size() < 8 || png_sig_cmp(reinterpret_cast<png_const_bytep>(bytes.data()), 0, 8) != 0)
         throw std::runtime_error("not a PNG file");
     PngReadState state;
@@ -175,30 +197,36 @@ LabelMap decodeLabelPng(std::span<const std::byte> bytes, const DataLimits& limi
     PngInfo info;
     std::vector<std::uint8_t> raw;
     std::vector<png_bytep> rows;
-    const std::string reason = decodeInto(state, limits, info, raw, rows);
+    LabelMap::Storage values = labels.release();
+    const std::string reason = decodeInto(state, limits, info, raw, rows, values);
     if (!reason.empty())
         throw std::runtime_error(reason);
-    LabelMap labels(static_cast<int>(info.width), static_cast<int>(info.height));
-    auto out = labels.values();
-    if (info.bitDepth == 16) {
-        for (std::size_t i = 0; i < out.size(); ++i) {
-            std::uint16_t v;
-            std::memcpy(&v, raw.data() + 2 * i, 2);
-            out[i] = v;
-        }
-    } else {
-        std::copy(raw.begin(), raw.end(), out.begin());
-    }
+    labels =
+        LabelMap(static_cast<int>(info.width), static_cast<int>(info.height), 1, std::move(values));
+}
+
+LabelMap decodeLabelPng(std::span<const std::byte> bytes, const DataLimits& limits) {
+    LabelMap labels;
+    decodeLabelPng(bytes, limits, labels);
     return labels;
 }
 
-LabelMap readLabelPng(const std::filesystem::path& file, const DataLimits& limits) {
-    const std::vector<std::byte> bytes = readFileBytes(file, limits.maxFileBytes);
+void readLabelPng(const std::filesystem::path& file, const DataLimits& limits, LabelMap& labels,
+                  std::vector<std::byte>* fileBytes) {
+    std::vector<std::byte> own;
+    std::vector<std::byte>& bytes = fileBytes != nullptr ? *fileBytes : own;
+    readFileBytes(file, limits.maxFileBytes, bytes);
     try {
-        return decodeLabelPng(bytes, limits);
+        decodeLabelPng(bytes, limits, labels);
     } catch (const std::exception& e) {
         throw DataError(file, e.what());
     }
+}
+
+LabelMap readLabelPng(const std::filesystem::path& file, const DataLimits& limits) {
+    LabelMap labels;
+    readLabelPng(file, limits, labels);
+    return labels;
 }
 
 std::string encodeLabelPng(const LabelMap& labels) {

@@ -7,12 +7,16 @@
 
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
-#include <fstream>
+#include <fcntl.h>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
+#include <sys/stat.h>
+#include <type_traits>
+#include <unistd.h>
 
 namespace losslens {
 
@@ -157,115 +161,162 @@ NpyArray decodeNpy(std::span<const std::byte> bytes, const DataLimits& limits) {
     return array;
 }
 
-namespace {
-
-// An open .npy file whose size was checked against the limits.
-class NpyFile {
-public:
-    NpyFile(const std::filesystem::path& file, const DataLimits& limits)
-        : m_file(file)
-        , m_size(checkedFileSize(file, limits.maxFileBytes))
-        , m_in(file, std::ios::binary) {
-        if (!m_in)
-            throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
+NpyFile::NpyFile(const std::filesystem::path& file, const DataLimits& limits)
+    : m_file(file)
+    , m_limits(limits) {
+    // One open for the checks and the reads. Non-blocking, so a FIFO is refused, not waited
+    // on; regular files ignore the flag.
+    m_fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (m_fd < 0)
+        throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
+    struct stat st {};
+    std::string problem;
+    if (::fstat(m_fd, &st) != 0)
+        problem = "cannot read: " + std::string(std::strerror(errno));
+    else if (S_ISDIR(st.st_mode))
+        problem = "is a directory, not a file";
+    else if (!S_ISREG(st.st_mode))
+        problem = "is not a regular file";
+    else if (st.st_size == 0)
+        problem = "empty file";
+    else if (st.st_size > limits.maxFileBytes)
+        problem = "file of " + std::to_string(st.st_size) + " bytes exceeds the limit of " +
+                  std::to_string(limits.maxFileBytes);
+    if (!problem.empty()) {
+        ::close(m_fd);
+        throw DataError(file, problem);
     }
-    [[nodiscard]] std::int64_t size() const { return m_size; }
-
-    void readAt(std::int64_t offset, void* to, std::int64_t count) {
-        m_in.seekg(offset);
-        if (!m_in.read(static_cast<char*>(to), static_cast<std::streamsize>(count)))
-            throw DataError(m_file, "changed while being read: " + std::to_string(m_in.gcount()) +
-                                        " of " + std::to_string(count) + " bytes at " +
-                                        std::to_string(offset));
-    }
-
-    // The header alone: its length is in bytes 8-11, so two small reads.
-    NpyHeader header() {
-        std::vector<std::byte> head(static_cast<std::size_t>(std::min<std::int64_t>(m_size, 12)));
-        readAt(0, head.data(), static_cast<std::int64_t>(head.size()));
-        if (head.size() >= 10) {
+    m_size = static_cast<std::int64_t>(st.st_size);
+    try {
+        // The header alone: its length is in bytes 8-11, so two small reads.
+        std::byte head[12] = {};
+        const auto first = static_cast<std::size_t>(std::min<std::int64_t>(m_size, 12));
+        readAt(0, head, static_cast<std::int64_t>(first));
+        std::vector<std::byte> whole(head, head + first);
+        if (first >= 10) {
             const bool v1 = std::to_integer<int>(head[6]) == 1;
             std::size_t length = std::to_integer<std::size_t>(head[8]) |
                                  (std::to_integer<std::size_t>(head[9]) << 8);
-            if (!v1 && head.size() >= 12)
+            if (!v1 && first >= 12)
                 length |= (std::to_integer<std::size_t>(head[10]) << 16) |
                           (std::to_integer<std::size_t>(head[11]) << 24);
             const std::size_t wanted =
                 std::min<std::size_t>(static_cast<std::size_t>(m_size),
                                       (v1 ? 10 : 12) + std::min(length, kMaxNpyHeaderLength));
-            head.resize(wanted);
-            readAt(0, head.data(), static_cast<std::int64_t>(wanted));
+            whole.resize(wanted);
+            readAt(0, whole.data(), static_cast<std::int64_t>(wanted));
         }
         try {
-            NpyHeader header = parseNpyHeader(head);
-            (void)header.elementCount(); // overflow is a header error
-            return header;
+            m_header = parseNpyHeader(whole);
+            (void)m_header.elementCount(); // overflow is a header error
         } catch (const std::exception& e) {
             throw DataError(m_file, e.what());
         }
+    } catch (...) {
+        ::close(m_fd);
+        throw;
     }
+}
 
-private:
-    std::filesystem::path m_file;
-    std::int64_t m_size;
-    std::ifstream m_in;
-};
+NpyFile::~NpyFile() {
+    ::close(m_fd);
+}
 
-} // namespace
+void NpyFile::readAt(std::int64_t offset, void* to, std::int64_t count) const {
+    auto* out = static_cast<char*>(to);
+    std::int64_t done = 0;
+    while (done < count) {
+        const ssize_t n = ::pread(m_fd, out + done, static_cast<std::size_t>(count - done),
+                                  static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw DataError(m_file, "cannot read: " + std::string(std::strerror(errno)));
+        if (n == 0) // shrunk since it was opened (a writer is rewriting it)
+            throw DataError(m_file, "changed while being read: " + std::to_string(done) + " of " +
+                                        std::to_string(count) + " bytes at " +
+                                        std::to_string(offset));
+        done += n;
+    }
+}
+
+bool NpyFile::sizeMatches() const {
+    return m_header.elementCount() * m_header.itemSize ==
+           m_size - static_cast<std::int64_t>(m_header.dataOffset);
+}
+
+void NpyFile::readInto(Raster<float>::Storage& data) {
+    read(data);
+}
+
+void NpyFile::readInto(std::vector<float>& data) {
+    read(data);
+}
+
+template <typename Floats> void NpyFile::read(Floats& data) {
+    const NpyHeader& header = m_header;
+    if (header.fortranOrder && header.shape.size() >= 2) {
+        // Fortran order is reordered from the whole file in memory (the file and the array;
+        // the file is gone before the array is copied anywhere).
+        NpyArray array;
+        try {
+            array = decodeNpy(readFileBytes(m_file, m_limits.maxFileBytes), m_limits);
+        } catch (const DataError&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw DataError(m_file, e.what());
+        }
+        if constexpr (std::is_same_v<Floats, std::vector<float>>)
+            data = std::move(array.data);
+        else
+            data.assign(array.data.begin(), array.data.end());
+        return;
+    }
+    // C order: the data straight into the array (float32 in native order) or converted a
+    // block at a time (float16, float64, the other byte order); never a second copy of the
+    // whole file in memory. The file's real size (bounded by maxFileBytes) is what the
+    // header's claims are checked against before the buffer is sized by them.
+    const std::int64_t count = header.elementCount();
+    try {
+        checkDataSize(header, m_size - static_cast<std::int64_t>(header.dataOffset));
+        if (count > m_limits.maxPixels * m_limits.maxClasses)
+            fail("array of " + std::to_string(count) + " elements exceeds the limits");
+    } catch (const std::exception& e) {
+        throw DataError(m_file, e.what());
+    }
+    data.resize(static_cast<std::size_t>(count));
+    const auto offset = static_cast<std::int64_t>(header.dataOffset);
+    if (isNativeFloat32(header)) {
+        readAt(offset, data.data(), count * static_cast<std::int64_t>(sizeof(float)));
+        return;
+    }
+    // 256 KiB blocks, kept per thread: converted while in cache, and no allocation per file.
+    const auto itemSize = static_cast<std::size_t>(header.itemSize);
+    thread_local std::vector<std::byte> buffer(std::size_t{1} << 18);
+    const std::size_t chunk = buffer.size() / itemSize;
+    for (std::size_t start = 0; start < data.size(); start += chunk) {
+        const std::size_t n = std::min(chunk, data.size() - start);
+        readAt(offset + static_cast<std::int64_t>(start * itemSize), buffer.data(),
+               static_cast<std::int64_t>(n * itemSize));
+        if (isNativeFloat16(header))
+            halvesToFloats(buffer.data(), data.data() + start, n);
+        else
+            for (std::size_t i = 0; i < n; ++i)
+                data[start + i] = readElement(buffer.data() + i * itemSize, header);
+    }
+}
 
 NpyFileHeader readNpyHeader(const std::filesystem::path& file, const DataLimits& limits) {
-    NpyFile npy(file, limits);
-    return {npy.header(), npy.size()};
+    const NpyFile npy(file, limits);
+    return {npy.header(), npy.fileSize()};
 }
 
 NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits) {
-    // The file's real size (bounded by maxFileBytes) is what the header's claims are checked
-    // against before any buffer is sized by them.
     NpyFile npy(file, limits);
-    const NpyHeader header = npy.header();
-    const bool cOrder = !header.fortranOrder || header.shape.size() < 2;
-    if (cOrder) {
-        // C order: the data straight into the array (float32 in native order) or converted
-        // a megabyte at a time (float16, float64, the other byte order); never a second
-        // copy of the whole file in memory.
-        const std::int64_t count = header.elementCount();
-        try {
-            checkDataSize(header, npy.size() - static_cast<std::int64_t>(header.dataOffset));
-            if (count > limits.maxPixels * limits.maxClasses)
-                fail("array of " + std::to_string(count) + " elements exceeds the limits");
-        } catch (const std::exception& e) {
-            throw DataError(file, e.what());
-        }
-        NpyArray array;
-        array.shape = header.shape;
-        array.data.resize(static_cast<std::size_t>(count));
-        const auto offset = static_cast<std::int64_t>(header.dataOffset);
-        if (isNativeFloat32(header)) {
-            npy.readAt(offset, array.data.data(), count * static_cast<std::int64_t>(sizeof(float)));
-            return array;
-        }
-        const auto itemSize = static_cast<std::size_t>(header.itemSize);
-        const std::size_t chunk = (std::size_t{1} << 20) / itemSize;
-        std::vector<std::byte> buffer(chunk * itemSize);
-        for (std::size_t start = 0; start < array.data.size(); start += chunk) {
-            const std::size_t n = std::min(chunk, array.data.size() - start);
-            npy.readAt(offset + static_cast<std::int64_t>(start * itemSize), buffer.data(),
-                       static_cast<std::int64_t>(n * itemSize));
-            if (isNativeFloat16(header))
-                halvesToFloats(buffer.data(), array.data.data() + start, n);
-            else
-                for (std::size_t i = 0; i < n; ++i)
-                    array.data[start + i] = readElement(buffer.data() + i * itemSize, header);
-        }
-        return array;
-    }
-    // Fortran order is reordered from the whole file in memory.
-    const std::vector<std::byte> bytes = readFileBytes(file, limits.maxFileBytes);
-    try {
-        return decodeNpy(bytes, limits);
-    } catch (const std::exception& e) {
-        throw DataError(file, e.what());
-    }
+    NpyArray array;
+    npy.readInto(array.data);
+    array.shape = npy.header().shape;
+    return array;
 }
 
 } // namespace losslens

@@ -8,6 +8,7 @@
 #include "losslens/set/SetAccumulator.h"
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -55,13 +56,20 @@ void scoreSample(const LoadedSample& sample, const LossConfig& config, LossResul
 
 SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleVisitor& visitor,
                             bool statistics, Dataset::Image images, bool maps) {
+    LoadedSample sample;
+    return processSample(dataset, i, sample, visitor, statistics, images, maps);
+}
+
+SampleOutcome processSample(const Dataset& dataset, std::size_t i, LoadedSample& sample,
+                            const SampleVisitor& visitor, bool statistics, Dataset::Image images,
+                            bool maps) {
     const auto& entries = dataset.entries();
     SampleOutcome outcome;
     outcome.entry = i;
     outcome.stem = entries[i].stem;
     const LossConfig config = dataset.config().lossConfig();
     try {
-        const LoadedSample sample = dataset.load(i, images);
+        dataset.load(i, sample, images);
         outcome.warnings = sample.warnings;
         // Statistics come from the pass's blocks, so a sample's six maps are held only when
         // the visitor asks for them.
@@ -108,14 +116,28 @@ bool scanSet(const Dataset& dataset, const ProcessOptions& options, const Outcom
             chosen.push_back(i);
     std::mutex mutex;
     std::size_t done = 0;
+    // One LoadedSample per worker, refilled sample after sample: no buffer the size of an
+    // image is allocated (or zero-filled) once the first samples are in. At most `jobs` are
+    // in use at once; they go when the scan ends.
+    std::vector<std::unique_ptr<LoadedSample>> idle;
+    const auto takeSample = [&] {
+        std::lock_guard lock(mutex);
+        if (idle.empty())
+            return std::make_unique<LoadedSample>();
+        std::unique_ptr<LoadedSample> sample = std::move(idle.back());
+        idle.pop_back();
+        return sample;
+    };
     parallelFor(
         chosen.size(), options.jobs,
         [&](std::size_t k) {
             if (options.claim && !options.claim(chosen[k]))
                 return;
-            SampleOutcome outcome = processSample(dataset, chosen[k], visitor, options.statistics,
-                                                  options.images, options.maps);
+            std::unique_ptr<LoadedSample> sample = takeSample();
+            SampleOutcome outcome = processSample(dataset, chosen[k], *sample, visitor,
+                                                  options.statistics, options.images, options.maps);
             std::lock_guard lock(mutex);
+            idle.push_back(std::move(sample));
             ++done;
             if (sink)
                 sink(outcome);

@@ -7,8 +7,10 @@
 #include "losslens/loss/Prediction.h"
 #include "losslens/loss/Raster.h"
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,7 +45,15 @@ struct LoadedSample {
     std::vector<ClassInfo> classes;
     int ignoreIndex = 255;
     std::vector<std::string> warnings; // usable, but the user should know
+    // Not part of the sample: what Dataset::load(index, sample) reuses from one sample to the
+    // next (a C x H x W prediction is transposed through `transposed`; a label file's bytes).
+    struct Scratch {
+        Raster<float>::Storage transposed;
+        std::vector<std::byte> fileBytes;
+    } scratch;
 };
+
+class NpyFile;
 
 // A data set folder (spec section 2). Opening only lists the folders (no pixel data), so a
 // set of 100,000 samples opens at once; samples are loaded on demand, from any thread.
@@ -78,6 +88,11 @@ public:
     enum class Image { Load, Skip };
     // Loads and validates one complete entry; throws DataError naming the bad file.
     [[nodiscard]] LoadedSample load(std::size_t index, Image image = Image::Load) const;
+    // The same into `sample`, refilling its buffers (labels, prediction, scratch) when they
+    // are large enough: a scan's worker loads sample after sample into one LoadedSample with
+    // no allocation in proportion to the image and no zero fill. `sample` is unspecified
+    // after a throw (load into it again).
+    void load(std::size_t index, LoadedSample& sample, Image image = Image::Load) const;
 
 private:
     void resolveLabelSets();
@@ -87,7 +102,7 @@ private:
     DatasetConfig m_config;
     DataLimits m_limits;
     // Throws DataError when the sample's estimated memory is over the budget (DataLimits).
-    void checkMemory(const SampleEntry& entry, std::size_t pixels) const;
+    void checkMemory(const SampleEntry& entry, const NpyFile& npy, std::size_t pixels) const;
 
     std::vector<SampleEntry> m_entries;
     std::size_t m_completeCount = 0;
@@ -104,10 +119,13 @@ private:
 
 // Converts a decoded .npy to an H x W x C prediction for a label map of width x height,
 // following the layout and kind rules of spec section 2, and validates its values.
-// Throws std::runtime_error with the reason; appends warnings. Exposed for tests.
-[[nodiscard]] Prediction predictionFromArray(std::vector<std::int64_t> shape,
-                                             std::vector<float> data, int width, int height,
+// Throws std::runtime_error with the reason; appends warnings. A C x H x W array is
+// transposed into `transposed` (when given, its buffer reused), which then holds `data`'s
+// buffer for the next call. Exposed for tests.
+[[nodiscard]] Prediction predictionFromArray(std::span<const std::int64_t> shape,
+                                             Raster<float>::Storage data, int width, int height,
                                              const DatasetConfig& config, const DataLimits& limits,
-                                             std::vector<std::string>& warnings);
+                                             std::vector<std::string>& warnings,
+                                             Raster<float>::Storage* transposed = nullptr);
 
 } // namespace losslens

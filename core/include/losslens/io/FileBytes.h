@@ -21,6 +21,9 @@ namespace losslens {
 // (checked from the file system before allocating). Throws DataError naming the file.
 [[nodiscard]] std::vector<std::byte> readFileBytes(const std::filesystem::path& file,
                                                    std::int64_t maxBytes);
+// The same into `bytes` (resized; its buffer reused when large enough).
+void readFileBytes(const std::filesystem::path& file, std::int64_t maxBytes,
+                   std::vector<std::byte>& bytes);
 
 // Writes `bytes` to `target` without ever leaving a partial file under the final name:
 // the data goes to a temporary file in the same folder, which gets the final name only once

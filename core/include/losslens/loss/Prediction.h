@@ -28,6 +28,8 @@ public:
     [[nodiscard]] float& at(int x, int y, int c) noexcept { return m_raster.at(x, y, c); }
     [[nodiscard]] float at(int x, int y, int c) const noexcept { return m_raster.at(x, y, c); }
     [[nodiscard]] const Raster<float>& raster() const noexcept { return m_raster; }
+    // Hands the buffer over to be refilled (Dataset::load into a reused sample).
+    [[nodiscard]] Raster<float>::Storage release() noexcept { return m_raster.release(); }
 
     // (H*W) x C view of the same memory: one row per pixel, one column per class.
     [[nodiscard]] Eigen::Map<const PixelMatrix> matrix() const {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "losslens/loss/RasterAllocator.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -14,6 +16,10 @@ namespace losslens {
 // can be laid over the same memory without copies.
 template <typename T> class Raster {
 public:
+    // Values are not zero-filled when sized, and large buffers use huge pages
+    // (RasterAllocator).
+    using Storage = std::vector<T, RasterAllocator<T>>;
+
     Raster() = default;
     Raster(int width, int height, int channels = 1, T fill = T{})
         : m_width(width)
@@ -27,7 +33,7 @@ public:
     }
 
     // Adopts `data`, which must hold width * height * channels values.
-    Raster(int width, int height, int channels, std::vector<T>&& data)
+    Raster(int width, int height, int channels, Storage&& data)
         : m_width(width)
         , m_height(height)
         , m_channels(channels)
@@ -50,6 +56,13 @@ public:
     [[nodiscard]] const T* data() const noexcept { return m_data.data(); }
     [[nodiscard]] std::span<T> values() noexcept { return m_data; }
     [[nodiscard]] std::span<const T> values() const noexcept { return m_data; }
+    // Hands the buffer over (to be refilled by a reader that reuses it), leaving this empty.
+    [[nodiscard]] Storage release() noexcept {
+        m_width = 0;
+        m_height = 0;
+        m_channels = 1;
+        return std::move(m_data);
+    }
 
     [[nodiscard]] T& at(int x, int y, int c = 0) noexcept { return m_data[index(x, y, c)]; }
     [[nodiscard]] const T& at(int x, int y, int c = 0) const noexcept {
@@ -67,7 +80,7 @@ private:
     int m_width = 0;
     int m_height = 0;
     int m_channels = 1;
-    std::vector<T> m_data;
+    Storage m_data;
 };
 
 // Class indices per pixel; 16 bits covers 8- and 16-bit label PNGs and ignore_index 255.

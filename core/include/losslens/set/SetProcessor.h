@@ -64,6 +64,10 @@ void scoreSample(const LoadedSample& sample, const LossConfig& config, LossResul
                                           bool statistics = false,
                                           Dataset::Image images = Dataset::Image::Load,
                                           bool maps = true);
+// The same, loading into `sample` (its buffers reused: Dataset::load), which the visitor sees.
+[[nodiscard]] SampleOutcome processSample(const Dataset& dataset, std::size_t entry,
+                                          LoadedSample& sample, const SampleVisitor& visitor,
+                                          bool statistics, Dataset::Image images, bool maps);
 
 // The one set pipeline: loads, validates and scores every complete stem on `jobs` threads
 // and hands each outcome to `sink` as it finishes. A bad sample is reported in its outcome
