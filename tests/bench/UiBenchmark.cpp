@@ -6,7 +6,9 @@
 // a set of 2048 x 2048 samples (1.5 GB). Wall-clock medians: quote them with their peers.
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/demo/DemoGenerator.h"
+#include "losslens/io/Dataset.h"
 #include "losslens/loss/LossComputer.h"
+#include "losslens/set/SetProcessor.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/LayerImages.h"
@@ -18,10 +20,13 @@
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QPainter>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -332,10 +337,56 @@ void BM_BigSampleWindow(benchmark::State& state) {
     state.counters["rss_before_MiB"] = before;
 }
 
+// The window's scan of a whole set, the job a user waits for after opening a folder: from
+// openFolder to every row scored, against core's processSet with 2 jobs (what `losslens-cli
+// stats --jobs 2` runs) on the same set in the same run; then the window left open and idle
+// for 5 s, and the share of a core it used meanwhile (the set watcher). The set is
+// $LOSSLENS_SCAN_SET, else 2,000 demo samples of 128 x 128.
+void BM_WindowScan(benchmark::State& state) {
+    const char* given = std::getenv("LOSSLENS_SCAN_SET");
+    const auto root = given != nullptr ? std::filesystem::path(given) : demoSet("scan", 2000, 128);
+    const auto cpuSeconds = [] {
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+               static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6;
+    };
+    double scan = 0.0;
+    double idle = 0.0;
+    double core = 0.0;
+    for (auto _ : state) {
+        auto w = shownWindow();
+        QElapsedTimer timer;
+        timer.start();
+        w->openFolder(QString::fromStdString(root.string()));
+        if (!waitFor([&] { return w->session()->isScored(); }, 600000))
+            return state.SkipWithError("the scan did not end");
+        scan = static_cast<double>(timer.nsecsElapsed()) * 1e-9;
+        // Idle: the event loop blocks between events, as the application's does.
+        const double before = cpuSeconds();
+        QEventLoop loop;
+        QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+        loop.exec();
+        idle = (cpuSeconds() - before) / 5.0 * 100.0;
+        w.reset();
+        QElapsedTimer cli;
+        cli.start();
+        ProcessOptions options;
+        options.jobs = 2;
+        (void)processSet(Dataset::open(root), options);
+        core = static_cast<double>(cli.nsecsElapsed()) * 1e-9;
+    }
+    state.counters["scan_s"] = scan;
+    state.counters["processSet_jobs2_s"] = core;
+    state.counters["scan_vs_cli"] = scan / core;
+    state.counters["idle_cpu_pct"] = idle;
+}
+
 BENCHMARK(BM_BigSampleWindow)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 BENCHMARK(BM_MoveToCachedSample)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 BENCHMARK(BM_OpenFolder)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 BENCHMARK(BM_MemoryOverTheSet)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(BM_WindowScan)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
 
 } // namespace
 

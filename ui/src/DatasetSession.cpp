@@ -211,8 +211,9 @@ void DatasetSession::prepareScan() {
 
 void DatasetSession::startScan() {
     const std::shared_ptr<ScanState> scan = m_scan;
-    // One core stays free for the sample the user is looking at.
-    const int jobs = std::max(1, defaultJobs() - 1);
+    // Every core, as losslens-cli stats: the GUI thread only drains finished rows, and the
+    // viewer's load of the sample in view claims its entry, so it is never loaded twice.
+    const int jobs = defaultJobs();
     scan->future = background::run([scan, jobs] {
         ProcessOptions options;
         options.jobs = jobs;
@@ -307,8 +308,7 @@ void DatasetSession::addCandidates(
     std::vector<std::pair<std::size_t, std::vector<Candidate>>>& batch) {
     if (batch.empty())
         return;
-    for (auto& [entry, found] : batch)
-        m_candidates.set(entry, std::move(found));
+    m_candidates.setMany(batch);
     emit candidatesChanged();
 }
 

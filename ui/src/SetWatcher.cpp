@@ -4,6 +4,7 @@
 #include "losslens/io/Dataset.h"
 #include "losslens/io/NpyArray.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/FolderNotifier.h"
 
 #include <algorithm>
 #include <cstring>
@@ -16,26 +17,101 @@ namespace fs = std::filesystem;
 
 SetWatcher::SetWatcher(DatasetSession* session, QObject* parent)
     : QObject(parent)
-    , m_session(session) {
+    , m_session(session)
+    , m_notifier(new FolderNotifier(this)) {
     m_timer.setInterval(1000);
     connect(&m_timer, &QTimer::timeout, this, &SetWatcher::poll);
     connect(&m_listing, &QFutureWatcher<Snapshot>::finished, this, &SetWatcher::arrived);
+    connect(m_notifier, &FolderNotifier::changed, this, &SetWatcher::noticed);
+    connect(m_notifier, &FolderNotifier::overflowed, this, [this] {
+        m_lookAtAll = true;
+        noticed({}, {});
+    });
     connect(session, &DatasetSession::cleared, this, [this] {
         m_seen.reset();
         m_pending.reset();
+        m_dirty.clear();
+        m_notifier->clear();
+        m_timer.stop();
     });
     connect(session, &DatasetSession::opened, this, [this](bool ok) {
+        m_dirty.clear();
+        m_lookAtAll = false;
         // A set waiting for its first predictions is watched too: they open it.
         if (ok || m_session->waitingForPredictions())
-            m_timer.start();
-        else
+            watchFolders();
+        else {
+            m_notifier->clear();
             m_timer.stop();
+        }
         poll(); // the baseline: what was just opened
     });
 }
 
 void SetWatcher::setInterval(int milliseconds) {
     m_timer.setInterval(milliseconds);
+}
+
+void SetWatcher::forcePolling(bool on) {
+    m_forcePolling = on;
+    if (m_session->isOpen())
+        watchFolders();
+}
+
+std::string SetWatcher::runFolder() const {
+    const fs::path predictions =
+        (fs::path(m_session->path().toStdString()) / "predictions").lexically_normal();
+    const std::string& run = m_session->dataset()->run();
+    return (run.empty() ? predictions : predictions / run).string();
+}
+
+// The set's folder (predictions/ may appear), predictions/ (runs come and go; the one-run
+// layout's files) and the run in view.
+void SetWatcher::watchFolders() {
+    const fs::path root = fs::path(m_session->path().toStdString()).lexically_normal();
+    std::vector<std::string> folders{root.string()};
+    std::error_code ec;
+    for (const fs::path& folder : {root / "predictions", fs::path(runFolder())})
+        if (fs::is_directory(folder, ec) &&
+            std::find(folders.begin(), folders.end(), folder.lexically_normal().string()) ==
+                folders.end())
+            folders.push_back(folder.lexically_normal().string());
+    m_notified = !m_forcePolling && m_notifier->watch(folders);
+    if (!m_notified) {
+        m_notifier->clear();
+        m_timer.start();
+    }
+}
+
+void SetWatcher::noticed(const QString& folder, const QString& name) {
+    if (!m_session->isOpen())
+        return;
+    const std::string where = folder.toStdString();
+    const std::string file = name.toStdString();
+    const fs::path root = fs::path(m_session->path().toStdString()).lexically_normal();
+    if (!where.empty() && where == runFolder()) {
+        if (!file.empty() && file.front() != '.' && fs::path(file).extension() == ".npy")
+            m_dirty.insert(fs::path(file).stem().string());
+        else if (!file.empty() && root / "predictions" == fs::path(where))
+            m_lookAtAll = true; // the one-run layout's predictions/ got a folder: runs now
+        else
+            return; // a temporary file, a hidden one: its rename is what counts
+    } else if (!where.empty() && fs::path(where) == root) {
+        if (file != "predictions")
+            return;     // dataset.json, labels/, images/: the watcher follows predictions
+        watchFolders(); // predictions/ came or went
+        m_lookAtAll = true;
+    } else if (!where.empty()) {
+        // predictions/ itself: a run folder came or went (the runs are listed at every
+        // look); the one in view may be among them.
+        if (fs::path(runFolder()).filename() == fs::path(file)) {
+            watchFolders();
+            m_lookAtAll = true;
+        }
+    }
+    ++m_events;
+    if (!m_timer.isActive())
+        m_timer.start();
 }
 
 int SetWatcher::npyCompleteness(const std::string& file) {
@@ -97,7 +173,38 @@ SetWatcher::Snapshot SetWatcher::take(const std::string& root, const std::string
         if (npyCompleteness(path.string()) == 0)
             snapshot.incomplete.push_back(path.stem().string());
     }
+    std::sort(snapshot.incomplete.begin(), snapshot.incomplete.end());
     return snapshot;
+}
+
+SetWatcher::Snapshot SetWatcher::takeChanged(const std::string& root, const std::string& run,
+                                             Snapshot base, const std::set<std::string>& stems) {
+    try {
+        base.runs = runNames(root);
+    } catch (const std::exception&) {
+        base.runs = {"(mixed)"};
+    }
+    const fs::path folder = fs::path(root) / "predictions" / run;
+    std::vector<std::string> incomplete;
+    for (const std::string& stem : base.incomplete)
+        if (stems.count(stem) == 0)
+            incomplete.push_back(stem);
+    for (const std::string& stem : stems) {
+        const fs::path path = folder / (stem + ".npy");
+        std::error_code statError;
+        const auto size = static_cast<std::int64_t>(fs::file_size(path, statError));
+        const auto time = fs::last_write_time(path, statError);
+        if (statError) {
+            base.files.erase(stem); // gone (or going)
+            continue;
+        }
+        base.files[stem] = {size, static_cast<std::int64_t>(time.time_since_epoch().count())};
+        if (npyCompleteness(path.string()) == 0)
+            incomplete.push_back(stem);
+    }
+    std::sort(incomplete.begin(), incomplete.end());
+    base.incomplete = std::move(incomplete);
+    return base;
 }
 
 void SetWatcher::poll() {
@@ -105,19 +212,37 @@ void SetWatcher::poll() {
         return;
     const std::string root = m_session->path().toStdString();
     const std::string run = m_session->dataset()->run();
-    m_listing.setFuture(background::run([root, run] { return take(root, run); }));
+    m_eventsLooked = m_events;
+    if (!m_notified || !m_seen || m_lookAtAll) {
+        m_lookAtAll = false;
+        m_listing.setFuture(background::run([root, run] { return take(root, run); }));
+        return;
+    }
+    // Notified: only the files the kernel named since the last settled look.
+    m_listing.setFuture(background::run([root, run, base = *m_seen, stems = m_dirty] {
+        return takeChanged(root, run, base, stems);
+    }));
 }
 
 void SetWatcher::arrived() {
     if (!m_session->isOpen())
         return;
     const Snapshot now = m_listing.result();
+    // Notified and nothing moved since this look began: no more looks until the next event.
+    const auto rest = [this] {
+        if (m_notified && m_events == m_eventsLooked && !m_pending && !m_lookAtAll) {
+            m_dirty.clear();
+            m_timer.stop();
+        }
+    };
     if (!m_seen) {
         m_seen = now;
+        rest();
         return;
     }
     if (now == *m_seen) {
         m_pending.reset();
+        rest();
         return;
     }
     if (!m_pending || !(*m_pending == now)) {
@@ -141,6 +266,7 @@ void SetWatcher::arrived() {
     } else if (runsChanged) {
         m_seen = now;
         m_session->updateRuns(now.runs);
+        rest();
     }
     emit changeApplied();
 }

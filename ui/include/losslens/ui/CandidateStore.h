@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <map>
+#include <utility>
 #include <vector>
 
 namespace losslens {
@@ -15,6 +16,8 @@ class CandidateStore {
 public:
     void clear();
     void set(std::size_t entry, std::vector<Candidate> candidates);
+    // Several samples at once (their lists are moved from).
+    void setMany(std::vector<std::pair<std::size_t, std::vector<Candidate>>>& batch);
 
     // Ranked over the set, best first: rank 0 .. size() - 1.
     [[nodiscard]] std::size_t size() const { return m_ranked.size(); }
@@ -30,7 +33,6 @@ private:
     std::map<std::size_t, int> m_counts;
     // Into m_bySample's lists, which stay put until their sample is set again.
     std::vector<std::pair<const Candidate*, std::size_t>> m_ranked;
-    void rebuild();
 };
 
 } // namespace losslens
