@@ -213,6 +213,7 @@ void SetWatcher::poll() {
     const std::string root = m_session->path().toStdString();
     const std::string run = m_session->dataset()->run();
     m_eventsLooked = m_events;
+    ++m_looks;
     if (!m_notified || !m_seen || m_lookAtAll) {
         m_lookAtAll = false;
         m_listing.setFuture(background::run([root, run] { return take(root, run); }));

@@ -39,6 +39,8 @@ public:
     void forcePolling(bool on);
     // Whether changes come from the kernel's notifications (else by polling).
     [[nodiscard]] bool notified() const { return m_notified; }
+    // How many looks at the files were started (tests: none while an unchanged set is idle).
+    [[nodiscard]] std::uint64_t looks() const { return m_looks; }
 
     struct Snapshot {
         std::vector<std::string> runs;
@@ -73,11 +75,12 @@ private:
     QTimer m_timer;
     QFutureWatcher<Snapshot> m_listing;
     bool m_forcePolling = false;
-    bool m_notified = false;           // changes come from the kernel
-    std::set<std::string> m_dirty;     // stems named by events since the last settled look
-    bool m_lookAtAll = false;          // events were lost, or a watched folder appeared
-    std::uint64_t m_events = 0;        // events so far
-    std::uint64_t m_eventsLooked = 0;  // events before the look in flight began
+    bool m_notified = false;          // changes come from the kernel
+    std::set<std::string> m_dirty;    // stems named by events since the last settled look
+    bool m_lookAtAll = false;         // events were lost, or a watched folder appeared
+    std::uint64_t m_events = 0;       // events so far
+    std::uint64_t m_eventsLooked = 0; // events before the look in flight began
+    std::uint64_t m_looks = 0;
     std::optional<Snapshot> m_seen;    // what the session shows
     std::optional<Snapshot> m_pending; // a change seen once, applied if seen again
     int m_waits = 0;                   // looks a settled change waited for short files
