@@ -10,6 +10,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
+#include <iterator>
+#include <random>
 
 using namespace losslens;
 using losslens::testing::TempDir;
@@ -162,6 +164,59 @@ TEST(Dataset, SumFarFromOneIsAWarningNotAnError) {
     EXPECT_NE(s.warnings[0].find("1 pixel(s) do not sum to 1 (first at (x=0, y=0))"),
               std::string::npos)
         << s.warnings[0];
+}
+
+// The values are checked in one fast pass that must agree with the spec's rule exactly:
+// pixels whose probabilities sum to 1 +- 0.0094 .. 0.0106, around the 1e-2 tolerance, and
+// some with C = 1,200 (float sums of many values), counted against a double reference loop.
+TEST(Dataset, SumCheckAgreesWithTheExactRuleAtTheTolerance) {
+    std::mt19937 random(11);
+    // Only just off (a fast check that lets 1.0101 through would report nothing) and all
+    // around the tolerance.
+    const std::vector<std::vector<double>> offsetSets = {{0.0, 0.0094, -0.0094, 0.0101, -0.0101},
+                                                         {0.0, 0.0094, -0.0094, 0.0099, -0.0099,
+                                                          0.00999, -0.00999, 0.0101, -0.0101,
+                                                          0.0106, -0.0106, 0.3}};
+    for (const auto& offsets : offsetSets)
+        for (const int classes : {2, 5, 21, 1200}) {
+            const int width = classes >= 1000 ? 8 : 40;
+            const int height = 6;
+            const std::size_t n = static_cast<std::size_t>(width) * height;
+            Raster<float>::Storage p(n * static_cast<std::size_t>(classes));
+            std::size_t expectedOff = 0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const double target = 1.0 + offsets[random() % offsets.size()];
+                float* pixel = p.data() + i * static_cast<std::size_t>(classes);
+                double total = 0.0;
+                for (int k = 0; k < classes; ++k) {
+                    pixel[k] = static_cast<float>(random() % 1000 + 1);
+                    total += static_cast<double>(pixel[k]);
+                }
+                for (int k = 0; k < classes; ++k)
+                    pixel[k] = static_cast<float>(static_cast<double>(pixel[k]) * (target / total));
+                double exact = 0.0; // what the stored floats sum to, as the spec's rule sums them
+                for (int k = 0; k < classes; ++k)
+                    exact += static_cast<double>(pixel[k]);
+                expectedOff += std::abs(exact - 1.0) > 1e-2 ? 1 : 0;
+            }
+            std::vector<std::string> warnings;
+            const std::vector<std::int64_t> shape = {height, width, classes};
+            DatasetConfig config;
+            DataLimits limits;
+            limits.maxClasses = 2048;
+            const Prediction prediction =
+                predictionFromArray(shape, std::move(p), width, height, config, limits, warnings);
+            EXPECT_EQ(prediction.classes(), classes);
+            if (expectedOff == 0) {
+                EXPECT_TRUE(warnings.empty()) << classes << ": " << warnings.front();
+                continue;
+            }
+            ASSERT_EQ(warnings.size(), 1u) << classes << " classes, " << expectedOff << " off";
+            EXPECT_EQ(warnings[0].rfind(
+                          "probabilities of " + std::to_string(expectedOff) + " pixel(s)", 0),
+                      0u)
+                << warnings[0];
+        }
 }
 
 TEST(Dataset, ClassCountMustMatchDatasetJson) {
