@@ -1,12 +1,14 @@
 #include "DisplayImage.h"
 
+#include "BmpImage.h"
 #include "ImageSize.h"
 #include "JpegImage.h"
+#include "PngImage.h"
+#include "TiffImage.h"
 
 #include "losslens/io/FileBytes.h"
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
+#include <cstring>
 
 #include <optional>
 
@@ -17,9 +19,11 @@ namespace fs = std::filesystem;
 ByteImage readDisplayImage(const fs::path& file, int width, int height,
                            std::vector<std::string>& warnings) {
     // JPEG through libjpeg with our own error manager (its warnings are the sample's, not
-    // stderr lines); every other format through OpenCV. The label's size bounds the read: a
-    // JPEG larger than its pixels' raw RGB, or another file larger than uncompressed 16-bit
-    // RGBA (8 bytes a pixel), plus room for metadata, is not a real image of this size.
+    // stderr lines), PNG through libpng, TIFF through libtiff, BMP by hand: not OpenCV's
+    // codecs, whose libraries (GDAL, OpenEXR, ...) took 110 ms to load in every process that
+    // links core, a `losslens-cli stats` of a small set included. The label's size bounds the read:
+    // a JPEG larger than its pixels' raw RGB, or another file larger than uncompressed 16-bit RGBA
+    // (8 bytes a pixel), plus room for metadata, is not a real image of this size.
     const bool jpeg = isJpegFile(file);
     std::vector<std::byte> bytes;
     try {
@@ -33,8 +37,7 @@ ByteImage readDisplayImage(const fs::path& file, int width, int height,
         return decodeJpegImage(
             file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
             width, height, warnings);
-    // OpenCV only once the size its header declares is the label's: it would size a buffer
-    // by any header up to 2^30 pixels.
+    // A decoder only once the size its header declares is the label's.
     const std::optional<ImageSize> declared = declaredImageSize(bytes);
     if (!declared) {
         warnings.push_back(file.string() +
@@ -49,26 +52,20 @@ ByteImage readDisplayImage(const fs::path& file, int width, int height,
                            "; shown on grey");
         return {};
     }
-    cv::Mat bgr;
-    try {
-        const cv::Mat encoded(1, static_cast<int>(bytes.size()), CV_8U, bytes.data());
-        bgr = cv::imdecode(encoded, cv::IMREAD_COLOR);
-    } catch (const cv::Exception&) {
-        bgr.release();
-    }
-    if (bgr.empty() || bgr.cols != width || bgr.rows != height) {
-        warnings.push_back(file.string() + ": display image is unreadable; shown on grey");
-        return {};
-    }
-    ByteImage image(width, height, 3);
-    for (int y = 0; y < height; ++y) {
-        const auto* row = bgr.ptr<cv::Vec3b>(y);
-        for (int x = 0; x < width; ++x) {
-            image.at(x, y, 0) = row[x][2];
-            image.at(x, y, 1) = row[x][1];
-            image.at(x, y, 2) = row[x][0];
-        }
-    }
+    std::string error;
+    ByteImage image;
+    const auto starts = [&](const char* magic, std::size_t n) {
+        return bytes.size() >= n && std::memcmp(bytes.data(), magic, n) == 0;
+    };
+    if (starts("\x89PNG", 4))
+        image = decodePngImage(bytes, width, height, error);
+    else if (starts("BM", 2))
+        image = decodeBmpImage(bytes, width, height, error);
+    else
+        image = decodeTiffImage(bytes, width, height, error); // II*\0 or MM\0*
+    if (image.empty())
+        warnings.push_back(file.string() + ": display image is unreadable (" + error +
+                           "); shown on grey");
     return image;
 }
 

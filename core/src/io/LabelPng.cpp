@@ -1,10 +1,10 @@
 #include "losslens/io/LabelPng.h"
+#include "losslens/io/LabelPngFormat.h"
 
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
+#include "PngRead.h"
 
 #include <png.h>
 
@@ -16,48 +16,13 @@
 
 namespace losslens {
 
+using detail::configureHostilePngReading;
+using detail::kMaxDeflateRatio;
+using detail::pngErrorCallback;
+using detail::PngReadState;
+using detail::pngWarningCallback;
+
 namespace {
-
-// State shared with libpng's C callbacks. libpng reports errors by longjmp; every C++
-// object that must survive it lives here, created before setjmp, so nothing is skipped.
-struct PngReadState {
-    std::span<const std::byte> bytes;
-    std::size_t offset = 0;
-    char error[256] = {};
-};
-
-void readCallback(png_structp png, png_bytep out, png_size_t length) {
-    auto* state = static_cast<PngReadState*>(png_get_io_ptr(png));
-    if (length > state->bytes.size() - state->offset) {
-        png_error(png, "truncated PNG file");
-    }
-    std::memcpy(out, state->bytes.data() + state->offset, length);
-    state->offset += length;
-}
-
-void errorCallback(png_structp png, png_const_charp message) {
-    auto* state = static_cast<PngReadState*>(png_get_error_ptr(png));
-    std::snprintf(state->error, sizeof state->error, "%s", message);
-    png_longjmp(png, 1);
-}
-
-void warningCallback(png_structp, png_const_charp) {}
-
-// The largest chunk the reader accepts (IDAT has its own limit from the image size): far
-// above any real ancillary chunk a label PNG carries, far below what would hurt.
-constexpr png_alloc_size_t kMaxChunkBytes = 64u << 20;
-
-// libpng's known ancillary chunks, as a list of 4-letter names each ending in NUL, to be
-// treated as unknown and skipped.
-constexpr png_byte kAncillaryChunks[] = {
-    'b', 'K', 'G', 'D', 0,   'c', 'H', 'R', 'M', 0,   'e', 'X', 'I', 'f', 0,   'g', 'A', 'M',
-    'A', 0,   'h', 'I', 'S', 'T', 0,   'i', 'C', 'C', 'P', 0,   'i', 'T', 'X', 't', 0,   'o',
-    'F', 'F', 's', 0,   'p', 'C', 'A', 'L', 0,   'p', 'H', 'Y', 's', 0,   's', 'B', 'I', 'T',
-    0,   's', 'C', 'A', 'L', 0,   's', 'P', 'L', 'T', 0,   's', 'R', 'G', 'B', 0,   't', 'E',
-    'X', 't', 0,   't', 'I', 'M', 'E', 0,   't', 'R', 'N', 'S', 0,   'z', 'T', 'X', 't', 0};
-
-// Deflate's largest expansion: a 258-byte match coded in 2 bits.
-constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
 struct PngInfo {
     png_uint_32 width = 0;
@@ -86,7 +51,7 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
                        std::vector<std::uint8_t>& raw, std::vector<png_bytep>& rows,
                        LabelMap::Storage& labels) {
     png_structp png =
-        png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, errorCallback, warningCallback);
+        png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, pngErrorCallback, pngWarningCallback);
     if (!png)
         return "libpng could not start";
     png_infop pngInfo = png_create_info_struct(png);
@@ -99,21 +64,8 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
         png_destroy_read_struct(&png, &pngInfo, nullptr);
         return std::string("corrupt PNG: ") + state.error;
     }
-    png_set_read_fn(png, &state, readCallback);
-    png_set_user_limits(png, 1u << 20, 1u << 20);
-    // Hostile files: Debian's libpng 1.6 reports "chunk data is too large" as a benign
-    // error, a warning on read, and then allocates (and zero-fills) whatever length the chunk
-    // claims: a PNG of 60 bytes cost 2 GiB. Benign errors become errors, and no chunk may
-    // claim more than kMaxChunkBytes.
-    png_set_benign_errors(png, 0);
-    png_set_chunk_malloc_max(png, kMaxChunkBytes);
-    // What that must not change: label maps need only IHDR, PLTE and IDAT. Every ancillary
-    // chunk is skipped unread (so a malformed or CRC-damaged one cannot fail the file), and
-    // palette indices beyond the palette are class ids like any other, not an error.
-    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, nullptr, 0);
-    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, kAncillaryChunks,
-                                static_cast<int>(sizeof kAncillaryChunks / 5));
-    png_set_crc_action(png, PNG_CRC_DEFAULT, PNG_CRC_QUIET_USE);
+    configureHostilePngReading(png, state);
+    // Palette indices beyond the palette are class ids like any other, not an error.
     png_set_check_for_invalid_index(png, -1);
     png_read_info(png, pngInfo);
     info.width = png_get_image_width(png, pngInfo);
@@ -230,23 +182,7 @@ LabelMap readLabelPng(const std::filesystem::path& file, const DataLimits& limit
 }
 
 std::string encodeLabelPng(const LabelMap& labels) {
-    const auto values = labels.values();
-    const bool wide = std::any_of(values.begin(), values.end(), [](auto v) { return v > 255; });
-    cv::Mat mat;
-    if (wide) {
-        mat = cv::Mat(labels.height(), labels.width(), CV_16U,
-                      const_cast<std::uint16_t*>(labels.data()))
-                  .clone();
-    } else {
-        mat = cv::Mat(labels.height(), labels.width(), CV_8U);
-        for (int y = 0; y < labels.height(); ++y)
-            for (int x = 0; x < labels.width(); ++x)
-                mat.at<std::uint8_t>(y, x) = static_cast<std::uint8_t>(labels.at(x, y));
-    }
-    std::vector<uchar> buffer;
-    if (!cv::imencode(".png", mat, buffer))
-        throw std::runtime_error("could not encode a label PNG");
-    return {reinterpret_cast<const char*>(buffer.data()), buffer.size()};
+    return encodeLabelPng(labels, LabelPngFormat{}); // 8-bit grey, 16-bit when a label needs it
 }
 
 } // namespace losslens
