@@ -2,7 +2,7 @@
 """Writes the fuzzers' seed corpora: small valid and broken files of each format, plus every
 file of the bad-input corpus (tests/corpus/make_bad_corpus.py).
 
-Usage: make_seeds.py OUTDIR   ->  OUTDIR/npy, OUTDIR/png, OUTDIR/json
+Usage: make_seeds.py OUTDIR   ->  OUTDIR/npy, OUTDIR/png, OUTDIR/json, OUTDIR/img
 """
 import io
 import json
@@ -29,7 +29,7 @@ def npy_bytes(array, **kw):
 
 
 def main(out):
-    for sub in ["npy", "png", "json"]:
+    for sub in ["npy", "png", "json", "img"]:
         os.makedirs(os.path.join(out, sub), exist_ok=True)
     rng = np.random.default_rng(0)
     probs = rng.dirichlet(np.ones(3), size=(4, 5)).astype(np.float32)
@@ -74,6 +74,48 @@ def main(out):
     with open(os.path.join(out, "json", "malformed.json"), "w") as f:
         f.write('{"classes": [')
     add_bad_corpus(out)
+    add_display_images(os.path.join(out, "img"), rng)
+
+
+def add_display_images(folder, rng):
+    """Display-image seeds: RGB, grey and palette PNGs, 24-bit and 8-bit BMPs, an RGB TIFF."""
+    rgb = rng.integers(0, 256, size=(5, 7, 3)).astype(np.uint8)
+    write_png(os.path.join(folder, "rgb.png"), rgb)
+    write_png(os.path.join(folder, "grey.png"), rgb[:, :, 0])
+    write_png(os.path.join(folder, "palette.png"), rgb[:, :, 1] % 4, palette=rng.integers(0, 256, size=(4, 3)))
+    h, w = rgb.shape[:2]
+
+    def bmp(bits, rows, palette=b""):
+        offset = 54 + len(palette)
+        pixels = b"".join(rows)
+        header = b"BM" + struct.pack("<IHHI", offset + len(pixels), 0, 0, offset)
+        info = struct.pack("<IiiHHIIiiII", 40, w, h, 1, bits, 0, len(pixels), 2835, 2835,
+                           len(palette) // 4, 0)
+        return header + info + palette + pixels
+
+    def padded(row):
+        return row + b"\0" * (-len(row) % 4)
+
+    with open(os.path.join(folder, "rgb24.bmp"), "wb") as f:
+        f.write(bmp(24, [padded(rgb[y, :, ::-1].tobytes()) for y in reversed(range(h))]))
+    grey_palette = b"".join(bytes([i, i, i, 0]) for i in range(256))
+    with open(os.path.join(folder, "grey8.bmp"), "wb") as f:
+        f.write(bmp(8, [padded(rgb[y, :, 0].tobytes()) for y in reversed(range(h))], grey_palette))
+    # Little-endian TIFF: one uncompressed RGB strip, the IFD after the pixels.
+    pixels = rgb.tobytes()
+    pixels += b"\0" * (len(pixels) % 2)  # IFDs start on a word boundary
+    bits_at = 8 + len(pixels)
+    ifd_at = bits_at + 6
+    entries = [(256, 3, 1, w), (257, 3, 1, h), (258, 3, 3, bits_at), (259, 3, 1, 1),
+               (262, 3, 1, 2), (273, 4, 1, 8), (277, 3, 1, 3), (278, 3, 1, h),
+               (279, 4, 1, rgb.size)]
+    ifd = struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        ifd += struct.pack("<HHI", tag, kind, count)
+        ifd += struct.pack("<HH", value, 0) if kind == 3 and count == 1 else struct.pack("<I", value)
+    ifd += struct.pack("<I", 0)
+    with open(os.path.join(folder, "rgb.tif"), "wb") as f:
+        f.write(b"II*\0" + struct.pack("<I", ifd_at) + pixels + struct.pack("<HHH", 8, 8, 8) + ifd)
 
 
 def png_chunk(kind, data):

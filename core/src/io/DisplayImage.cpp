@@ -33,7 +33,13 @@ ByteImage readDisplayImage(const fs::path& file, int width, int height,
         warnings.push_back(std::string(e.what()) + "; display image shown on grey");
         return {};
     }
-    if (jpeg)
+    return decodeDisplayImage(file, bytes, width, height, warnings);
+}
+
+ByteImage decodeDisplayImage(const fs::path& file, std::span<const std::byte> bytes, int width,
+                             int height, std::vector<std::string>& warnings) {
+    if (bytes.size() >= 3 && std::to_integer<int>(bytes[0]) == 0xff &&
+        std::to_integer<int>(bytes[1]) == 0xd8 && std::to_integer<int>(bytes[2]) == 0xff)
         return decodeJpegImage(
             file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
             width, height, warnings);
