@@ -2,6 +2,9 @@
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
 
+#include "losslens/loss/SimdTarget.h"
+
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -34,6 +37,14 @@ int main(int argc, char** argv) {
     if (args[0] == "--version") {
         std::cout << "losslens-cli " << LOSSLENS_VERSION << "\n";
         return kExitOk;
+    }
+    // LOSSLENS_ISA pins the loss kernels to one SIMD target for any command (bench has
+    // --isa): to time `stats` on AVX2 on a newer machine (tests/perf/set_speed.py --isa).
+    if (const char* isa = std::getenv("LOSSLENS_ISA");
+        isa != nullptr && *isa != '\0' && !losslens::useSimdTarget(isa)) {
+        std::cerr << "losslens-cli: LOSSLENS_ISA=" << isa << " is not a SIMD target of this CPU ("
+                  << simdTargetList() << ")\n";
+        return kExitUsage;
     }
     const std::string command = args[0];
     args.erase(args.begin());
