@@ -18,6 +18,10 @@
 #include <type_traits>
 #include <unistd.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 namespace losslens {
 
 namespace {
@@ -44,7 +48,7 @@ float halfToFloat(std::uint16_t h) {
 // float16 in this machine's byte order, a run of n: the same conversion without branches,
 // so the compiler vectorises it (the per-element readElement path took a quarter of the
 // window's time to first paint on an 8192² float16 sample).
-void halvesToFloats(const std::byte* in, float* out, std::size_t n) {
+void halvesToFloatsPortable(const std::byte* in, float* out, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
         std::uint16_t h;
         std::memcpy(&h, in + 2 * i, 2);
@@ -59,6 +63,32 @@ void halvesToFloats(const std::byte* in, float* out, std::size_t n) {
         const std::uint32_t bits = exponent == 0 ? subnormal : (exponent == 31 ? special : normal);
         out[i] = std::bit_cast<float>(bits);
     }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The CPU's own conversion (F16C, every AVX2 machine): eight halves an instruction, exact for
+// every value (subnormals, infinities, NaN). A float16 set then scores faster than the same
+// set in float32 instead of slower (the portable loop cost more than the bytes it saved).
+__attribute__((target("avx2,f16c"))) void halvesToFloatsF16c(const std::byte* in, float* out,
+                                                             std::size_t n) {
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m128i halves = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 2 * i));
+        _mm256_storeu_ps(out + i, _mm256_cvtph_ps(halves));
+    }
+    halvesToFloatsPortable(in + 2 * i, out + i, n - i);
+}
+#endif
+
+void halvesToFloats(const std::byte* in, float* out, std::size_t n) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const bool f16c = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c");
+    if (f16c) {
+        halvesToFloatsF16c(in, out, n);
+        return;
+    }
+#endif
+    halvesToFloatsPortable(in, out, n);
 }
 
 bool isNativeFloat16(const NpyHeader& h) {
