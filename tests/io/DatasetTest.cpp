@@ -563,3 +563,50 @@ TEST(Dataset, DisplayImagesInEveryFormatMatchOpenCv) {
     }
     EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
 }
+
+// Loading into a reused sample (a scan's worker) gives what a fresh load gives, for H x W x C
+// and C x H x W files of different sizes in turn; a sample loaded on its own keeps no
+// scratch (a C x H x W file leaves a prediction-sized buffer there otherwise).
+TEST(Dataset, LoadingIntoAReusedSampleEqualsAFreshLoad) {
+    TempDir dir;
+    writeText(dir.path() / "dataset.json", R"({"prediction_layout": "auto"})");
+    // a: 3 x 2 HWC; b: 2 x 2 CHW (C = 3, so H x W = 2 x 2 is not read as HWC); c: 1 x 4 HWC.
+    writeLabels(dir.path() / "labels" / "a.png", 3, 2, {0, 1, 2, 0, 1, 2});
+    std::vector<float> a;
+    for (int i = 0; i < 6; ++i)
+        a.insert(a.end(), {0.5f, 0.25f, 0.25f});
+    a[4] = 0.5f; // pixel 1: (0.5, 0.5, 0.0), still summing to 1
+    a[5] = 0.0f;
+    writeNpy(dir.path() / "predictions" / "a.npy", "(2, 3, 3)", a);
+    writeLabels(dir.path() / "labels" / "b.png", 2, 2, {2, 1, 0, 1});
+    // Planes: class 0, class 1, class 2 over the 4 pixels.
+    writeNpy(dir.path() / "predictions" / "b.npy", "(3, 2, 2)",
+             {0.1f, 0.2f, 0.7f, 0.4f, 0.3f, 0.6f, 0.2f, 0.5f, 0.6f, 0.2f, 0.1f, 0.1f});
+    writeLabels(dir.path() / "labels" / "c.png", 4, 1, {1, 1, 0, 2});
+    writeNpy(dir.path() / "predictions" / "c.npy", "(1, 4, 3)",
+             {0.2f, 0.7f, 0.1f, 0.3f, 0.3f, 0.4f, 0.9f, 0.05f, 0.05f, 0.1f, 0.1f, 0.8f});
+    const Dataset set = Dataset::open(dir.path());
+    LoadedSample reused;
+    for (const char* stem : {"b", "a", "b", "c", "a"}) {
+        const std::size_t i = indexOf(set, stem);
+        const LoadedSample fresh = set.load(i);
+        EXPECT_TRUE(fresh.scratch.transposed.empty()) << stem;
+        set.load(i, reused);
+        ASSERT_EQ(reused.prediction.width(), fresh.prediction.width()) << stem;
+        ASSERT_EQ(reused.prediction.height(), fresh.prediction.height()) << stem;
+        ASSERT_EQ(reused.prediction.classes(), 3) << stem;
+        const auto n = fresh.prediction.pixelCount() * 3;
+        EXPECT_TRUE(std::equal(fresh.prediction.data(), fresh.prediction.data() + n,
+                               reused.prediction.data()))
+            << stem;
+        EXPECT_TRUE(std::equal(fresh.labels.values().begin(), fresh.labels.values().end(),
+                               reused.labels.values().begin(), reused.labels.values().end()))
+            << stem;
+        EXPECT_EQ(reused.warnings, fresh.warnings) << stem;
+    }
+    // b is C x H x W: pixel (x=1, y=0) has the planes' second values (0.2, 0.6, 0.2).
+    const LoadedSample b = set.load(indexOf(set, "b"));
+    EXPECT_EQ(b.prediction.at(1, 0, 0), 0.2f);
+    EXPECT_EQ(b.prediction.at(1, 0, 1), 0.6f);
+    EXPECT_EQ(b.prediction.at(1, 0, 2), 0.2f);
+}

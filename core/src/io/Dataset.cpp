@@ -221,6 +221,9 @@ void Dataset::checkMemory(const SampleEntry& entry, const NpyFile& npy, std::siz
 LoadedSample Dataset::load(std::size_t index, Image image) const {
     LoadedSample sample;
     load(index, sample, image);
+    // A sample kept on its own (the window's cache) holds no scratch: after a C x H x W
+    // file, `transposed` holds a buffer the size of the prediction.
+    sample.scratch = {};
     return sample;
 }
 
