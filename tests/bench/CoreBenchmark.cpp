@@ -1,10 +1,12 @@
 // Google Benchmark programs for the core (label bench; built by default, run by hand:
 // build/bin/core_benchmarks). Compare kernels against the memory floor measured here too.
+#include "losslens/candidates/CandidateFinder.h"
 #include "losslens/io/LabelSets.h"
 #include "losslens/io/NpyArray.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/SimdTarget.h"
 #include "losslens/report/Colormap.h"
+#include "losslens/set/SetProcessor.h"
 
 #include <Eigen/Core>
 #include <benchmark/benchmark.h>
@@ -165,8 +167,39 @@ void BM_LabelSetsLinearScan(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(stems.size()));
 }
 
+// The parts of the window's scan of a whole set ($LOSSLENS_SCAN_SET), each added to the
+// previous one, against what `losslens-cli stats --jobs 2` runs (arg 0): 1 + each sample's
+// statistics (histograms, quantiles, maxima), 2 + the display image checked, 3 + the
+// candidates, as the window finds them. Skipped without the variable.
+void BM_ScanParts(benchmark::State& state) {
+    const char* given = std::getenv("LOSSLENS_SCAN_SET");
+    if (given == nullptr)
+        return state.SkipWithError("set LOSSLENS_SCAN_SET to a data set");
+    const Dataset dataset = Dataset::open(given);
+    const auto part = state.range(0);
+    ProcessOptions options;
+    options.jobs = 2;
+    options.statistics = part >= 1;
+    options.images = part >= 2 ? Dataset::Image::Load : Dataset::Image::Skip;
+    options.maps = false;
+    SampleVisitor visitor;
+    if (part >= 3)
+        visitor = [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
+            benchmark::DoNotOptimize(candidatesOf(sample, result.summary.missing,
+                                                  dataset.entries()[entry].stem, dataset.run()));
+        };
+    for (auto _ : state) {
+        std::size_t scored = 0;
+        (void)scanSet(
+            dataset, options, [&](SampleOutcome& outcome) { scored += outcome.ok ? 1 : 0; },
+            visitor);
+        benchmark::DoNotOptimize(scored);
+    }
+}
+
 } // namespace
 
+BENCHMARK(BM_ScanParts)->DenseRange(0, 3)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(3);
 BENCHMARK(BM_LabelSetsFind)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LabelSetsLinearScan)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ComputeLoss)->ArgsProduct({{256, 1024, 2048}, {4, 21}})->Unit(benchmark::kMillisecond);

@@ -87,6 +87,49 @@ TEST(LossBlocks, StatisticsFromBlocksEqualPlainLoopsOverTheMaps) {
     }
 }
 
+// A loss map is smooth: long runs of pixels fall in one bin, which the builder counts in
+// four tables taken in turn. Runs of one value per variant, cut into blocks of odd sizes,
+// against bins found by hand at the bins' centres (no edge to round either way).
+TEST(LossBlocks, LongRunsOfOneBinAreCountedExactly) {
+    constexpr std::size_t kPixels = 5003;
+    constexpr std::size_t kVariants = 3;
+    const double width = 16.2 / kHistogramBins;
+    std::vector<std::uint16_t> labels(kPixels);
+    std::vector<std::vector<float>> maps(kVariants, std::vector<float>(kPixels));
+    std::vector<std::vector<std::int64_t>> want(kVariants,
+                                                std::vector<std::int64_t>(kHistogramBins, 0));
+    float top = 0.0f;
+    for (std::size_t i = 0; i < kPixels; ++i) {
+        labels[i] = i % 97 == 5 ? kIgnore : static_cast<std::uint16_t>(i % 3);
+        for (std::size_t v = 0; v < kVariants; ++v) {
+            const int bin = static_cast<int>((i / (700 * (v + 1))) * 7 % kHistogramBins);
+            maps[v][i] = static_cast<float>((bin + 0.5) * width);
+            if (labels[i] != kIgnore) {
+                ++want[v][static_cast<std::size_t>(bin)];
+                top = std::max(top, maps[v][i]);
+            }
+        }
+    }
+    SampleStatisticsBuilder builder(kVariants, kIgnore);
+    for (std::size_t start = 0, size = 1; start < kPixels; start += size, size = size * 3 + 1) {
+        size = std::min(size, kPixels - start);
+        const float* pointers[kVariants];
+        for (std::size_t v = 0; v < kVariants; ++v)
+            pointers[v] = maps[v].data() + start;
+        builder.add(LossBlock{start, {labels.data() + start, size}, pointers});
+    }
+    const SampleStatistics got = builder.take();
+    EXPECT_EQ(got.maxLoss, top);
+    LossQuantiles pooled;
+    for (std::size_t v = 0; v < kVariants; ++v) {
+        EXPECT_EQ(got.histograms[v].counts, want[v]) << v;
+        pooled.add(maps[v], labels, kIgnore);
+    }
+    EXPECT_EQ(got.quantiles.total(), pooled.total());
+    for (const double q : {0.05, 0.3, 0.5, 0.8, 1.0})
+        EXPECT_EQ(got.quantiles.quantile(q), pooled.quantile(q)) << q;
+}
+
 TEST(LossBlocks, ResultWithoutMapsKeepsTheMasksAndTheSummary) {
     std::mt19937 rng(1802);
     for (const Shape& shape : kShapes) {

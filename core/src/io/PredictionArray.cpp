@@ -1,6 +1,7 @@
 #include "losslens/io/Dataset.h"
 
 #include "Describe.h"
+#include "util/TargetClones.h"
 
 #include <algorithm>
 #include <cmath>
@@ -22,20 +23,7 @@ namespace {
 // unsigned integer, exceed those of the largest finite float (-0.0 too, which then takes
 // the exact path below and passes there). When it says no, the caller walks the values
 // again to name the first bad one.
-// Compiled for AVX-512 and AVX2 too, chosen when the program starts (GCC and clang's
-// target_clones): the core is built for the baseline x86-64, whose SSE2 has no unsigned max.
-// Not under a sanitizer: its run time would meet the clones' resolvers before it is ready.
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define LOSSLENS_SANITIZED 1
-#endif
-#endif
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__) &&                  \
-    !defined(__SANITIZE_THREAD__) && !defined(LOSSLENS_SANITIZED)
-#define LOSSLENS_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define LOSSLENS_CLONES
-#endif
+// Compiled for AVX-512 and AVX2 too (LOSSLENS_CLONES).
 
 LOSSLENS_CLONES std::uint32_t largestBits(const float* p, std::size_t count, std::uint32_t mask) {
     std::uint32_t top = 0;

@@ -21,16 +21,12 @@ void LossHistogram::add(const LossMap& map, const LabelMap& labels, int ignoreIn
 
 void LossHistogram::add(std::span<const float> values, std::span<const std::uint16_t> y,
                         int ignoreIndex) {
+    (void)detail::countBins(values, y, ignoreIndex, binner(), counts.data());
+}
+
+LossHistogram::Binner LossHistogram::binner() const {
     const auto bins = static_cast<float>(counts.size());
-    const float scale = hi > lo ? bins / (hi - lo) : 0.0f;
-    const auto last = static_cast<float>(counts.size() - 1);
-    const float low = lo;
-    (void)detail::countBins(
-        values, y, ignoreIndex,
-        [=](float v) {
-            return static_cast<std::int32_t>(std::clamp((v - low) * scale, 0.0f, last));
-        },
-        counts.data());
+    return {lo, hi > lo ? bins / (hi - lo) : 0.0f, static_cast<float>(counts.size() - 1)};
 }
 
 void LossHistogram::merge(const LossHistogram& other) {

@@ -9,26 +9,10 @@
 
 namespace losslens {
 
-namespace {
-constexpr int kMantissaShift = 23 - 4; // 16 = 2^4 sub-bins per octave
-static_assert((1 << (23 - kMantissaShift)) == LossQuantiles::kSubBins);
-// The float bits of 2^kMinExponent, shifted: a positive float's bits grow with its value, so
-// (bits >> shift) - base counts sub-bins from the grid's bottom.
-constexpr std::int32_t kBase = (127 + LossQuantiles::kMinExponent) << (23 - kMantissaShift);
-} // namespace
+static_assert((1 << 4) == LossQuantiles::kSubBins);
 
 LossQuantiles::LossQuantiles()
     : m_counts(static_cast<std::size_t>(kBins), 0) {}
-
-int LossQuantiles::binOf(float value) {
-    if (!(value > 0.0f))
-        return 0; // zero (and anything not positive) goes to the bottom bin
-    const auto bits = std::bit_cast<std::int32_t>(value);
-    const std::int32_t grid = (bits >> kMantissaShift) - kBase;
-    if (grid < 0)
-        return 0;
-    return std::min<std::int32_t>(grid + 1, kBins - 1);
-}
 
 float LossQuantiles::upperEdge(int bin) {
     if (bin <= 0)
@@ -48,12 +32,7 @@ void LossQuantiles::add(const LossMap& map, const LabelMap& labels, int ignoreIn
 
 void LossQuantiles::add(std::span<const float> values, std::span<const std::uint16_t> y,
                         int ignoreIndex) {
-    // binOf, branch-free.
-    const auto bin = [](float v) {
-        const std::int32_t grid = (std::bit_cast<std::int32_t>(v) >> kMantissaShift) - kBase;
-        const std::int32_t b = grid < 0 ? 0 : std::min<std::int32_t>(grid + 1, kBins - 1);
-        return v > 0.0f ? b : 0;
-    };
+    const auto bin = [](float v) { return binOf(v); };
     m_total += detail::countBins(values, y, ignoreIndex, bin, m_counts.data());
 }
 

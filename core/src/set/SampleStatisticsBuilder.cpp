@@ -1,78 +1,162 @@
 #include "losslens/set/SampleStatisticsBuilder.h"
 
+#include "util/TargetClones.h"
+
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <utility>
 
 namespace losslens {
+
+namespace {
+
+constexpr std::size_t kChunk = 512; // pixels whose bins are found before they are counted
+constexpr std::size_t kHistogramSlots = kHistogramBins + 1;
+constexpr std::size_t kQuantileSlots = LossQuantiles::kBins + 1;
+
+// Each value's histogram and quantile bin; an ignored pixel's are the tables' last slots.
+// Two plain loops, each of which the compiler vectorises.
+LOSSLENS_CLONES void findBins(const float* v, const std::uint16_t* y, std::size_t n,
+                              std::uint16_t ignore, bool ignoreIsLabel,
+                              LossHistogram::Binner binner, std::int32_t* histogram,
+                              std::int32_t* quantile) {
+    for (std::size_t i = 0; i < n; ++i) {
+        histogram[i] = binner(v[i]);
+        quantile[i] = LossQuantiles::binOf(v[i]);
+    }
+    if (!ignoreIsLabel)
+        return;
+    for (std::size_t i = 0; i < n; ++i) {
+        const bool skip = y[i] == ignore;
+        histogram[i] = skip ? static_cast<std::int32_t>(kHistogramBins) : histogram[i];
+        quantile[i] = skip ? LossQuantiles::kBins : quantile[i];
+    }
+}
+
+// The maxima below compare float bits as integers: for values >= 0 (losses, and absolute
+// differences) the order is the same, and an integer maximum vectorises where a float one
+// does not (without -ffast-math the compiler keeps a float reduction's order, one at a time).
+constexpr std::uint32_t kMagnitude = 0x7fffffffu;
+
+// masked[i] = v[i] * valid[i]; returns the largest of them and `start` (all >= 0).
+LOSSLENS_CLONES float maskAndLargest(const float* v, const float* valid, float* masked,
+                                     std::size_t n, float start) {
+    std::uint32_t top = std::bit_cast<std::uint32_t>(start) & kMagnitude;
+    for (std::size_t i = 0; i < n; ++i) {
+        const float x = v[i] * valid[i];
+        masked[i] = x;
+        top = std::max(top, std::bit_cast<std::uint32_t>(x) & kMagnitude);
+    }
+    return std::bit_cast<float>(top);
+}
+
+// The largest |v[i] - w[i]|, at least `start` (>= 0).
+LOSSLENS_CLONES float largestDifference(const float* v, const float* w, std::size_t n,
+                                        float start) {
+    std::uint32_t top = std::bit_cast<std::uint32_t>(start) & kMagnitude;
+    for (std::size_t i = 0; i < n; ++i)
+        top = std::max(top, std::bit_cast<std::uint32_t>(v[i] - w[i]) & kMagnitude);
+    return std::bit_cast<float>(top);
+}
+
+// Adds one to tables[(i % 4) * slots + bins[i]] for each i: four tables in turn, so
+// consecutive equal bins are independent increments.
+void countInTurn(const std::int32_t* bins, std::size_t n, std::uint32_t* tables,
+                 std::size_t slots) {
+    std::uint32_t* t0 = tables;
+    std::uint32_t* t1 = tables + slots;
+    std::uint32_t* t2 = tables + 2 * slots;
+    std::uint32_t* t3 = tables + 3 * slots;
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        ++t0[bins[i]];
+        ++t1[bins[i + 1]];
+        ++t2[bins[i + 2]];
+        ++t3[bins[i + 3]];
+    }
+    for (; i < n; ++i)
+        ++t0[bins[i]];
+}
+
+} // namespace
 
 SampleStatisticsBuilder::SampleStatisticsBuilder(std::size_t variants, int ignoreIndex)
     : m_variants(variants)
     , m_ignoreIndex(ignoreIndex) {
     m_statistics.maxDifferences.assign(variants * variants, 0.0f);
     m_statistics.histograms.assign(variants, LossHistogram::make(kHistogramBins));
+    m_binner = LossHistogram::make(kHistogramBins).binner();
+    m_histogramCounts.assign(variants * kWays * kHistogramSlots, 0);
+    m_quantileCounts.assign(kWays * kQuantileSlots, 0);
+    m_bins.resize(2 * kChunk);
 }
-
-namespace {
-
-// Lanes of the running maxima: independent accumulators the compiler turns into vector
-// max instructions (a single running maximum is a serial chain it does not vectorise).
-constexpr std::size_t kLanes = 16;
-
-// The largest of v[i] (or |v[i] - w[i]|), at least `start`.
-template <bool Difference>
-float largest(const float* v, const float* w, std::size_t n, float start) {
-    float lane[kLanes];
-    std::fill(lane, lane + kLanes, start);
-    std::size_t i = 0;
-    for (; i + kLanes <= n; i += kLanes)
-        for (std::size_t j = 0; j < kLanes; ++j) {
-            const float x = Difference ? std::abs(v[i + j] - w[i + j]) : v[i + j];
-            lane[j] = lane[j] < x ? x : lane[j];
-        }
-    float top = *std::max_element(lane, lane + kLanes);
-    for (; i < n; ++i)
-        top = std::max(top, Difference ? std::abs(v[i] - w[i]) : v[i]);
-    return top;
-}
-
-} // namespace
 
 void SampleStatisticsBuilder::add(const LossBlock& block) {
     const std::size_t n = block.size();
     const std::uint16_t* y = block.labels.data();
     const std::size_t count = std::min(m_variants, block.maps.size());
+    // Each counter stays below 2^32: fold before the tables could pass 2^31 values.
+    if (m_unfolded + count * n > (std::uint64_t{1} << 31))
+        fold();
+    m_unfolded += count * n;
+    const bool ignoreIsLabel = m_ignoreIndex >= 0 && m_ignoreIndex <= 0xffff;
+    const auto ignore = static_cast<std::uint16_t>(ignoreIsLabel ? m_ignoreIndex : 0);
     // Each map with its ignore_index pixels set to 0: losses are >= 0, so a 0 changes no
     // maximum, and the maxima below are plain loops over floats.
     m_masked.resize(count * n);
-    const bool ignoreIsLabel = m_ignoreIndex >= 0 && m_ignoreIndex <= 0xffff;
-    const auto ignore = static_cast<std::uint16_t>(ignoreIsLabel ? m_ignoreIndex : 0);
     m_valid.resize(n);
     for (std::size_t i = 0; i < n; ++i)
         m_valid[i] = !ignoreIsLabel || y[i] != ignore ? 1.0f : 0.0f;
+    std::int32_t* histogramBins = m_bins.data();
+    std::int32_t* quantileBins = m_bins.data() + kChunk;
     for (std::size_t a = 0; a < count; ++a) {
         const float* va = block.maps[a];
         if (va == nullptr)
             continue;
-        const std::span<const float> values(va, n);
-        m_statistics.histograms[a].add(values, block.labels, m_ignoreIndex);
-        m_statistics.quantiles.add(values, block.labels, m_ignoreIndex);
-        float* masked = m_masked.data() + a * n;
-        for (std::size_t i = 0; i < n; ++i)
-            masked[i] = va[i] * m_valid[i];
-        m_statistics.maxLoss = largest<false>(masked, nullptr, n, m_statistics.maxLoss);
+        std::uint32_t* histogram = m_histogramCounts.data() + a * kWays * kHistogramSlots;
+        for (std::size_t start = 0; start < n; start += kChunk) {
+            const std::size_t chunk = std::min(kChunk, n - start);
+            findBins(va + start, y + start, chunk, ignore, ignoreIsLabel, m_binner, histogramBins,
+                     quantileBins);
+            countInTurn(histogramBins, chunk, histogram, kHistogramSlots);
+            countInTurn(quantileBins, chunk, m_quantileCounts.data(), kQuantileSlots);
+        }
+        m_statistics.maxLoss =
+            maskAndLargest(va, m_valid.data(), m_masked.data() + a * n, n, m_statistics.maxLoss);
     }
     for (std::size_t a = 0; a < count; ++a)
         for (std::size_t b = a + 1; b < count; ++b) {
             if (block.maps[a] == nullptr || block.maps[b] == nullptr)
                 continue;
             float& ab = m_statistics.maxDifferences[a * m_variants + b];
-            ab = largest<true>(m_masked.data() + a * n, m_masked.data() + b * n, n, ab);
+            ab = largestDifference(m_masked.data() + a * n, m_masked.data() + b * n, n, ab);
             m_statistics.maxDifferences[b * m_variants + a] = ab;
         }
 }
 
+void SampleStatisticsBuilder::fold() {
+    for (std::size_t a = 0; a < m_statistics.histograms.size(); ++a) {
+        std::vector<std::int64_t>& counts = m_statistics.histograms[a].counts;
+        const std::uint32_t* tables = m_histogramCounts.data() + a * kWays * kHistogramSlots;
+        for (std::size_t bin = 0; bin < counts.size(); ++bin)
+            for (std::size_t way = 0; way < kWays; ++way)
+                counts[bin] += tables[way * kHistogramSlots + bin];
+    }
+    for (int bin = 0; bin < LossQuantiles::kBins; ++bin) {
+        std::int64_t sum = 0;
+        for (std::size_t way = 0; way < kWays; ++way)
+            sum += m_quantileCounts[way * kQuantileSlots + static_cast<std::size_t>(bin)];
+        if (sum != 0)
+            m_statistics.quantiles.addToBin(bin, sum);
+    }
+    std::fill(m_histogramCounts.begin(), m_histogramCounts.end(), 0);
+    std::fill(m_quantileCounts.begin(), m_quantileCounts.end(), 0);
+    m_unfolded = 0;
+}
+
 SampleStatistics SampleStatisticsBuilder::take() {
+    fold();
     return std::exchange(m_statistics, SampleStatistics());
 }
 

@@ -27,9 +27,23 @@ public:
     [[nodiscard]] SampleStatistics take();
 
 private:
+    // Counts go to kWays tables taken in turn, folded into the statistics by take(): a
+    // loss map is smooth, so neighbouring pixels fall in the same bin, and one table would
+    // make each increment wait for the previous one's store (about 5 cycles a pixel, twice
+    // per variant: it was most of the window's scan of a set of small samples).
+    static constexpr std::size_t kWays = 4; // the counting loop is unrolled by 4
+    void fold();
+
     std::size_t m_variants;
     int m_ignoreIndex;
     SampleStatistics m_statistics;
+    LossHistogram::Binner m_binner;
+    // Per variant, kWays tables of kHistogramBins + 1 counts; the last one counts the
+    // ignored pixels, so the counting loop has no branch.
+    std::vector<std::uint32_t> m_histogramCounts;
+    std::vector<std::uint32_t> m_quantileCounts; // kWays tables of LossQuantiles::kBins + 1
+    std::uint64_t m_unfolded = 0;                // values counted since the last fold
+    std::vector<std::int32_t> m_bins;            // a chunk's histogram then quantile bins
     std::vector<float> m_valid;  // 1 where the block's pixel is not ignore_index, else 0
     std::vector<float> m_masked; // each variant's block times m_valid
 };
