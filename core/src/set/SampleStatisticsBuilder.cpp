@@ -11,7 +11,7 @@ namespace losslens {
 
 namespace {
 
-constexpr std::size_t kChunk = 512; // pixels whose bins are found before they are counted
+constexpr std::size_t kChunk = 256; // pixels whose bins are found before they are counted
 constexpr std::size_t kHistogramSlots = kHistogramBins + 1;
 constexpr std::size_t kQuantileSlots = LossQuantiles::kBins + 1;
 
@@ -62,12 +62,12 @@ LOSSLENS_CLONES float largestDifference(const float* v, const float* w, std::siz
 
 // Adds one to tables[(i % 4) * slots + bins[i]] for each i: four tables in turn, so
 // consecutive equal bins are independent increments.
-void countInTurn(const std::int32_t* bins, std::size_t n, std::uint32_t* tables,
+void countInTurn(const std::int32_t* bins, std::size_t n, std::uint16_t* tables,
                  std::size_t slots) {
-    std::uint32_t* t0 = tables;
-    std::uint32_t* t1 = tables + slots;
-    std::uint32_t* t2 = tables + 2 * slots;
-    std::uint32_t* t3 = tables + 3 * slots;
+    std::uint16_t* t0 = tables;
+    std::uint16_t* t1 = tables + slots;
+    std::uint16_t* t2 = tables + 2 * slots;
+    std::uint16_t* t3 = tables + 3 * slots;
     std::size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         ++t0[bins[i]];
@@ -96,10 +96,6 @@ void SampleStatisticsBuilder::add(const LossBlock& block) {
     const std::size_t n = block.size();
     const std::uint16_t* y = block.labels.data();
     const std::size_t count = std::min(m_variants, block.maps.size());
-    // Each counter stays below 2^32: fold before the tables could pass 2^31 values.
-    if (m_unfolded + count * n > (std::uint64_t{1} << 31))
-        fold();
-    m_unfolded += count * n;
     const bool ignoreIsLabel = m_ignoreIndex >= 0 && m_ignoreIndex <= 0xffff;
     const auto ignore = static_cast<std::uint16_t>(ignoreIsLabel ? m_ignoreIndex : 0);
     // Each map with its ignore_index pixels set to 0: losses are >= 0, so a 0 changes no
@@ -114,9 +110,13 @@ void SampleStatisticsBuilder::add(const LossBlock& block) {
         const float* va = block.maps[a];
         if (va == nullptr)
             continue;
-        std::uint32_t* histogram = m_histogramCounts.data() + a * kWays * kHistogramSlots;
+        std::uint16_t* histogram = m_histogramCounts.data() + a * kWays * kHistogramSlots;
         for (std::size_t start = 0; start < n; start += kChunk) {
             const std::size_t chunk = std::min(kChunk, n - start);
+            // No count passes 65,535: each holds at most the values counted since the fold.
+            if (m_unfolded + chunk > 0xffff)
+                fold();
+            m_unfolded += chunk;
             findBins(va + start, y + start, chunk, ignore, ignoreIsLabel, m_binner, histogramBins,
                      quantileBins);
             countInTurn(histogramBins, chunk, histogram, kHistogramSlots);
@@ -138,7 +138,7 @@ void SampleStatisticsBuilder::add(const LossBlock& block) {
 void SampleStatisticsBuilder::fold() {
     for (std::size_t a = 0; a < m_statistics.histograms.size(); ++a) {
         std::vector<std::int64_t>& counts = m_statistics.histograms[a].counts;
-        const std::uint32_t* tables = m_histogramCounts.data() + a * kWays * kHistogramSlots;
+        const std::uint16_t* tables = m_histogramCounts.data() + a * kWays * kHistogramSlots;
         for (std::size_t bin = 0; bin < counts.size(); ++bin)
             for (std::size_t way = 0; way < kWays; ++way)
                 counts[bin] += tables[way * kHistogramSlots + bin];

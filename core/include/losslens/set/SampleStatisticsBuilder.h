@@ -39,10 +39,12 @@ private:
     SampleStatistics m_statistics;
     LossHistogram::Binner m_binner;
     // Per variant, kWays tables of kHistogramBins + 1 counts; the last one counts the
-    // ignored pixels, so the counting loop has no branch.
-    std::vector<std::uint32_t> m_histogramCounts;
-    std::vector<std::uint32_t> m_quantileCounts; // kWays tables of LossQuantiles::kBins + 1
-    std::uint64_t m_unfolded = 0;                // values counted since the last fold
+    // ignored pixels, so the counting loop has no branch. 16-bit counts, folded before any
+    // could pass 65,535: half the cache, and each table under the 4 KiB a scan may allocate
+    // per sample (core_scanalloc_tests).
+    std::vector<std::uint16_t> m_histogramCounts;
+    std::vector<std::uint16_t> m_quantileCounts; // kWays tables of LossQuantiles::kBins + 1
+    std::size_t m_unfolded = 0;                  // values counted since the last fold
     std::vector<std::int32_t> m_bins;            // a chunk's histogram then quantile bins
     std::vector<float> m_valid;  // 1 where the block's pixel is not ignore_index, else 0
     std::vector<float> m_masked; // each variant's block times m_valid
