@@ -180,7 +180,7 @@ void BM_ScanParts(benchmark::State& state) {
     ProcessOptions options;
     options.jobs = 2;
     options.statistics = part >= 1;
-    options.images = part >= 2 ? Dataset::Image::Load : Dataset::Image::Skip;
+    options.images = part >= 2 ? Dataset::Image::Check : Dataset::Image::Skip;
     options.maps = false;
     SampleVisitor visitor;
     if (part >= 3)

@@ -1,6 +1,6 @@
 // libFuzzer target: the display-image decoders (libpng, libjpeg, libtiff and the BMP reader)
-// behind one entry, at the size the bytes declare (as a label of that size would ask), up to
-// 2^20 pixels.
+// and the scan's header check behind one entry, at the size the bytes declare (as a label of that
+// size would ask), up to 2^20 pixels.
 #include "DisplayImage.h"
 #include "ImageSize.h"
 
@@ -20,6 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         width = static_cast<int>(declared->width);
         height = static_cast<int>(declared->height);
     }
+    std::string warning;
+    (void)losslens::detail::checkDisplayHeader("fuzz", bytes, width, height, warning);
     std::vector<std::string> warnings;
     const auto image = losslens::detail::decodeDisplayImage("fuzz", bytes, width, height, warnings);
     (void)image;

@@ -209,3 +209,75 @@ TEST(Dataset, DisplayImagesInEveryFormatMatchOpenCv) {
     }
     EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
 }
+
+// The window's scan checks a display image's header only (Dataset::Image::Check): the same
+// warning as a full decode for every file whose header is bad or declares another size; none
+// for a good file, one whose header runs past the first 64 KiB (a JPEG with large EXIF-like
+// segments, a TIFF with its directory after 120 KB of pixels) included; none either for
+// damage past the header, which the viewer's decode reports.
+TEST(Dataset, CheckingADisplayImageWarnsAsDecodingItsHeaderWould) {
+    TempDir dir;
+    const int w = 200;
+    const int h = 200;
+    cv::Mat noise(h, w, CV_8UC3);
+    cv::randu(noise, cv::Scalar::all(0), cv::Scalar::all(256)); // TIFF's LZW cannot shrink it
+    cv::Mat half;
+    cv::resize(noise, half, cv::Size(w / 2, h / 2));
+    const auto encoded = [](const char* ext, const cv::Mat& m) {
+        std::vector<std::uint8_t> bytes;
+        EXPECT_TRUE(cv::imencode(ext, m, bytes)) << ext;
+        return std::string(bytes.begin(), bytes.end());
+    };
+    const std::string jpeg = encoded(".jpg", noise);
+    const std::string png = encoded(".png", noise);
+    const std::string tiff = encoded(".tiff", noise);
+    ASSERT_GT(tiff.size(), 100000u);
+    // Two 60,000-byte APP1 segments after the SOI marker: the frame header starts past 64 KiB.
+    std::string tall = jpeg.substr(0, 2);
+    for (int k = 0; k < 2; ++k) {
+        const std::size_t length = 60000;
+        tall += std::string{'\xff', '\xe1', static_cast<char>(length >> 8),
+                            static_cast<char>(length & 0xff)};
+        tall += std::string(length - 2, 'x');
+    }
+    tall += jpeg.substr(2);
+    const std::vector<std::pair<std::string, std::string>> files = {
+        {"goodj.jpg", jpeg},
+        {"goodp.png", png},
+        {"goodb.bmp", encoded(".bmp", noise)},
+        {"goodt.tif", tiff},
+        {"tall.jpg", tall},
+        {"smallj.jpg", encoded(".jpg", half)},
+        {"smallp.png", encoded(".png", half)},
+        {"text.png", "hello, not an image"},
+        {"broken.jpg", "\xff\xd8\xff\xe0 broken jpeg"},
+        {"headcutj.jpg", jpeg.substr(0, 100)},
+        {"headcutp.png", png.substr(0, 20)},
+        {"datacut.jpg", jpeg.substr(0, jpeg.size() / 2)},
+    };
+    for (const auto& [name, bytes] : files) {
+        writeSampleWithImage(dir.path(), name, bytes, w, h);
+    }
+    const Dataset set = Dataset::open(dir.path());
+    ::testing::internal::CaptureStderr();
+    for (const auto& [name, bytes] : files) {
+        const std::size_t i = stemIndex(set, std::filesystem::path(name).stem().string());
+        const LoadedSample checked = set.load(i, Dataset::Image::Check);
+        const LoadedSample loaded = set.load(i, Dataset::Image::Load);
+        EXPECT_TRUE(checked.image.empty()) << name;
+        const bool good = name.starts_with("good") || name == "tall.jpg";
+        if (good) {
+            EXPECT_TRUE(checked.warnings.empty()) << name << ": " << checked.warnings.front();
+            EXPECT_TRUE(loaded.warnings.empty()) << name << ": " << loaded.warnings.front();
+            EXPECT_FALSE(loaded.image.empty()) << name;
+        } else if (name == "datacut.jpg") {
+            EXPECT_TRUE(checked.warnings.empty()) << checked.warnings.front();
+            ASSERT_EQ(loaded.warnings.size(), 1u);
+        } else {
+            ASSERT_EQ(checked.warnings.size(), 1u) << name;
+            EXPECT_EQ(checked.warnings, loaded.warnings) << name;
+            EXPECT_NE(checked.warnings[0].find(name), std::string::npos) << checked.warnings[0];
+        }
+    }
+    EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+}

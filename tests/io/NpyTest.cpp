@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 using namespace losslens;
 
 namespace {
@@ -269,4 +271,46 @@ TEST(NpyTest, EveryFloat16Value) {
         EXPECT_EQ(got, static_cast<float>(sign * value)) << h;
         EXPECT_EQ(std::signbit(got), (h & 0x8000) != 0) << h;
     }
+}
+
+// Whether a file is whole yet, from its header and size alone (the window's set watcher
+// asks while a training job writes): every cut of a file is incomplete, the whole file
+// complete, a header longer than the first read (1 KiB of padding) read to its end, and a
+// file that is not .npy bad.
+TEST(Npy, StateFollowsTheHeaderAndTheDataLength) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("losslens-npystate-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "one.npy";
+    const auto put = [&](const std::string& bytes) {
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+    };
+    const std::vector<float> values(60, 0.25f);
+    const std::vector<std::int64_t> shape{3, 5, 4};
+    const std::string bytes = encodeNpyFloat32(values, shape);
+    for (const std::size_t cut : {std::size_t{0}, std::size_t{3}, std::size_t{11}, std::size_t{40},
+                                  bytes.size() - 1, bytes.size()}) {
+        put(bytes.substr(0, cut));
+        EXPECT_EQ(npyState(file), cut == bytes.size() ? NpyState::Complete : NpyState::Incomplete)
+            << cut;
+    }
+    // Version 1.0 with a 1014-byte header (the data starts at 1024), written by hand.
+    std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 5, 4), }";
+    dict.append(1014 - 1 - dict.size(), ' ').append("\n");
+    std::string padded = std::string("\x93NUMPY\x01\x00", 8);
+    padded += static_cast<char>(1014 & 0xff);
+    padded += static_cast<char>(1014 >> 8);
+    padded += dict;
+    ASSERT_EQ(padded.size(), 1024u);
+    padded.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+    for (const std::size_t cut :
+         {std::size_t{300}, std::size_t{1023}, std::size_t{1100}, padded.size()}) {
+        put(padded.substr(0, cut));
+        EXPECT_EQ(npyState(file), cut == padded.size() ? NpyState::Complete : NpyState::Incomplete)
+            << cut;
+    }
+    put("not numpy at all");
+    EXPECT_EQ(npyState(file), NpyState::Bad);
+    EXPECT_EQ(npyState(dir / "absent.npy"), NpyState::Bad);
+    std::filesystem::remove_all(dir);
 }

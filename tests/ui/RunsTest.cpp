@@ -345,21 +345,6 @@ private slots:
         QVERIFY(w.findChildren<QMessageBox*>().isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() != nullptr, 10000);
     }
-
-    // The completeness rule on its own: header and data lengths.
-    void npyCompletenessFollowsTheHeader() {
-        const fs::path file = fs::path(m_dir.path().toStdString()) / "one.npy";
-        const std::vector<float> values(60, 0.25f);
-        const std::vector<std::int64_t> shape{3, 5, 4};
-        const std::string bytes = encodeNpyFloat32(values, shape);
-        for (std::size_t cut :
-             {std::size_t{3}, std::size_t{11}, std::size_t{40}, bytes.size() - 1, bytes.size()}) {
-            std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes.substr(0, cut);
-            QCOMPARE(SetWatcher::npyCompleteness(file.string()), cut == bytes.size() ? 1 : 0);
-        }
-        std::ofstream(file, std::ios::binary | std::ios::trunc) << "not numpy at all";
-        QCOMPARE(SetWatcher::npyCompleteness(file.string()), -1);
-    }
 };
 
 QTEST_MAIN(RunsTest)

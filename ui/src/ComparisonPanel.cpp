@@ -44,7 +44,7 @@ void compactChart(QChart* chart) {
 ComparisonPanel::ComparisonPanel(DatasetSession* session, RunScores* runs, QWidget* parent)
     : QWidget(parent)
     , m_runs(runs) {
-    connect(session, &DatasetSession::scanProgress, this, [this, session] {
+    connect(session, &DatasetSession::setChanged, this, [this, session] {
         setComparison(compareVariants(session->setSummary(), classNames(session->classes())));
     });
     auto* layout = new QVBoxLayout(this);

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace losslens {
 
@@ -219,6 +220,7 @@ void DatasetSession::startScan() {
         options.jobs = jobs;
         options.cancel = &scan->cancel;
         options.statistics = true;
+        options.images = Dataset::Image::Check; // the viewer decodes the image it shows
         options.claim = [&scan](std::size_t entry) {
             if (!scan->claim(entry, ScanState::Scan))
                 return false;
@@ -244,6 +246,7 @@ void DatasetSession::startScan() {
             });
         scan->finished = true;
     });
+    m_setChangeClock.invalidate(); // the first rows' figures are shown at once
     m_drainTimer.start();
 }
 
@@ -262,7 +265,10 @@ void DatasetSession::drainScan() {
     addCandidates(candidates);
     addRows(batch);
     // The viewer's loads of entries it claimed fill their rows when they arrive.
-    if (finished && m_viewerClaims == 0) {
+    const bool done = finished && m_viewerClaims == 0;
+    if (done || !m_setChangeClock.isValid() || m_setChangeClock.hasExpired(1000))
+        announceSetChange();
+    if (done) {
         m_drainTimer.stop();
         m_scored = true;
         emit scanCompleted();
@@ -309,7 +315,14 @@ void DatasetSession::addCandidates(
     if (batch.empty())
         return;
     m_candidates.setMany(batch);
-    emit candidatesChanged();
+    m_candidatesGrew = true;
+}
+
+void DatasetSession::announceSetChange() {
+    m_setChangeClock.start();
+    if (std::exchange(m_candidatesGrew, false))
+        emit candidatesChanged();
+    emit setChanged();
 }
 
 void DatasetSession::requestSample(std::size_t entry) {

@@ -79,7 +79,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &DatasetSession::classesChanged, this,
             [this] { m_layersPanel->setClasses(m_session->classes(), m_view->settings()); });
     connect(m_session, &DatasetSession::sampleReady, this, &MainWindow::onSampleReady);
-    connect(m_session, &DatasetSession::scanProgress, m_list, &SampleListPanel::refreshSort);
+    connect(m_session, &DatasetSession::setChanged, m_list, &SampleListPanel::refreshSort);
     connect(m_runScores, &RunScores::scoresChanged, m_list, &SampleListPanel::refreshSort);
     connect(m_session, &DatasetSession::scanCompleted, this, [this] {
         statusBar()->showMessage(tr("Scored %1 samples").arg(m_session->scannedCount()), 5000);

@@ -46,7 +46,7 @@ PlotsPanel::PlotsPanel(DatasetSession* session, RunScores* runs, QWidget* parent
     : QWidget(parent)
     , m_session(session)
     , m_runs(runs) {
-    connect(session, &DatasetSession::scanProgress, this, [this, session] {
+    connect(session, &DatasetSession::setChanged, this, [this, session] {
         setSet(session->setHistograms(), session->setSummary(), session->classes());
     });
     connect(session, &DatasetSession::sampleReady, this,

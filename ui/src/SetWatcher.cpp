@@ -114,42 +114,6 @@ void SetWatcher::noticed(const QString& folder, const QString& name) {
         m_timer.start();
 }
 
-int SetWatcher::npyCompleteness(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        return -1;
-    in.seekg(0, std::ios::end);
-    const auto size = static_cast<std::int64_t>(in.tellg());
-    in.seekg(0);
-    // The header is at most a few kilobytes in practice; numpy allows up to 4 GiB (version
-    // 2), which a watcher has no business reading: 1 MiB is plenty.
-    if (size <= 0)
-        return 0; // just created: its writer has not written yet
-    std::vector<std::byte> head(static_cast<std::size_t>(std::min<std::int64_t>(size, 1 << 20)));
-    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
-    static constexpr char kMagic[] = "\x93NUMPY";
-    const std::size_t known = std::min<std::size_t>(head.size(), 6);
-    if (std::memcmp(head.data(), kMagic, known) != 0)
-        return -1;
-    if (head.size() < 12)
-        return 0;
-    const auto byte = [&](std::size_t i) { return static_cast<std::int64_t>(head[i]); };
-    const int major = static_cast<int>(byte(6));
-    const std::int64_t headerEnd =
-        major == 1 ? 10 + (byte(8) | byte(9) << 8)
-                   : 12 + (byte(8) | byte(9) << 8 | byte(10) << 16 | byte(11) << 24);
-    if (size < headerEnd)
-        return 0;
-    try {
-        const NpyHeader header = parseNpyHeader(head);
-        const std::int64_t expected =
-            static_cast<std::int64_t>(header.dataOffset) + header.elementCount() * header.itemSize;
-        return size < expected ? 0 : 1;
-    } catch (const std::exception&) {
-        return -1; // a header numpy would not write: scoring reports it
-    }
-}
-
 SetWatcher::Snapshot SetWatcher::take(const std::string& root, const std::string& run) {
     Snapshot snapshot;
     try {
@@ -170,7 +134,7 @@ SetWatcher::Snapshot SetWatcher::take(const std::string& root, const std::string
             continue; // gone between listing and stat: the next poll sees it gone
         snapshot.files[path.stem().string()] = {
             size, static_cast<std::int64_t>(time.time_since_epoch().count())};
-        if (npyCompleteness(path.string()) == 0)
+        if (npyState(path) == NpyState::Incomplete)
             snapshot.incomplete.push_back(path.stem().string());
     }
     std::sort(snapshot.incomplete.begin(), snapshot.incomplete.end());
@@ -199,7 +163,7 @@ SetWatcher::Snapshot SetWatcher::takeChanged(const std::string& root, const std:
             continue;
         }
         base.files[stem] = {size, static_cast<std::int64_t>(time.time_since_epoch().count())};
-        if (npyCompleteness(path.string()) == 0)
+        if (npyState(path) == NpyState::Incomplete)
             incomplete.push_back(stem);
     }
     std::sort(incomplete.begin(), incomplete.end());

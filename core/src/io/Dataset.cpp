@@ -277,6 +277,9 @@ void Dataset::load(std::size_t index, LoadedSample& sample, Image image) const {
     if (!entry.image.empty() && image == Image::Load)
         sample.image = detail::readDisplayImage(entry.image, sample.labels.width(),
                                                 sample.labels.height(), sample.warnings);
+    else if (!entry.image.empty() && image == Image::Check)
+        detail::checkDisplayImage(entry.image, sample.labels.width(), sample.labels.height(),
+                                  sample.warnings);
 }
 
 } // namespace losslens

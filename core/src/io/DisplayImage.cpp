@@ -6,8 +6,11 @@
 #include "PngImage.h"
 #include "TiffImage.h"
 
+#include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <optional>
@@ -16,19 +19,113 @@ namespace losslens::detail {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+bool startsWith(std::span<const std::byte> bytes, const char* magic, std::size_t n) {
+    return bytes.size() >= n && std::memcmp(bytes.data(), magic, n) == 0;
+}
+
+bool isJpeg(std::span<const std::byte> bytes) {
+    return startsWith(bytes, "\xff\xd8\xff", 3);
+}
+
+// The most bytes a real display image of width x height takes: a JPEG larger than its
+// pixels' raw RGB, or another file larger than uncompressed 16-bit RGBA (8 bytes a pixel),
+// plus room for metadata, is not one.
+std::int64_t largestFile(int width, int height, bool jpeg) {
+    return static_cast<std::int64_t>(width) * height * (jpeg ? 3 : 8) + (4 << 20);
+}
+
+} // namespace
+
+std::string displaySizeWarning(const fs::path& file, long long width, long long height,
+                               int labelWidth, int labelHeight) {
+    return file.string() + ": display image is " + std::to_string(width) + "x" +
+           std::to_string(height) + ", the label " + std::to_string(labelWidth) + "x" +
+           std::to_string(labelHeight) + "; shown on grey";
+}
+
+bool checkDisplayHeader(const fs::path& file, std::span<const std::byte> bytes, int width,
+                        int height, std::string& warning) {
+    long long gotWidth = 0;
+    long long gotHeight = 0;
+    if (isJpeg(bytes)) {
+        int w = 0;
+        int h = 0;
+        std::string error;
+        if (!readJpegSize(
+                std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), w, h,
+                error)) {
+            warning =
+                file.string() + ": display image is unreadable (" + error + "); shown on grey";
+            return false;
+        }
+        gotWidth = w;
+        gotHeight = h;
+    } else if (const std::optional<ImageSize> declared = declaredImageSize(bytes)) {
+        gotWidth = declared->width;
+        gotHeight = declared->height;
+    } else {
+        warning =
+            file.string() +
+            ": display image is unreadable (not a JPEG, PNG, BMP or TIFF file); shown on grey";
+        return false;
+    }
+    if (gotWidth == width && gotHeight == height)
+        return true;
+    warning = displaySizeWarning(file, gotWidth, gotHeight, width, height);
+    return false;
+}
+
+void checkDisplayImage(const fs::path& file, int width, int height,
+                       std::vector<std::string>& warnings) {
+    constexpr std::size_t kHead = 64 << 10;
+    std::vector<std::byte> bytes(kHead);
+    std::size_t got = 0;
+    std::int64_t size = 0;
+    try {
+        // The first bytes, with the size limit of the file's kind once it is known.
+        size = checkedFileSize(file, largestFile(width, height, false));
+        std::FILE* in = std::fopen(file.c_str(), "rbe");
+        if (in == nullptr)
+            throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
+        got = std::fread(bytes.data(), 1, kHead, in);
+        std::fclose(in);
+        bytes.resize(got);
+        if (isJpeg(bytes) && size > largestFile(width, height, true))
+            (void)checkedFileSize(file, largestFile(width, height, true)); // throws
+    } catch (const std::exception& e) {
+        warnings.push_back(std::string(e.what()) + "; display image shown on grey");
+        return;
+    }
+    std::string warning;
+    if (checkDisplayHeader(file, bytes, width, height, warning))
+        return;
+    if (static_cast<std::int64_t>(got) < size) {
+        // The header may run past the first bytes: read it all, as the decoder would.
+        try {
+            readFileBytes(file, largestFile(width, height, isJpeg(bytes)), bytes);
+        } catch (const std::exception& e) {
+            warnings.push_back(std::string(e.what()) + "; display image shown on grey");
+            return;
+        }
+        if (checkDisplayHeader(file, bytes, width, height, warning))
+            return;
+    }
+    warnings.push_back(warning);
+}
+
 ByteImage readDisplayImage(const fs::path& file, int width, int height,
                            std::vector<std::string>& warnings) {
     // JPEG through libjpeg with our own error manager (its warnings are the sample's, not
     // stderr lines), PNG through libpng, TIFF through libtiff, BMP by hand: not OpenCV's
     // codecs, whose libraries (GDAL, OpenEXR, ...) took 110 ms to load in every process that
-    // links core, a `losslens-cli stats` of a small set included. The label's size bounds the read:
-    // a JPEG larger than its pixels' raw RGB, or another file larger than uncompressed 16-bit RGBA
-    // (8 bytes a pixel), plus room for metadata, is not a real image of this size.
+    // links core, a `losslens-cli stats` of a small set included. The label's size bounds the
+    // read (largestFile).
     const bool jpeg = isJpegFile(file);
     std::vector<std::byte> bytes;
     try {
-        bytes = readFileBytes(file, static_cast<std::int64_t>(width) * height * (jpeg ? 3 : 8) +
-                                        (4 << 20));
+        bytes = readFileBytes(file, largestFile(width, height, jpeg));
     } catch (const std::exception& e) {
         warnings.push_back(std::string(e.what()) + "; display image shown on grey");
         return {};
@@ -38,8 +135,7 @@ ByteImage readDisplayImage(const fs::path& file, int width, int height,
 
 ByteImage decodeDisplayImage(const fs::path& file, std::span<const std::byte> bytes, int width,
                              int height, std::vector<std::string>& warnings) {
-    if (bytes.size() >= 3 && std::to_integer<int>(bytes[0]) == 0xff &&
-        std::to_integer<int>(bytes[1]) == 0xd8 && std::to_integer<int>(bytes[2]) == 0xff)
+    if (isJpeg(bytes))
         return decodeJpegImage(
             file, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
             width, height, warnings);
@@ -52,20 +148,15 @@ ByteImage decodeDisplayImage(const fs::path& file, std::span<const std::byte> by
         return {};
     }
     if (declared->width != width || declared->height != height) {
-        warnings.push_back(file.string() + ": display image is " + std::to_string(declared->width) +
-                           "x" + std::to_string(declared->height) + ", the label " +
-                           std::to_string(width) + "x" + std::to_string(height) +
-                           "; shown on grey");
+        warnings.push_back(
+            displaySizeWarning(file, declared->width, declared->height, width, height));
         return {};
     }
     std::string error;
     ByteImage image;
-    const auto starts = [&](const char* magic, std::size_t n) {
-        return bytes.size() >= n && std::memcmp(bytes.data(), magic, n) == 0;
-    };
-    if (starts("\x89PNG", 4))
+    if (startsWith(bytes, "\x89PNG", 4))
         image = decodePngImage(bytes, width, height, error);
-    else if (starts("BM", 2))
+    else if (startsWith(bytes, "BM", 2))
         image = decodeBmpImage(bytes, width, height, error);
     else
         image = decodeTiffImage(bytes, width, height, error); // II*\0 or MM\0*

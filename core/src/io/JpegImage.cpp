@@ -1,5 +1,7 @@
 #include "JpegImage.h"
 
+#include "DisplayImage.h"
+
 #include <algorithm>
 #include <csetjmp>
 #include <cstdio>
@@ -74,7 +76,43 @@ bool decode(jpeg_decompress_struct& info, ErrorManager& manager, std::string_vie
     return true;
 }
 
+// jpeg_read_header alone; may longjmp, like decode.
+bool readHeader(jpeg_decompress_struct& info, ErrorManager& manager, std::string_view bytes) {
+    if (setjmp(manager.jump) != 0)
+        return false;
+    jpeg_create_decompress(&info);
+    jpeg_mem_src(&info, reinterpret_cast<const unsigned char*>(bytes.data()),
+                 static_cast<unsigned long>(bytes.size()));
+    return jpeg_read_header(&info, TRUE) == JPEG_HEADER_OK;
+}
+
+std::string reasonsOf(const ErrorManager& manager) {
+    std::string reasons;
+    for (const std::string& m : manager.messages)
+        reasons += (reasons.empty() ? "" : "; ") + m;
+    return reasons;
+}
+
 } // namespace
+
+bool readJpegSize(std::string_view bytes, int& width, int& height, std::string& error) {
+    jpeg_decompress_struct info{};
+    ErrorManager manager;
+    info.err = jpeg_std_error(&manager.pub);
+    manager.pub.error_exit = onError;
+    manager.pub.emit_message = onMessage;
+    const bool ok = readHeader(info, manager, bytes);
+    width = static_cast<int>(info.image_width);
+    height = static_cast<int>(info.image_height);
+    jpeg_destroy_decompress(&info);
+    // A header libjpeg read while warning (data cut short before a frame) is not a header.
+    if (ok && manager.messages.empty())
+        return true;
+    error = reasonsOf(manager);
+    if (error.empty())
+        error = "not an RGB JPEG";
+    return false;
+}
 
 bool isJpegFile(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -97,13 +135,9 @@ ByteImage decodeJpegImage(const std::filesystem::path& file, std::string_view by
     const bool ok =
         decode(info, manager, bytes, width, height, image, sizeMismatch, gotWidth, gotHeight);
     jpeg_destroy_decompress(&info);
-    std::string reasons;
-    for (const std::string& m : manager.messages)
-        reasons += (reasons.empty() ? "" : "; ") + m;
+    const std::string reasons = reasonsOf(manager);
     if (sizeMismatch) {
-        warnings.push_back(file.string() + ": display image is " + std::to_string(gotWidth) + "x" +
-                           std::to_string(gotHeight) + ", the label " + std::to_string(width) +
-                           "x" + std::to_string(height) + "; shown on grey");
+        warnings.push_back(detail::displaySizeWarning(file, gotWidth, gotHeight, width, height));
         return {};
     }
     if (!ok) {

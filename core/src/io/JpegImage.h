@@ -18,6 +18,11 @@ namespace losslens {
 [[nodiscard]] ByteImage decodeJpegImage(const std::filesystem::path& file, std::string_view bytes,
                                         int width, int height, std::vector<std::string>& warnings);
 
+// The size a JPEG's header declares, read by libjpeg without decoding a pixel: false, with
+// libjpeg's reasons in `error`, when the header cannot be read (cut short included).
+[[nodiscard]] bool readJpegSize(std::string_view bytes, int& width, int& height,
+                                std::string& error);
+
 // Whether the file starts like a JPEG (its SOI marker), whatever its extension says.
 [[nodiscard]] bool isJpegFile(const std::filesystem::path& file);
 

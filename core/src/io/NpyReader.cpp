@@ -338,6 +338,71 @@ template <typename Floats> void NpyFile::read(Floats& data) {
     }
 }
 
+NpyState npyState(const std::filesystem::path& file) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return NpyState::Bad;
+    struct stat st {};
+    NpyState state = NpyState::Bad;
+    // The first bytes: magic, version and the header's length; most headers fit in them.
+    std::vector<std::byte> head(256);
+    const auto readFrom0 = [&](std::size_t count) {
+        head.resize(count);
+        std::size_t done = 0;
+        while (done < count) {
+            const ssize_t n =
+                ::pread(fd, head.data() + done, count - done, static_cast<off_t>(done));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            done += static_cast<std::size_t>(n);
+        }
+        head.resize(done);
+    };
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        const auto size = static_cast<std::int64_t>(st.st_size);
+        readFrom0(static_cast<std::size_t>(std::min<std::int64_t>(size, 256)));
+        static constexpr char kMagic[] = "\x93NUMPY";
+        const std::size_t known = std::min<std::size_t>(head.size(), 6);
+        if (size == 0)
+            state = NpyState::Incomplete; // just created: its writer has not written yet
+        else if (std::memcmp(head.data(), kMagic, known) != 0)
+            state = NpyState::Bad;
+        else if (head.size() < 12)
+            state = NpyState::Incomplete;
+        else {
+            const auto byte = [&](std::size_t i) { return std::to_integer<std::int64_t>(head[i]); };
+            const bool v1 = byte(6) == 1;
+            std::int64_t length = byte(8) | byte(9) << 8;
+            if (!v1)
+                length |= byte(10) << 16 | byte(11) << 24;
+            const std::int64_t headerEnd = (v1 ? 10 : 12) + length;
+            if (length > static_cast<std::int64_t>(kMaxNpyHeaderLength))
+                state = NpyState::Bad;
+            else if (size < headerEnd)
+                state = NpyState::Incomplete;
+            else {
+                if (static_cast<std::int64_t>(head.size()) < headerEnd)
+                    readFrom0(static_cast<std::size_t>(headerEnd));
+                if (static_cast<std::int64_t>(head.size()) < headerEnd)
+                    state = NpyState::Incomplete; // shrunk meanwhile: being rewritten
+                else
+                    try {
+                        const NpyHeader header = parseNpyHeader(head);
+                        const std::int64_t expected = static_cast<std::int64_t>(header.dataOffset) +
+                                                      header.elementCount() * header.itemSize;
+                        state = size < expected ? NpyState::Incomplete : NpyState::Complete;
+                    } catch (const std::exception&) {
+                        state = NpyState::Bad; // a header numpy would not write: scoring says why
+                    }
+            }
+        }
+    }
+    ::close(fd);
+    return state;
+}
+
 NpyFileHeader readNpyHeader(const std::filesystem::path& file, const DataLimits& limits) {
     const NpyFile npy(file, limits);
     return {npy.header(), npy.fileSize()};

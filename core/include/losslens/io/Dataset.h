@@ -84,8 +84,9 @@ public:
     [[nodiscard]] Annotation annotationOf(const SampleEntry& entry) const;
 
     // What to load besides the labels and the prediction: the display image is for the
-    // window only (stats and export never read it).
-    enum class Image { Load, Skip };
+    // window only (stats and export never read it). Check: only its header, for the warning
+    // of a bad one (the window's scan; LoadedSample::image stays empty).
+    enum class Image { Load, Check, Skip };
     // Loads and validates one complete entry; throws DataError naming the bad file.
     [[nodiscard]] LoadedSample load(std::size_t index, Image image = Image::Load) const;
     // The same into `sample`, refilling its buffers (labels, prediction, scratch) when they

@@ -47,6 +47,13 @@ struct NpyFileHeader {
 [[nodiscard]] NpyFileHeader readNpyHeader(const std::filesystem::path& file,
                                           const DataLimits& limits = {});
 
+// Whether a .npy file is whole yet, from its header and size alone (a watcher asks while a
+// writer may still be writing it): Incomplete for an empty file, a header cut short or data
+// shorter than the header says; Bad for a file that is unreadable or not a .npy a writer
+// could finish; Complete otherwise. Reads the header only (about 128 bytes), never the data.
+enum class NpyState { Complete, Incomplete, Bad };
+[[nodiscard]] NpyState npyState(const std::filesystem::path& file);
+
 // An open .npy file whose size was checked against the limits and whose header was read and
 // validated, the data not yet read: a sample's loader looks at the header (the memory it
 // will need) before reading, with one open of the file. Throws DataError naming the file.

@@ -18,8 +18,8 @@ struct ProcessOptions {
     std::function<void(std::size_t, std::size_t)> progress;
     // Also make each sample's SampleStatistics (maxima, histograms): the window's scan.
     bool statistics = false;
-    // Decode each display image too (only to warn about a bad one: the window's table);
-    // stats and export skip it.
+    // Decode each display image too; Check: read its header only, to warn about a bad one
+    // (the window's table); stats and export skip it.
     Dataset::Image images = Dataset::Image::Load;
     // Hand the visitor every variant's maps. false: the visitor gets the summary alone (its
     // maps empty) and computes what it needs itself, as export does one variant at a time so

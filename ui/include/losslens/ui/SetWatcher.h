@@ -50,9 +50,6 @@ public:
         std::vector<std::string> incomplete;
         bool operator==(const Snapshot&) const = default;
     };
-    // Whether a .npy file is as long as its header says: 1 whole, 0 still short (or its
-    // header not yet whole), -1 not a .npy at all (nothing to wait for).
-    [[nodiscard]] static int npyCompleteness(const std::string& file);
     // Lists a set's runs and one run's prediction files (any thread).
     [[nodiscard]] static Snapshot take(const std::string& root, const std::string& run);
     // `base` with the runs listed again and only the files of `stems` looked at again.
