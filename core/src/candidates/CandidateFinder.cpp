@@ -8,7 +8,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace losslens {
 
@@ -20,7 +25,13 @@ constexpr double kSumScale = 140737488355328.0; // 2^47
 constexpr float kEps = 1e-7f;
 
 Sum fixedPoint(double value) {
-    return static_cast<Sum>(std::llround(std::clamp(value, 0.0, 65536.0) * kSumScale));
+    const double scaled = std::clamp(value, 0.0, 65536.0) * kSumScale;
+    // Below 2^52 a double's step is at most 1/2, so scaled + 0.5 is exact and truncating it is
+    // llround's rounding (half away from zero) without the library call: every value a pixel
+    // adds (p_k <= 1, -log p_0 <= 16.2) is there.
+    if (scaled < 4503599627370496.0)
+        return static_cast<Sum>(static_cast<std::int64_t>(scaled + 0.5));
+    return static_cast<Sum>(std::llround(scaled));
 }
 
 double fromFixedPoint(Sum sum) {
@@ -70,6 +81,57 @@ void joinRows(std::vector<Run>& runs, std::size_t prev, std::size_t cur, std::si
     }
 }
 
+// The first class of largest probability (the loaders refuse NaN), without a branch per class:
+// random probabilities made each comparison a coin toss for the branch predictor, and 21
+// classes a pixel were most of the window's candidate search.
+int firstLargestPortable(const float* p, int classes, float& best) {
+    int k = 0;
+    best = p[0];
+    for (int c = 1; c < classes; ++c) {
+        const bool larger = p[c] > best;
+        best = larger ? p[c] : best;
+        k = larger ? c : k;
+    }
+    return k;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// Eight classes an instruction for the maximum, then the first class that equals it (equal
+// floats compare equal, -0 and +0 included, as the portable loop treats them). classes >= 8.
+__attribute__((target("avx2"))) int firstLargestAvx2(const float* p, int classes, float& best) {
+    __m256 top = _mm256_loadu_ps(p);
+    int c = 8;
+    for (; c + 8 <= classes; c += 8)
+        top = _mm256_max_ps(top, _mm256_loadu_ps(p + c));
+    __m128 half = _mm_max_ps(_mm256_castps256_ps128(top), _mm256_extractf128_ps(top, 1));
+    half = _mm_max_ps(half, _mm_movehl_ps(half, half));
+    half = _mm_max_ss(half, _mm_shuffle_ps(half, half, 1));
+    best = _mm_cvtss_f32(half);
+    for (int t = c; t < classes; ++t)
+        best = p[t] > best ? p[t] : best;
+    const __m256 wanted = _mm256_set1_ps(best);
+    for (c = 0; c + 8 <= classes; c += 8) {
+        const int hits =
+            _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(p + c), wanted, _CMP_EQ_OQ));
+        if (hits != 0)
+            return c + __builtin_ctz(static_cast<unsigned>(hits));
+    }
+    for (; c < classes; ++c)
+        if (p[c] == best)
+            return c;
+    return 0; // not reached: best is one of the values
+}
+#endif
+
+int firstLargest(const float* p, int classes, float& best) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx2 && classes >= 8)
+        return firstLargestAvx2(p, classes, best);
+#endif
+    return firstLargestPortable(p, classes, best);
+}
+
 } // namespace
 
 std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& prediction,
@@ -94,13 +156,8 @@ std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& 
                 open = false;
                 continue;
             }
-            int k = 0;
-            float best = probs[0];
-            for (int c = 1; c < classes; ++c)
-                if (probs[c] > best) {
-                    best = probs[c];
-                    k = c;
-                }
+            float best = 0.0f;
+            const int k = firstLargest(probs, classes, best);
             if (k == 0 || !(best >= options.minConfidence)) {
                 open = false;
                 continue;
