@@ -6,6 +6,8 @@
 #include "losslens/loss/LossVariant.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -127,22 +129,60 @@ std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
     return written + writeBackgroundWeight(stem, result, options);
 }
 
-// One variant at a time: the pass that makes a map costs far less than its PNG.
+namespace {
+// The maps of one sample's chosen variants held at once when they take at most this much:
+// one pass over the prediction makes them all (a 21-class 1024 x 768 sample's six maps are
+// 19 MB; the pass per variant read its 66 MB prediction six times). Larger samples make one
+// map at a time, so an 8192 x 8192 sample never holds six 256 MiB maps.
+constexpr std::size_t kMapsAtOnceBytes = std::size_t{64} << 20;
+
+// The bits of the largest value at pixels whose label is not ignoreIndex (0 for none): for
+// values >= 0 the bits order as the values, and an integer maximum vectorises.
+std::uint32_t largestValid(const float* values, const std::uint16_t* labels, std::size_t n,
+                           int ignoreIndex) {
+    std::uint32_t top = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t bits = std::bit_cast<std::uint32_t>(values[i]) & 0x7fffffffu;
+        top = std::max(top, labels[i] != ignoreIndex ? bits : 0u);
+    }
+    return top;
+}
+
+VariantMask maskOf(std::span<const std::size_t> variants) {
+    VariantMask mask = 0;
+    for (const std::size_t v : variants)
+        mask |= VariantMask{1} << v;
+    return mask;
+}
+} // namespace
+
 std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
                          const LossConfig& config, ValueRange range, const ExportOptions& options) {
-    LossResult result;
+    // Reused by the thread's next sample: fresh maps cost their pages' zeroing each time.
+    thread_local LossResult result;
     std::size_t written = 0;
     const auto variants = chosenVariants(options);
-    for (const std::size_t v : variants) {
-        computeLoss(sample.labels, sample.prediction, config, VariantMask{1} << v, result,
+    const std::size_t mapBytes = static_cast<std::size_t>(sample.labels.width()) *
+                                 static_cast<std::size_t>(sample.labels.height()) * sizeof(float);
+    if (!variants.empty() && mapBytes * variants.size() <= kMapsAtOnceBytes) {
+        computeLoss(sample.labels, sample.prediction, config, maskOf(variants), result,
                     sample.annotation);
-        written +=
-            writeVariant(stem, sample, result.maps[v], v, config.ignoreIndex, range, options);
+        for (const std::size_t v : variants)
+            written +=
+                writeVariant(stem, sample, result.maps[v], v, config.ignoreIndex, range, options);
+    } else {
+        for (const std::size_t v : variants) {
+            computeLoss(sample.labels, sample.prediction, config, VariantMask{1} << v, result,
+                        sample.annotation);
+            written +=
+                writeVariant(stem, sample, result.maps[v], v, config.ignoreIndex, range, options);
+        }
     }
     if (variants.empty())
         computeLoss(sample.labels, sample.prediction, config, VariantMask{0}, result,
                     sample.annotation);
-    result.maps.clear(); // the last variant's map is written: w0 alone is left to write
+    if (mapBytes * variants.size() > kMapsAtOnceBytes)
+        result.maps.clear(); // a big sample's last map is written: w0 alone is left to write
     return written + writeBackgroundWeight(stem, result, options);
 }
 
@@ -174,20 +214,21 @@ ValueRange autoRange(const Dataset& dataset, const ExportOptions& options) {
     const LossConfig config = dataset.config().lossConfig();
     std::mutex mutex;
     float hi = 0.0f;
-    // One variant's map at a time, as the export itself.
+    // The largest value of the chosen variants' maps over valid pixels, taken from one pass's
+    // blocks: no map is kept, whatever the sample's size.
     (void)processSet(dataset, summaryForVisitor(options.process),
                      [&](std::size_t, const LoadedSample& sample, const LossResult&) {
-                         LossResult result;
-                         float local = 0.0f;
-                         for (const std::size_t v : variants) {
-                             computeLoss(sample.labels, sample.prediction, config,
-                                         VariantMask{1} << v, result, sample.annotation);
-                             const std::size_t one[] = {v};
-                             local = std::max(
-                                 local, maxLoss(result, sample.labels, config.ignoreIndex, one));
-                         }
+                         std::uint32_t local = 0; // the bits of the largest value: losses are >= 0
+                         const LossBlockSink sink = [&](const LossBlock& block) {
+                             for (const std::size_t v : variants)
+                                 local = std::max(local,
+                                                  largestValid(block.maps[v], block.labels.data(),
+                                                               block.size(), config.ignoreIndex));
+                         };
+                         (void)summarizeLoss(sample.labels, sample.prediction, config,
+                                             maskOf(variants), sample.annotation, sink);
                          std::lock_guard lock(mutex);
-                         hi = std::max(hi, local);
+                         hi = std::max(hi, std::bit_cast<float>(local));
                      });
     return {0.0f, hi > 0.0f ? hi : 1.0f};
 }
