@@ -181,9 +181,13 @@ std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
     if (variants.empty())
         computeLoss(sample.labels, sample.prediction, config, VariantMask{0}, result,
                     sample.annotation);
-    if (mapBytes * variants.size() > kMapsAtOnceBytes)
+    const bool big = mapBytes * variants.size() > kMapsAtOnceBytes;
+    if (big)
         result.maps.clear(); // a big sample's last map is written: w0 alone is left to write
-    return written + writeBackgroundWeight(stem, result, options);
+    written += writeBackgroundWeight(stem, result, options);
+    if (big)
+        result = LossResult(); // its masks go back to the system, not kept for the thread
+    return written;
 }
 
 std::vector<fs::path> existingExportFiles(const Dataset& dataset, const ExportOptions& options) {
