@@ -58,6 +58,12 @@ bool encode(const LabelMap& labels, int colourType, int bitDepth,
     png_set_IHDR(png, info, static_cast<png_uint_32>(labels.width()),
                  static_cast<png_uint_32>(labels.height()), bitDepth, colourType,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    // No row filter, as PIL writes palette images: a label map is runs of one value, which
+    // deflate packs as well unfiltered (the demo's labels: the same 484 KB either way), and a
+    // reader then has nothing to undo. libpng's adaptive choice was Sub on every row, whose
+    // undoing is a byte-by-byte chain: a third of `stats` on the 512² demo set (0.36 s
+    // against 0.24 s for the same labels unfiltered).
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     if (colourType == PNG_COLOR_TYPE_PALETTE) {
         png_set_PLTE(png, info, palette.data(), static_cast<int>(palette.size()));
         if (!alpha.empty())
