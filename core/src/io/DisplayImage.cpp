@@ -6,11 +6,8 @@
 #include "PngImage.h"
 #include "TiffImage.h"
 
-#include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include <optional>
@@ -79,19 +76,11 @@ bool checkDisplayHeader(const fs::path& file, std::span<const std::byte> bytes, 
 
 void checkDisplayImage(const fs::path& file, int width, int height,
                        std::vector<std::string>& warnings) {
-    constexpr std::size_t kHead = 64 << 10;
-    std::vector<std::byte> bytes(kHead);
-    std::size_t got = 0;
+    std::vector<std::byte> bytes;
     std::int64_t size = 0;
     try {
-        // The first bytes, with the size limit of the file's kind once it is known.
-        size = checkedFileSize(file, largestFile(width, height, false));
-        std::FILE* in = std::fopen(file.c_str(), "rbe");
-        if (in == nullptr)
-            throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
-        got = std::fread(bytes.data(), 1, kHead, in);
-        std::fclose(in);
-        bytes.resize(got);
+        // The first 64 KiB, with the size limit of the file's kind once it is known.
+        size = readFileHead(file, largestFile(width, height, false), 64 << 10, bytes);
         if (isJpeg(bytes) && size > largestFile(width, height, true))
             (void)checkedFileSize(file, largestFile(width, height, true)); // throws
     } catch (const std::exception& e) {
@@ -101,7 +90,7 @@ void checkDisplayImage(const fs::path& file, int width, int height,
     std::string warning;
     if (checkDisplayHeader(file, bytes, width, height, warning))
         return;
-    if (static_cast<std::int64_t>(got) < size) {
+    if (static_cast<std::int64_t>(bytes.size()) < size) {
         // The header may run past the first bytes: read it all, as the decoder would.
         try {
             readFileBytes(file, largestFile(width, height, isJpeg(bytes)), bytes);

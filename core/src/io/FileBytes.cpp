@@ -2,11 +2,13 @@
 
 #include "losslens/io/DataError.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <limits>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,7 +42,18 @@ std::vector<std::byte> readFileBytes(const std::filesystem::path& file, std::int
 
 void readFileBytes(const std::filesystem::path& file, std::int64_t maxBytes,
                    std::vector<std::byte>& bytes) {
-    const auto size = static_cast<std::size_t>(checkedFileSize(file, maxBytes));
+    const std::int64_t size =
+        readFileHead(file, maxBytes, std::numeric_limits<std::size_t>::max(), bytes);
+    if (static_cast<std::int64_t>(bytes.size()) != size)
+        // Shrunk between the size check and the read (a writer is rewriting it).
+        throw DataError(file, "changed while being read: " + std::to_string(bytes.size()) + " of " +
+                                  std::to_string(size) + " bytes");
+}
+
+std::int64_t readFileHead(const std::filesystem::path& file, std::int64_t maxBytes,
+                          std::size_t count, std::vector<std::byte>& bytes) {
+    const std::int64_t whole = checkedFileSize(file, maxBytes);
+    const std::size_t size = std::min(static_cast<std::size_t>(whole), count);
     bytes.resize(size);
     std::FILE* in = std::fopen(file.c_str(), "rbe");
     if (in == nullptr)
@@ -48,10 +61,8 @@ void readFileBytes(const std::filesystem::path& file, std::int64_t maxBytes,
     std::setvbuf(in, nullptr, _IONBF, 0); // one read straight into `bytes`
     const std::size_t got = std::fread(bytes.data(), 1, size, in);
     std::fclose(in);
-    if (got != size)
-        // Shrunk between the size check and the read (a writer is rewriting it).
-        throw DataError(file, "changed while being read: " + std::to_string(got) + " of " +
-                                  std::to_string(size) + " bytes");
+    bytes.resize(got);
+    return whole;
 }
 
 void writeFileAtomically(const std::filesystem::path& target, std::string_view bytes,

@@ -164,7 +164,8 @@ std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
     const auto variants = chosenVariants(options);
     const std::size_t mapBytes = static_cast<std::size_t>(sample.labels.width()) *
                                  static_cast<std::size_t>(sample.labels.height()) * sizeof(float);
-    if (!variants.empty() && mapBytes * variants.size() <= kMapsAtOnceBytes) {
+    const bool big = mapBytes * variants.size() > kMapsAtOnceBytes;
+    if (!variants.empty() && !big) {
         computeLoss(sample.labels, sample.prediction, config, maskOf(variants), result,
                     sample.annotation);
         for (const std::size_t v : variants)
@@ -181,7 +182,6 @@ std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
     if (variants.empty())
         computeLoss(sample.labels, sample.prediction, config, VariantMask{0}, result,
                     sample.annotation);
-    const bool big = mapBytes * variants.size() > kMapsAtOnceBytes;
     if (big)
         result.maps.clear(); // a big sample's last map is written: w0 alone is left to write
     written += writeBackgroundWeight(stem, result, options);

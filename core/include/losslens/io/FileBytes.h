@@ -25,6 +25,11 @@ namespace losslens {
 void readFileBytes(const std::filesystem::path& file, std::int64_t maxBytes,
                    std::vector<std::byte>& bytes);
 
+// The first `count` bytes of a file (all of it when shorter) into `bytes`, with the checks of
+// readFileBytes against maxBytes; returns the file's whole size. A header is read this way.
+std::int64_t readFileHead(const std::filesystem::path& file, std::int64_t maxBytes,
+                          std::size_t count, std::vector<std::byte>& bytes);
+
 // Writes `bytes` to `target` without ever leaving a partial file under the final name:
 // the data goes to a temporary file in the same folder, which gets the final name only once
 // it is complete. (No fsync: on this machine it made a 30-sample export 20% slower; a power
