@@ -48,6 +48,8 @@ SetWatcher::SetWatcher(DatasetSession* session, QObject* parent)
     });
 }
 
+SetWatcher::~SetWatcher() { background::wait(m_listing.future()); }
+
 void SetWatcher::setInterval(int milliseconds) {
     m_timer.setInterval(milliseconds);
 }

@@ -32,6 +32,8 @@ class SetWatcher : public QObject {
     Q_OBJECT
 public:
     explicit SetWatcher(DatasetSession* session, QObject* parent = nullptr);
+    // Waits for a listing in flight: its result is freed with the watcher.
+    ~SetWatcher() override;
 
     // Time between looks (default 1000 ms); a change is acted on after two equal looks.
     void setInterval(int milliseconds);
