@@ -4,6 +4,8 @@ so a training run optimises the same numbers `losslens-cli stats` reports.
     from losslens_losses import StandardCE, PartialCE, MarginalCE
     loss = PartialCE()(probs, labels)            # probs: N x C x H x W probabilities (softmax)
     loss = PartialCE()(probs, labels, annotated)  # annotated: per sample None or class ids
+    # or per sample a declaration {"annotated": ids, "not_exhaustive": ids}, as label_set_for
+    # reads it from dataset.json
 
 Every loss clamps probabilities to [eps, 1 - eps] (eps = 1e-7), ignores pixels labelled
 ignore_index (255), and reduces like LossLens: the sum over the valid pixels of the batch
@@ -19,7 +21,8 @@ divided by their count (a sample's mean for N = 1; pixel-weighted over a batch, 
 
 A class is missing from a sample (section 4) when no pixel has it and, if the sample's
 annotated classes are declared (dataset.json label_sets, see annotated_for), it is not one of
-them; background is never missing. w0 and the argmax are not differentiated (they are 0/1
+them; a class declared not exhaustive (annotated in some objects only, LVIS's
+not_exhaustive_category_ids) is missing even where it has pixels; background is never missing. w0 and the argmax are not differentiated (they are 0/1
 weights); the clamp makes the gradient 0 at clamped pixels, never inf or nan.
 """
 import json
@@ -37,7 +40,8 @@ def missing_classes(labels, classes, ignore_index=IGNORE_INDEX, annotated=None):
     """N x C bool tensor: True where class c is missing from sample n (spec section 4).
 
     labels: N x H x W integer tensor; annotated: None, or a list with, per sample, None (the
-    article's rule: every class without a pixel) or the declared annotated class ids."""
+    article's rule: every class without a pixel), the declared annotated class ids, or a
+    declaration {"annotated": ids, "not_exhaustive": ids} (label_set_for's)."""
     n = labels.shape[0]
     present = torch.zeros(n, classes, dtype=torch.bool, device=labels.device)
     for i in range(n):
@@ -50,11 +54,18 @@ def missing_classes(labels, classes, ignore_index=IGNORE_INDEX, annotated=None):
         for i, ids in enumerate(annotated):
             if ids is None:
                 continue
+            not_exhaustive = []
+            if isinstance(ids, dict):
+                not_exhaustive = ids.get("not_exhaustive", [])
+                ids = ids.get("annotated", [])
             declared = torch.zeros(classes, dtype=torch.bool, device=labels.device)
             for c in ids:
                 if 0 <= int(c) < classes:
                     declared[int(c)] = True
             missing[i] &= ~declared
+            for c in not_exhaustive:
+                if 1 <= int(c) < classes:
+                    missing[i, int(c)] = True
     return missing
 
 
@@ -126,17 +137,30 @@ def _glob_regex(pattern):
                               for ch in pattern) + r"\Z", re.DOTALL)
 
 
-def annotated_for(stem, dataset_json):
-    """The annotated class ids dataset.json's label_sets declares for a stem (the first entry
-    that matches), or None when no entry matches (the article's rule). dataset_json: a path
-    or the parsed object."""
+def label_set_for(stem, dataset_json):
+    """The declaration dataset.json's label_sets makes for a stem (the first entry that
+    matches) as {"annotated": ids, "not_exhaustive": ids}, or None when no entry matches (the
+    article's rule). dataset_json: a path or the parsed object."""
     if isinstance(dataset_json, (str, os.PathLike)):
         if not os.path.exists(dataset_json):
             return None
         with open(dataset_json) as f:
             dataset_json = json.load(f)
-    names = [c["name"] for c in dataset_json.get("classes", [])]
+    names = [c["name"] if isinstance(c, dict) else c for c in dataset_json.get("classes", [])]
+
+    def ids(items):
+        return [names.index(a) if isinstance(a, str) else int(a) for a in items]
+
     for entry in dataset_json.get("label_sets", []):
         if _glob_regex(entry["match"]).match(stem):
-            return [names.index(a) if isinstance(a, str) else int(a) for a in entry["annotated"]]
+            return {"annotated": ids(entry["annotated"]),
+                    "not_exhaustive": ids(entry.get("not_exhaustive", []))}
     return None
+
+
+def annotated_for(stem, dataset_json):
+    """The annotated class ids dataset.json's label_sets declares for a stem (the first entry
+    that matches), or None when no entry matches (the article's rule). dataset_json: a path
+    or the parsed object. label_set_for also gives the not-exhaustive classes."""
+    declaration = label_set_for(stem, dataset_json)
+    return None if declaration is None else declaration["annotated"]

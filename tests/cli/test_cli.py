@@ -27,20 +27,23 @@ LN2 = float(np.log(2.0))
 EPS = 1e-7
 
 
-def missing_set(labels, c, ignore=255, annotated=None):
+def missing_set(labels, c, ignore=255, annotated=None, not_exhaustive=None):
     """Spec section 4: object classes with no pixel that are not declared annotated (every
-    class with no pixel when there is no declaration). Background is never missing."""
+    class with no pixel when there is no declaration), and the declared not-exhaustive
+    classes whatever their pixels. Background is never missing."""
     present = set(int(v) for v in np.unique(labels[labels != ignore]))
-    return [k for k in range(1, c) if k not in present and (annotated is None or k not in annotated)]
+    ne = set(not_exhaustive or [])
+    return [k for k in range(1, c)
+            if k in ne or (k not in present and (annotated is None or k not in annotated))]
 
 
-def reference(labels, probs, ignore=255, annotated=None):
-    """labels H x W ints, probs H x W x C float, annotated: declared class ids or None.
-    Returns dict of maps and summary."""
+def reference(labels, probs, ignore=255, annotated=None, not_exhaustive=None):
+    """labels H x W ints, probs H x W x C float, annotated: declared class ids or None,
+    not_exhaustive: declared not-exhaustive ids or None. Returns dict of maps and summary."""
     probs = probs.astype(np.float64)
     valid = labels != ignore
     c = probs.shape[2]
-    missing_all = missing_set(labels, c, ignore, annotated)
+    missing_all = missing_set(labels, c, ignore, annotated, not_exhaustive)
     y = np.where(valid, labels, 0).astype(np.int64)
     q = np.clip(probs, EPS, 1 - EPS)
     std = -np.log(np.take_along_axis(q, y[..., None], axis=2)[..., 0])
@@ -57,14 +60,15 @@ def reference(labels, probs, ignore=255, annotated=None):
     }
 
 
-def further_variants(labels, probs, ignore=255, gamma=2.0, weights=None, annotated=None):
+def further_variants(labels, probs, ignore=255, gamma=2.0, weights=None, annotated=None,
+                     not_exhaustive=None):
     """The issue's four further variants, written from their definitions: maps and each
     variant's (sum, denominator) for the mean."""
     probs = probs.astype(np.float64)
     c = probs.shape[2]
     valid = labels != ignore
     y = np.where(valid, labels, 0).astype(np.int64)
-    missing = missing_set(labels, c, ignore, annotated)
+    missing = missing_set(labels, c, ignore, annotated, not_exhaustive)
     q = np.clip(np.take_along_axis(probs, y[..., None], axis=2)[..., 0], EPS, 1 - EPS)
     std = np.where(valid, -np.log(q), 0.0)
     background = valid & (labels == 0)
@@ -110,13 +114,16 @@ class Base(unittest.TestCase):
     def path(self, *parts):
         return os.path.join(self.tmp, *parts)
 
-    def check_stats_against_reference(self, stats, samples, ignore=255, tol=1e-5, annotated=None):
-        """samples: {stem: (labels, probs_hwc)}; annotated: {stem: declared ids} (others: none)"""
+    def check_stats_against_reference(self, stats, samples, ignore=255, tol=1e-5, annotated=None,
+                                      not_exhaustive=None):
+        """samples: {stem: (labels, probs_hwc)}; annotated: {stem: declared ids} (others: none);
+        not_exhaustive: {stem: declared not-exhaustive ids}"""
         by_stem = {s["stem"]: s for s in stats["samples"]}
         total_std = total_part = total_valid = 0.0
         annotated = annotated or {}
+        not_exhaustive = not_exhaustive or {}
         for stem, (labels, probs) in samples.items():
-            ref = reference(labels, probs, ignore, annotated.get(stem))
+            ref = reference(labels, probs, ignore, annotated.get(stem), not_exhaustive.get(stem))
             got = by_stem[stem]
             self.assertEqual(got["missing_source"], "declared" if stem in annotated else "absent", stem)
             self.assertEqual(got["valid_pixels"], ref["valid"], stem)
@@ -831,6 +838,45 @@ class LabelSets(Base):
                       run("stats", root, "--ignore-label-sets", expect=0).stdout]:
             widest = max(len(line) for line in table.splitlines() if line.startswith(("voc", "other")))
             self.assertLess(widest, 170, table)
+
+    def test_not_exhaustive_classes_are_missing_where_they_have_pixels(self):
+        rng = np.random.default_rng(31)
+        stems = ["voc_a0", "voc_a1", "voc_a2", "voc_b0", "voc_b1"]
+        root, samples = self.make_voc(rng, stems)
+        # Not exhaustive: for each voc_a sample, a class it has pixels of (LVIS's case) and one
+        # it has none of; voc_b samples declare none.
+        not_exhaustive = {}
+        for stem in ["voc_a0", "voc_a1", "voc_a2"]:
+            labels = samples[stem][0]
+            present = sorted(int(v) for v in np.unique(labels) if 0 < v < 255)
+            absent = [k for k in range(1, self.C) if k not in present]
+            not_exhaustive[stem] = [present[0], absent[0]]
+        self.write_config(root, {
+            "classes": [{"name": n} for n in self.NAMES],
+            "label_sets": [{"match": stem, "annotated": list(range(1, self.C)),
+                            "not_exhaustive": [self.NAMES[not_exhaustive[stem][0]], not_exhaustive[stem][1]]}
+                           for stem in not_exhaustive] +
+                          [{"match": "voc_b*", "annotated": [1, 2, 3]}]})
+        annotated = {stem: list(range(1, self.C)) for stem in not_exhaustive}
+        annotated.update({"voc_b0": [1, 2, 3], "voc_b1": [1, 2, 3]})
+        stats = json.loads(run("stats", root, "--json", expect=0).stdout)
+        self.check_stats_against_reference(stats, samples, annotated=annotated,
+                                           not_exhaustive=not_exhaustive)
+        by_stem = {s["stem"]: s for s in stats["samples"]}
+        for stem, (labels, probs) in samples.items():
+            # The class with pixels is in M although it is labelled.
+            if stem in not_exhaustive:
+                self.assertIn(not_exhaustive[stem][0], by_stem[stem]["missing"])
+            ref = further_variants(labels, probs, annotated=annotated.get(stem),
+                                   not_exhaustive=not_exhaustive.get(stem))
+            for n in ["marginal", "drop"]:
+                m, denominator = ref[n]
+                expected = m[ref["valid"]].sum() / denominator if denominator > 0 else 0.0
+                self.assertAlmostEqual(by_stem[stem][n + "_mean"], expected, delta=1e-5, msg=(stem, n))
+        # An id beyond the predictions' classes fails that sample only, naming the entry.
+        self.write_config(root, {"label_sets": [{"match": "voc_a0", "annotated": [], "not_exhaustive": [40]}]})
+        proc = run("stats", root, "--json", expect=1)
+        self.assertIn('label_sets[0] (match "voc_a0") declares class 40 not exhaustive', proc.stderr)
 
     def test_malformed_label_sets_exit_2_naming_dataset_json_and_the_entry(self):
         rng = np.random.default_rng(13)

@@ -5,7 +5,7 @@
 
 #include "losslens/candidates/CandidateFinder.h"
 #include "losslens/candidates/CandidateRanking.h"
-#include "losslens/candidates/CocoRle.h"
+#include "losslens/io/CocoRle.h"
 #include "losslens/candidates/ProposedLabels.h"
 
 #include <gtest/gtest.h>

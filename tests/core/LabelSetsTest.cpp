@@ -250,6 +250,104 @@ TEST(DeclaredMissing, DeclaredIdOutsideTheClassesIsRefused) {
         LossError);
 }
 
+namespace {
+
+// A 3 x 1 sample, C = 3: labels (0, 1, 0). Pixel 0 (background) predicts class 1, pixel 1
+// predicts class 1 (its label), pixel 2 predicts background. Class 2 has no pixel.
+struct NotExhaustiveSample {
+    LabelMap labels{3, 1};
+    Prediction prediction{3, 1, 3};
+    NotExhaustiveSample() {
+        const int y[] = {0, 1, 0};
+        const float p[3][3] = {{0.2f, 0.7f, 0.1f}, {0.1f, 0.8f, 0.1f}, {0.6f, 0.1f, 0.3f}};
+        for (int x = 0; x < 3; ++x) {
+            labels.at(x, 0) = static_cast<std::uint16_t>(y[x]);
+            for (int c = 0; c < 3; ++c)
+                prediction.at(x, 0, c) = p[x][c];
+        }
+    }
+};
+
+} // namespace
+
+TEST(DeclaredMissing, NotExhaustiveClassIsMissingWhereItHasPixels) {
+    // Annotated for 1 and 2, but class 1 only in some objects: M = {1} although pixel 1 is
+    // labelled 1. The background pixel predicted as 1 is let off; the labelled pixel of
+    // class 1 keeps its loss in every variant.
+    const NotExhaustiveSample s;
+    const LossResult r =
+        computeLoss(s.labels, s.prediction, {}, kAllVariants, Annotation::declared({1, 2}, {1}));
+    EXPECT_EQ(r.summary.missing, std::vector<int>({1}));
+    EXPECT_EQ(r.summary.missingSource, MissingSource::Declared);
+    EXPECT_EQ(r.bgWeight.at(0, 0), 0);
+    EXPECT_EQ(r.removed.at(0, 0), 1);
+    EXPECT_EQ(r.summary.removedPixels, 1);
+    EXPECT_EQ(r.map("partial").at(0, 0), 0.0f);
+    EXPECT_NEAR(r.map("partial").at(1, 0), -std::log(0.8), 1e-6);
+    EXPECT_NEAR(r.map("partial").at(2, 0), -std::log(0.6), 1e-6);
+    // Marginal merges class 1 into background at background pixels only.
+    EXPECT_NEAR(r.map("marginal").at(0, 0), -std::log(0.9), 1e-6);
+    EXPECT_NEAR(r.map("marginal").at(1, 0), -std::log(0.8), 1e-6);
+    EXPECT_NEAR(r.map("marginal").at(2, 0), -std::log(0.7), 1e-6);
+    // Drop drops the sample: M is not empty.
+    EXPECT_EQ(r.summary.mean(variantIndex("drop")), 0.0);
+
+    // Without the not-exhaustive class nothing is missing: partial is the standard loss.
+    const LossResult plain =
+        computeLoss(s.labels, s.prediction, {}, kAllVariants, Annotation::declared({1, 2}));
+    EXPECT_TRUE(plain.summary.missing.empty());
+    EXPECT_NEAR(plain.map("partial").at(0, 0), -std::log(0.2), 1e-6);
+}
+
+TEST(DeclaredMissing, NotExhaustiveIsAUnionAndNeverHoldsBackground) {
+    const NotExhaustiveSample s;
+    // Class 2 has no pixel and is not annotated: missing either way; listing it changes nothing.
+    EXPECT_EQ(computeLoss(s.labels, s.prediction, {}, kAllVariants, Annotation::declared({}, {2}))
+                  .summary.missing,
+              std::vector<int>({2}));
+    // 0 in the list is not background missing: nothing is let off.
+    const LossResult r =
+        computeLoss(s.labels, s.prediction, {}, kAllVariants, Annotation::declared({1, 2}, {0}));
+    EXPECT_TRUE(r.summary.missing.empty());
+    EXPECT_EQ(r.summary.removedPixels, 0);
+    // Both lists at once: M = {1, 2}.
+    EXPECT_EQ(computeLoss(s.labels, s.prediction, {}, kAllVariants, Annotation::declared({}, {1}))
+                  .summary.missing,
+              std::vector<int>({1, 2}));
+    EXPECT_THROW(
+        (void)computeLoss(s.labels, s.prediction, {}, kAllVariants, Annotation::declared({1}, {3})),
+        LossError);
+}
+
+TEST(LabelSetsConfig, NotExhaustiveByNameAndIdIsReadAndWrittenBack) {
+    const DatasetConfig config = DatasetConfig::parse(R"({
+        "classes": ["background", "liver", "kidney", "spleen"],
+        "label_sets": [{"match": "a", "annotated": [1, 2], "not_exhaustive": ["kidney", 3]},
+                       {"match": "*", "annotated": [1]}]})");
+    ASSERT_EQ(config.labelSets.size(), 2u);
+    EXPECT_EQ(config.labelSets[0].notExhaustive, std::vector<int>({2, 3}));
+    EXPECT_TRUE(config.labelSets[1].notExhaustive.empty());
+    const DatasetConfig again = DatasetConfig::parse(config.toJson());
+    EXPECT_EQ(again.labelSets[0].notExhaustive, std::vector<int>({2, 3}));
+    EXPECT_TRUE(again.labelSets[1].notExhaustive.empty());
+    const std::string classes = R"("classes": ["background", "liver"], )";
+    auto error = [&](const std::string& entry) {
+        return parseError("{" + classes + "\"label_sets\": [" + entry + "]}");
+    };
+    EXPECT_NE(error(R"({"match": "a", "annotated": [], "not_exhaustive": 1})")
+                  .find("label_sets[0] (match \"a\"): 'not_exhaustive' must be a list"),
+              std::string::npos);
+    EXPECT_NE(error(R"({"match": "a", "annotated": [], "not_exhaustive": ["lung"]})")
+                  .find("unknown class name 'lung'"),
+              std::string::npos);
+    EXPECT_NE(error(R"({"match": "a", "annotated": [], "not_exhaustive": [2]})")
+                  .find("class id 2 is outside 0..1"),
+              std::string::npos);
+    EXPECT_NE(error(R"({"match": "a", "annotated": [], "not_exhaustive": [true]})")
+                  .find("not_exhaustive[0] must be a class id or a class name"),
+              std::string::npos);
+}
+
 TEST(CompactMissing, NamesThenIdsThenACountNeverWiderThanTheColumn) {
     const std::vector<std::string> names = {"background", "aeroplane", "bicycle", "bird", "boat"};
     EXPECT_EQ(compactMissing({}, names, 22), "-");

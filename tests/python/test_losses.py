@@ -20,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
 sys.path.insert(0, os.path.join(HERE, "..", "cli"))
 from losslens_losses import (MarginalCE, PartialCE, StandardCE, annotated_for,  # noqa: E402
-                             missing_classes)
+                             label_set_for, missing_classes)
 from pngio import read_png  # noqa: E402
 
 CLI = None
@@ -55,7 +55,7 @@ class Parity(unittest.TestCase):
         for sample in stats["samples"]:
             stem = sample["stem"]
             probs, labels = load(root, stem)
-            annotated = [annotated_for(stem, meta)]
+            annotated = [label_set_for(stem, meta)]
             self.assertEqual(sample["missing_source"],
                              "absent" if annotated[0] is None else "declared", stem)
             missing = missing_classes(labels, probs.shape[1], annotated=annotated)[0]
@@ -85,6 +85,25 @@ class Parity(unittest.TestCase):
         stats = self.check_set(root)
         self.assertTrue(any(s["missing_source"] == "declared" for s in stats["samples"]))
 
+    def test_not_exhaustive_classes(self):
+        # The demo's declarations, each entry also listing a class it has pixels of as not
+        # exhaustive (LVIS's case): M grows by classes with pixels.
+        root = os.path.join(self.tmp, "not_exhaustive")
+        cli("demo", root, "--count", 8, "--size", 64, "--missing", 3, "--label-sets")
+        meta_path = os.path.join(root, "dataset.json")
+        with open(meta_path) as f:
+            meta = json.load(f)
+        for i, entry in enumerate(meta["label_sets"]):
+            entry["not_exhaustive"] = [1 + i % 3, meta["classes"][1 + (i + 1) % 3]["name"]]
+        with open(meta_path, "w") as f:
+            json.dump(meta, f)
+        stats = self.check_set(root)
+        self.assertTrue(any(s["missing_source"] == "declared" for s in stats["samples"]))
+        declared = [s for s in stats["samples"] if s["missing_source"] == "declared"]
+        self.assertTrue(all(len(s["missing"]) >= 2 for s in declared))
+        self.assertEqual(annotated_for(declared[0]["stem"], meta),
+                         label_set_for(declared[0]["stem"], meta)["annotated"])
+
     def test_hand_worked_pixel_and_ties(self):
         # Spec section 1's example: p = (0.1, 0.2, 0.6, 0.1), y = 0, class 2 has no pixel.
         probs = torch.tensor([0.1, 0.2, 0.6, 0.1]).view(1, 4, 1, 1)
@@ -92,6 +111,17 @@ class Parity(unittest.TestCase):
         self.assertAlmostEqual(float(StandardCE()(probs, labels)), 2.302585, places=5)
         self.assertEqual(float(PartialCE()(probs, labels)), 0.0)
         self.assertAlmostEqual(float(PartialCE()(probs, labels, [[2]])), 2.302585, places=5)
+        # Class 1 labelled elsewhere but declared not exhaustive: predicted at a background
+        # pixel, it is let off; its own pixel keeps -log p_1.
+        probs = torch.tensor([[0.2, 0.7, 0.1], [0.1, 0.8, 0.1]]).T.reshape(1, 3, 1, 2)
+        labels = torch.tensor([[[0, 1]]])
+        declaration = [{"annotated": [1, 2], "not_exhaustive": [1]}]
+        self.assertAlmostEqual(float(PartialCE()(probs, labels, declaration)),
+                               -np.log(0.8) / 2, places=5)
+        self.assertAlmostEqual(float(MarginalCE()(probs, labels, declaration)),
+                               (-np.log(0.9) - np.log(0.8)) / 2, places=5)
+        self.assertAlmostEqual(float(PartialCE()(probs, labels, [[1, 2]])),
+                               (-np.log(0.2) - np.log(0.8)) / 2, places=5)
         # A tie between a present class (1) and a missing one (2): the lowest index wins.
         probs = torch.tensor([[0.2, 0.4, 0.4, 0.0], [0.1, 0.8, 0.05, 0.05]]).T.reshape(1, 4, 1, 2)
         labels = torch.tensor([[[0, 1]]])

@@ -38,7 +38,17 @@ QStringList missingExplanation(const SampleEntry& entry, const SampleSummary& su
                      .arg(annotated.empty()
                               ? QObject::tr("no object class")
                               : classNameList(annotated, classes).join(QStringLiteral(", ")));
-        lines << QObject::tr("Missing (not annotated, no pixel): %1").arg(missing);
+        if (!set.notExhaustive.empty()) {
+            std::vector<int> partly = set.notExhaustive;
+            std::sort(partly.begin(), partly.end());
+            partly.erase(std::unique(partly.begin(), partly.end()), partly.end());
+            lines << QObject::tr("Not exhaustive (missing even with pixels): %1")
+                         .arg(classNameList(partly, classes).join(QStringLiteral(", ")));
+        }
+        lines << (set.notExhaustive.empty()
+                      ? QObject::tr("Missing (not annotated, no pixel): %1")
+                      : QObject::tr("Missing (not annotated and no pixel, or not exhaustive): %1"))
+                     .arg(missing);
     } else {
         lines << QObject::tr("No label_sets entry: every object class with no pixel counts as "
                              "missing (the article's rule)");

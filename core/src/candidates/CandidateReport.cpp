@@ -1,6 +1,6 @@
 #include "losslens/candidates/CandidateReport.h"
 
-#include "losslens/candidates/CocoRle.h"
+#include "losslens/io/CocoRle.h"
 #include "report/CsvText.h"
 
 #include <nlohmann/json.hpp>

@@ -3,6 +3,7 @@
 #include "Describe.h"
 #include "DisplayImage.h"
 
+#include "losslens/io/CocoAnnotations.h"
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 #include "losslens/io/LabelPng.h"
@@ -96,7 +97,32 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
     set.m_root = root;
     set.m_limits = limits;
     set.m_config = DatasetConfig::load(root, limits.maxClasses);
-    if (!fs::is_directory(root / "labels", ec) && !fs::is_directory(root / "predictions", ec))
+    if (!set.m_config.annotations.empty()) {
+        // Labelled by a COCO/LVIS file: its categories are the classes (spec section 8).
+        auto coco = std::make_shared<CocoAnnotations>(
+            CocoAnnotations::read(root / set.m_config.annotations));
+        const auto& names = coco->classNames();
+        if (static_cast<std::int64_t>(names.size()) > limits.maxClasses)
+            throw DataError(coco->file(), "has " + std::to_string(names.size() - 1) +
+                                              " categories, more than the limit of " +
+                                              std::to_string(limits.maxClasses - 1) +
+                                              " (--max-classes sets it)");
+        set.m_config = DatasetConfig::load(root, limits.maxClasses, &names);
+        const auto top = static_cast<int>(names.size()) - 1;
+        if (set.m_config.ignoreIndex <= top) {
+            if (set.m_config.ignoreIndexGiven)
+                throw DataError(root / "dataset.json",
+                                "ignore_index " + std::to_string(set.m_config.ignoreIndex) +
+                                    " is a class id: " + coco->file().filename().string() +
+                                    " has " + std::to_string(top) + " categories (classes 1.." +
+                                    std::to_string(top) +
+                                    "); set ignore_index above them, e.g. 65535");
+            set.m_config.ignoreIndex = 65535; // 255 would be a class
+        }
+        set.m_coco = std::move(coco);
+    }
+    if (!set.m_coco && !fs::is_directory(root / "labels", ec) &&
+        !fs::is_directory(root / "predictions", ec))
         throw DataError(root, "not a LossLens data set: it has neither labels/ nor predictions/");
 
     // Which prediction folder: the one-run layout, the only run, or the run asked for.
@@ -117,6 +143,11 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
     } else if (runs.size() > 1) {
         throw DataError(predictionFolder, "holds " + std::to_string(runs.size()) + " runs (" +
                                               joinRuns(runs) + "): choose one");
+    }
+    if (set.m_coco) {
+        set.listAnnotatedImages(predictionFolder, predictionPrefix);
+        set.resolveLabelSets();
+        return set;
     }
     const auto labels = listStems(root / "labels", {".png"});
     const auto predictions = listStems(predictionFolder, {".npy"});
@@ -141,6 +172,61 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
     }
     set.resolveLabelSets();
     return set;
+}
+
+void Dataset::listAnnotatedImages(const fs::path& predictionFolder,
+                                  const std::string& predictionPrefix) {
+    const auto predictions = listStems(predictionFolder, {".npy"});
+    const auto& images = m_coco->images();
+    const std::string file = m_coco->file().filename().string();
+    std::map<std::string, SampleEntry> entries;
+    std::map<std::string, std::size_t> firstOf; // stem -> first image with it
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        const auto& image = images[i];
+        std::string problem;
+        const std::string stem = CocoAnnotations::stemOf(image.fileName, problem);
+        const std::string name = "image " + std::to_string(image.id);
+        if (stem.empty()) {
+            // No stem to list it under: its own entry, named by its id.
+            SampleEntry entry;
+            entry.stem = name;
+            entry.label = m_coco->file();
+            entry.problem = file + ": " + name + " " + problem;
+            entries.emplace(name, std::move(entry));
+            continue;
+        }
+        if (const auto [it, added] = firstOf.emplace(stem, i); !added)
+            throw DataError(m_coco->file(), "images " + std::to_string(images[it->second].id) +
+                                                " (" + images[it->second].fileName + ") and " +
+                                                std::to_string(image.id) + " (" + image.fileName +
+                                                ") have the same stem \"" + stem + "\"");
+        SampleEntry& entry = entries[stem];
+        entry.stem = stem;
+        entry.label = m_coco->file();
+        entry.cocoImage = i;
+        std::error_code ec;
+        if (const fs::path display = m_root / "images" / image.fileName;
+            fs::is_regular_file(display, ec))
+            entry.image = display;
+        if (!image.problem.empty())
+            entry.problem = file + ": " + name + " " + image.problem;
+    }
+    for (const auto& [stem, path] : predictions) {
+        SampleEntry& entry = entries[stem];
+        entry.prediction = path;
+        if (entry.stem.empty()) {
+            entry.stem = stem;
+            entry.problem = "no label: " + file + " lists no image with this stem";
+        }
+    }
+    for (auto& [stem, entry] : entries) {
+        if (entry.problem.empty() && entry.prediction.empty())
+            entry.problem = "no prediction: " + predictionPrefix + stem + ".npy is missing";
+        if (entry.complete())
+            ++m_completeCount;
+        m_entries.push_back(std::move(entry));
+    }
+    m_warnings = m_coco->warnings();
 }
 
 void Dataset::resolveLabelSets() {
@@ -185,8 +271,9 @@ void Dataset::ignoreLabelSets() {
 
 Annotation Dataset::annotationOf(const SampleEntry& entry) const {
     if (!entry.labelSet)
-        return {};
-    return Annotation::declared(m_config.labelSets[*entry.labelSet].annotated);
+        return entry.cocoImage && m_coco ? m_coco->annotation(*entry.cocoImage) : Annotation{};
+    const LabelSets::Entry& set = m_config.labelSets[*entry.labelSet];
+    return Annotation::declared(set.annotated, set.notExhaustive);
 }
 
 void Dataset::checkMemory(const SampleEntry& entry, const NpyFile& npy, std::size_t pixels) const {
@@ -234,7 +321,19 @@ void Dataset::load(std::size_t index, LoadedSample& sample, Image image) const {
     sample.image = ByteImage();
     sample.warnings.clear();
     sample.annotation = Annotation();
-    readLabelPng(entry.label, m_limits, sample.labels, &sample.scratch.fileBytes);
+    if (entry.cocoImage && m_coco) {
+        const auto& info = m_coco->images()[*entry.cocoImage];
+        const std::int64_t pixels = std::int64_t{info.width} * info.height;
+        if (pixels > m_limits.maxPixels)
+            throw DataError(m_coco->file(),
+                            "image " + std::to_string(info.id) + " is " +
+                                std::to_string(info.width) + "x" + std::to_string(info.height) +
+                                ", more than the limit of " + std::to_string(m_limits.maxPixels) +
+                                " pixels (--max-pixels)");
+        m_coco->rasterize(*entry.cocoImage, sample.labels, m_config.ignoreIndex);
+    } else {
+        readLabelPng(entry.label, m_limits, sample.labels, &sample.scratch.fileBytes);
+    }
     NpyFile npy(entry.prediction, m_limits);
     checkMemory(entry, npy, sample.labels.pixelCount());
     // The last sample's buffers are refilled: no allocation, no zero fill in a scan's
@@ -252,6 +351,12 @@ void Dataset::load(std::size_t index, LoadedSample& sample, Image image) const {
         warning = entry.prediction.string() + ": " + warning;
 
     const int classes = sample.prediction.classes();
+    if (m_coco && classes != static_cast<int>(m_coco->classNames().size()))
+        throw DataError(entry.prediction, "has " + std::to_string(classes) + " classes but " +
+                                              m_coco->file().filename().string() + " has " +
+                                              std::to_string(m_coco->classNames().size() - 1) +
+                                              " categories (C must be that plus background: " +
+                                              std::to_string(m_coco->classNames().size()) + ")");
     const auto labels = sample.labels.values();
     for (std::size_t i = 0; i < labels.size(); ++i) {
         const int label = labels[i];
@@ -265,15 +370,18 @@ void Dataset::load(std::size_t index, LoadedSample& sample, Image image) const {
     sample.classes = m_config.classesFor(classes);
     sample.ignoreIndex = m_config.ignoreIndex;
     sample.annotation = annotationOf(entry);
-    for (const int c : sample.annotation.annotated)
-        if (c >= classes)
-            throw DataError(m_root / "dataset.json",
-                            "label_sets[" + std::to_string(*entry.labelSet) + "] (match \"" +
-                                m_config.labelSets[*entry.labelSet].match + "\") declares class " +
-                                std::to_string(c) + " annotated, but " +
-                                entry.prediction.filename().string() + " has " +
-                                std::to_string(classes) + " classes (0.." +
-                                std::to_string(classes - 1) + ")");
+    for (const auto* list : {&sample.annotation.annotated, &sample.annotation.notExhaustive})
+        for (const int c : *list)
+            if (c >= classes && entry.labelSet)
+                throw DataError(
+                    m_root / "dataset.json",
+                    "label_sets[" + std::to_string(*entry.labelSet) + "] (match \"" +
+                        m_config.labelSets[*entry.labelSet].match + "\") declares class " +
+                        std::to_string(c) +
+                        (list == &sample.annotation.annotated ? " annotated" : " not exhaustive") +
+                        ", but " + entry.prediction.filename().string() + " has " +
+                        std::to_string(classes) + " classes (0.." + std::to_string(classes - 1) +
+                        ")");
     if (!entry.image.empty() && image == Image::Load)
         sample.image = detail::readDisplayImage(entry.image, sample.labels.width(),
                                                 sample.labels.height(), sample.warnings);

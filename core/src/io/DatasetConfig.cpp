@@ -46,9 +46,51 @@ std::string entryName(std::size_t index, const json& entry) {
     return name;
 }
 
-// label_sets (spec section 4): a list of {"match": stem or glob, "annotated": [ids or
-// names]}. Names need `classes`; ids must name a class once C is known (here, when
+// One list of class ids or names of a label_sets entry (`key`: "annotated" or
+// "not_exhaustive"). Names need `classes`; ids must name a class once C is known (here, when
 // `classes` is given; otherwise Dataset::load checks them against the prediction).
+std::vector<int> parseClassList(const json& list, const std::string& name, const char* key,
+                                const std::vector<ClassInfo>& classes, int maxClasses) {
+    if (!list.is_array())
+        throw std::runtime_error(name + ": '" + key + "' must be a list of class ids or names");
+    std::vector<int> ids;
+    for (std::size_t j = 0; j < list.size(); ++j) {
+        const json& item = list[j];
+        if (item.is_string()) {
+            const std::string className = item.get<std::string>();
+            const auto it =
+                std::find_if(classes.begin(), classes.end(),
+                             [&](const ClassInfo& info) { return info.name == className; });
+            if (it == classes.end())
+                throw std::runtime_error(
+                    name + ": unknown class name '" + className + "'" +
+                    (classes.empty() ? std::string(" (dataset.json has no 'classes' to name; "
+                                                   "use class ids)")
+                                     : std::string(" (not in 'classes')")));
+            ids.push_back(static_cast<int>(it - classes.begin()));
+        } else if (item.is_number_integer()) {
+            const long long id = item.get<long long>();
+            const long long limit =
+                classes.empty() ? maxClasses : static_cast<long long>(classes.size());
+            if (id < 0 || id >= limit)
+                throw std::runtime_error(name + ": class id " + std::to_string(id) +
+                                         " is outside 0.." + std::to_string(limit - 1) +
+                                         (classes.empty()
+                                              ? std::string(" (the class limit)")
+                                              : std::string(" ('classes' lists ") +
+                                                    std::to_string(classes.size()) + ")"));
+            ids.push_back(static_cast<int>(id));
+        } else {
+            std::string where = key;
+            where.append("[").append(std::to_string(j)).append("]");
+            throw std::runtime_error(name + ": " + where + " must be a class id or a class name");
+        }
+    }
+    return ids;
+}
+
+// label_sets (spec section 4): a list of {"match": stem or glob, "annotated": [ids or
+// names]}, each optionally with "not_exhaustive": [ids or names].
 LabelSets parseLabelSets(const json& list, const std::vector<ClassInfo>& classes, int maxClasses) {
     if (!list.is_array())
         throw std::runtime_error("'label_sets' must be a list of {\"match\": stem or glob, "
@@ -65,41 +107,13 @@ LabelSets parseLabelSets(const json& list, const std::vector<ClassInfo>& classes
             throw std::runtime_error(name + ": 'match' must be a non-empty string (a stem, or a "
                                             "glob with * and ?)");
         const auto annotated = entry.find("annotated");
-        if (annotated == entry.end() || !annotated->is_array())
+        if (annotated == entry.end())
             throw std::runtime_error(name + ": 'annotated' must be a list of class ids or names");
         LabelSets::Entry parsed;
         parsed.match = match->get<std::string>();
-        for (std::size_t j = 0; j < annotated->size(); ++j) {
-            const json& item = (*annotated)[j];
-            if (item.is_string()) {
-                const std::string className = item.get<std::string>();
-                const auto it =
-                    std::find_if(classes.begin(), classes.end(),
-                                 [&](const ClassInfo& info) { return info.name == className; });
-                if (it == classes.end())
-                    throw std::runtime_error(
-                        name + ": unknown class name '" + className + "'" +
-                        (classes.empty() ? std::string(" (dataset.json has no 'classes' to name; "
-                                                       "use class ids)")
-                                         : std::string(" (not in 'classes')")));
-                parsed.annotated.push_back(static_cast<int>(it - classes.begin()));
-            } else if (item.is_number_integer()) {
-                const long long id = item.get<long long>();
-                const long long limit =
-                    classes.empty() ? maxClasses : static_cast<long long>(classes.size());
-                if (id < 0 || id >= limit)
-                    throw std::runtime_error(name + ": class id " + std::to_string(id) +
-                                             " is outside 0.." + std::to_string(limit - 1) +
-                                             (classes.empty()
-                                                  ? std::string(" (the class limit)")
-                                                  : std::string(" ('classes' lists ") +
-                                                        std::to_string(classes.size()) + ")"));
-                parsed.annotated.push_back(static_cast<int>(id));
-            } else {
-                throw std::runtime_error(name + ": annotated[" + std::to_string(j) +
-                                         "] must be a class id or a class name");
-            }
-        }
+        parsed.annotated = parseClassList(*annotated, name, "annotated", classes, maxClasses);
+        if (const auto ne = entry.find("not_exhaustive"); ne != entry.end())
+            parsed.notExhaustive = parseClassList(*ne, name, "not_exhaustive", classes, maxClasses);
         sets.add(std::move(parsed));
     }
     return sets;
@@ -122,7 +136,8 @@ std::string_view kindName(PredictionKind kind) {
     return kind == PredictionKind::Logits ? "logits" : "probabilities";
 }
 
-DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses) {
+DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses,
+                                   const std::vector<std::string>* classNames) {
     json doc;
     try {
         doc = json::parse(text.begin(), text.end());
@@ -169,6 +184,7 @@ DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses) {
         if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() > 65535)
             throw std::runtime_error("'ignore_index' must be an integer from 0 to 65535");
         config.ignoreIndex = it->get<int>();
+        config.ignoreIndexGiven = true;
     }
     if (const auto it = doc.find("prediction_layout"); it != doc.end()) {
         const std::string value = it->is_string() ? it->get<std::string>() : "";
@@ -214,7 +230,31 @@ DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses) {
                 "'class_weights' has " + std::to_string(config.classWeights.size()) +
                 " entries but 'classes' lists " + std::to_string(config.classes.size()));
     }
-    if (const auto it = doc.find("label_sets"); it != doc.end())
+    if (const auto it = doc.find("annotations"); it != doc.end()) {
+        if (!it->is_string() || it->get<std::string>().empty())
+            throw std::runtime_error("'annotations' must name a COCO instances file, relative to "
+                                     "the data set (e.g. \"annotations.json\")");
+        config.annotations = it->get<std::string>();
+        if (std::filesystem::path(config.annotations).is_absolute())
+            throw std::runtime_error("'annotations' must be relative to the data set, not \"" +
+                                     config.annotations + "\"");
+    }
+    if (classNames != nullptr) {
+        if (!config.classes.empty() && config.classes.size() != classNames->size())
+            throw std::runtime_error(
+                "'classes' lists " + std::to_string(config.classes.size()) +
+                " classes but the annotations file gives " + std::to_string(classNames->size()) +
+                " (background and its categories): leave 'classes' out, or list them all");
+        const auto defaults = defaultClasses(static_cast<int>(classNames->size()));
+        if (config.classes.empty())
+            config.classes = defaults;
+        for (std::size_t i = 0; i < classNames->size(); ++i)
+            config.classes[i].name = (*classNames)[i];
+    }
+    // With an annotations file the classes come from it: label_sets are read on the second
+    // pass, when Dataset::open hands over its class names.
+    if (const auto it = doc.find("label_sets");
+        it != doc.end() && (config.annotations.empty() || classNames != nullptr))
         config.labelSets = parseLabelSets(*it, config.classes, maxClasses);
     return config;
 }
@@ -227,7 +267,8 @@ LossConfig DatasetConfig::lossConfig() const {
     return loss;
 }
 
-DatasetConfig DatasetConfig::load(const std::filesystem::path& datasetRoot, int maxClasses) {
+DatasetConfig DatasetConfig::load(const std::filesystem::path& datasetRoot, int maxClasses,
+                                  const std::vector<std::string>* classNames) {
     const auto file = datasetRoot / "dataset.json";
     std::error_code ec;
     if (!std::filesystem::exists(file, ec))
@@ -235,7 +276,7 @@ DatasetConfig DatasetConfig::load(const std::filesystem::path& datasetRoot, int 
     const auto bytes = readFileBytes(file, std::int64_t{16} << 20);
     try {
         return parse(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                     maxClasses);
+                     maxClasses, classNames);
     } catch (const DataError&) {
         throw;
     } catch (const std::exception& e) {
@@ -258,10 +299,16 @@ std::string DatasetConfig::toJson() const {
     doc["focal_gamma"] = focalGamma;
     if (!classWeights.empty())
         doc["class_weights"] = classWeights;
+    if (!annotations.empty())
+        doc["annotations"] = annotations;
     if (!labelSets.empty()) {
         json sets = json::array();
-        for (const auto& entry : labelSets.entries())
-            sets.push_back({{"match", entry.match}, {"annotated", entry.annotated}});
+        for (const auto& entry : labelSets.entries()) {
+            json item = {{"match", entry.match}, {"annotated", entry.annotated}};
+            if (!entry.notExhaustive.empty())
+                item["not_exhaustive"] = entry.notExhaustive;
+            sets.push_back(std::move(item));
+        }
         doc["label_sets"] = std::move(sets);
     }
     return doc.dump(2) + "\n";

@@ -18,6 +18,10 @@ MissingClasses missingClasses(std::span<const std::int64_t> classPixels,
         for (const int c : annotation.annotated)
             if (c >= 0 && static_cast<std::size_t>(c) < classes)
                 result.mask[static_cast<std::size_t>(c)] = 0;
+    if (annotation.source == MissingSource::Declared)
+        for (const int c : annotation.notExhaustive)
+            if (c >= 1 && static_cast<std::size_t>(c) < classes)
+                result.mask[static_cast<std::size_t>(c)] = 1;
     for (std::size_t c = 1; c < classes; ++c)
         if (result.mask[c] != 0)
             result.list.push_back(static_cast<int>(c));

@@ -83,6 +83,11 @@ SampleSummary score(const LabelMap& labels, const Prediction& prediction, const 
             throw LossError("class " + std::to_string(c) +
                             " is declared annotated but the prediction has " +
                             std::to_string(classes) + " classes");
+    for (const int c : annotation.notExhaustive)
+        if (c < 0 || c >= classes)
+            throw LossError("class " + std::to_string(c) +
+                            " is declared not exhaustive but the prediction has " +
+                            std::to_string(classes) + " classes");
 
     SampleSummary summary;
     countClasses(labels, classes, config.ignoreIndex, summary.classPixels);

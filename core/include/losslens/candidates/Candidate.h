@@ -1,20 +1,12 @@
 #pragma once
 
+#include "losslens/loss/PixelRun.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace losslens {
-
-// One horizontal run of a candidate's pixels: row y, columns [x0, x1). A candidate keeps its
-// mask as runs, so its memory follows its outline, not the sample's size, and a set-wide
-// ranking can hold thousands of them.
-struct PixelRun {
-    int y = 0;
-    int x0 = 0;
-    int x1 = 0; // one past the last column
-    friend bool operator==(const PixelRun&, const PixelRun&) = default;
-};
 
 // The box [x, y, w, h] a candidate covers, in pixels.
 struct PixelBox {

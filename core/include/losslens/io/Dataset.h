@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -27,6 +28,9 @@ struct SampleEntry {
     // The dataset.json label_sets entry that declares this stem's annotated classes, resolved
     // once when the set is opened; none: the article's rule (spec section 4).
     std::optional<std::size_t> labelSet;
+    // For a set labelled by an annotations file (spec section 8): the image it is (then
+    // `label` is the annotations file).
+    std::optional<std::size_t> cocoImage;
     [[nodiscard]] bool complete() const { return problem.empty(); }
     // The file a problem with this entry is best reported against.
     [[nodiscard]] std::filesystem::path reportFile() const {
@@ -54,6 +58,7 @@ struct LoadedSample {
 };
 
 class NpyFile;
+class CocoAnnotations;
 
 // A data set folder (spec section 2). Opening only lists the folders (no pixel data), so a
 // set of 100,000 samples opens at once; samples are loaded on demand, from any thread.
@@ -75,7 +80,10 @@ public:
     // Every stem, sorted; complete samples and reported partial ones alike.
     [[nodiscard]] const std::vector<SampleEntry>& entries() const noexcept { return m_entries; }
     [[nodiscard]] std::size_t completeCount() const noexcept { return m_completeCount; }
-    // Set-level warnings found when opening: label_sets entries that match no sample.
+    // The annotations file the set is labelled by (spec section 8), or null for labels/.
+    [[nodiscard]] const CocoAnnotations* annotations() const noexcept { return m_coco.get(); }
+    // Set-level warnings found when opening: label_sets entries that match no sample,
+    // annotations of images the annotations file does not list.
     [[nodiscard]] const std::vector<std::string>& warnings() const noexcept { return m_warnings; }
     // Applies the article's rule to every sample, as if dataset.json had no label_sets: to
     // compare the two rules on the same data (losslens-cli --ignore-label-sets).
@@ -97,6 +105,8 @@ public:
 
 private:
     void resolveLabelSets();
+    void listAnnotatedImages(const std::filesystem::path& predictionFolder,
+                             const std::string& predictionPrefix);
 
     std::filesystem::path m_root;
     std::string m_run;
@@ -105,6 +115,7 @@ private:
     // Throws DataError when the sample's estimated memory is over the budget (DataLimits).
     void checkMemory(const SampleEntry& entry, const NpyFile& npy, std::size_t pixels) const;
 
+    std::shared_ptr<const CocoAnnotations> m_coco;
     std::vector<SampleEntry> m_entries;
     std::size_t m_completeCount = 0;
     std::vector<std::string> m_warnings;

@@ -20,6 +20,7 @@ enum class PredictionKind { Probabilities, Logits };
 struct DatasetConfig {
     std::vector<ClassInfo> classes; // empty: not given, C comes from the predictions
     int ignoreIndex = 255;
+    bool ignoreIndexGiven = false; // "ignore_index" is in the file
     PredictionLayout layout = PredictionLayout::Auto;
     PredictionKind kind = PredictionKind::Probabilities;
     float focalGamma = 2.0f;         // "focal_gamma", >= 0
@@ -27,12 +28,19 @@ struct DatasetConfig {
     // "label_sets": which classes each sample was annotated for (spec section 4); empty:
     // the article's rule for every sample. Names are resolved to ids when parsed.
     LabelSets labelSets;
+    // "annotations": a COCO or LVIS instances file (relative to the set) that gives the
+    // samples, classes and label maps instead of labels/ (spec section 8); empty: labels/.
+    std::string annotations;
 
-    // Parses dataset.json text; throws std::runtime_error with the reason.
-    [[nodiscard]] static DatasetConfig parse(std::string_view json, int maxClasses = 1024);
+    // Parses dataset.json text; throws std::runtime_error with the reason. `classNames`: the
+    // classes an annotations file gives, used (and label_sets names resolved against them)
+    // when the text has no "classes"; given "classes" then supply only the colours.
+    [[nodiscard]] static DatasetConfig parse(std::string_view json, int maxClasses = 1024,
+                                             const std::vector<std::string>* classNames = nullptr);
     // Reads DATASET/dataset.json if it exists (defaults otherwise); throws DataError.
     [[nodiscard]] static DatasetConfig load(const std::filesystem::path& datasetRoot,
-                                            int maxClasses = 1024);
+                                            int maxClasses = 1024,
+                                            const std::vector<std::string>* classNames = nullptr);
     [[nodiscard]] std::string toJson() const;
     // The settings the loss variants read.
     [[nodiscard]] LossConfig lossConfig() const;

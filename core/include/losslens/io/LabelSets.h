@@ -24,6 +24,8 @@ public:
     struct Entry {
         std::string match;          // a stem, or a glob over the whole stem
         std::vector<int> annotated; // class ids (names resolved when dataset.json is read)
+        // Classes annotated in some objects but not all: missing even with pixels.
+        std::vector<int> notExhaustive = {};
     };
 
     void add(Entry entry);

@@ -1,4 +1,4 @@
-#include "losslens/candidates/CocoRle.h"
+#include "losslens/io/CocoRle.h"
 
 #include <algorithm>
 #include <limits>

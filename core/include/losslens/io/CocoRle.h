@@ -1,6 +1,6 @@
 #pragma once
 
-#include "losslens/candidates/Candidate.h"
+#include "losslens/loss/PixelRun.h"
 
 #include <cstdint>
 #include <span>
