@@ -124,12 +124,18 @@ private slots:
         QCOMPARE(compare->current()->loss.summary.mean(0), b.samples[1].summary.mean(0));
         QVERIFY(w.sideCanvas()->caption().contains(QStringLiteral("run b_model")));
         QVERIFY(w.canvas()->caption().contains(QStringLiteral("run a_model")));
-        if (w.sideCanvas()->width() != w.canvas()->width()) {
-            w.resize(w.width() + 1, w.height());
+        // The two canvases share the splitter's room; an odd width or height leaves one a
+        // pixel bigger. Nudge the window until they are the same size both ways, so the
+        // main canvas later draws at the size the side drew.
+        for (int nudge = 0; nudge < 4 && w.sideCanvas()->size() != w.canvas()->size(); ++nudge) {
+            w.resize(w.width() + (w.sideCanvas()->width() != w.canvas()->width() ? 1 : 0),
+                     w.height() + (w.sideCanvas()->height() != w.canvas()->height() ? 1 : 0));
             w.setSideBySide(false);
             w.setSideBySide(true);
-            QTRY_COMPARE(w.sideCanvas()->width(), w.canvas()->width());
+            QTest::qWait(50);
         }
+        QTRY_COMPARE(w.sideCanvas()->size(), w.canvas()->size());
+        const QSize canvasSize = w.canvas()->size();
         w.canvas()->fitToWindow();
         QCOMPARE(w.sideCanvas()->viewport(), w.canvas()->viewport());
         const QImage sideB = w.sideCanvas()->image();
@@ -154,6 +160,9 @@ private slots:
                 w.sideCanvas()->caption().contains(QStringLiteral("run a_model")) &&
                 w.canvas()->caption().contains(QStringLiteral("run b_model")),
             10000);
+        // The switch may relayout (a caption or chooser changing width): wait until the main
+        // canvas is back at the size the side drew at.
+        QTRY_COMPARE(w.canvas()->size(), canvasSize);
         w.canvas()->fitToWindow();
         QCOMPARE(w.canvas()->image(), sideB);
         versus->setCurrentText(QStringLiteral("none"));

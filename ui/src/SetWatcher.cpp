@@ -48,7 +48,9 @@ SetWatcher::SetWatcher(DatasetSession* session, QObject* parent)
     });
 }
 
-SetWatcher::~SetWatcher() { background::wait(m_listing.future()); }
+SetWatcher::~SetWatcher() {
+    background::wait(m_listing.future());
+}
 
 void SetWatcher::setInterval(int milliseconds) {
     m_timer.setInterval(milliseconds);
@@ -173,6 +175,17 @@ SetWatcher::Snapshot SetWatcher::takeChanged(const std::string& root, const std:
     return base;
 }
 
+bool SetWatcher::openedOtherFiles(const Snapshot& now) const {
+    std::set<std::string> opened;
+    for (const SampleEntry& entry : m_session->dataset()->entries())
+        if (!entry.prediction.empty() && entry.prediction.extension() == ".npy")
+            opened.insert(entry.stem);
+    std::set<std::string> present;
+    for (const auto& [stem, stamp] : now.files)
+        present.insert(stem);
+    return opened != present;
+}
+
 void SetWatcher::poll() {
     if (!m_session->isOpen() || background::running(m_listing.future()))
         return;
@@ -203,7 +216,18 @@ void SetWatcher::arrived() {
         }
     };
     if (!m_seen) {
+        // The baseline is taken after the set was listed: what changed in between (a run
+        // folder or a prediction that arrived while the set was opening) is in it and would
+        // never be seen as a change. Compare it with what the session opened instead.
+        if (!m_reconciled && openedOtherFiles(now)) {
+            m_reconciled = true; // once: a file the set does not list never reloads forever
+            m_session->reload();
+            emit changeApplied();
+            return;
+        }
         m_seen = now;
+        if (now.runs != std::vector<std::string>{"(mixed)"})
+            m_session->updateRuns(now.runs);
         rest();
         return;
     }
@@ -221,6 +245,7 @@ void SetWatcher::arrived() {
     if (!now.incomplete.empty() && ++m_waits < 30)
         return;
     // Settled: act on it.
+    m_reconciled = false;
     const bool filesChanged = now.files != m_seen->files;
     const bool runsChanged = now.runs != m_seen->runs;
     m_pending.reset();

@@ -63,6 +63,8 @@ signals:
     void changeApplied();
 
 private:
+    // Whether the baseline's prediction files are not the ones the session's set lists.
+    [[nodiscard]] bool openedOtherFiles(const Snapshot& now) const;
     void watchFolders();
     void noticed(const QString& folder, const QString& name);
     void poll();
@@ -83,6 +85,7 @@ private:
     std::optional<Snapshot> m_seen;    // what the session shows
     std::optional<Snapshot> m_pending; // a change seen once, applied if seen again
     int m_waits = 0;                   // looks a settled change waited for short files
+    bool m_reconciled = false;         // reloaded once since the last change: the baseline differed
 };
 
 } // namespace losslens
