@@ -1,4 +1,5 @@
 #include "losslens/io/NpyArray.h"
+#include "losslens/io/NpyFile.h"
 
 #include <gtest/gtest.h>
 
@@ -291,7 +292,7 @@ TEST(Npy, StateFollowsTheHeaderAndTheDataLength) {
     for (const std::size_t cut : {std::size_t{0}, std::size_t{3}, std::size_t{11}, std::size_t{40},
                                   bytes.size() - 1, bytes.size()}) {
         put(bytes.substr(0, cut));
-        EXPECT_EQ(npyState(file), cut == bytes.size() ? NpyState::Complete : NpyState::Incomplete)
+        EXPECT_EQ(npyState(file), cut == bytes.size() ? FileState::Complete : FileState::Incomplete)
             << cut;
     }
     // Version 1.0 with a 1014-byte header (the data starts at 1024), written by hand.
@@ -306,11 +307,12 @@ TEST(Npy, StateFollowsTheHeaderAndTheDataLength) {
     for (const std::size_t cut :
          {std::size_t{300}, std::size_t{1023}, std::size_t{1100}, padded.size()}) {
         put(padded.substr(0, cut));
-        EXPECT_EQ(npyState(file), cut == padded.size() ? NpyState::Complete : NpyState::Incomplete)
+        EXPECT_EQ(npyState(file),
+                  cut == padded.size() ? FileState::Complete : FileState::Incomplete)
             << cut;
     }
     put("not numpy at all");
-    EXPECT_EQ(npyState(file), NpyState::Bad);
-    EXPECT_EQ(npyState(dir / "absent.npy"), NpyState::Bad);
+    EXPECT_EQ(npyState(file), FileState::Bad);
+    EXPECT_EQ(npyState(dir / "absent.npy"), FileState::Bad);
     std::filesystem::remove_all(dir);
 }

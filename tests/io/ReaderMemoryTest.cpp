@@ -6,12 +6,14 @@
 #include "ChildMemory.h"
 #include "PngBytes.h"
 #include "TestFiles.h"
+#include "ZipFiles.h"
 
 #include "losslens/io/DataError.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/io/DatasetConfig.h"
 #include "losslens/io/LabelPng.h"
 #include "losslens/io/NpyArray.h"
+#include "losslens/io/PredictionFile.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -114,6 +116,39 @@ TEST(ReaderMemory, NpyFortranOrderCostsTheFileAndTheArray) {
     const ChildMemory m = measureInChild([&] { (void)readNpy(file); });
     EXPECT_FALSE(m.threw);
     expectSmall(m, 16 * kMiB + kSlackKb, "float32 Fortran order, 8 MiB file");
+}
+
+// .npz: a deflated member is a zip bomb's shape (64 MiB of zeros in about 64 KiB). A header
+// claiming more than the member holds is refused before anything is sized by it.
+TEST(ReaderMemory, NpzClaimingMoreThanItsMemberIsRefusedCheaply) {
+    TempDir dir;
+    const auto file = dir.path() / "p.npz";
+    writeText(file,
+              losslens::testing::zipArchive(
+                  {{"arr_0.npy", npyBytes("<f4", false, "(16384, 16384, 64)", 64 << 20), true}},
+                  dir.path() / "s.zip"));
+    ASSERT_LT(std::filesystem::file_size(file), 1u << 20);
+    const ChildMemory m = measureInChild([&] { (void)readPrediction(file); });
+    EXPECT_TRUE(m.threw);
+    expectSmall(m, 16 * kMiB, "npz member claiming 64 GiB");
+}
+
+// A deflated float16 member of N' bytes costs what a .npy of N' bytes does (2 N' for the
+// array, a 256 KiB block) plus libzip's inflate state, never the inflated member itself.
+TEST(ReaderMemory, NpzDeflatedFloat16CostsTwiceItsMember) {
+    if (losslens::testing::kSanitizedAllocator)
+        GTEST_SKIP() << kSanitizedReason;
+    TempDir dir;
+    const auto file = dir.path() / "p.npz";
+    const std::size_t n = std::size_t{1024} * 1024 * 4; // 8 MiB of float16
+    writeText(file,
+              losslens::testing::zipArchive(
+                  {{"prediction.npy", npyBytes("<f2", false, "(1024, 1024, 4)", 2 * n), true}},
+                  dir.path() / "s.zip"));
+    const ChildMemory m = measureInChild([&] { (void)readPrediction(file); });
+    EXPECT_FALSE(m.threw);
+    expectSmall(m, 16 * kMiB + 1 * kMiB + kSlackKb, "float16 C order, 8 MiB member");
+    EXPECT_GT(m.peakRssKb, 16 * kMiB - kMiB) << "the array itself was not measured";
 }
 
 // Label PNG: deflate expands at most 1032-fold, so a file of N bytes holds at most about

@@ -10,12 +10,15 @@
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/FolderNotifier.h"
 
+#include "../io/ZipFiles.h"
+
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 using namespace losslens;
@@ -98,6 +101,47 @@ private slots:
         rewritePrediction(root);
         QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(session.isScored() && rowMatchesCore(session, root, 2), 10000);
+        QVERIFY(session.rows()[2].summary.sums != before);
+    }
+
+    // A prediction replaced by a .npz written in two pieces (np.savez writes in place; the
+    // central directory comes last): nothing is acted on while the archive is half written,
+    // then the sample is rescored from it. The watcher asks core's prediction-file layer
+    // whether a file is whole, so .npz needs nothing of its own here.
+    void anNpzWrittenInPiecesIsScoredOnceWhole_data() {
+        QTest::addColumn<bool>("polling");
+        QTest::newRow("notified") << false;
+        QTest::newRow("polled") << true;
+    }
+    void anNpzWrittenInPiecesIsScoredOnceWhole() {
+        QFETCH(bool, polling);
+        const fs::path root = freshSet(polling ? "npz-polled" : "npz-notified");
+        const fs::path predictions = root / "predictions";
+        std::ifstream in(predictions / "demo_004.npy", std::ios::binary);
+        const std::string array((std::istreambuf_iterator<char>(in)), {});
+        const std::string archive = losslens::testing::zipArchive(
+            {{"arr_0.npy", array, true}}, fs::path(m_dir.path().toStdString()) / "s.zip");
+        DatasetSession session;
+        SetWatcher watcher(&session);
+        watcher.setInterval(20);
+        watcher.forcePolling(polling);
+        session.open(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(session.isScored(), 10000);
+        const auto before = session.rows()[2].summary.sums;
+        QTest::qWait(100);
+        QSignalSpy applied(&watcher, &SetWatcher::changeApplied);
+        fs::remove(predictions / "demo_002.npy");
+        {
+            std::ofstream out(predictions / "demo_002.npz", std::ios::binary);
+            out << archive.substr(0, archive.size() / 2);
+        }
+        QTest::qWait(300); // 15 intervals: seen, settled, but not whole
+        QCOMPARE(applied.count(), 0);
+        std::ofstream(predictions / "demo_002.npz", std::ios::binary | std::ios::app)
+            << archive.substr(archive.size() / 2);
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.isScored() && rowMatchesCore(session, root, 2), 10000);
+        QCOMPARE(session.dataset()->entries()[2].prediction, predictions / "demo_002.npz");
         QVERIFY(session.rows()[2].summary.sums != before);
     }
 

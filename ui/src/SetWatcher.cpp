@@ -2,7 +2,7 @@
 #include "Background.h"
 
 #include "losslens/io/Dataset.h"
-#include "losslens/io/NpyArray.h"
+#include "losslens/io/PredictionFile.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/FolderNotifier.h"
 
@@ -94,8 +94,8 @@ void SetWatcher::noticed(const QString& folder, const QString& name) {
     const std::string file = name.toStdString();
     const fs::path root = fs::path(m_session->path().toStdString()).lexically_normal();
     if (!where.empty() && where == runFolder()) {
-        if (!file.empty() && file.front() != '.' && fs::path(file).extension() == ".npy")
-            m_dirty.insert(fs::path(file).stem().string());
+        if (isPredictionFileName(file))
+            m_dirty.insert(file);
         else if (!file.empty() && root / "predictions" == fs::path(where))
             m_lookAtAll = true; // the one-run layout's predictions/ got a folder: runs now
         else
@@ -129,24 +129,24 @@ SetWatcher::Snapshot SetWatcher::take(const std::string& root, const std::string
     std::error_code ec;
     for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
         const fs::path& path = it->path();
-        if (path.extension() != ".npy" || path.filename().string().front() == '.')
+        if (!isPredictionFileName(path))
             continue;
         std::error_code statError;
         const auto size = static_cast<std::int64_t>(fs::file_size(path, statError));
         const auto time = fs::last_write_time(path, statError);
         if (statError)
             continue; // gone between listing and stat: the next poll sees it gone
-        snapshot.files[path.stem().string()] = {
-            size, static_cast<std::int64_t>(time.time_since_epoch().count())};
-        if (npyState(path) == NpyState::Incomplete)
-            snapshot.incomplete.push_back(path.stem().string());
+        const std::string name = path.filename().string();
+        snapshot.files[name] = {size, static_cast<std::int64_t>(time.time_since_epoch().count())};
+        if (predictionFileState(path) == FileState::Incomplete)
+            snapshot.incomplete.push_back(name);
     }
     std::sort(snapshot.incomplete.begin(), snapshot.incomplete.end());
     return snapshot;
 }
 
 SetWatcher::Snapshot SetWatcher::takeChanged(const std::string& root, const std::string& run,
-                                             Snapshot base, const std::set<std::string>& stems) {
+                                             Snapshot base, const std::set<std::string>& names) {
     try {
         base.runs = runNames(root);
     } catch (const std::exception&) {
@@ -154,21 +154,21 @@ SetWatcher::Snapshot SetWatcher::takeChanged(const std::string& root, const std:
     }
     const fs::path folder = fs::path(root) / "predictions" / run;
     std::vector<std::string> incomplete;
-    for (const std::string& stem : base.incomplete)
-        if (stems.count(stem) == 0)
-            incomplete.push_back(stem);
-    for (const std::string& stem : stems) {
-        const fs::path path = folder / (stem + ".npy");
+    for (const std::string& name : base.incomplete)
+        if (names.count(name) == 0)
+            incomplete.push_back(name);
+    for (const std::string& name : names) {
+        const fs::path path = folder / name;
         std::error_code statError;
         const auto size = static_cast<std::int64_t>(fs::file_size(path, statError));
         const auto time = fs::last_write_time(path, statError);
         if (statError) {
-            base.files.erase(stem); // gone (or going)
+            base.files.erase(name); // gone (or going)
             continue;
         }
-        base.files[stem] = {size, static_cast<std::int64_t>(time.time_since_epoch().count())};
-        if (npyState(path) == NpyState::Incomplete)
-            incomplete.push_back(stem);
+        base.files[name] = {size, static_cast<std::int64_t>(time.time_since_epoch().count())};
+        if (predictionFileState(path) == FileState::Incomplete)
+            incomplete.push_back(name);
     }
     std::sort(incomplete.begin(), incomplete.end());
     base.incomplete = std::move(incomplete);
@@ -178,11 +178,11 @@ SetWatcher::Snapshot SetWatcher::takeChanged(const std::string& root, const std:
 bool SetWatcher::openedOtherFiles(const Snapshot& now) const {
     std::set<std::string> opened;
     for (const SampleEntry& entry : m_session->dataset()->entries())
-        if (!entry.prediction.empty() && entry.prediction.extension() == ".npy")
-            opened.insert(entry.stem);
+        if (!entry.prediction.empty())
+            opened.insert(entry.prediction.filename().string());
     std::set<std::string> present;
-    for (const auto& [stem, stamp] : now.files)
-        present.insert(stem);
+    for (const auto& [name, stamp] : now.files)
+        present.insert(name);
     return opened != present;
 }
 
@@ -199,8 +199,8 @@ void SetWatcher::poll() {
         return;
     }
     // Notified: only the files the kernel named since the last settled look.
-    m_listing.setFuture(background::run([root, run, base = *m_seen, stems = m_dirty] {
-        return takeChanged(root, run, base, stems);
+    m_listing.setFuture(background::run([root, run, base = *m_seen, names = m_dirty] {
+        return takeChanged(root, run, base, names);
     }));
 }
 

@@ -7,7 +7,7 @@
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 #include "losslens/io/LabelPng.h"
-#include "losslens/io/NpyArray.h"
+#include "losslens/io/PredictionFile.h"
 
 #include <algorithm>
 #include <cmath>
@@ -53,6 +53,35 @@ std::map<std::string, fs::path> listStems(const fs::path& folder,
     return stems;
 }
 
+// A folder's prediction files by stem; a stem with two (x.npy and x.npz) is listed under
+// each file so the entry can say so.
+std::multimap<std::string, fs::path> listPredictions(const fs::path& folder) {
+    std::multimap<std::string, fs::path> stems;
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        return stems;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+        if (isPredictionFileName(it->path()))
+            stems.emplace(it->path().stem().string(), it->path());
+    return stems;
+}
+
+// Why a stem has no one prediction, or nothing.
+std::string predictionTwice(const std::multimap<std::string, fs::path>& predictions,
+                            const std::string& stem) {
+    const auto [first, last] = predictions.equal_range(stem);
+    if (first == last || std::next(first) == last)
+        return {};
+    std::vector<std::string> names;
+    for (auto it = first; it != last; ++it)
+        names.push_back(it->second.filename().string());
+    std::sort(names.begin(), names.end());
+    std::string list;
+    for (const std::string& name : names)
+        list += (list.empty() ? "" : " and ") + name;
+    return "two predictions: " + list + "; keep one";
+}
+
 } // namespace
 
 std::string noSampleReason() {
@@ -64,6 +93,7 @@ std::vector<std::string> runNames(const fs::path& root) {
     const fs::path folder = root / "predictions";
     std::vector<std::string> runs;
     bool files = false;
+    std::string fileKind; // the extension of the first prediction file found
     std::error_code ec;
     if (!fs::is_directory(folder, ec))
         return runs;
@@ -74,16 +104,19 @@ std::vector<std::string> runNames(const fs::path& root) {
         std::error_code kind;
         if (it->is_directory(kind))
             runs.push_back(name);
-        else if (lower(it->path().extension().string()) == ".npy")
+        else if (isPredictionFileName(it->path()) && !files) {
             files = true;
+            fileKind = lower(it->path().extension().string());
+        }
     }
     if (ec)
         throw DataError(folder, "cannot be listed: " + ec.message());
     std::sort(runs.begin(), runs.end());
     if (files && !runs.empty())
-        throw DataError(folder, "holds both .npy files and run folders (" + joinRuns(runs) +
+        throw DataError(folder, "holds both " + fileKind + " files and run folders (" +
+                                    joinRuns(runs) +
                                     "): put every prediction set in a run folder, or use one "
-                                    "set of .npy files without folders");
+                                    "set of prediction files without folders");
     return runs;
 }
 
@@ -150,7 +183,7 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
         return set;
     }
     const auto labels = listStems(root / "labels", {".png"});
-    const auto predictions = listStems(predictionFolder, {".npy"});
+    const auto predictions = listPredictions(predictionFolder);
     const auto images =
         listStems(root / "images", {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"});
     std::map<std::string, SampleEntry> entries;
@@ -160,6 +193,11 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
         entries[stem].prediction = path;
     for (auto& [stem, entry] : entries) {
         entry.stem = stem;
+        if (const std::string twice = predictionTwice(predictions, stem); !twice.empty()) {
+            entry.problem = twice;
+            set.m_entries.push_back(std::move(entry));
+            continue;
+        }
         if (const auto it = images.find(stem); it != images.end())
             entry.image = it->second;
         if (entry.prediction.empty())
@@ -176,7 +214,7 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
 
 void Dataset::listAnnotatedImages(const fs::path& predictionFolder,
                                   const std::string& predictionPrefix) {
-    const auto predictions = listStems(predictionFolder, {".npy"});
+    const auto predictions = listPredictions(predictionFolder);
     const auto& images = m_coco->images();
     const std::string file = m_coco->file().filename().string();
     std::map<std::string, SampleEntry> entries;
@@ -220,6 +258,8 @@ void Dataset::listAnnotatedImages(const fs::path& predictionFolder,
         }
     }
     for (auto& [stem, entry] : entries) {
+        if (const std::string twice = predictionTwice(predictions, stem); !twice.empty())
+            entry.problem = twice;
         if (entry.problem.empty() && entry.prediction.empty())
             entry.problem = "no prediction: " + predictionPrefix + stem + ".npy is missing";
         if (entry.complete())
@@ -276,7 +316,8 @@ Annotation Dataset::annotationOf(const SampleEntry& entry) const {
     return Annotation::declared(set.annotated, set.notExhaustive);
 }
 
-void Dataset::checkMemory(const SampleEntry& entry, const NpyFile& npy, std::size_t pixels) const {
+void Dataset::checkMemory(const SampleEntry& entry, const PredictionFile& npy,
+                          std::size_t pixels) const {
     // From the headers, before the prediction is read: what any reader holds at its peak.
     // The array as float32 (the raw file too while a Fortran-order array is reordered), and
     // per pixel the labels (2 bytes), the masks (argmax 2, w0 1, removed 1) and one image-
@@ -288,10 +329,9 @@ void Dataset::checkMemory(const SampleEntry& entry, const NpyFile& npy, std::siz
         return;
     const std::int64_t elements = npy.header().elementCount();
     const std::int64_t prediction = elements * 4;
-    // C order is read into the array a megabyte at a time; Fortran order needs the file too.
-    const bool direct = !npy.header().fortranOrder || npy.header().shape.size() < 2;
+    // C order is read into the array a block at a time; Fortran order needs the raw array too.
     const auto n = static_cast<std::int64_t>(pixels);
-    const std::int64_t rest = (direct ? 0 : npy.fileSize()) + n * (2 + 4 + 4);
+    const std::int64_t rest = npy.readingCost() + n * (2 + 4 + 4);
     const std::int64_t budget = memoryBudget(m_limits);
     if (prediction + rest > budget)
         throw DataError(entry.prediction,
@@ -334,15 +374,15 @@ void Dataset::load(std::size_t index, LoadedSample& sample, Image image) const {
     } else {
         readLabelPng(entry.label, m_limits, sample.labels, &sample.scratch.fileBytes);
     }
-    NpyFile npy(entry.prediction, m_limits);
-    checkMemory(entry, npy, sample.labels.pixelCount());
+    const std::unique_ptr<PredictionFile> file = PredictionFile::open(entry.prediction, m_limits);
+    checkMemory(entry, *file, sample.labels.pixelCount());
     // The last sample's buffers are refilled: no allocation, no zero fill in a scan's
     // steady state.
     Raster<float>::Storage data = sample.prediction.release();
-    npy.readInto(data);
+    file->readInto(data);
     try {
         sample.prediction = predictionFromArray(
-            npy.header().shape, std::move(data), sample.labels.width(), sample.labels.height(),
+            file->header().shape, std::move(data), sample.labels.width(), sample.labels.height(),
             m_config, m_limits, sample.warnings, &sample.scratch.transposed);
     } catch (const std::exception& e) {
         throw DataError(entry.prediction, e.what());

@@ -1,6 +1,7 @@
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 #include "losslens/io/NpyArray.h"
+#include "losslens/io/NpyFile.h"
 
 #include "Describe.h"
 #include "NpyFormat.h"
@@ -24,10 +25,9 @@
 
 namespace losslens {
 
-namespace {
+namespace detail {
 
-using detail::fail;
-using detail::kMaxNpyHeaderLength;
+namespace {
 
 // IEEE half to float by its bits: exact, and no libm call per element (an 8192² x 4
 // float16 prediction is 268 million of them).
@@ -79,6 +79,8 @@ __attribute__((target("avx2,f16c"))) void halvesToFloatsF16c(const std::byte* in
     halvesToFloatsPortable(in + 2 * i, out + i, n - i);
 }
 #endif
+
+} // namespace
 
 void halvesToFloats(const std::byte* in, float* out, std::size_t n) {
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -144,6 +146,28 @@ void checkDataSize(const NpyHeader& header, std::int64_t available) {
         fail("the file holds " + std::to_string(available - claimed) +
              " bytes after the data its header describes");
 }
+
+void convertElements(const NpyHeader& header, const std::byte* in, float* out, std::size_t n) {
+    if (isNativeFloat16(header)) {
+        halvesToFloats(in, out, n);
+        return;
+    }
+    const auto itemSize = static_cast<std::size_t>(header.itemSize);
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = readElement(in + i * itemSize, header);
+}
+
+} // namespace detail
+
+namespace {
+
+using detail::checkDataSize;
+using detail::fail;
+using detail::halvesToFloats;
+using detail::isNativeFloat16;
+using detail::isNativeFloat32;
+using detail::kMaxNpyHeaderLength;
+using detail::readElement;
 
 } // namespace
 
@@ -272,6 +296,10 @@ void NpyFile::readAt(std::int64_t offset, void* to, std::int64_t count) const {
     }
 }
 
+std::int64_t NpyFile::readingCost() const {
+    return m_header.fortranOrder && m_header.shape.size() >= 2 ? m_size : 0;
+}
+
 bool NpyFile::sizeMatches() const {
     return m_header.elementCount() * m_header.itemSize ==
            m_size - static_cast<std::int64_t>(m_header.dataOffset);
@@ -338,12 +366,12 @@ template <typename Floats> void NpyFile::read(Floats& data) {
     }
 }
 
-NpyState npyState(const std::filesystem::path& file) {
+FileState npyState(const std::filesystem::path& file) {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return NpyState::Bad;
+        return FileState::Bad;
     struct stat st {};
-    NpyState state = NpyState::Bad;
+    FileState state = FileState::Bad;
     // The first bytes: magic, version and the header's length; most headers fit in them.
     std::vector<std::byte> head(256);
     const auto readFrom0 = [&](std::size_t count) {
@@ -366,11 +394,11 @@ NpyState npyState(const std::filesystem::path& file) {
         static constexpr char kMagic[] = "\x93NUMPY";
         const std::size_t known = std::min<std::size_t>(head.size(), 6);
         if (size == 0)
-            state = NpyState::Incomplete; // just created: its writer has not written yet
+            state = FileState::Incomplete; // just created: its writer has not written yet
         else if (std::memcmp(head.data(), kMagic, known) != 0)
-            state = NpyState::Bad;
+            state = FileState::Bad;
         else if (head.size() < 12)
-            state = NpyState::Incomplete;
+            state = FileState::Incomplete;
         else {
             const auto byte = [&](std::size_t i) { return std::to_integer<std::int64_t>(head[i]); };
             const bool v1 = byte(6) == 1;
@@ -379,33 +407,28 @@ NpyState npyState(const std::filesystem::path& file) {
                 length |= byte(10) << 16 | byte(11) << 24;
             const std::int64_t headerEnd = (v1 ? 10 : 12) + length;
             if (length > static_cast<std::int64_t>(kMaxNpyHeaderLength))
-                state = NpyState::Bad;
+                state = FileState::Bad;
             else if (size < headerEnd)
-                state = NpyState::Incomplete;
+                state = FileState::Incomplete;
             else {
                 if (static_cast<std::int64_t>(head.size()) < headerEnd)
                     readFrom0(static_cast<std::size_t>(headerEnd));
                 if (static_cast<std::int64_t>(head.size()) < headerEnd)
-                    state = NpyState::Incomplete; // shrunk meanwhile: being rewritten
+                    state = FileState::Incomplete; // shrunk meanwhile: being rewritten
                 else
                     try {
                         const NpyHeader header = parseNpyHeader(head);
                         const std::int64_t expected = static_cast<std::int64_t>(header.dataOffset) +
                                                       header.elementCount() * header.itemSize;
-                        state = size < expected ? NpyState::Incomplete : NpyState::Complete;
+                        state = size < expected ? FileState::Incomplete : FileState::Complete;
                     } catch (const std::exception&) {
-                        state = NpyState::Bad; // a header numpy would not write: scoring says why
+                        state = FileState::Bad; // a header numpy would not write: scoring says why
                     }
             }
         }
     }
     ::close(fd);
     return state;
-}
-
-NpyFileHeader readNpyHeader(const std::filesystem::path& file, const DataLimits& limits) {
-    const NpyFile npy(file, limits);
-    return {npy.header(), npy.fileSize()};
 }
 
 NpyArray readNpy(const std::filesystem::path& file, const DataLimits& limits) {

@@ -57,7 +57,7 @@ struct LoadedSample {
     } scratch;
 };
 
-class NpyFile;
+class PredictionFile;
 class CocoAnnotations;
 
 // A data set folder (spec section 2). Opening only lists the folders (no pixel data), so a
@@ -113,7 +113,8 @@ private:
     DatasetConfig m_config;
     DataLimits m_limits;
     // Throws DataError when the sample's estimated memory is over the budget (DataLimits).
-    void checkMemory(const SampleEntry& entry, const NpyFile& npy, std::size_t pixels) const;
+    void checkMemory(const SampleEntry& entry, const PredictionFile& prediction,
+                     std::size_t pixels) const;
 
     std::shared_ptr<const CocoAnnotations> m_coco;
     std::vector<SampleEntry> m_entries;

@@ -20,8 +20,9 @@ class FolderNotifier;
 // open: a new run folder appears in the run chooser, and new, rewritten or removed
 // prediction files of the run in view rescore the set (the sample in view stays). A file is
 // read only once it is whole and has stopped changing: a change is acted on when two looks
-// in a row see the same sizes and modification times and every .npy is as long as its
-// header says (np.save writes in place, so a half-written file is otherwise
+// in a row see the same sizes and modification times and every prediction file is whole
+// (core's predictionFileState: a .npy as long as its header says, a .npz with its central
+// directory; np.save writes in place, so a half-written file is otherwise
 // indistinguishable from a truncated one); a file that stays short for 30 looks is scored
 // anyway, and shows as that sample's error. The folders are listed off the GUI thread.
 //
@@ -46,17 +47,17 @@ public:
 
     struct Snapshot {
         std::vector<std::string> runs;
-        // The open run's predictions: stem -> (size, modification time in ns).
+        // The open run's prediction files: file name -> (size, modification time in ns).
         std::map<std::string, std::pair<std::int64_t, std::int64_t>> files;
-        // Stems whose .npy is shorter than its header says (still being written), sorted.
+        // Files not whole yet (still being written), sorted.
         std::vector<std::string> incomplete;
         bool operator==(const Snapshot&) const = default;
     };
     // Lists a set's runs and one run's prediction files (any thread).
     [[nodiscard]] static Snapshot take(const std::string& root, const std::string& run);
-    // `base` with the runs listed again and only the files of `stems` looked at again.
+    // `base` with the runs listed again and only the files `names` looked at again.
     [[nodiscard]] static Snapshot takeChanged(const std::string& root, const std::string& run,
-                                              Snapshot base, const std::set<std::string>& stems);
+                                              Snapshot base, const std::set<std::string>& names);
 
 signals:
     // A stable change was acted on (the session reloads, or its run list grew or shrank).
@@ -77,7 +78,7 @@ private:
     QFutureWatcher<Snapshot> m_listing;
     bool m_forcePolling = false;
     bool m_notified = false;          // changes come from the kernel
-    std::set<std::string> m_dirty;    // stems named by events since the last settled look
+    std::set<std::string> m_dirty;    // files named by events since the last settled look
     bool m_lookAtAll = false;         // events were lost, or a watched folder appeared
     std::uint64_t m_events = 0;       // events so far
     std::uint64_t m_eventsLooked = 0; // events before the look in flight began
