@@ -2,7 +2,8 @@
 """Writes the fuzzers' seed corpora: small valid and broken files of each format, plus every
 file of the bad-input corpus (tests/corpus/make_bad_corpus.py).
 
-Usage: make_seeds.py OUTDIR   ->  OUTDIR/npy, OUTDIR/png, OUTDIR/json, OUTDIR/img
+Usage: make_seeds.py OUTDIR   ->  OUTDIR/npy, OUTDIR/png, OUTDIR/json, OUTDIR/img,
+                                   OUTDIR/coco, OUTDIR/rle
 """
 import io
 import json
@@ -29,7 +30,7 @@ def npy_bytes(array, **kw):
 
 
 def main(out):
-    for sub in ["npy", "png", "json", "img"]:
+    for sub in ["npy", "png", "json", "img", "coco", "rle"]:
         os.makedirs(os.path.join(out, sub), exist_ok=True)
     rng = np.random.default_rng(0)
     probs = rng.dirichlet(np.ones(3), size=(4, 5)).astype(np.float32)
@@ -75,6 +76,26 @@ def main(out):
         f.write('{"classes": [')
     add_bad_corpus(out)
     add_display_images(os.path.join(out, "img"), rng)
+    add_coco(out)
+
+
+def add_coco(out):
+    """COCO and LVIS files of test_coco.py's generator (polygons, multi-polygons, a bowtie,
+    RLE lists and strings, crowd regions), a broken one, and RLE strings prefixed by the
+    mask's width - 1 and height - 1 (FuzzRle's input)."""
+    import numpy as np
+    from test_coco import make_coco, polygon_mask, random_polygon, rle_encode, rle_to_string
+    rng = np.random.default_rng(3)
+    for lvis in (False, True):
+        text = json.dumps(make_coco(rng, lvis))
+        with open(os.path.join(out, "coco", f"{'lvis' if lvis else 'coco'}.json"), "w") as f:
+            f.write(text)
+    with open(os.path.join(out, "coco", "cut.json"), "w") as f:
+        f.write(text[: len(text) // 2])
+    for i, (h, w) in enumerate([(8, 8), (13, 29), (40, 7)]):
+        mask = polygon_mask(random_polygon(rng, h, w), h, w)
+        with open(os.path.join(out, "rle", f"mask{i}.rle"), "wb") as f:
+            f.write(bytes([w - 1, h - 1]) + rle_to_string(rle_encode(mask)).encode())
 
 
 def add_display_images(folder, rng):
