@@ -40,7 +40,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "python"))
-from losslens_losses import MarginalCE, PartialCE, StandardCE  # noqa: E402
+from losslens.losses import MarginalCE, PartialCE, StandardCE  # noqa: E402
 from train_shapes import ShapesNet, find_cli, make_demo, predict, write_run  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

@@ -1,7 +1,7 @@
 """PyTorch losses that follow LossLens's definitions exactly (shared/spec.md sections 1 and 4),
 so a training run optimises the same numbers `losslens-cli stats` reports.
 
-    from losslens_losses import StandardCE, PartialCE, MarginalCE
+    from losslens import StandardCE, PartialCE, MarginalCE
     loss = PartialCE()(probs, labels)            # probs: N x C x H x W probabilities (softmax)
     loss = PartialCE()(probs, labels, annotated)  # annotated: per sample None or class ids
     # or per sample a declaration {"annotated": ids, "not_exhaustive": ids}, as label_set_for

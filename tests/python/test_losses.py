@@ -1,4 +1,4 @@
-"""python/losslens_losses.py against the real losslens-cli: each PyTorch loss's per-sample mean
+"""python/losslens/losses.py against the real losslens-cli: each PyTorch loss's per-sample mean
 equals `stats --json` within 1e-5 (under the article's rule and under declared label sets), a
 batch reduces to the set's pixel-weighted mean, argmax ties go to the lowest index, and the
 gradients stay finite at clamped pixels.
@@ -19,7 +19,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
 sys.path.insert(0, os.path.join(HERE, "..", "cli"))
-from losslens_losses import (MarginalCE, PartialCE, StandardCE, annotated_for,  # noqa: E402
+from losslens.losses import (MarginalCE, PartialCE, StandardCE, annotated_for,  # noqa: E402
                              label_set_for, missing_classes)
 from pngio import read_png  # noqa: E402
 
