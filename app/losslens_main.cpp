@@ -19,7 +19,7 @@ struct Options {
         QStringLiteral("N")};
     QCommandLineOption maxClasses{
         QStringLiteral("max-classes"),
-        QStringLiteral("Refuse a prediction with more than N classes (default 1024)."),
+        QStringLiteral("Refuse a prediction with more than N classes (default 4096)."),
         QStringLiteral("N")};
     QCommandLineOption maxMemory{
         QStringLiteral("max-memory"),

@@ -68,7 +68,7 @@ data-set-level error.
                    annotated for: to compare the two rules on the same data
 
   --max-pixels N   refuse a sample with more than N pixels (default 268435456 = 16384^2)
-  --max-classes N  refuse a prediction with more than N classes (default 1024)
+  --max-classes N  refuse a prediction with more than N classes (default 4096)
   --max-memory SIZE  refuse a sample whose loading and scoring would take more than SIZE
                    (bytes, or with K, M, G: 512M, 8G; default half of this machine's
                    memory), estimated from its headers, with the numbers

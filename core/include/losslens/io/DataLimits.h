@@ -15,9 +15,13 @@ struct DataLimits {
     static constexpr std::int64_t kMaxPixelsLimit = std::int64_t{1} << 36;
     static constexpr int kMinClasses = 2;
     static constexpr int kMaxClassesLimit = 65535;
+    // LVIS has 1,203 classes. What a class costs beyond its share of the prediction: per
+    // sample and variant a few doubles (sums, counts) and per scan thread a block of class
+    // sums, about 200 bytes a class all told; the prediction itself is H x W x C.
+    static constexpr int kDefaultMaxClasses = 4096;
 
     std::int64_t maxPixels = std::int64_t{16384} * 16384;
-    int maxClasses = 1024;
+    int maxClasses = kDefaultMaxClasses;
     // Largest prediction file accepted, in bytes (maxPixels x a few classes in float64
     // would be more; this keeps one sample's raw read bounded).
     std::int64_t maxFileBytes = std::int64_t{8} << 30;

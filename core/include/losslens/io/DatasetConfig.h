@@ -1,5 +1,7 @@
 #pragma once
 
+#include "losslens/io/DataLimits.h"
+
 #include "losslens/io/ClassInfo.h"
 #include "losslens/io/LabelSets.h"
 #include "losslens/loss/LossConfig.h"
@@ -35,11 +37,11 @@ struct DatasetConfig {
     // Parses dataset.json text; throws std::runtime_error with the reason. `classNames`: the
     // classes an annotations file gives, used (and label_sets names resolved against them)
     // when the text has no "classes"; given "classes" then supply only the colours.
-    [[nodiscard]] static DatasetConfig parse(std::string_view json, int maxClasses = 1024,
+    [[nodiscard]] static DatasetConfig parse(std::string_view json, int maxClasses = DataLimits::kDefaultMaxClasses,
                                              const std::vector<std::string>* classNames = nullptr);
     // Reads DATASET/dataset.json if it exists (defaults otherwise); throws DataError.
     [[nodiscard]] static DatasetConfig load(const std::filesystem::path& datasetRoot,
-                                            int maxClasses = 1024,
+                                            int maxClasses = DataLimits::kDefaultMaxClasses,
                                             const std::vector<std::string>* classNames = nullptr);
     [[nodiscard]] std::string toJson() const;
     // The settings the loss variants read.

@@ -45,13 +45,16 @@ public:
     }
     // Adds `count` values to `bin` (a bin of binOf): counts made elsewhere, in bulk.
     void addToBin(int bin, std::int64_t count) {
+        allocate();
         m_counts[static_cast<std::size_t>(bin)] += count;
         m_total += count;
     }
     [[nodiscard]] static float upperEdge(int bin);
 
 private:
-    std::vector<std::int64_t> m_counts;
+    void allocate();
+
+    std::vector<std::int64_t> m_counts; // kBins, or empty while nothing was counted
     std::int64_t m_total = 0;
 };
 
