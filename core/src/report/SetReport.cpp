@@ -275,8 +275,29 @@ std::string statsTable(const SetReport& report, int width) {
     out << "\nPer class over the set: mean loss and share of pixels let off\n"
            "(let off: standard loss above ln 2, the variant's under half of it;\n"
            " n/a: no pixel of the class in the set)\n";
-    // One row per class, the variants across, in blocks as wide as the terminal.
-    constexpr int kClassColumns = 26; // name and pixel count
+    // One row per class, the variants across, in blocks as wide as the terminal. With many
+    // classes (LVIS has 1,203) only those with pixels in the set are listed: the others are
+    // all n/a.
+    constexpr std::size_t kListEveryClassUpTo = 32;
+    std::vector<std::size_t> listed;
+    std::size_t nameWidth = 14;
+    for (std::size_t c = 0; c < comparison.classNames.size(); ++c) {
+        const bool hasPixels = c < comparison.classPixels.size() && comparison.classPixels[c] > 0;
+        if (hasPixels || comparison.classNames.size() <= kListEveryClassUpTo) {
+            listed.push_back(c);
+            nameWidth =
+                std::max(nameWidth, std::min<std::size_t>(32, comparison.classNames[c].size()));
+        }
+    }
+    if (listed.size() < comparison.classNames.size()) {
+        std::snprintf(line, sizeof line,
+                      "(%zu of the %zu classes have no pixel in the set and are not listed; "
+                      "--json has every class)\n",
+                      comparison.classNames.size() - listed.size(), comparison.classNames.size());
+        out << line;
+    }
+    const int nameColumns = static_cast<int>(nameWidth);
+    const int kClassColumns = nameColumns + 12; // name and pixel count
     constexpr int kVariantColumns = 18;
     const std::size_t perBlock = static_cast<std::size_t>(
         std::max(1, (std::max(width, 40) - kClassColumns) / kVariantColumns));
@@ -284,18 +305,18 @@ std::string statsTable(const SetReport& report, int width) {
         const std::size_t last = std::min(comparison.rows.size(), first + perBlock);
         if (first > 0)
             out << '\n';
-        std::snprintf(line, sizeof line, "%-14s %11s", "class", "pixels");
+        std::snprintf(line, sizeof line, "%-*s %11s", nameColumns, "class", "pixels");
         out << line;
         for (std::size_t r = first; r < last; ++r) {
             std::snprintf(line, sizeof line, " %17.17s", comparison.rows[r].variant.c_str());
             out << line;
         }
         out << '\n';
-        for (std::size_t c = 0; c < comparison.classNames.size(); ++c) {
+        for (const std::size_t c : listed) {
             const std::int64_t pixels =
                 c < comparison.classPixels.size() ? comparison.classPixels[c] : 0;
-            std::snprintf(line, sizeof line, "%-14.14s %11lld", comparison.classNames[c].c_str(),
-                          static_cast<long long>(pixels));
+            std::snprintf(line, sizeof line, "%-*.*s %11lld", nameColumns, nameColumns,
+                          comparison.classNames[c].c_str(), static_cast<long long>(pixels));
             out << line;
             for (std::size_t r = first; r < last; ++r) {
                 const auto& row = comparison.rows[r];

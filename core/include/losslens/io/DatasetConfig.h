@@ -37,7 +37,8 @@ struct DatasetConfig {
     // Parses dataset.json text; throws std::runtime_error with the reason. `classNames`: the
     // classes an annotations file gives, used (and label_sets names resolved against them)
     // when the text has no "classes"; given "classes" then supply only the colours.
-    [[nodiscard]] static DatasetConfig parse(std::string_view json, int maxClasses = DataLimits::kDefaultMaxClasses,
+    [[nodiscard]] static DatasetConfig parse(std::string_view json,
+                                             int maxClasses = DataLimits::kDefaultMaxClasses,
                                              const std::vector<std::string>* classNames = nullptr);
     // Reads DATASET/dataset.json if it exists (defaults otherwise); throws DataError.
     [[nodiscard]] static DatasetConfig load(const std::filesystem::path& datasetRoot,
