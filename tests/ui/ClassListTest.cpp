@@ -8,7 +8,10 @@
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/LayersPanel.h"
+#include "losslens/ui/SampleDetails.h"
+
 #include "losslens/ui/MainWindow.h"
+#include <QLineEdit>
 
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -45,6 +48,65 @@ class ClassListTest : public QObject {
 
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    // A sample that misses 1,194 of 1,203 classes: the details say how many and name the
+    // first 24, not a screenful of names; a short list is named whole.
+    void aLongMissingListIsCounted() {
+        std::vector<ClassInfo> classes;
+        for (int c = 0; c < 1203; ++c)
+            classes.push_back(
+                {std::string("c").append(std::to_string(c)), {}}); // not "c" + ...: -Wrestrict
+        SampleSummary summary;
+        for (int c = 10; c < 1204 && summary.missing.size() < 1194; ++c)
+            summary.missing.push_back(c);
+        const QStringList lines =
+            missingExplanation(SampleEntry{}, summary, DatasetConfig{}, classes);
+        QCOMPARE(lines.size(), 2);
+        QString expected = QStringLiteral("Missing (no pixel): 1194 classes: ");
+        for (int c = 10; c < 34; ++c)
+            expected += QStringLiteral("c%1, ").arg(c);
+        expected += QStringLiteral("… and 1170 more");
+        QCOMPARE(lines[1], expected);
+        summary.missing = {3, 7};
+        QCOMPARE(missingExplanation(SampleEntry{}, summary, DatasetConfig{}, classes)[1],
+                 QStringLiteral("Missing (no pixel): c3, c7"));
+    }
+
+    // 1,203 classes (LVIS): the list is searched by name (any case) or by id.
+    void theClassListIsSearched() {
+        LayersPanel panel;
+        std::vector<ClassInfo> classes;
+        for (int c = 0; c < 1203; ++c)
+            classes.push_back(
+                {c == 0 ? std::string("background")
+                        : std::string(c % 100 == 0 ? "Apple_" : "thing_").append(std::to_string(c)),
+                 {}});
+        panel.setClasses(classes, ViewSettings{});
+        QCOMPARE(panel.classRows().size(), 1203);
+        QCOMPARE(panel.visibleClassRows().size(), 1203);
+        auto* find = panel.findChild<QLineEdit*>(QStringLiteral("findClass"));
+        QVERIFY(find);
+        find->setText(QStringLiteral("apple"));
+        QStringList expected; // written out: every hundredth class is an Apple
+        for (int c = 100; c < 1203; c += 100)
+            expected << QStringLiteral("%1  Apple_%1").arg(c);
+        QCOMPARE(panel.visibleClassRows(), expected);
+        // An id finds its class, and the names that hold those digits.
+        find->setText(QStringLiteral("1202"));
+        QCOMPARE(panel.visibleClassRows(), QStringList{QStringLiteral("1202  thing_1202")});
+        find->setText(QStringLiteral("7"));
+        QVERIFY(panel.visibleClassRows().contains(QStringLiteral("7  thing_7")));
+        QVERIFY(panel.visibleClassRows().contains(QStringLiteral("1170  thing_1170")));
+        QVERIFY(!panel.visibleClassRows().contains(QStringLiteral("8  thing_8")));
+        // Hidden rows keep their tick: the settings still cover every class.
+        ViewSettings s;
+        panel.store(s);
+        QCOMPARE(s.hiddenClasses.size(), std::size_t{1203});
+        find->clear();
+        QCOMPARE(panel.visibleClassRows().size(), 1203);
+        QVERIFY(classRowMatches(5, QStringLiteral("Cat"), QStringLiteral(" cA ")));
+        QVERIFY(!classRowMatches(5, QStringLiteral("dog"), QStringLiteral("6")));
+    }
 
     void classesComeFromThePredictions() {
         QTemporaryDir dir;

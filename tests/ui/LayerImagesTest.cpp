@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <random>
+
 #include <cmath>
 
 using namespace losslens;
@@ -325,6 +327,44 @@ private slots:
         QCOMPARE(recent.front(), QStringLiteral("/d5"));
         QCOMPARE(recent.count(QStringLiteral("/d5")), 1);
         QCOMPARE(recent[1], QStringLiteral("/d9"));
+    }
+
+    // At LVIS's scale the readout lists the top classes and the labelled one, not 1,203 lines:
+    // checked against a sort written here (the highest first, ties to the lower id).
+    void theReadoutOfManyClassesListsTheTopOnes() {
+        std::mt19937 rng(3);
+        std::uniform_real_distribution<float> u(0.0f, 1e-3f);
+        PixelInfo info;
+        info.valid = true;
+        info.label = 700;
+        info.predicted = 42;
+        info.probabilities.resize(1203);
+        for (float& p : info.probabilities)
+            p = u(rng);
+        for (const auto& [k, p] : {std::pair{42, 0.5f},
+                                   {7, 0.2f},
+                                   {1100, 0.2f},
+                                   {3, 0.05f},
+                                   {900, 0.04f},
+                                   {901, 0.039f}})
+            info.probabilities[static_cast<std::size_t>(k)] = p;
+        info.losses.assign(lossVariants().size(), 0.0f);
+        QCOMPARE(readoutClasses(info.probabilities, 700),
+                 (std::vector<std::size_t>{42, 7, 1100, 3, 900, 700}));
+        QCOMPARE(readoutClasses(info.probabilities, 7),
+                 (std::vector<std::size_t>{42, 7, 1100, 3, 900}));
+        std::vector<ClassInfo> classes;
+        for (int c = 0; c < 1203; ++c)
+            classes.push_back({"class_" + std::to_string(c), {}});
+        const QString text = formatPixelInfo(info, classes);
+        QVERIFY(text.contains(QStringLiteral("probabilities (the top 5 of 1203 classes):")));
+        QVERIFY(text.indexOf(QStringLiteral("class_42 (42): 0.500000")) <
+                text.indexOf(QStringLiteral("class_7 (7): 0.200000")));
+        QVERIFY(text.contains(QStringLiteral("class_700 (700): ")));
+        QVERIFY(!text.contains(QStringLiteral("class_901 (901)")));
+        QVERIFY(text.split(QLatin1Char('\n')).size() < 25);
+        // Few classes: all of them, in class order.
+        QCOMPARE(readoutClasses({0.1f, 0.7f, 0.2f}, 0), (std::vector<std::size_t>{0, 1, 2}));
     }
 
     void pixelInfoReadsTheMaps() {

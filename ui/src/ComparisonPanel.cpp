@@ -190,15 +190,16 @@ void ComparisonPanel::refresh() {
     }
     const bool share = shownMetric() == Metric::ReducedShare;
     const auto& c = m_comparison;
-    const int classes = static_cast<int>(c.classNames.size());
+    // Many classes: only those with pixels in the set get a column and a bar (1,203 columns
+    // sized to their contents, rebuilt as each sample is scored, kept the GUI thread busy).
+    const std::vector<std::size_t> listed = listedClasses(c);
+    const int classes = static_cast<int>(listed.size());
     m_table->clear();
     m_table->setRowCount(static_cast<int>(c.rows.size()));
     m_table->setColumnCount(classes + 1);
     QStringList headers{tr("Set mean")};
-    for (int k = 0; k < classes; ++k)
-        headers << tr("%1 (%2 px)")
-                       .arg(text(c.classNames[static_cast<std::size_t>(k)]))
-                       .arg(c.classPixels[static_cast<std::size_t>(k)]);
+    for (const std::size_t k : listed)
+        headers << tr("%1 (%2 px)").arg(text(c.classNames[k])).arg(c.classPixels[k]);
     m_table->setHorizontalHeaderLabels(headers);
     QStringList rowNames;
     for (const auto& row : c.rows)
@@ -216,7 +217,7 @@ void ComparisonPanel::refresh() {
         auto* set = new QBarSet(text(row.variant));
         set->setColor(variantColour(findVariant(row.variant).value_or(r)));
         for (int k = 0; k < classes; ++k) {
-            const auto kk = static_cast<std::size_t>(k);
+            const std::size_t kk = listed[static_cast<std::size_t>(k)];
             const double value = share ? 100.0 * row.reducedShare[kk] : row.classMean[kk];
             // No pixel of the class in the set: no value, not a perfect 0.
             const bool none = kk < c.classPixels.size() && c.classPixels[kk] == 0;
@@ -234,10 +235,10 @@ void ComparisonPanel::refresh() {
     }
     chart->addSeries(series);
     auto* axisX = new QBarCategoryAxis(chart);
-    for (const auto& name : c.classNames)
-        axisX->append(text(name));
+    for (const std::size_t k : listed)
+        axisX->append(text(c.classNames[k]));
     // Many classes: the names stand up instead of being elided to "...".
-    if (c.classNames.size() > 6)
+    if (listed.size() > 6)
         axisX->setLabelsAngle(-70);
     chart->addAxis(axisX, Qt::AlignBottom);
     series->attachAxis(axisX);
@@ -246,8 +247,12 @@ void ComparisonPanel::refresh() {
     axisY->setTitleText(share ? tr("% of class pixels") : tr("mean loss"));
     chart->addAxis(axisY, Qt::AlignLeft);
     series->attachAxis(axisY);
-    chart->setTitle(share ? tr("Pixels let off per class, by variant (whole set)")
-                          : tr("Mean loss per class, by variant (whole set)"));
+    QString title = share ? tr("Pixels let off per class, by variant (whole set)")
+                          : tr("Mean loss per class, by variant (whole set)");
+    if (listed.size() < c.classNames.size())
+        title +=
+            tr(": the %1 classes with pixels, of %2").arg(listed.size()).arg(c.classNames.size());
+    chart->setTitle(title);
     compactChart(chart);
     QChart* old = m_chartView->chart();
     m_chartView->setChart(chart);

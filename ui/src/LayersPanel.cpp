@@ -6,6 +6,7 @@
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPixmap>
 #include <QSignalBlocker>
@@ -69,6 +70,13 @@ LayersPanel::LayersPanel(QWidget* parent)
            "with the heatmap between them (no blended colours)"));
     classForm->addRow(tr("Ground truth"), m_groundTruthStyle);
     classForm->addRow(tr("Prediction"), m_predictionStyle);
+    // LVIS has 1,203 classes: the list is searched, not scrolled.
+    m_findClass = new QLineEdit(classBox);
+    m_findClass->setObjectName(QStringLiteral("findClass"));
+    m_findClass->setPlaceholderText(tr("Find a class by name or id…"));
+    m_findClass->setClearButtonEnabled(true);
+    connect(m_findClass, &QLineEdit::textChanged, this, &LayersPanel::filterClasses);
+    classForm->addRow(m_findClass);
     m_classes = new QListWidget(classBox);
     m_classes->setToolTip(
         tr("Untick a class to hide it in the ground-truth and prediction layers"));
@@ -146,6 +154,32 @@ QStringList LayersPanel::classRows() const {
     return rows;
 }
 
+bool classRowMatches(int id, const QString& name, const QString& query) {
+    const QString q = query.trimmed();
+    if (q.isEmpty())
+        return true;
+    bool number = false;
+    const int wanted = q.toInt(&number);
+    if (number && wanted == id)
+        return true;
+    return name.contains(q, Qt::CaseInsensitive);
+}
+
+void LayersPanel::filterClasses(const QString& query) {
+    for (int i = 0; i < m_classes->count(); ++i) {
+        QListWidgetItem* item = m_classes->item(i);
+        item->setHidden(!classRowMatches(i, item->data(Qt::UserRole).toString(), query));
+    }
+}
+
+QStringList LayersPanel::visibleClassRows() const {
+    QStringList rows;
+    for (int i = 0; i < m_classes->count(); ++i)
+        if (!m_classes->item(i)->isHidden())
+            rows << m_classes->item(i)->text();
+    return rows;
+}
+
 void LayersPanel::setClasses(const std::vector<ClassInfo>& classes, const ViewSettings& settings) {
     m_loading = true;
     m_classes->clear();
@@ -156,10 +190,12 @@ void LayersPanel::setClasses(const std::vector<ClassInfo>& classes, const ViewSe
             QIcon(swatch),
             QStringLiteral("%1  %2").arg(c).arg(QString::fromStdString(classes[c].name)),
             m_classes);
+        item->setData(Qt::UserRole, QString::fromStdString(classes[c].name));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(settings.classVisible(static_cast<int>(c)) ? Qt::Checked
                                                                        : Qt::Unchecked);
     }
+    filterClasses(m_findClass->text()); // a search in progress holds for the new list
     m_loading = false;
 }
 

@@ -62,6 +62,27 @@ QString formatShownValue(const PixelInfo& info, const ViewSettings& settings,
     return QStringLiteral("%1 %2").arg(variantName(h.a), value(info.losses[h.a]));
 }
 
+std::vector<std::size_t> readoutClasses(const std::vector<float>& probabilities, int label) {
+    std::vector<std::size_t> order(probabilities.size());
+    for (std::size_t k = 0; k < order.size(); ++k)
+        order[k] = k;
+    if (order.size() <= kReadoutAllClassesUpTo)
+        return order;
+    // The highest first, ties by class id (the argmax's rule).
+    const std::size_t top = std::min(kReadoutTopClasses, order.size());
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                      [&](std::size_t a, std::size_t b) {
+                          return probabilities[a] != probabilities[b]
+                                     ? probabilities[a] > probabilities[b]
+                                     : a < b;
+                      });
+    order.resize(top);
+    if (label >= 0 && static_cast<std::size_t>(label) < probabilities.size() &&
+        std::find(order.begin(), order.end(), static_cast<std::size_t>(label)) == order.end())
+        order.push_back(static_cast<std::size_t>(label));
+    return order;
+}
+
 QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes,
                         const ViewSettings& settings, const OtherRunPixel& other) {
     if (!info.valid)
@@ -80,8 +101,14 @@ QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& cla
         text += QStringLiteral("%1 loss: %2\n")
                     .arg(toQString(variants[v].name))
                     .arg(static_cast<double>(info.losses[v]), 0, 'f', 6);
-    text += QObject::tr("probabilities:\n");
-    for (std::size_t k = 0; k < info.probabilities.size(); ++k)
+    const std::vector<std::size_t> shown =
+        readoutClasses(info.probabilities, info.ignored ? -1 : info.label);
+    text += shown.size() < info.probabilities.size()
+                ? QObject::tr("probabilities (the top %1 of %2 classes):\n")
+                      .arg(std::min(shown.size(), kReadoutTopClasses))
+                      .arg(info.probabilities.size())
+                : QObject::tr("probabilities:\n");
+    for (const std::size_t k : shown)
         text += QStringLiteral("  %1: %2\n")
                     .arg(className(static_cast<int>(k), classes))
                     .arg(static_cast<double>(info.probabilities[k]), 0, 'f', 6);

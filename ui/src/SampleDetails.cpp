@@ -18,13 +18,28 @@ QStringList classNameList(const std::vector<int>& ids, const std::vector<ClassIn
     return names;
 }
 
+namespace {
+
+// A list of classes for a line of text: whole up to `limit` names, else the count and the
+// first `limit` (a sample of a 1,203-class set misses nearly all of them).
+QString classListText(const std::vector<int>& ids, const std::vector<ClassInfo>& classes,
+                      std::size_t limit = 24) {
+    if (ids.size() <= limit)
+        return classNameList(ids, classes).join(QStringLiteral(", "));
+    const std::vector<int> first(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(limit));
+    return QObject::tr("%1 classes: %2, … and %3 more")
+        .arg(ids.size())
+        .arg(classNameList(first, classes).join(QStringLiteral(", ")))
+        .arg(ids.size() - limit);
+}
+
+} // namespace
+
 QStringList missingExplanation(const SampleEntry& entry, const SampleSummary& summary,
                                const DatasetConfig& config, const std::vector<ClassInfo>& classes) {
     QStringList lines;
     const QString missing =
-        summary.missing.empty()
-            ? QObject::tr("none")
-            : classNameList(summary.missing, classes).join(QStringLiteral(", "));
+        summary.missing.empty() ? QObject::tr("none") : classListText(summary.missing, classes);
     if (summary.missingSource == MissingSource::Declared && entry.labelSet &&
         *entry.labelSet < config.labelSets.size()) {
         const auto& set = config.labelSets[*entry.labelSet];
@@ -35,15 +50,14 @@ QStringList missingExplanation(const SampleEntry& entry, const SampleSummary& su
                      .arg(*entry.labelSet)
                      .arg(QString::fromStdString(set.match));
         lines << QObject::tr("Annotated for: %1")
-                     .arg(annotated.empty()
-                              ? QObject::tr("no object class")
-                              : classNameList(annotated, classes).join(QStringLiteral(", ")));
+                     .arg(annotated.empty() ? QObject::tr("no object class")
+                                            : classListText(annotated, classes));
         if (!set.notExhaustive.empty()) {
             std::vector<int> partly = set.notExhaustive;
             std::sort(partly.begin(), partly.end());
             partly.erase(std::unique(partly.begin(), partly.end()), partly.end());
             lines << QObject::tr("Not exhaustive (missing even with pixels): %1")
-                         .arg(classNameList(partly, classes).join(QStringLiteral(", ")));
+                         .arg(classListText(partly, classes));
         }
         lines << (set.notExhaustive.empty()
                       ? QObject::tr("Missing (not annotated, no pixel): %1")

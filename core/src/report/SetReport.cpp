@@ -278,17 +278,10 @@ std::string statsTable(const SetReport& report, int width) {
     // One row per class, the variants across, in blocks as wide as the terminal. With many
     // classes (LVIS has 1,203) only those with pixels in the set are listed: the others are
     // all n/a.
-    constexpr std::size_t kListEveryClassUpTo = 32;
-    std::vector<std::size_t> listed;
+    const std::vector<std::size_t> listed = listedClasses(comparison);
     std::size_t nameWidth = 14;
-    for (std::size_t c = 0; c < comparison.classNames.size(); ++c) {
-        const bool hasPixels = c < comparison.classPixels.size() && comparison.classPixels[c] > 0;
-        if (hasPixels || comparison.classNames.size() <= kListEveryClassUpTo) {
-            listed.push_back(c);
-            nameWidth =
-                std::max(nameWidth, std::min<std::size_t>(32, comparison.classNames[c].size()));
-        }
-    }
+    for (const std::size_t c : listed)
+        nameWidth = std::max(nameWidth, std::min<std::size_t>(32, comparison.classNames[c].size()));
     if (listed.size() < comparison.classNames.size()) {
         std::snprintf(line, sizeof line,
                       "(%zu of the %zu classes have no pixel in the set and are not listed; "
@@ -297,10 +290,10 @@ std::string statsTable(const SetReport& report, int width) {
         out << line;
     }
     const int nameColumns = static_cast<int>(nameWidth);
-    const int kClassColumns = nameColumns + 12; // name and pixel count
+    const int classColumns = nameColumns + 12; // name and pixel count
     constexpr int kVariantColumns = 18;
     const std::size_t perBlock = static_cast<std::size_t>(
-        std::max(1, (std::max(width, 40) - kClassColumns) / kVariantColumns));
+        std::max(1, (std::max(width, 40) - classColumns) / kVariantColumns));
     for (std::size_t first = 0; first < comparison.rows.size(); first += perBlock) {
         const std::size_t last = std::min(comparison.rows.size(), first + perBlock);
         if (first > 0)

@@ -27,4 +27,15 @@ VariantComparison compareVariants(const SetSummary& summary,
     return result;
 }
 
+std::vector<std::size_t> listedClasses(const VariantComparison& comparison,
+                                       std::size_t listEveryClassUpTo) {
+    std::vector<std::size_t> listed;
+    const std::size_t count = comparison.classNames.size();
+    for (std::size_t c = 0; c < count; ++c)
+        if (count <= listEveryClassUpTo ||
+            (c < comparison.classPixels.size() && comparison.classPixels[c] > 0))
+            listed.push_back(c);
+    return listed;
+}
+
 } // namespace losslens

@@ -28,4 +28,13 @@ struct VariantComparison {
 [[nodiscard]] VariantComparison compareVariants(const SetSummary& summary,
                                                 const std::vector<std::string>& classNames);
 
+// The classes a per-class table or chart lists, in class order: every class while there are
+// at most `listEveryClassUpTo`, else only those with pixels in the set (the others are all
+// "n/a"; LVIS has 1,203 classes, a sample a handful). The stats table and the window's
+// Compare panel both list these.
+inline constexpr std::size_t kListEveryClassUpTo = 32;
+[[nodiscard]] std::vector<std::size_t>
+listedClasses(const VariantComparison& comparison,
+              std::size_t listEveryClassUpTo = kListEveryClassUpTo);
+
 } // namespace losslens

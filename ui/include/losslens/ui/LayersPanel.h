@@ -13,7 +13,14 @@ class QComboBox;
 class QListWidget;
 class QSlider;
 
+class QLineEdit;
+
 namespace losslens {
+
+// Whether a class row ("id  name") answers a search of the class list: a number finds the
+// class of that id, any text the classes whose name holds it (case ignored). An empty query
+// finds every class.
+[[nodiscard]] bool classRowMatches(int id, const QString& name, const QString& query);
 
 // The controls of what the canvas shows: layers (visibility, opacity), class styles and
 // per-class visibility, how removed pixels are marked and whether the image is dimmed
@@ -29,9 +36,14 @@ public:
     void setClasses(const std::vector<ClassInfo>& classes, const ViewSettings& settings);
     // The class list as shown: "id  name" per class.
     [[nodiscard]] QStringList classRows() const;
+    // The rows the search field leaves in view (all of them while it is empty).
+    [[nodiscard]] QStringList visibleClassRows() const;
 
 signals:
     void changed();
+
+private slots:
+    void filterClasses(const QString& query);
 
 private:
     struct LayerRow {
@@ -41,6 +53,7 @@ private:
     std::array<LayerRow, kLayerCount> m_layers{};
     QComboBox* m_groundTruthStyle = nullptr;
     QComboBox* m_predictionStyle = nullptr;
+    QLineEdit* m_findClass = nullptr;
     QListWidget* m_classes = nullptr;
     QComboBox* m_removedStyle = nullptr;
     QCheckBox* m_dimImage = nullptr;

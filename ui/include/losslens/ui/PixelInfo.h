@@ -40,6 +40,14 @@ struct OtherRunPixel {
 // Empty when the pixel is not valid.
 [[nodiscard]] QString formatShownValue(const PixelInfo& info, const ViewSettings& settings,
                                        const OtherRunPixel& other = {});
+// Which classes' probabilities the readout lists, in its order: every class while there are
+// at most kReadoutAllClassesUpTo, else the kReadoutTopClasses highest (ties to the lower id)
+// and the labelled class after them when it is not among them (`label` -1: none), so a
+// 1,203-class pixel reads in a few lines.
+inline constexpr std::size_t kReadoutAllClassesUpTo = 12;
+inline constexpr std::size_t kReadoutTopClasses = 5;
+[[nodiscard]] std::vector<std::size_t> readoutClasses(const std::vector<float>& probabilities,
+                                                      int label);
 // A compact multi-line text of the readout (class names from `classes`), led by the value
 // the heatmap shows.
 [[nodiscard]] QString formatPixelInfo(const PixelInfo& info, const std::vector<ClassInfo>& classes,
