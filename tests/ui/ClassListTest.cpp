@@ -6,12 +6,14 @@
 #include "losslens/io/NpyArray.h"
 #include "losslens/loss/Raster.h"
 #include "losslens/ui/Canvas.h"
+#include "losslens/ui/ComparisonPanel.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/LayersPanel.h"
 #include "losslens/ui/SampleDetails.h"
 
 #include "losslens/ui/MainWindow.h"
 #include <QLineEdit>
+#include <QTableWidget>
 
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -106,6 +108,29 @@ private slots:
         QCOMPARE(panel.visibleClassRows().size(), 1203);
         QVERIFY(classRowMatches(5, QStringLiteral("Cat"), QStringLiteral(" cA ")));
         QVERIFY(!classRowMatches(5, QStringLiteral("dog"), QStringLiteral("6")));
+    }
+
+    // A 1,203-class set opens in the window: every class in the Layers list, the Compare
+    // table a column per class with pixels (labels cycle through 0..8 in writeSample) and the
+    // set mean, not 1,204.
+    void aSetOf1203ClassesOpens() {
+        QTemporaryDir dir;
+        const fs::path root(dir.path().toStdString());
+        fs::create_directories(root / "labels");
+        fs::create_directories(root / "predictions");
+        writeSample(root, "a", 1203);
+        writeSample(root, "b", 1203);
+        MainWindow w;
+        w.openFolder(QString::fromStdString(root.string()));
+        testing::waitForScan(w);
+        QTRY_COMPARE_WITH_TIMEOUT(w.layersPanel()->classRows().size(), 1203, 10000);
+        auto* compare = w.findChild<ComparisonPanel*>();
+        QVERIFY(compare);
+        auto* table = compare->findChild<QTableWidget*>();
+        QVERIFY(table);
+        QTRY_COMPARE_WITH_TIMEOUT(table->columnCount(), 9 + 1, 10000);
+        // 2 samples x 24 pixels, labels (x + y) % 1203 for x < 6, y < 4: class 8 once each.
+        QCOMPARE(table->horizontalHeaderItem(9)->text(), QStringLiteral("class 8 (2 px)"));
     }
 
     void classesComeFromThePredictions() {

@@ -1,4 +1,5 @@
 #include "losslens/ui/PlotsPanel.h"
+#include "losslens/set/VariantComparison.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/RunScores.h"
 #include "losslens/ui/VariantStyle.h"
@@ -344,11 +345,26 @@ void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
     std::size_t classes = 0;
     for (const auto& sums : classSums)
         classes = std::max(classes, sums.size());
+    // Many classes (LVIS has 1,203): a bar group only for the classes with some loss, as the
+    // Compare panel and stats list only the classes with pixels.
+    std::vector<std::size_t> listed;
+    for (std::size_t c = 0; c < classes; ++c) {
+        bool any = classes <= kListEveryClassUpTo;
+        for (const auto& sums : classSums)
+            any = any || (c < sums.size() && sums[c] > 0.0);
+        if (any)
+            listed.push_back(c);
+    }
+    if (listed.size() < classes)
+        perClass->setTitle(tr("Loss sum by labelled class, %1 (the %2 classes with loss, of %3)")
+                               .arg(title)
+                               .arg(listed.size())
+                               .arg(classes));
     double maxSum = 0.0;
     for (std::size_t v = 0; v < classSums.size(); ++v) {
         auto* set = new QBarSet(variantName(v));
         set->setColor(variantColour(v));
-        for (std::size_t c = 0; c < classes; ++c) {
+        for (const std::size_t c : listed) {
             const double s = c < classSums[v].size() ? classSums[v][c] : 0.0;
             *set << s;
             maxSum = std::max(maxSum, s);
@@ -357,7 +373,7 @@ void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
     }
     perClass->addSeries(bars);
     auto* categories = new QBarCategoryAxis();
-    for (std::size_t c = 0; c < classes; ++c)
+    for (const std::size_t c : listed)
         categories->append(c < m_classes.size() ? QString::fromStdString(m_classes[c].name)
                                                 : QString::number(c));
     perClass->addAxis(categories, Qt::AlignBottom);
