@@ -73,6 +73,10 @@ class ManyClasses(unittest.TestCase):
 
         stats = json.loads(run("stats", root, "--json", expect=0).stdout)
         self.assertEqual(stats["errors"], [])
+        # No ignore_index in dataset.json: the default 255 is a class here, and it says so.
+        self.assertEqual(len(stats["warnings"]), 1)
+        self.assertIn('lists 1203 classes but sets no ignore_index: the default 255 is class '
+                      f'"{names[255]}"', stats["warnings"][0]["message"])
         self.assertEqual(len(stats["classes"]), C)
         by_stem = {s["stem"]: s for s in stats["samples"]}
         for stem, (labels, p) in samples.items():

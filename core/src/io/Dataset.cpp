@@ -209,6 +209,15 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
         set.m_entries.push_back(std::move(entry));
     }
     set.resolveLabelSets();
+    // 255, the spec's default ignore index, is a class of a set of more classes (LVIS has
+    // 1,203): its pixels would silently be left out.
+    if (!set.m_config.ignoreIndexGiven && set.m_config.ignoreIndex == 255 &&
+        set.m_config.classes.size() > 255)
+        set.m_warnings.push_back(
+            (root / "dataset.json").string() + ": lists " +
+            std::to_string(set.m_config.classes.size()) + " classes but sets no ignore_index: " +
+            "the default 255 is class \"" + set.m_config.classes[255].name +
+            "\", whose pixels are then never scored; set \"ignore_index\" (e.g. 65535)");
     return set;
 }
 
@@ -306,7 +315,12 @@ void Dataset::ignoreLabelSets() {
     m_config.labelSets = LabelSets();
     for (SampleEntry& entry : m_entries)
         entry.labelSet.reset();
-    m_warnings.clear();
+    // Only the label_sets warnings go (the annotations file's and the others stay).
+    m_warnings.erase(std::remove_if(m_warnings.begin(), m_warnings.end(),
+                                    [](const std::string& w) {
+                                        return w.find(": label_sets[") != std::string::npos;
+                                    }),
+                     m_warnings.end());
 }
 
 Annotation Dataset::annotationOf(const SampleEntry& entry) const {
