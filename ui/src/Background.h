@@ -10,6 +10,7 @@
 // annotations are empty.
 
 #include <QFuture>
+#include <QFutureWatcher>
 #include <QPromise>
 #include <QRunnable>
 #include <QThreadPool>
@@ -79,6 +80,15 @@ template <typename T> [[nodiscard]] bool running(const QFuture<T>& future) {
         return true;
     acquire();
     return false;
+}
+
+// Points `watcher` at `next` (a task of run()). Replacing a watcher's future can drop, on this
+// thread, the last reference to a previous task's result, which frees it: acquire first, so
+// the finished task's writes are ordered before that free (TSan saw the free race the
+// task's store of its result).
+template <typename T> void watch(QFutureWatcher<T>& watcher, QFuture<T> next) {
+    acquire();
+    watcher.setFuture(std::move(next));
 }
 
 // Waits for `future` (a finished or cancelled task) and makes its effects visible.

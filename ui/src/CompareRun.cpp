@@ -72,13 +72,13 @@ void CompareRun::openRun() {
     const std::string root = m_session->path().toStdString();
     const std::string run = m_run.toStdString();
     const DataLimits limits = m_session->limits();
-    m_opening.setFuture(background::run([root, run, limits]() -> std::shared_ptr<Dataset> {
-        try {
-            return std::make_shared<Dataset>(Dataset::open(root, limits, run));
-        } catch (const std::exception&) {
-            return nullptr; // a run gone meanwhile: nothing to compare with
-        }
-    }));
+    background::watch(m_opening, background::run([root, run, limits]() -> std::shared_ptr<Dataset> {
+                          try {
+                              return std::make_shared<Dataset>(Dataset::open(root, limits, run));
+                          } catch (const std::exception&) {
+                              return nullptr; // a run gone meanwhile: nothing to compare with
+                          }
+                      }));
 }
 
 void CompareRun::follow(const SampleDataPtr& shown) {
@@ -104,13 +104,14 @@ void CompareRun::follow(const SampleDataPtr& shown) {
         return; // its finish handler follows the stem wanted then
     m_loadingEntry = entry;
     m_loadingStem = m_wanted;
-    m_loading.setFuture(background::run([dataset = m_dataset, entry]() -> SampleDataPtr {
-        try {
-            return loadSampleData(*dataset, entry);
-        } catch (const std::exception&) {
-            return nullptr; // its error is the run's own; the side canvas says it is missing
-        }
-    }));
+    background::watch(
+        m_loading, background::run([dataset = m_dataset, entry]() -> SampleDataPtr {
+            try {
+                return loadSampleData(*dataset, entry);
+            } catch (const std::exception&) {
+                return nullptr; // its error is the run's own; the side canvas says it is missing
+            }
+        }));
 }
 
 } // namespace losslens

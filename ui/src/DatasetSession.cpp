@@ -155,7 +155,8 @@ void DatasetSession::open(const QString& path, const QString& run) {
     m_path = path;
     emit cleared();
     const std::string folder = path.toStdString();
-    m_openWatcher.setFuture(
+    background::watch(
+        m_openWatcher,
         background::run([folder, limits = m_limits, wanted = run.toStdString()]() -> OpenResult {
             try {
                 // A set of several runs opens on the run asked for, if it (still) exists, else on
@@ -392,21 +393,22 @@ void DatasetSession::requestSample(std::size_t entry) {
         }
     });
     auto dataset = m_dataset;
-    raw->watcher.setFuture(background::run([dataset, entry, kept = m_keptMapBytes]() -> LoadResult {
-        SampleDataPtr data;
-        try {
-            data = loadSampleData(*dataset, entry, kept);
-        } catch (const DataError& error) {
-            return {nullptr, QString::fromStdString(error.file().string()),
-                    QString::fromStdString(error.reason())};
-        } catch (const std::exception& error) {
-            // The file the scan would name for the same failure.
-            return {nullptr,
-                    QString::fromStdString(dataset->entries()[entry].reportFile().string()),
-                    QString::fromStdString(error.what())};
-        }
-        return {std::move(data), {}, {}};
-    }));
+    background::watch(
+        raw->watcher, background::run([dataset, entry, kept = m_keptMapBytes]() -> LoadResult {
+            SampleDataPtr data;
+            try {
+                data = loadSampleData(*dataset, entry, kept);
+            } catch (const DataError& error) {
+                return {nullptr, QString::fromStdString(error.file().string()),
+                        QString::fromStdString(error.reason())};
+            } catch (const std::exception& error) {
+                // The file the scan would name for the same failure.
+                return {nullptr,
+                        QString::fromStdString(dataset->entries()[entry].reportFile().string()),
+                        QString::fromStdString(error.what())};
+            }
+            return {std::move(data), {}, {}};
+        }));
     m_loads.push_back(std::move(load));
 }
 

@@ -236,16 +236,17 @@ void ExportController::startCurrentExport(const QString& folder, bool overwrite)
     m_currentStem = QString::fromStdString(data->stem);
     m_currentFolder = folder;
     emit message(tr("Writing %1 to %2…").arg(m_currentStem, folder));
-    m_current.setFuture(background::run([folder, data, overwrite, spec = currentExportOf(*m_view),
-                                         composite = m_view->compositeJob()]() -> CurrentResult {
-        try {
-            return {exportCurrent(folder, *data, composite(), data->sample.ignoreIndex, spec,
-                                  overwrite),
-                    {}};
-        } catch (const std::exception& e) {
-            return {0, QString::fromStdString(e.what())};
-        }
-    }));
+    background::watch(m_current,
+                      background::run([folder, data, overwrite, spec = currentExportOf(*m_view),
+                                       composite = m_view->compositeJob()]() -> CurrentResult {
+                          try {
+                              return {exportCurrent(folder, *data, composite(),
+                                                    data->sample.ignoreIndex, spec, overwrite),
+                                      {}};
+                          } catch (const std::exception& e) {
+                              return {0, QString::fromStdString(e.what())};
+                          }
+                      }));
 }
 
 bool ExportController::currentExportRunning() const {
@@ -421,8 +422,9 @@ void ExportController::runSetExport() {
         }
         finishSetExport(text);
     });
-    job.watcher.setFuture(background::run(
-        [dataset = job.dataset, options = job.options] { return exportSet(*dataset, *options); }));
+    background::watch(job.watcher, background::run([dataset = job.dataset, options = job.options] {
+                          return exportSet(*dataset, *options);
+                      }));
 }
 
 void ExportController::finishSetExport(const QString& text) {

@@ -266,7 +266,7 @@ void MainWindow::openDemo() {
         }
         openFolderAsUser(root);
     });
-    watcher->setFuture(background::run([root]() -> QString {
+    background::watch(*watcher, background::run([root]() -> QString {
         try {
             writeDemoDataset(root.toStdString(), DemoOptions{}, true);
         } catch (const std::exception& e) {

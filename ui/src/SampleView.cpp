@@ -276,9 +276,9 @@ RangeSources SampleView::rangeSources(const HeatmapSource& source) const {
                 // Big samples are scored again for it: off the GUI thread; the heatmap is
                 // drawn again with the range when it arrives.
                 m_runPending = pair;
-                m_runWatcher.setFuture(background::run([x = m_current, y = other, a] {
-                    return maxRunDifference(*x, *y, a, x->sample.ignoreIndex);
-                }));
+                background::watch(m_runWatcher, background::run([x = m_current, y = other, a] {
+                                      return maxRunDifference(*x, *y, a, x->sample.ignoreIndex);
+                                  }));
             }
         }
         in.pairMaxDifference = m_runDifferenceVariant == a ? m_runDifferenceMax : -1.0f;
@@ -392,7 +392,8 @@ void SampleView::updateColorBar() {
                 // A big sample's variant is scored again for the count: off the GUI thread;
                 // the bar shows its clipped ends when it arrives (if still for this key).
                 m_clip = {};
-                m_clipWatcher.setFuture(
+                background::watch(
+                    m_clipWatcher,
                     background::run([data = m_current, other, main, log = scale.log, range] {
                         return rangeClipping(*data, main, log, data->sample.ignoreIndex, range,
                                              other.get());

@@ -195,13 +195,13 @@ void SetWatcher::poll() {
     ++m_looks;
     if (!m_notified || !m_seen || m_lookAtAll) {
         m_lookAtAll = false;
-        m_listing.setFuture(background::run([root, run] { return take(root, run); }));
+        background::watch(m_listing, background::run([root, run] { return take(root, run); }));
         return;
     }
     // Notified: only the files the kernel named since the last settled look.
-    m_listing.setFuture(background::run([root, run, base = *m_seen, names = m_dirty] {
-        return takeChanged(root, run, base, names);
-    }));
+    background::watch(m_listing, background::run([root, run, base = *m_seen, names = m_dirty] {
+                          return takeChanged(root, run, base, names);
+                      }));
 }
 
 void SetWatcher::arrived() {
