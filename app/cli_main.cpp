@@ -1,6 +1,7 @@
 // losslens-cli: the headless side of LossLens (spec section 3). Links the core only.
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
+#include "cli/ReviewArgs.h"
 
 #include "losslens/loss/SimdTarget.h"
 
@@ -20,6 +21,7 @@ Commands:
   export DATASET  loss maps (.npy), heatmaps (.png) and summaries
   bench DATASET   throughput of the loss computation on your data
   candidates DATASET  where an annotation is probably missing, ranked over the set
+  review DATASET  decisions on candidates (confirmed, rejected, unsure), kept per set
   merge PART...   combine the outputs of stats/candidates --shard I/N into the whole set's
 
 Run 'losslens-cli COMMAND --help' for a command's options.
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
         {"demo", runDemo, kDemoHelp},       {"stats", runStats, kStatsHelp},
         {"export", runExport, kExportHelp}, {"bench", runBench, kBenchHelp},
         {"merge", runMerge, kMergeHelp},    {"candidates", runCandidates, kCandidatesHelp},
+        {"review", runReview, kReviewHelp},
     };
     for (const Command& c : commands) {
         if (command != c.name)
@@ -70,6 +73,9 @@ int main(int argc, char** argv) {
                     std::cout << colormapsHelp();
                 if (command == "bench")
                     std::cout << simdTargetsHelp();
+                if ((command == "review" || command == "candidates") && !args.empty() &&
+                    args[0].rfind("--", 0) != 0)
+                    std::cout << reviewDatabaseHelp(args[0]);
                 return kExitOk;
             }
         try {

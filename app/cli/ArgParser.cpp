@@ -5,7 +5,7 @@
 namespace losslens::cli {
 
 ArgParser::ArgParser(std::vector<std::string> args, std::set<std::string> valueOptions,
-                     std::set<std::string> flags) {
+                     std::set<std::string> flags, std::set<std::string> repeatable) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg.size() < 3 || arg.rfind("--", 0) != 0) {
@@ -24,6 +24,10 @@ ArgParser::ArgParser(std::vector<std::string> args, std::set<std::string> valueO
             if (inlineValue)
                 throw UsageError("option --" + name + " takes no value");
             m_flags.insert(name);
+        } else if (repeatable.count(name)) {
+            if (!inlineValue && i + 1 >= args.size())
+                throw UsageError("option --" + name + " needs a value");
+            m_repeated[name].push_back(inlineValue ? *inlineValue : args[++i]);
         } else if (valueOptions.count(name)) {
             if (m_values.count(name))
                 throw UsageError("option --" + name + " given twice");
@@ -45,6 +49,11 @@ std::optional<std::string> ArgParser::value(const std::string& name) const {
     if (it == m_values.end())
         return std::nullopt;
     return it->second;
+}
+
+std::vector<std::string> ArgParser::values(const std::string& name) const {
+    const auto it = m_repeated.find(name);
+    return it == m_repeated.end() ? std::vector<std::string>{} : it->second;
 }
 
 long long ArgParser::integer(const std::string& name, long long fallback, long long lo,

@@ -4,6 +4,7 @@
 #include "Commands.h"
 #include "DatasetArgs.h"
 #include "Progress.h"
+#include "ReviewArgs.h"
 #include "Terminal.h"
 
 #include "losslens/candidates/CandidateReport.h"
@@ -22,7 +23,8 @@ namespace losslens::cli {
 const char* const kCandidatesHelp =
     R"(usage: losslens-cli candidates DATASET [--run NAME] [--min-confidence P] [--min-area N]
                                 [--top N] [--class NAME|ID] [--missing-only]
-                                [--status STATUS] [--format table|json|csv|coco]
+                                [--status STATUS] [--review-db PATH]
+                                [--format table|json|csv|coco]
                                 [--out FILE] [--write-labels DIR] [--overwrite] [--jobs N]
                                 [--shard I/N] [--ignore-label-sets] [--max-pixels N]
                                 [--max-classes N] [--max-memory SIZE]
@@ -43,8 +45,10 @@ pixel in raster order. The same order numbers each sample's candidates 1, 2, ...
                       partial loss already lets them off); the others are objects of a
                       class the image was annotated for: label errors partial cannot forgive
   --status STATUS     only candidates with that review decision (confirmed, rejected,
-                      unsure, undecided); no decision is kept yet, so every candidate is
-                      undecided
+                      unsure, or undecided: none), as 'losslens-cli review' keeps them
+  --review-db PATH    the review database (default DATASET/.losslens/review.sqlite, or
+                      one in ~/.local/share/losslens/review/ when the set's folder is
+                      read-only)
   --format F          table (default), json, csv, or coco: a COCO instances file (images,
                       categories, annotations with compressed RLE masks and scores) that
                       CVAT, FiftyOne and pycocotools import
@@ -61,22 +65,14 @@ pixel in raster order. The same order numbers each sample's candidates 1, 2, ...
 JSON: {"options": {"min_confidence", "min_area"}, "run", "classes", "samples": [{"stem",
 "missing", "missing_source", "candidates", "width", "height"}], "errors", "warnings",
 "matched", "candidates": [{"rank", "stem", "run", "id", "class", "class_name", "area",
-"bbox": [x, y, w, h], "confidence" (mean p_k), "penalty", "missing", "score"}]}.
+"bbox": [x, y, w, h], "confidence" (mean p_k), "penalty", "missing", "score", "status",
+"note"}]}: status is the review decision that applies to the candidate (undecided: none).
 On a set of several runs choose one with --run.
 Exit status: 0 every sample scored, 1 some samples failed (each named on stderr, the rest
 listed), 2 usage error or data-set-level error.
 )";
 
 namespace {
-
-float parseConfidence(const std::string& text) {
-    float v = 0.0f;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v) || v < 0.0f ||
-        v > 1.0f)
-        throw UsageError("--min-confidence must be a number from 0 to 1, got '" + text + "'");
-    return v;
-}
 
 // --class as a name of dataset.json's classes or an id.
 int parseClass(const std::string& text, const Dataset& dataset) {
@@ -105,26 +101,24 @@ int runCandidates(const std::vector<std::string>& args) {
     const ArgParser parser(args,
                            {"run", "min-confidence", "min-area", "top", "class", "status", "format",
                             "out", "write-labels", "jobs", "shard", "max-pixels", "max-classes",
-                            "max-memory"},
+                            "max-memory", "review-db"},
                            {"missing-only", "overwrite", "ignore-label-sets"});
     if (parser.positional().size() != 1)
         throw UsageError("candidates needs exactly one DATASET");
     const std::string path = parser.positional()[0];
-    CandidateOptions options;
-    if (const auto text = parser.value("min-confidence"))
-        options.minConfidence = parseConfidence(*text);
-    options.minArea = parser.integer("min-area", 16, 1, std::int64_t{1} << 40);
+    const CandidateOptions options = candidateOptionsFrom(parser);
     CandidateFilter filter;
     filter.top = static_cast<std::size_t>(parser.integer("top", 0, 0, 1LL << 40));
     filter.missingOnly = parser.flag("missing-only");
     const std::string format = parser.value("format").value_or("table");
     if (format != "table" && format != "json" && format != "csv" && format != "coco")
         throw UsageError("--format must be table, json, csv or coco, got '" + format + "'");
-    const std::string status = parser.value("status").value_or("");
-    if (!status.empty() && status != "confirmed" && status != "rejected" && status != "unsure" &&
-        status != "undecided")
-        throw UsageError("--status must be confirmed, rejected, unsure or undecided, got '" +
-                         status + "'");
+    if (const auto text = parser.value("status")) {
+        filter.status = parseReviewStatus(*text);
+        if (!filter.status)
+            throw UsageError("--status must be confirmed, rejected, unsure or undecided, got '" +
+                             *text + "'");
+    }
     ProcessOptions process;
     process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
     process.images = Dataset::Image::Skip;
@@ -143,37 +137,21 @@ int runCandidates(const std::vector<std::string>& args) {
         process.shardCount = shard->count;
     }
 
-    std::vector<std::string> runs;
-    if (!chooseRuns(path, parser, runs))
+    std::string run;
+    if (!chooseOneRun(path, parser, "candidates", run))
         return kExitUsage;
-    if (runs.size() > 1) {
-        std::string list;
-        for (const std::string& r : runs)
-            list += (list.empty() ? "" : ", ") + r;
-        throw UsageError("candidates lists one run's: choose it with --run (" + list + ")");
-    }
     Dataset dataset;
-    if (!openDataset(path, dataset, limitsFrom(parser), parser.flag("ignore-label-sets"),
-                     runs.front()))
+    if (!openDataset(path, dataset, limitsFrom(parser), parser.flag("ignore-label-sets"), run))
         return kExitUsage;
     if (const auto text = parser.value("class"))
         filter.classId = parseClass(*text, dataset);
-    // Decisions (spec section 7) are not kept yet: every candidate is undecided.
-    const bool noneKept = !status.empty() && status != "undecided";
-    if (noneKept)
-        std::cerr << "candidates: no review decision is kept for " << path << ", so none is "
-                  << status << "\n";
+    bool unusable = false;
+    const DecisionsByStem decisions = readDecisions(reviewLocationFrom(path, parser), unusable);
 
     Progress progress("candidates");
     process.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
-    CandidateSetReport report = findSetCandidates(dataset, options, filter, process);
+    CandidateSetReport report = findSetCandidates(dataset, options, filter, process, &decisions);
     progress.finish();
-    if (noneKept) {
-        report.candidates.clear();
-        report.matched = 0;
-        for (CandidateSample& s : report.samples)
-            s.candidates = 0;
-    }
     int status_ = reportOutcomes(report.report);
 
     std::string text;

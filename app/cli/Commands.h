@@ -16,6 +16,7 @@ int runExport(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
 int runMerge(const std::vector<std::string>& args);      // MergeCommand.cpp
 int runCandidates(const std::vector<std::string>& args); // CandidatesCommand.cpp
+int runReview(const std::vector<std::string>& args);     // ReviewCommand.cpp
 
 extern const char* const kDemoHelp;
 extern const char* const kStatsHelp;
@@ -23,6 +24,7 @@ extern const char* const kExportHelp;
 extern const char* const kBenchHelp;
 extern const char* const kMergeHelp;
 extern const char* const kCandidatesHelp;
+extern const char* const kReviewHelp;
 // The registered variants with their descriptions, for stats and export --help.
 [[nodiscard]] std::string variantsHelp();
 // The registered colour maps, for export --help.

@@ -72,6 +72,21 @@ DataLimits limitsFrom(const ArgParser& parser) {
     return limits;
 }
 
+bool chooseOneRun(const std::string& path, const ArgParser& parser, const std::string& command,
+                  std::string& out) {
+    std::vector<std::string> runs;
+    if (!chooseRuns(path, parser, runs))
+        return false;
+    if (runs.size() > 1) {
+        std::string list;
+        for (const std::string& r : runs)
+            list += (list.empty() ? "" : ", ") + r;
+        throw UsageError(command + " works on one run's: choose it with --run (" + list + ")");
+    }
+    out = runs.front();
+    return true;
+}
+
 int reportOutcomes(const SetReport& report) {
     for (const auto& o : report.samples) {
         for (const auto& w : o.warnings)

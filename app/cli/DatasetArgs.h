@@ -22,6 +22,11 @@ bool openDataset(const std::string& path, Dataset& out, const DataLimits& limits
 // predictions/ folder mixing files and run folders is a data-set-level error (false).
 bool chooseRuns(const std::string& path, const ArgParser& parser, std::vector<std::string>& out);
 
+// The one run a command that lists one run's results works on (candidates, review --mark):
+// as chooseRuns, and several runs without --run are a usage error naming them.
+bool chooseOneRun(const std::string& path, const ArgParser& parser, const std::string& command,
+                  std::string& out);
+
 // The per-sample caps (--max-pixels, --max-classes, --max-memory), checked before anything
 // is allocated.
 [[nodiscard]] DataLimits limitsFrom(const ArgParser& parser);

@@ -35,7 +35,9 @@ json candidateObject(const CandidateSetReport& report, const Candidate& c, std::
             {"confidence", c.confidence},
             {"penalty", c.penalty},
             {"missing", c.missing},
-            {"score", c.score()}};
+            {"score", c.score()},
+            {"status", std::string(reviewStatusName(c.status))},
+            {"note", c.note}};
 }
 
 } // namespace
@@ -46,7 +48,10 @@ std::string candidatesJson(const CandidateSetReport& report) {
                       {"min_area", report.options.minArea},
                       {"top", report.filter.top},
                       {"class", report.filter.classId ? json(*report.filter.classId) : json()},
-                      {"missing_only", report.filter.missingOnly}};
+                      {"missing_only", report.filter.missingOnly},
+                      {"status", report.filter.status
+                                     ? json(std::string(reviewStatusName(*report.filter.status)))
+                                     : json()}};
     if (report.shardCount > 1)
         doc["shard"] = {
             {"index", report.shardIndex}, {"count", report.shardCount}, {"stems", report.stems}};
@@ -95,14 +100,15 @@ std::string candidatesJson(const CandidateSetReport& report) {
 std::string candidatesCsv(const CandidateSetReport& report) {
     std::ostringstream out;
     out << "rank,stem,run,id,class,class_name,area,bbox_x,bbox_y,bbox_w,bbox_h,confidence,"
-           "penalty,missing,score\n";
+           "penalty,missing,score,status,note\n";
     for (std::size_t i = 0; i < report.candidates.size(); ++i) {
         const Candidate& c = report.candidates[i];
         out << i + 1 << ',' << csvField(c.stem) << ',' << csvField(c.run) << ',' << c.id << ','
             << c.classId << ',' << csvField(className(report, c.classId)) << ',' << c.area << ','
             << c.bbox.x << ',' << c.bbox.y << ',' << c.bbox.w << ',' << c.bbox.h << ','
             << csvNumber(c.confidence) << ',' << csvNumber(c.penalty) << ','
-            << (c.missing ? "true" : "false") << ',' << csvNumber(c.score()) << '\n';
+            << (c.missing ? "true" : "false") << ',' << csvNumber(c.score()) << ','
+            << reviewStatusName(c.status) << ',' << csvField(c.note) << '\n';
     }
     return out.str();
 }
@@ -140,7 +146,8 @@ std::string candidatesCoco(const CandidateSetReport& report) {
               {{"stem", c.stem},
                {"id", c.id},
                {"missing", c.missing},
-               {"confidence", c.confidence}}}});
+               {"confidence", c.confidence},
+               {"status", std::string(reviewStatusName(c.status))}}}});
     }
     doc["images"] = std::move(images);
     doc["categories"] = std::move(categories);
@@ -149,8 +156,9 @@ std::string candidatesCoco(const CandidateSetReport& report) {
 }
 
 std::string candidatesTable(const CandidateSetReport& report, int width) {
-    // Fixed columns: rank 5, id 4, area 9, confidence 6, penalty 10, missing 8, spaces 7.
-    constexpr int kFixed = 5 + 4 + 9 + 6 + 10 + 8 + 7;
+    // Fixed columns: rank 5, id 4, area 9, confidence 6, penalty 10, missing 8, status 9,
+    // spaces 8.
+    constexpr int kFixed = 5 + 4 + 9 + 6 + 10 + 8 + 9 + 8;
     const int free = std::max(24, width - kFixed);
     const int classWidth = std::clamp(free / 3, 8, 20);
     const int stemWidth = std::max(12, free - classWidth);
@@ -161,16 +169,17 @@ std::string candidatesTable(const CandidateSetReport& report, int width) {
     };
     std::ostringstream out;
     char line[512];
-    std::snprintf(line, sizeof line, "%5s %-*s %4s %-*s %9s %6s %10s %-8s\n", "rank", stemWidth,
-                  "stem", "id", classWidth, "class", "area", "conf", "penalty", "missing");
+    std::snprintf(line, sizeof line, "%5s %-*s %4s %-*s %9s %6s %10s %-8s %-9s\n", "rank",
+                  stemWidth, "stem", "id", classWidth, "class", "area", "conf", "penalty",
+                  "missing", "status");
     out << line;
     for (std::size_t i = 0; i < report.candidates.size(); ++i) {
         const Candidate& c = report.candidates[i];
-        std::snprintf(line, sizeof line, "%5zu %-*s %4d %-*s %9lld %6.3f %10.2f %-8s\n", i + 1,
+        std::snprintf(line, sizeof line, "%5zu %-*s %4d %-*s %9lld %6.3f %10.2f %-8s %-9s\n", i + 1,
                       stemWidth, cut(c.stem, stemWidth).c_str(), c.id, classWidth,
                       cut(className(report, c.classId), classWidth).c_str(),
                       static_cast<long long>(c.area), c.confidence, c.penalty,
-                      c.missing ? "yes" : "no");
+                      c.missing ? "yes" : "no", std::string(reviewStatusName(c.status)).c_str());
         out << line;
     }
     const std::size_t scored = report.samples.size();

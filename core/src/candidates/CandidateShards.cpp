@@ -26,6 +26,14 @@ Candidate candidateFrom(const json& c) {
     out.confidence = c.at("confidence").get<double>();
     out.penalty = c.at("penalty").get<double>();
     out.missing = c.at("missing").get<bool>();
+    // Review decisions were applied when the shard was listed (older outputs have none).
+    if (c.contains("status")) {
+        const auto status = parseReviewStatus(c.at("status").get<std::string>());
+        if (!status)
+            throw MergeError("a candidate's status is not a review status");
+        out.status = *status;
+        out.note = c.value("note", std::string());
+    }
     // Within a sample the ids follow the ranking, so they order ties as the first pixel does.
     out.firstPixel = out.id;
     return out;
@@ -136,6 +144,8 @@ CandidateSetReport mergeCandidateShards(const std::vector<ShardPart>& parts) {
         out.filter.missingOnly = options.at("missing_only").get<bool>();
         if (!options.at("class").is_null())
             out.filter.classId = options.at("class").get<int>();
+        if (options.contains("status") && !options.at("status").is_null())
+            out.filter.status = parseReviewStatus(options.at("status").get<std::string>());
     } catch (const json::exception& e) {
         throw MergeError(parts.front().name + ": its options are unreadable (" + e.what() + ")");
     }

@@ -2,6 +2,7 @@
 
 #include "losslens/candidates/CandidateFinder.h"
 #include "losslens/candidates/CandidateRanking.h"
+#include "losslens/candidates/DecisionMatch.h"
 
 #include <algorithm>
 #include <mutex>
@@ -9,7 +10,8 @@
 namespace losslens {
 
 CandidateSetReport findSetCandidates(const Dataset& dataset, const CandidateOptions& options,
-                                     const CandidateFilter& filter, const ProcessOptions& process) {
+                                     const CandidateFilter& filter, const ProcessOptions& process,
+                                     const DecisionsByStem* decisions) {
     CandidateSetReport out;
     out.options = options;
     out.filter = filter;
@@ -28,6 +30,11 @@ CandidateSetReport findSetCandidates(const Dataset& dataset, const CandidateOpti
                        std::vector<Candidate> found =
                            candidatesOf(sample, result.summary.missing, entries[entry].stem,
                                         dataset.run(), options);
+                       if (decisions) {
+                           const auto it = decisions->find(entries[entry].stem);
+                           if (it != decisions->end())
+                               applyDecisions(found, it->second);
+                       }
                        CandidateSample facts;
                        facts.entry = entry;
                        facts.stem = entries[entry].stem;

@@ -161,9 +161,9 @@ SetReport processSet(const Dataset& dataset, const ProcessOptions& options,
             report.samples[outcome.entry] = std::move(outcome);
         },
         visitor);
-    if (report.cancelled || options.shardCount > 1) {
-        // Keep only the stems that were reached (the shard's, and before a cancel), so
-        // nothing skipped is reported as done.
+    if (report.cancelled || options.shardCount > 1 || options.claim) {
+        // Keep only the stems that were reached (the shard's, the claimed ones, and before a
+        // cancel), so nothing skipped is reported as done.
         std::vector<SampleOutcome> kept;
         for (std::size_t i = 0; i < entries.size(); ++i)
             if (reached[i])

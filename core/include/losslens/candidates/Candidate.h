@@ -1,5 +1,6 @@
 #pragma once
 
+#include "losslens/candidates/ReviewStatus.h"
 #include "losslens/loss/PixelRun.h"
 
 #include <cstdint>
@@ -40,6 +41,9 @@ struct Candidate {
     int imageWidth = 0;
     int imageHeight = 0;
     std::vector<PixelRun> runs; // its mask, in raster order
+    // The review decision that applies to it (applyDecisions), if any, and its note.
+    ReviewStatus status = ReviewStatus::Undecided;
+    std::string note;
 
     [[nodiscard]] double score() const noexcept { return penalty; }
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/candidates/Candidate.h"
+#include "losslens/candidates/ReviewDecision.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/report/SetReport.h"
 #include "losslens/set/SetProcessor.h"
@@ -12,13 +13,15 @@
 namespace losslens {
 
 // Which of the found candidates a user asked for (losslens-cli candidates --class,
-// --missing-only, --top).
+// --missing-only, --status, --top).
 struct CandidateFilter {
     std::optional<int> classId;
     bool missingOnly = false;
-    std::size_t top = 0; // 0: all
+    std::optional<ReviewStatus> status; // the decision applied to it (Undecided: none)
+    std::size_t top = 0;                // 0: all
     [[nodiscard]] bool accepts(const Candidate& c) const {
-        return (!classId || c.classId == *classId) && (!missingOnly || c.missing);
+        return (!classId || c.classId == *classId) && (!missingOnly || c.missing) &&
+               (!status || c.status == *status);
     }
 };
 
@@ -47,11 +50,13 @@ struct CandidateSetReport {
 };
 
 // Scores every sample of the set (or of options' shard) on options.jobs threads, finds each
-// one's candidates and ranks them over the set as they come, keeping only the filter's top
-// N. The per-sample ids are given before the filter, so they match an unfiltered listing.
+// one's candidates, applies the review decisions kept for its stem (`decisions`, may be
+// null: all undecided) and ranks them over the set as they come, keeping only the filter's
+// top N. The per-sample ids are given before the filter, so they match an unfiltered listing.
 [[nodiscard]] CandidateSetReport findSetCandidates(const Dataset& dataset,
                                                    const CandidateOptions& options,
                                                    const CandidateFilter& filter,
-                                                   const ProcessOptions& process);
+                                                   const ProcessOptions& process,
+                                                   const DecisionsByStem* decisions = nullptr);
 
 } // namespace losslens

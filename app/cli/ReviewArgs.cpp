@@ -1,0 +1,48 @@
+#include "ReviewArgs.h"
+
+#include "losslens/review/ReviewError.h"
+
+#include <charconv>
+#include <cmath>
+#include <iostream>
+
+namespace losslens::cli {
+
+CandidateOptions candidateOptionsFrom(const ArgParser& parser) {
+    CandidateOptions options;
+    if (const auto text = parser.value("min-confidence")) {
+        float v = 0.0f;
+        const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+        if (ec != std::errc() || end != text->data() + text->size() || !std::isfinite(v) ||
+            v < 0.0f || v > 1.0f)
+            throw UsageError("--min-confidence must be a number from 0 to 1, got '" + *text + "'");
+        options.minConfidence = v;
+    }
+    options.minArea = parser.integer("min-area", 16, 1, std::int64_t{1} << 40);
+    return options;
+}
+
+ReviewLocation reviewLocationFrom(const std::string& dataset, const ArgParser& parser) {
+    return reviewLocation(dataset, parser.value("review-db").value_or(std::string()));
+}
+
+DecisionsByStem readDecisions(const ReviewLocation& where, bool& unusable) {
+    unusable = false;
+    try {
+        if (auto store = ReviewStore::open(where.database, ReviewStore::Open::Existing))
+            return store->decisionsByStem();
+    } catch (const ReviewError& e) {
+        std::cerr << "warning: review database " << e.what()
+                  << "; left untouched, going on without review\n";
+        unusable = true;
+    }
+    return {};
+}
+
+std::string reviewDatabaseHelp(const std::string& dataset) {
+    const ReviewLocation where = reviewLocation(dataset);
+    return "Review database of " + dataset + ": " + where.database.string() +
+           (where.inSet ? "\n" : " (the set's folder is read-only)\n");
+}
+
+} // namespace losslens::cli

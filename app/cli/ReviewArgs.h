@@ -1,0 +1,33 @@
+#pragma once
+
+// What candidates and review share: the options that define a candidate (a mark's STEM:ID
+// means the candidate `candidates` lists with the same options) and where the set's review
+// database is (spec section 7).
+#include "ArgParser.h"
+
+#include "losslens/candidates/Candidate.h"
+#include "losslens/candidates/ReviewDecision.h"
+#include "losslens/review/ReviewLocation.h"
+#include "losslens/review/ReviewStore.h"
+
+#include <optional>
+#include <string>
+
+namespace losslens::cli {
+
+// --min-confidence P and --min-area N.
+[[nodiscard]] CandidateOptions candidateOptionsFrom(const ArgParser& parser);
+
+// --review-db PATH, else the set's default place.
+[[nodiscard]] ReviewLocation reviewLocationFrom(const std::string& dataset,
+                                                const ArgParser& parser);
+
+// The set's decisions to read: none when there is no database yet. A damaged database, one
+// from a newer LossLens or another program's is named on stderr, left untouched, and the
+// command goes on without review (`unusable` set).
+[[nodiscard]] DecisionsByStem readDecisions(const ReviewLocation& where, bool& unusable);
+
+// The help line that says where DATASET's review database is.
+[[nodiscard]] std::string reviewDatabaseHelp(const std::string& dataset);
+
+} // namespace losslens::cli
