@@ -1,5 +1,7 @@
 #include "losslens/ui/CandidateStore.h"
 
+#include "losslens/candidates/DecisionMatch.h"
+
 #include <algorithm>
 #include <iterator>
 #include <set>
@@ -10,6 +12,53 @@ void CandidateStore::clear() {
     m_bySample.clear();
     m_counts.clear();
     m_ranked.clear();
+    m_decisions.clear();
+}
+
+namespace {
+
+void applyTo(std::vector<Candidate>& list, const DecisionsByStem& decisions) {
+    if (list.empty())
+        return;
+    const auto it = decisions.find(list.front().stem);
+    applyDecisions(list, it == decisions.end() ? std::span<const ReviewDecision>()
+                                               : std::span<const ReviewDecision>(it->second));
+}
+
+} // namespace
+
+void CandidateStore::setDecisions(DecisionsByStem decisions) {
+    m_decisions = std::move(decisions);
+    for (auto& [entry, list] : m_bySample)
+        applyTo(list, m_decisions);
+}
+
+void CandidateStore::setDecisionsOf(const std::string& stem,
+                                    std::vector<ReviewDecision> decisions) {
+    if (decisions.empty())
+        m_decisions.erase(stem);
+    else
+        m_decisions[stem] = std::move(decisions);
+    for (auto& [entry, list] : m_bySample)
+        if (!list.empty() && list.front().stem == stem)
+            applyTo(list, m_decisions);
+}
+
+const Candidate* CandidateStore::find(std::size_t entry, int id) const {
+    const auto it = m_bySample.find(entry);
+    if (it == m_bySample.end())
+        return nullptr;
+    for (const Candidate& c : it->second)
+        if (c.id == id)
+            return &c;
+    return nullptr;
+}
+
+std::size_t CandidateStore::decidedCount() const {
+    std::size_t n = 0;
+    for (const auto& r : m_ranked)
+        n += r.first->status != ReviewStatus::Undecided;
+    return n;
 }
 
 void CandidateStore::set(std::size_t entry, std::vector<Candidate> candidates) {
@@ -37,6 +86,7 @@ void CandidateStore::setMany(std::vector<std::pair<std::size_t, std::vector<Cand
     std::map<std::size_t, std::vector<Candidate>*> lists;
     for (auto& [entry, list] : batch) {
         m_counts[entry] = static_cast<int>(list.size());
+        applyTo(list, m_decisions);
         m_bySample[entry] = std::move(list);
         lists[entry] = &m_bySample[entry];
     }

@@ -1,6 +1,7 @@
 #include "losslens/ui/CandidateTableModel.h"
 
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/ReviewStyle.h"
 
 #include <QColor>
 
@@ -43,8 +44,15 @@ void CandidateTableModel::setKind(Kind kind) {
     refilter();
 }
 
+void CandidateTableModel::setStatusFilter(std::optional<ReviewStatus> status) {
+    m_status = status;
+    refilter();
+}
+
 bool CandidateTableModel::accepts(const Candidate& c) const {
     if (m_class >= 0 && c.classId != m_class)
+        return false;
+    if (m_status && c.status != *m_status)
         return false;
     return m_kind == Kind::All || (m_kind == Kind::MissingClass) == c.missing;
 }
@@ -102,6 +110,8 @@ QVariant CandidateTableModel::data(const QModelIndex& index, int role) const {
         switch (index.column()) {
         case Rank:
             return QString::number(rank + 1);
+        case Status:
+            return reviewStatusMark(c->status);
         case Sample:
             return QStringLiteral("%1 #%2").arg(QString::fromStdString(c->stem)).arg(c->id);
         case Class: {
@@ -122,6 +132,10 @@ QVariant CandidateTableModel::data(const QModelIndex& index, int role) const {
             return {};
         }
     }
+    if (role == Qt::ToolTipRole && index.column() == Status)
+        return c->note.empty() ? reviewStatusLabel(c->status)
+                               : reviewStatusLabel(c->status) + QStringLiteral(": ") +
+                                     QString::fromStdString(c->note);
     if (role == Qt::ToolTipRole) {
         return tr("%1, candidate %2: %3 px of class %4 at (%5, %6) %7 x %8, mean confidence "
                   "%9, standard loss charged %10.\n%11")
@@ -142,6 +156,15 @@ QVariant CandidateTableModel::data(const QModelIndex& index, int role) const {
     }
     if (role == Qt::ForegroundRole && index.column() == Missing && !c->missing)
         return QColor(178, 34, 34);
+    if (role == Qt::ForegroundRole && index.column() == Status)
+        return reviewStatusColor(c->status);
+    if (role == Qt::BackgroundRole && c->status != ReviewStatus::Undecided) {
+        QColor tint = reviewStatusColor(c->status);
+        tint.setAlpha(48);
+        return tint;
+    }
+    if (role == Qt::TextAlignmentRole && index.column() == Status)
+        return QVariant(Qt::AlignCenter);
     if (role == Qt::TextAlignmentRole && index.column() != Sample && index.column() != Class &&
         index.column() != Missing)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -155,6 +178,8 @@ QVariant CandidateTableModel::headerData(int section, Qt::Orientation orientatio
         switch (section) {
         case Rank:
             return tr("#");
+        case Status:
+            return tr("✓");
         case Sample:
             return tr("Sample");
         case Class:
@@ -176,6 +201,9 @@ QVariant CandidateTableModel::headerData(int section, Qt::Orientation orientatio
         case Rank:
             return tr("Rank over the set, as losslens-cli candidates ranks: penalty, highest "
                       "first");
+        case Status:
+            return tr("Review decision: ✔ confirmed (an annotation is missing), ✘ "
+                      "rejected (nothing to annotate), ? unsure, · undecided");
         case Area:
             return tr("Pixels of the candidate");
         case Confidence:

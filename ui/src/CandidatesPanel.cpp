@@ -3,14 +3,18 @@
 #include "losslens/ui/CandidateTableModel.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/ReviewKeeper.h"
+#include "losslens/ui/ReviewStyle.h"
 #include "losslens/ui/SampleView.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QRegion>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace losslens {
@@ -32,7 +36,10 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     , m_table(new QTableView)
     , m_classBox(new QComboBox)
     , m_kindBox(new QComboBox)
-    , m_count(new QLabel) {
+    , m_statusBox(new QComboBox)
+    , m_count(new QLabel)
+    , m_reviewLine(new QLabel)
+    , m_review(new ReviewKeeper(session, this)) {
     m_classBox->setToolTip(tr("Only the candidates of one class"));
     m_kindBox->addItem(tr("All candidates"), static_cast<int>(CandidateTableModel::Kind::All));
     m_kindBox->addItem(tr("Class missing (partial lets off)"),
@@ -58,12 +65,60 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     m_table->setAlternatingRowColors(true);
     m_table->setTextElideMode(Qt::ElideMiddle);
 
+    m_statusBox->addItem(tr("Any decision"), -1);
+    for (const ReviewStatus s : {ReviewStatus::Undecided, ReviewStatus::Confirmed,
+                                 ReviewStatus::Rejected, ReviewStatus::Unsure})
+        m_statusBox->addItem(reviewStatusMark(s) + QLatin1Char(' ') + reviewStatusLabel(s),
+                             static_cast<int>(s));
+    m_statusBox->setToolTip(tr("Only the candidates with this review decision"));
+    m_reviewLine->setObjectName(QStringLiteral("reviewProgress"));
+    m_reviewLine->setWordWrap(true);
+
+    // The review keys: one key a decision, then on to the next undecided candidate.
+    auto* keys = new QHBoxLayout;
+    const auto addKey = [&](const QString& text, const QKeySequence& key, ReviewStatus status,
+                            const QString& tip, auto&& slot) {
+        auto* action = new QAction(text, this);
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WindowShortcut);
+        action->setToolTip(tip +
+                           QStringLiteral(" (%1)").arg(key.toString(QKeySequence::NativeText)));
+        action->setObjectName(QStringLiteral("review") + text.section(QLatin1Char(' '), -1));
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+        auto* button = new QToolButton;
+        button->setDefaultAction(action);
+        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        if (status != ReviewStatus::Undecided) {
+            QPalette palette = button->palette();
+            palette.setColor(QPalette::ButtonText, reviewStatusColor(status));
+            button->setPalette(palette);
+        }
+        keys->addWidget(button);
+    };
+    addKey(reviewStatusMark(ReviewStatus::Confirmed) + tr(" Confirm"), QKeySequence(Qt::Key_C),
+           ReviewStatus::Confirmed, tr("An annotation is missing here"),
+           [this] { decide(ReviewStatus::Confirmed); });
+    addKey(reviewStatusMark(ReviewStatus::Rejected) + tr(" Reject"), QKeySequence(Qt::Key_R),
+           ReviewStatus::Rejected, tr("Nothing to annotate here"),
+           [this] { decide(ReviewStatus::Rejected); });
+    addKey(tr("? Unsure"), QKeySequence(Qt::Key_U), ReviewStatus::Unsure, tr("Look again later"),
+           [this] { decide(ReviewStatus::Unsure); });
+    addKey(tr("Next"), QKeySequence(Qt::Key_N), ReviewStatus::Undecided,
+           tr("The next undecided candidate"), [this] { nextUndecided(); });
+    addKey(tr("Undo"), QKeySequence::Undo, ReviewStatus::Undecided,
+           tr("Take the last decision back"), [this] { undo(); });
+    keys->addStretch(1);
+
     auto* filters = new QHBoxLayout;
     filters->addWidget(m_classBox, 1);
     filters->addWidget(m_kindBox, 1);
+    filters->addWidget(m_statusBox, 1);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(filters);
     layout->addWidget(m_count);
+    layout->addLayout(keys);
+    layout->addWidget(m_reviewLine);
     layout->addWidget(m_table, 1);
 
     connect(m_classBox, &QComboBox::activated, this,
@@ -71,16 +126,27 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     connect(m_kindBox, &QComboBox::activated, this, [this] {
         m_model->setKind(static_cast<CandidateTableModel::Kind>(m_kindBox->currentData().toInt()));
     });
+    connect(m_statusBox, &QComboBox::activated, this, [this] {
+        const int v = m_statusBox->currentData().toInt();
+        m_model->setStatusFilter(v < 0 ? std::nullopt
+                                       : std::optional<ReviewStatus>(static_cast<ReviewStatus>(v)));
+    });
+    connect(m_review, &ReviewKeeper::changed, this, [this] {
+        updateReview();
+        applyHighlight();
+    });
     connect(session, &DatasetSession::opened, this, &CandidatesPanel::refillClasses);
     connect(session, &DatasetSession::classesChanged, this, &CandidatesPanel::refillClasses);
     connect(session, &DatasetSession::cleared, this, [this] {
         m_chosen.reset();
+        m_decided.clear();
         refillClasses();
     });
     connect(session, &DatasetSession::scanCompleted, this, &CandidatesPanel::updateCount);
     // The list is rebuilt as candidates arrive; the chosen one stays selected.
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         updateCount();
+        updateReview();
         if (!m_chosen)
             return;
         const int row = m_model->rowOf(m_chosen->entry, m_chosen->id);
@@ -97,6 +163,65 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     connect(view, &SampleView::sampleShown, this, &CandidatesPanel::onSampleShown);
     refillClasses();
     updateCount();
+    updateReview();
+}
+
+QList<QAction*> CandidatesPanel::reviewActions() const {
+    return actions();
+}
+
+void CandidatesPanel::updateReview() {
+    const CandidateStore& store = m_session->candidates();
+    if (!m_session->isOpen() || m_review->databasePath().isEmpty()) {
+        m_reviewLine->clear();
+        return;
+    }
+    if (!m_review->problem().isEmpty()) {
+        m_reviewLine->setText(tr("Review is off: %1").arg(m_review->problem()));
+        m_reviewLine->setToolTip(m_review->problem());
+        return;
+    }
+    const QString where = m_review->databasePath();
+    m_reviewLine->setText(
+        tr("%L1 of %L2 decided").arg(store.decidedCount()).arg(store.size()) +
+        (m_review->inSet() ? QString() : tr(" (kept outside the read-only set)")));
+    m_reviewLine->setToolTip(tr("Decisions are kept in %1; losslens-cli review and candidates "
+                                "--status read and write the same file.")
+                                 .arg(where));
+}
+
+bool CandidatesPanel::decide(ReviewStatus status) {
+    if (!m_chosen || !m_review->mark(m_chosen->entry, m_chosen->id, status))
+        return false;
+    m_decided.push_back(*m_chosen);
+    nextUndecided();
+    return true;
+}
+
+bool CandidatesPanel::undo() {
+    if (m_decided.empty() || !m_review->undo())
+        return false;
+    const Chosen back = m_decided.back();
+    m_decided.pop_back();
+    if (const int row = m_model->rowOf(back.entry, back.id); row >= 0)
+        choose(row);
+    return true;
+}
+
+bool CandidatesPanel::nextUndecided() {
+    const int rows = m_model->rowCount();
+    if (rows == 0)
+        return false;
+    const int from = m_chosen ? m_model->rowOf(m_chosen->entry, m_chosen->id) : -1;
+    for (int step = 1; step <= rows; ++step) {
+        const int row = (from + step + rows) % rows;
+        const Candidate* c = m_model->candidateAt(row);
+        if (c && c->status == ReviewStatus::Undecided && row != from) {
+            choose(row);
+            return true;
+        }
+    }
+    return false;
 }
 
 void CandidatesPanel::refillClasses() {
@@ -165,8 +290,13 @@ void CandidatesPanel::applyHighlight() {
         if (c.id != m_chosen->id)
             continue;
         const QPainterPath outline = candidateOutline(c);
-        m_view->canvas()->setHighlight(outline);
-        m_view->sideCanvas()->setHighlight(outline);
+        // The viewer's copy has no status: the store's candidate carries the decision.
+        const Candidate* kept = m_session->candidates().find(m_chosen->entry, c.id);
+        const ReviewStatus status = kept ? kept->status : ReviewStatus::Undecided;
+        const QColor color = reviewStatusColor(status);
+        const bool dashed = status == ReviewStatus::Undecided;
+        m_view->canvas()->setHighlight(outline, color, dashed);
+        m_view->sideCanvas()->setHighlight(outline, color, dashed);
         if (!m_chosen->focused) {
             m_chosen->focused = true;
             m_view->canvas()->focusOn(QRectF(c.bbox.x, c.bbox.y, c.bbox.w, c.bbox.h));

@@ -87,8 +87,10 @@ QPointF Canvas::toImage(const QPointF& widgetPos) const {
     return (widgetPos - m_offset) / m_zoom;
 }
 
-void Canvas::setHighlight(const QPainterPath& imagePath) {
+void Canvas::setHighlight(const QPainterPath& imagePath, const QColor& color, bool dashed) {
     m_highlight = imagePath;
+    m_highlightColor = color;
+    m_highlightDashed = dashed;
     update();
 }
 
@@ -183,7 +185,8 @@ void Canvas::paintEvent(QPaintEvent*) {
         painter.setPen(under);
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(m_highlight);
-        QPen over(QColor(220, 20, 60), 1.5, Qt::DashLine);
+        QPen over(m_highlightColor, m_highlightDashed ? 1.5 : 2.0,
+                  m_highlightDashed ? Qt::DashLine : Qt::SolidLine);
         over.setCosmetic(true);
         painter.setPen(over);
         painter.drawPath(m_highlight);

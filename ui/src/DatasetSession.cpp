@@ -311,6 +311,17 @@ void DatasetSession::addRows(std::vector<SampleOutcome>& batch) {
         emit rangeChanged();
 }
 
+void DatasetSession::setDecisions(DecisionsByStem decisions) {
+    m_candidates.setDecisions(std::move(decisions));
+    emit candidatesChanged();
+}
+
+void DatasetSession::setDecisionsOf(const std::string& stem,
+                                    std::vector<ReviewDecision> decisions) {
+    m_candidates.setDecisionsOf(stem, std::move(decisions));
+    emit candidatesChanged();
+}
+
 void DatasetSession::addCandidates(
     std::vector<std::pair<std::size_t, std::vector<Candidate>>>& batch) {
     if (batch.empty())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/candidates/Candidate.h"
+#include "losslens/candidates/ReviewDecision.h"
 
 #include <cstddef>
 #include <map>
@@ -24,6 +25,16 @@ public:
     [[nodiscard]] const Candidate& at(std::size_t rank) const { return *m_ranked[rank].first; }
     // The entry a ranked candidate belongs to.
     [[nodiscard]] std::size_t entryOf(std::size_t rank) const { return m_ranked[rank].second; }
+    // The review decisions of the set (spec section 7): applied to every candidate kept and to
+    // those that arrive later. The ranking does not depend on them.
+    void setDecisions(DecisionsByStem decisions);
+    [[nodiscard]] const DecisionsByStem& decisions() const { return m_decisions; }
+    // One stem's decisions changed (a mark in this window): only its candidates are redone.
+    void setDecisionsOf(const std::string& stem, std::vector<ReviewDecision> decisions);
+    // The candidate `id` of a scored entry, or null.
+    [[nodiscard]] const Candidate* find(std::size_t entry, int id) const;
+    // Candidates with a decision.
+    [[nodiscard]] std::size_t decidedCount() const;
     // -1 while the sample has not been scored.
     [[nodiscard]] int countOf(std::size_t entry) const;
     [[nodiscard]] std::size_t samples() const { return m_counts.size(); }
@@ -31,6 +42,7 @@ public:
 private:
     std::map<std::size_t, std::vector<Candidate>> m_bySample;
     std::map<std::size_t, int> m_counts;
+    DecisionsByStem m_decisions;
     // Into m_bySample's lists, which stay put until their sample is set again.
     std::vector<std::pair<const Candidate*, std::size_t>> m_ranked;
 };

@@ -7,6 +7,7 @@
 
 #include <optional>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QTableView;
@@ -15,6 +16,7 @@ namespace losslens {
 
 class CandidateTableModel;
 class DatasetSession;
+class ReviewKeeper;
 class SampleView;
 
 // A candidate's mask as an outline in image pixels (its runs' union), for the canvas.
@@ -22,8 +24,11 @@ class SampleView;
 
 // The Candidates tab: where an annotation is probably missing, over the whole set, best
 // first, as the scan finds them. Choosing one opens its sample (entryRequested), zooms the
-// canvas to it and outlines it; the outline stays while that sample is shown. The session
-// and the view are handed in; the panel subscribes to them itself.
+// canvas to it and outlines it; the outline stays while that sample is shown. Review: C, R
+// and U confirm, reject or mark the chosen candidate unsure and move to the next undecided
+// one (N alone moves), Ctrl+Z takes the last decision back; decisions are kept in the set's
+// database by a ReviewKeeper the panel owns. The session and the view are handed in; the
+// panel subscribes to them itself.
 class CandidatesPanel : public QWidget {
     Q_OBJECT
 public:
@@ -33,8 +38,19 @@ public:
     [[nodiscard]] QTableView* table() const { return m_table; }
     [[nodiscard]] QComboBox* classBox() const { return m_classBox; }
     [[nodiscard]] QComboBox* kindBox() const { return m_kindBox; }
+    [[nodiscard]] QComboBox* statusBox() const { return m_statusBox; }
+    [[nodiscard]] ReviewKeeper* review() const { return m_review; }
     // Chooses the candidate of a row, as a click does.
     void choose(int row);
+    // Decides on the chosen candidate and moves to the next undecided one (false: none
+    // chosen, or the decision could not be kept).
+    bool decide(ReviewStatus status);
+    // Takes the last decision made here back and chooses its candidate again.
+    bool undo();
+    // Chooses the next undecided candidate after the chosen one (wrapping); false: none.
+    bool nextUndecided();
+    // The review keys (confirm, reject, unsure, next, undo), for the shortcuts list.
+    [[nodiscard]] QList<QAction*> reviewActions() const;
 
 signals:
     void entryRequested(std::size_t entry);
@@ -49,6 +65,7 @@ private:
     void updateCount();
     void onSampleShown();
     void applyHighlight();
+    void updateReview();
 
     DatasetSession* m_session;
     SampleView* m_view;
@@ -56,8 +73,12 @@ private:
     QTableView* m_table;
     QComboBox* m_classBox;
     QComboBox* m_kindBox;
+    QComboBox* m_statusBox;
     QLabel* m_count;
+    QLabel* m_reviewLine;
+    ReviewKeeper* m_review;
     std::optional<Chosen> m_chosen;
+    std::vector<Chosen> m_decided; // the candidates of the keeper's undo list, in order
 };
 
 } // namespace losslens

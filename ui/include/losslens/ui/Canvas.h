@@ -2,6 +2,7 @@
 
 #include "losslens/ui/Viewport.h"
 
+#include <QColor>
 #include <QImage>
 #include <QPainterPath>
 #include <QPointF>
@@ -42,7 +43,10 @@ public:
     [[nodiscard]] const QString& message() const { return m_message; }
     // An outline drawn over the image (in image pixels; a candidate's), above everything the
     // render function draws; an empty path removes it.
-    void setHighlight(const QPainterPath& imagePath);
+    // An outline over the image (a candidate's mask), dashed in `color`, or solid for one a
+    // reviewer decided on (ReviewStyle's colours).
+    void setHighlight(const QPainterPath& imagePath, const QColor& color = QColor(220, 20, 60),
+                      bool dashed = true);
     [[nodiscard]] const QPainterPath& highlight() const { return m_highlight; }
     // Zooms and pans so the image rectangle `area` sits in the middle with room around it
     // (about a third of the view), no closer than 16 screen pixels per image pixel.
@@ -83,6 +87,8 @@ private:
     QString m_message;
     QString m_caption;
     QPainterPath m_highlight;
+    QColor m_highlightColor;
+    bool m_highlightDashed = true;
     double m_zoom = 1.0;
     QPointF m_offset; // widget position of the image's top-left corner
     bool m_fit = true;

@@ -97,6 +97,10 @@ public:
     // The candidates (spec section 6, default options) of the samples scored so far, ranked
     // over the set; candidatesChanged() says when more arrived.
     [[nodiscard]] const CandidateStore& candidates() const { return m_candidates; }
+    // The set's review decisions (ReviewKeeper reads them): applied to the candidates kept
+    // and to those the scan finds later; candidatesChanged() follows.
+    void setDecisions(DecisionsByStem decisions);
+    void setDecisionsOf(const std::string& stem, std::vector<ReviewDecision> decisions);
 
     // How many times this set's samples were loaded (the scan's and the viewer's loads): a
     // sample the viewer loads before the scan reaches it is not loaded again by the scan.

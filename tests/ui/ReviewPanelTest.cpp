@@ -1,0 +1,178 @@
+// Review in the window (spec section 7): decisions made by another connection (as
+// losslens-cli review makes them) show in the Candidates list; keys decide, move to the next
+// undecided candidate and undo, and what they decide is in the database for any other
+// process at once; a change made elsewhere while the window is open appears in it; a damaged
+// database turns review off, named, and is never written. Expected values come from core's
+// own candidates of the set and a second ReviewStore connection, not from the panel.
+#include "losslens/candidates/DecisionMatch.h"
+#include "losslens/candidates/SetCandidates.h"
+#include "losslens/demo/DemoDataset.h"
+#include "losslens/io/Dataset.h"
+#include "losslens/review/ReviewLocation.h"
+#include "losslens/review/ReviewStore.h"
+#include "losslens/ui/CandidateTableModel.h"
+#include "losslens/ui/CandidatesPanel.h"
+#include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/MainWindow.h"
+#include "losslens/ui/ReviewKeeper.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace losslens;
+namespace fs = std::filesystem;
+
+class ReviewPanelTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    fs::path makeSet(const std::string& name) {
+        const fs::path root = fs::path(m_dir.path().toStdString()) / name;
+        DemoOptions options;
+        options.count = 8;
+        options.size = 128;
+        options.missing = 6;
+        options.seed = 4;
+        writeDemoDataset(root, options, false);
+        return root;
+    }
+
+    static CandidateSetReport coreCandidates(const fs::path& root) {
+        const Dataset dataset = Dataset::open(root);
+        ProcessOptions process;
+        process.images = Dataset::Image::Skip;
+        return findSetCandidates(dataset, {}, {}, process);
+    }
+
+    static int rowOf(const CandidateTableModel* model, const Candidate& c) {
+        for (int row = 0; row < model->rowCount(); ++row)
+            if (model->candidateAt(row)->stem == c.stem && model->candidateAt(row)->id == c.id)
+                return row;
+        return -1;
+    }
+
+    // The status of `c` in a database, read by a connection of its own.
+    static ReviewStatus statusIn(const fs::path& db, const Candidate& c) {
+        auto store = ReviewStore::open(db, ReviewStore::Open::Existing);
+        if (!store)
+            return ReviewStatus::Undecided;
+        std::vector<Candidate> one = {c};
+        applyDecisions(one, store->decisionsOf(c.stem));
+        return one.front().status;
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+    }
+
+    void decidesUndoesAndSharesTheDatabase() {
+        const fs::path root = makeSet("set");
+        const CandidateSetReport core = coreCandidates(root);
+        QVERIFY(core.candidates.size() >= 6);
+        const fs::path db = reviewLocation(root).database;
+        // Another process decided on the second candidate before the window opened.
+        const Candidate& early = core.candidates[1];
+        (void)ReviewStore::open(db, ReviewStore::Open::CreateIfMissing)
+            ->mark(early, ReviewStatus::Rejected, "not an object");
+
+        MainWindow w;
+        w.resize(1366, 768);
+        w.show();
+        w.openFolder(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
+        auto* panel = w.findChild<CandidatesPanel*>();
+        QVERIFY(panel);
+        CandidateTableModel* model = panel->model();
+        QCOMPARE(static_cast<std::size_t>(model->rowCount()), core.candidates.size());
+        QCOMPARE(panel->review()->databasePath(), QString::fromStdString(db.string()));
+        QCOMPARE(model->candidateAt(1)->status, ReviewStatus::Rejected);
+        QCOMPARE(model->index(1, CandidateTableModel::Status).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("Rejected: not an object"));
+        for (int row = 0; row < model->rowCount(); ++row)
+            if (row != 1)
+                QCOMPARE(model->candidateAt(row)->status, ReviewStatus::Undecided);
+        auto* progress = panel->findChild<QLabel*>(QStringLiteral("reviewProgress"));
+        QVERIFY(progress);
+        QVERIFY2(progress->text().startsWith(
+                     QStringLiteral("1 of %1 decided").arg(core.candidates.size())),
+                 qPrintable(progress->text()));
+
+        // Confirm the first: kept for others at once; the next undecided (row 2: row 1 is
+        // decided) is chosen.
+        panel->choose(0);
+        QVERIFY(panel->decide(ReviewStatus::Confirmed));
+        QCOMPARE(statusIn(db, core.candidates[0]), ReviewStatus::Confirmed);
+        QCOMPARE(panel->table()->currentIndex().row(), 2);
+        QVERIFY(panel->decide(ReviewStatus::Unsure));
+        QCOMPARE(statusIn(db, core.candidates[2]), ReviewStatus::Unsure);
+        QCOMPARE(panel->table()->currentIndex().row(), 3);
+        QVERIFY(progress->text().startsWith(QStringLiteral("3 of ")));
+        // The key does the same as the button.
+        QTest::keyClick(&w, Qt::Key_R);
+        QCOMPARE(statusIn(db, core.candidates[3]), ReviewStatus::Rejected);
+        QCOMPARE(panel->table()->currentIndex().row(), 4);
+
+        // Undo takes the last decision back and chooses its candidate again.
+        QVERIFY(panel->undo());
+        QCOMPARE(statusIn(db, core.candidates[3]), ReviewStatus::Undecided);
+        QCOMPARE(panel->table()->currentIndex().row(), 3);
+        QVERIFY(panel->undo());
+        QCOMPARE(statusIn(db, core.candidates[2]), ReviewStatus::Undecided);
+        QCOMPARE(statusIn(db, core.candidates[0]), ReviewStatus::Confirmed);
+
+        // Filter by decision.
+        const int confirmedAt =
+            panel->statusBox()->findData(static_cast<int>(ReviewStatus::Confirmed));
+        panel->statusBox()->setCurrentIndex(confirmedAt);
+        emit panel->statusBox()->activated(confirmedAt);
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->candidateAt(0)->stem, core.candidates[0].stem);
+        panel->statusBox()->setCurrentIndex(0);
+        emit panel->statusBox()->activated(0);
+
+        // Another process decides while the window is open: the window shows it.
+        const Candidate& late = core.candidates[5];
+        (void)ReviewStore::open(db, ReviewStore::Open::Existing)
+            ->mark(late, ReviewStatus::Confirmed);
+        QTRY_COMPARE_WITH_TIMEOUT(model->candidateAt(rowOf(model, late))->status,
+                                  ReviewStatus::Confirmed, 5000);
+    }
+
+    void aDamagedDatabaseTurnsReviewOffAndIsLeftAlone() {
+        const fs::path root = makeSet("damaged");
+        const fs::path db = reviewLocation(root).database;
+        fs::create_directories(db.parent_path());
+        const std::string garbage(4096, '\x5a');
+        std::ofstream(db, std::ios::binary) << garbage;
+
+        MainWindow w;
+        w.resize(1366, 768);
+        w.show();
+        w.openFolder(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
+        auto* panel = w.findChild<CandidatesPanel*>();
+        QVERIFY(panel->model()->rowCount() > 0);
+        QVERIFY(!panel->review()->problem().isEmpty());
+        auto* progress = panel->findChild<QLabel*>(QStringLiteral("reviewProgress"));
+        QVERIFY(progress->text().startsWith(QStringLiteral("Review is off")));
+        QVERIFY(progress->text().contains(QString::fromStdString(db.string())));
+        panel->choose(0);
+        QVERIFY(!panel->decide(ReviewStatus::Confirmed));
+        std::ifstream in(db, std::ios::binary);
+        const std::string after{std::istreambuf_iterator<char>(in), {}};
+        QCOMPARE(after, garbage);
+    }
+};
+
+QTEST_MAIN(ReviewPanelTest)
+#include "ReviewPanelTest.moc"

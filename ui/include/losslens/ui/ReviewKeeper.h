@@ -1,0 +1,64 @@
+#pragma once
+
+#include "losslens/candidates/ReviewStatus.h"
+#include "losslens/review/ReviewStore.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+
+#include <optional>
+#include <vector>
+
+namespace losslens {
+
+class DatasetSession;
+
+// The open set's review database (spec section 7) for the window: reads its decisions into
+// the session when a set opens, keeps a mark made in the window, undoes the last ones, and
+// notices what losslens-cli review (another process) decides, by the database's data version
+// once a second (one cheap query; the file's creation by a stat while there is none).
+// A damaged or newer database is reported (problem()) and never written; the set works
+// without review then.
+class ReviewKeeper : public QObject {
+    Q_OBJECT
+public:
+    explicit ReviewKeeper(DatasetSession* session, QObject* parent = nullptr);
+    ~ReviewKeeper() override;
+
+    // Where the open set's decisions are kept (empty when no set is open).
+    [[nodiscard]] QString databasePath() const { return m_path; }
+    [[nodiscard]] bool inSet() const { return m_inSet; }
+    // Why review is off for this set, or empty.
+    [[nodiscard]] QString problem() const { return m_problem; }
+
+    // Decides on the candidate `id` of `entry` (Undecided forgets its decision). False, with
+    // problem() set, when it could not be kept.
+    bool mark(std::size_t entry, int id, ReviewStatus status);
+    // Takes back the last mark made in this window (as many as were made).
+    bool undo();
+    [[nodiscard]] bool canUndo() const { return !m_undo.empty(); }
+
+    // Reads the decisions again if another process changed them (the timer calls it).
+    void poll();
+
+signals:
+    // The decisions or problem() changed (the session's candidates carry the new statuses).
+    void changed();
+
+private:
+    void onOpened(bool ok);
+    void reload();
+    void setProblem(const QString& problem);
+
+    DatasetSession* m_session;
+    QTimer m_timer;
+    QString m_path;
+    bool m_inSet = true;
+    QString m_problem;
+    std::optional<ReviewStore> m_store;
+    std::int64_t m_version = 0;
+    std::vector<ReviewStore::Marked> m_undo;
+};
+
+} // namespace losslens
