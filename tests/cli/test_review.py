@@ -102,6 +102,16 @@ class Review(unittest.TestCase):
         self.assertTrue(csv_text.splitlines()[0].endswith(",status,note"))
         self.assertIn(",confirmed,seen by eye", csv_text)
 
+        # Exports of the reviewed result: COCO and proposed labels of the confirmed ones only.
+        coco = json.loads(run("candidates", self.root, "--status", "confirmed", "--format", "coco",
+                              expect=0).stdout)
+        self.assertEqual([(x["losslens"]["stem"], x["losslens"]["id"]) for x in coco["annotations"]],
+                         [key(a)])
+        self.assertEqual(coco["annotations"][0]["losslens"]["status"], "confirmed")
+        labels_dir = os.path.join(self.tmp.name, "proposed")
+        run("candidates", self.root, "--status", "confirmed", "--write-labels", labels_dir, expect=0)
+        self.assertEqual(os.listdir(labels_dir), [a["stem"] + ".png"])
+
         # Undecided forgets; marking again replaces, it does not add.
         run("review", self.root, "--mark", f"{c['stem']}:{c['id']}=undecided", expect=0)
         run("review", self.root, "--mark", f"{a['stem']}:{a['id']}=rejected", expect=0)
