@@ -4,6 +4,7 @@
 // process at once; a change made elsewhere while the window is open appears in it; a damaged
 // database turns review off, named, and is never written. Expected values come from core's
 // own candidates of the set and a second ReviewStore connection, not from the panel.
+#include "losslens/candidates/CandidateReport.h"
 #include "losslens/candidates/DecisionMatch.h"
 #include "losslens/candidates/SetCandidates.h"
 #include "losslens/demo/DemoDataset.h"
@@ -14,10 +15,15 @@
 #include "losslens/ui/CandidatesPanel.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/MainWindow.h"
+#include "losslens/ui/ReviewExport.h"
 #include "losslens/ui/ReviewKeeper.h"
+#include "losslens/ui/SampleTableModel.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QComboBox>
 #include <QLabel>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -25,6 +31,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 using namespace losslens;
 namespace fs = std::filesystem;
@@ -146,6 +153,57 @@ private slots:
             ->mark(late, ReviewStatus::Confirmed);
         QTRY_COMPARE_WITH_TIMEOUT(model->candidateAt(rowOf(model, late))->status,
                                   ReviewStatus::Confirmed, 5000);
+
+        // The sample table counts each sample's confirmed ones beside its candidates.
+        const std::set<std::string> confirmedStems = {core.candidates[0].stem, late.stem};
+        for (const CandidateSample& s : core.samples) {
+            std::size_t confirmed = 0;
+            for (const Candidate* c : {&core.candidates[0], &late})
+                confirmed += c->stem == s.stem ? 1 : 0;
+            const QString want =
+                confirmed == 0 ? QString::number(s.candidates)
+                               : QStringLiteral("%1 (%2 \u2714)").arg(s.candidates).arg(confirmed);
+            QCOMPARE(w.tableModel()
+                         ->index(static_cast<int>(s.entry), SampleTableModel::Candidates)
+                         .data()
+                         .toString(),
+                     want);
+        }
+
+        // The window's COCO export of the confirmed ones: the annotations core writes for
+        // `candidates --status confirmed` with the decisions read by a connection of its own.
+        const Dataset dataset = Dataset::open(root);
+        CandidateFilter confirmedOnly;
+        confirmedOnly.status = ReviewStatus::Confirmed;
+        ProcessOptions process;
+        process.images = Dataset::Image::Skip;
+        const DecisionsByStem kept =
+            ReviewStore::open(db, ReviewStore::Open::Existing)->decisionsByStem();
+        const CandidateSetReport cli =
+            findSetCandidates(dataset, {}, confirmedOnly, process, &kept);
+        QCOMPARE(cli.candidates.size(), 2u);
+        const auto want = nlohmann::json::parse(candidatesCoco(cli))["annotations"];
+        const QString file = m_dir.filePath(QStringLiteral("confirmed.json"));
+        QSignalSpy finished(panel->reviewExport(), &ReviewExport::finished);
+        QVERIFY(panel->reviewExport()->startCoco(file));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        std::ifstream in(file.toStdString());
+        const auto got = nlohmann::json::parse(in)["annotations"];
+        QCOMPARE(got.size(), want.size());
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            QVERIFY2(got[i]["segmentation"] == want[i]["segmentation"], got[i].dump().c_str());
+            QVERIFY2(got[i]["bbox"] == want[i]["bbox"], got[i].dump().c_str());
+            QVERIFY2(got[i]["category_id"] == want[i]["category_id"], got[i].dump().c_str());
+            QVERIFY2(got[i]["losslens"] == want[i]["losslens"], got[i].dump().c_str());
+        }
+        // Corrected labels: one file per sample with a confirmed candidate.
+        const QString labels = m_dir.filePath(QStringLiteral("corrected"));
+        QVERIFY(panel->reviewExport()->startLabels(labels));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
+        std::set<std::string> files;
+        for (const auto& f : fs::directory_iterator(labels.toStdString()))
+            files.insert(f.path().stem().string());
+        QCOMPARE(files, confirmedStems);
     }
 
     void aDamagedDatabaseTurnsReviewOffAndIsLeftAlone() {

@@ -54,6 +54,15 @@ const Candidate* CandidateStore::find(std::size_t entry, int id) const {
     return nullptr;
 }
 
+std::size_t CandidateStore::confirmedOf(std::size_t entry) const {
+    const auto it = m_bySample.find(entry);
+    if (it == m_bySample.end())
+        return 0;
+    return static_cast<std::size_t>(
+        std::count_if(it->second.begin(), it->second.end(),
+                      [](const Candidate& c) { return c.status == ReviewStatus::Confirmed; }));
+}
+
 std::size_t CandidateStore::decidedCount() const {
     std::size_t n = 0;
     for (const auto& r : m_ranked)

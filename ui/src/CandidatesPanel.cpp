@@ -3,6 +3,7 @@
 #include "losslens/ui/CandidateTableModel.h"
 #include "losslens/ui/Canvas.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/ReviewExport.h"
 #include "losslens/ui/ReviewKeeper.h"
 #include "losslens/ui/ReviewStyle.h"
 #include "losslens/ui/SampleView.h"
@@ -39,7 +40,8 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     , m_statusBox(new QComboBox)
     , m_count(new QLabel)
     , m_reviewLine(new QLabel)
-    , m_review(new ReviewKeeper(session, this)) {
+    , m_review(new ReviewKeeper(session, this))
+    , m_export(new ReviewExport(session, this)) {
     m_classBox->setToolTip(tr("Only the candidates of one class"));
     m_kindBox->addItem(tr("All candidates"), static_cast<int>(CandidateTableModel::Kind::All));
     m_kindBox->addItem(tr("Class missing (partial lets off)"),
@@ -109,6 +111,12 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     addKey(tr("Undo"), QKeySequence::Undo, ReviewStatus::Undecided,
            tr("Take the last decision back"), [this] { undo(); });
     keys->addStretch(1);
+    auto* exports = new QToolButton;
+    exports->setText(tr("Export confirmed"));
+    exports->setToolTip(tr("The confirmed candidates as a COCO file, or corrected labels"));
+    exports->setPopupMode(QToolButton::InstantPopup);
+    exports->addActions(m_export->actions());
+    keys->addWidget(exports);
 
     auto* filters = new QHBoxLayout;
     filters->addWidget(m_classBox, 1);

@@ -16,6 +16,7 @@
 #include "losslens/ui/PixelPanel.h"
 #include "losslens/ui/PlotsPanel.h"
 #include "losslens/ui/RecentFoldersMenu.h"
+#include "losslens/ui/ReviewExport.h"
 #include "losslens/ui/RunScores.h"
 #include "losslens/ui/SampleDetails.h"
 #include "losslens/ui/SampleListPanel.h"
@@ -117,9 +118,11 @@ void MainWindow::buildDocks() {
     m_docks->addTab(tr("Layers"), QStringLiteral("layersDock"), m_layersPanel, true);
     m_readout = new PixelPanel(m_view);
     m_docks->addTab(tr("Pixel"), QStringLiteral("pixelDock"), m_readout, true);
-    auto* candidates = new CandidatesPanel(m_session, m_view);
-    connect(candidates, &CandidatesPanel::entryRequested, this, &MainWindow::selectEntry);
-    m_docks->addTab(tr("Candidates"), QStringLiteral("candidatesDock"), candidates, false)
+    m_candidates = new CandidatesPanel(m_session, m_view);
+    connect(m_candidates, &CandidatesPanel::entryRequested, this, &MainWindow::selectEntry);
+    connect(m_candidates->reviewExport(), &ReviewExport::message, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    m_docks->addTab(tr("Candidates"), QStringLiteral("candidatesDock"), m_candidates, false)
         ->setToolTip(tr("Where an annotation is probably missing: objects the model finds in "
                         "background-labelled pixels, over the set, best first"));
     m_plots = new PlotsPanel(m_session, m_runScores);
@@ -164,6 +167,7 @@ void MainWindow::buildActions() {
                                       &ExportController::exportSetInteractive);
     exportSet->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportSet->setToolTip(tr("The same export as losslens-cli export, in the background"));
+    file->addActions(m_candidates->reviewExport()->actions());
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -35,6 +35,11 @@ SampleTableModel::SampleTableModel(DatasetSession* session, RunScores* runs, QOb
     connect(session, &DatasetSession::rowsChanged, this, [this](int first, int last) {
         emit dataChanged(index(first, 0), index(last, columnCount() - 1));
     });
+    // A review decision changes the confirmed count of its sample.
+    connect(session, &DatasetSession::candidatesChanged, this, [this] {
+        if (rowCount() > 0)
+            emit dataChanged(index(0, Candidates), index(rowCount() - 1, Candidates));
+    });
     if (m_runs)
         connect(m_runs, &RunScores::scoresChanged, this, [this] {
             syncRunColumns();
@@ -330,8 +335,12 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
         case RemovedShare:
             return QString::number(share, 'f', 1) + QLatin1Char('%');
         case Candidates:
-            if (const int n = m_session->candidates().countOf(row); n >= 0)
-                return QString::number(n);
+            if (const int n = m_session->candidates().countOf(row); n >= 0) {
+                // Confirmed ones (an annotation to draw) next to the count: "5 (2 ✔)".
+                const std::size_t confirmed = m_session->candidates().confirmedOf(row);
+                return confirmed == 0 ? QString::number(n)
+                                      : QStringLiteral("%1 (%2 \u2714)").arg(n).arg(confirmed);
+            }
             return {};
         default:
             return {};

@@ -35,6 +35,8 @@ public:
     [[nodiscard]] const Candidate* find(std::size_t entry, int id) const;
     // Candidates with a decision.
     [[nodiscard]] std::size_t decidedCount() const;
+    // A scored entry's confirmed candidates (0 for an entry not scored).
+    [[nodiscard]] std::size_t confirmedOf(std::size_t entry) const;
     // -1 while the sample has not been scored.
     [[nodiscard]] int countOf(std::size_t entry) const;
     [[nodiscard]] std::size_t samples() const { return m_counts.size(); }

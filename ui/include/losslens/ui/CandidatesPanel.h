@@ -16,6 +16,7 @@ namespace losslens {
 
 class CandidateTableModel;
 class DatasetSession;
+class ReviewExport;
 class ReviewKeeper;
 class SampleView;
 
@@ -40,6 +41,9 @@ public:
     [[nodiscard]] QComboBox* kindBox() const { return m_kindBox; }
     [[nodiscard]] QComboBox* statusBox() const { return m_statusBox; }
     [[nodiscard]] ReviewKeeper* review() const { return m_review; }
+    // The reviewed exports (confirmed candidates as COCO, corrected labels): the File menu
+    // carries its actions too.
+    [[nodiscard]] ReviewExport* reviewExport() const { return m_export; }
     // Chooses the candidate of a row, as a click does.
     void choose(int row);
     // Decides on the chosen candidate and moves to the next undecided one (false: none
@@ -77,6 +81,7 @@ private:
     QLabel* m_count;
     QLabel* m_reviewLine;
     ReviewKeeper* m_review;
+    ReviewExport* m_export;
     std::optional<Chosen> m_chosen;
     std::vector<Chosen> m_decided; // the candidates of the keeper's undo list, in order
 };

@@ -26,6 +26,7 @@ class ExportController;
 class LayersPanel;
 class PlotsPanel;
 class ComparisonPanel;
+class CandidatesPanel;
 class PixelPanel;
 class RunScores;
 class ViewState;
@@ -118,6 +119,7 @@ private:
     PlotsPanel* m_plots = nullptr;
     ComparisonPanel* m_comparison = nullptr;
     PixelPanel* m_readout = nullptr;
+    CandidatesPanel* m_candidates = nullptr;
     DetailsPanel* m_details = nullptr;
     QLabel* m_statusPixel = nullptr;
     RecentFoldersMenu* m_recentMenu = nullptr;
