@@ -26,6 +26,11 @@ struct Options {
         QStringLiteral("Refuse a sample that would take more than SIZE to load and score "
                        "(512M, 8G; default half of this machine's memory)."),
         QStringLiteral("SIZE")};
+    QCommandLineOption reviewDb{
+        QStringLiteral("review-db"),
+        QStringLiteral("Keep review decisions in PATH (default DATASET/.losslens/review.sqlite, "
+                       "or one in ~/.local/share/losslens/review/ for a read-only set)."),
+        QStringLiteral("PATH")};
 };
 
 void describe(QCommandLineParser& parser, const Options& options) {
@@ -40,6 +45,7 @@ void describe(QCommandLineParser& parser, const Options& options) {
     parser.addOption(options.maxPixels);
     parser.addOption(options.maxClasses);
     parser.addOption(options.maxMemory);
+    parser.addOption(options.reviewDb);
 }
 
 bool hasDisplay() {
@@ -120,6 +126,7 @@ int main(int argc, char** argv) {
 
     losslens::MainWindow window;
     window.session()->setLimits(limits);
+    window.session()->setReviewDatabase(parser.value(options.reviewDb));
     window.show();
     const QStringList args = parser.positionalArguments();
     if (args.isEmpty())

@@ -145,8 +145,7 @@ int runCandidates(const std::vector<std::string>& args) {
         return kExitUsage;
     if (const auto text = parser.value("class"))
         filter.classId = parseClass(*text, dataset);
-    bool unusable = false;
-    const DecisionsByStem decisions = readDecisions(reviewLocationFrom(path, parser), unusable);
+    const DecisionsByStem decisions = readDecisions(reviewLocationFrom(path, parser));
 
     Progress progress("candidates");
     process.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };

@@ -26,15 +26,13 @@ ReviewLocation reviewLocationFrom(const std::string& dataset, const ArgParser& p
     return reviewLocation(dataset, parser.value("review-db").value_or(std::string()));
 }
 
-DecisionsByStem readDecisions(const ReviewLocation& where, bool& unusable) {
-    unusable = false;
+DecisionsByStem readDecisions(const ReviewLocation& where) {
     try {
         if (auto store = ReviewStore::open(where.database, ReviewStore::Open::Existing))
             return store->decisionsByStem();
     } catch (const ReviewError& e) {
         std::cerr << "warning: review database " << e.what()
                   << "; left untouched, going on without review\n";
-        unusable = true;
     }
     return {};
 }

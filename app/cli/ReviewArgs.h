@@ -24,8 +24,8 @@ namespace losslens::cli {
 
 // The set's decisions to read: none when there is no database yet. A damaged database, one
 // from a newer LossLens or another program's is named on stderr, left untouched, and the
-// command goes on without review (`unusable` set).
-[[nodiscard]] DecisionsByStem readDecisions(const ReviewLocation& where, bool& unusable);
+// command goes on without review.
+[[nodiscard]] DecisionsByStem readDecisions(const ReviewLocation& where);
 
 // The help line that says where DATASET's review database is.
 [[nodiscard]] std::string reviewDatabaseHelp(const std::string& dataset);

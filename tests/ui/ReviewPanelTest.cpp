@@ -206,6 +206,25 @@ private slots:
         QCOMPARE(files, confirmedStems);
     }
 
+    void anotherDatabaseChosenForTheWindow() {
+        const fs::path root = makeSet("chosen");
+        const fs::path other = fs::path(m_dir.path().toStdString()) / "mine" / "review.sqlite";
+        MainWindow w;
+        w.session()->setReviewDatabase(QString::fromStdString(other.string()));
+        w.resize(1366, 768);
+        w.show();
+        w.openFolder(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
+        auto* panel = w.findChild<CandidatesPanel*>();
+        QCOMPARE(panel->review()->databasePath(), QString::fromStdString(other.string()));
+        panel->choose(0);
+        QVERIFY(panel->decide(ReviewStatus::Confirmed));
+        QCOMPARE(ReviewStore::open(other, ReviewStore::Open::Existing)->decisionCount(), 1u);
+        QVERIFY(!fs::exists(reviewLocation(root).database));
+        auto* progress = panel->findChild<QLabel*>(QStringLiteral("reviewProgress"));
+        QVERIFY(progress->text().contains(QString::fromStdString(other.string())));
+    }
+
     void aDamagedDatabaseTurnsReviewOffAndIsLeftAlone() {
         const fs::path root = makeSet("damaged");
         const fs::path db = reviewLocation(root).database;

@@ -190,9 +190,8 @@ void CandidatesPanel::updateReview() {
         return;
     }
     const QString where = m_review->databasePath();
-    m_reviewLine->setText(
-        tr("%L1 of %L2 decided").arg(store.decidedCount()).arg(store.size()) +
-        (m_review->inSet() ? QString() : tr(" (kept outside the read-only set)")));
+    m_reviewLine->setText(tr("%L1 of %L2 decided").arg(store.decidedCount()).arg(store.size()) +
+                          (m_review->inSet() ? QString() : tr(", kept in %1").arg(where)));
     m_reviewLine->setToolTip(tr("Decisions are kept in %1; losslens-cli review and candidates "
                                 "--status read and write the same file.")
                                  .arg(where));

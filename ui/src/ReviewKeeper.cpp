@@ -42,7 +42,8 @@ void ReviewKeeper::onOpened(bool ok) {
         emit changed();
         return;
     }
-    const ReviewLocation where = reviewLocation(m_session->path().toStdString());
+    const ReviewLocation where =
+        reviewLocation(m_session->path().toStdString(), m_session->reviewDatabase().toStdString());
     m_path = QString::fromStdString(where.database.string());
     m_inSet = where.inSet;
     reload();

@@ -1,5 +1,6 @@
 #include "losslens/review/ReviewStore.h"
 
+#include "SqliteStatement.h"
 #include "losslens/candidates/DecisionMatch.h"
 #include "losslens/review/MaskBlob.h"
 #include "losslens/review/ReviewError.h"
@@ -11,6 +12,8 @@
 #include <utility>
 
 namespace losslens {
+
+using detail::Statement;
 
 namespace {
 
@@ -48,46 +51,6 @@ ReviewError::Kind kindOf(int code) {
         return ReviewError::Kind::Unavailable;
     }
 }
-
-// A prepared statement, finalised on every path out.
-class Statement {
-public:
-    Statement(sqlite3* db, const char* sql) {
-        m_code = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr);
-    }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    ~Statement() { sqlite3_finalize(m_stmt); }
-
-    [[nodiscard]] int prepared() const { return m_code; }
-    void bind(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
-    void bind(int i, const std::string& v) {
-        sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    }
-    void bind(int i, std::string_view v) {
-        sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    }
-    void bind(int i, const std::vector<std::uint8_t>& v) {
-        sqlite3_bind_blob(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    }
-    // SQLITE_ROW or SQLITE_DONE; anything else is the caller's error.
-    int step() { return sqlite3_step(m_stmt); }
-    [[nodiscard]] std::int64_t integer(int c) const { return sqlite3_column_int64(m_stmt, c); }
-    [[nodiscard]] std::string text(int c) const {
-        const auto* p = sqlite3_column_text(m_stmt, c);
-        return p ? std::string(reinterpret_cast<const char*>(p),
-                               static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c)))
-                 : std::string();
-    }
-    [[nodiscard]] std::span<const std::uint8_t> blob(int c) const {
-        const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, c));
-        return {p, p ? static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, c)) : 0};
-    }
-
-private:
-    sqlite3_stmt* m_stmt = nullptr;
-    int m_code = SQLITE_OK;
-};
 
 constexpr const char* kColumns =
     "id, stem, class, width, height, x, y, w, h, area, mask, status, note, time_ms";

@@ -59,6 +59,10 @@ public:
     [[nodiscard]] const std::optional<std::string>& reselectStem() const { return m_reselect; }
     // Per-sample caps for the next open (losslens --max-pixels / --max-classes).
     void setLimits(const DataLimits& limits) { m_limits = limits; }
+    // The review database to use instead of the set's own (losslens --review-db PATH);
+    // empty: each set's default place (spec section 7). Read when a set opens.
+    void setReviewDatabase(const QString& path) { m_reviewDatabase = path; }
+    [[nodiscard]] const QString& reviewDatabase() const { return m_reviewDatabase; }
     [[nodiscard]] const DataLimits& limits() const { return m_limits; }
     // A viewed sample keeps its loss maps while they take at most this many bytes, else
     // scores the pixels it draws (SampleData); for the next load.
@@ -144,6 +148,7 @@ private:
     void revealClasses(int classes);
 
     QString m_path;
+    QString m_reviewDatabase;
     DataLimits m_limits;
     std::size_t m_keptMapBytes = SampleData::kKeptMapBytes;
     std::shared_ptr<const Dataset> m_dataset;
