@@ -18,6 +18,7 @@
 #include "losslens/ui/ReviewExport.h"
 #include "losslens/ui/ReviewKeeper.h"
 #include "losslens/ui/SampleTableModel.h"
+#include "losslens/ui/ShortcutsDialog.h"
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 using namespace losslens;
@@ -128,6 +130,18 @@ private slots:
         QTest::keyClick(&w, Qt::Key_R);
         QCOMPARE(statusIn(db, core.candidates[3]), ReviewStatus::Rejected);
         QCOMPARE(panel->table()->currentIndex().row(), 4);
+
+        // Help > Keyboard shortcuts lists the review keys of the Candidates tab.
+        std::map<QString, QString> keys;
+        for (const ShortcutRow& r :
+             shortcutRows(w.menuBar(), panel->reviewActions(), QStringLiteral("Candidates tab")))
+            if (r.menu == QStringLiteral("Candidates tab"))
+                keys[r.keys] = r.action;
+        QCOMPARE(keys.size(), 5u);
+        QCOMPARE(keys[QStringLiteral("C")], QStringLiteral("An annotation is missing here"));
+        QVERIFY(keys.count(QStringLiteral("R")) && keys.count(QStringLiteral("U")) &&
+                keys.count(QStringLiteral("N")) &&
+                keys.count(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)));
 
         // Undo takes the last decision back and chooses its candidate again.
         QVERIFY(panel->undo());

@@ -208,7 +208,8 @@ void MainWindow::buildActions() {
 
     auto* help = menuBar()->addMenu(tr("&Help"));
     auto* keys = help->addAction(tr("&Keyboard shortcuts"), this, [this] {
-        auto* dialog = new ShortcutsDialog(menuBar(), this);
+        auto* dialog = new ShortcutsDialog(menuBar(), this, m_candidates->reviewActions(),
+                                           tr("Candidates tab"));
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
     });

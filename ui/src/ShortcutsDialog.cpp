@@ -16,29 +16,46 @@ QString plain(QString text) {
     return text.remove(QLatin1Char('&')).remove(QStringLiteral("…"));
 }
 
+QString keysOf(const QAction* action) {
+    QStringList keys;
+    for (const QKeySequence& key : action->shortcuts())
+        keys << key.toString(QKeySequence::NativeText);
+    return keys.join(QStringLiteral(", "));
+}
+
+void addRow(const QAction* action, const QString& path, std::vector<ShortcutRow>& rows) {
+    if (action->shortcuts().isEmpty())
+        return;
+    const QString tip = action->toolTip();
+    // A button's text is short ("Next"); its tooltip says what it does.
+    const QString what = tip.isEmpty() || tip == action->text()
+                             ? plain(action->text())
+                             : tip.section(QStringLiteral(" ("), 0, 0);
+    rows.push_back({keysOf(action), what, path});
+}
+
 void collect(const QMenu* menu, const QString& path, std::vector<ShortcutRow>& rows) {
     for (QAction* action : menu->actions()) {
         if (action->menu() != nullptr) {
             collect(action->menu(), path + QStringLiteral(" › ") + plain(action->text()), rows);
             continue;
         }
-        if (action->shortcuts().isEmpty())
-            continue;
-        QStringList keys;
-        for (const QKeySequence& key : action->shortcuts())
-            keys << key.toString(QKeySequence::NativeText);
-        rows.push_back({keys.join(QStringLiteral(", ")), plain(action->text()), path});
+        if (!action->shortcuts().isEmpty())
+            rows.push_back({keysOf(action), plain(action->text()), path});
     }
 }
 
 } // namespace
 
-std::vector<ShortcutRow> shortcutRows(const QMenuBar* menuBar) {
+std::vector<ShortcutRow> shortcutRows(const QMenuBar* menuBar, const QList<QAction*>& panelActions,
+                                      const QString& panel) {
     std::vector<ShortcutRow> rows;
     if (menuBar != nullptr)
         for (QAction* top : menuBar->actions())
             if (top->menu() != nullptr)
                 collect(top->menu(), plain(top->text()), rows);
+    for (const QAction* action : panelActions)
+        addRow(action, panel, rows);
     const QString canvas = QObject::tr("Canvas");
     rows.push_back({QObject::tr("Up, Left / Down, Right"),
                     QObject::tr("Previous / next sample (canvas focused)"), canvas});
@@ -49,10 +66,11 @@ std::vector<ShortcutRow> shortcutRows(const QMenuBar* menuBar) {
     return rows;
 }
 
-ShortcutsDialog::ShortcutsDialog(const QMenuBar* menuBar, QWidget* parent)
+ShortcutsDialog::ShortcutsDialog(const QMenuBar* menuBar, QWidget* parent,
+                                 const QList<QAction*>& panelActions, const QString& panel)
     : QDialog(parent) {
     setWindowTitle(tr("Keyboard shortcuts"));
-    const std::vector<ShortcutRow> rows = shortcutRows(menuBar);
+    const std::vector<ShortcutRow> rows = shortcutRows(menuBar, panelActions, panel);
     auto* table = new QTableWidget(static_cast<int>(rows.size()), 3, this);
     table->setHorizontalHeaderLabels({tr("Keys"), tr("Action"), tr("Where")});
     table->verticalHeader()->hide();

@@ -18,16 +18,20 @@ struct ShortcutRow {
     QString menu;   // the menu it lives in ("" for the canvas's own keys)
 };
 
-// Every action reachable from the menu bar that has a shortcut, in menu order, then the
-// canvas's keys and mouse gestures: generated from the actions themselves, so the list
-// cannot fall behind the menus.
-[[nodiscard]] std::vector<ShortcutRow> shortcutRows(const QMenuBar* menuBar);
+// Every action reachable from the menu bar that has a shortcut, in menu order, then a
+// panel's own keys (`panelActions`, shown as living in `panel`: the Candidates tab's review
+// keys), then the canvas's keys and mouse gestures: generated from the actions themselves,
+// so the list cannot fall behind the menus.
+[[nodiscard]] std::vector<ShortcutRow> shortcutRows(const QMenuBar* menuBar,
+                                                    const QList<QAction*>& panelActions = {},
+                                                    const QString& panel = {});
 
 // Help > Keyboard shortcuts: the rows above in a read-only table.
 class ShortcutsDialog : public QDialog {
     Q_OBJECT
 public:
-    ShortcutsDialog(const QMenuBar* menuBar, QWidget* parent = nullptr);
+    ShortcutsDialog(const QMenuBar* menuBar, QWidget* parent = nullptr,
+                    const QList<QAction*>& panelActions = {}, const QString& panel = {});
 };
 
 } // namespace losslens
