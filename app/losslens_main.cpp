@@ -29,8 +29,13 @@ struct Options {
     QCommandLineOption reviewDb{
         QStringLiteral("review-db"),
         QStringLiteral("Keep review decisions in PATH (default DATASET/.losslens/review.sqlite, "
-                       "or one in ~/.local/share/losslens/review/ for a read-only set)."),
+                       "or one in ~/.local/share/losslens/review/ for a read-only set), "
+                       "with the scores kept for unchanged samples."),
         QStringLiteral("PATH")};
+    QCommandLineOption noIndex{
+        QStringLiteral("no-index"),
+        QStringLiteral("Score every sample: neither read nor keep the scores kept in the review "
+                       "database.")};
 };
 
 void describe(QCommandLineParser& parser, const Options& options) {
@@ -46,6 +51,7 @@ void describe(QCommandLineParser& parser, const Options& options) {
     parser.addOption(options.maxClasses);
     parser.addOption(options.maxMemory);
     parser.addOption(options.reviewDb);
+    parser.addOption(options.noIndex);
 }
 
 bool hasDisplay() {
@@ -127,6 +133,7 @@ int main(int argc, char** argv) {
     losslens::MainWindow window;
     window.session()->setLimits(limits);
     window.session()->setReviewDatabase(parser.value(options.reviewDb));
+    window.session()->setScoreIndexUsed(!parser.isSet(options.noIndex));
     window.show();
     const QStringList args = parser.positionalArguments();
     if (args.isEmpty())

@@ -27,7 +27,7 @@ const char* const kCandidatesHelp =
                                 [--format table|json|csv|coco]
                                 [--out FILE] [--write-labels DIR] [--overwrite] [--jobs N]
                                 [--shard I/N] [--ignore-label-sets] [--max-pixels N]
-                                [--max-classes N] [--max-memory SIZE]
+                                [--max-classes N] [--max-memory SIZE] [--no-index]
 
 Lists where an annotation is probably missing: the objects the model finds in pixels
 labelled background. A candidate is an 8-connected component of valid background pixels
@@ -48,7 +48,9 @@ pixel in raster order. The same order numbers each sample's candidates 1, 2, ...
                       unsure, or undecided: none), as 'losslens-cli review' keeps them
   --review-db PATH    the review database (default DATASET/.losslens/review.sqlite, or
                       one in ~/.local/share/losslens/review/ when the set's folder is
-                      read-only)
+                      read-only); it also keeps each sample's scores and candidates,
+                      so an unchanged sample is not scored again
+  --no-index          score every sample, neither reading nor keeping kept scores
   --format F          table (default), json, csv, or coco: a COCO instances file (images,
                       categories, annotations with compressed RLE masks and scores) that
                       CVAT, FiftyOne and pycocotools import
@@ -102,7 +104,7 @@ int runCandidates(const std::vector<std::string>& args) {
                            {"run", "min-confidence", "min-area", "top", "class", "status", "format",
                             "out", "write-labels", "jobs", "shard", "max-pixels", "max-classes",
                             "max-memory", "review-db"},
-                           {"missing-only", "overwrite", "ignore-label-sets"});
+                           {"missing-only", "overwrite", "ignore-label-sets", "no-index"});
     if (parser.positional().size() != 1)
         throw UsageError("candidates needs exactly one DATASET");
     const std::string path = parser.positional()[0];
@@ -145,12 +147,17 @@ int runCandidates(const std::vector<std::string>& args) {
         return kExitUsage;
     if (const auto text = parser.value("class"))
         filter.classId = parseClass(*text, dataset);
-    const DecisionsByStem decisions = readDecisions(reviewLocationFrom(path, parser));
+    const ReviewLocation where = reviewLocationFrom(path, parser);
+    const DecisionsByStem decisions = readDecisions(where);
+    std::unique_ptr<ScoreIndex> index =
+        openScoreIndex(where, dataset, {false, process.images, options}, parser);
 
     Progress progress("candidates");
     process.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
-    CandidateSetReport report = findSetCandidates(dataset, options, filter, process, &decisions);
+    CandidateSetReport report =
+        findSetCandidates(dataset, options, filter, process, &decisions, index.get());
     progress.finish();
+    closeScoreIndex(index);
     int status_ = reportOutcomes(report.report);
 
     std::string text;

@@ -3,6 +3,7 @@
 #include "ArgParser.h"
 #include "DatasetArgs.h"
 #include "Progress.h"
+#include "ReviewArgs.h"
 #include "Terminal.h"
 
 #include "losslens/demo/DemoDataset.h"
@@ -109,9 +110,9 @@ int runDemo(const std::vector<std::string>& args) {
 }
 
 int runStats(const std::vector<std::string>& args) {
-    const ArgParser parser(args,
-                           {"jobs", "max-pixels", "max-classes", "max-memory", "run", "shard"},
-                           {"json", "ignore-label-sets"});
+    const ArgParser parser(
+        args, {"jobs", "max-pixels", "max-classes", "max-memory", "run", "shard", "review-db"},
+        {"json", "ignore-label-sets", "no-index"});
     if (parser.positional().size() != 1)
         throw UsageError("stats needs exactly one DATASET");
     const std::string path = parser.positional()[0];
@@ -144,8 +145,13 @@ int runStats(const std::vector<std::string>& args) {
         process.progress = [&](std::size_t done, std::size_t total) {
             progress.update(done, total);
         };
+        std::unique_ptr<ScoreIndex> index = openScoreIndex(
+            reviewLocationFrom(path, parser), dataset, {false, process.images, {}}, parser);
+        process.index = index.get();
         SetReport report = processSet(dataset, process);
         progress.finish();
+        closeScoreIndex(index);
+        process.index = nullptr;
         stems = dataset.entries().size();
         const bool says = std::any_of(report.samples.begin(), report.samples.end(),
                                       [](const auto& o) { return !o.ok || !o.warnings.empty(); });

@@ -33,7 +33,7 @@ data set layout: images/, labels/, predictions/ and dataset.json.
 const char* const kStatsHelp =
     R"(usage: losslens-cli stats DATASET [--json] [--run NAME] [--ignore-label-sets] [--jobs N]
                            [--shard I/N] [--max-pixels N] [--max-classes N]
-                           [--max-memory SIZE]
+                           [--max-memory SIZE] [--no-index] [--review-db PATH]
 
 Computes every loss variant for every sample and prints a table, or with --json one
 object with these keys:
@@ -62,6 +62,12 @@ Exit status: 0 all samples processed, 1 some failed (each named on stderr), 2 us
 data-set-level error.
 
   --run NAME       only this run (an unknown run is a usage error that lists the runs)
+
+  --no-index       score every sample: neither read nor keep the scores kept in the set's
+                   review database (DATASET/.losslens/review.sqlite, see 'review --help'),
+                   which otherwise spare the samples whose label and prediction files
+                   kept their size and modification time, under the same dataset.json
+  --review-db PATH the database that keeps them
 
   --ignore-label-sets  every class with no pixel counts as missing (the article's rule),
                    even where dataset.json's label_sets declares what a sample was

@@ -37,6 +37,28 @@ DecisionsByStem readDecisions(const ReviewLocation& where) {
     return {};
 }
 
+std::unique_ptr<ScoreIndex> openScoreIndex(const ReviewLocation& where, const Dataset& dataset,
+                                           const ScoreIndex::Options& options,
+                                           const ArgParser& parser) {
+    if (parser.flag("no-index"))
+        return nullptr;
+    try {
+        return std::make_unique<ScoreIndex>(where.database, dataset, options);
+    } catch (const ReviewError& e) {
+        std::cerr << "warning: score index off: " << e.what() << "; scoring every sample\n";
+    }
+    return nullptr;
+}
+
+void closeScoreIndex(std::unique_ptr<ScoreIndex>& index) {
+    if (!index)
+        return;
+    index->flush();
+    if (const std::string problem = index->problem(); !problem.empty())
+        std::cerr << "warning: scores not kept: " << problem << "\n";
+    index.reset();
+}
+
 std::string reviewDatabaseHelp(const std::string& dataset) {
     const ReviewLocation where = reviewLocation(dataset);
     return "Review database of " + dataset + ": " + where.database.string() +

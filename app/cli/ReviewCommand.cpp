@@ -24,6 +24,7 @@ const char* const kReviewHelp =
                             [--note TEXT] [--run NAME] [--min-confidence P]
                             [--min-area N] [--review-db PATH] [--jobs N]
        losslens-cli review DATASET --list [--json] [--review-db PATH]
+       losslens-cli review DATASET --clear-index [--review-db PATH]
 
 Keeps decisions on candidates (see 'losslens-cli candidates'): STATUS is confirmed (an
 annotation is missing here), rejected (nothing to annotate), unsure, or undecided (forget
@@ -39,11 +40,16 @@ candidate of the same stem and class whose mask overlaps it with IoU >= 0.5.
   --list                 every decision kept: stem, class, status, area, box, time, note
   --json                 with --list: {"database", "decisions": [{"stem", "class",
                          "class_name", "status", "note", "time", "area", "bbox"}]}
-  --review-db PATH       the database (default DATASET/.losslens/review.sqlite, created on
-                         the first decision; a set on a read-only folder gets one in
-                         $XDG_DATA_HOME or ~/.local/share/losslens/review/)
+  --clear-index          forget the scores kept for this set (the decisions stay); the
+                         next stats, candidates or window scores every sample again
+  --review-db PATH       the database (default DATASET/.losslens/review.sqlite, created by
+                         the first decision or scan; a set on a read-only folder gets one
+                         in $XDG_DATA_HOME or ~/.local/share/losslens/review/)
 The window and this command may write at once; no decision is lost. A damaged database,
 or one from a newer LossLens, is named and left untouched.
+The same database keeps each sample's scores, keyed by its files' size and modification
+time and by dataset.json: stats, candidates and the window score only what changed
+(--no-index on stats and candidates, losslens --no-index, scores everything without it).
 Exit status: 0 done, 1 some marks failed (each named; the others kept), 2 usage error,
 data-set-level error or an unusable database.
 )";
@@ -219,13 +225,26 @@ int markCandidates(const std::string& path, const ArgParser& parser,
     return status;
 }
 
+int clearIndex(const std::string& path, const ArgParser& parser) {
+    const ReviewLocation where = reviewLocationFrom(path, parser);
+    try {
+        const std::size_t removed = ScoreIndex::clear(where.database);
+        std::cerr << "forgot " << removed << " kept score" << (removed == 1 ? "" : "s") << " in "
+                  << where.database.string() << "\n";
+        return kExitOk;
+    } catch (const ReviewError& e) {
+        std::cerr << "losslens-cli: review database " << e.what() << "; left untouched\n";
+        return kExitUsage;
+    }
+}
+
 } // namespace
 
 int runReview(const std::vector<std::string>& args) {
     const ArgParser parser(args,
                            {"run", "min-confidence", "min-area", "note", "review-db", "jobs",
                             "max-pixels", "max-classes", "max-memory"},
-                           {"list", "json", "ignore-label-sets"}, {"mark"});
+                           {"list", "json", "ignore-label-sets", "clear-index"}, {"mark"});
     if (parser.positional().empty())
         throw UsageError("review needs a DATASET");
     const std::string path = parser.positional()[0];
@@ -240,8 +259,13 @@ int runReview(const std::vector<std::string>& args) {
                              "' is not --mark's");
         marks.push_back(parseMark(parser.positional()[i]));
     }
+    if (parser.flag("clear-index")) {
+        if (marking || parser.flag("list"))
+            throw UsageError("--clear-index goes alone");
+        return clearIndex(path, parser);
+    }
     if (marking == parser.flag("list"))
-        throw UsageError("review needs --mark STEM:ID=STATUS or --list");
+        throw UsageError("review needs --mark STEM:ID=STATUS, --list or --clear-index");
     if (parser.flag("json") && !parser.flag("list"))
         throw UsageError("--json goes with --list");
     return marking ? markCandidates(path, parser, marks) : listDecisions(path, parser);

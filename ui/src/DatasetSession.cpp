@@ -1,6 +1,9 @@
 #include "losslens/ui/DatasetSession.h"
 
 #include "losslens/candidates/CandidateFinder.h"
+#include "losslens/review/ReviewError.h"
+#include "losslens/review/ReviewLocation.h"
+#include "losslens/review/ScoreIndex.h"
 
 #include "Background.h"
 
@@ -35,7 +38,11 @@ struct ScanState {
     // sample is never loaded twice at once. The first to claim an entry has it.
     std::unique_ptr<std::atomic<std::uint8_t>[]> owners;
     std::size_t entries = 0;
-    std::atomic<std::size_t> loads{0}; // by the scan
+    std::atomic<std::size_t> loads{0};    // claimed by the scan
+    std::atomic<std::size_t> recalled{0}; // of those, taken from the score index
+    // The score index's database ("": none) and, once the scan ends, why it was off.
+    std::string indexPath;
+    std::string indexProblem; // under mutex
 
     bool claim(std::size_t entry, Owner who) {
         if (entry >= entries)
@@ -200,7 +207,18 @@ bool DatasetSession::scanFinished() const {
 }
 
 std::size_t DatasetSession::sampleLoads() const {
-    return m_viewerLoads + (m_scan ? m_scan->loads.load() : 0);
+    return m_viewerLoads + (m_scan ? m_scan->loads.load() - m_scan->recalled.load() : 0);
+}
+
+std::size_t DatasetSession::recalledSamples() const {
+    return m_scan ? m_scan->recalled.load() : 0;
+}
+
+QString DatasetSession::scoreIndexProblem() const {
+    if (!m_scan)
+        return {};
+    std::lock_guard lock(m_scan->mutex);
+    return QString::fromStdString(m_scan->indexProblem);
 }
 
 void DatasetSession::prepareScan() {
@@ -208,6 +226,9 @@ void DatasetSession::prepareScan() {
     scan->dataset = m_dataset;
     scan->entries = m_dataset->entries().size();
     scan->owners = std::make_unique<std::atomic<std::uint8_t>[]>(scan->entries);
+    if (m_scoreIndexUsed)
+        scan->indexPath =
+            reviewLocation(m_path.toStdString(), m_reviewDatabase.toStdString()).database.string();
     m_scan = std::move(scan);
 }
 
@@ -229,6 +250,30 @@ void DatasetSession::startScan() {
             return true;
         };
         const Dataset& dataset = *scan->dataset;
+        const auto addCandidates = [&](std::size_t entry, std::vector<Candidate> found) {
+            std::lock_guard lock(scan->mutex);
+            scan->pendingCandidates.emplace_back(entry, std::move(found));
+        };
+        // Unchanged samples come from the score index with their candidates (spec section 7).
+        std::unique_ptr<ScoreIndex> index;
+        if (!scan->indexPath.empty()) {
+            try {
+                index = std::make_unique<ScoreIndex>(
+                    scan->indexPath, dataset,
+                    ScoreIndex::Options{true, options.images, CandidateOptions{}});
+            } catch (const ReviewError& e) {
+                std::lock_guard lock(scan->mutex);
+                scan->indexProblem = e.what();
+            }
+        }
+        std::optional<CandidateScanIndex> recall;
+        if (index) {
+            recall.emplace(*index, [&](std::size_t entry, KeptCandidates& kept) {
+                ++scan->recalled;
+                addCandidates(entry, std::move(kept.found));
+            });
+            options.index = &*recall;
+        }
         (void)scanSet(
             dataset, options,
             [&](SampleOutcome& outcome) {
@@ -240,11 +285,21 @@ void DatasetSession::startScan() {
             },
             // The candidates from the scan's own load of the sample, as the CLI finds them.
             [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
-                std::vector<Candidate> found = candidatesOf(
-                    sample, result.summary.missing, dataset.entries()[entry].stem, dataset.run());
-                std::lock_guard lock(scan->mutex);
-                scan->pendingCandidates.emplace_back(entry, std::move(found));
+                KeptCandidates kept;
+                kept.found = candidatesOf(sample, result.summary.missing,
+                                          dataset.entries()[entry].stem, dataset.run());
+                kept.width = sample.labels.width();
+                kept.height = sample.labels.height();
+                if (index)
+                    index->keepCandidates(entry, kept);
+                addCandidates(entry, std::move(kept.found));
             });
+        if (index) {
+            index->flush();
+            std::lock_guard lock(scan->mutex);
+            scan->indexProblem = index->problem();
+        }
+        index.reset();
         scan->finished = true;
     });
     m_setChangeClock.invalidate(); // the first rows' figures are shown at once

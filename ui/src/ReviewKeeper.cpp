@@ -61,6 +61,7 @@ void ReviewKeeper::reload() {
             return;
         }
         m_version = m_store->dataVersion();
+        m_changes = m_store->decisionChanges();
         m_session->setDecisions(m_store->decisionsByStem());
     } catch (const ReviewError& e) {
         setProblem(tr("%1 (left untouched; review is off for this set)")
@@ -77,8 +78,15 @@ void ReviewKeeper::poll() {
             std::error_code ec;
             if (!std::filesystem::exists(m_path.toStdString(), ec))
                 return;
-        } else if (m_store->dataVersion() == m_version) {
-            return;
+        } else {
+            // The scan's score index writes to the same database: reload only when the
+            // decisions changed.
+            const std::int64_t version = m_store->dataVersion();
+            if (version == m_version)
+                return;
+            m_version = version;
+            if (m_store->decisionChanges() == m_changes)
+                return;
         }
     } catch (const ReviewError& e) {
         setProblem(QString::fromStdString(e.what()));
@@ -100,6 +108,7 @@ bool ReviewKeeper::mark(std::size_t entry, int id, ReviewStatus status) {
         m_undo.push_back(m_store->mark(*candidate, status));
         m_session->setDecisionsOf(stem, m_store->decisionsOf(stem));
         m_version = m_store->dataVersion();
+        m_changes = m_store->decisionChanges();
     } catch (const ReviewError& e) {
         setProblem(QString::fromStdString(e.what()));
         emit changed();
@@ -119,6 +128,7 @@ bool ReviewKeeper::undo() {
         m_store->undo(last);
         m_session->setDecisionsOf(stem, m_store->decisionsOf(stem));
         m_version = m_store->dataVersion();
+        m_changes = m_store->decisionChanges();
     } catch (const ReviewError& e) {
         setProblem(QString::fromStdString(e.what()));
         emit changed();

@@ -23,7 +23,7 @@ constexpr int kBusyTimeoutMs = 15000;
 
 // Each step takes the schema from version i to i + 1. A step is never edited once shipped:
 // a new version appends one.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"(CREATE TABLE schema_version (version INTEGER NOT NULL);
        INSERT INTO schema_version (version) VALUES (0);
        CREATE TABLE decisions (
@@ -39,6 +39,22 @@ constexpr std::array<const char*, 1> kMigrations = {
            note TEXT NOT NULL DEFAULT '',
            time_ms INTEGER NOT NULL);
        CREATE INDEX decisions_by_stem ON decisions (stem, class);)",
+    // 2: the score index (ScoreIndex): a row per context and stem; and a count of changes to
+    // the decisions, so a reader tells them from the index's writes.
+    R"(CREATE TABLE scores (
+           context TEXT NOT NULL,
+           stem TEXT NOT NULL,
+           stamp BLOB NOT NULL,
+           data BLOB NOT NULL,
+           PRIMARY KEY (context, stem));
+       CREATE TABLE decision_changes (n INTEGER NOT NULL);
+       INSERT INTO decision_changes (n) VALUES (0);
+       CREATE TRIGGER decision_added AFTER INSERT ON decisions
+           BEGIN UPDATE decision_changes SET n = n + 1; END;
+       CREATE TRIGGER decision_changed AFTER UPDATE ON decisions
+           BEGIN UPDATE decision_changes SET n = n + 1; END;
+       CREATE TRIGGER decision_removed AFTER DELETE ON decisions
+           BEGIN UPDATE decision_changes SET n = n + 1; END;)",
 };
 static_assert(kMigrations.size() == ReviewStore::kSchemaVersion);
 
@@ -250,6 +266,13 @@ std::vector<ReviewDecision> ReviewStore::decisionsOf(const std::string& stem) co
         (std::string("SELECT ") + kColumns + " FROM decisions WHERE stem = ? ORDER BY time_ms, id")
             .c_str(),
         &stem);
+}
+
+std::int64_t ReviewStore::decisionChanges() const {
+    Statement s(m_db, "SELECT n FROM decision_changes");
+    if (s.prepared() != SQLITE_OK || s.step() != SQLITE_ROW)
+        fail("cannot read the decisions' change count");
+    return s.integer(0);
 }
 
 std::size_t ReviewStore::decisionCount() const {

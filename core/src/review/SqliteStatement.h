@@ -35,6 +35,11 @@ public:
     }
     // SQLITE_ROW or SQLITE_DONE; anything else is the caller's error.
     int step() { return sqlite3_step(m_stmt); }
+    // Ready to step again with new bindings.
+    void reset() {
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+    }
     [[nodiscard]] std::int64_t integer(int c) const { return sqlite3_column_int64(m_stmt, c); }
     [[nodiscard]] std::string text(int c) const {
         const auto* p = sqlite3_column_text(m_stmt, c);

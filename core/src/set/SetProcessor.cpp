@@ -133,11 +133,19 @@ bool scanSet(const Dataset& dataset, const ProcessOptions& options, const Outcom
         [&](std::size_t k) {
             if (options.claim && !options.claim(chosen[k]))
                 return;
-            std::unique_ptr<LoadedSample> sample = takeSample();
-            SampleOutcome outcome = processSample(dataset, chosen[k], *sample, visitor,
-                                                  options.statistics, options.images, options.maps);
+            SampleOutcome outcome;
+            if (options.index && options.index->recall(chosen[k], outcome)) {
+                outcome.entry = chosen[k];
+            } else {
+                std::unique_ptr<LoadedSample> sample = takeSample();
+                outcome = processSample(dataset, chosen[k], *sample, visitor, options.statistics,
+                                        options.images, options.maps);
+                if (options.index)
+                    options.index->keep(outcome);
+                std::lock_guard lock(mutex);
+                idle.push_back(std::move(sample));
+            }
             std::lock_guard lock(mutex);
-            idle.push_back(std::move(sample));
             ++done;
             if (sink)
                 sink(outcome);

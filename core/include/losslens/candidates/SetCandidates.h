@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/candidates/Candidate.h"
+#include "losslens/candidates/CandidateIndex.h"
 #include "losslens/candidates/ReviewDecision.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/report/SetReport.h"
@@ -53,10 +54,13 @@ struct CandidateSetReport {
 // one's candidates, applies the review decisions kept for its stem (`decisions`, may be
 // null: all undecided) and ranks them over the set as they come, keeping only the filter's
 // top N. The per-sample ids are given before the filter, so they match an unfiltered listing.
+// With an `index` (opened for these options), a sample whose files are unchanged is taken
+// from it, summary and candidates, without loading; the others are scored and kept in it.
 [[nodiscard]] CandidateSetReport findSetCandidates(const Dataset& dataset,
                                                    const CandidateOptions& options,
                                                    const CandidateFilter& filter,
                                                    const ProcessOptions& process,
-                                                   const DecisionsByStem* decisions = nullptr);
+                                                   const DecisionsByStem* decisions = nullptr,
+                                                   CandidateIndex* index = nullptr);
 
 } // namespace losslens

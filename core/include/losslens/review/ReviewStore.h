@@ -25,7 +25,7 @@ namespace losslens {
 class ReviewStore {
 public:
     // The schema this build writes (and the newest it can read).
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     enum class Open {
         Existing,        // a missing file is no store (std::nullopt): nothing is created
@@ -73,8 +73,12 @@ public:
     // Changes whenever another connection (this process or another) commits: a cheap way
     // for the window to notice that the CLI decided something.
     [[nodiscard]] std::int64_t dataVersion() const;
+    // Grows with every change to the decisions (not with the score index's writes): what
+    // the window reloads on.
+    [[nodiscard]] std::int64_t decisionChanges() const;
 
 private:
+    friend class ScoreIndex; // keeps its rows in the same database, through the same connection
     ReviewStore(sqlite3* db, std::filesystem::path path);
     [[noreturn]] void fail(const std::string& what) const;
     void exec(const char* sql) const;

@@ -29,6 +29,8 @@ public:
     void add(std::span<const float> values, std::span<const std::uint16_t> labels, int ignoreIndex);
     void merge(const LossQuantiles& other);
     [[nodiscard]] std::int64_t total() const noexcept { return m_total; }
+    // Each bin's count (empty while nothing was counted): what a score index keeps.
+    [[nodiscard]] const std::vector<std::int64_t>& counts() const noexcept { return m_counts; }
     // The upper edge of the bin holding the q-quantile (0 < q <= 1): never below the true
     // quantile, at most 4.4% above it (or 2^-20 when it is smaller). 0 when nothing is counted.
     [[nodiscard]] float quantile(double q) const;

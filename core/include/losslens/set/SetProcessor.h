@@ -5,6 +5,7 @@
 #include "losslens/loss/LossResult.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/report/SetReport.h"
+#include "losslens/set/SampleIndex.h"
 
 #include <atomic>
 #include <functional>
@@ -33,6 +34,9 @@ struct ProcessOptions {
     // the entries whose position in stem order is shardIndex modulo shardCount.
     std::size_t shardIndex = 0;
     std::size_t shardCount = 1;
+    // Asked for each claimed entry before it is loaded: an unchanged sample's outcome comes
+    // from it (no load, no visitor), and every computed outcome is handed back to it.
+    SampleIndex* index = nullptr;
     [[nodiscard]] bool inShard(std::size_t entry) const {
         return shardCount <= 1 || entry % shardCount == shardIndex;
     }

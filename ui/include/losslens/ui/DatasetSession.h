@@ -63,6 +63,13 @@ public:
     // empty: each set's default place (spec section 7). Read when a set opens.
     void setReviewDatabase(const QString& path) { m_reviewDatabase = path; }
     [[nodiscard]] const QString& reviewDatabase() const { return m_reviewDatabase; }
+    // Whether the scan takes unchanged samples from the score index kept in that database
+    // and keeps what it scores there (losslens --no-index: false). Read when a scan starts.
+    void setScoreIndexUsed(bool used) { m_scoreIndexUsed = used; }
+    // Samples of the last scan taken from the score index, and why the index was off or
+    // stopped keeping ("" when it worked); both final once scanCompleted() was emitted.
+    [[nodiscard]] std::size_t recalledSamples() const;
+    [[nodiscard]] QString scoreIndexProblem() const;
     [[nodiscard]] const DataLimits& limits() const { return m_limits; }
     // A viewed sample keeps its loss maps while they take at most this many bytes, else
     // scores the pixels it draws (SampleData); for the next load.
@@ -107,7 +114,8 @@ public:
     void setDecisionsOf(const std::string& stem, std::vector<ReviewDecision> decisions);
 
     // How many times this set's samples were loaded (the scan's and the viewer's loads): a
-    // sample the viewer loads before the scan reaches it is not loaded again by the scan.
+    // sample the viewer loads before the scan reaches it is not loaded again by the scan;
+    // one taken from the score index is not loaded at all.
     [[nodiscard]] std::size_t sampleLoads() const;
 
     // Loads and scores a sample off the GUI thread; emits sampleReady or sampleFailed.
@@ -149,6 +157,7 @@ private:
 
     QString m_path;
     QString m_reviewDatabase;
+    bool m_scoreIndexUsed = true;
     DataLimits m_limits;
     std::size_t m_keptMapBytes = SampleData::kKeptMapBytes;
     std::shared_ptr<const Dataset> m_dataset;

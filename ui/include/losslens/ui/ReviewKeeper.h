@@ -58,6 +58,7 @@ private:
     QString m_problem;
     std::optional<ReviewStore> m_store;
     std::int64_t m_version = 0;
+    std::int64_t m_changes = 0; // ReviewStore::decisionChanges when last read
     std::vector<ReviewStore::Marked> m_undo;
 };
 
