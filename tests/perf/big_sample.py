@@ -66,7 +66,7 @@ def main():
         rows = []
         # Each in its own python child so each peak is its own.
         for name, cmd, env in [
-            ("stats", [cli, "stats", root, "--json"], None),
+            ("stats", [cli, "stats", root, "--json", "--no-index"], None),
             ("export --format png", [cli, "export", root, "--out", os.path.join(tmp, "out"),
                                      "--format", "png"], None),
             ("window (offscreen)", [ui, "--benchmark_filter=BM_BigSampleWindow",

@@ -35,8 +35,8 @@ def main():
                 while f.read(1 << 24):
                     pass
     jobs = ["--jobs", str(args.jobs)]
-    stats_cmd = [args.cli, "stats", args.dataset, "--json", *jobs]
-    cand_cmd = [args.cli, "candidates", args.dataset, "--format", "json", *jobs]
+    stats_cmd = [args.cli, "stats", args.dataset, "--json", "--no-index", *jobs]
+    cand_cmd = [args.cli, "candidates", args.dataset, "--format", "json", "--no-index", *jobs]
     times = {"stats": [], "candidates": []}
     for _ in range(args.repeat):
         times["stats"].append(timed(stats_cmd))

@@ -208,7 +208,7 @@ def main():
             times = []
             for _ in range(max(1, args.repeat // 2)):
                 start = time.perf_counter()
-                run([cli, "stats", stats_set, "--json", "--jobs", jobs])
+                run([cli, "stats", stats_set, "--json", "--no-index", "--jobs", jobs])
                 times.append(time.perf_counter() - start)
             wall[jobs] = statistics.median(times)
         stats_samples = load_set(stats_set)

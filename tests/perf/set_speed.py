@@ -56,8 +56,8 @@ def measure(cli, root, repeat, env):
     size = sum(os.path.getsize(f) for f in files)
     warm(root)
     cmds = {
-        "stats --jobs 1": ([cli, "stats", root, "--json", "--jobs", "1"], env),
-        "stats --jobs 2": ([cli, "stats", root, "--json", "--jobs", "2"], env),
+        "stats --jobs 1": ([cli, "stats", root, "--json", "--no-index", "--jobs", "1"], env),
+        "stats --jobs 2": ([cli, "stats", root, "--json", "--no-index", "--jobs", "2"], env),
         "np.load": (["/usr/bin/python3", "-c", NP_LOAD, *files], None),
         "cat": (["cat", *files], None),
     }
