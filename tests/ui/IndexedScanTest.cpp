@@ -97,6 +97,8 @@ private slots:
         QCOMPARE(second.sampleLoads(), std::size_t{0});
         QCOMPARE(second.recalledSamples(), std::size_t{10});
         expectCoreRows(second, root);
+        QCOMPARE(second.scanReport(),
+                 QStringLiteral("Scored 10 samples (10 unchanged, from the kept scores)"));
         QCOMPARE(second.setMax(), first.setMax());
         QVERIFY(second.setQuantiles().counts() == first.setQuantiles().counts());
         QCOMPARE(second.setMaxDifference(0, 1), first.setMaxDifference(0, 1));
@@ -144,6 +146,8 @@ private slots:
         QVERIFY(session.scoreIndexProblem().contains(QString::fromStdString(db.string())));
         expectCoreRows(session, root);
         QCOMPARE(fs::file_size(db), before);
+        QVERIFY(session.scanReport().startsWith(
+            QStringLiteral("Scored 10 samples; scores not kept: ")));
     }
 };
 

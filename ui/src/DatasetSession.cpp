@@ -214,6 +214,15 @@ std::size_t DatasetSession::recalledSamples() const {
     return m_scan ? m_scan->recalled.load() : 0;
 }
 
+QString DatasetSession::scanReport() const {
+    QString text = tr("Scored %1 samples").arg(m_scanned);
+    if (const std::size_t recalled = recalledSamples(); recalled > 0)
+        text += tr(" (%1 unchanged, from the kept scores)").arg(recalled);
+    if (const QString problem = scoreIndexProblem(); !problem.isEmpty())
+        text += tr("; scores not kept: %1").arg(problem);
+    return text;
+}
+
 QString DatasetSession::scoreIndexProblem() const {
     if (!m_scan)
         return {};

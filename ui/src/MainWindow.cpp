@@ -83,7 +83,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &DatasetSession::setChanged, m_list, &SampleListPanel::refreshSort);
     connect(m_runScores, &RunScores::scoresChanged, m_list, &SampleListPanel::refreshSort);
     connect(m_session, &DatasetSession::scanCompleted, this, [this] {
-        statusBar()->showMessage(tr("Scored %1 samples").arg(m_session->scannedCount()), 5000);
+        statusBar()->showMessage(m_session->scanReport(), 5000);
         turnToTheStory();
     });
     connect(m_export, &ExportController::message, this,

@@ -70,6 +70,9 @@ public:
     // stopped keeping ("" when it worked); both final once scanCompleted() was emitted.
     [[nodiscard]] std::size_t recalledSamples() const;
     [[nodiscard]] QString scoreIndexProblem() const;
+    // What the last scan did, for the status bar: "Scored 10000 samples (9990 unchanged,
+    // from the kept scores)".
+    [[nodiscard]] QString scanReport() const;
     [[nodiscard]] const DataLimits& limits() const { return m_limits; }
     // A viewed sample keeps its loss maps while they take at most this many bytes, else
     // scores the pixels it draws (SampleData); for the next load.
