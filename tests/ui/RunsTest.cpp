@@ -312,8 +312,17 @@ private slots:
         QVERIFY(QApplication::activeModalWidget() == nullptr);
 
         std::atomic<bool> done{false};
+        std::atomic<bool> firstWritten{false};
+        std::atomic<bool> goOn{false};
         std::thread writer([&] {
             for (const char* run : {"standard", "partial"}) {
+                if (run == std::string("partial")) {
+                    // The second run arrives once the window shows the first: on a loaded
+                    // machine the window might otherwise first look when both are there.
+                    firstWritten = true;
+                    while (!goOn.load())
+                        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                }
                 const fs::path folder = root / "predictions" / run;
                 fs::create_directories(folder);
                 const fs::path from = m_root / "predictions" /
@@ -334,8 +343,14 @@ private slots:
             }
             done = true;
         });
+        QTRY_VERIFY_WITH_TIMEOUT(firstWritten.load(), 30000);
+        const bool firstShown = QTest::qWaitFor(
+            [&] { return w.session()->isOpen() && w.session()->dataset()->run() == "standard"; },
+            30000);
+        goOn = true;
         QTRY_VERIFY_WITH_TIMEOUT(done.load(), 30000);
         writer.join();
+        QVERIFY(firstShown);
         const auto state = [&] {
             return QStringLiteral("runs %1, open %2, scored %3, complete %4")
                 .arg(w.session()->runs().size())
