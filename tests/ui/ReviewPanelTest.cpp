@@ -239,6 +239,54 @@ private slots:
         QVERIFY(progress->text().contains(QString::fromStdString(other.string())));
     }
 
+    // The window's setting (File > Review database…): kept per set, used on reopening, undone
+    // by "the set's own"; not offered while --review-db chooses for every set.
+    void aDatabaseChosenInTheWindowIsKeptForTheSet() {
+        const fs::path root = makeSet("setting");
+        const fs::path own = reviewLocation(root).database;
+        const fs::path other = fs::path(m_dir.path().toStdString()) / "chosen" / "set.sqlite";
+        const CandidateSetReport core = coreCandidates(root);
+        const Candidate& first = core.candidates[0];
+        {
+            MainWindow w;
+            w.resize(1366, 768);
+            w.show();
+            w.openFolder(QString::fromStdString(root.string()));
+            QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
+            auto* panel = w.findChild<CandidatesPanel*>();
+            QVERIFY(panel->review()->canChooseDatabase());
+            QVERIFY(panel->databaseActions()[0]->isEnabled());
+            QVERIFY(!panel->databaseActions()[1]->isEnabled());
+            panel->review()->useDatabase(QString::fromStdString(other.string()));
+            QCOMPARE(panel->review()->databasePath(), QString::fromStdString(other.string()));
+            QVERIFY(panel->databaseActions()[1]->isEnabled());
+            panel->choose(0);
+            QVERIFY(panel->decide(ReviewStatus::Confirmed));
+            QCOMPARE(statusIn(other, first), ReviewStatus::Confirmed);
+            QCOMPARE(statusIn(own, first), ReviewStatus::Undecided);
+        }
+        {
+            MainWindow w;
+            w.resize(1366, 768);
+            w.show();
+            w.openFolder(QString::fromStdString(root.string()));
+            QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
+            auto* panel = w.findChild<CandidatesPanel*>();
+            QCOMPARE(panel->review()->databasePath(), QString::fromStdString(other.string()));
+            QCOMPARE(panel->model()->candidateAt(0)->status, ReviewStatus::Confirmed);
+            panel->databaseActions()[1]->trigger(); // the set's own again
+            QCOMPARE(panel->review()->databasePath(), QString::fromStdString(own.string()));
+            QCOMPARE(panel->model()->candidateAt(0)->status, ReviewStatus::Undecided);
+        }
+        MainWindow fixed;
+        fixed.session()->setReviewDatabase(QString::fromStdString(other.string()));
+        fixed.openFolder(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(fixed.session()->isScored(), 60000);
+        auto* panel = fixed.findChild<CandidatesPanel*>();
+        QVERIFY(!panel->review()->canChooseDatabase());
+        QVERIFY(!panel->databaseActions()[0]->isEnabled());
+    }
+
     void aDamagedDatabaseTurnsReviewOffAndIsLeftAlone() {
         const fs::path root = makeSet("damaged");
         const fs::path db = reviewLocation(root).database;

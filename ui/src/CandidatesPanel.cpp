@@ -10,6 +10,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -41,7 +42,9 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     , m_count(new QLabel)
     , m_reviewLine(new QLabel)
     , m_review(new ReviewKeeper(session, this))
-    , m_export(new ReviewExport(session, this)) {
+    , m_export(new ReviewExport(session, this))
+    , m_chooseDb(new QAction(tr("Review &database…"), this))
+    , m_defaultDb(new QAction(tr("Review database: the set's &own"), this)) {
     m_classBox->setToolTip(tr("Only the candidates of one class"));
     m_kindBox->addItem(tr("All candidates"), static_cast<int>(CandidateTableModel::Kind::All));
     m_kindBox->addItem(tr("Class missing (partial lets off)"),
@@ -118,6 +121,12 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     exports->addActions(m_export->actions());
     keys->addWidget(exports);
 
+    m_chooseDb->setToolTip(tr("Keep this set's review decisions (and its kept scores) in "
+                              "another database"));
+    m_defaultDb->setToolTip(tr("Keep this set's review decisions in its own folder again"));
+    connect(m_chooseDb, &QAction::triggered, this, &CandidatesPanel::chooseDatabase);
+    connect(m_defaultDb, &QAction::triggered, this, [this] { m_review->useDatabase({}); });
+
     auto* filters = new QHBoxLayout;
     filters->addWidget(m_classBox, 1);
     filters->addWidget(m_kindBox, 1);
@@ -179,6 +188,9 @@ QList<QAction*> CandidatesPanel::reviewActions() const {
 }
 
 void CandidatesPanel::updateReview() {
+    m_chooseDb->setEnabled(m_review->canChooseDatabase());
+    m_defaultDb->setEnabled(m_review->canChooseDatabase() &&
+                            !m_session->reviewDatabase().isEmpty());
     const CandidateStore& store = m_session->candidates();
     if (!m_session->isOpen() || m_review->databasePath().isEmpty()) {
         m_reviewLine->clear();
@@ -310,6 +322,15 @@ void CandidatesPanel::applyHighlight() {
         }
         return;
     }
+}
+
+void CandidatesPanel::chooseDatabase() {
+    const QString chosen = QFileDialog::getSaveFileName(
+        this, tr("Keep this set's review decisions in"), m_review->databasePath(),
+        tr("SQLite databases (*.sqlite);;All files (*)"), nullptr,
+        QFileDialog::DontConfirmOverwrite);
+    if (!chosen.isEmpty())
+        m_review->useDatabase(chosen);
 }
 
 } // namespace losslens

@@ -12,6 +12,7 @@
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/SetProcessor.h"
 #include "losslens/ui/MemoryPolicy.h"
+#include "losslens/ui/ViewSettingsStore.h"
 
 #include <algorithm>
 #include <atomic>
@@ -214,6 +215,11 @@ std::size_t DatasetSession::recalledSamples() const {
     return m_scan ? m_scan->recalled.load() : 0;
 }
 
+QString DatasetSession::reviewDatabase() const {
+    return m_reviewDatabase.isEmpty() ? chosenReviewDatabase(QSettings(), m_path)
+                                      : m_reviewDatabase;
+}
+
 QString DatasetSession::scanReport() const {
     QString text = tr("Scored %1 samples").arg(m_scanned);
     if (const std::size_t recalled = recalledSamples(); recalled > 0)
@@ -237,7 +243,7 @@ void DatasetSession::prepareScan() {
     scan->owners = std::make_unique<std::atomic<std::uint8_t>[]>(scan->entries);
     if (m_scoreIndexUsed)
         scan->indexPath =
-            reviewLocation(m_path.toStdString(), m_reviewDatabase.toStdString()).database.string();
+            reviewLocation(m_path.toStdString(), reviewDatabase().toStdString()).database.string();
     m_scan = std::move(scan);
 }
 

@@ -168,6 +168,7 @@ void MainWindow::buildActions() {
     exportSet->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportSet->setToolTip(tr("The same export as losslens-cli export, in the background"));
     file->addActions(m_candidates->reviewExport()->actions());
+    file->addActions(m_candidates->databaseActions());
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

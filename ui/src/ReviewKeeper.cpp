@@ -3,6 +3,9 @@
 #include "losslens/review/ReviewError.h"
 #include "losslens/review/ReviewLocation.h"
 #include "losslens/ui/DatasetSession.h"
+#include "losslens/ui/ViewSettingsStore.h"
+
+#include <QSettings>
 
 #include <filesystem>
 
@@ -50,6 +53,18 @@ void ReviewKeeper::onOpened(bool ok) {
     if (m_problem.isEmpty())
         m_timer.start();
     emit changed();
+}
+
+bool ReviewKeeper::canChooseDatabase() const {
+    return m_session->isOpen() && !m_session->reviewDatabaseFixed();
+}
+
+void ReviewKeeper::useDatabase(const QString& database) {
+    if (!canChooseDatabase())
+        return;
+    QSettings settings;
+    chooseReviewDatabase(settings, m_session->path(), database);
+    onOpened(true);
 }
 
 void ReviewKeeper::reload() {

@@ -3,6 +3,8 @@
 
 #include "losslens/loss/LossVariant.h"
 
+#include <QCryptographicHash>
+#include <QDir>
 #include <QMetaEnum>
 
 #include <algorithm>
@@ -11,6 +13,14 @@ namespace losslens {
 
 namespace {
 const QString kRecent = QStringLiteral("recentFolders");
+
+// A set's key: a hash of its absolute path (a path's slashes would nest groups).
+QString reviewKey(const QString& setPath) {
+    const QString absolute = QDir::cleanPath(QDir(setPath).absolutePath());
+    return QStringLiteral("reviewDatabases/") +
+           QString::fromLatin1(
+               QCryptographicHash::hash(absolute.toUtf8(), QCryptographicHash::Sha1).toHex());
+}
 
 } // namespace
 
@@ -92,6 +102,17 @@ void rememberFolder(QSettings& settings, const QString& path, int limit) {
     while (recent.size() > limit)
         recent.removeLast();
     settings.setValue(kRecent, recent);
+}
+
+QString chosenReviewDatabase(const QSettings& settings, const QString& setPath) {
+    return setPath.isEmpty() ? QString() : settings.value(reviewKey(setPath)).toString();
+}
+
+void chooseReviewDatabase(QSettings& settings, const QString& setPath, const QString& database) {
+    if (database.isEmpty())
+        settings.remove(reviewKey(setPath));
+    else
+        settings.setValue(reviewKey(setPath), database);
 }
 
 } // namespace losslens

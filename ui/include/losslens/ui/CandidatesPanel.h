@@ -44,6 +44,9 @@ public:
     // The reviewed exports (confirmed candidates as COCO, corrected labels): the File menu
     // carries its actions too.
     [[nodiscard]] ReviewExport* reviewExport() const { return m_export; }
+    // File > Review database… (choose where the open set's decisions are kept) and File >
+    // Review database: the set's own (spec section 7's window setting).
+    [[nodiscard]] QList<QAction*> databaseActions() const { return {m_chooseDb, m_defaultDb}; }
     // Chooses the candidate of a row, as a click does.
     void choose(int row);
     // Decides on the chosen candidate and moves to the next undecided one (false: none
@@ -70,6 +73,7 @@ private:
     void onSampleShown();
     void applyHighlight();
     void updateReview();
+    void chooseDatabase();
 
     DatasetSession* m_session;
     SampleView* m_view;
@@ -82,6 +86,8 @@ private:
     QLabel* m_reviewLine;
     ReviewKeeper* m_review;
     ReviewExport* m_export;
+    QAction* m_chooseDb;
+    QAction* m_defaultDb;
     std::optional<Chosen> m_chosen;
     std::vector<Chosen> m_decided; // the candidates of the keeper's undo list, in order
 };

@@ -59,10 +59,14 @@ public:
     [[nodiscard]] const std::optional<std::string>& reselectStem() const { return m_reselect; }
     // Per-sample caps for the next open (losslens --max-pixels / --max-classes).
     void setLimits(const DataLimits& limits) { m_limits = limits; }
-    // The review database to use instead of the set's own (losslens --review-db PATH);
-    // empty: each set's default place (spec section 7). Read when a set opens.
+    // The review database to use instead of each set's own (losslens --review-db PATH);
+    // empty: the one chosen for the open set in the window (chooseReviewDatabase), else its
+    // default place (spec section 7). Read when a set opens and when a scan starts.
     void setReviewDatabase(const QString& path) { m_reviewDatabase = path; }
-    [[nodiscard]] const QString& reviewDatabase() const { return m_reviewDatabase; }
+    // The open set's: --review-db's, else the window's choice for it, else empty (the default).
+    [[nodiscard]] QString reviewDatabase() const;
+    // losslens --review-db chose the database for every set.
+    [[nodiscard]] bool reviewDatabaseFixed() const { return !m_reviewDatabase.isEmpty(); }
     // Whether the scan takes unchanged samples from the score index kept in that database
     // and keeps what it scores there (losslens --no-index: false). Read when a scan starts.
     void setScoreIndexUsed(bool used) { m_scoreIndexUsed = used; }

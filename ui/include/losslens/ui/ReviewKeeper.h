@@ -39,6 +39,13 @@ public:
     bool undo();
     [[nodiscard]] bool canUndo() const { return !m_undo.empty(); }
 
+    // Keeps the open set's decisions in `database` from now on (empty: the set's default
+    // place), remembered for this set in the window's settings; the decisions are read from
+    // there at once. No effect while losslens --review-db chooses for every set.
+    void useDatabase(const QString& database);
+    // Whether useDatabase can change anything (a set is open, no --review-db).
+    [[nodiscard]] bool canChooseDatabase() const;
+
     // Reads the decisions again if another process changed them (the timer calls it).
     void poll();
 
