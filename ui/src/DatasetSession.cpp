@@ -247,74 +247,87 @@ void DatasetSession::prepareScan() {
     m_scan = std::move(scan);
 }
 
+namespace {
+
+// The score index the scan reads and fills (spec section 7), or null: --no-index, or a
+// database that cannot be used (the scan's indexProblem says why).
+std::unique_ptr<ScoreIndex> openScanIndex(ScanState& scan, Dataset::Image images) {
+    if (scan.indexPath.empty())
+        return nullptr;
+    try {
+        return std::make_unique<ScoreIndex>(scan.indexPath, *scan.dataset,
+                                            ScoreIndex::Options{true, images, CandidateOptions{}});
+    } catch (const ReviewError& e) {
+        std::lock_guard lock(scan.mutex);
+        scan.indexProblem = e.what();
+    }
+    return nullptr;
+}
+
+// The scan's job, on a background thread: every row and each sample's candidates into the
+// scan's pending lists, unchanged samples from the score index.
+void runScan(ScanState& scan, int jobs) {
+    ProcessOptions options;
+    options.jobs = jobs;
+    options.cancel = &scan.cancel;
+    options.statistics = true;
+    options.images = Dataset::Image::Check; // the viewer decodes the image it shows
+    options.claim = [&scan](std::size_t entry) {
+        if (!scan.claim(entry, ScanState::Scan))
+            return false;
+        ++scan.loads;
+        return true;
+    };
+    const Dataset& dataset = *scan.dataset;
+    const auto addCandidates = [&](std::size_t entry, std::vector<Candidate> found) {
+        std::lock_guard lock(scan.mutex);
+        scan.pendingCandidates.emplace_back(entry, std::move(found));
+    };
+    std::unique_ptr<ScoreIndex> index = openScanIndex(scan, options.images);
+    std::optional<CandidateScanIndex> recall;
+    if (index) {
+        recall.emplace(*index, [&](std::size_t entry, KeptCandidates& kept) {
+            ++scan.recalled;
+            addCandidates(entry, std::move(kept.found));
+        });
+        options.index = &*recall;
+    }
+    (void)scanSet(
+        dataset, options,
+        [&](SampleOutcome& outcome) {
+            // Incomplete stems were made error rows when the set opened.
+            if (!dataset.entries()[outcome.entry].complete())
+                return;
+            std::lock_guard lock(scan.mutex);
+            scan.pending.push_back(std::move(outcome));
+        },
+        // The candidates from the scan's own load of the sample, as the CLI finds them.
+        [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
+            KeptCandidates kept;
+            kept.found = candidatesOf(sample, result.summary.missing, dataset.entries()[entry].stem,
+                                      dataset.run());
+            kept.width = sample.labels.width();
+            kept.height = sample.labels.height();
+            if (index)
+                index->keepCandidates(entry, kept);
+            addCandidates(entry, std::move(kept.found));
+        });
+    if (index) {
+        index->flush();
+        std::lock_guard lock(scan.mutex);
+        scan.indexProblem = index->problem();
+    }
+}
+
+} // namespace
+
 void DatasetSession::startScan() {
     const std::shared_ptr<ScanState> scan = m_scan;
     // Every core, as losslens-cli stats: the GUI thread only drains finished rows, and the
     // viewer's load of the sample in view claims its entry, so it is never loaded twice.
     const int jobs = defaultJobs();
     scan->future = background::run([scan, jobs] {
-        ProcessOptions options;
-        options.jobs = jobs;
-        options.cancel = &scan->cancel;
-        options.statistics = true;
-        options.images = Dataset::Image::Check; // the viewer decodes the image it shows
-        options.claim = [&scan](std::size_t entry) {
-            if (!scan->claim(entry, ScanState::Scan))
-                return false;
-            ++scan->loads;
-            return true;
-        };
-        const Dataset& dataset = *scan->dataset;
-        const auto addCandidates = [&](std::size_t entry, std::vector<Candidate> found) {
-            std::lock_guard lock(scan->mutex);
-            scan->pendingCandidates.emplace_back(entry, std::move(found));
-        };
-        // Unchanged samples come from the score index with their candidates (spec section 7).
-        std::unique_ptr<ScoreIndex> index;
-        if (!scan->indexPath.empty()) {
-            try {
-                index = std::make_unique<ScoreIndex>(
-                    scan->indexPath, dataset,
-                    ScoreIndex::Options{true, options.images, CandidateOptions{}});
-            } catch (const ReviewError& e) {
-                std::lock_guard lock(scan->mutex);
-                scan->indexProblem = e.what();
-            }
-        }
-        std::optional<CandidateScanIndex> recall;
-        if (index) {
-            recall.emplace(*index, [&](std::size_t entry, KeptCandidates& kept) {
-                ++scan->recalled;
-                addCandidates(entry, std::move(kept.found));
-            });
-            options.index = &*recall;
-        }
-        (void)scanSet(
-            dataset, options,
-            [&](SampleOutcome& outcome) {
-                // Incomplete stems were made error rows when the set opened.
-                if (!dataset.entries()[outcome.entry].complete())
-                    return;
-                std::lock_guard lock(scan->mutex);
-                scan->pending.push_back(std::move(outcome));
-            },
-            // The candidates from the scan's own load of the sample, as the CLI finds them.
-            [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
-                KeptCandidates kept;
-                kept.found = candidatesOf(sample, result.summary.missing,
-                                          dataset.entries()[entry].stem, dataset.run());
-                kept.width = sample.labels.width();
-                kept.height = sample.labels.height();
-                if (index)
-                    index->keepCandidates(entry, kept);
-                addCandidates(entry, std::move(kept.found));
-            });
-        if (index) {
-            index->flush();
-            std::lock_guard lock(scan->mutex);
-            scan->indexProblem = index->problem();
-        }
-        index.reset();
+        runScan(*scan, jobs);
         scan->finished = true;
     });
     m_setChangeClock.invalidate(); // the first rows' figures are shown at once
