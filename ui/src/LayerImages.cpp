@@ -27,11 +27,11 @@ QImage transparent(int width, int height) {
 ViewportSampling sampling(const Viewport& viewport, QSize image) {
     ViewportSampling s;
     const auto table = [&](int count, double origin, int limit) {
+        // index[k]: the source pixel of display cell k - 1 (one cell either side of the view).
         std::vector<int> index(static_cast<std::size_t>(count) + 2);
-        for (int i = -1; i <= count; ++i) {
-            const double at = std::floor(origin + (i + 0.5) * viewport.step);
-            index[static_cast<std::size_t>(i + 1)] =
-                at >= 0.0 && at < limit ? static_cast<int>(at) : -1;
+        for (std::size_t k = 0; k < index.size(); ++k) {
+            const double at = std::floor(origin + (static_cast<double>(k) - 0.5) * viewport.step);
+            index[k] = at >= 0.0 && at < limit ? static_cast<int>(at) : -1;
         }
         return index;
     };

@@ -13,6 +13,8 @@
 #include <QSlider>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace losslens {
 
 LayersPanel::LayersPanel(QWidget* parent)
@@ -118,7 +120,8 @@ void LayersPanel::load(const ViewSettings& settings) {
     m_loading = true;
     for (std::size_t i = 0; i < kLayerCount; ++i) {
         m_layers[i].visible->setChecked(settings.layers[i].visible);
-        m_layers[i].opacity->setValue(static_cast<int>(settings.layers[i].opacity * 100.0f + 0.5f));
+        m_layers[i].opacity->setValue(
+            static_cast<int>(std::lround(settings.layers[i].opacity * 100.0f)));
     }
     m_groundTruthStyle->setCurrentIndex(
         m_groundTruthStyle->findData(static_cast<int>(settings.groundTruthStyle)));

@@ -26,10 +26,12 @@ constexpr float kEps = 1e-7f;
 
 Sum fixedPoint(double value) {
     const double scaled = std::clamp(value, 0.0, 65536.0) * kSumScale;
-    // Below 2^52 a double's step is at most 1/2, so scaled + 0.5 is exact and truncating it is
-    // llround's rounding (half away from zero) without the library call: every value a pixel
-    // adds (p_k <= 1, -log p_0 <= 16.2) is there.
+    // Below 2^52 truncating scaled + 0.5 is llround's rounding (half away from zero) without
+    // the library call, but for the largest double below 1/2, whose sum rounds up to 1 (what
+    // clang-tidy's incorrect-roundings warns of): any fixed rounding keeps the sums exact and
+    // independent of the order. Every value a pixel adds (p_k <= 1, -log p_0 <= 16.2) is here.
     if (scaled < 4503599627370496.0)
+        // NOLINTNEXTLINE(bugprone-incorrect-roundings)
         return static_cast<Sum>(static_cast<std::int64_t>(scaled + 0.5));
     return static_cast<Sum>(std::llround(scaled));
 }
