@@ -24,7 +24,7 @@ ViewSettings LayerRenderer::shownSettings(const ViewSettings& s, bool sideBySide
 
 void LayerRenderer::setSample(SampleDataPtr data) {
     std::vector<ClassInfo> classes = data ? data->sample.classes : std::vector<ClassInfo>{};
-    const int ignoreIndex = data ? data->sample.ignoreIndex : 255;
+    const int ignoreIndex = data ? data->sample.ignoreIndex : kDefaultIgnoreIndex;
     setSample(std::move(data), std::move(classes), ignoreIndex);
 }
 

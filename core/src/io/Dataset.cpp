@@ -211,12 +211,12 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
     set.resolveLabelSets();
     // 255, the spec's default ignore index, is a class of a set of more classes (LVIS has
     // 1,203): its pixels would silently be left out.
-    if (!set.m_config.ignoreIndexGiven && set.m_config.ignoreIndex == 255 &&
-        set.m_config.classes.size() > 255)
+    if (!set.m_config.ignoreIndexGiven && set.m_config.ignoreIndex == kDefaultIgnoreIndex &&
+        set.m_config.classes.size() > static_cast<std::size_t>(kDefaultIgnoreIndex))
         set.m_warnings.push_back(
             (root / "dataset.json").string() + ": lists " +
             std::to_string(set.m_config.classes.size()) + " classes but sets no ignore_index: " +
-            "the default 255 is class \"" + set.m_config.classes[255].name +
+            "the default 255 is class \"" + set.m_config.classes[kDefaultIgnoreIndex].name +
             "\", whose pixels are then never scored; set \"ignore_index\" (e.g. 65535)");
     return set;
 }

@@ -30,7 +30,7 @@ struct PassArgs {
     std::size_t pixels = 0;
     std::size_t classes = 0;
     const std::uint8_t* keep = nullptr; // per class: 1 = w0 is 1 where predicted
-    std::uint32_t ignore = 255;
+    std::uint32_t ignore = kDefaultIgnoreIndex;
     // The sample's outputs; all null for a summary only (the pass then uses block scratch).
     std::uint16_t* argmax = nullptr;
     std::uint8_t* bgWeight = nullptr;

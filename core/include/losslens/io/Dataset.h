@@ -47,7 +47,7 @@ struct LoadedSample {
     // Resolved once when loaded, so a view of one sample needs nothing from the set: its C
     // classes' names and colours (dataset.json's, else defaults) and the ignore index.
     std::vector<ClassInfo> classes;
-    int ignoreIndex = 255;
+    int ignoreIndex = kDefaultIgnoreIndex;
     std::vector<std::string> warnings; // usable, but the user should know
     // Not part of the sample: what Dataset::load(index, sample) reuses from one sample to the
     // next (a C x H x W prediction is transposed through `transposed`; a label file's bytes).

@@ -21,7 +21,7 @@ enum class PredictionKind { Probabilities, Logits };
 // later versions can add settings without breaking older readers.
 struct DatasetConfig {
     std::vector<ClassInfo> classes; // empty: not given, C comes from the predictions
-    int ignoreIndex = 255;
+    int ignoreIndex = kDefaultIgnoreIndex;
     bool ignoreIndexGiven = false; // "ignore_index" is in the file
     PredictionLayout layout = PredictionLayout::Auto;
     PredictionKind kind = PredictionKind::Probabilities;

@@ -17,7 +17,7 @@ struct LossContext {
     int width = 0;
     int height = 0;
     int classes = 0;
-    int ignoreIndex = 255;
+    int ignoreIndex = kDefaultIgnoreIndex;
     const LossConfig* config = nullptr;     // the data set's loss settings, never null in a kernel
     std::size_t offset = 0;                 // index of the block's first pixel in the sample
     std::span<const std::uint16_t> labels;  // y(x), H*W

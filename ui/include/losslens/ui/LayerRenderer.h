@@ -56,7 +56,7 @@ private:
     SampleDataPtr m_data;
     SampleDataPtr m_other;
     std::vector<ClassInfo> m_classes;
-    int m_ignoreIndex = 255;
+    int m_ignoreIndex = kDefaultIgnoreIndex;
     LayerImages m_layers;
     Viewport m_viewport;
     std::array<bool, kLayerCount> m_valid{};
