@@ -2,6 +2,7 @@
 
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/ReviewStyle.h"
+#include "losslens/ui/SampleDetails.h"
 
 #include <QColor>
 
@@ -114,12 +115,8 @@ QVariant CandidateTableModel::data(const QModelIndex& index, int role) const {
             return reviewStatusMark(c->status);
         case Sample:
             return QStringLiteral("%1 #%2").arg(QString::fromStdString(c->stem)).arg(c->id);
-        case Class: {
-            const auto classes = m_session->classes();
-            return c->classId < static_cast<int>(classes.size())
-                       ? QString::fromStdString(classes[static_cast<std::size_t>(c->classId)].name)
-                       : tr("class %1").arg(c->classId);
-        }
+        case Class:
+            return classLabel(c->classId, m_session->classes());
         case Area:
             return compact(static_cast<double>(c->area), 0);
         case Confidence:

@@ -2,6 +2,7 @@
 #include "losslens/set/VariantComparison.h"
 #include "losslens/ui/DatasetSession.h"
 #include "losslens/ui/RunScores.h"
+#include "losslens/ui/SampleDetails.h"
 #include "losslens/ui/VariantStyle.h"
 
 #include "losslens/loss/LossVariant.h"
@@ -374,8 +375,7 @@ void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
     perClass->addSeries(bars);
     auto* categories = new QBarCategoryAxis();
     for (const std::size_t c : listed)
-        categories->append(c < m_classes.size() ? QString::fromStdString(m_classes[c].name)
-                                                : QString::number(c));
+        categories->append(classLabel(static_cast<int>(c), m_classes));
     perClass->addAxis(categories, Qt::AlignBottom);
     bars->attachAxis(categories);
     auto* sumAxis = new QValueAxis();

@@ -9,12 +9,16 @@
 
 namespace losslens {
 
+QString classLabel(int id, const std::vector<ClassInfo>& classes) {
+    return id >= 0 && static_cast<std::size_t>(id) < classes.size()
+               ? QString::fromStdString(classes[static_cast<std::size_t>(id)].name)
+               : QString::number(id);
+}
+
 QStringList classNameList(const std::vector<int>& ids, const std::vector<ClassInfo>& classes) {
     QStringList names;
     for (const int c : ids)
-        names << (c >= 0 && static_cast<std::size_t>(c) < classes.size()
-                      ? QString::fromStdString(classes[static_cast<std::size_t>(c)].name)
-                      : QString::number(c));
+        names << classLabel(c, classes);
     return names;
 }
 

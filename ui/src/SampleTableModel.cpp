@@ -291,10 +291,7 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
         if (ok) {
             const std::vector<ClassInfo> classes = m_session->classes();
             for (const int c : s.missing)
-                text += QLatin1Char('\n') +
-                        (c >= 0 && static_cast<std::size_t>(c) < classes.size()
-                             ? QString::fromStdString(classes[static_cast<std::size_t>(c)].name)
-                             : QString::number(c));
+                text += QLatin1Char('\n') + classLabel(c, classes);
         }
         return text;
     }

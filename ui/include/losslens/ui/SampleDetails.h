@@ -24,8 +24,11 @@ namespace losslens {
                                              const DatasetConfig& config,
                                              const std::vector<ClassInfo>& classes);
 
-// Class names for ids ("class 7" style names come from `classes`; an id past it is shown as
-// its number), in the given order.
+// A class's name for every list, table and chart of the window ("class 7" style names come
+// from `classes`, the session's, which names every class it knows; an id past it is shown
+// as its number).
+[[nodiscard]] QString classLabel(int id, const std::vector<ClassInfo>& classes);
+// classLabel of each id, in the given order.
 [[nodiscard]] QStringList classNameList(const std::vector<int>& ids,
                                         const std::vector<ClassInfo>& classes);
 
