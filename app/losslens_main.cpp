@@ -98,36 +98,17 @@ int main(int argc, char** argv) {
     QCommandLineParser parser;
     describe(parser, options);
     parser.process(app);
-    const QCommandLineOption& maxPixels = options.maxPixels;
-    const QCommandLineOption& maxClasses = options.maxClasses;
-
     losslens::DataLimits limits;
-    bool ok = true;
-    if (parser.isSet(maxPixels)) {
-        const qlonglong n = parser.value(maxPixels).toLongLong(&ok);
-        if (!ok || n < 1 || n > losslens::DataLimits::kMaxPixelsLimit) {
-            std::fprintf(stderr, "losslens: --max-pixels needs a number from 1 to 2^36\n");
+    for (const std::string_view name : losslens::kLimitOptions) {
+        const QString option = QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
+        if (!parser.isSet(option))
+            continue;
+        const std::string problem =
+            losslens::setLimit(limits, name, parser.value(option).toStdString());
+        if (!problem.empty()) {
+            std::fprintf(stderr, "losslens: %s\n", problem.c_str());
             return 2;
         }
-        limits.maxPixels = n;
-    }
-    if (parser.isSet(maxClasses)) {
-        const int n = parser.value(maxClasses).toInt(&ok);
-        if (!ok || n < losslens::DataLimits::kMinClasses ||
-            n > losslens::DataLimits::kMaxClassesLimit) {
-            std::fprintf(stderr, "losslens: --max-classes needs a number from %d to %d\n",
-                         losslens::DataLimits::kMinClasses, losslens::DataLimits::kMaxClassesLimit);
-            return 2;
-        }
-        limits.maxClasses = n;
-    }
-    if (parser.isSet(options.maxMemory)) {
-        const auto bytes = losslens::parseByteSize(parser.value(options.maxMemory).toStdString());
-        if (!bytes) {
-            std::fprintf(stderr, "losslens: --max-memory needs a size such as 512M or 8G\n");
-            return 2;
-        }
-        limits.maxMemoryBytes = *bytes;
     }
 
     losslens::MainWindow window;

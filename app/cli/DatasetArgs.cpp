@@ -59,16 +59,10 @@ bool chooseRuns(const std::string& path, const ArgParser& parser, std::vector<st
 
 DataLimits limitsFrom(const ArgParser& parser) {
     DataLimits limits;
-    limits.maxPixels =
-        parser.integer("max-pixels", limits.maxPixels, 1, DataLimits::kMaxPixelsLimit);
-    limits.maxClasses = static_cast<int>(parser.integer(
-        "max-classes", limits.maxClasses, DataLimits::kMinClasses, DataLimits::kMaxClassesLimit));
-    if (const auto text = parser.value("max-memory")) {
-        const auto bytes = parseByteSize(*text);
-        if (!bytes)
-            throw UsageError("--max-memory " + *text + ": expected a size such as 512M or 8G");
-        limits.maxMemoryBytes = *bytes;
-    }
+    for (const std::string_view name : kLimitOptions)
+        if (const auto text = parser.value(std::string(name)))
+            if (std::string problem = setLimit(limits, name, *text); !problem.empty())
+                throw UsageError(problem);
     return limits;
 }
 

@@ -70,4 +70,37 @@ std::string formatBytes(std::int64_t bytes) {
     return text;
 }
 
+std::string setLimit(DataLimits& limits, std::string_view name, std::string_view text) {
+    const auto integer = [&](std::int64_t lo, std::int64_t hi) -> std::optional<std::int64_t> {
+        std::int64_t v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
+            return std::nullopt;
+        return v;
+    };
+    const std::string given = "--" + std::string(name) + " " + std::string(text) + ": ";
+    if (name == "max-pixels") {
+        const auto v = integer(1, DataLimits::kMaxPixelsLimit);
+        if (!v)
+            return given + "expected a number of pixels from 1 to 2^36 (" +
+                   std::to_string(DataLimits::kMaxPixelsLimit) + ")";
+        limits.maxPixels = *v;
+    } else if (name == "max-classes") {
+        const auto v = integer(DataLimits::kMinClasses, DataLimits::kMaxClassesLimit);
+        if (!v)
+            return given + "expected a number of classes from " +
+                   std::to_string(DataLimits::kMinClasses) + " to " +
+                   std::to_string(DataLimits::kMaxClassesLimit);
+        limits.maxClasses = static_cast<int>(*v);
+    } else if (name == "max-memory") {
+        const auto bytes = parseByteSize(text);
+        if (!bytes)
+            return given + "expected a size such as 512M or 8G";
+        limits.maxMemoryBytes = *bytes;
+    } else {
+        return "--" + std::string(name) + ": not a limit";
+    }
+    return {};
+}
+
 } // namespace losslens

@@ -36,6 +36,12 @@ struct DataLimits {
 [[nodiscard]] std::int64_t physicalMemoryBytes();
 // "512M", "8G", "1.5G", "1000000" (bytes; K, M, G, T are powers of 1024); nullopt if not one.
 [[nodiscard]] std::optional<std::int64_t> parseByteSize(std::string_view text);
+// The command-line options that set the caps, as losslens and losslens-cli both take them.
+inline constexpr std::string_view kLimitOptions[] = {"max-pixels", "max-classes", "max-memory"};
+// Sets the cap of option `name` (one of kLimitOptions, without dashes) from its text; the
+// message to print when the text is not a valid value ("" when it was set).
+[[nodiscard]] std::string setLimit(DataLimits& limits, std::string_view name,
+                                   std::string_view text);
 // A size for people: "6.1 GiB", "512 MiB", "900 KiB", "12 bytes".
 [[nodiscard]] std::string formatBytes(std::int64_t bytes);
 
