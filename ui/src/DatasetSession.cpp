@@ -190,7 +190,7 @@ void DatasetSession::revealClasses(int classes) {
 }
 
 int DatasetSession::ignoreIndex() const {
-    return m_dataset ? m_dataset->config().ignoreIndex : 255;
+    return m_dataset ? m_dataset->config().ignoreIndex : kDefaultIgnoreIndex;
 }
 
 std::vector<ClassInfo> DatasetSession::classes() const {

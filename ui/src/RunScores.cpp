@@ -48,20 +48,6 @@ struct RunScores::Job {
     }
 };
 
-RunScores::Stamp RunScores::stampOf(const std::string& file) {
-    std::error_code error;
-    const auto size = fs::file_size(file, error);
-    if (error)
-        return {};
-    const auto time = fs::last_write_time(file, error);
-    if (error)
-        return {};
-    return {
-        static_cast<std::int64_t>(size),
-        static_cast<std::int64_t>(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count())};
-}
-
 RunScores::RunScores(DatasetSession* session, ViewState* state, QObject* parent)
     : QObject(parent)
     , m_session(session)
@@ -202,7 +188,7 @@ void RunScores::start() {
         return;
     const Dataset& dataset = *m_session->dataset();
     const std::string root = dataset.root().string();
-    if (const Stamp config = stampOf((dataset.root() / "dataset.json").string());
+    if (const Stamp config = fileStamp((dataset.root() / "dataset.json").string());
         config != m_config) {
         m_cache.clear(); // label_sets may have changed every sample's missing set
         m_config = config;
@@ -245,8 +231,8 @@ void RunScores::start() {
                                    imported = std::move(imported), others, known = std::move(known),
                                    jobs]() mutable {
         for (Imported& item : imported) {
-            item.score.label = stampOf(item.label);
-            item.score.prediction = stampOf(item.prediction);
+            item.score.label = fileStamp(item.label);
+            item.score.prediction = fileStamp(item.prediction);
             job->push({open, item.stem, std::move(item.score)});
         }
         for (const std::string& run : others) {
@@ -266,8 +252,8 @@ void RunScores::start() {
             std::vector<std::pair<Stamp, Stamp>> todoStamps;
             for (std::size_t i = 0; i < set->entries().size(); ++i) {
                 const SampleEntry& entry = set->entries()[i];
-                const std::pair<Stamp, Stamp> now{stampOf(entry.label.string()),
-                                                  stampOf(entry.prediction.string())};
+                const std::pair<Stamp, Stamp> now{fileStamp(entry.label.string()),
+                                                  fileStamp(entry.prediction.string())};
                 if (const auto seen = stamps.find(entry.stem);
                     seen != stamps.end() && seen->second == now)
                     continue;

@@ -131,13 +131,11 @@ SetWatcher::Snapshot SetWatcher::take(const std::string& root, const std::string
         const fs::path& path = it->path();
         if (!isPredictionFileName(path))
             continue;
-        std::error_code statError;
-        const auto size = static_cast<std::int64_t>(fs::file_size(path, statError));
-        const auto time = fs::last_write_time(path, statError);
-        if (statError)
+        const FileStamp stamp = fileStamp(path);
+        if (!stamp.exists())
             continue; // gone between listing and stat: the next poll sees it gone
         const std::string name = path.filename().string();
-        snapshot.files[name] = {size, static_cast<std::int64_t>(time.time_since_epoch().count())};
+        snapshot.files[name] = stamp;
         if (predictionFileState(path) == FileState::Incomplete)
             snapshot.incomplete.push_back(name);
     }
@@ -159,14 +157,12 @@ SetWatcher::Snapshot SetWatcher::takeChanged(const std::string& root, const std:
             incomplete.push_back(name);
     for (const std::string& name : names) {
         const fs::path path = folder / name;
-        std::error_code statError;
-        const auto size = static_cast<std::int64_t>(fs::file_size(path, statError));
-        const auto time = fs::last_write_time(path, statError);
-        if (statError) {
+        const FileStamp stamp = fileStamp(path);
+        if (!stamp.exists()) {
             base.files.erase(name); // gone (or going)
             continue;
         }
-        base.files[name] = {size, static_cast<std::int64_t>(time.time_since_epoch().count())};
+        base.files[name] = stamp;
         if (predictionFileState(path) == FileState::Incomplete)
             incomplete.push_back(name);
     }

@@ -2,9 +2,8 @@
 
 #include "ScoreBlob.h"
 #include "SqliteStatement.h"
+#include "losslens/io/FileStamp.h"
 #include "losslens/review/ReviewError.h"
-
-#include <sys/stat.h>
 
 #include <ctime>
 #include <fstream>
@@ -119,16 +118,10 @@ ScoreIndex::Slot& ScoreIndex::stampOf(std::size_t entry) {
     const SampleEntry& e = m_dataset.entries()[entry];
     const std::int64_t settled = nowNs() - kSettledNs;
     const auto stampFile = [&](const std::filesystem::path& file) {
-        struct stat st {};
-        if (file.empty() || ::stat(file.c_str(), &st) != 0) {
-            put(slot.stamp, -1);
-            return;
-        }
-        const std::int64_t mtime =
-            std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
-        put(slot.stamp, static_cast<std::int64_t>(st.st_size));
-        put(slot.stamp, mtime);
-        if (mtime > settled)
+        const FileStamp stamp = fileStamp(file);
+        put(slot.stamp, stamp.size);
+        put(slot.stamp, stamp.mtimeNs);
+        if (stamp.exists() && stamp.mtimeNs > settled)
             slot.keepable = false;
     };
     stampFile(e.label);

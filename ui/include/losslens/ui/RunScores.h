@@ -1,5 +1,6 @@
 #pragma once
 
+#include "losslens/io/FileStamp.h"
 #include "losslens/set/SampleSummary.h"
 #include "losslens/set/SetSummary.h"
 
@@ -58,12 +59,7 @@ public:
     [[nodiscard]] std::size_t pending() const { return m_pending; }
 
     // A file's size and modification time (ns): what tells a score is stale.
-    struct Stamp {
-        std::int64_t size = -1;
-        std::int64_t mtime = 0;
-        bool operator==(const Stamp&) const = default;
-    };
-    [[nodiscard]] static Stamp stampOf(const std::string& file);
+    using Stamp = FileStamp;
 
 signals:
     // New scores arrived, or what is compared changed (variant, vs run, the run list).

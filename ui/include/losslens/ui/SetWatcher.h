@@ -1,5 +1,6 @@
 #pragma once
 
+#include "losslens/io/FileStamp.h"
 #include <QFutureWatcher>
 #include <QObject>
 #include <QTimer>
@@ -47,8 +48,8 @@ public:
 
     struct Snapshot {
         std::vector<std::string> runs;
-        // The open run's prediction files: file name -> (size, modification time in ns).
-        std::map<std::string, std::pair<std::int64_t, std::int64_t>> files;
+        // The open run's prediction files: file name -> size and modification time.
+        std::map<std::string, FileStamp> files;
         // Files not whole yet (still being written), sorted.
         std::vector<std::string> incomplete;
         bool operator==(const Snapshot&) const = default;
