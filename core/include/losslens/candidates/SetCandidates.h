@@ -56,11 +56,9 @@ struct CandidateSetReport {
 // top N. The per-sample ids are given before the filter, so they match an unfiltered listing.
 // With an `index` (opened for these options), a sample whose files are unchanged is taken
 // from it, summary and candidates, without loading; the others are scored and kept in it.
-[[nodiscard]] CandidateSetReport findSetCandidates(const Dataset& dataset,
-                                                   const CandidateOptions& options,
-                                                   const CandidateFilter& filter,
-                                                   const ProcessOptions& process,
-                                                   const DecisionsByStem* decisions = nullptr,
-                                                   CandidateIndex* index = nullptr);
+[[nodiscard]] CandidateSetReport
+findSetCandidates(const Dataset& dataset, const CandidateOptions& options,
+                  const CandidateFilter& filter, const ProcessOptions& process,
+                  const DecisionsByStem* decisions = nullptr, CandidateIndex* index = nullptr);
 
 } // namespace losslens
