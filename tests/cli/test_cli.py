@@ -607,9 +607,9 @@ class Variants(Base):
     WEIGHTS = [0.2, 1.0, 3.0, 0.5, 2.0]
     GAMMA = 1.5
 
-    def make_samples(self):
+    def make_samples(self, dtype=np.float32):
         rng = np.random.default_rng(7)
-        root = self.path("variants")
+        root = self.path("variants-" + np.dtype(dtype).name)
         for sub in ["labels", "predictions"]:
             os.makedirs(os.path.join(root, sub))
         with open(os.path.join(root, "dataset.json"), "w") as f:
@@ -622,7 +622,7 @@ class Variants(Base):
             if stem == "s2":
                 labels[5:7, :] = 255
             write_png(os.path.join(root, "labels", stem + ".png"), labels)
-            probs = rng.dirichlet(np.ones(5) * 0.7, size=(16, 13)).astype(np.float32)
+            probs = rng.dirichlet(np.ones(5) * 0.7, size=(16, 13)).astype(dtype)
             np.save(os.path.join(root, "predictions", stem + ".npy"), probs)
             samples[stem] = (labels, probs)
         return root, samples
@@ -693,6 +693,27 @@ class Variants(Base):
         self.assertEqual(written, ["s0.bgweight.npy", "s0.bgweight.png", "s0.marginal.npy", "s0.marginal.png"])
         bad = run("export", root, "--out", self.path("x"), "--variant", "nope", expect=2)
         self.assertIn("marginal, drop, focal, weighted", bad.stderr)
+
+    def test_float16_set_scored_and_exported_as_stored(self):
+        # stats and export keep float16 probabilities as float16 (the pass widens a block at a
+        # time): every map and mean against numpy on the same halves widened exactly.
+        root, samples = self.make_samples(np.float16)
+        stats = json.loads(run("stats", root, "--json", "--no-index", expect=0).stdout)
+        self.check_stats_against_reference(stats, samples)
+        by_stem = {s["stem"]: s for s in stats["samples"]}
+        out = self.path("out16")
+        run("export", root, "--out", out, "--variant", "all", "--format", "npy", expect=0)
+        for stem, (labels, probs) in samples.items():
+            ref = further_variants(labels, probs, gamma=self.GAMMA, weights=self.WEIGHTS)
+            for n in ["standard", "partial", "marginal", "drop", "focal", "weighted"]:
+                m = ref[n][0] if n in ref and isinstance(ref[n], tuple) else None
+                if m is None:
+                    continue
+                got = np.load(os.path.join(out, f"{stem}.{n}.npy"))
+                np.testing.assert_allclose(got, m, rtol=1e-5, atol=1e-6, err_msg=f"{stem} {n}")
+                if n != "standard":
+                    expected = m[ref["valid"]].sum() / ref[n][1] if ref[n][1] > 0 else 0.0
+                    self.assertAlmostEqual(by_stem[stem][n + "_mean"], expected, delta=1e-5)
 
     def test_weighted_mean_is_pytorch_nll_loss_with_weights(self):
         import torch

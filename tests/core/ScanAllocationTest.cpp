@@ -5,13 +5,17 @@
 // counted; they are a few KiB.
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
+#include "losslens/io/PredictionFile.h"
 #include "losslens/set/SetProcessor.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <new>
@@ -115,6 +119,62 @@ TEST(ScanAllocation, NoLargeAllocationPerSampleOnceWarm) {
         // Not one per sample (about 96 after the warm-ups): at most a buffer or two growing
         // once.
         EXPECT_LE(large, static_cast<std::size_t>(2 * jobs))
+            << jobs << " job(s): " << large
+            << " allocations over 4 KiB after the warm-up, the largest " << g_largestSize.load()
+            << " bytes";
+    }
+}
+
+// Every other prediction rewritten as float16 (truncated: any halves will do), which the
+// scan keeps as float16: a worker alternating precisions keeps a buffer of each.
+void halveEveryOther(const std::filesystem::path& root) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(root / "predictions"))
+        files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (std::size_t f = 0; f < files.size(); f += 2) {
+        const NpyArray array = readPrediction(files[f]);
+        std::string shape = "(";
+        for (const std::int64_t d : array.shape)
+            shape += std::to_string(d) + ", ";
+        shape += ")";
+        std::string header = "{'descr': '<f2', 'fortran_order': False, 'shape': " + shape + ", }";
+        header.append(63 - (10 + header.size()) % 64, ' ');
+        header += '\n';
+        std::string out("\x93NUMPY\x01\x00", 8);
+        out += static_cast<char>(header.size() & 0xff);
+        out += static_cast<char>(header.size() >> 8);
+        out += header;
+        for (const float v : array.data) {
+            const auto bits = std::bit_cast<std::uint32_t>(v);
+            const std::uint32_t exponent = (bits >> 23) & 0xff;
+            // [2^-14, 1] keeps its top mantissa bits; anything smaller becomes 0.
+            const auto half = static_cast<std::uint16_t>(
+                exponent < 113 ? 0 : ((exponent - 112) << 10) | ((bits >> 13) & 0x3ff));
+            out += static_cast<char>(half & 0xff);
+            out += static_cast<char>(half >> 8);
+        }
+        std::ofstream(files[f], std::ios::binary | std::ios::trunc) << out;
+    }
+}
+
+TEST(ScanAllocation, NoLargeAllocationPerSampleOnceWarmWithFloat16) {
+    TempSet dir("half");
+    DemoOptions options;
+    options.count = 100;
+    options.size = 96;
+    options.missing = 20;
+    writeDemoDataset(dir.root, options, false);
+    halveEveryOther(dir.root);
+    for (const int jobs : {1, 2}) {
+        std::size_t scored = 0;
+        const std::size_t large = largeAllocationsAfterWarmUp(dir.root, jobs, &scored);
+        EXPECT_EQ(scored, 100u);
+        // One-time growth only (a leak per sample would be ~48): with two jobs the pool's
+        // samples and threads can meet their first buffer of the other precision after their
+        // own warm-up (a sample's prediction buffer, a thread's widened block and check
+        // buffers): at most 3 per job, measured 0 to 6 with 2 jobs.
+        EXPECT_LE(large, static_cast<std::size_t>(4 * jobs))
             << jobs << " job(s): " << large
             << " allocations over 4 KiB after the warm-up, the largest " << g_largestSize.load()
             << " bytes";

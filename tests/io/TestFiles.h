@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -41,18 +42,32 @@ inline void writeText(const std::filesystem::path& file, const std::string& text
     std::ofstream(file, std::ios::binary) << text;
 }
 
-// A float32 little-endian .npy of the given shape text, e.g. "(4, 3, 2)".
-inline void writeNpy(const std::filesystem::path& file, const std::string& shape,
-                     const std::vector<float>& values) {
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+// A little-endian .npy of `descr` ('<f4', '<f2') and the given shape text, e.g. "(4, 3, 2)",
+// holding `bytes` bytes of data at `data` (this machine's order: the tests run on x86).
+inline void writeNpyBytes(const std::filesystem::path& file, const std::string& descr,
+                          const std::string& shape, const void* data, std::size_t bytes) {
+    std::string header =
+        "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
     header.append(63 - (10 + header.size()) % 64, ' ');
     header += '\n';
     std::string out("\x93NUMPY\x01\x00", 8);
     out += static_cast<char>(header.size() & 0xff);
     out += static_cast<char>(header.size() >> 8);
     out += header;
-    out.append(reinterpret_cast<const char*>(values.data()), values.size() * 4);
+    out.append(static_cast<const char*>(data), bytes);
     writeText(file, out);
+}
+
+// A float32 little-endian .npy of the given shape text, e.g. "(4, 3, 2)".
+inline void writeNpy(const std::filesystem::path& file, const std::string& shape,
+                     const std::vector<float>& values) {
+    writeNpyBytes(file, "<f4", shape, values.data(), values.size() * 4);
+}
+
+// A float16 .npy of float16 bit patterns.
+inline void writeNpyHalves(const std::filesystem::path& file, const std::string& shape,
+                           const std::vector<std::uint16_t>& halves) {
+    writeNpyBytes(file, "<f2", shape, halves.data(), halves.size() * 2);
 }
 
 // An 8-bit grey label PNG from row-major values.

@@ -368,7 +368,8 @@ LoadedSample Dataset::load(std::size_t index, Image image) const {
     return sample;
 }
 
-void Dataset::load(std::size_t index, LoadedSample& sample, Image image) const {
+void Dataset::load(std::size_t index, LoadedSample& sample, Image image,
+                   Precision precision) const {
     const SampleEntry& entry = m_entries.at(index);
     if (!entry.complete())
         throw DataError(entry.reportFile(), entry.problem);
@@ -392,12 +393,27 @@ void Dataset::load(std::size_t index, LoadedSample& sample, Image image) const {
     checkMemory(entry, *file, sample.labels.pixelCount());
     // The last sample's buffers are refilled: no allocation, no zero fill in a scan's
     // steady state.
-    Raster<float>::Storage data = sample.prediction.release();
-    file->readInto(data);
+    LoadedSample::Scratch& scratch = sample.scratch;
+    const bool wasHalf = sample.prediction.isFloat16();
+    Prediction::Halves::Storage halves =
+        wasHalf ? sample.prediction.releaseHalves() : std::move(scratch.halves);
+    Raster<float>::Storage data = wasHalf ? std::move(scratch.floats) : sample.prediction.release();
+    const bool asHalves = precision == Precision::AsStored && file->readHalvesInto(halves);
+    if (!asHalves)
+        file->readInto(data);
     try {
-        sample.prediction = predictionFromArray(
-            file->header().shape, std::move(data), sample.labels.width(), sample.labels.height(),
-            m_config, m_limits, sample.warnings, &sample.scratch.transposed);
+        const int width = sample.labels.width();
+        const int height = sample.labels.height();
+        if (asHalves) {
+            scratch.floats = std::move(data);
+            sample.prediction = predictionFromHalves(file->header().shape, std::move(halves), width,
+                                                     height, m_config, m_limits, sample.warnings);
+        } else {
+            scratch.halves = std::move(halves);
+            sample.prediction =
+                predictionFromArray(file->header().shape, std::move(data), width, height, m_config,
+                                    m_limits, sample.warnings, &scratch.transposed);
+        }
     } catch (const std::exception& e) {
         throw DataError(entry.prediction, e.what());
     }

@@ -23,7 +23,6 @@ inline constexpr std::size_t kMaxNpyHeaderLength = std::size_t{1} << 20;
 [[nodiscard]] bool isNativeFloat32(const NpyHeader& header);
 [[nodiscard]] bool isNativeFloat16(const NpyHeader& header);
 [[nodiscard]] float readElement(const std::byte* p, const NpyHeader& header);
-void halvesToFloats(const std::byte* in, float* out, std::size_t n);
 // n elements of the header's dtype and byte order at `in` as float32 at `out`.
 void convertElements(const NpyHeader& header, const std::byte* in, float* out, std::size_t n);
 // Throws (the reason) unless `available` data bytes are exactly what the header claims.

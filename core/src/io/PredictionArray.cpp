@@ -1,6 +1,7 @@
 #include "losslens/io/Dataset.h"
 
 #include "Describe.h"
+#include "loss/HalfFloat.h"
 #include "util/TargetClones.h"
 
 #include <algorithm>
@@ -124,12 +125,15 @@ void softmaxInPlace(float* p, std::size_t pixels, std::size_t classes) {
     }
 }
 
-} // namespace
+// Which axes of a decoded array are H, W and C for a label map of width x height (spec
+// section 2's layout rules), and its class count; throws with the reason.
+struct ArrayLayout {
+    bool chw = false;
+    int classes = 0;
+};
 
-Prediction predictionFromArray(std::span<const std::int64_t> fileShape, Raster<float>::Storage data,
-                               int width, int height, const DatasetConfig& config,
-                               const DataLimits& limits, std::vector<std::string>& warnings,
-                               Raster<float>::Storage* transposed) {
+ArrayLayout arrayLayout(std::span<const std::int64_t> fileShape, int width, int height,
+                        const DatasetConfig& config, const DataLimits& limits) {
     std::vector<std::int64_t> shape(fileShape.begin(), fileShape.end());
     if (shape.size() == 4 && shape[0] == 1)
         shape.erase(shape.begin()); // a leading batch axis of length 1
@@ -176,42 +180,21 @@ Prediction predictionFromArray(std::span<const std::int64_t> fileShape, Raster<f
         throw std::runtime_error("prediction has " + std::to_string(classes) +
                                  " classes but dataset.json names " +
                                  std::to_string(config.classes.size()));
-    const int c = static_cast<int>(classes);
-    const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
-    const auto cs = static_cast<std::size_t>(c);
+    return {chw, static_cast<int>(classes)};
+}
 
-    Prediction prediction;
-    if (chw) {
-        Raster<float>::Storage local;
-        Raster<float>::Storage& out = transposed != nullptr ? *transposed : local;
-        out.resize(n * cs);
-        for (std::size_t k = 0; k < cs; ++k) {
-            const float* plane = data.data() + k * n;
-            for (std::size_t i = 0; i < n; ++i)
-                out[i * cs + k] = plane[i];
-        }
-        // The file's buffer waits in `transposed` for the next sample.
-        std::swap(out, data);
-    }
-    // H x W x C in C order: adopt the buffer without a copy.
-    prediction = Prediction(Raster<float>(width, height, c, std::move(data)));
-
-    float* p = prediction.data();
-    if (valuesLookRight(p, n, cs, config.kind == PredictionKind::Logits)) {
-        if (config.kind == PredictionKind::Logits)
-            softmaxInPlace(p, n, cs);
-        return prediction;
-    }
-    // Something is off: find what and where, the slow way.
+// The exact rule once the quick check found something: throws at the first NaN or Inf (and,
+// for probabilities, negative value), naming class and pixel; warns about probabilities
+// whose sum is off by more than 1e-2.
+void checkValuesExactly(const float* p, std::size_t n, std::size_t cs, int width,
+                        PredictionKind kind, std::vector<std::string>& warnings) {
     for (std::size_t i = 0; i < n * cs; ++i)
         if (!std::isfinite(p[i]))
             throw std::runtime_error(std::string(std::isnan(p[i]) ? "NaN" : "Inf") +
                                      " value in class " + std::to_string(i % cs) + " at " +
                                      pixelAt(i / cs, width));
-    if (config.kind == PredictionKind::Logits) {
-        softmaxInPlace(p, n, cs);
-        return prediction;
-    }
+    if (kind == PredictionKind::Logits)
+        return;
     std::size_t offSum = 0;
     std::size_t firstOff = 0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -236,7 +219,92 @@ Prediction predictionFromArray(std::span<const std::int64_t> fileShape, Raster<f
         warnings.push_back("probabilities of " + std::to_string(offSum) +
                            " pixel(s) do not sum to 1 (first at " + pixelAt(firstOff, width) +
                            "); if these are logits, set \"prediction_kind\": \"logits\"");
+}
+
+// The quick check of float16 probabilities: no sign, infinity or NaN (no half's bits above
+// the largest finite one's; -0.0 too, which the exact rule then lets through) and every
+// pixel's sum near 1, widened a few KiB at a time in cache by the float32 check itself.
+LOSSLENS_CLONES std::uint16_t largestHalf(const std::uint16_t* h, std::size_t count) {
+    std::uint16_t top = 0;
+    for (std::size_t i = 0; i < count; ++i)
+        top = std::max(top, h[i]);
+    return top;
+}
+
+constexpr std::uint16_t kLargestFiniteHalf = 0x7bffu;
+
+bool halvesLookRight(const std::uint16_t* h, std::size_t pixels, std::size_t classes) {
+    if (largestHalf(h, pixels * classes) > kLargestFiniteHalf)
+        return false;
+    const std::size_t chunk = std::max<std::size_t>(1, 4096 / classes);
+    thread_local std::vector<float> widened;
+    if (widened.size() < chunk * classes)
+        widened.resize(chunk * classes);
+    for (std::size_t start = 0; start < pixels; start += chunk) {
+        const std::size_t count = std::min(chunk, pixels - start);
+        detail::halvesToFloats(h + start * classes, widened.data(), count * classes);
+        if (!sumsNearOne(widened.data(), count, classes))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+Prediction predictionFromArray(std::span<const std::int64_t> fileShape, Raster<float>::Storage data,
+                               int width, int height, const DatasetConfig& config,
+                               const DataLimits& limits, std::vector<std::string>& warnings,
+                               Raster<float>::Storage* transposed) {
+    const ArrayLayout layout = arrayLayout(fileShape, width, height, config, limits);
+    const int c = layout.classes;
+    const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+    const auto cs = static_cast<std::size_t>(c);
+
+    if (layout.chw) {
+        Raster<float>::Storage local;
+        Raster<float>::Storage& out = transposed != nullptr ? *transposed : local;
+        out.resize(n * cs);
+        for (std::size_t k = 0; k < cs; ++k) {
+            const float* plane = data.data() + k * n;
+            for (std::size_t i = 0; i < n; ++i)
+                out[i * cs + k] = plane[i];
+        }
+        // The file's buffer waits in `transposed` for the next sample.
+        std::swap(out, data);
+    }
+    // H x W x C in C order: adopt the buffer without a copy.
+    Prediction prediction(Raster<float>(width, height, c, std::move(data)));
+
+    float* p = prediction.data();
+    const bool logits = config.kind == PredictionKind::Logits;
+    if (!valuesLookRight(p, n, cs, logits))
+        checkValuesExactly(p, n, cs, width, config.kind, warnings);
+    if (logits)
+        softmaxInPlace(p, n, cs);
     return prediction;
+}
+
+Prediction predictionFromHalves(std::span<const std::int64_t> fileShape,
+                                Prediction::Halves::Storage data, int width, int height,
+                                const DatasetConfig& config, const DataLimits& limits,
+                                std::vector<std::string>& warnings) {
+    const ArrayLayout layout = arrayLayout(fileShape, width, height, config, limits);
+    const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+    const auto cs = static_cast<std::size_t>(layout.classes);
+    if (layout.chw || config.kind == PredictionKind::Logits) {
+        // Transposed or turned into probabilities: float32, as predictionFromArray makes it.
+        Raster<float>::Storage widened(data.size());
+        detail::halvesToFloats(data.data(), widened.data(), data.size());
+        return predictionFromArray(fileShape, std::move(widened), width, height, config, limits,
+                                   warnings);
+    }
+    if (!halvesLookRight(data.data(), n, cs)) {
+        std::vector<float> widened(data.size());
+        detail::halvesToFloats(data.data(), widened.data(), data.size());
+        checkValuesExactly(widened.data(), n, cs, width, config.kind, warnings);
+    }
+    return Prediction::fromHalves(
+        Prediction::Halves(width, height, layout.classes, std::move(data)));
 }
 
 } // namespace losslens

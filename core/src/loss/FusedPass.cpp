@@ -18,6 +18,7 @@
 #include <hwy/highway.h>
 
 #include "loss/ClassSums-inl.h"
+#include "loss/HalfFloat.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace losslens::detail::HWY_NAMESPACE {
@@ -262,7 +263,7 @@ bool CountClassPixels(const std::uint16_t* y, std::size_t pixels, std::size_t cl
 // A pass's block buffers, kept per thread and only ever grown: a scan scores sample after
 // sample with no allocation (about 100 KiB of blocks for six variants).
 struct PassBuffers {
-    std::vector<float> q, standard, rows, mapScratch;
+    std::vector<float> q, standard, rows, mapScratch, widened;
     std::vector<std::int32_t> labels;
     std::vector<std::uint16_t> kScratch;
     std::vector<std::uint8_t> w0Scratch, removedScratch;
@@ -283,6 +284,8 @@ std::int64_t RunFusedPass(const PassArgs& a) {
     std::vector<float>& standard = buffers.standard;
     std::vector<std::int32_t>& labels = buffers.labels;
     std::vector<float>& rows = buffers.rows;
+    if (a.halves != nullptr)
+        PassBuffers::atLeast(buffers.widened, kMaxBlock * c);
     LossContext context = a.context;
     // A summary only: the masks of a block go to scratch that the next block reuses, and so
     // does the map of every selected variant that is not kept.
@@ -311,8 +314,14 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         std::uint8_t* w0 = scratch ? w0Scratch.data() : a.bgWeight + start;
         std::uint8_t* removed = scratch ? removedScratch.data() : a.removed + start;
         const ScanOut scan{k, w0, removed, q.data(), labels.data()};
-        removedCount += static_cast<std::int64_t>(scanPixels(
-            a.probabilities + start * c, y, count, c, a.ignore, a.keep, scan, rows.data()));
+        // A float16 prediction's block as float32, in cache: what every kernel reads.
+        const float* p = a.probabilities + start * c;
+        if (a.halves != nullptr) {
+            halvesToFloats(a.halves + start * c, buffers.widened.data(), count * c);
+            p = buffers.widened.data();
+        }
+        removedCount += static_cast<std::int64_t>(
+            scanPixels(p, y, count, c, a.ignore, a.keep, scan, rows.data()));
         // The standard loss is the standard variant's map: written there directly (its
         // kernel would only copy it), else into scratch for the other variants.
         const bool standardMap = kept(a.standardIndex);
@@ -321,7 +330,7 @@ std::int64_t RunFusedPass(const PassArgs& a) {
 
         context.offset = start;
         context.labels = std::span<const std::uint16_t>(y, count);
-        context.probabilities = std::span<const float>(a.probabilities + start * c, count * c);
+        context.probabilities = std::span<const float>(p, count * c);
         context.standard = std::span<const float>(ls, count);
         context.trueProbability = std::span<const float>(q.data(), count);
         context.argmax = std::span<const std::uint16_t>(k, count);

@@ -27,6 +27,8 @@ inline constexpr std::size_t kMaxBlock = 2048;
 struct PassArgs {
     const std::uint16_t* labels = nullptr;
     const float* probabilities = nullptr; // pixel-major, classes per pixel
+    // Or the same as float16 bits (probabilities null): each block is widened in cache.
+    const std::uint16_t* halves = nullptr;
     std::size_t pixels = 0;
     std::size_t classes = 0;
     const std::uint8_t* keep = nullptr; // per class: 1 = w0 is 1 where predicted

@@ -3,6 +3,7 @@
 #include "losslens/loss/LossVariant.h"
 
 #include "FusedPass.h"
+#include "HalfFloat.h"
 
 #include <algorithm>
 #include <cmath>
@@ -131,7 +132,10 @@ SampleSummary score(const LabelMap& labels, const Prediction& prediction, const 
 
     detail::PassArgs pass;
     pass.labels = labels.data();
-    pass.probabilities = prediction.data();
+    if (prediction.isFloat16())
+        pass.halves = prediction.halves();
+    else
+        pass.probabilities = prediction.data();
     pass.pixels = n;
     pass.classes = c;
     pass.keep = keep.data();
@@ -242,11 +246,14 @@ LossResult computeLossAt(const LabelMap& labels, const Prediction& prediction,
                 continue;
             }
             gridLabels.at(gx, gy) = labels.at(sx, sy);
-            std::copy_n(prediction.data() + (static_cast<std::size_t>(sy) *
-                                                 static_cast<std::size_t>(labels.width()) +
-                                             static_cast<std::size_t>(sx)) *
-                                                c,
-                        c, p);
+            const std::size_t at =
+                (static_cast<std::size_t>(sy) * static_cast<std::size_t>(labels.width()) +
+                 static_cast<std::size_t>(sx)) *
+                c;
+            if (prediction.isFloat16())
+                detail::halvesToFloats(prediction.halves() + at, p, c);
+            else
+                std::copy_n(prediction.data() + at, c, p);
         }
     }
     // The grid's M is what its labels lack minus what is declared annotated: declaring every

@@ -209,6 +209,7 @@ namespace {
 ProcessOptions summaryForVisitor(ProcessOptions options) {
     options.images = Dataset::Image::Skip;
     options.maps = false;
+    options.precision = Dataset::Precision::AsStored; // read by computeLoss alone
     return options;
 }
 } // namespace

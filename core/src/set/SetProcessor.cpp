@@ -62,14 +62,16 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
 
 SampleOutcome processSample(const Dataset& dataset, std::size_t i, LoadedSample& sample,
                             const SampleVisitor& visitor, bool statistics, Dataset::Image images,
-                            bool maps) {
+                            bool maps, Dataset::Precision precision) {
     const auto& entries = dataset.entries();
     SampleOutcome outcome;
     outcome.entry = i;
     outcome.stem = entries[i].stem;
     const LossConfig config = dataset.config().lossConfig();
     try {
-        dataset.load(i, sample, images);
+        // With nobody else reading the prediction, a float16 file stays float16: the pass
+        // widens it a block at a time (half the bytes, no float32 copy of it).
+        dataset.load(i, sample, images, visitor ? precision : Dataset::Precision::AsStored);
         outcome.warnings = sample.warnings;
         // Statistics come from the pass's blocks, so a sample's six maps are held only when
         // the visitor asks for them.
@@ -139,7 +141,7 @@ bool scanSet(const Dataset& dataset, const ProcessOptions& options, const Outcom
             } else {
                 std::unique_ptr<LoadedSample> sample = takeSample();
                 outcome = processSample(dataset, chosen[k], *sample, visitor, options.statistics,
-                                        options.images, options.maps);
+                                        options.images, options.maps, options.precision);
                 if (options.index)
                     options.index->keep(outcome);
                 std::lock_guard lock(mutex);

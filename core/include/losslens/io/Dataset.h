@@ -51,9 +51,12 @@ struct LoadedSample {
     std::vector<std::string> warnings; // usable, but the user should know
     // Not part of the sample: what Dataset::load(index, sample) reuses from one sample to the
     // next (a C x H x W prediction is transposed through `transposed`; a label file's bytes).
+    // The buffer of the precision a sample did not use waits for the next that does.
     struct Scratch {
         Raster<float>::Storage transposed;
         std::vector<std::byte> fileBytes;
+        Raster<float>::Storage floats;
+        Prediction::Halves::Storage halves;
     } scratch;
 };
 
@@ -95,13 +98,19 @@ public:
     // window only (stats and export never read it). Check: only its header, for the warning
     // of a bad one (the window's scan; LoadedSample::image stays empty).
     enum class Image { Load, Check, Skip };
+    // The prediction's values: Float32 always (what the window and every other reader of
+    // them need), or AsStored: a float16 file's probabilities kept as float16, half the
+    // memory and no widening pass (Prediction; the loss pass reads them). Only a caller that
+    // hands the prediction to nothing but computeLoss/summarizeLoss asks for it.
+    enum class Precision { Float32, AsStored };
     // Loads and validates one complete entry; throws DataError naming the bad file.
     [[nodiscard]] LoadedSample load(std::size_t index, Image image = Image::Load) const;
     // The same into `sample`, refilling its buffers (labels, prediction, scratch) when they
     // are large enough: a scan's worker loads sample after sample into one LoadedSample with
     // no allocation in proportion to the image and no zero fill. `sample` is unspecified
     // after a throw (load into it again).
-    void load(std::size_t index, LoadedSample& sample, Image image = Image::Load) const;
+    void load(std::size_t index, LoadedSample& sample, Image image = Image::Load,
+              Precision precision = Precision::Float32) const;
 
 private:
     void resolveLabelSets();
@@ -140,5 +149,13 @@ private:
                                              const DatasetConfig& config, const DataLimits& limits,
                                              std::vector<std::string>& warnings,
                                              Raster<float>::Storage* transposed = nullptr);
+// The same for a float16 array's bits: H x W x C probabilities stay float16 (checked as
+// predictionFromArray checks them, bit for bit the same verdicts); C x H x W or logits are
+// widened to float32 and made by predictionFromArray. Exposed for tests.
+[[nodiscard]] Prediction predictionFromHalves(std::span<const std::int64_t> shape,
+                                              Prediction::Halves::Storage data, int width,
+                                              int height, const DatasetConfig& config,
+                                              const DataLimits& limits,
+                                              std::vector<std::string>& warnings);
 
 } // namespace losslens

@@ -22,8 +22,12 @@ public:
     [[nodiscard]] std::int64_t readingCost() const override;
     void readInto(Raster<float>::Storage& data) override;
     void readInto(std::vector<float>& data) override;
+    [[nodiscard]] bool readHalvesInto(Raster<std::uint16_t>::Storage& halves) override;
 
 private:
+    // The element count, after checking the header's claims against the file's real size
+    // and the limits (before any buffer is sized by them).
+    [[nodiscard]] std::int64_t checkedCount() const;
     template <typename Floats> void read(Floats& data);
     void readAt(std::int64_t offset, void* to, std::int64_t count) const;
 

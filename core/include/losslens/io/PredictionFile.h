@@ -43,6 +43,12 @@ public:
     // reused when it is large enough. Checks the element count against the limits first.
     virtual void readInto(Raster<float>::Storage& data) = 0;
     virtual void readInto(std::vector<float>& data) = 0;
+    // A float16 array in this machine's byte order and C order, as its bits into `halves`
+    // (resized without a zero fill, its buffer reused): true. Any other array: false, nothing
+    // read (readInto widens it). The same checks as readInto first.
+    [[nodiscard]] virtual bool readHalvesInto(Raster<std::uint16_t>::Storage& /*halves*/) {
+        return false;
+    }
 
 protected:
     PredictionFile() = default;

@@ -26,6 +26,10 @@ struct ProcessOptions {
     // maps empty) and computes what it needs itself, as export does one variant at a time so
     // a big sample never holds six maps at once.
     bool maps = true;
+    // AsStored: the visitor reads the prediction only through computeLoss or summarizeLoss
+    // (export), so a float16 file stays float16 (Dataset::Precision). Without a visitor the
+    // scan always keeps it so (stats).
+    Dataset::Precision precision = Dataset::Precision::Float32;
     // Asked by a worker before it loads an entry; false: someone else loads and scores it
     // (the window's viewer, which shares its one load of a big sample with the table), so
     // the entry is skipped and the sink never sees it. Called from worker threads.
@@ -69,9 +73,10 @@ void scoreSample(const LoadedSample& sample, const LossConfig& config, LossResul
                                           Dataset::Image images = Dataset::Image::Load,
                                           bool maps = true);
 // The same, loading into `sample` (its buffers reused: Dataset::load), which the visitor sees.
-[[nodiscard]] SampleOutcome processSample(const Dataset& dataset, std::size_t entry,
-                                          LoadedSample& sample, const SampleVisitor& visitor,
-                                          bool statistics, Dataset::Image images, bool maps);
+[[nodiscard]] SampleOutcome
+processSample(const Dataset& dataset, std::size_t entry, LoadedSample& sample,
+              const SampleVisitor& visitor, bool statistics, Dataset::Image images, bool maps,
+              Dataset::Precision precision = Dataset::Precision::Float32);
 
 // The one set pipeline: loads, validates and scores every complete stem on `jobs` threads
 // and hands each outcome to `sink` as it finishes. A bad sample is reported in its outcome
