@@ -178,7 +178,7 @@ TEST(Dataset, SumCheckAgreesWithTheExactRuleAtTheTolerance) {
                                                           0.00999, -0.00999, 0.0101, -0.0101,
                                                           0.0106, -0.0106, 0.3}};
     for (const auto& offsets : offsetSets)
-        for (const int classes : {2, 5, 21, 1200}) {
+        for (const int classes : {2, 3, 4, 5, 21, 1200}) {
             const int width = classes >= 1000 ? 8 : 40;
             const int height = 6;
             const std::size_t n = static_cast<std::size_t>(width) * height;
