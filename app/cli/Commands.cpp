@@ -13,8 +13,8 @@
 #include "losslens/loss/LossVariant.h"
 #include "losslens/loss/SimdTarget.h"
 #include "losslens/report/Exporter.h"
-#include "losslens/report/SetReport.h"
 #include "losslens/report/Shards.h"
+#include "losslens/report/StatsText.h"
 #include "losslens/set/Bench.h"
 #include "losslens/set/SetProcessor.h"
 

@@ -6,7 +6,7 @@
 
 #include "losslens/io/DataLimits.h"
 #include "losslens/io/Dataset.h"
-#include "losslens/report/SetReport.h"
+#include "losslens/report/StatsText.h"
 
 #include <string>
 #include <vector>

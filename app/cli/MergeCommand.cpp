@@ -6,8 +6,8 @@
 #include "losslens/candidates/CandidateShards.h"
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
-#include "losslens/report/SetReport.h"
 #include "losslens/report/Shards.h"
+#include "losslens/report/StatsText.h"
 
 #include <iostream>
 

@@ -5,7 +5,7 @@
 #include "losslens/io/DatasetConfig.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
-#include "losslens/report/SetReport.h"
+#include "losslens/report/StatsText.h"
 
 #include <gtest/gtest.h>
 

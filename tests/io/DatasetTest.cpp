@@ -3,6 +3,7 @@
 #include "losslens/io/DataError.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/loss/LossVariant.h"
+#include "losslens/report/StatsText.h"
 #include "losslens/set/SetProcessor.h"
 
 #include <gtest/gtest.h>

@@ -4,6 +4,7 @@
 #include "losslens/io/NpyArray.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
+#include "losslens/report/StatsText.h"
 
 #include <algorithm>
 #include <bit>

@@ -1,6 +1,7 @@
 #include "losslens/report/Shards.h"
 
 #include "losslens/loss/LossVariant.h"
+#include "losslens/report/StatsText.h"
 
 #include <nlohmann/json.hpp>
 

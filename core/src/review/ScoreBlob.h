@@ -5,7 +5,7 @@
 // length against the bytes left, so a damaged or foreign row is a miss (rescored), never a
 // crash or an allocation sized by the file.
 #include "losslens/candidates/CandidateIndex.h"
-#include "losslens/report/SetReport.h"
+#include "losslens/set/SampleOutcome.h"
 
 #include <cstdint>
 #include <optional>

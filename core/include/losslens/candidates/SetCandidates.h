@@ -4,8 +4,8 @@
 #include "losslens/candidates/CandidateIndex.h"
 #include "losslens/candidates/ReviewDecision.h"
 #include "losslens/io/Dataset.h"
-#include "losslens/report/SetReport.h"
 #include "losslens/set/SetProcessor.h"
+#include "losslens/set/SetReport.h"
 
 #include <optional>
 #include <string>

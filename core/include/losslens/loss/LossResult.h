@@ -3,7 +3,7 @@
 #include "losslens/loss/LossBlock.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/loss/Raster.h"
-#include "losslens/set/SampleSummary.h"
+#include "losslens/loss/SampleSummary.h"
 
 #include <span>
 #include <string_view>

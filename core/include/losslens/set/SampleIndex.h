@@ -1,6 +1,6 @@
 #pragma once
 
-#include "losslens/report/SetReport.h"
+#include "losslens/set/SampleOutcome.h"
 
 #include <cstddef>
 

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "losslens/loss/SampleSummary.h"
 #include "losslens/set/SampleStatistics.h"
-#include "losslens/set/SampleSummary.h"
 #include "losslens/set/SetSummary.h"
 
 #include <cstddef>

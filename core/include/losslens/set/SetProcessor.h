@@ -4,8 +4,8 @@
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossResult.h"
 #include "losslens/loss/LossVariant.h"
-#include "losslens/report/SetReport.h"
 #include "losslens/set/SampleIndex.h"
+#include "losslens/set/SetReport.h"
 
 #include <atomic>
 #include <functional>

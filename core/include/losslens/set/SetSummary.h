@@ -1,6 +1,6 @@
 #pragma once
 
-#include "losslens/set/SampleSummary.h"
+#include "losslens/loss/SampleSummary.h"
 
 #include <cstdint>
 #include <vector>

@@ -2,9 +2,9 @@
 
 #include "losslens/io/ClassInfo.h"
 #include "losslens/io/Dataset.h"
-#include "losslens/report/SetReport.h"
 #include "losslens/set/LossHistogram.h"
 #include "losslens/set/SetAccumulator.h"
+#include "losslens/set/SetReport.h"
 #include "losslens/set/SetSummary.h"
 #include "losslens/ui/CandidateStore.h"
 #include "losslens/ui/SampleCache.h"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "losslens/io/FileStamp.h"
-#include "losslens/set/SampleSummary.h"
+#include "losslens/loss/SampleSummary.h"
 #include "losslens/set/SetSummary.h"
 
 #include <QObject>

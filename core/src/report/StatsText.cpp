@@ -1,4 +1,4 @@
-#include "losslens/report/SetReport.h"
+#include "losslens/report/StatsText.h"
 
 #include "CsvText.h"
 
