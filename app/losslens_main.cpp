@@ -1,8 +1,8 @@
 // losslens: the inspector window. With a folder argument it opens that data set, without
 // one the built-in demo set.
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/MemoryPolicy.h"
+#include "session/DatasetSession.h"
+#include "session/MemoryPolicy.h"
+#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

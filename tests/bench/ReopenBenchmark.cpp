@@ -7,9 +7,9 @@
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/review/ReviewLocation.h"
 #include "losslens/review/ScoreIndex.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/MemoryPolicy.h"
+#include "session/DatasetSession.h"
+#include "session/MemoryPolicy.h"
+#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

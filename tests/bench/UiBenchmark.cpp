@@ -9,14 +9,14 @@
 #include "losslens/io/Dataset.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/set/SetProcessor.h"
-#include "losslens/ui/Canvas.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/LayerImages.h"
-#include "losslens/ui/LayerRenderer.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/MemoryPolicy.h"
-#include "losslens/ui/SampleCache.h"
-#include "losslens/ui/SampleTableModel.h"
+#include "panels/SampleTableModel.h"
+#include "render/LayerImages.h"
+#include "render/LayerRenderer.h"
+#include "session/DatasetSession.h"
+#include "session/MemoryPolicy.h"
+#include "session/SampleCache.h"
+#include "view/Canvas.h"
+#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -11,13 +11,13 @@
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/SetProcessor.h"
-#include "losslens/ui/ColorBar.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/ExportController.h"
-#include "losslens/ui/LayerImages.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/PixelInfo.h"
-#include "losslens/ui/SampleView.h"
+#include "render/LayerImages.h"
+#include "render/PixelInfo.h"
+#include "session/DatasetSession.h"
+#include "view/ColorBar.h"
+#include "view/SampleView.h"
+#include "window/ExportController.h"
+#include "window/MainWindow.h"
 
 #include <QFile>
 #include <QSignalSpy>

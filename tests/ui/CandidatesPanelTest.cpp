@@ -2,16 +2,16 @@
 // same set (core's findSetCandidates, run separately), its filters select as core's filter
 // does, the sample table counts them, and choosing one opens its sample, zooms the canvas
 // onto its box and outlines exactly its pixels.
-#include "losslens/ui/CandidatesPanel.h"
+#include "panels/CandidatesPanel.h"
 #include "losslens/candidates/SetCandidates.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
-#include "losslens/ui/CandidateTableModel.h"
-#include "losslens/ui/Canvas.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/SampleTableModel.h"
-#include "losslens/ui/SampleView.h"
+#include "panels/CandidateTableModel.h"
+#include "panels/SampleTableModel.h"
+#include "session/DatasetSession.h"
+#include "view/Canvas.h"
+#include "view/SampleView.h"
+#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QStandardPaths>

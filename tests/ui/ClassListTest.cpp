@@ -5,13 +5,13 @@
 #include "losslens/io/LabelPng.h"
 #include "losslens/io/NpyArray.h"
 #include "losslens/loss/Raster.h"
-#include "losslens/ui/Canvas.h"
-#include "losslens/ui/ComparisonPanel.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/LayersPanel.h"
-#include "losslens/ui/SampleDetails.h"
+#include "panels/ComparisonPanel.h"
+#include "panels/LayersPanel.h"
+#include "render/SampleDetails.h"
+#include "session/DatasetSession.h"
+#include "view/Canvas.h"
 
-#include "losslens/ui/MainWindow.h"
+#include "window/MainWindow.h"
 #include <QLineEdit>
 #include <QTableWidget>
 

@@ -2,10 +2,10 @@
 // listed with its file and reason, and the window stays up.
 #include "WindowWaits.h"
 
-#include "losslens/ui/Canvas.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/SampleTableModel.h"
+#include "panels/SampleTableModel.h"
+#include "session/DatasetSession.h"
+#include "view/Canvas.h"
+#include "window/MainWindow.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,7 +2,7 @@
 // difference's symmetric range, log scale colours at known pixels, clipped shares.
 #include "TinySample.h"
 
-#include "losslens/ui/LayerImages.h"
+#include "render/LayerImages.h"
 
 #include <QTest>
 

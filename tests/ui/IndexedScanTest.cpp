@@ -6,8 +6,8 @@
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/review/ReviewLocation.h"
-#include "losslens/ui/CandidateStore.h"
-#include "losslens/ui/DatasetSession.h"
+#include "session/CandidateStore.h"
+#include "session/DatasetSession.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

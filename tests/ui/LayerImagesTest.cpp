@@ -1,12 +1,12 @@
 #include "TinySample.h"
 
 #include "losslens/loss/LossComputer.h"
-#include "losslens/ui/ColorBar.h"
-#include "losslens/ui/LayerImages.h"
-#include "losslens/ui/LayerRenderer.h"
-#include "losslens/ui/PixelInfo.h"
-#include "losslens/ui/SampleCache.h"
-#include "losslens/ui/ViewSettingsStore.h"
+#include "render/LayerImages.h"
+#include "render/LayerRenderer.h"
+#include "render/PixelInfo.h"
+#include "session/SampleCache.h"
+#include "state/ViewSettingsStore.h"
+#include "view/ColorBar.h"
 
 #include <QTemporaryDir>
 #include <QTest>

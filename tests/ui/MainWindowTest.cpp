@@ -6,12 +6,12 @@
 #include "losslens/loss/LossVariant.h"
 #include "losslens/report/Exporter.h"
 #include "losslens/set/SetProcessor.h"
-#include "losslens/ui/Canvas.h"
-#include "losslens/ui/ComparisonPanel.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/ExportController.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/SampleTableModel.h"
+#include "panels/ComparisonPanel.h"
+#include "panels/SampleTableModel.h"
+#include "session/DatasetSession.h"
+#include "view/Canvas.h"
+#include "window/ExportController.h"
+#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QComboBox>

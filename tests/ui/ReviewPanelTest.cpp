@@ -11,14 +11,14 @@
 #include "losslens/io/Dataset.h"
 #include "losslens/review/ReviewLocation.h"
 #include "losslens/review/ReviewStore.h"
-#include "losslens/ui/CandidateTableModel.h"
-#include "losslens/ui/CandidatesPanel.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/ReviewExport.h"
-#include "losslens/ui/ReviewKeeper.h"
-#include "losslens/ui/SampleTableModel.h"
-#include "losslens/ui/ShortcutsDialog.h"
+#include "panels/CandidateTableModel.h"
+#include "panels/CandidatesPanel.h"
+#include "panels/SampleTableModel.h"
+#include "session/DatasetSession.h"
+#include "session/ReviewExport.h"
+#include "session/ReviewKeeper.h"
+#include "window/MainWindow.h"
+#include "window/ShortcutsDialog.h"
 
 #include <nlohmann/json.hpp>
 

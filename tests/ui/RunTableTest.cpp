@@ -5,13 +5,13 @@
 #include "losslens/io/Dataset.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/SetProcessor.h"
-#include "losslens/ui/ComparisonPanel.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/PlotsPanel.h"
-#include "losslens/ui/RunScores.h"
-#include "losslens/ui/SampleTableModel.h"
-#include "losslens/ui/SampleView.h"
+#include "panels/ComparisonPanel.h"
+#include "panels/PlotsPanel.h"
+#include "panels/SampleTableModel.h"
+#include "session/DatasetSession.h"
+#include "session/RunScores.h"
+#include "view/SampleView.h"
+#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QHeaderView>

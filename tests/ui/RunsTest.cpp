@@ -6,13 +6,13 @@
 #include "losslens/io/NpyArray.h"
 #include "losslens/report/Colormap.h"
 #include "losslens/set/SetProcessor.h"
-#include "losslens/ui/Canvas.h"
-#include "losslens/ui/CompareRun.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/SampleTableModel.h"
-#include "losslens/ui/SampleView.h"
-#include "losslens/ui/SetWatcher.h"
+#include "panels/SampleTableModel.h"
+#include "session/CompareRun.h"
+#include "session/DatasetSession.h"
+#include "session/SetWatcher.h"
+#include "view/Canvas.h"
+#include "view/SampleView.h"
+#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QComboBox>

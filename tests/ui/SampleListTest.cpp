@@ -6,11 +6,11 @@
 #include "losslens/io/ClassInfo.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/set/SetProcessor.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/SampleFilterProxy.h"
-#include "losslens/ui/SampleListPanel.h"
-#include "losslens/ui/SampleTableModel.h"
+#include "panels/SampleFilterProxy.h"
+#include "panels/SampleListPanel.h"
+#include "panels/SampleTableModel.h"
+#include "session/DatasetSession.h"
+#include "window/MainWindow.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,14 +1,14 @@
 // The set watcher without a window: on a local file system it learns of changes from the
 // kernel and looks at nothing while the set is unchanged; a rewritten prediction is still
 // rescored, notified or polled. And the candidate store's batch merge ranks as a full sort.
-#include "losslens/ui/SetWatcher.h"
+#include "session/SetWatcher.h"
 #include "losslens/candidates/Candidate.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/set/SetProcessor.h"
-#include "losslens/ui/CandidateStore.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/FolderNotifier.h"
+#include "session/CandidateStore.h"
+#include "session/DatasetSession.h"
+#include "session/FolderNotifier.h"
 
 #include "../io/ZipFiles.h"
 

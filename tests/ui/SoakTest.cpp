@@ -9,8 +9,8 @@
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/set/SetProcessor.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
+#include "session/DatasetSession.h"
+#include "window/MainWindow.h"
 
 #include <QStandardPaths>
 #include <QTemporaryDir>

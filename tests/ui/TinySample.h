@@ -3,7 +3,7 @@
 // The hand-made sample the layer and readout tests share.
 
 #include "losslens/loss/LossComputer.h"
-#include "losslens/ui/SampleData.h"
+#include "session/SampleData.h"
 
 #include <memory>
 

@@ -1,6 +1,6 @@
 // VariantStyle: the one home of variant text and colour in the window.
 
-#include "losslens/ui/VariantStyle.h"
+#include "state/VariantStyle.h"
 #include "losslens/loss/LossVariant.h"
 
 #include <QTest>

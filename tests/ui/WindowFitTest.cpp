@@ -7,13 +7,13 @@
 #include "losslens/io/NpyArray.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/SetProcessor.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/ExportController.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/SampleTableModel.h"
-#include "losslens/ui/SampleView.h"
-#include "losslens/ui/SetExportDialog.h"
-#include "losslens/ui/ViewState.h"
+#include "panels/SampleTableModel.h"
+#include "session/DatasetSession.h"
+#include "state/ViewState.h"
+#include "view/SampleView.h"
+#include "window/ExportController.h"
+#include "window/MainWindow.h"
+#include "window/SetExportDialog.h"
 
 #include <QAbstractItemDelegate>
 #include <QDoubleSpinBox>

@@ -10,10 +10,10 @@
 #include "losslens/io/LabelPng.h"
 #include "losslens/io/NpyArray.h"
 #include "losslens/loss/LossVariant.h"
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
-#include "losslens/ui/SampleData.h"
-#include "losslens/ui/SetWatcher.h"
+#include "session/DatasetSession.h"
+#include "session/SampleData.h"
+#include "session/SetWatcher.h"
+#include "window/MainWindow.h"
 
 #include <QStandardPaths>
 #include <QTemporaryDir>

@@ -3,8 +3,8 @@
 // Waiting for the window's background work in Qt tests (the QTRY macros record a failure
 // and return from the helper; the test then fails on its next check).
 
-#include "losslens/ui/DatasetSession.h"
-#include "losslens/ui/MainWindow.h"
+#include "session/DatasetSession.h"
+#include "window/MainWindow.h"
 
 #include <QTest>
 

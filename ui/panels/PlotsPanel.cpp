@@ -1,0 +1,392 @@
+#include "panels/PlotsPanel.h"
+#include "losslens/set/VariantComparison.h"
+#include "render/SampleDetails.h"
+#include "session/DatasetSession.h"
+#include "session/RunScores.h"
+#include "state/VariantStyle.h"
+
+#include "losslens/loss/LossVariant.h"
+
+#include <QComboBox>
+#include <QCursor>
+#include <QHBoxLayout>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QtCharts/QBarCategoryAxis>
+#include <QtCharts/QBarSeries>
+#include <QtCharts/QBarSet>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QLogValueAxis>
+#include <QtCharts/QScatterSeries>
+#include <QtCharts/QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+namespace losslens {
+
+double histogramAxisEnd(const std::vector<LossHistogram>& histograms) {
+    double end = 0.0;
+    for (const LossHistogram& h : histograms)
+        for (std::size_t b = h.counts.size(); b-- > 0;)
+            if (h.counts[b] > 0) {
+                end = std::max(end, static_cast<double>(h.binUpperEdge(b)));
+                break;
+            }
+    if (!(end > 0.0))
+        return 1.0;
+    const double power = std::pow(10.0, std::floor(std::log10(end)));
+    for (double m : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
+        if (m * power >= end * (1.0 - 1e-9))
+            return m * power;
+    return end;
+}
+
+PlotsPanel::PlotsPanel(DatasetSession* session, RunScores* runs, QWidget* parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_runs(runs) {
+    connect(session, &DatasetSession::setChanged, this, [this, session] {
+        setSet(session->setHistograms(), session->setSummary(), session->classes());
+    });
+    connect(session, &DatasetSession::sampleReady, this,
+            [this](const SampleDataPtr& ready) { setSample(ready); });
+    connect(session, &DatasetSession::sampleFailed, this, [this, session](qulonglong entry) {
+        if (entry == session->requestedSample())
+            setSample(nullptr, session->classes(), session->ignoreIndex());
+    });
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    // One chart at a time, with the dock's whole height: two stacked charts in a dock of
+    // the side column were too short to show their ticks and legends.
+    auto* row = new QHBoxLayout;
+    m_kind = new QComboBox(this);
+    m_kind->addItem(tr("Loss histogram"));
+    m_kind->addItem(tr("Loss by class"));
+    m_kind->setToolTip(tr("Histogram of per-pixel loss per variant, or the sum of loss by "
+                          "labelled class per variant"));
+    m_scope = new QComboBox(this);
+    m_scope->addItem(tr("Current sample"));
+    m_scope->addItem(tr("Whole set"));
+    m_scope->setToolTip(tr("Plot the current sample or the whole set"));
+    connect(m_scope, &QComboBox::currentIndexChanged, this, &PlotsPanel::refresh);
+    row->addWidget(m_kind, 1);
+    row->addWidget(m_scope, 1);
+    layout->addLayout(row);
+    m_histogramView = new QChartView(this);
+    m_histogramView->setRenderHint(QPainter::Antialiasing);
+    m_histogramView->setToolTip(tr("Histogram of per-pixel loss, log-scaled pixel counts"));
+    m_histogramView->setMinimumHeight(220);
+    m_classView = new QChartView(this);
+    m_classView->setRenderHint(QPainter::Antialiasing);
+    m_classView->setToolTip(tr("Sum of per-pixel loss by labelled class, for each variant"));
+    m_classView->setMinimumHeight(220);
+    m_classView->hide();
+    m_runView = new QChartView(this);
+    m_runView->setRenderHint(QPainter::Antialiasing);
+    m_runView->setToolTip(tr("Each sample's mean loss (the heatmap's variant) in the run in "
+                             "view against the run it is compared with; above the diagonal: "
+                             "worse in the run in view"));
+    m_runView->setMinimumHeight(220);
+    m_runView->hide();
+    layout->addWidget(m_histogramView, 1);
+    layout->addWidget(m_classView, 1);
+    layout->addWidget(m_runView, 1);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, [this](int kind) {
+        m_histogramView->setVisible(kind == 0);
+        m_classView->setVisible(kind == 1);
+        m_runView->setVisible(kind == 2);
+        m_scope->setEnabled(kind != 2); // the runs' plot is always the whole set
+        if (kind == 2)
+            plotRuns();
+    });
+    if (m_runs)
+        connect(m_runs, &RunScores::scoresChanged, this, [this] {
+            offerRuns();
+            if (m_kind->currentIndex() == 2)
+                plotRuns();
+        });
+    refresh();
+}
+
+void PlotsPanel::offerRuns() {
+    const bool several = m_runs && m_runs->runs().size() > 1;
+    if (several && m_kind->count() < 3)
+        m_kind->addItem(tr("Runs: mean per sample"));
+    else if (!several && m_kind->count() > 2)
+        m_kind->removeItem(2);
+}
+
+void PlotsPanel::showRuns() {
+    offerRuns();
+    if (m_kind->count() > 2)
+        m_kind->setCurrentIndex(2);
+}
+
+void PlotsPanel::plotRuns() {
+    auto* chart = new QChart();
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    const std::string open = m_runs ? m_runs->openRun() : std::string();
+    const std::string other = m_runs ? m_runs->otherRun() : std::string();
+    const QString here = runLabel(QString::fromStdString(open));
+    const QString there = runLabel(QString::fromStdString(other));
+    auto* worse = new QScatterSeries();
+    worse->setName(tr("worse in %1").arg(here));
+    worse->setColor(QColor(178, 34, 34));
+    auto* better = new QScatterSeries();
+    better->setName(tr("not worse"));
+    better->setColor(QColor(30, 120, 60));
+    for (auto* series : {worse, better}) {
+        series->setMarkerSize(7.0);
+        series->setBorderColor(Qt::transparent);
+        // A click shows the sample; hovering names it.
+        connect(series, &QScatterSeries::clicked, this, [this](const QPointF& p) {
+            if (const auto entry = runPointEntry(p))
+                emit entryClicked(*entry);
+        });
+        connect(series, &QScatterSeries::hovered, this, [this](const QPointF& p, bool on) {
+            const auto entry = on ? runPointEntry(p) : std::nullopt;
+            QString tip;
+            if (entry && m_session && m_session->isOpen() &&
+                *entry < m_session->dataset()->entries().size())
+                tip = tr("%1\nx %2, y %3 (click to show it)")
+                          .arg(QString::fromStdString(m_session->dataset()->entries()[*entry].stem))
+                          .arg(p.x(), 0, 'f', 5)
+                          .arg(p.y(), 0, 'f', 5);
+            m_runView->setToolTip(tip);
+            if (on && !tip.isEmpty())
+                QToolTip::showText(QCursor::pos(), tip, m_runView);
+        });
+    }
+    double top = 0.0;
+    std::size_t shown = 0;
+    m_runPoints.clear();
+    if (m_runs && !other.empty())
+        for (std::size_t i = 0; i < m_runs->entryCount(); ++i) {
+            const auto y = m_runs->mean(open, i);
+            const auto x = m_runs->mean(other, i);
+            if (!x || !y)
+                continue;
+            (*y > *x ? worse : better)->append(*x, *y);
+            m_runPoints.emplace_back(QPointF(*x, *y), i);
+            top = std::max({top, *x, *y});
+            ++shown;
+        }
+    auto* x = new QValueAxis();
+    auto* y = new QValueAxis();
+    // Both axes over one nice range, so the diagonal is at 45 degrees and reaches the corner.
+    x->setRange(0.0, top > 0.0 ? top * 1.05 : 1.0);
+    x->applyNiceNumbers();
+    y->setRange(x->min(), x->max());
+    y->setTickCount(x->tickCount());
+    // The diagonal: the same mean in both runs.
+    auto* same = new QLineSeries();
+    same->setName(tr("same in both"));
+    same->setColor(QColor(128, 128, 128));
+    same->append(0.0, 0.0);
+    same->append(x->max(), x->max());
+    chart->addSeries(same);
+    chart->addSeries(worse);
+    chart->addSeries(better);
+    const std::size_t variant = m_runs ? m_runs->variant() : 0;
+    const QString name = variantName(variant);
+    x->setTitleText(tr("%1: mean %2 loss").arg(there, name));
+    y->setTitleText(tr("%1: mean %2 loss").arg(here, name));
+    for (QValueAxis* axis : {x, y})
+        axis->setLabelFormat(QStringLiteral("%.3g"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    for (QXYSeries* series : std::initializer_list<QXYSeries*>{same, worse, better}) {
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+    const std::size_t pending = m_runs ? m_runs->pending() : 0;
+    chart->setTitle(other.empty() ? tr("One run: nothing to compare")
+                    : pending > 0 ? tr("%1 vs %2: %3 samples (%4 still to score)")
+                                        .arg(here, there)
+                                        .arg(shown)
+                                        .arg(pending)
+                                  : tr("%1 vs %2: %3 samples, %4 worse in %1")
+                                        .arg(here, there)
+                                        .arg(shown)
+                                        .arg(worse->count()));
+    QFont titleFont = chart->titleFont();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 0.9);
+    chart->setTitleFont(titleFont);
+    auto* old = m_runView->chart();
+    m_runView->setChart(chart);
+    delete old;
+}
+
+std::optional<std::size_t> PlotsPanel::runPointEntry(QPointF point) const {
+    // Qt reports the series' own point; the nearest one stands in for rounding.
+    std::optional<std::size_t> best;
+    double bestDistance = 0.0;
+    for (const auto& [at, entry] : m_runPoints) {
+        const double d = std::hypot(at.x() - point.x(), at.y() - point.y());
+        if (!best || d < bestDistance) {
+            best = entry;
+            bestDistance = d;
+        }
+    }
+    return best && bestDistance <= 1e-9 + 1e-6 * std::hypot(point.x(), point.y()) ? best
+                                                                                  : std::nullopt;
+}
+
+void PlotsPanel::clickRunPoint(std::size_t entry) {
+    for (const auto& [at, e] : m_runPoints)
+        if (e == entry)
+            for (auto* series : m_runView->chart()->series())
+                if (auto* scatter = qobject_cast<QScatterSeries*>(series);
+                    scatter && scatter->points().contains(at)) {
+                    emit scatter->clicked(at);
+                    return;
+                }
+}
+
+bool PlotsPanel::showsSet() const {
+    return m_scope->currentIndex() == 1;
+}
+
+void PlotsPanel::setSample(const SampleDataPtr& sample, const std::vector<ClassInfo>& classes,
+                           int ignoreIndex) {
+    m_classes = classes;
+    m_sampleHistograms.clear();
+    m_sampleClassSums.clear();
+    m_sampleTitle.clear();
+    if (sample) {
+        // The loader made them off the GUI thread; a sample built by hand has none yet.
+        m_sampleHistograms =
+            sample->statistics.histograms.size() == sample->loss.maps.size()
+                ? sample->statistics.histograms
+                : sampleStatistics(sample->loss, sample->sample.labels, ignoreIndex).histograms;
+        m_sampleClassSums = sample->loss.summary.classSums;
+    }
+    if (!showsSet())
+        refresh();
+}
+
+void PlotsPanel::setSet(const std::vector<LossHistogram>& histograms, const SetSummary& summary,
+                        const std::vector<ClassInfo>& classes) {
+    m_classes = classes;
+    m_setHistograms = histograms;
+    m_setClassSums = summary.classSums();
+    if (showsSet())
+        refresh();
+}
+
+void PlotsPanel::refresh() {
+    if (showsSet())
+        plot(m_setHistograms, m_setClassSums, tr("whole set"));
+    else
+        plot(m_sampleHistograms, m_sampleClassSums, tr("current sample"));
+}
+
+void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
+                      const std::vector<std::vector<double>>& classSums, const QString& title) {
+    // Compact charts: small margins and legend, the title only says the scope.
+    const auto compact = [](QChart* chart) {
+        chart->setMargins(QMargins(2, 2, 2, 2));
+        chart->legend()->setAlignment(Qt::AlignBottom);
+        QFont small = chart->legend()->font();
+        small.setPointSizeF(small.pointSizeF() * 0.85);
+        chart->legend()->setFont(small);
+        QFont titleFont = chart->titleFont();
+        titleFont.setPointSizeF(titleFont.pointSizeF() * 0.9);
+        chart->setTitleFont(titleFont);
+    };
+    auto* histogram = new QChart();
+    histogram->setTitle(tr("Per-pixel loss, %1").arg(title));
+    compact(histogram);
+    auto* x = new QValueAxis();
+    x->setTitleText(tr("loss"));
+    // The axis ends at the last bin that holds a pixel (rounded up to a nice number), not
+    // at the largest loss a clamp allows: most of a fixed 0-16.2 axis would be empty.
+    x->setRange(0.0, histogramAxisEnd(histograms));
+    x->applyNiceNumbers();
+    x->setLabelFormat(QStringLiteral("%g"));
+    auto* y = new QLogValueAxis();
+    y->setTitleText(tr("pixels"));
+    y->setLabelFormat(QStringLiteral("%g"));
+    y->setBase(10.0);
+    histogram->addAxis(x, Qt::AlignBottom);
+    histogram->addAxis(y, Qt::AlignLeft);
+    double top = 10.0;
+    for (std::size_t v = 0; v < histograms.size(); ++v) {
+        auto* series = new QLineSeries();
+        series->setName(variantName(v));
+        series->setColor(variantColour(v));
+        const LossHistogram& h = histograms[v];
+        const double width =
+            static_cast<double>(h.hi - h.lo) / static_cast<double>(h.counts.size());
+        for (std::size_t b = 0; b < h.counts.size(); ++b) {
+            // A step outline; empty bins sit at 0.5 so the log axis can show them.
+            const double count = h.counts[b] > 0 ? static_cast<double>(h.counts[b]) : 0.5;
+            const double left = static_cast<double>(h.lo) + width * static_cast<double>(b);
+            series->append(left, count);
+            series->append(left + width, count);
+            top = std::max(top, count);
+        }
+        histogram->addSeries(series);
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+    y->setRange(0.5, top * 2.0);
+    auto* oldHistogram = m_histogramView->chart();
+    m_histogramView->setChart(histogram);
+    delete oldHistogram;
+
+    auto* perClass = new QChart();
+    perClass->setTitle(tr("Loss sum by labelled class, %1").arg(title));
+    compact(perClass);
+    auto* bars = new QBarSeries();
+    std::size_t classes = 0;
+    for (const auto& sums : classSums)
+        classes = std::max(classes, sums.size());
+    // Many classes (LVIS has 1,203): a bar group only for the classes with some loss, as the
+    // Compare panel and stats list only the classes with pixels.
+    std::vector<std::size_t> listed;
+    for (std::size_t c = 0; c < classes; ++c) {
+        bool any = classes <= kListEveryClassUpTo;
+        for (const auto& sums : classSums)
+            any = any || (c < sums.size() && sums[c] > 0.0);
+        if (any)
+            listed.push_back(c);
+    }
+    if (listed.size() < classes)
+        perClass->setTitle(tr("Loss sum by labelled class, %1 (the %2 classes with loss, of %3)")
+                               .arg(title)
+                               .arg(listed.size())
+                               .arg(classes));
+    double maxSum = 0.0;
+    for (std::size_t v = 0; v < classSums.size(); ++v) {
+        auto* set = new QBarSet(variantName(v));
+        set->setColor(variantColour(v));
+        for (const std::size_t c : listed) {
+            const double s = c < classSums[v].size() ? classSums[v][c] : 0.0;
+            *set << s;
+            maxSum = std::max(maxSum, s);
+        }
+        bars->append(set);
+    }
+    perClass->addSeries(bars);
+    auto* categories = new QBarCategoryAxis();
+    for (const std::size_t c : listed)
+        categories->append(classLabel(static_cast<int>(c), m_classes));
+    perClass->addAxis(categories, Qt::AlignBottom);
+    bars->attachAxis(categories);
+    auto* sumAxis = new QValueAxis();
+    sumAxis->setTitleText(tr("sum of loss"));
+    sumAxis->setRange(0.0, maxSum > 0.0 ? maxSum * 1.1 : 1.0);
+    sumAxis->setLabelFormat(QStringLiteral("%.3g"));
+    perClass->addAxis(sumAxis, Qt::AlignLeft);
+    bars->attachAxis(sumAxis);
+    auto* oldClass = m_classView->chart();
+    m_classView->setChart(perClass);
+    delete oldClass;
+}
+
+} // namespace losslens
