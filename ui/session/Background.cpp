@@ -1,8 +1,12 @@
 #include "session/Background.h"
 
+#include "losslens/set/SetProcessor.h"
+
 #include <QCoreApplication>
 #include <QEvent>
 #include <QObject>
+
+#include <algorithm>
 
 #if defined(__SANITIZE_THREAD__)
 #define LOSSLENS_TSAN 1
@@ -61,5 +65,9 @@ void release() {}
 void acquire() {}
 void trackEvents() {}
 #endif
+
+int jobsBesideTheView() {
+    return std::max(1, defaultJobs() - 1);
+}
 
 } // namespace losslens::background

@@ -28,6 +28,11 @@ void acquire();
 // Installs the application-wide event filter that acquires before every event (once).
 void trackEvents();
 
+// The workers of a set-wide job that runs beside what the window shows (run scores, an
+// export): every core but one, which stays with the sample in view. The set's own scan takes
+// every core, as stats does.
+[[nodiscard]] int jobsBesideTheView();
+
 namespace detail {
 
 // A pool task whose first instrumented step is the acquire: Qt calls run() through the

@@ -226,7 +226,7 @@ void RunScores::start() {
     }
     auto job = std::make_shared<Job>();
     m_job = job;
-    const int jobs = std::max(1, defaultJobs() - 1); // a core stays with the sample in view
+    const int jobs = background::jobsBesideTheView();
     job->future = background::run([job, root, limits = m_session->limits(), open = dataset.run(),
                                    imported = std::move(imported), others, known = std::move(known),
                                    jobs]() mutable {

@@ -303,8 +303,7 @@ bool ExportController::startSetExport(const QString& folder, const SetExportChoi
     job.options->logScale = choice.log;
     job.options->overwrite = overwrite;
     job.options->process.cancel = job.cancel.get();
-    // Leave a core for the window, as the scan does.
-    job.options->process.jobs = std::max(1, defaultJobs() - 1);
+    job.options->process.jobs = background::jobsBesideTheView();
 
     const int total = static_cast<int>(dataset->completeCount());
     auto* dialog = new QProgressDialog(m_parent);

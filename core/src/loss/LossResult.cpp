@@ -50,36 +50,6 @@ float maxDifference(const LossResult& result, const LabelMap& labels, int ignore
     return top;
 }
 
-std::vector<float> maxDifferences(const LossResult& result, const LabelMap& labels,
-                                  int ignoreIndex) {
-    const std::size_t count = result.maps.size();
-    std::vector<float> top(count * count, 0.0f);
-    std::vector<std::size_t> computed;
-    for (std::size_t v = 0; v < count; ++v)
-        if (result.maps[v].pixelCount() == labels.pixelCount())
-            computed.push_back(v);
-    std::vector<const float*> maps;
-    for (const std::size_t v : computed)
-        maps.push_back(result.maps[v].data());
-    const std::size_t k = computed.size();
-    std::vector<float> pairTop(k * k, 0.0f);
-    const auto y = labels.values();
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        if (y[i] == ignoreIndex)
-            continue;
-        for (std::size_t a = 0; a < k; ++a)
-            for (std::size_t b = a + 1; b < k; ++b)
-                pairTop[a * k + b] =
-                    std::max(pairTop[a * k + b], std::abs(maps[a][i] - maps[b][i]));
-    }
-    for (std::size_t a = 0; a < k; ++a)
-        for (std::size_t b = a + 1; b < k; ++b) {
-            top[computed[a] * count + computed[b]] = pairTop[a * k + b];
-            top[computed[b] * count + computed[a]] = pairTop[a * k + b];
-        }
-    return top;
-}
-
 void forEachBlock(const LossResult& result, const LabelMap& labels, VariantMask variants,
                   const LossBlockSink& sink) {
     constexpr std::size_t kBlock = std::size_t{1} << 16;

@@ -34,11 +34,6 @@ struct LossResult {
 [[nodiscard]] float maxDifference(const LossResult& result, const LabelMap& labels, int ignoreIndex,
                                   std::size_t a, std::size_t b);
 
-// The largest |A - B| for every pair of variants at once (one pass over the maps), as a
-// row-major V x V matrix, V = result.maps.size(); pairs with an uncomputed map hold 0.
-// The difference view's colour range for whichever two variants a user picks.
-[[nodiscard]] std::vector<float> maxDifferences(const LossResult& result, const LabelMap& labels,
-                                                int ignoreIndex);
 // The kept maps of `variants` handed to `sink` a block of pixels at a time, as a pass hands
 // its blocks (a variant whose map is not kept, or not asked for, is null): one way to run a
 // block statistic over maps a result holds and over a pass that holds none.
