@@ -263,6 +263,33 @@ QVariant SampleTableModel::headerData(int section, Qt::Orientation orientation, 
     return {};
 }
 
+namespace {
+
+// A row's numbers as its columns show them (zeros while it is not scored).
+struct RowNumbers {
+    bool ok = false;
+    double standard = 0.0;
+    double partial = 0.0;
+    double share = 0.0; // removed pixels, % of background
+};
+
+RowNumbers rowNumbers(const DatasetSession::Row& r) {
+    RowNumbers n;
+    n.ok = r.state == DatasetSession::Row::State::Ok;
+    if (!n.ok)
+        return n;
+    const SampleSummary& s = r.summary;
+    const std::size_t missingAware = variantFor(VariantRole::MissingAware);
+    n.standard = s.mean(variantFor(VariantRole::Baseline));
+    n.partial = s.sums.size() > missingAware ? s.mean(missingAware) : 0.0;
+    if (s.backgroundPixels > 0)
+        n.share =
+            100.0 * static_cast<double>(s.removedPixels) / static_cast<double>(s.backgroundPixels);
+    return n;
+}
+
+} // namespace
+
 QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || !m_session->dataset())
         return {};
@@ -271,23 +298,16 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
     if (row >= rows.size())
         return {};
     const DatasetSession::Row& r = rows[row];
-    const auto& entry = m_session->dataset()->entries()[row];
     const bool ok = r.state == DatasetSession::Row::State::Ok;
     const SampleSummary& s = r.summary;
-    const std::size_t baseline = variantFor(VariantRole::Baseline);
-    const std::size_t missingAware = variantFor(VariantRole::MissingAware);
-    const double standard = ok ? s.mean(baseline) : 0.0;
-    const double partial = ok && s.sums.size() > missingAware ? s.mean(missingAware) : 0.0;
-    const double share =
-        ok && s.backgroundPixels > 0
-            ? 100.0 * static_cast<double>(s.removedPixels) / static_cast<double>(s.backgroundPixels)
-            : 0.0;
+    const int column = index.column();
     if (role == EntryRole)
         return QVariant::fromValue<qulonglong>(row);
-    if (!m_runColumns.empty() && index.column() >= firstRunColumn())
-        return runData(index.column(), row, role);
-    if (role == SearchRole) {
-        QString text = QString::fromStdString(entry.stem);
+    if (!m_runColumns.empty() && column >= firstRunColumn())
+        return runData(column, row, role);
+    switch (role) {
+    case SearchRole: {
+        QString text = QString::fromStdString(m_session->dataset()->entries()[row].stem);
         if (ok) {
             const std::vector<ClassInfo> classes = m_session->classes();
             for (const int c : s.missing)
@@ -295,111 +315,136 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
         }
         return text;
     }
-    if (role == MissingRole || role == MissingSourceRole) {
+    case MissingRole: {
         if (!ok)
             return {};
-        if (role == MissingSourceRole) {
-            const std::string_view name = missingSourceName(s.missingSource);
-            return toQString(name);
-        }
         QVariantList ids;
         for (const int c : s.missing)
             ids << c;
         return ids;
     }
-    if (role == Qt::DisplayRole) {
-        if (index.column() == Stem)
-            return QString::fromStdString(entry.stem);
-        if (index.column() == Status)
-            return ok ? (r.warnings.isEmpty() ? tr("ok") : tr("warning"))
-                      : (r.state == DatasetSession::Row::State::Error ? tr("error")
-                                                                      : tr("pending"));
-        if (!ok)
-            return {};
-        if (const int v = columnVariant(index.column()); index.column() >= FixedColumns && v >= 0)
-            return QString::number(s.mean(static_cast<std::size_t>(v)), 'f', 4);
-        switch (index.column()) {
-        case Missing:
-            return missingCellText(classNameList(s.missing, m_session->classes()));
-        case Standard:
-            return QString::number(standard, 'f', 4);
-        case Partial:
-            return QString::number(partial, 'f', 4);
-        case Difference:
-            return QString::number(standard - partial, 'f', 4);
-        case Removed:
-            return QString::number(s.removedPixels);
-        case RemovedShare:
-            return QString::number(share, 'f', 1) + QLatin1Char('%');
-        case Candidates:
-            if (const int n = m_session->candidates().countOf(row); n >= 0) {
-                // Confirmed ones (an annotation to draw) next to the count: "5 (2 ✔)".
-                const std::size_t confirmed = m_session->candidates().confirmedOf(row);
-                return confirmed == 0 ? QString::number(n)
-                                      : QStringLiteral("%1 (%2 \u2714)").arg(n).arg(confirmed);
-            }
-            return {};
-        default:
-            return {};
-        }
+    case MissingSourceRole:
+        return ok ? QVariant(toQString(missingSourceName(s.missingSource))) : QVariant();
+    case Qt::DisplayRole:
+        return displayData(column, row);
+    case SortRole:
+        return sortData(column, row);
+    case Qt::ToolTipRole:
+        return toolTipData(column, row);
+    case Qt::DecorationRole:
+        return decorationData(column, row);
+    case Qt::TextAlignmentRole:
+        if (column != Stem && column != Missing && column != Status)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    default:
+        return {};
     }
-    if (role == SortRole) {
-        if (index.column() == Stem)
-            return QString::fromStdString(entry.stem);
-        // Rows without numbers sort after every number, whichever way the user sorts.
-        const double none = std::numeric_limits<double>::lowest();
-        if (const int v = columnVariant(index.column()); index.column() >= FixedColumns && v >= 0)
-            return ok ? s.mean(static_cast<std::size_t>(v)) : none;
-        switch (index.column()) {
-        case Missing:
-            return ok ? static_cast<double>(s.missing.size()) : none;
-        case Standard:
-            return ok ? standard : none;
-        case Partial:
-            return ok ? partial : none;
-        case Difference:
-            return ok ? standard - partial : none;
-        case Removed:
-            return ok ? static_cast<double>(s.removedPixels) : none;
-        case RemovedShare:
-            return ok ? share : none;
-        case Candidates:
-            if (const int n = m_session->candidates().countOf(row); n >= 0)
-                return static_cast<double>(n);
-            return none;
-        case Status:
-            return static_cast<int>(r.state);
-        default:
-            return {};
+}
+
+QVariant SampleTableModel::displayData(int column, std::size_t row) const {
+    const DatasetSession::Row& r = m_session->rows()[row];
+    const RowNumbers n = rowNumbers(r);
+    const SampleSummary& s = r.summary;
+    if (column == Stem)
+        return QString::fromStdString(m_session->dataset()->entries()[row].stem);
+    if (column == Status)
+        return n.ok ? (r.warnings.isEmpty() ? tr("ok") : tr("warning"))
+                    : (r.state == DatasetSession::Row::State::Error ? tr("error") : tr("pending"));
+    if (!n.ok)
+        return {};
+    if (const int v = columnVariant(column); column >= FixedColumns && v >= 0)
+        return QString::number(s.mean(static_cast<std::size_t>(v)), 'f', 4);
+    switch (column) {
+    case Missing:
+        return missingCellText(classNameList(s.missing, m_session->classes()));
+    case Standard:
+        return QString::number(n.standard, 'f', 4);
+    case Partial:
+        return QString::number(n.partial, 'f', 4);
+    case Difference:
+        return QString::number(n.standard - n.partial, 'f', 4);
+    case Removed:
+        return QString::number(s.removedPixels);
+    case RemovedShare:
+        return QString::number(n.share, 'f', 1) + QLatin1Char('%');
+    case Candidates:
+        if (const int count = m_session->candidates().countOf(row); count >= 0) {
+            // Confirmed ones (an annotation to draw) next to the count: "5 (2 ✔)".
+            const std::size_t confirmed = m_session->candidates().confirmedOf(row);
+            return confirmed == 0 ? QString::number(count)
+                                  : QStringLiteral("%1 (%2 \u2714)").arg(count).arg(confirmed);
         }
+        return {};
+    default:
+        return {};
     }
-    if (role == Qt::ToolTipRole && index.column() == Missing && ok) {
+}
+
+QVariant SampleTableModel::sortData(int column, std::size_t row) const {
+    const DatasetSession::Row& r = m_session->rows()[row];
+    const RowNumbers n = rowNumbers(r);
+    const SampleSummary& s = r.summary;
+    if (column == Stem)
+        return QString::fromStdString(m_session->dataset()->entries()[row].stem);
+    // Rows without numbers sort after every number, whichever way the user sorts.
+    const double none = std::numeric_limits<double>::lowest();
+    if (const int v = columnVariant(column); column >= FixedColumns && v >= 0)
+        return n.ok ? s.mean(static_cast<std::size_t>(v)) : none;
+    switch (column) {
+    case Missing:
+        return n.ok ? static_cast<double>(s.missing.size()) : none;
+    case Standard:
+        return n.ok ? n.standard : none;
+    case Partial:
+        return n.ok ? n.partial : none;
+    case Difference:
+        return n.ok ? n.standard - n.partial : none;
+    case Removed:
+        return n.ok ? static_cast<double>(s.removedPixels) : none;
+    case RemovedShare:
+        return n.ok ? n.share : none;
+    case Candidates:
+        if (const int count = m_session->candidates().countOf(row); count >= 0)
+            return static_cast<double>(count);
+        return none;
+    case Status:
+        return static_cast<int>(r.state);
+    default:
+        return {};
+    }
+}
+
+QVariant SampleTableModel::toolTipData(int column, std::size_t row) const {
+    const DatasetSession::Row& r = m_session->rows()[row];
+    const auto& entry = m_session->dataset()->entries()[row];
+    if (column == Missing && r.state == DatasetSession::Row::State::Ok) {
         // Rich text, so Qt wraps a long class list instead of one line across the screen.
-        QStringList lines =
-            missingExplanation(entry, s, m_session->dataset()->config(), m_session->classes());
+        QStringList lines = missingExplanation(entry, r.summary, m_session->dataset()->config(),
+                                               m_session->classes());
         for (QString& line : lines)
             line = line.toHtmlEscaped();
         return QStringLiteral("<p>%1</p>").arg(lines.join(QStringLiteral("<br>")));
     }
+    if (r.state == DatasetSession::Row::State::Error)
+        return QStringLiteral("%1: %2").arg(r.errorFile, r.errorMessage);
+    if (!r.warnings.isEmpty())
+        return r.warnings.join(QLatin1Char('\n'));
+    return QString::fromStdString(entry.stem);
+}
+
+QVariant SampleTableModel::decorationData(int column, std::size_t row) const {
+    const DatasetSession::Row& r = m_session->rows()[row];
+    const SampleSummary& s = r.summary;
     // The A/D tag says where a missing set came from: only on rows that have one.
-    if (role == Qt::DecorationRole && index.column() == Missing && ok && !s.missing.empty())
+    if (column == Missing && r.state == DatasetSession::Row::State::Ok && !s.missing.empty())
         return s.missingSource == MissingSource::Declared ? m_declaredIcon : m_absentIcon;
-    if (role == Qt::ToolTipRole) {
-        if (r.state == DatasetSession::Row::State::Error)
-            return QStringLiteral("%1: %2").arg(r.errorFile, r.errorMessage);
-        if (!r.warnings.isEmpty())
-            return r.warnings.join(QLatin1Char('\n'));
-        return QString::fromStdString(entry.stem);
-    }
-    if (role == Qt::DecorationRole && index.column() == Stem) {
+    if (column == Stem) {
         if (r.state == DatasetSession::Row::State::Error)
             return QApplication::style()->standardIcon(QStyle::SP_MessageBoxCritical);
         if (!r.warnings.isEmpty())
             return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
     }
-    if (role == Qt::TextAlignmentRole && index.column() != Stem && index.column() != Missing &&
-        index.column() != Status)
-        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }
 

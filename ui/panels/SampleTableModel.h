@@ -73,6 +73,11 @@ public:
 private:
     void syncRunColumns();
     [[nodiscard]] QVariant runData(int column, std::size_t row, int role) const;
+    // data() by role, for a row of this run's columns.
+    [[nodiscard]] QVariant displayData(int column, std::size_t row) const;
+    [[nodiscard]] QVariant sortData(int column, std::size_t row) const;
+    [[nodiscard]] QVariant toolTipData(int column, std::size_t row) const;
+    [[nodiscard]] QVariant decorationData(int column, std::size_t row) const;
     [[nodiscard]] QVariant runHeader(int column, int role) const;
 
     DatasetSession* m_session;
