@@ -214,8 +214,13 @@ void SetWatcher::arrived() {
     if (!m_seen) {
         // The baseline is taken after the set was listed: what changed in between (a run
         // folder or a prediction that arrived while the set was opening) is in it and would
-        // never be seen as a change. Compare it with what the session opened instead.
-        if (!m_reconciled && openedOtherFiles(now)) {
+        // never be seen as a change. Compare it with what the session opened instead: its
+        // files, and for a set waiting for its first predictions its runs (a run folder made
+        // before this look would otherwise only join the run list, never be opened).
+        const bool runsArrived = m_session->waitingForPredictions() &&
+                                 now.runs != std::vector<std::string>{"(mixed)"} &&
+                                 now.runs != m_session->runs();
+        if (!m_reconciled && (openedOtherFiles(now) || runsArrived)) {
             m_reconciled = true; // once: a file the set does not list never reloads forever
             m_session->reload();
             emit changeApplied();
