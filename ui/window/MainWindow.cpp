@@ -139,7 +139,15 @@ void MainWindow::buildDocks() {
     m_viewMenu->addSeparator();
 }
 
+// The menus, then the toolbar from their actions.
 void MainWindow::buildActions() {
+    const FileActions file = buildFileMenu();
+    const ViewActions view = buildViewMenu();
+    buildHelpMenu();
+    buildToolBar(file, view);
+}
+
+MainWindow::FileActions MainWindow::buildFileMenu() {
     auto* file = menuBar()->addMenu(tr("&File"));
     auto* open =
         file->addAction(toolbarIcon(QStringLiteral("open"), QStringLiteral("document-open")),
@@ -172,7 +180,10 @@ void MainWindow::buildActions() {
     file->addSeparator();
     auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+    return {open, exportCurrent};
+}
 
+MainWindow::ViewActions MainWindow::buildViewMenu() {
     menuBar()->addMenu(m_viewMenu);
     Canvas* canvas = m_view->canvas();
     auto* zoomIn = m_viewMenu->addAction(tr("Zoom &in"), canvas, &Canvas::zoomIn);
@@ -206,7 +217,10 @@ void MainWindow::buildActions() {
     connect(m_view, &SampleView::stepRequested, m_list, &SampleListPanel::step);
     for (QAction* a : {zoomIn, zoomOut, fit, actual, flip, next, previous})
         a->setShortcutContext(Qt::WindowShortcut);
+    return {zoomIn, zoomOut, fit, actual, flip};
+}
 
+void MainWindow::buildHelpMenu() {
     auto* help = menuBar()->addMenu(tr("&Help"));
     auto* keys = help->addAction(tr("&Keyboard shortcuts"), this, [this] {
         auto* dialog = new ShortcutsDialog(menuBar(), this, m_candidates->reviewActions(),
@@ -223,20 +237,24 @@ void MainWindow::buildActions() {
                "background-weight mask, and where penalties are removed.</p>")
                 .arg(QApplication::applicationVersion()));
     });
+}
 
+void MainWindow::buildToolBar(const FileActions& file, const ViewActions& view) {
     auto* bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
-    bar->addAction(open);
-    bar->addAction(exportCurrent);
+    bar->addAction(file.open);
+    bar->addAction(file.exportCurrent);
     bar->addSeparator();
-    zoomIn->setIcon(toolbarIcon(QStringLiteral("zoom-in"), QStringLiteral("zoom-in")));
-    zoomOut->setIcon(toolbarIcon(QStringLiteral("zoom-out"), QStringLiteral("zoom-out")));
-    fit->setIcon(toolbarIcon(QStringLiteral("fit"), QStringLiteral("zoom-fit-best")));
-    actual->setIcon(toolbarIcon(QStringLiteral("actual-size"), QStringLiteral("zoom-original")));
-    flip->setIcon(toolbarIcon(QStringLiteral("flip"), QStringLiteral("object-flip-horizontal")));
+    view.zoomIn->setIcon(toolbarIcon(QStringLiteral("zoom-in"), QStringLiteral("zoom-in")));
+    view.zoomOut->setIcon(toolbarIcon(QStringLiteral("zoom-out"), QStringLiteral("zoom-out")));
+    view.fit->setIcon(toolbarIcon(QStringLiteral("fit"), QStringLiteral("zoom-fit-best")));
+    view.actual->setIcon(
+        toolbarIcon(QStringLiteral("actual-size"), QStringLiteral("zoom-original")));
+    view.flip->setIcon(
+        toolbarIcon(QStringLiteral("flip"), QStringLiteral("object-flip-horizontal")));
     m_sideBySide->setIcon(
         toolbarIcon(QStringLiteral("side-by-side"), QStringLiteral("view-split-left-right")));
-    for (QAction* a : {zoomIn, zoomOut, fit, actual, flip, m_sideBySide})
+    for (QAction* a : {view.zoomIn, view.zoomOut, view.fit, view.actual, view.flip, m_sideBySide})
         bar->addAction(a);
     for (QAction* a : bar->actions())
         if (a->toolTip().isEmpty())

@@ -93,6 +93,22 @@ protected:
 
 private:
     void buildActions();
+    // The actions the toolbar shows, made by the menus.
+    struct FileActions {
+        QAction* open;
+        QAction* exportCurrent;
+    };
+    struct ViewActions {
+        QAction* zoomIn;
+        QAction* zoomOut;
+        QAction* fit;
+        QAction* actual;
+        QAction* flip;
+    };
+    [[nodiscard]] FileActions buildFileMenu();
+    [[nodiscard]] ViewActions buildViewMenu();
+    void buildHelpMenu();
+    void buildToolBar(const FileActions& file, const ViewActions& view);
     void buildDocks();
     void restoreSettings();
     // The window within its screen's available geometry (a saved geometry from a larger
