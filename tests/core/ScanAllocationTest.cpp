@@ -8,6 +8,8 @@
 #include "losslens/io/PredictionFile.h"
 #include "losslens/set/SetProcessor.h"
 
+#include "../io/NpyBytes.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -138,23 +140,16 @@ void halveEveryOther(const std::filesystem::path& root) {
         for (const std::int64_t d : array.shape)
             shape += std::to_string(d) + ", ";
         shape += ")";
-        std::string header = "{'descr': '<f2', 'fortran_order': False, 'shape': " + shape + ", }";
-        header.append(63 - (10 + header.size()) % 64, ' ');
-        header += '\n';
-        std::string out("\x93NUMPY\x01\x00", 8);
-        out += static_cast<char>(header.size() & 0xff);
-        out += static_cast<char>(header.size() >> 8);
-        out += header;
+        std::vector<std::uint16_t> halves;
         for (const float v : array.data) {
             const auto bits = std::bit_cast<std::uint32_t>(v);
             const std::uint32_t exponent = (bits >> 23) & 0xff;
             // [2^-14, 1] keeps its top mantissa bits; anything smaller becomes 0.
             const auto half = static_cast<std::uint16_t>(
                 exponent < 113 ? 0 : ((exponent - 112) << 10) | ((bits >> 13) & 0x3ff));
-            out += static_cast<char>(half & 0xff);
-            out += static_cast<char>(half >> 8);
+            halves.push_back(half);
         }
-        std::ofstream(files[f], std::ios::binary | std::ios::trunc) << out;
+        losslens::testing::writeNpyBytes(files[f], "<f2", shape, halves.data(), halves.size() * 2);
     }
 }
 

@@ -3,6 +3,8 @@
 // Helpers that write test data sets to a temporary folder, independently of the code
 // under test (hand-built .npy bytes, OpenCV-encoded grey PNGs).
 
+#include "NpyBytes.h"
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -36,27 +38,6 @@ public:
 private:
     std::filesystem::path m_path;
 };
-
-inline void writeText(const std::filesystem::path& file, const std::string& text) {
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-}
-
-// A little-endian .npy of `descr` ('<f4', '<f2') and the given shape text, e.g. "(4, 3, 2)",
-// holding `bytes` bytes of data at `data` (this machine's order: the tests run on x86).
-inline void writeNpyBytes(const std::filesystem::path& file, const std::string& descr,
-                          const std::string& shape, const void* data, std::size_t bytes) {
-    std::string header =
-        "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-    header.append(63 - (10 + header.size()) % 64, ' ');
-    header += '\n';
-    std::string out("\x93NUMPY\x01\x00", 8);
-    out += static_cast<char>(header.size() & 0xff);
-    out += static_cast<char>(header.size() >> 8);
-    out += header;
-    out.append(static_cast<const char*>(data), bytes);
-    writeText(file, out);
-}
 
 // A float32 little-endian .npy of the given shape text, e.g. "(4, 3, 2)".
 inline void writeNpy(const std::filesystem::path& file, const std::string& shape,
