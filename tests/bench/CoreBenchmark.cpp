@@ -123,8 +123,8 @@ void BM_HeatmapPng(benchmark::State& state) {
     const Input in = makeInput(static_cast<int>(state.range(0)), 4);
     const LossResult r = computeLoss(in.labels, in.prediction);
     for (auto _ : state) {
-        const std::string png =
-            encodeRgbPng(renderHeatmap(r.maps[0], in.labels, 255, 0.0f, 16.0f, Colormap::Viridis));
+        const std::string png = encodeRgbPng(
+            renderHeatmap(r.maps[0], in.labels, 255, {0.0f, 16.0f}, Colormap::Viridis));
         benchmark::DoNotOptimize(png.data());
     }
 }
@@ -230,7 +230,7 @@ HeatmapCase heatmapCase(bool noise) {
         prediction = std::move(sample.prediction);
     }
     LossResult r = computeLoss(labels, prediction);
-    ByteImage rgb = renderHeatmap(r.maps[0], labels, 255, 0.0f, 4.0f, Colormap::Viridis);
+    ByteImage rgb = renderHeatmap(r.maps[0], labels, 255, {0.0f, 4.0f}, Colormap::Viridis);
     return {std::move(r.maps[0]), std::move(labels), std::move(rgb)};
 }
 
@@ -288,7 +288,7 @@ void BM_HeatmapPngPeers(benchmark::State& state) {
         std::string out;
         switch (state.range(0)) {
         case 0:
-            out = encodeHeatmapPng(c.map, c.labels, 255, 0.0f, 4.0f, Colormap::Viridis);
+            out = encodeHeatmapPng(c.map, c.labels, 255, {0.0f, 4.0f}, Colormap::Viridis);
             break;
         case 1:
             out = libpngDefaults(c.rgb);

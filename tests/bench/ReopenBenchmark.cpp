@@ -4,12 +4,12 @@
 // session's opened()) to every row scored (scanCompleted()), and the samples it loaded.
 // Then one prediction is rewritten and the set reopened: that one sample is scored again.
 // The set is $LOSSLENS_REOPEN_SET, else 1,000 demo samples of 128 x 128.
+#include "../ui/TestWindow.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/review/ReviewLocation.h"
 #include "losslens/review/ScoreIndex.h"
 #include "session/DatasetSession.h"
 #include "session/MemoryPolicy.h"
-#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -38,7 +38,7 @@ struct Opening {
 
 Opening openInWindow(const fs::path& root) {
     Opening out;
-    MainWindow w;
+    testing::TestWindow w;
     w.resize(1600, 1000);
     w.show();
     QCoreApplication::processEvents();

@@ -4,6 +4,7 @@
 // moving to a cached sample (50 ms), opening a folder of 10,000 samples until the list and
 // the first sample show (1 s), and the process's peak memory after visiting every sample of
 // a set of 2048 x 2048 samples (1.5 GB). Wall-clock medians: quote them with their peers.
+#include "../ui/TestWindow.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/demo/DemoGenerator.h"
 #include "losslens/io/Dataset.h"
@@ -16,7 +17,6 @@
 #include "session/MemoryPolicy.h"
 #include "session/SampleCache.h"
 #include "view/Canvas.h"
-#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -89,7 +89,7 @@ struct Scene {
     Viewport view;
     explicit Scene(int size) {
         const SampleDataPtr data = demoSample(size);
-        renderer.setSample(data, demoClasses(), 255);
+        renderer.setSample(data, demoClasses());
         view = fitted(renderer.imageSize());
         benchmark::DoNotOptimize(renderer.render(view, settings, range));
     }
@@ -186,8 +186,8 @@ template <typename F> bool waitFor(F done, qint64 timeoutMs = 60000) {
     return true;
 }
 
-std::unique_ptr<MainWindow> shownWindow() {
-    auto w = std::make_unique<MainWindow>();
+std::unique_ptr<testing::TestWindow> shownWindow() {
+    auto w = std::make_unique<testing::TestWindow>();
     w->resize(1600, 1000);
     w->show();
     QCoreApplication::processEvents();

@@ -83,8 +83,8 @@ TEST(ExportMemory, StreamedPngsAreTheRenderedImagesBytes) {
             w0.at(x, y) = static_cast<std::uint8_t>((x * y) % 4 != 0);
         }
     for (const Colormap c : allColormaps())
-        EXPECT_EQ(encodeHeatmapPng(map, labels, 255, 0.0f, 4.0f, c),
-                  encodeRgbPng(renderHeatmap(map, labels, 255, 0.0f, 4.0f, c)))
+        EXPECT_EQ(encodeHeatmapPng(map, labels, 255, {0.0f, 4.0f}, c),
+                  encodeRgbPng(renderHeatmap(map, labels, 255, {0.0f, 4.0f}, c)))
             << colormapName(c);
     EXPECT_EQ(encodeBackgroundWeightPng(w0), encodeRgbPng(renderBackgroundWeight(w0)));
 }

@@ -6,6 +6,7 @@
 #include "../core/ReferenceLoss.h"
 #include "WindowWaits.h"
 
+#include "TestWindow.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/NpyArray.h"
 #include "losslens/loss/LossComputer.h"
@@ -17,7 +18,6 @@
 #include "view/ColorBar.h"
 #include "view/SampleView.h"
 #include "window/ExportController.h"
-#include "window/MainWindow.h"
 
 #include <QFile>
 #include <QSignalSpy>
@@ -54,7 +54,7 @@ void writeDemo(const QTemporaryDir& dir, int count, int size) {
 }
 
 // The window on `dir`, its samples keeping their maps or not, once the set is scored.
-void openScored(MainWindow& w, const QTemporaryDir& dir, bool keepMaps) {
+void openScored(testing::TestWindow& w, const QTemporaryDir& dir, bool keepMaps) {
     if (!keepMaps)
         w.session()->setKeptMapBytes(0);
     w.openFolder(dir.path());
@@ -97,8 +97,8 @@ private slots:
                                   {QSize(40, 30), 10.2, 7.7, 0.3}};
         for (const ViewSettings& settings : settingsToTry())
             for (const Viewport& view : views) {
-                const QImage a = heatmapLayer(*kept, settings, 255, 0.05f, 2.0f, view);
-                const QImage b = heatmapLayer(*bare, settings, 255, 0.05f, 2.0f, view);
+                const QImage a = heatmapLayer(*kept, settings, {0.05f, 2.0f}, view);
+                const QImage b = heatmapLayer(*bare, settings, {0.05f, 2.0f}, view);
                 QVERIFY(!a.isNull());
                 QCOMPARE(b, a);
             }
@@ -160,8 +160,8 @@ private slots:
         ViewSettings settings;
         settings.heatmap = HeatmapSource::runDifference(0);
         const Viewport view{QSize(35, 60), 0.0, 0.0, 2.5};
-        QCOMPARE(heatmapLayer(*bareA, settings, 255, -2.0f, 2.0f, view, bareB.get()),
-                 heatmapLayer(*keptA, settings, 255, -2.0f, 2.0f, view, keptB.get()));
+        QCOMPARE(heatmapLayer(*bareA, settings, {-2.0f, 2.0f}, view, bareB.get()),
+                 heatmapLayer(*keptA, settings, {-2.0f, 2.0f}, view, keptB.get()));
     }
 
     void loadingWithoutMapsKeepsEveryStatistic() {
@@ -247,7 +247,7 @@ private slots:
     void theWindowClipsABigSamplesRangeInTheBackground() {
         QTemporaryDir dir;
         writeDemo(dir, 2, 96);
-        MainWindow w;
+        testing::TestWindow w;
         openScored(w, dir, false);
         QVERIFY(!w.currentSample()->keepsMaps());
         const Dataset dataset = Dataset::open(dir.path().toStdString());
@@ -282,7 +282,7 @@ private slots:
         const Dataset dataset = Dataset::open(dir.path().toStdString());
         const LoadedSample sample = dataset.load(0);
         QVERIFY(!sample.image.empty());
-        MainWindow w;
+        testing::TestWindow w;
         openScored(w, dir, true);
         ViewSettings s = w.viewSettings();
         for (std::size_t l = 0; l < kLayerCount; ++l)
@@ -314,7 +314,7 @@ private slots:
         QTemporaryDir dir;
         QTemporaryDir out;
         writeDemo(dir, 1, 64);
-        MainWindow w;
+        testing::TestWindow w;
         openScored(w, dir, false);
         const SampleDataPtr current = w.currentSample();
         QVERIFY(!current->keepsMaps());

@@ -3,6 +3,7 @@
 // does, the sample table counts them, and choosing one opens its sample, zooms the canvas
 // onto its box and outlines exactly its pixels.
 #include "panels/CandidatesPanel.h"
+#include "TestWindow.h"
 #include "losslens/candidates/SetCandidates.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
@@ -11,7 +12,6 @@
 #include "session/DatasetSession.h"
 #include "view/Canvas.h"
 #include "view/SampleView.h"
-#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QStandardPaths>
@@ -51,7 +51,7 @@ private slots:
         const CandidateSetReport core = findSetCandidates(dataset, {}, {}, process);
         QVERIFY(core.candidates.size() >= 8);
 
-        MainWindow w;
+        testing::TestWindow w;
         w.resize(1366, 768);
         w.show();
         w.openFolder(QString::fromStdString(m_root.string()));

@@ -11,7 +11,7 @@
 #include "session/DatasetSession.h"
 #include "view/Canvas.h"
 
-#include "window/MainWindow.h"
+#include "TestWindow.h"
 #include <QLineEdit>
 #include <QTableWidget>
 
@@ -120,7 +120,7 @@ private slots:
         fs::create_directories(root / "predictions");
         writeSample(root, "a", 1203);
         writeSample(root, "b", 1203);
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(root.string()));
         testing::waitForScan(w);
         QTRY_COMPARE_WITH_TIMEOUT(w.layersPanel()->classRows().size(), 1203, 10000);
@@ -140,7 +140,7 @@ private slots:
         fs::create_directories(root / "predictions");
         writeSample(root, "a_small", 3);
         writeSample(root, "b_large", 5);
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(root.string()));
         testing::waitForScan(w);
         // Every class of the widest sample, with the default names.
@@ -159,7 +159,7 @@ private slots:
         fs::create_directories(root / "predictions");
         writeSample(root, "a_small", 2); // 24 px x (2 x 4 + 2 + 4 + 4) = 432 bytes
         writeSample(root, "b_large", 9); // 24 px x (9 x 4 + 2 + 4 + 4) = 1104 bytes
-        MainWindow w;
+        testing::TestWindow w;
         DataLimits limits;
         limits.maxMemoryBytes = 800;
         w.session()->setLimits(limits);
@@ -187,7 +187,7 @@ private slots:
         fs::create_directories(root / "labels");
         fs::create_directories(root / "predictions");
         writeSample(root, "a_small", 2);
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(root.string()));
         testing::waitForScan(w);
         QTRY_COMPARE_WITH_TIMEOUT(w.layersPanel()->classRows().size(), 2, 10000);

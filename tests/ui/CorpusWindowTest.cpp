@@ -2,10 +2,10 @@
 // listed with its file and reason, and the window stays up.
 #include "WindowWaits.h"
 
+#include "TestWindow.h"
 #include "panels/SampleTableModel.h"
 #include "session/DatasetSession.h"
 #include "view/Canvas.h"
-#include "window/MainWindow.h"
 
 #include <QDir>
 #include <QFile>
@@ -46,7 +46,7 @@ private slots:
         const QJsonObject warnings = set.value(QStringLiteral("warnings")).toObject();
         const QString root = dir.filePath(QStringLiteral("set"));
 
-        MainWindow w;
+        testing::TestWindow w;
         w.show();
         w.openFolder(root);
         waitForScan(w);

@@ -26,9 +26,9 @@ private slots:
         const ValueRange range = heatmapRange(settings, in);
         QCOMPARE(range.lo, -3.0f);
         QCOMPARE(range.hi, 3.0f);
-        const QImage diff = heatmapLayer(*data, settings, 255, range.lo, range.hi);
+        const QImage diff = heatmapLayer(*data, settings, range);
         // Not removed: difference 0 -> the diverging map's middle (near white).
-        const Rgb mid = divergingLut()[colormapIndex(0.0f, -3.0f, 3.0f)];
+        const Rgb mid = divergingLut()[colormapIndex(0.0f, {-3.0f, 3.0f})];
         QCOMPARE(qRed(diff.pixel(0, 0)), static_cast<int>(mid[0]));
         QVERIFY(qRed(diff.pixel(0, 0)) > 230 && qBlue(diff.pixel(0, 0)) > 230);
         // Removed: standard - partial = -log 0.1 > 0 -> red side.
@@ -70,8 +70,8 @@ private slots:
         none.setScored = true;
         QCOMPARE(heatmapRange(s, none).hi, 1.0f); // nothing scored: a unit range
         s.rangeMode = RangeMode::Fixed;
-        s.rangeLo = 1.0f;
-        s.rangeHi = 2.0f;
+        s.fixedRange.lo = 1.0f;
+        s.fixedRange.hi = 2.0f;
         QCOMPARE(heatmapRange(s, in).lo, 1.0f);
         QCOMPARE(heatmapRange(s, in).hi, 2.0f);
         s.logScale = true; // a positive fixed lower end is kept on a log scale
@@ -88,8 +88,8 @@ private slots:
         QCOMPARE(heatIndex(1.0f, range, true), std::uint8_t{128}); // halfway in log
         QCOMPARE(heatIndex(0.05f, range, true), std::uint8_t{0});
         QCOMPARE(heatIndex(20.0f, range, true), std::uint8_t{255});
-        QCOMPARE(heatIndex(5.0f, range, false), colormapIndex(5.0f, 0.1f, 10.0f));
-        const QImage heat = heatmapLayer(*data, s, 255, range.lo, range.hi);
+        QCOMPARE(heatIndex(5.0f, range, false), colormapIndex(5.0f, {0.1f, 10.0f}));
+        const QImage heat = heatmapLayer(*data, s, range);
         // Pixel (0, 0): -log 0.2 = 1.609: log position (ln 1.609 - ln 0.1) / (ln 100).
         const double t = (std::log(-std::log(0.2)) - std::log(0.1)) / std::log(100.0);
         QCOMPARE(qRed(heat.pixel(0, 0)), static_cast<int>(std::lround(255.0 * t)));

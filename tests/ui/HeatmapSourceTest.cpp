@@ -2,6 +2,7 @@
 // a run difference), alone and side by side: the colours at known pixels against core's maps
 // of both runs, coloured by the lookup table and range of the source that canvas or file
 // draws, never another's. The ranges are computed here with plain loops over core's maps.
+#include "TestWindow.h"
 #include "TwoRunSet.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
@@ -17,7 +18,6 @@
 #include "view/ColorBar.h"
 #include "view/SampleView.h"
 #include "window/ExportController.h"
-#include "window/MainWindow.h"
 #include "window/SetExportDialog.h"
 
 #include <QComboBox>
@@ -89,7 +89,7 @@ int checkLayer(const QImage& heat, const Viewport& view, const LabelMap& labels,
             if (x < 0 || y < 0 || x >= labels.width() || y >= labels.height() ||
                 labels.at(x, y) == 255)
                 continue;
-            const Rgb& c = lut[colormapIndex(value(x, y), range.lo, range.hi)];
+            const Rgb& c = lut[colormapIndex(value(x, y), range)];
             if (heat.pixel(ox, oy) != qRgb(c[0], c[1], c[2])) {
                 qWarning("pixel (%d, %d): got %08x", x, y, heat.pixel(ox, oy));
                 return -1;
@@ -115,7 +115,7 @@ class HeatmapSourceTest : public QObject {
     const std::size_t standard = variantFor(VariantRole::Baseline);
     const std::size_t partial = variantFor(VariantRole::MissingAware);
 
-    void open(MainWindow& w) {
+    void open(testing::TestWindow& w) {
         w.resize(1200, 700);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -146,7 +146,7 @@ private slots:
     void eachCanvasDrawsItsOwnSource() {
         QFETCH(int, kind);
         QFETCH(bool, versus);
-        MainWindow w;
+        testing::TestWindow w;
         open(w);
         const Scored a = scored(m_root, "a_model", kEntry);
         const Scored b = scored(m_root, "b_model", kEntry);
@@ -240,7 +240,7 @@ private slots:
 
     // The range box names the rule the colour bar uses: a difference is never "99th pct".
     void theRangeBoxSaysWhatTheBarUses() {
-        MainWindow w;
+        testing::TestWindow w;
         open(w);
         auto* box = w.findChild<QComboBox*>(QStringLiteral("rangeMode"));
         QVERIFY(box);
@@ -282,7 +282,7 @@ private slots:
     // over the plain range (not viridis(0.5) over -m..m), the composite as shown, and both
     // scales are written down with a legend each.
     void exportsOfADifferenceKeepPlainVariantFiles() {
-        MainWindow w;
+        testing::TestWindow w;
         open(w);
         ViewSettings s = w.viewSettings();
         s.rangeMode = RangeMode::SampleMax;
@@ -303,7 +303,7 @@ private slots:
                 if (a.sample.labels.at(x, y) == 255)
                     continue;
                 const Rgb& c = colormapLut(Colormap::Viridis)[colormapIndex(
-                    a.loss.maps[standard].at(x, y), 0.0f, plainMax)];
+                    a.loss.maps[standard].at(x, y), {0.0f, plainMax})];
                 QCOMPARE(png.pixel(x, y), qRgb(c[0], c[1], c[2]));
                 ++checked;
             }
@@ -337,12 +337,12 @@ private slots:
     // gives the same heatmap bytes; summary.json says the range, map and scale; the set's
     // folder is created when missing.
     void theTwoExportsAgreeOnOneRange() {
-        MainWindow w;
+        testing::TestWindow w;
         open(w);
         ViewSettings s = w.viewSettings();
         s.rangeMode = RangeMode::Fixed;
-        s.rangeLo = 0.0f;
-        s.rangeHi = 3.0f;
+        s.fixedRange.lo = 0.0f;
+        s.fixedRange.hi = 3.0f;
         s.colormap = Colormap::Magma;
         s.heatmap = HeatmapSource::variant(partial);
         w.setViewSettings(s);
@@ -354,9 +354,8 @@ private slots:
         SetExportChoice choice;
         choice.range = SetExportChoice::Range::AsShown;
         choice.colormap = Colormap::Magma;
-        QSignalSpy finished(w.exportController(), &ExportController::setExportFinished);
-        QVERIFY(w.exportController()->startSetExport(QString::fromStdString(setFolder.string()),
-                                                     choice, false));
+        QSignalSpy finished(w.setExport(), &SetExport::finished);
+        QVERIFY(w.setExport()->start(QString::fromStdString(setFolder.string()), choice, false));
         QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 30000);
         const std::string stem = w.currentSample()->stem;
         for (const char* v : {".partial.png", ".standard.png", ".bgweight.png"}) {

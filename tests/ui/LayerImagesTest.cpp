@@ -81,14 +81,14 @@ private slots:
         ViewSettings settings;
         settings.colormap = Colormap::Gray;
         const float hi = 4.0f;
-        const QImage standard = heatmapLayer(*data, settings, 255, 0.0f, hi);
+        const QImage standard = heatmapLayer(*data, settings, {0.0f, hi});
         // Pixel (0, 0): label 1, p = 0.2 -> -log 0.2 = 1.609 -> grey round(255 * 1.609 / 4).
         const int grey = static_cast<int>(std::lround(255.0 * -std::log(0.2) / 4.0));
         QCOMPARE(qRed(standard.pixel(0, 0)), grey);
         QCOMPARE(qAlpha(standard.pixel(5, 0)), 0); // ignore pixel: transparent
         // Partial zeroes the removed pixel (4, 2): black in gray; standard shows -log 0.1.
         settings.heatmap = HeatmapSource::variant(1);
-        const QImage partial = heatmapLayer(*data, settings, 255, 0.0f, hi);
+        const QImage partial = heatmapLayer(*data, settings, {0.0f, hi});
         QCOMPARE(qRed(partial.pixel(4, 2)), 0);
         QCOMPARE(qRed(standard.pixel(4, 2)),
                  static_cast<int>(std::lround(255.0 * -std::log(0.1) / 4.0)));
@@ -140,7 +140,7 @@ private slots:
         ViewSettings s;
         s.colormap = Colormap::Gray;
         s.dimImage = false;
-        LayerImages layers = renderLayers(*data, s, {}, 255, {0.0f, 4.0f});
+        LayerImages layers = renderLayers(*data, s, {}, {0.0f, 4.0f});
         for (auto& l : s.layers)
             l.visible = false;
         s.layer(Layer::Image).visible = true;
@@ -155,7 +155,7 @@ private slots:
 
     void rendererRedrawsOnlyWhatChanged() {
         LayerRenderer renderer;
-        renderer.setSample(makeSample(), {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}}, 255);
+        renderer.setSample(makeSample(), {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}});
         ViewSettings s;
         s.layer(Layer::GroundTruth).visible = true;
         const ValueRange range{0.0f, 4.0f};
@@ -189,8 +189,7 @@ private slots:
 
         // The partner of partial is standard: the same image the main view gives for it.
         LayerRenderer partner;
-        partner.setSample(renderer.sample(), {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}},
-                          255);
+        partner.setSample(renderer.sample(), {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}});
         s.heatmap = HeatmapSource::variant(1);
         ViewSettings sideSettings = s;
         sideSettings.heatmap = sideSource(s.heatmap, false).source;
@@ -201,11 +200,10 @@ private slots:
         // At 1:1 over the whole sample the window shows exactly the exported composite.
         QCOMPARE(renderer.render(Viewport::whole(QSize(6, 4)), s, range),
                  renderer.renderFull(s, range));
-        QCOMPARE(
-            renderer.renderFull(s, range),
-            compose(renderLayers(*renderer.sample(), s,
-                                 {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}}, 255, range),
-                    s));
+        QCOMPARE(renderer.renderFull(s, range),
+                 compose(renderLayers(*renderer.sample(), s,
+                                      {{"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 0, 255}}}, range),
+                         s));
     }
 
     // A viewport's layers hold, at each output pixel, the full-resolution layer's pixel
@@ -237,13 +235,13 @@ private slots:
             {"bg", {}}, {"a", {255, 0, 0}}, {"b", {0, 255, 0}}, {"c", {0, 0, 255}}};
         ViewSettings s;
         s.heatmap = HeatmapSource::variant(1);
-        const QImage heatFull = heatmapLayer(*data, s, 255, 0.0f, 3.0f);
+        const QImage heatFull = heatmapLayer(*data, s, {0.0f, 3.0f});
         const QImage classFull =
             classLayer(data->sample.labels, colours, s, ClassStyle::Filled, 255);
         for (const Viewport& v :
              {Viewport{QSize(14, 9), 1.3, 0.7, 2.5}, Viewport{QSize(40, 30), 5.2, 3.9, 0.25},
               Viewport{QSize(37, 23), 0.0, 0.0, 1.0}}) {
-            const QImage heat = heatmapLayer(*data, s, 255, 0.0f, 3.0f, v);
+            const QImage heat = heatmapLayer(*data, s, {0.0f, 3.0f}, v);
             const QImage cls =
                 classLayer(data->sample.labels, colours, s, ClassStyle::Filled, 255, v);
             const QImage removed = removedLayer(data->loss.removed, v);
@@ -306,7 +304,7 @@ private slots:
         s.logScale = true;
         s.removedStyle = MarkStyle::Outline;
         s.dimImage = false;
-        s.rangeHi = 3.5f;
+        s.fixedRange.hi = 3.5f;
         saveViewSettings(store, s);
         const ViewSettings back = loadViewSettings(store);
         QVERIFY(back.layer(Layer::Prediction).visible);
@@ -318,7 +316,7 @@ private slots:
         QVERIFY(back.logScale);
         QVERIFY(back.removedStyle == MarkStyle::Outline);
         QVERIFY(!back.dimImage);
-        QCOMPARE(back.rangeHi, 3.5f);
+        QCOMPARE(back.fixedRange.hi, 3.5f);
         for (int i = 0; i < 10; ++i)
             rememberFolder(store, QStringLiteral("/d%1").arg(i), 8);
         rememberFolder(store, QStringLiteral("/d5"), 8);

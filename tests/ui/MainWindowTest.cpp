@@ -1,5 +1,6 @@
 #include "WindowWaits.h"
 
+#include "TestWindow.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/loss/LossComputer.h"
@@ -11,7 +12,6 @@
 #include "session/DatasetSession.h"
 #include "view/Canvas.h"
 #include "window/ExportController.h"
-#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -78,7 +78,7 @@ private slots:
     }
 
     void opensAndFillsTheTableWithCoreNumbers() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         waitForScan(w);
         SampleTableModel* model = w.tableModel();
@@ -106,7 +106,7 @@ private slots:
     }
 
     void sortingFindsTheWorstSample() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         waitForScan(w);
         std::size_t worst = 0;
@@ -125,7 +125,7 @@ private slots:
     }
 
     void variantSwitchRemovedLayerAndReadout() {
-        MainWindow w;
+        testing::TestWindow w;
         w.resize(1400, 900);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -232,7 +232,7 @@ private slots:
     }
 
     void everyVariantInTheTableTheSwitchAndTheComparison() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         waitForScan(w);
         const auto variants = lossVariants();
@@ -318,7 +318,7 @@ private slots:
     }
 
     void exportsTheCurrentSample() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         waitForScan(w);
         QTemporaryDir out;
@@ -340,7 +340,7 @@ private slots:
     }
 
     void badSampleIsAnErrorRowAndTheWindowCarriesOn() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         waitForScan(w);
         const std::size_t bad = entryOf("zz_bad");
@@ -355,7 +355,7 @@ private slots:
     // error row naming its file and reason, the good ones are scored, and the window stays up;
     // every data-set-level defect is a dialog with its reason.
     void limitsRefuseLargeSamplesBeforeLoading() {
-        MainWindow w;
+        testing::TestWindow w;
         DataLimits limits;
         limits.maxPixels = 64 * 64 - 1; // the demo samples are 64 x 64
         w.session()->setLimits(limits);
@@ -375,7 +375,7 @@ private slots:
     }
 
     void unopenableFolderGetsADialog() {
-        MainWindow w;
+        testing::TestWindow w;
         QSignalSpy spy(w.session(), &DatasetSession::opened);
         w.openFolder(QString::fromStdString((m_root / "no-such-folder").string()));
         QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 10000);

@@ -4,6 +4,7 @@
 // process at once; a change made elsewhere while the window is open appears in it; a damaged
 // database turns review off, named, and is never written. Expected values come from core's
 // own candidates of the set and a second ReviewStore connection, not from the panel.
+#include "TestWindow.h"
 #include "losslens/candidates/CandidateReport.h"
 #include "losslens/candidates/DecisionMatch.h"
 #include "losslens/candidates/SetCandidates.h"
@@ -17,7 +18,6 @@
 #include "session/DatasetSession.h"
 #include "session/ReviewExport.h"
 #include "session/ReviewKeeper.h"
-#include "window/MainWindow.h"
 #include "window/ShortcutsDialog.h"
 
 #include <nlohmann/json.hpp>
@@ -94,7 +94,7 @@ private slots:
         (void)ReviewStore::open(db, ReviewStore::Open::CreateIfMissing)
             ->mark(early, ReviewStatus::Rejected, "not an object");
 
-        MainWindow w;
+        testing::TestWindow w;
         w.resize(1366, 768);
         w.show();
         w.openFolder(QString::fromStdString(root.string()));
@@ -223,7 +223,7 @@ private slots:
     void anotherDatabaseChosenForTheWindow() {
         const fs::path root = makeSet("chosen");
         const fs::path other = fs::path(m_dir.path().toStdString()) / "mine" / "review.sqlite";
-        MainWindow w;
+        testing::TestWindow w;
         w.session()->setReviewDatabase(QString::fromStdString(other.string()));
         w.resize(1366, 768);
         w.show();
@@ -248,7 +248,7 @@ private slots:
         const CandidateSetReport core = coreCandidates(root);
         const Candidate& first = core.candidates[0];
         {
-            MainWindow w;
+            testing::TestWindow w;
             w.resize(1366, 768);
             w.show();
             w.openFolder(QString::fromStdString(root.string()));
@@ -266,7 +266,7 @@ private slots:
             QCOMPARE(statusIn(own, first), ReviewStatus::Undecided);
         }
         {
-            MainWindow w;
+            testing::TestWindow w;
             w.resize(1366, 768);
             w.show();
             w.openFolder(QString::fromStdString(root.string()));
@@ -278,7 +278,7 @@ private slots:
             QCOMPARE(panel->review()->databasePath(), QString::fromStdString(own.string()));
             QCOMPARE(panel->model()->candidateAt(0)->status, ReviewStatus::Undecided);
         }
-        MainWindow fixed;
+        testing::TestWindow fixed;
         fixed.session()->setReviewDatabase(QString::fromStdString(other.string()));
         fixed.openFolder(QString::fromStdString(root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(fixed.session()->isScored(), 60000);
@@ -294,7 +294,7 @@ private slots:
         const std::string garbage(4096, '\x5a');
         std::ofstream(db, std::ios::binary) << garbage;
 
-        MainWindow w;
+        testing::TestWindow w;
         w.resize(1366, 768);
         w.show();
         w.openFolder(QString::fromStdString(root.string()));

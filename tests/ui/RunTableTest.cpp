@@ -1,6 +1,7 @@
 // The runs of a set side by side (spec section 5): the sample table's run and change
 // columns, the Compare dock's set means by run and the Plots dock's scatter. Values are
 // checked against core's own pipeline on each run, opened separately.
+#include "TestWindow.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/loss/LossVariant.h"
@@ -11,7 +12,6 @@
 #include "session/DatasetSession.h"
 #include "session/RunScores.h"
 #include "view/SampleView.h"
-#include "window/MainWindow.h"
 
 #include <QComboBox>
 #include <QHeaderView>
@@ -38,7 +38,7 @@ QString cell(double value) {
 }
 
 // Every run scored and its cells in: the session's scan and RunScores' both done.
-bool allScored(const MainWindow& w) {
+bool allScored(const testing::TestWindow& w) {
     return w.session()->isScored() && !w.runScores()->scoring() &&
            w.runScores()->setSummary("a_model").samples() > 0 &&
            w.runScores()->setSummary("b_model").samples() > 0 &&
@@ -93,7 +93,7 @@ private slots:
     // One column per run with the heatmap variant's mean, and the change against the first
     // other run (no vs run chosen): a_model − b_model.
     void runColumnsShowEveryRunsMean() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(allScored(w), 30000);
         const SampleTableModel* model = w.tableModel();
@@ -129,7 +129,7 @@ private slots:
 
     // The variant is the heatmap's; the change is against the vs run once one is chosen.
     void columnsFollowTheVariantAndTheVsRun() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(allScored(w), 30000);
         const std::size_t partial = variantFor(VariantRole::MissingAware);
@@ -162,7 +162,7 @@ private slots:
     // A click on the change column's header sorts the samples that got worst first, the
     // sample a run lacks last.
     void changeColumnSortsWorstFirst() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(allScored(w), 30000);
         auto* versus = w.findChild<QComboBox*>(QStringLiteral("compareRunChooser"));
@@ -198,7 +198,7 @@ private slots:
     // Another run opened: the runs' columns stay filled (scores are kept), the change is
     // now against the first other run.
     void switchingRunsKeepsTheOtherRunsScores() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(allScored(w), 30000);
         w.session()->setRun(QStringLiteral("b_model"));
@@ -226,7 +226,7 @@ private slots:
         const fs::path root = fs::path(m_dir.path().toStdString()) / "rewritten";
         fs::remove_all(root);
         fs::copy(m_root, root, fs::copy_options::recursive);
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(allScored(w), 30000);
         fs::copy_file(root / "predictions" / "b_model" / "demo_001.npy",
@@ -249,7 +249,7 @@ private slots:
     // The Compare dock's runs view: every variant's set mean in every run, as core's pass
     // over each run gives it; the Plots dock's scatter: one point per sample both runs have.
     void compareAndPlotsCompareRuns() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(allScored(w), 30000);
         ComparisonPanel* compare = w.comparisonPanel();

@@ -1,5 +1,6 @@
 // The window on a set of several runs (spec section 5). Values are checked against core's
 // own pipeline on the same run, opened separately.
+#include "TestWindow.h"
 #include "TwoRunSet.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
@@ -12,7 +13,6 @@
 #include "session/SetWatcher.h"
 #include "view/Canvas.h"
 #include "view/SampleView.h"
-#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -33,7 +33,7 @@ using namespace losslens;
 namespace fs = std::filesystem;
 
 // Whether the table's standard column shows core's means of the same run, row by row.
-bool tableShows(const MainWindow& w, const SetReport& reference) {
+bool tableShows(const testing::TestWindow& w, const SetReport& reference) {
     for (int row = 0; row < w.tableModel()->rowCount(); ++row) {
         const double mean = reference.samples[static_cast<std::size_t>(row)].summary.mean(0);
         if (w.tableModel()->index(row, SampleTableModel::Standard).data().toString() !=
@@ -59,7 +59,7 @@ private slots:
 
     // The window opens the first run by name and says so.
     void opensTheFirstRunAndNamesIt() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 30000);
         QCOMPARE(w.session()->runs(), (std::vector<std::string>{"a_model", "b_model"}));
@@ -71,7 +71,7 @@ private slots:
 
     // The run chooser switches the whole window to another run; the sample in view stays.
     void theRunChooserSwitchesRunsAndKeepsTheSample() {
-        MainWindow w;
+        testing::TestWindow w;
         w.show();
         w.openFolder(QString::fromStdString(m_root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 30000);
@@ -100,15 +100,15 @@ private slots:
     // Side by side with a compared run: the other run's sample of the same stem, drawn with
     // the same variant and range, zoom in step; switching the main run to it draws the same.
     void sideBySideComparesTwoRuns() {
-        MainWindow w;
+        testing::TestWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.openFolder(QString::fromStdString(m_root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 30000);
         ViewSettings s = w.viewSettings();
         s.rangeMode = RangeMode::Fixed; // one range whatever run is in view
-        s.rangeLo = 0.0f;
-        s.rangeHi = 3.0f;
+        s.fixedRange.lo = 0.0f;
+        s.fixedRange.hi = 3.0f;
         w.setViewSettings(s);
         w.selectEntry(1);
         QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == 1, 10000);
@@ -179,7 +179,7 @@ private slots:
     }
     void runDifferenceAgainstCore() {
         QFETCH(bool, keepMaps);
-        MainWindow w;
+        testing::TestWindow w;
         if (!keepMaps)
             w.session()->setKeptMapBytes(0);
         w.show();
@@ -226,7 +226,7 @@ private slots:
                     labels.at(x, y) == 255)
                     continue;
                 const Rgb& c =
-                    divergingLut()[colormapIndex(a.maps[1].at(x, y) - b.maps[1].at(x, y), -m, m)];
+                    divergingLut()[colormapIndex(a.maps[1].at(x, y) - b.maps[1].at(x, y), {-m, m})];
                 QCOMPARE(heat.pixel(ox, oy), qRgb(c[0], c[1], c[2]));
                 ++checked;
             }
@@ -248,7 +248,7 @@ private slots:
         const fs::path root = fs::path(m_dir.path().toStdString()) / "watched";
         fs::remove_all(root);
         fs::copy(m_root, root, fs::copy_options::recursive);
-        MainWindow w;
+        testing::TestWindow w;
         w.setWatcher()->setInterval(50);
         int clears = 0;
         connect(w.session(), &DatasetSession::cleared, &w, [&] { ++clears; });
@@ -301,7 +301,7 @@ private slots:
         fs::copy(m_root / "labels", root / "labels", fs::copy_options::recursive);
         if (fs::exists(m_root / "dataset.json"))
             fs::copy(m_root / "dataset.json", root / "dataset.json");
-        MainWindow w;
+        testing::TestWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.setWatcher()->setInterval(50);

@@ -2,6 +2,8 @@
 // column's source marker, tooltip and Details, and the two missing-annotation filters,
 // checked against core's own processSet of the same folder and against hand-made cases.
 
+#include "TestWindow.h"
+#include "WindowWaits.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/ClassInfo.h"
 #include "losslens/io/Dataset.h"
@@ -10,7 +12,6 @@
 #include "panels/SampleListPanel.h"
 #include "panels/SampleTableModel.h"
 #include "session/DatasetSession.h"
-#include "window/MainWindow.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -35,16 +36,8 @@ class SampleListTest : public QObject {
     fs::path m_root;
     SetReport m_reference;
 
-    static void waitForScan(MainWindow& w) {
-        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isOpen(), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(w.session()->scanFinished() &&
-                                     w.session()->scannedCount() ==
-                                         w.session()->dataset()->completeCount(),
-                                 30000);
-    }
-
     // The stems the proxy shows, sorted.
-    static std::vector<std::string> shownStems(MainWindow& w) {
+    static std::vector<std::string> shownStems(testing::TestWindow& w) {
         std::vector<std::string> stems;
         for (int row = 0; row < w.proxyModel()->rowCount(); ++row)
             stems.push_back(w.proxyModel()->index(row, 0).data().toString().toStdString());
@@ -116,9 +109,9 @@ private slots:
     }
 
     void missingColumnShowsTheSourceAndTheFullList() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
-        waitForScan(w);
+        testing::waitForScored(w);
         SampleTableModel* model = w.tableModel();
         QCOMPARE(model->rowCount(), static_cast<int>(m_reference.samples.size()));
         const std::vector<ClassInfo> classes = demoClasses();
@@ -178,9 +171,9 @@ private slots:
     }
 
     void filtersShowSamplesWithMissingAnnotationsAndByClass() {
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
-        waitForScan(w);
+        testing::waitForScored(w);
         SampleListPanel* list = w.sampleList();
         const auto all = expectedStems([](const SampleOutcome&) { return true; });
         QCOMPARE(shownStems(w), all);
@@ -219,9 +212,9 @@ private slots:
         std::ofstream(root / "dataset.json")
             << R"({"label_sets": [{"match": "scan_*", "annotated": [1]},
                                   {"match": "demo_*", "annotated": [1, 2, 3]}]})";
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(root.string()));
-        waitForScan(w);
+        testing::waitForScored(w);
         QTRY_VERIFY_WITH_TIMEOUT(
             w.detailsText().contains(QStringLiteral("label_sets[0] (match \"scan_*\") matches "
                                                     "no sample")),

@@ -6,11 +6,11 @@
 // keeps cached does not count as held). LOSSLENS_SOAK_ROUNDS overrides the 50.
 #include "WindowWaits.h"
 
+#include "TestWindow.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/set/SetProcessor.h"
 #include "session/DatasetSession.h"
-#include "window/MainWindow.h"
 
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -85,8 +85,8 @@ class SoakTest : public QObject {
 
     // Opens (with `open`) in a new window, waits until the set is scored and a sample shown,
     // then closes and deletes the window.
-    void windowRound(const std::function<void(MainWindow&)>& open, std::size_t samples) {
-        auto w = std::make_unique<MainWindow>();
+    void windowRound(const std::function<void(testing::TestWindow&)>& open, std::size_t samples) {
+        auto w = std::make_unique<testing::TestWindow>();
         w->resize(1200, 800);
         w->show();
         open(*w);
@@ -125,13 +125,14 @@ private slots:
     }
 
     void windowOpensAndClosesTheDemo() {
-        soak("window, the demo", [&] { windowRound([](MainWindow& w) { w.openDemo(); }, 8); });
+        soak("window, the demo",
+             [&] { windowRound([](testing::TestWindow& w) { w.openDemo(); }, 8); });
     }
 
     void windowOpensAndClosesTwoHundredSamples() {
         const QString folder = QString::fromStdString(m_set.string());
         soak("window, 200 samples",
-             [&] { windowRound([&](MainWindow& w) { w.openFolder(folder); }, 200); });
+             [&] { windowRound([&](testing::TestWindow& w) { w.openFolder(folder); }, 200); });
     }
 };
 

@@ -1,5 +1,6 @@
 // The window as a user first meets it: it fits its screen and no control widens it, a
 // user's open turns to where the story is, and the set export's dialog makes its folder.
+#include "TestWindow.h"
 #include "TwoRunSet.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/io/FileBytes.h"
@@ -12,7 +13,6 @@
 #include "state/ViewState.h"
 #include "view/SampleView.h"
 #include "window/ExportController.h"
-#include "window/MainWindow.h"
 #include "window/SetExportDialog.h"
 
 #include <QAbstractItemDelegate>
@@ -103,7 +103,7 @@ private slots:
         const SetReport report = processSet(Dataset::open(voc), {});
         for (const SampleOutcome& o : report.samples)
             QCOMPARE(o.summary.missing.size(), std::size_t{19}); // all but background and one
-        MainWindow w;
+        testing::TestWindow w;
         w.resize(1366 - 8, 768 - 32);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -183,7 +183,7 @@ private slots:
         QCOMPARE(windowGeometryWithin(QRect(10, 20, 800, 600), screen, frame),
                  QRect(10, 20, 800, 600));
 
-        MainWindow w;
+        testing::TestWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         const QRect available = w.screen()->availableGeometry();

@@ -7,13 +7,13 @@
 #include "../core/ReferenceLoss.h"
 #include "WindowWaits.h"
 
+#include "TestWindow.h"
 #include "losslens/io/LabelPng.h"
 #include "losslens/io/NpyArray.h"
 #include "losslens/loss/LossVariant.h"
 #include "session/DatasetSession.h"
 #include "session/SampleData.h"
 #include "session/SetWatcher.h"
-#include "window/MainWindow.h"
 
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -80,7 +80,7 @@ class WindowRaceTest : public QObject {
     std::vector<Stem> m_stems;
 
     // Every row scored from a whole version or an error naming the stem's prediction.
-    void checkRows(const MainWindow& w, int& scored, int& failed) {
+    void checkRows(const testing::TestWindow& w, int& scored, int& failed) {
         const std::size_t standard = variantIndex("standard");
         const auto& rows = w.session()->rows();
         const auto& entries = w.session()->dataset()->entries();
@@ -136,7 +136,7 @@ private slots:
     }
 
     void filesRewrittenAndRemovedUnderTheWindow() {
-        MainWindow w;
+        testing::TestWindow w;
         w.resize(1000, 700);
         w.show();
         w.setWatcher()->setInterval(50);

@@ -1,6 +1,8 @@
 // The window's behaviour a user meets first: exporting while the set is scored, the first
 // sample's details, keyboard navigation, heatmap scaling. Values are checked against core's
 // own pipeline run separately (processSet, exportSet), never against the window itself.
+#include "TestWindow.h"
+#include "WindowWaits.h"
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/loss/LossComputer.h"
@@ -15,7 +17,6 @@
 #include "view/HeatmapBar.h"
 #include "view/SampleView.h"
 #include "window/ExportController.h"
-#include "window/MainWindow.h"
 #include "window/ShortcutsDialog.h"
 
 #include <QAbstractButton>
@@ -58,11 +59,6 @@ class WindowStoryTest : public QObject {
     QTemporaryDir m_dir;
     fs::path m_root;
 
-    static void waitForScan(MainWindow& w) {
-        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
-        QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() != nullptr, 10000);
-    }
-
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
@@ -80,30 +76,30 @@ private slots:
     // the event loop keeps turning all along, and the files are those core's exportSet
     // writes on its own (same range, byte for byte).
     void exportDuringTheScanKeepsTheWindowResponsive() {
-        MainWindow w;
+        testing::TestWindow w;
         QTemporaryDir out;
         bool startedMidScan = false;
         bool started = false;
         connect(w.session(), &DatasetSession::opened, &w, [&](bool ok) {
             QVERIFY(ok);
             startedMidScan = !w.session()->isScored();
-            started = w.exportController()->startSetExport(out.path(), SetExportChoice{}, false);
+            started = w.setExport()->start(out.path(), SetExportChoice{}, false);
         });
-        QSignalSpy finished(w.exportController(), &ExportController::setExportFinished);
+        QSignalSpy finished(w.setExport(), &SetExport::finished);
         int ticks = 0;
         int ticksWhileExporting = 0;
         QTimer timer;
         timer.setInterval(10);
         connect(&timer, &QTimer::timeout, &w, [&] {
             ++ticks;
-            if (w.exportController()->setExportRunning())
+            if (w.setExport()->running())
                 ++ticksWhileExporting;
         });
         timer.start();
         w.openFolder(QString::fromStdString(m_root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(started, 10000);
         QVERIFY(startedMidScan);
-        QVERIFY(w.exportController()->setExportDialog() != nullptr);
+        QVERIFY(w.setExport()->dialog() != nullptr);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
         QVERIFY2(
             finished.front().front().toString().startsWith(QStringLiteral("Exported 40 of 40")),
@@ -132,12 +128,12 @@ private slots:
 
     // Cancel while the export still waits for the scan: nothing is written.
     void cancellingWhileWaitingWritesNothing() {
-        MainWindow w;
+        testing::TestWindow w;
         QTemporaryDir out;
         bool started = false;
         connect(w.session(), &DatasetSession::opened, &w, [&] {
-            started = w.exportController()->startSetExport(out.path(), SetExportChoice{}, false);
-            auto* dialog = qobject_cast<QProgressDialog*>(w.exportController()->setExportDialog());
+            started = w.setExport()->start(out.path(), SetExportChoice{}, false);
+            auto* dialog = qobject_cast<QProgressDialog*>(w.setExport()->dialog());
             QVERIFY(dialog);
             QVERIFY(dialog->labelText().contains(QStringLiteral("Waiting for the scan")));
             // What the user does: click the dialog's Cancel button.
@@ -145,13 +141,13 @@ private slots:
             QVERIFY(button);
             button->click();
         });
-        QSignalSpy finished(w.exportController(), &ExportController::setExportFinished);
+        QSignalSpy finished(w.setExport(), &SetExport::finished);
         w.openFolder(QString::fromStdString(m_root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(started, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
         QVERIFY(finished.front().front().toString().contains(QStringLiteral("cancelled")));
-        QVERIFY(!w.exportController()->setExportRunning());
-        waitForScan(w);
+        QVERIFY(!w.setExport()->running());
+        testing::waitForScan(w);
         QVERIFY(fs::is_empty(out.path().toStdString()));
     }
 
@@ -159,9 +155,9 @@ private slots:
     // without the user clicking away and back.
     void detailsFilledForTheFirstSample() {
         const SetReport reference = processSet(Dataset::open(m_root), {});
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
-        waitForScan(w);
+        testing::waitForScan(w);
         const std::size_t first = w.currentSample()->entry;
         const QString mean = QString::number(reference.samples[first].summary.mean(0), 'f', 6);
         QTRY_VERIFY_WITH_TIMEOUT(w.detailsText().contains(mean), 10000);
@@ -170,11 +166,11 @@ private slots:
 
     // PgDn/J and PgUp/K step through the table's order; arrows do on the canvas.
     void keysStepThroughTheSamples() {
-        MainWindow w;
+        testing::TestWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         w.openFolder(QString::fromStdString(m_root.string()));
-        waitForScan(w);
+        testing::waitForScan(w);
         const auto entryAt = [&](int row) {
             return static_cast<std::size_t>(
                 w.proxyModel()->index(row, 0).data(SampleTableModel::EntryRole).toULongLong());
@@ -208,7 +204,7 @@ private slots:
 
     // Help > Keyboard shortcuts lists every menu action that has a shortcut.
     void shortcutsListEveryShortcut() {
-        MainWindow w;
+        testing::TestWindow w;
         const std::vector<ShortcutRow> rows = shortcutRows(w.menuBar());
         int withShortcut = 0;
         std::vector<QMenu*> menus;
@@ -236,9 +232,9 @@ private slots:
     // click on a loss column sorts worst first.
     void filterAndSort() {
         const SetReport reference = processSet(Dataset::open(m_root), {});
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
-        waitForScan(w);
+        testing::waitForScan(w);
         std::size_t missingEllipse = 0;
         for (const auto& sample : reference.samples)
             if (std::find(sample.summary.missing.begin(), sample.summary.missing.end(), 1) !=
@@ -306,9 +302,9 @@ private slots:
             for (int x = 0; x < sample.labels.width(); ++x)
                 valid += sample.labels.at(x, y) != set.config().ignoreIndex ? 1 : 0;
 
-        MainWindow w;
+        testing::TestWindow w;
         w.openFolder(QString::fromStdString(m_root.string()));
-        waitForScan(w);
+        testing::waitForScan(w);
         w.selectEntry(story);
         QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == story, 10000);
         ViewSettings s = w.viewSettings();
@@ -349,7 +345,7 @@ private slots:
     // View > Reset layout brings back hidden docks and the tab group's first tab; side by
     // side (and in a difference) the removed pixels are outlined only.
     void resetLayoutAndPlainComparisons() {
-        MainWindow w;
+        testing::TestWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         auto* plots = w.findChild<QDockWidget*>(QStringLiteral("plotsDock"));
@@ -381,7 +377,7 @@ private slots:
     void columnsCanBeChosenAndAreRemembered() {
         int removed = -1;
         {
-            MainWindow w;
+            testing::TestWindow w;
             QList<QAction*> actions = w.sampleList()->columnActions();
             QCOMPARE(actions.size(), w.tableModel()->columnCount() - 1);
             for (int i = 0; i < actions.size(); ++i)
@@ -392,7 +388,7 @@ private slots:
             QVERIFY(w.tableView()->isColumnHidden(removed));
             qDeleteAll(actions);
         }
-        MainWindow again;
+        testing::TestWindow again;
         QVERIFY(again.tableView()->isColumnHidden(removed));
         QVERIFY(!again.tableView()->isColumnHidden(SampleTableModel::Standard));
         again.sampleList()->setColumnShown(removed, true); // leave the settings as found

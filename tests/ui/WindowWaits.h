@@ -3,8 +3,7 @@
 // Waiting for the window's background work in Qt tests (the QTRY macros record a failure
 // and return from the helper; the test then fails on its next check).
 
-#include "session/DatasetSession.h"
-#include "window/MainWindow.h"
+#include "TestWindow.h"
 
 #include <QTest>
 
@@ -12,18 +11,20 @@
 
 namespace losslens::testing {
 
-// The set is open, every complete sample scored, and a sample is shown.
-inline void waitForScan(MainWindow& w) {
+// The set is open and every complete sample scored (its row in; scanCompleted emitted).
+inline void waitForScored(TestWindow& w) {
     QTRY_VERIFY_WITH_TIMEOUT(w.session()->isOpen(), 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(w.session()->scanFinished() &&
-                                 w.session()->scannedCount() ==
-                                     w.session()->dataset()->completeCount(),
-                             30000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
+}
+
+// The set is scored and a sample is shown.
+inline void waitForScan(TestWindow& w) {
+    waitForScored(w);
     QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() != nullptr, 10000);
 }
 
 // Selects an entry and waits until it is the sample shown.
-inline void waitForEntry(MainWindow& w, std::size_t entry) {
+inline void waitForEntry(TestWindow& w, std::size_t entry) {
     w.selectEntry(entry);
     QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == entry, 10000);
 }

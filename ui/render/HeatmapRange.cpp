@@ -104,7 +104,7 @@ ValueRange heatmapRange(const HeatmapSource& source, const ViewSettings& setting
     const RangeMode mode = effectiveRangeMode(source, settings.rangeMode);
     const bool set = in.setScored && setMode(mode);
     if (source.diverging()) {
-        float m = std::max(std::abs(settings.rangeLo), std::abs(settings.rangeHi));
+        float m = std::max(std::abs(settings.fixedRange.lo), std::abs(settings.fixedRange.hi));
         if (mode != RangeMode::Fixed)
             m = source.isRunDifference() ? in.pairMaxDifference
                                          : (set ? in.setMaxDifference : in.sampleMaxDifference);
@@ -124,8 +124,8 @@ ValueRange heatmapRange(const HeatmapSource& source, const ViewSettings& setting
         hi = set ? in.setMax : in.sampleMax;
         break;
     case RangeMode::Fixed:
-        lo = settings.rangeLo;
-        hi = settings.rangeHi;
+        lo = settings.fixedRange.lo;
+        hi = settings.fixedRange.hi;
         if (!(hi > lo))
             hi = lo + 1.0f;
         break;
@@ -138,7 +138,7 @@ ValueRange heatmapRange(const HeatmapSource& source, const ViewSettings& setting
 }
 
 std::uint8_t heatIndex(float v, ValueRange range, bool log) {
-    return scaleIndex(v, range.lo, range.hi, log);
+    return scaleIndex(v, range, log);
 }
 
 RangeClipping rangeClipping(const SampleData& data, const HeatmapSource& source, bool log,

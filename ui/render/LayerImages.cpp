@@ -139,10 +139,11 @@ QImage classLayer(const LabelMap& classes, const std::vector<ClassInfo>& colours
                       Viewport::whole(QSize(classes.width(), classes.height())));
 }
 
-QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ignoreIndex, float lo,
-                    float hi, const Viewport& viewport, const SampleData* other) {
+QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, ValueRange range,
+                    const Viewport& viewport, const SampleData* other) {
     if (viewport.isEmpty())
         return {};
+    const int ignoreIndex = data.sample.ignoreIndex;
     const LabelMap& labels = data.sample.labels;
     const ViewportSampling s = sampling(viewport, QSize(labels.width(), labels.height()));
     const int w = viewport.output.width();
@@ -185,16 +186,15 @@ QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ig
                 continue;
             const std::size_t i = row + static_cast<std::size_t>(ox);
             const float v = b ? a[i] - (*b)[i] : a[i];
-            out[ox] = colour[heatIndex(v, {lo, hi}, log)];
+            out[ox] = colour[heatIndex(v, range, log)];
         }
     }
     return image;
 }
 
-QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, int ignoreIndex, float lo,
-                    float hi) {
+QImage heatmapLayer(const SampleData& data, const ViewSettings& settings, ValueRange range) {
     return heatmapLayer(
-        data, settings, ignoreIndex, lo, hi,
+        data, settings, range,
         Viewport::whole(QSize(data.sample.labels.width(), data.sample.labels.height())));
 }
 
@@ -269,18 +269,18 @@ bool dimsImage(const ViewSettings& settings) {
 }
 
 LayerImages renderLayers(const SampleData& data, const ViewSettings& settings,
-                         const std::vector<ClassInfo>& classes, int ignoreIndex, ValueRange range,
+                         const std::vector<ClassInfo>& classes, ValueRange range,
                          const SampleData* other) {
     LayerImages layers;
     const QSize size(data.sample.labels.width(), data.sample.labels.height());
     const QImage base = baseView(data.base, size, Viewport::whole(size));
     layers.base = dimsImage(settings) ? dimmedBase(base) : base;
-    layers.groundTruth =
-        classLayer(data.sample.labels, classes, settings, settings.groundTruthStyle, ignoreIndex);
+    layers.groundTruth = classLayer(data.sample.labels, classes, settings,
+                                    settings.groundTruthStyle, data.sample.ignoreIndex);
     layers.prediction =
         classLayer(data.loss.argmax, classes, settings, settings.predictionStyle, -1);
     layers.heatmap = heatmapLayer(
-        data, settings, ignoreIndex, range.lo, range.hi,
+        data, settings, range,
         Viewport::whole(QSize(data.sample.labels.width(), data.sample.labels.height())), other);
     layers.removed = removedLayer(data.loss.removed, settings.removedStyle);
     return layers;

@@ -45,12 +45,13 @@ namespace losslens {
 
 // The heatmap of the settings' source (a variant; the A - B difference on a diverging map
 // centred on 0; a run difference with `other`, the vs run's sample of the same stem: this
-// run's variant minus the other's), coloured as the source says; ignore pixels transparent.
+// run's variant minus the other's), coloured as the source says over `range`; the sample's
+// ignored pixels (its ignore index) transparent.
 [[nodiscard]] QImage heatmapLayer(const SampleData& data, const ViewSettings& settings,
-                                  int ignoreIndex, float lo, float hi, const Viewport& viewport,
+                                  ValueRange range, const Viewport& viewport,
                                   const SampleData* other = nullptr);
 [[nodiscard]] QImage heatmapLayer(const SampleData& data, const ViewSettings& settings,
-                                  int ignoreIndex, float lo, float hi);
+                                  ValueRange range);
 
 // Pixels whose penalty the partial variant removes, in kRemovedMark (pure magenta: no
 // colour map comes within 140 RGB units of it): an opaque outline one screen pixel wide,
@@ -87,8 +88,8 @@ struct LayerImages {
 
 // All layers at full resolution (the composite an export writes).
 [[nodiscard]] LayerImages renderLayers(const SampleData& data, const ViewSettings& settings,
-                                       const std::vector<ClassInfo>& classes, int ignoreIndex,
-                                       ValueRange range, const SampleData* other = nullptr);
+                                       const std::vector<ClassInfo>& classes, ValueRange range,
+                                       const SampleData* other = nullptr);
 
 // Draws the visible layers in order with their opacities into one opaque image.
 [[nodiscard]] QImage compose(const LayerImages& layers, const ViewSettings& settings);

@@ -24,14 +24,12 @@ ViewSettings LayerRenderer::shownSettings(const ViewSettings& s, bool sideBySide
 
 void LayerRenderer::setSample(SampleDataPtr data) {
     std::vector<ClassInfo> classes = data ? data->sample.classes : std::vector<ClassInfo>{};
-    const int ignoreIndex = data ? data->sample.ignoreIndex : kDefaultIgnoreIndex;
-    setSample(std::move(data), std::move(classes), ignoreIndex);
+    setSample(std::move(data), std::move(classes));
 }
 
-void LayerRenderer::setSample(SampleDataPtr data, std::vector<ClassInfo> classes, int ignoreIndex) {
+void LayerRenderer::setSample(SampleDataPtr data, std::vector<ClassInfo> classes) {
     m_data = std::move(data);
     m_classes = std::move(classes);
-    m_ignoreIndex = ignoreIndex;
     invalidate();
 }
 
@@ -91,14 +89,14 @@ QImage LayerRenderer::render(const Viewport& viewport, const ViewSettings& setti
             m_layers.base = dimmedBase(m_layers.base);
     }
     if (stale(Layer::GroundTruth))
-        m_layers.groundTruth = classLayer(data.sample.labels, m_classes, settings,
-                                          settings.groundTruthStyle, m_ignoreIndex, viewport);
+        m_layers.groundTruth =
+            classLayer(data.sample.labels, m_classes, settings, settings.groundTruthStyle,
+                       data.sample.ignoreIndex, viewport);
     if (stale(Layer::Prediction))
         m_layers.prediction = classLayer(data.loss.argmax, m_classes, settings,
                                          settings.predictionStyle, -1, viewport);
     if (stale(Layer::Heatmap))
-        m_layers.heatmap = heatmapLayer(data, settings, m_ignoreIndex, range.lo, range.hi, viewport,
-                                        m_other.get());
+        m_layers.heatmap = heatmapLayer(data, settings, range, viewport, m_other.get());
     if (stale(Layer::Removed))
         m_layers.removed = removedLayer(data.loss.removed, viewport, settings.removedStyle);
     for (std::size_t l = 0; l < kLayerCount; ++l)
@@ -121,12 +119,10 @@ QImage LayerRenderer::renderFull(const ViewSettings& settings, ValueRange range)
 
 std::function<QImage()> LayerRenderer::fullJob(const ViewSettings& settings,
                                                ValueRange range) const {
-    return [data = m_data, other = m_other, classes = m_classes, ignoreIndex = m_ignoreIndex,
-            settings, range] {
+    return [data = m_data, other = m_other, classes = m_classes, settings, range] {
         if (!data)
             return QImage();
-        return compose(renderLayers(*data, settings, classes, ignoreIndex, range, other.get()),
-                       settings);
+        return compose(renderLayers(*data, settings, classes, range, other.get()), settings);
     };
 }
 

@@ -23,7 +23,7 @@ namespace losslens {
 // frame. No widgets: tests and benchmarks drive it directly.
 class LayerRenderer {
 public:
-    void setSample(SampleDataPtr data, std::vector<ClassInfo> classes, int ignoreIndex);
+    void setSample(SampleDataPtr data, std::vector<ClassInfo> classes);
     // With the classes and ignore index the sample was loaded with.
     void setSample(SampleDataPtr data);
     void clear();
@@ -56,7 +56,6 @@ private:
     SampleDataPtr m_data;
     SampleDataPtr m_other;
     std::vector<ClassInfo> m_classes;
-    int m_ignoreIndex = kDefaultIgnoreIndex;
     LayerImages m_layers;
     Viewport m_viewport;
     std::array<bool, kLayerCount> m_valid{};

@@ -6,8 +6,8 @@
 #include "losslens/review/ScoreIndex.h"
 
 #include "session/Background.h"
+#include "session/JobOutbox.h"
 
-#include "losslens/io/DataError.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/set/SetProcessor.h"
@@ -16,25 +16,20 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <mutex>
-#include <thread>
 #include <utility>
 
 namespace losslens {
 
-// Shared between the GUI thread and the scan's workers; outlives a closed set until its
-// workers notice the cancel flag, so closing never waits for them.
-struct ScanState {
+// Shared between the GUI thread and the scan's workers (the runner's control: cancel,
+// finished); outlives a closed set until its workers notice the cancel flag, so closing never
+// waits for them.
+struct ScanState : JobControl {
     enum Owner : std::uint8_t { Free, Scan, Viewer };
 
     std::shared_ptr<const Dataset> dataset;
-    std::atomic<bool> cancel{false};
-    std::atomic<bool> finished{false};
-    std::mutex mutex;
-    std::vector<SampleOutcome> pending;
-    std::vector<std::pair<std::size_t, std::vector<Candidate>>> pendingCandidates;
-    QFuture<void> future;
+    JobOutbox<SampleOutcome> outcomes;
+    JobOutbox<std::pair<std::size_t, std::vector<Candidate>>> candidates;
     // Who loads each entry: the scan, or the viewer (whose load then fills the row), so a
     // sample is never loaded twice at once. The first to claim an entry has it.
     std::unique_ptr<std::atomic<std::uint8_t>[]> owners;
@@ -43,6 +38,7 @@ struct ScanState {
     std::atomic<std::size_t> recalled{0}; // of those, taken from the score index
     // The score index's database ("": none) and, once the scan ends, why it was off.
     std::string indexPath;
+    std::mutex mutex;
     std::string indexProblem; // under mutex
 
     bool claim(std::size_t entry, Owner who) {
@@ -53,25 +49,16 @@ struct ScanState {
     }
 };
 
-// What a background load hands back: exceptions never cross the future (Qt would wrap
-// them and lose the file and reason).
-struct LoadResult {
-    SampleDataPtr data;
-    QString file;
-    QString message;
-};
-
 struct DatasetSession::Load {
     std::size_t entry = 0;
     // The scan this load stands in for (it claimed the entry), else null.
     std::shared_ptr<ScanState> scan;
-    QFutureWatcher<LoadResult> watcher;
+    QFutureWatcher<SampleLoad> watcher;
 };
 
 DatasetSession::DatasetSession(QObject* parent)
     : QObject(parent) {
-    m_drainTimer.setInterval(100);
-    connect(&m_drainTimer, &QTimer::timeout, this, &DatasetSession::drainScan);
+    connect(&m_scanRunner, &JobRunner::tick, this, &DatasetSession::drainScan);
     connect(&m_openWatcher, &QFutureWatcher<OpenResult>::finished, this, [this] {
         OpenResult result = m_openWatcher.result();
         std::shared_ptr<Dataset> dataset = std::move(result.dataset);
@@ -110,10 +97,7 @@ DatasetSession::DatasetSession(QObject* parent)
 }
 
 DatasetSession::~DatasetSession() {
-    if (m_scan) {
-        m_scan->cancel = true;
-        background::wait(m_scan->future);
-    }
+    // The scan runner waits for its workers in its own destructor.
     for (auto& load : m_loads)
         background::wait(load->watcher.future());
     background::wait(m_openWatcher.future());
@@ -143,12 +127,10 @@ void DatasetSession::open(const QString& path, const QString& run) {
     m_reselect.reset();
     if (path == m_path && m_dataset && m_requested < m_dataset->entries().size())
         m_reselect = m_dataset->entries()[m_requested].stem;
-    if (m_scan)
-        m_scan->cancel = true; // its workers finish on their own; results are dropped
+    m_scanRunner.cancel(); // its workers finish on their own; results are dropped
     m_scan.reset();
     m_viewerClaims = 0;
     m_viewerLoads = 0;
-    m_drainTimer.stop();
     m_dataset.reset();
     m_runs.clear();
     m_rows.clear();
@@ -280,8 +262,7 @@ void runScan(ScanState& scan, int jobs) {
     };
     const Dataset& dataset = *scan.dataset;
     const auto addCandidates = [&](std::size_t entry, std::vector<Candidate> found) {
-        std::lock_guard lock(scan.mutex);
-        scan.pendingCandidates.emplace_back(entry, std::move(found));
+        scan.candidates.push({entry, std::move(found)});
     };
     std::unique_ptr<ScoreIndex> index = openScanIndex(scan, options.images);
     std::optional<CandidateScanIndex> recall;
@@ -298,8 +279,7 @@ void runScan(ScanState& scan, int jobs) {
             // Incomplete stems were made error rows when the set opened.
             if (!dataset.entries()[outcome.entry].complete())
                 return;
-            std::lock_guard lock(scan.mutex);
-            scan.pending.push_back(std::move(outcome));
+            scan.outcomes.push(std::move(outcome));
         },
         // The candidates from the scan's own load of the sample, as the CLI finds them.
         [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
@@ -326,26 +306,18 @@ void DatasetSession::startScan() {
     // Every core, as losslens-cli stats: the GUI thread only drains finished rows, and the
     // viewer's load of the sample in view claims its entry, so it is never loaded twice.
     const int jobs = defaultJobs();
-    scan->future = background::run([scan, jobs] {
-        runScan(*scan, jobs);
-        scan->finished = true;
-    });
+    m_scanRunner.start(scan, [scan, jobs] { runScan(*scan, jobs); });
     m_setChangeClock.invalidate(); // the first rows' figures are shown at once
-    m_drainTimer.start();
 }
 
 void DatasetSession::drainScan() {
     if (!m_scan)
         return;
-    std::vector<SampleOutcome> batch;
-    std::vector<std::pair<std::size_t, std::vector<Candidate>>> candidates;
-    bool finished = false;
-    {
-        std::lock_guard lock(m_scan->mutex);
-        batch.swap(m_scan->pending);
-        candidates.swap(m_scan->pendingCandidates);
-        finished = m_scan->finished.load() && m_scan->pending.empty();
-    }
+    // Read before taking: whatever the workers pushed before they finished is in this batch.
+    const bool finished = m_scan->finished.load();
+    std::vector<SampleOutcome> batch = m_scan->outcomes.take();
+    std::vector<std::pair<std::size_t, std::vector<Candidate>>> candidates =
+        m_scan->candidates.take();
     addCandidates(candidates);
     addRows(batch);
     // The viewer's loads of entries it claimed fill their rows when they arrive.
@@ -353,7 +325,7 @@ void DatasetSession::drainScan() {
     if (done || !m_setChangeClock.isValid() || m_setChangeClock.hasExpired(1000))
         announceSetChange();
     if (done) {
-        m_drainTimer.stop();
+        m_scanRunner.finish();
         m_scored = true;
         emit scanCompleted();
     }
@@ -446,64 +418,45 @@ void DatasetSession::requestSample(std::size_t entry) {
     }
     ++m_viewerLoads;
     Load* raw = load.get();
-    connect(&raw->watcher, &QFutureWatcher<LoadResult>::finished, this, [this, raw] {
-        const LoadResult result = raw->watcher.result();
-        const SampleDataPtr data = result.data;
-        const QString file = result.file;
-        const QString message = result.message;
-        const std::size_t loaded = raw->entry;
-        const bool standsIn = raw->scan != nullptr && raw->scan == m_scan;
-        std::erase_if(m_loads, [raw](const auto& l) { return l.get() == raw; });
-        if (standsIn) {
-            // The scan skipped this entry for the viewer: its row comes from this load, as the
-            // scan would have made it.
-            std::vector<SampleOutcome> outcome(1);
-            outcome[0].entry = loaded;
-            outcome[0].stem = m_dataset->entries()[loaded].stem;
-            outcome[0].ok = data != nullptr;
-            if (data) {
-                std::vector<std::pair<std::size_t, std::vector<Candidate>>> found;
-                found.emplace_back(loaded, data->candidates);
-                addCandidates(found);
-                outcome[0].summary = data->loss.summary;
-                outcome[0].statistics = data->statistics;
-                outcome[0].warnings = data->sample.warnings;
-            } else {
-                outcome[0].errorFile = file.toStdString();
-                outcome[0].errorMessage = message.toStdString();
-            }
-            addRows(outcome);
-            --m_viewerClaims;
-        }
-        if (data) {
-            m_cache.put(loaded, data);
-            revealClasses(data->sample.prediction.classes());
-            if (loaded == m_requested) {
-                emit sampleReady(data);
-                prefetch(loaded);
-            }
-        } else if (loaded == m_requested) {
-            emit sampleFailed(loaded, file, message);
-        }
-    });
-    auto dataset = m_dataset;
-    background::watch(
-        raw->watcher, background::run([dataset, entry, kept = m_keptMapBytes]() -> LoadResult {
-            SampleDataPtr data;
-            try {
-                data = loadSampleData(*dataset, entry, kept);
-            } catch (const DataError& error) {
-                return {nullptr, QString::fromStdString(error.file().string()),
-                        QString::fromStdString(error.reason())};
-            } catch (const std::exception& error) {
-                // The file the scan would name for the same failure.
-                return {nullptr,
-                        QString::fromStdString(dataset->entries()[entry].reportFile().string()),
-                        QString::fromStdString(error.what())};
-            }
-            return {std::move(data), {}, {}};
-        }));
+    connect(&raw->watcher, &QFutureWatcher<SampleLoad>::finished, this,
+            [this, raw] { loadFinished(*raw); });
+    background::watch(raw->watcher,
+                      background::run([dataset = m_dataset, entry, kept = m_keptMapBytes] {
+                          return loadSample(*dataset, entry, kept);
+                      }));
     m_loads.push_back(std::move(load));
+}
+
+void DatasetSession::loadFinished(Load& load) {
+    SampleLoad result = load.watcher.result();
+    const std::size_t loaded = load.entry;
+    const bool standsIn = load.scan != nullptr && load.scan == m_scan;
+    std::erase_if(m_loads, [&load](const auto& l) { return l.get() == &load; });
+    const SampleDataPtr data = result.data;
+    const QString file = QString::fromStdString(result.outcome.errorFile);
+    const QString message = QString::fromStdString(result.outcome.errorMessage);
+    if (standsIn) {
+        // The scan skipped this entry for the viewer: its row is this load's outcome.
+        if (data) {
+            std::vector<std::pair<std::size_t, std::vector<Candidate>>> found;
+            found.emplace_back(loaded, data->candidates);
+            addCandidates(found);
+        }
+        std::vector<SampleOutcome> outcome;
+        outcome.push_back(std::move(result.outcome));
+        addRows(outcome);
+        --m_viewerClaims;
+    }
+    if (data) {
+        m_cache.put(loaded, data);
+        revealClasses(data->sample.prediction.classes());
+        if (loaded == m_requested) {
+            emit sampleReady(data);
+            prefetch(loaded);
+        }
+    } else if (loaded == m_requested) {
+        emit sampleFailed(loaded, file, message);
+    }
 }
 
 void DatasetSession::prefetch(std::size_t entry) {
@@ -518,8 +471,9 @@ void DatasetSession::prefetch(std::size_t entry) {
         return;
     const std::size_t requested = m_requested;
     for (std::size_t next : {entry + 1, entry - 1}) {
+        // Not one known to fail (its row says why; a change of its files reopens the set).
         if (next >= m_dataset->entries().size() || !m_dataset->entries()[next].complete() ||
-            m_cache.get(next))
+            m_rows[next].state == Row::State::Error || m_cache.get(next))
             continue;
         requestSample(next);
         m_requested = requested;

@@ -7,6 +7,7 @@
 #include "losslens/set/SetReport.h"
 #include "losslens/set/SetSummary.h"
 #include "session/CandidateStore.h"
+#include "session/JobRunner.h"
 #include "session/SampleCache.h"
 #include "session/SampleData.h"
 
@@ -158,7 +159,8 @@ private:
     void addRows(std::vector<SampleOutcome>& batch);
     void addCandidates(std::vector<std::pair<std::size_t, std::vector<Candidate>>>& batch);
     void announceSetChange();
-    void loadFinished();
+    struct Load;
+    void loadFinished(Load& load);
     void prefetch(std::size_t entry);
     void revealClasses(int classes);
 
@@ -179,7 +181,7 @@ private:
     int m_classCount = 0;
     SetAccumulator m_set; // core's: the same totals as losslens-cli stats
     CandidateStore m_candidates;
-    QTimer m_drainTimer;
+    JobRunner m_scanRunner{std::chrono::milliseconds(100)};
     struct OpenResult {
         std::shared_ptr<Dataset> dataset;
         QString error;
@@ -191,7 +193,6 @@ private:
     std::size_t m_requested = static_cast<std::size_t>(-1);
     std::size_t m_viewerClaims = 0; // loads standing in for the scan, not yet arrived
     std::size_t m_viewerLoads = 0;
-    struct Load;
     std::vector<std::unique_ptr<Load>> m_loads;
 };
 

@@ -1,18 +1,17 @@
 #include "session/RunScores.h"
 #include "session/Background.h"
+#include "session/JobOutbox.h"
 
 #include "losslens/io/Dataset.h"
 #include "losslens/set/SetProcessor.h"
 #include "session/DatasetSession.h"
 #include "state/ViewState.h"
 
-#include <QFuture>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <mutex>
+#include <optional>
 
 namespace losslens {
 
@@ -27,25 +26,17 @@ void slim(SampleSummary& summary) {
 }
 } // namespace
 
-// Shared with the worker; outlives a closed set until the worker sees `cancel`.
-struct RunScores::Job {
+// Shared with the worker (the runner's control: cancel, finished); outlives a closed set
+// until the worker sees `cancel`.
+struct RunScores::Job : JobControl {
     struct Result {
         std::string run;
         std::string stem; // empty: the run itself could not be opened (problem says why)
         Score score;
     };
-    std::atomic<bool> cancel{false};
-    std::atomic<bool> finished{false};
     std::atomic<std::size_t> toScore{0};
     std::atomic<std::size_t> scored{0};
-    std::mutex mutex;
-    std::vector<Result> results;
-    QFuture<void> future;
-
-    void push(Result result) {
-        std::lock_guard lock(mutex);
-        results.push_back(std::move(result));
-    }
+    JobOutbox<Result> results;
 };
 
 RunScores::RunScores(DatasetSession* session, ViewState* state, QObject* parent)
@@ -61,8 +52,7 @@ RunScores::RunScores(DatasetSession* session, ViewState* state, QObject* parent)
         emit scoresChanged();
     });
     connect(state, &ViewState::versusRunChanged, this, &RunScores::scoresChanged);
-    m_drainTimer.setInterval(200);
-    connect(&m_drainTimer, &QTimer::timeout, this, &RunScores::drain);
+    connect(&m_runner, &JobRunner::tick, this, &RunScores::drain);
     connect(session, &DatasetSession::cleared, this, [this] {
         cancel();
         if (m_session->path() != m_path) {
@@ -79,12 +69,7 @@ RunScores::RunScores(DatasetSession* session, ViewState* state, QObject* parent)
     });
 }
 
-RunScores::~RunScores() {
-    if (m_job) {
-        m_job->cancel = true;
-        background::wait(m_job->future);
-    }
-}
+RunScores::~RunScores() = default; // the runner waits for its worker
 
 const std::vector<std::string>& RunScores::runs() const {
     return m_session->runs();
@@ -175,10 +160,8 @@ SetSummary RunScores::setSummary(const std::string& run) const {
 }
 
 void RunScores::cancel() {
-    if (m_job)
-        m_job->cancel = true; // its worker finishes on its own; results are dropped
+    m_runner.cancel(); // its worker finishes on its own; results are dropped
     m_job.reset();
-    m_drainTimer.stop();
     m_pending = 0;
 }
 
@@ -187,17 +170,45 @@ void RunScores::start() {
     if (!m_session->isOpen() || m_session->runs().size() < 2)
         return;
     const Dataset& dataset = *m_session->dataset();
-    const std::string root = dataset.root().string();
     if (const Stamp config = fileStamp((dataset.root() / "dataset.json").string());
         config != m_config) {
         m_cache.clear(); // label_sets may have changed every sample's missing set
         m_config = config;
     }
-    // The open run's scores are the session's: kept for when another run is opened.
-    struct Imported {
-        std::string stem, label, prediction;
-        Score score;
-    };
+    std::vector<Imported> imported = importOpenRun();
+    // What each other run has scored already, to skip files that did not change.
+    std::map<std::string, StemStamps> known;
+    for (const std::string& run : m_session->runs()) {
+        if (run == dataset.run())
+            continue;
+        auto& stamps = known[run];
+        if (const auto cache = m_cache.find(run); cache != m_cache.end())
+            for (const auto& [stem, score] : cache->second)
+                if (!stem.empty())
+                    stamps.emplace(stem, std::make_pair(score.label, score.prediction));
+    }
+    auto job = std::make_shared<Job>();
+    m_job = job;
+    m_runner.start(job,
+                   [job, root = dataset.root().string(), limits = m_session->limits(),
+                    open = dataset.run(), imported = std::move(imported), known = std::move(known),
+                    jobs = background::jobsBesideTheView()]() mutable {
+                       for (Imported& item : imported) {
+                           item.score.label = fileStamp(item.label);
+                           item.score.prediction = fileStamp(item.prediction);
+                           job->results.push({open, item.stem, std::move(item.score)});
+                       }
+                       for (const auto& [run, stamps] : known) {
+                           if (job->cancel)
+                               break;
+                           scoreRun(root, limits, run, stamps, jobs, *job);
+                       }
+                   });
+}
+
+// The open run's scores are the session's rows: kept for when another run is opened.
+std::vector<RunScores::Imported> RunScores::importOpenRun() const {
+    const Dataset& dataset = *m_session->dataset();
     std::vector<Imported> imported;
     imported.reserve(m_session->rows().size());
     for (std::size_t i = 0; i < m_session->rows().size(); ++i) {
@@ -211,100 +222,73 @@ void RunScores::start() {
                 QStringLiteral("%1: %2").arg(row.errorFile, row.errorMessage).toStdString();
         imported.push_back(std::move(item));
     }
-    // What each other run has scored already, to skip files that did not change.
-    std::map<std::string, std::unordered_map<std::string, std::pair<Stamp, Stamp>>> known;
-    std::vector<std::string> others;
-    for (const std::string& run : m_session->runs()) {
-        if (run == dataset.run())
-            continue;
-        others.push_back(run);
-        auto& stamps = known[run];
-        if (const auto cache = m_cache.find(run); cache != m_cache.end())
-            for (const auto& [stem, score] : cache->second)
-                if (!stem.empty())
-                    stamps.emplace(stem, std::make_pair(score.label, score.prediction));
+    return imported;
+}
+
+// Scores the stems of one other run whose label or prediction changed since `known` saw them,
+// through core's set pipeline on `jobs` workers: the means alone (no display image, no
+// maps), a float16 file as stored. On the job's worker.
+void RunScores::scoreRun(const std::string& root, const DataLimits& limits, const std::string& run,
+                         const StemStamps& known, int jobs, Job& job) {
+    std::optional<Dataset> set;
+    try {
+        set.emplace(Dataset::open(root, limits, run));
+    } catch (const std::exception& error) {
+        Score whole;
+        whole.problem = error.what();
+        job.results.push({run, {}, std::move(whole)});
+        return;
     }
-    auto job = std::make_shared<Job>();
-    m_job = job;
-    const int jobs = background::jobsBesideTheView();
-    job->future = background::run([job, root, limits = m_session->limits(), open = dataset.run(),
-                                   imported = std::move(imported), others, known = std::move(known),
-                                   jobs]() mutable {
-        for (Imported& item : imported) {
-            item.score.label = fileStamp(item.label);
-            item.score.prediction = fileStamp(item.prediction);
-            job->push({open, item.stem, std::move(item.score)});
+    // Each entry's stamps now; `todo` marks those to score (changed and complete).
+    const std::size_t count = set->entries().size();
+    std::vector<std::pair<FileStamp, FileStamp>> stamps(count);
+    std::vector<char> todo(count, 0);
+    std::size_t toScore = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+        const SampleEntry& entry = set->entries()[i];
+        stamps[i] = {fileStamp(entry.label.string()), fileStamp(entry.prediction.string())};
+        if (const auto seen = known.find(entry.stem);
+            seen != known.end() && seen->second == stamps[i])
+            continue;
+        if (!entry.complete()) {
+            Score score;
+            score.label = stamps[i].first;
+            score.prediction = stamps[i].second;
+            score.problem = entry.reportFile().string() + ": " + entry.problem;
+            job.results.push({run, entry.stem, std::move(score)});
+            continue;
         }
-        for (const std::string& run : others) {
-            if (job->cancel)
-                break;
-            std::shared_ptr<const Dataset> set;
-            try {
-                set = std::make_shared<const Dataset>(Dataset::open(root, limits, run));
-            } catch (const std::exception& error) {
-                Score whole;
-                whole.problem = error.what();
-                job->push({run, {}, std::move(whole)});
-                continue;
-            }
-            const auto& stamps = known[run];
-            std::vector<std::size_t> todo;
-            std::vector<std::pair<Stamp, Stamp>> todoStamps;
-            for (std::size_t i = 0; i < set->entries().size(); ++i) {
-                const SampleEntry& entry = set->entries()[i];
-                const std::pair<Stamp, Stamp> now{fileStamp(entry.label.string()),
-                                                  fileStamp(entry.prediction.string())};
-                if (const auto seen = stamps.find(entry.stem);
-                    seen != stamps.end() && seen->second == now)
-                    continue;
-                if (!entry.complete()) {
-                    Score score;
-                    score.label = now.first;
-                    score.prediction = now.second;
-                    score.problem = entry.reportFile().string() + ": " + entry.problem;
-                    job->push({run, entry.stem, std::move(score)});
-                    continue;
-                }
-                todo.push_back(i);
-                todoStamps.push_back(now);
-            }
-            job->toScore += todo.size();
-            parallelFor(
-                todo.size(), jobs,
-                [&](std::size_t k) {
-                    // Only the means are kept: the display image is not decoded.
-                    SampleOutcome outcome =
-                        processSample(*set, todo[k], {}, false, Dataset::Image::Skip);
-                    Score score;
-                    score.label = todoStamps[k].first;
-                    score.prediction = todoStamps[k].second;
-                    score.ok = outcome.ok;
-                    if (outcome.ok) {
-                        score.summary = std::move(outcome.summary);
-                        slim(score.summary);
-                    } else {
-                        score.problem = outcome.errorFile + ": " + outcome.errorMessage;
-                    }
-                    job->push({run, set->entries()[todo[k]].stem, std::move(score)});
-                    ++job->scored;
-                },
-                &job->cancel);
+        todo[i] = 1;
+        ++toScore;
+    }
+    job.toScore += toScore;
+    ProcessOptions options;
+    options.jobs = jobs;
+    options.cancel = &job.cancel;
+    options.images = Dataset::Image::Skip; // only the means are kept
+    options.claim = [&todo](std::size_t entry) { return todo[entry] != 0; };
+    (void)scanSet(*set, options, [&](SampleOutcome& outcome) {
+        Score score;
+        score.label = stamps[outcome.entry].first;
+        score.prediction = stamps[outcome.entry].second;
+        score.ok = outcome.ok;
+        if (outcome.ok) {
+            score.summary = std::move(outcome.summary);
+            slim(score.summary);
+        } else {
+            score.problem = outcome.errorFile + ": " + outcome.errorMessage;
         }
-        job->finished = true;
+        job.results.push({run, outcome.stem, std::move(score)});
+        ++job.scored;
     });
-    m_drainTimer.start();
 }
 
 void RunScores::drain() {
     if (!m_job)
         return;
-    std::vector<Job::Result> batch;
-    bool finished = false;
-    {
-        std::lock_guard lock(m_job->mutex);
-        batch.swap(m_job->results);
-        finished = m_job->finished.load() && m_job->results.empty();
-    }
+    // Read before taking: whatever the worker pushed before it finished is in this batch.
+    const bool finished = m_job->finished.load();
+    std::vector<Job::Result> batch = m_job->results.take();
     const std::size_t pending = m_job->toScore - m_job->scored;
     const bool changed = !batch.empty() || pending != m_pending;
     for (Job::Result& result : batch) {
@@ -317,7 +301,7 @@ void RunScores::drain() {
     }
     m_pending = finished ? 0 : pending;
     if (finished) {
-        m_drainTimer.stop();
+        m_runner.finish();
         m_job.reset();
     }
     if (changed || finished)

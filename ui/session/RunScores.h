@@ -1,12 +1,13 @@
 #pragma once
 
+#include "losslens/io/DataLimits.h"
 #include "losslens/io/FileStamp.h"
 #include "losslens/loss/SampleSummary.h"
 #include "losslens/set/SetSummary.h"
+#include "session/JobRunner.h"
 
 #include <QObject>
 #include <QString>
-#include <QTimer>
 
 #include <cstdint>
 #include <map>
@@ -75,8 +76,17 @@ private:
     };
     struct Job;
     using RunCache = std::unordered_map<std::string, Score>;
+    // The open run's stems with their files, for the worker to stamp.
+    struct Imported {
+        std::string stem, label, prediction;
+        Score score;
+    };
+    using StemStamps = std::unordered_map<std::string, std::pair<Stamp, Stamp>>;
 
     void start();
+    [[nodiscard]] std::vector<Imported> importOpenRun() const;
+    static void scoreRun(const std::string& root, const DataLimits& limits, const std::string& run,
+                         const StemStamps& known, int jobs, Job& job);
     void cancel();
     void drain();
 
@@ -88,7 +98,7 @@ private:
     std::map<std::string, RunCache> m_cache;
     std::shared_ptr<Job> m_job;
     std::size_t m_pending = 0;
-    QTimer m_drainTimer;
+    JobRunner m_runner{std::chrono::milliseconds(200)};
 };
 
 } // namespace losslens

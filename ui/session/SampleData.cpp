@@ -56,6 +56,17 @@ SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry, std::siz
     return data;
 }
 
+SampleLoad loadSample(const Dataset& dataset, std::size_t entry, std::size_t keptMapBytes) {
+    SampleLoad load;
+    load.outcome = guardedOutcome(dataset, entry, [&](SampleOutcome& outcome) {
+        load.data = loadSampleData(dataset, entry, keptMapBytes);
+        outcome.summary = load.data->loss.summary;
+        outcome.statistics = load.data->statistics;
+        outcome.warnings = load.data->sample.warnings;
+    });
+    return load;
+}
+
 std::vector<std::vector<float>> valuesAt(const SampleData& data, VariantMask variants,
                                          std::span<const int> xs, std::span<const int> ys) {
     const std::size_t count = lossVariants().size();

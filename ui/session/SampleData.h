@@ -7,6 +7,7 @@
 #include "losslens/loss/LossConfig.h"
 #include "losslens/loss/LossResult.h"
 #include "losslens/loss/LossVariant.h"
+#include "losslens/set/SampleOutcome.h"
 #include "losslens/set/SampleStatistics.h"
 
 #include <QImage>
@@ -53,6 +54,18 @@ using SampleDataPtr = std::shared_ptr<const SampleData>;
 // std::exception) like Dataset::load and computeLoss.
 [[nodiscard]] SampleDataPtr loadSampleData(const Dataset& dataset, std::size_t entry,
                                            std::size_t keptMapBytes = SampleData::kKeptMapBytes);
+
+// A viewer's load of one entry: the sample, and its row as the set's scan makes it (core's
+// SampleOutcome: summary, statistics, warnings; or the file and reason it failed with).
+struct SampleLoad {
+    SampleDataPtr data; // null when the load failed
+    SampleOutcome outcome;
+};
+
+// loadSampleData that never throws: a failure is the outcome's error, named as the scan
+// names it (guardedOutcome).
+[[nodiscard]] SampleLoad loadSample(const Dataset& dataset, std::size_t entry,
+                                    std::size_t keptMapBytes = SampleData::kKeptMapBytes);
 
 // The variants' values at the pixels of a grid of the sample (columns xs x rows ys; -1 is
 // off the image and holds 0): from the kept maps, or scored from the prediction. One vector

@@ -2,6 +2,7 @@
 
 #include "losslens/loss/LossVariant.h"
 #include "losslens/report/Colormap.h"
+#include "losslens/report/ValueRange.h"
 #include "state/HeatmapSource.h"
 
 #include <QObject>
@@ -66,8 +67,7 @@ struct ViewSettings {
     Colormap colormap = Colormap::Viridis;
     RangeMode rangeMode = RangeMode::SetRobust; // one range for every variant shown
     bool logScale = false; // log colour scale over [hi / 1000, hi] (not for differences)
-    float rangeLo = 0.0f;  // RangeMode::Fixed
-    float rangeHi = 1.0f;
+    ValueRange fixedRange; // RangeMode::Fixed
 
     [[nodiscard]] LayerState& layer(Layer l) { return layers[static_cast<std::size_t>(l)]; }
     [[nodiscard]] const LayerState& layer(Layer l) const {

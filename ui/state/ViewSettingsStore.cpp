@@ -62,8 +62,8 @@ ViewSettings loadViewSettings(QSettings& s, ViewSettings view) {
     if (known)
         view.rangeMode = static_cast<RangeMode>(mode);
     view.logScale = s.value(QStringLiteral("logScale"), view.logScale).toBool();
-    view.rangeLo = s.value(QStringLiteral("rangeLo"), 0.0).toFloat();
-    view.rangeHi = s.value(QStringLiteral("rangeHi"), 1.0).toFloat();
+    view.fixedRange = {s.value(QStringLiteral("rangeLo"), 0.0).toFloat(),
+                       s.value(QStringLiteral("rangeHi"), 1.0).toFloat()};
     s.endGroup();
     return view;
 }
@@ -86,8 +86,8 @@ void saveViewSettings(QSettings& s, const ViewSettings& view) {
                QString::fromLatin1(
                    QMetaEnum::fromType<RangeMode>().valueToKey(static_cast<int>(view.rangeMode))));
     s.setValue(QStringLiteral("logScale"), view.logScale);
-    s.setValue(QStringLiteral("rangeLo"), static_cast<double>(view.rangeLo));
-    s.setValue(QStringLiteral("rangeHi"), static_cast<double>(view.rangeHi));
+    s.setValue(QStringLiteral("rangeLo"), static_cast<double>(view.fixedRange.lo));
+    s.setValue(QStringLiteral("rangeHi"), static_cast<double>(view.fixedRange.hi));
     s.endGroup();
 }
 

@@ -231,8 +231,8 @@ void HeatmapBar::load(const ViewSettings& settings) {
     m_rangeChoice = settings.rangeMode;
     m_log->setChecked(settings.logScale);
     if (settings.rangeMode == RangeMode::Fixed) {
-        m_rangeLo->setValue(static_cast<double>(settings.rangeLo));
-        m_rangeHi->setValue(static_cast<double>(settings.rangeHi));
+        m_rangeLo->setValue(static_cast<double>(settings.fixedRange.lo));
+        m_rangeHi->setValue(static_cast<double>(settings.fixedRange.hi));
     }
     updateEnabled();
     m_loading = false;
@@ -244,17 +244,17 @@ void HeatmapBar::store(ViewSettings& settings) const {
     settings.rangeMode = m_rangeChoice;
     settings.logScale = m_log->isChecked();
     if (settings.rangeMode == RangeMode::Fixed) {
-        settings.rangeLo = static_cast<float>(m_rangeLo->value());
-        settings.rangeHi = static_cast<float>(m_rangeHi->value());
+        settings.fixedRange = {static_cast<float>(m_rangeLo->value()),
+                               static_cast<float>(m_rangeHi->value())};
     }
 }
 
-void HeatmapBar::showRange(float lo, float hi) {
+void HeatmapBar::showRange(ValueRange range) {
     if (m_rangeChoice == RangeMode::Fixed)
         return;
     m_loading = true;
-    m_rangeLo->setValue(static_cast<double>(lo));
-    m_rangeHi->setValue(static_cast<double>(hi));
+    m_rangeLo->setValue(static_cast<double>(range.lo));
+    m_rangeHi->setValue(static_cast<double>(range.hi));
     m_loading = false;
 }
 

@@ -23,7 +23,7 @@ public:
     void load(const ViewSettings& settings);
     void store(ViewSettings& settings) const;
     // The range in use, shown in the Min/Max boxes unless the range is fixed.
-    void showRange(float lo, float hi);
+    void showRange(ValueRange range);
     void showZoom(double zoom);
     [[nodiscard]] QString zoomText() const;
 

@@ -434,8 +434,7 @@ void SampleView::updateColorBar() {
         m_colorBar->setVisible(mainBar);
         balanceSplitter();
     }
-    m_bar->showRange(range.lo, range.hi);
-    emit rangeShown(range.lo, range.hi);
+    m_bar->showRange(range);
 }
 
 } // namespace losslens

@@ -75,7 +75,6 @@ public:
 signals:
     // The settings changed (by any control, a flip, or setSettings): panels reload.
     void settingsChanged();
-    void rangeShown(float lo, float hi);
     // A sample arrived and is shown (after the session's sampleReady).
     void sampleShown();
     void hoveredPixel(int x, int y);

@@ -26,6 +26,7 @@
 #include "window/FirstSight.h"
 #include "window/RecentFoldersMenu.h"
 #include "window/ScanProgress.h"
+#include "window/SetExport.h"
 #include "window/ShortcutsDialog.h"
 
 #include <QAction>
@@ -62,7 +63,8 @@ MainWindow::MainWindow(QWidget* parent)
     m_watcher = new SetWatcher(m_session, this);
 
     m_view = new SampleView(m_session, m_state, this);
-    m_export = new ExportController(m_session, m_view, this);
+    m_export = new ExportController(m_view, this);
+    m_setExport = new SetExport(m_session, m_view, this);
     setCentralWidget(m_view);
 
     // The pixel readout is a permanent widget: a status message never hides it.
@@ -86,8 +88,9 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(m_session->scanReport(), 5000);
         turnToTheStory();
     });
-    connect(m_export, &ExportController::message, this,
-            [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+    const auto showStatus = [this](const QString& text) { statusBar()->showMessage(text, 10000); };
+    connect(m_export, &ExportController::message, this, showStatus);
+    connect(m_setExport, &SetExport::message, this, showStatus);
     // The layer controls and the view edit one ViewSettings: each tells the other.
     connect(m_layersPanel, &LayersPanel::changed, this, [this] {
         ViewSettings settings = m_view->settings();
@@ -171,8 +174,8 @@ MainWindow::FileActions MainWindow::buildFileMenu() {
     exportCurrent->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     exportCurrent->setToolTip(
         tr("Heatmaps, the composite as shown and raw .npy maps of this sample"));
-    auto* exportSet = file->addAction(tr("Export &whole set…"), m_export,
-                                      &ExportController::exportSetInteractive);
+    auto* exportSet =
+        file->addAction(tr("Export &whole set…"), m_setExport, &SetExport::exportInteractive);
     exportSet->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportSet->setToolTip(tr("The same export as losslens-cli export, in the background"));
     file->addActions(m_candidates->reviewExport()->actions());
@@ -198,10 +201,12 @@ MainWindow::ViewActions MainWindow::buildViewMenu() {
     m_viewMenu->addSeparator();
     auto* flip =
         m_viewMenu->addAction(tr("Flip standard / partial"), this, &MainWindow::flipVariant);
+    flip->setObjectName(QStringLiteral("flipVariant"));
     flip->setShortcut(QKeySequence(Qt::Key_Space));
     flip->setToolTip(
         tr("Switch the heatmap between standard and partial (Space) for A/B comparison"));
     m_sideBySide = m_viewMenu->addAction(tr("&Side by side"));
+    m_sideBySide->setObjectName(QStringLiteral("sideBySide"));
     m_sideBySide->setCheckable(true);
     connect(m_sideBySide, &QAction::toggled, m_view, &SampleView::setSideBySide);
     m_sideBySide->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
@@ -384,28 +389,8 @@ void MainWindow::onSampleReady(const SampleDataPtr& ready) {
         m_layersPanel->setClasses(ready->sample.classes, m_view->settings());
 }
 
-void MainWindow::setViewSettings(const ViewSettings& settings) {
-    m_view->setSettings(settings);
-    m_layersPanel->load(m_view->settings());
-}
-
 void MainWindow::flipVariant() {
     statusBar()->showMessage(m_view->flipVariant(), 3000);
-}
-
-void MainWindow::setSideBySide(bool on) {
-    m_sideBySide->setChecked(on);
-}
-
-void MainWindow::showPixel(int x, int y) {
-    m_readout->showPixel(x, y);
-}
-
-QString MainWindow::pixelReadout() const {
-    return m_readout->text();
-}
-QString MainWindow::detailsText() const {
-    return m_details->toPlainText();
 }
 
 QRect windowGeometryWithin(const QRect& wanted, const QRect& available, QSize frame) {

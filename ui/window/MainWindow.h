@@ -23,6 +23,7 @@ class DetailsPanel;
 class DockColumn;
 class RecentFoldersMenu;
 class ExportController;
+class SetExport;
 class LayersPanel;
 class PlotsPanel;
 class ComparisonPanel;
@@ -57,33 +58,8 @@ public:
     // Std - Part, side by side), unless the user has moved on meanwhile.
     void openFolderAsUser(const QString& path);
 
-    // For tests and scripting: the parts a user sees.
+    // The open set and its work (the command line sets its limits and review database).
     [[nodiscard]] DatasetSession* session() const { return m_session; }
-    [[nodiscard]] SampleTableModel* tableModel() const { return m_model; }
-    [[nodiscard]] RunScores* runScores() const { return m_runScores; }
-    [[nodiscard]] QSortFilterProxyModel* proxyModel() const { return m_list->proxyModel(); }
-    [[nodiscard]] QTableView* tableView() const { return m_list->tableView(); }
-    [[nodiscard]] SampleListPanel* sampleList() const { return m_list; }
-    [[nodiscard]] SampleView* sampleView() const { return m_view; }
-    [[nodiscard]] Canvas* canvas() const { return m_view->canvas(); }
-    [[nodiscard]] Canvas* sideCanvas() const { return m_view->sideCanvas(); }
-    [[nodiscard]] const ViewSettings& viewSettings() const { return m_view->settings(); }
-    void setViewSettings(const ViewSettings& settings);
-    [[nodiscard]] SampleDataPtr currentSample() const { return m_view->current(); }
-    [[nodiscard]] const LayerImages& layerImages() const { return m_view->layerImages(); }
-    // The current sample composed as shown, every pixel at 1:1 (what an export writes).
-    [[nodiscard]] QImage compositeImage() const { return m_view->compositeImage(); }
-    [[nodiscard]] QString pixelReadout() const;
-    [[nodiscard]] QString detailsText() const;
-    [[nodiscard]] ValueRange currentRange() const { return m_view->currentRange(); }
-    void showPixel(int x, int y);
-    void selectEntry(std::size_t entry);
-    void flipVariant();
-    void setSideBySide(bool on);
-    [[nodiscard]] ComparisonPanel* comparisonPanel() const { return m_comparison; }
-    [[nodiscard]] LayersPanel* layersPanel() const { return m_layersPanel; }
-    [[nodiscard]] ExportController* exportController() const { return m_export; }
-    [[nodiscard]] SetWatcher* setWatcher() const { return m_watcher; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -92,6 +68,8 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    void selectEntry(std::size_t entry);
+    void flipVariant();
     void buildActions();
     // The actions the toolbar shows, made by the menus.
     struct FileActions {
@@ -128,6 +106,7 @@ private:
     std::size_t m_firstEntry = 0; // the entry shown on opening
     RunScores* m_runScores = nullptr;
     ExportController* m_export = nullptr;
+    SetExport* m_setExport = nullptr;
     SetWatcher* m_watcher = nullptr;
     SampleView* m_view = nullptr;
     SampleListPanel* m_list = nullptr;

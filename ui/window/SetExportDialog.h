@@ -1,6 +1,6 @@
 #pragma once
 
-#include "window/ExportController.h"
+#include "window/SetExport.h"
 
 #include <QDialog>
 

@@ -106,24 +106,23 @@ const ColormapLut& colormapLut(Colormap map) {
     return luts[static_cast<std::size_t>(map)];
 }
 
-std::uint8_t scaleIndex(float v, float lo, float hi, bool log) {
+std::uint8_t scaleIndex(float v, ValueRange range, bool log) {
     if (!log)
-        return colormapIndex(v, lo, hi);
-    if (!(v > lo) || !(lo > 0.0f))
+        return colormapIndex(v, range);
+    if (!(v > range.lo) || !(range.lo > 0.0f))
         return 0;
-    return colormapIndex(std::log(v), std::log(lo), std::log(hi));
+    return colormapIndex(std::log(v), {std::log(range.lo), std::log(range.hi)});
 }
 
-ByteImage renderHeatmap(const LossMap& map, const LabelMap& labels, int ignoreIndex, float lo,
-                        float hi, Colormap colormap, bool log) {
+ByteImage renderHeatmap(const LossMap& map, const LabelMap& labels, int ignoreIndex,
+                        ValueRange range, Colormap colormap, bool log) {
     const ColormapLut& lut = colormapLut(colormap);
     ByteImage out(map.width(), map.height(), 3);
     const auto values = map.values();
     const auto y = labels.values();
     std::uint8_t* rgb = out.data();
     for (std::size_t i = 0; i < values.size(); ++i) {
-        const Rgb& c =
-            y[i] == ignoreIndex ? kIgnoreColour : lut[scaleIndex(values[i], lo, hi, log)];
+        const Rgb& c = y[i] == ignoreIndex ? kIgnoreColour : lut[scaleIndex(values[i], range, log)];
         rgb[3 * i] = c[0];
         rgb[3 * i + 1] = c[1];
         rgb[3 * i + 2] = c[2];

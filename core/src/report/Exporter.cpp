@@ -90,7 +90,7 @@ std::size_t writeVariant(const std::string& stem, const LoadedSample& sample, co
     }
     if (options.png) {
         writeFileAtomically(options.outDir / (base + ".png"),
-                            encodeHeatmapPng(map, sample.labels, ignoreIndex, range.lo, range.hi,
+                            encodeHeatmapPng(map, sample.labels, ignoreIndex, range,
                                              options.colormap, options.logScale),
                             options.overwrite);
         ++written;

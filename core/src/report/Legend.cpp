@@ -72,7 +72,7 @@ std::string encodeLegendPng(const HeatmapScale& scale, const std::string& title)
         const double t = (x + 0.5) / kLegendBarWidth;
         const double v =
             scale.log && lo > 0.0f ? dlo * std::pow(dhi / dlo, t) : dlo + (dhi - dlo) * t;
-        const Rgb& c = lut[scaleIndex(static_cast<float>(v), lo, hi, scale.log)];
+        const Rgb& c = lut[scaleIndex(static_cast<float>(v), scale.range, scale.log)];
         cv::rectangle(image, cv::Rect(kLegendBarLeft + x, kLegendBarTop, 1, kLegendBarHeight),
                       cv::Scalar(c[0], c[1], c[2]), cv::FILLED);
     }

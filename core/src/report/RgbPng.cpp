@@ -100,8 +100,8 @@ std::string encodeRgbPng(const ByteImage& rgb) {
     });
 }
 
-std::string encodeHeatmapPng(const LossMap& map, const LabelMap& labels, int ignoreIndex, float lo,
-                             float hi, Colormap colormap, bool log) {
+std::string encodeHeatmapPng(const LossMap& map, const LabelMap& labels, int ignoreIndex,
+                             ValueRange range, Colormap colormap, bool log) {
     const ColormapLut& lut = colormapLut(colormap);
     const auto width = static_cast<std::size_t>(map.width());
     return encodeRows(map.width(), map.height(), [&](int y, std::uint8_t* row) {
@@ -109,7 +109,7 @@ std::string encodeHeatmapPng(const LossMap& map, const LabelMap& labels, int ign
         const std::uint16_t* label = labels.data() + static_cast<std::size_t>(y) * width;
         for (std::size_t x = 0; x < width; ++x) {
             const Rgb& c =
-                label[x] == ignoreIndex ? kIgnoreColour : lut[scaleIndex(values[x], lo, hi, log)];
+                label[x] == ignoreIndex ? kIgnoreColour : lut[scaleIndex(values[x], range, log)];
             row[3 * x] = c[0];
             row[3 * x + 1] = c[1];
             row[3 * x + 2] = c[2];

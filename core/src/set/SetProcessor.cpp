@@ -60,15 +60,33 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleV
     return processSample(dataset, i, sample, visitor, statistics, images, maps);
 }
 
+SampleOutcome guardedOutcome(const Dataset& dataset, std::size_t entry,
+                             const std::function<void(SampleOutcome&)>& work) {
+    SampleOutcome outcome;
+    outcome.entry = entry;
+    outcome.stem = dataset.entries()[entry].stem;
+    try {
+        work(outcome);
+        outcome.ok = true;
+    } catch (const DataError& e) {
+        outcome.errorFile = e.file().string();
+        outcome.errorMessage = e.reason();
+    } catch (const FileExistsError& e) {
+        outcome.errorFile = e.file().string();
+        outcome.errorMessage = "exists";
+        outcome.fileExists = true;
+    } catch (const std::exception& e) {
+        outcome.errorFile = dataset.entries()[entry].reportFile().string();
+        outcome.errorMessage = e.what();
+    }
+    return outcome;
+}
+
 SampleOutcome processSample(const Dataset& dataset, std::size_t i, LoadedSample& sample,
                             const SampleVisitor& visitor, bool statistics, Dataset::Image images,
                             bool maps, Dataset::Precision precision) {
-    const auto& entries = dataset.entries();
-    SampleOutcome outcome;
-    outcome.entry = i;
-    outcome.stem = entries[i].stem;
     const LossConfig config = dataset.config().lossConfig();
-    try {
+    return guardedOutcome(dataset, i, [&](SampleOutcome& outcome) {
         // With nobody else reading the prediction, a float16 file stays float16: the pass
         // widens it a block at a time (half the bytes, no float32 copy of it).
         dataset.load(i, sample, images, visitor ? precision : Dataset::Precision::AsStored);
@@ -95,19 +113,7 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, LoadedSample&
         }
         if (statistics)
             outcome.statistics = builder.take();
-        outcome.ok = true;
-    } catch (const DataError& e) {
-        outcome.errorFile = e.file().string();
-        outcome.errorMessage = e.reason();
-    } catch (const FileExistsError& e) {
-        outcome.errorFile = e.file().string();
-        outcome.errorMessage = "exists";
-        outcome.fileExists = true;
-    } catch (const std::exception& e) {
-        outcome.errorFile = entries[i].reportFile().string();
-        outcome.errorMessage = e.what();
-    }
-    return outcome;
+    });
 }
 
 bool scanSet(const Dataset& dataset, const ProcessOptions& options, const OutcomeSink& sink,

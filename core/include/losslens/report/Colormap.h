@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/loss/Raster.h"
+#include "losslens/report/ValueRange.h"
 
 #include <array>
 #include <cstdint>
@@ -34,22 +35,24 @@ inline constexpr Rgb kWeightZeroColour{255, 0, 200};
 // The diverging blue-white-red map for differences (A - B), white at the middle entry.
 [[nodiscard]] const ColormapLut& divergingLut();
 
-// Index 0..255 of value v in [lo, hi] (clamped); lo == hi maps everything to 0.
-[[nodiscard]] inline std::uint8_t colormapIndex(float v, float lo, float hi) {
+// Index 0..255 of value v in the range (clamped); lo == hi maps everything to 0.
+[[nodiscard]] inline std::uint8_t colormapIndex(float v, ValueRange range) {
+    const float lo = range.lo;
+    const float hi = range.hi;
     if (!(hi > lo))
         return 0;
     const float t = (v - lo) / (hi - lo) * 255.0f + 0.5f;
     return static_cast<std::uint8_t>(t <= 0.0f ? 0.0f : (t >= 255.0f ? 255.0f : t));
 }
 
-// Index 0..255 of v on a linear scale over [lo, hi], or with `log` by log(v) over
+// Index 0..255 of v on a linear scale over the range, or with `log` by log(v) over
 // [log lo, log hi] (lo > 0; v <= lo maps to 0): what heatmaps, the window and legends share.
-[[nodiscard]] std::uint8_t scaleIndex(float v, float lo, float hi, bool log);
+[[nodiscard]] std::uint8_t scaleIndex(float v, ValueRange range, bool log);
 
-// An RGB heatmap of a loss map over [lo, hi] (linear, or log); pixels labelled ignoreIndex
+// An RGB heatmap of a loss map over the range (linear, or log); pixels labelled ignoreIndex
 // are neutral.
 [[nodiscard]] ByteImage renderHeatmap(const LossMap& map, const LabelMap& labels, int ignoreIndex,
-                                      float lo, float hi, Colormap colormap, bool log = false);
+                                      ValueRange range, Colormap colormap, bool log = false);
 
 // The two-colour background-weight image of w0 (kWeightKeptColour / kWeightZeroColour).
 [[nodiscard]] ByteImage renderBackgroundWeight(const ByteImage& w0);
@@ -61,7 +64,7 @@ inline constexpr Rgb kWeightZeroColour{255, 0, 200};
 // encodeRgbPng(renderBackgroundWeight(w0)), coloured a row at a time into the encoder
 // without the RGB image: what exports write.
 [[nodiscard]] std::string encodeHeatmapPng(const LossMap& map, const LabelMap& labels,
-                                           int ignoreIndex, float lo, float hi, Colormap colormap,
+                                           int ignoreIndex, ValueRange range, Colormap colormap,
                                            bool log = false);
 [[nodiscard]] std::string encodeBackgroundWeightPng(const ByteImage& w0);
 

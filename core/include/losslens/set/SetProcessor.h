@@ -64,6 +64,14 @@ using SampleVisitor =
 void scoreSample(const LoadedSample& sample, const LossConfig& config, LossResult& result,
                  const LossOutputs& outputs);
 
+// Runs `work` on a fresh outcome of `entry` (entry and stem filled) and marks it ok; never
+// throws: what `work` throws becomes the outcome's error as every scan reports it (a
+// DataError's file and reason, a FileExistsError as "exists", anything else against the
+// entry's report file). The window's viewer scores through it too, so its row reads as the
+// scan's would.
+[[nodiscard]] SampleOutcome guardedOutcome(const Dataset& dataset, std::size_t entry,
+                                           const std::function<void(SampleOutcome&)>& work);
+
 // Loads, validates and scores one stem; never throws: failures land in the outcome. With
 // `statistics`, the outcome also carries the sample's SampleStatistics; without `maps`, the
 // visitor's result holds the summary alone (see ProcessOptions::maps).

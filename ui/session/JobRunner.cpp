@@ -1,0 +1,50 @@
+#include "session/JobRunner.h"
+
+#include "session/Background.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace losslens {
+
+JobRunner::JobRunner(std::chrono::milliseconds interval, QObject* parent)
+    : QObject(parent) {
+    m_timer.setInterval(interval);
+    connect(&m_timer, &QTimer::timeout, this, &JobRunner::tick);
+}
+
+JobRunner::~JobRunner() {
+    cancel();
+    for (const QFuture<void>& future : m_futures)
+        background::wait(future);
+}
+
+void JobRunner::start(std::shared_ptr<JobControl> control, std::function<void()> work) {
+    cancel();
+    // The futures of jobs that have ended are dropped; those still running stay to be
+    // waited for by the destructor.
+    std::erase_if(m_futures, [](const QFuture<void>& f) { return !background::running(f); });
+    m_control = std::move(control);
+    m_futures.push_back(background::run([control = m_control, work = std::move(work)] {
+        try {
+            work();
+        } catch (...) {
+            control->error = std::current_exception();
+        }
+        control->finished = true;
+    }));
+    m_timer.start();
+}
+
+void JobRunner::cancel() {
+    if (m_control)
+        m_control->cancel = true; // its worker finishes on its own
+    m_control.reset();
+    m_timer.stop();
+}
+
+void JobRunner::finish() {
+    m_timer.stop();
+}
+
+} // namespace losslens
