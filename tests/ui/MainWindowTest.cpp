@@ -324,8 +324,8 @@ private slots:
         QTemporaryDir out;
         const SampleDataPtr current = w.currentSample();
         const CurrentExport spec = ExportController::currentExportOf(*w.sampleView());
-        const int n = ExportController::exportCurrent(out.path(), *current, w.compositeImage(), 255,
-                                                      spec, false);
+        const int n =
+            ExportController::exportCurrent(out.path(), *current, w.compositeImage(), spec, false);
         ExportOptions options;
         auto expected = exportFileNames(out.path().toStdString(), current->stem, options);
         for (const char* extra : {".composite.png", ".legend.png", ".export.json"})
@@ -335,8 +335,8 @@ private slots:
             QVERIFY2(fs::file_size(file) > 0, file.c_str());
         // Without overwrite a second export refuses and leaves the files alone.
         QVERIFY_THROWS_EXCEPTION(
-            std::exception, ExportController::exportCurrent(out.path(), *current,
-                                                            w.compositeImage(), 255, spec, false));
+            std::exception,
+            ExportController::exportCurrent(out.path(), *current, w.compositeImage(), spec, false));
     }
 
     void badSampleIsAnErrorRowAndTheWindowCarriesOn() {

@@ -40,11 +40,6 @@ QJsonObject scaleJson(const HeatmapScale& scale, const std::string& legend) {
     return o;
 }
 
-std::string compositeLegend(const std::string& stem, const CurrentExport& spec) {
-    return sameScale(spec.variants, spec.composite) ? stem + ".legend.png"
-                                                    : stem + ".composite-legend.png";
-}
-
 } // namespace
 
 ExportController::ExportController(SampleView* view, QWidget* parent)
@@ -90,22 +85,34 @@ CurrentExport ExportController::currentExportOf(const SampleView& view) {
     return spec;
 }
 
+CurrentExportNames ExportController::currentExportNames(const std::string& stem,
+                                                        const CurrentExport& spec) {
+    CurrentExportNames names;
+    names.composite = stem + ".composite.png";
+    names.legend = stem + ".legend.png";
+    names.compositeLegend =
+        sameScale(spec.variants, spec.composite) ? names.legend : stem + ".composite-legend.png";
+    names.json = stem + ".export.json";
+    return names;
+}
+
 std::vector<std::string> ExportController::currentFileNames(const std::string& stem,
                                                             const CurrentExport& spec) {
     std::vector<std::string> files;
     for (const fs::path& file : exportFileNames({}, stem, ExportOptions{}))
         files.push_back(file.filename().string());
-    files.push_back(stem + ".composite.png");
-    files.push_back(stem + ".legend.png");
-    if (!sameScale(spec.variants, spec.composite))
-        files.push_back(compositeLegend(stem, spec));
-    files.push_back(stem + ".export.json");
+    const CurrentExportNames names = currentExportNames(stem, spec);
+    files.push_back(names.composite);
+    files.push_back(names.legend);
+    if (names.compositeLegend != names.legend)
+        files.push_back(names.compositeLegend);
+    files.push_back(names.json);
     return files;
 }
 
 int ExportController::exportCurrent(const QString& folder, const SampleData& data,
-                                    const QImage& composite, int ignoreIndex,
-                                    const CurrentExport& spec, bool overwrite) {
+                                    const QImage& composite, const CurrentExport& spec,
+                                    bool overwrite) {
     ExportOptions options;
     options.outDir = folder.toStdString();
     options.colormap = spec.colormap;
@@ -113,12 +120,14 @@ int ExportController::exportCurrent(const QString& folder, const SampleData& dat
     options.overwrite = overwrite;
     std::error_code ec;
     fs::create_directories(options.outDir, ec);
-    const std::string name = data.stem;
+    const std::string& name = data.stem;
+    const CurrentExportNames names = currentExportNames(name, spec);
     const ValueRange range = spec.variants.range;
     // A big sample keeps no map: its variants are scored one at a time as they are written.
     int written = static_cast<int>(
-        data.keepsMaps() ? exportSample(name, data.sample, data.loss, ignoreIndex, range, options)
-                         : exportSample(name, data.sample, data.config, range, options));
+        data.keepsMaps()
+            ? exportSample(name, data.sample, data.loss, data.sample.ignoreIndex, range, options)
+            : exportSample(name, data.sample, data.config, range, options));
     QByteArray png;
     QBuffer buffer(&png);
     buffer.open(QIODevice::WriteOnly);
@@ -126,24 +135,24 @@ int ExportController::exportCurrent(const QString& folder, const SampleData& dat
     const auto bytes = [](const QByteArray& b) {
         return std::string_view(b.constData(), static_cast<std::size_t>(b.size()));
     };
-    writeFileAtomically(options.outDir / (name + ".composite.png"), bytes(png), overwrite);
-    writeFileAtomically(options.outDir / (name + ".legend.png"),
+    writeFileAtomically(options.outDir / names.composite, bytes(png), overwrite);
+    writeFileAtomically(options.outDir / names.legend,
                         encodeLegendPng(spec.variants, "loss of each variant"), overwrite);
     written += 2;
-    if (!sameScale(spec.variants, spec.composite)) {
-        writeFileAtomically(options.outDir / compositeLegend(name, spec),
+    if (names.compositeLegend != names.legend) {
+        writeFileAtomically(options.outDir / names.compositeLegend,
                             encodeLegendPng(spec.composite, spec.shows), overwrite);
         ++written;
     }
     QJsonObject doc;
     doc[QStringLiteral("stem")] = QString::fromStdString(name);
-    doc[QStringLiteral("heatmaps")] = scaleJson(spec.variants, name + ".legend.png");
-    QJsonObject shown = scaleJson(spec.composite, compositeLegend(name, spec));
-    shown[QStringLiteral("file")] = QString::fromStdString(name + ".composite.png");
+    doc[QStringLiteral("heatmaps")] = scaleJson(spec.variants, names.legend);
+    QJsonObject shown = scaleJson(spec.composite, names.compositeLegend);
+    shown[QStringLiteral("file")] = QString::fromStdString(names.composite);
     shown[QStringLiteral("shows")] = QString::fromStdString(spec.shows);
     shown[QStringLiteral("source")] = QString::fromStdString(spec.showsKey);
     doc[QStringLiteral("composite")] = shown;
-    writeFileAtomically(options.outDir / (name + ".export.json"),
+    writeFileAtomically(options.outDir / names.json,
                         bytes(QJsonDocument(doc).toJson(QJsonDocument::Indented)), overwrite);
     return written + 1;
 }
@@ -178,17 +187,15 @@ void ExportController::startCurrentExport(const QString& folder, bool overwrite)
     m_currentStem = QString::fromStdString(data->stem);
     m_currentFolder = folder;
     emit message(tr("Writing %1 to %2…").arg(m_currentStem, folder));
-    background::watch(m_current,
-                      background::run([folder, data, overwrite, spec = currentExportOf(*m_view),
-                                       composite = m_view->compositeJob()]() -> CurrentResult {
-                          try {
-                              return {exportCurrent(folder, *data, composite(),
-                                                    data->sample.ignoreIndex, spec, overwrite),
-                                      {}};
-                          } catch (const std::exception& e) {
-                              return {0, QString::fromStdString(e.what())};
-                          }
-                      }));
+    background::watch(
+        m_current, background::run([folder, data, overwrite, spec = currentExportOf(*m_view),
+                                    composite = m_view->compositeJob()]() -> CurrentResult {
+            try {
+                return {exportCurrent(folder, *data, composite(), spec, overwrite), {}};
+            } catch (const std::exception& e) {
+                return {0, QString::fromStdString(e.what())};
+            }
+        }));
 }
 
 bool ExportController::currentExportRunning() const {

@@ -38,6 +38,16 @@ struct CurrentExport {
 // The window's export of the current sample: a heatmap PNG per variant, the composite as
 // shown, raw .npy maps and what they show (<stem>.export.json), written off the GUI thread.
 // Never overwrites without asking. The whole set's export is SetExport.
+// The files "export current sample" writes besides each variant's: the composite as shown,
+// the variants' legend, the composite's legend (the variants' one when the scales are the
+// same) and what they show.
+struct CurrentExportNames {
+    std::string composite;
+    std::string legend;
+    std::string compositeLegend;
+    std::string json;
+};
+
 class ExportController : public QObject {
     Q_OBJECT
 public:
@@ -48,9 +58,13 @@ public:
     // Returns the number of files written; throws on I/O errors or (without overwrite)
     // FileExistsError.
     static int exportCurrent(const QString& folder, const SampleData& data, const QImage& composite,
-                             int ignoreIndex, const CurrentExport& spec, bool overwrite);
+                             const CurrentExport& spec, bool overwrite);
     // What the view in the window exports now.
     [[nodiscard]] static CurrentExport currentExportOf(const SampleView& view);
+    // The names of the files besides each variant's (core's exportFileNames), in one place
+    // for the writer, the overwrite question and <stem>.export.json.
+    [[nodiscard]] static CurrentExportNames currentExportNames(const std::string& stem,
+                                                               const CurrentExport& spec);
     // The files an export of `stem` with `spec` writes.
     [[nodiscard]] static std::vector<std::string> currentFileNames(const std::string& stem,
                                                                    const CurrentExport& spec);
