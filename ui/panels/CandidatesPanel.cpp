@@ -45,6 +45,34 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     , m_export(new ReviewExport(session, this))
     , m_chooseDb(new QAction(tr("Review &database…"), this))
     , m_defaultDb(new QAction(tr("Review database: the set's &own"), this)) {
+    buildFilters();
+    buildTable();
+    QHBoxLayout* keys = buildReviewKeys();
+    m_chooseDb->setToolTip(tr("Keep this set's review decisions (and its kept scores) in "
+                              "another database"));
+    m_defaultDb->setToolTip(tr("Keep this set's review decisions in its own folder again"));
+    connect(m_chooseDb, &QAction::triggered, this, &CandidatesPanel::chooseDatabase);
+    connect(m_defaultDb, &QAction::triggered, this, [this] { m_review->useDatabase({}); });
+
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(m_classBox, 1);
+    filters->addWidget(m_kindBox, 1);
+    filters->addWidget(m_statusBox, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(filters);
+    layout->addWidget(m_count);
+    layout->addLayout(keys);
+    layout->addWidget(m_reviewLine);
+    layout->addWidget(m_table, 1);
+
+    follow(session, view);
+    refillClasses();
+    updateCount();
+    updateReview();
+}
+
+// The class, kind and decision filters above the list.
+void CandidatesPanel::buildFilters() {
     m_classBox->setToolTip(tr("Only the candidates of one class"));
     m_kindBox->addItem(tr("All candidates"), static_cast<int>(CandidateTableModel::Kind::All));
     m_kindBox->addItem(tr("Class missing (partial lets off)"),
@@ -58,6 +86,17 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     m_count->setObjectName(QStringLiteral("candidateCount"));
     m_count->setWordWrap(true);
 
+    m_statusBox->addItem(tr("Any decision"), -1);
+    for (const ReviewStatus s : {ReviewStatus::Undecided, ReviewStatus::Confirmed,
+                                 ReviewStatus::Rejected, ReviewStatus::Unsure})
+        m_statusBox->addItem(reviewStatusMark(s) + QLatin1Char(' ') + reviewStatusLabel(s),
+                             static_cast<int>(s));
+    m_statusBox->setToolTip(tr("Only the candidates with this review decision"));
+    m_reviewLine->setObjectName(QStringLiteral("reviewProgress"));
+    m_reviewLine->setWordWrap(true);
+}
+
+void CandidatesPanel::buildTable() {
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -69,17 +108,11 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
                                                       QHeaderView::Stretch);
     m_table->setAlternatingRowColors(true);
     m_table->setTextElideMode(Qt::ElideMiddle);
+}
 
-    m_statusBox->addItem(tr("Any decision"), -1);
-    for (const ReviewStatus s : {ReviewStatus::Undecided, ReviewStatus::Confirmed,
-                                 ReviewStatus::Rejected, ReviewStatus::Unsure})
-        m_statusBox->addItem(reviewStatusMark(s) + QLatin1Char(' ') + reviewStatusLabel(s),
-                             static_cast<int>(s));
-    m_statusBox->setToolTip(tr("Only the candidates with this review decision"));
-    m_reviewLine->setObjectName(QStringLiteral("reviewProgress"));
-    m_reviewLine->setWordWrap(true);
-
-    // The review keys: one key a decision, then on to the next undecided candidate.
+// The review keys: one key a decision, then on to the next undecided candidate; and the
+// export of the confirmed ones. Returns their row.
+QHBoxLayout* CandidatesPanel::buildReviewKeys() {
     auto* keys = new QHBoxLayout;
     const auto addKey = [&](const QString& text, const QKeySequence& key, ReviewStatus status,
                             const QString& tip, auto&& slot) {
@@ -121,23 +154,11 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
     exports->addActions(m_export->actions());
     keys->addWidget(exports);
 
-    m_chooseDb->setToolTip(tr("Keep this set's review decisions (and its kept scores) in "
-                              "another database"));
-    m_defaultDb->setToolTip(tr("Keep this set's review decisions in its own folder again"));
-    connect(m_chooseDb, &QAction::triggered, this, &CandidatesPanel::chooseDatabase);
-    connect(m_defaultDb, &QAction::triggered, this, [this] { m_review->useDatabase({}); });
+    return keys;
+}
 
-    auto* filters = new QHBoxLayout;
-    filters->addWidget(m_classBox, 1);
-    filters->addWidget(m_kindBox, 1);
-    filters->addWidget(m_statusBox, 1);
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(filters);
-    layout->addWidget(m_count);
-    layout->addLayout(keys);
-    layout->addWidget(m_reviewLine);
-    layout->addWidget(m_table, 1);
-
+// The filters, the review and the list follow each other, the session and the view.
+void CandidatesPanel::follow(DatasetSession* session, SampleView* view) {
     connect(m_classBox, &QComboBox::activated, this,
             [this] { m_model->setClassFilter(m_classBox->currentData().toInt()); });
     connect(m_kindBox, &QComboBox::activated, this, [this] {
@@ -178,9 +199,6 @@ CandidatesPanel::CandidatesPanel(DatasetSession* session, SampleView* view, QWid
                     choose(current.row());
             });
     connect(view, &SampleView::sampleShown, this, &CandidatesPanel::onSampleShown);
-    refillClasses();
-    updateCount();
-    updateReview();
 }
 
 QList<QAction*> CandidatesPanel::reviewActions() const {

@@ -8,6 +8,7 @@
 #include <optional>
 
 class QAction;
+class QHBoxLayout;
 class QComboBox;
 class QLabel;
 class QTableView;
@@ -68,6 +69,10 @@ private:
         int id = 0;
         bool focused = false; // the canvas zoomed to it once; later redraws keep the user's view
     };
+    void buildFilters();
+    void buildTable();
+    [[nodiscard]] QHBoxLayout* buildReviewKeys();
+    void follow(DatasetSession* session, SampleView* view);
     void refillClasses();
     void updateCount();
     void onSampleShown();

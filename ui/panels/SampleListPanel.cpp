@@ -35,6 +35,46 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
+    QHBoxLayout* missingRow = buildFilters();
+    connect(session, &DatasetSession::opened, this, &SampleListPanel::refreshClasses);
+    connect(session, &DatasetSession::rowsChanged, this, &SampleListPanel::refreshClasses);
+    // Once a set's first scan ends, every column fits its texts (a mean over 10 needs more
+    // room than the header), the Missing column within reason: the names are in the tooltip
+    // and the Details pane, and the loss columns must stay in view. Later scans (a reload, a
+    // training job writing predictions) keep the widths the user may have set.
+    connect(session, &DatasetSession::scanCompleted, this, &SampleListPanel::fitColumnsOnce);
+    buildTable();
+    buildEmptyMessage();
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        if (const auto entry = currentEntry())
+            emit currentEntryChanged(*entry);
+    });
+    layout->addWidget(m_filter);
+    layout->addLayout(missingRow);
+    layout->addWidget(m_table);
+    layout->addWidget(m_empty);
+    // The set's own row: its pixel-weighted means, as losslens-cli stats ends its table.
+    m_setMean = new QLabel(this);
+    m_setMean->setObjectName(QStringLiteral("setMean"));
+    m_setMean->setWordWrap(true);
+    m_setMean->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_setMean);
+    connect(session, &DatasetSession::scanProgress, this, &SampleListPanel::updateSetMean);
+    connect(session, &DatasetSession::scanCompleted, this, &SampleListPanel::updateSetMean);
+    connect(session, &DatasetSession::cleared, this, &SampleListPanel::updateSetMean);
+    restoreHiddenColumns();
+    // Run columns come with the runs (and a reopened set): their remembered visibility too.
+    const auto runColumnsCame = [this] {
+        restoreHiddenColumns();
+        placeRunColumns();
+    };
+    connect(m_proxy, &QAbstractItemModel::columnsInserted, this, runColumnsCame);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, runColumnsCame);
+}
+
+// The name box, the missing-annotation switch and the missing class box; returns the row of
+// the last two.
+QHBoxLayout* SampleListPanel::buildFilters() {
     m_filter = new QLineEdit(this);
     m_filter->setPlaceholderText(tr("Filter by name or missing class…"));
     m_filter->setClearButtonEnabled(true);
@@ -64,33 +104,31 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
     missingRow->addWidget(m_onlyMissing);
     missingRow->addWidget(m_missingClass, 1);
 
-    connect(session, &DatasetSession::opened, this, &SampleListPanel::refreshClasses);
-    connect(session, &DatasetSession::rowsChanged, this, &SampleListPanel::refreshClasses);
-    // Once a set's first scan ends, every column fits its texts (a mean over 10 needs more
-    // room than the header), the Missing column within reason: the names are in the tooltip
-    // and the Details pane, and the loss columns must stay in view. Later scans (a reload, a
-    // training job writing predictions) keep the widths the user may have set.
-    connect(session, &DatasetSession::scanCompleted, this, [this] {
-        if (m_fitted)
-            return;
-        m_fitted = true;
-        m_table->resizeColumnsToContents();
-        // The Missing column takes the room the others leave (its count always shows, as the
-        // cell starts with it), up to its texts' width or 18 characters.
-        const int missing = SampleTableModel::Missing;
-        int others = 0;
-        for (int c = 0; c < m_proxy->columnCount(); ++c)
-            if (c != missing && !m_table->isColumnHidden(c))
-                others += m_table->columnWidth(c);
-        const QFontMetrics metrics = m_table->fontMetrics();
-        const int least =
-            metrics.horizontalAdvance(QStringLiteral("19: a…")) + m_table->iconSize().width() + 12;
-        const int most = std::min(m_table->columnWidth(missing),
-                                  metrics.horizontalAdvance(QStringLiteral("M")) * 18);
-        const int room = m_table->viewport()->width() - others;
-        m_table->setColumnWidth(missing, std::max(least, std::min(most, room)));
-    });
+    return missingRow;
+}
 
+void SampleListPanel::fitColumnsOnce() {
+    if (m_fitted)
+        return;
+    m_fitted = true;
+    m_table->resizeColumnsToContents();
+    // The Missing column takes the room the others leave (its count always shows, as the
+    // cell starts with it), up to its texts' width or 18 characters.
+    const int missing = SampleTableModel::Missing;
+    int others = 0;
+    for (int c = 0; c < m_proxy->columnCount(); ++c)
+        if (c != missing && !m_table->isColumnHidden(c))
+            others += m_table->columnWidth(c);
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const int least =
+        metrics.horizontalAdvance(QStringLiteral("19: a…")) + m_table->iconSize().width() + 12;
+    const int most = std::min(m_table->columnWidth(missing),
+                              metrics.horizontalAdvance(QStringLiteral("M")) * 18);
+    const int room = m_table->viewport()->width() - others;
+    m_table->setColumnWidth(missing, std::max(least, std::min(most, room)));
+}
+
+void SampleListPanel::buildTable() {
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
@@ -126,6 +164,10 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
         qDeleteAll(menu.actions());
     });
     m_table->setToolTip(m_table->toolTip() + tr("; right-click a header to choose the columns"));
+}
+
+// What the list says when the filters leave no sample.
+void SampleListPanel::buildEmptyMessage() {
     m_empty = new QLabel(this);
     m_empty->setWordWrap(true);
     m_empty->setStyleSheet(QStringLiteral("color: #b9770e"));
@@ -141,31 +183,6 @@ SampleListPanel::SampleListPanel(DatasetSession* session, SampleTableModel* mode
     connect(m_onlyMissing, &QCheckBox::toggled, this, &SampleListPanel::updateEmptyMessage);
     connect(m_missingClass, &QComboBox::currentTextChanged, this,
             &SampleListPanel::updateEmptyMessage);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
-        if (const auto entry = currentEntry())
-            emit currentEntryChanged(*entry);
-    });
-    layout->addWidget(m_filter);
-    layout->addLayout(missingRow);
-    layout->addWidget(m_table);
-    layout->addWidget(m_empty);
-    // The set's own row: its pixel-weighted means, as losslens-cli stats ends its table.
-    m_setMean = new QLabel(this);
-    m_setMean->setObjectName(QStringLiteral("setMean"));
-    m_setMean->setWordWrap(true);
-    m_setMean->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    layout->addWidget(m_setMean);
-    connect(session, &DatasetSession::scanProgress, this, &SampleListPanel::updateSetMean);
-    connect(session, &DatasetSession::scanCompleted, this, &SampleListPanel::updateSetMean);
-    connect(session, &DatasetSession::cleared, this, &SampleListPanel::updateSetMean);
-    restoreHiddenColumns();
-    // Run columns come with the runs (and a reopened set): their remembered visibility too.
-    const auto runColumnsCame = [this] {
-        restoreHiddenColumns();
-        placeRunColumns();
-    };
-    connect(m_proxy, &QAbstractItemModel::columnsInserted, this, runColumnsCame);
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, runColumnsCame);
 }
 
 // With several runs the question is which samples changed between them: their columns come

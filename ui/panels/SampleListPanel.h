@@ -9,6 +9,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QAction;
 class QLabel;
 class QLineEdit;
@@ -58,6 +59,10 @@ signals:
     void currentEntryChanged(std::size_t entry);
 
 private:
+    [[nodiscard]] QHBoxLayout* buildFilters();
+    void buildTable();
+    void buildEmptyMessage();
+    void fitColumnsOnce();
     void refreshClasses();
     void applyClassFilter();
     void updateEmptyMessage();

@@ -17,6 +17,14 @@
 namespace losslens {
 
 namespace {
+// A combo box as wide as `chars` characters, whatever its longest item.
+void compactCombo(QComboBox* combo, int chars) {
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(chars);
+}
+} // namespace
+
+namespace {
 // Ends shown to four significant digits (a trained model's range can be 0.0027, a
 // difference's 13.46), typed to six decimals.
 class RangeSpinBox : public QDoubleSpinBox {
@@ -27,32 +35,58 @@ public:
 } // namespace
 
 HeatmapBar::HeatmapBar(QWidget* parent)
-    : QWidget(parent) {
+    : QWidget(parent)
     // Groups of controls that wrap as units when the window is narrow (a flow, not a row
     // that would widen the window past the screen).
-    auto* row = new FlowLayout(this, 10);
-    row->setContentsMargins(4, 2, 4, 2);
-    const auto group = [this, row] {
-        auto* box = new QWidget(this);
-        auto* layout = new QHBoxLayout(box);
-        layout->setContentsMargins(0, 0, 0, 0);
-        layout->setSpacing(4);
-        row->addWidget(box);
-        return layout;
-    };
-    const auto notify = [this] {
-        if (!m_loading) {
-            if (const int map = m_colormap->currentData().toInt(); map >= 0)
-                m_colormapChoice = static_cast<Colormap>(map);
-            updateEnabled();
-            emit changed();
-        }
-    };
-    const auto compact = [](QComboBox* combo, int chars) {
-        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        combo->setMinimumContentsLength(chars);
-    };
+    , m_row(new FlowLayout(this, 10)) {
+    m_row->setContentsMargins(4, 2, 4, 2);
+    buildSourceBoxes();
+    m_colormap = new QComboBox(this);
+    m_colormap->setToolTip(tr("Colour map of the heatmap (a difference uses blue–white–red)"));
+    for (Colormap map : allColormaps())
+        m_colormap->addItem(toQString(colormapName(map)), static_cast<int>(map));
+    // What a difference is drawn with, shown (not chosen) while the difference is on.
+    m_colormap->addItem(tr("blue–white–red"), -1);
+    compactCombo(m_colormap, 7);
+    addGroup()->addWidget(m_colormap);
 
+    buildRangeControls();
+    for (QComboBox* combo : {m_variant, m_differenceA, m_differenceB, m_colormap})
+        connect(combo, &QComboBox::currentIndexChanged, this, &HeatmapBar::notifyChanged);
+    connect(m_rangeMode, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_loading && m_rangeMode->currentIndex() >= 0)
+            m_rangeChoice = static_cast<RangeMode>(m_rangeMode->currentData().toInt());
+        notifyChanged();
+    });
+    connect(m_log, &QCheckBox::toggled, this, &HeatmapBar::notifyChanged);
+    for (QDoubleSpinBox* spin : {m_rangeLo, m_rangeHi})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, [this] {
+            if (m_rangeChoice == RangeMode::Fixed)
+                notifyChanged();
+        });
+    updateEnabled();
+}
+
+QHBoxLayout* HeatmapBar::addGroup() {
+    auto* box = new QWidget(this);
+    auto* layout = new QHBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    m_row->addWidget(box);
+    return layout;
+}
+
+void HeatmapBar::notifyChanged() {
+    if (m_loading)
+        return;
+    if (const int map = m_colormap->currentData().toInt(); map >= 0)
+        m_colormapChoice = static_cast<Colormap>(map);
+    updateEnabled();
+    emit changed();
+}
+
+// The variant box and a difference's operands A and B.
+void HeatmapBar::buildSourceBoxes() {
     m_variant = new QComboBox(this);
     m_variant->setObjectName(QStringLiteral("heatmapVariant"));
     m_variant->setToolTip(
@@ -89,25 +123,19 @@ HeatmapBar::HeatmapBar(QWidget* parent)
             m_differenceA->setCurrentIndex(static_cast<int>(m_lastVariant));
         }
     });
-    compact(m_variant, 13);
-    compact(m_differenceA, 10);
-    compact(m_differenceB, 10);
+    compactCombo(m_variant, 13);
+    compactCombo(m_differenceA, 10);
+    compactCombo(m_differenceB, 10);
     m_minus = new QLabel(QStringLiteral("−"), this);
-    group()->addWidget(m_variant);
-    QHBoxLayout* operands = group(); // A − B: wraps apart from the variant box
+    addGroup()->addWidget(m_variant);
+    QHBoxLayout* operands = addGroup(); // A − B: wraps apart from the variant box
     operands->addWidget(m_differenceA);
     operands->addWidget(m_minus);
     operands->addWidget(m_differenceB);
+}
 
-    m_colormap = new QComboBox(this);
-    m_colormap->setToolTip(tr("Colour map of the heatmap (a difference uses blue–white–red)"));
-    for (Colormap map : allColormaps())
-        m_colormap->addItem(toQString(colormapName(map)), static_cast<int>(map));
-    // What a difference is drawn with, shown (not chosen) while the difference is on.
-    m_colormap->addItem(tr("blue–white–red"), -1);
-    compact(m_colormap, 7);
-    group()->addWidget(m_colormap);
-
+// The range mode, log scale, the range's ends and the zoom.
+void HeatmapBar::buildRangeControls() {
     m_rangeMode = new QComboBox(this);
     m_rangeMode->setObjectName(QStringLiteral("rangeMode"));
     m_rangeMode->setToolTip(
@@ -119,9 +147,9 @@ HeatmapBar::HeatmapBar(QWidget* parent)
            "Sample: the same for the viewed sample alone\n"
            "Fixed: the Min and Max you type\n"
            "Until the scan has scored the set, the set modes use the sample's figures."));
-    QHBoxLayout* range = group();
+    QHBoxLayout* range = addGroup();
     range->addWidget(new QLabel(tr("Range"), this));
-    compact(m_rangeMode, 10);
+    compactCombo(m_rangeMode, 10);
     range->addWidget(m_rangeMode);
     m_log = new QCheckBox(tr("Log"), this);
     m_log->setToolTip(tr("Log colour scale over three decades below the top: small and large "
@@ -141,7 +169,7 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     }
     m_rangeLo->setObjectName(QStringLiteral("rangeLo"));
     m_rangeHi->setObjectName(QStringLiteral("rangeHi"));
-    QHBoxLayout* ends = group();
+    QHBoxLayout* ends = addGroup();
     ends->addWidget(m_rangeLo);
     ends->addWidget(new QLabel(QStringLiteral("–"), this));
     ends->addWidget(m_rangeHi);
@@ -149,22 +177,7 @@ HeatmapBar::HeatmapBar(QWidget* parent)
     m_zoom->setToolTip(tr("Zoom (screen pixels per image pixel)"));
     m_zoom->setMinimumWidth(m_zoom->fontMetrics().horizontalAdvance(QStringLiteral("0000%")));
     m_zoom->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    group()->addWidget(m_zoom);
-
-    for (QComboBox* combo : {m_variant, m_differenceA, m_differenceB, m_colormap})
-        connect(combo, &QComboBox::currentIndexChanged, this, notify);
-    connect(m_rangeMode, &QComboBox::currentIndexChanged, this, [this, notify] {
-        if (!m_loading && m_rangeMode->currentIndex() >= 0)
-            m_rangeChoice = static_cast<RangeMode>(m_rangeMode->currentData().toInt());
-        notify();
-    });
-    connect(m_log, &QCheckBox::toggled, this, notify);
-    for (QDoubleSpinBox* spin : {m_rangeLo, m_rangeHi})
-        connect(spin, &QDoubleSpinBox::valueChanged, this, [this, notify] {
-            if (m_rangeChoice == RangeMode::Fixed)
-                notify();
-        });
-    updateEnabled();
+    addGroup()->addWidget(m_zoom);
 }
 
 void HeatmapBar::updateEnabled() {

@@ -7,9 +7,12 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QHBoxLayout;
 class QLabel;
 
 namespace losslens {
+
+class FlowLayout;
 
 // The heatmap's controls in one row above the canvas, where the eye already is: the variant
 // (or the A - B difference and its two variants), the colour map, the range mode, the log
@@ -31,10 +34,17 @@ signals:
     void changed();
 
 private:
+    void buildSourceBoxes();
+    void buildRangeControls();
+    // A group of controls that wraps as a unit in the bar's flow.
+    [[nodiscard]] QHBoxLayout* addGroup();
+    // A control changed (not while load() fills them): the bar emits changed().
+    void notifyChanged();
     void updateEnabled();
     void fillRangeModes(const HeatmapSource& source);
     [[nodiscard]] HeatmapSource chosenSource() const;
 
+    FlowLayout* m_row;
     QComboBox* m_variant = nullptr;
     QLabel* m_minus = nullptr;
     QComboBox* m_differenceA = nullptr;
