@@ -20,7 +20,19 @@ namespace losslens {
 LayersPanel::LayersPanel(QWidget* parent)
     : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(buildLayers());
+    layout->addWidget(buildClasses());
+    layout->addWidget(buildMarks());
+    layout->addStretch(1);
+}
 
+void LayersPanel::userChanged() {
+    if (!m_loading)
+        emit changed();
+}
+
+// Each layer's switch and opacity.
+QGroupBox* LayersPanel::buildLayers() {
     auto* layersBox = new QGroupBox(tr("Layers"), this);
     auto* grid = new QGridLayout(layersBox);
     const QString names[] = {tr("Image"), tr("Ground truth"), tr("Prediction"), tr("Loss heatmap"),
@@ -40,17 +52,14 @@ LayersPanel::LayersPanel(QWidget* parent)
         row.opacity->setToolTip(tr("Opacity of the %1 layer").arg(names[i].toLower()));
         grid->addWidget(row.visible, static_cast<int>(i), 0);
         grid->addWidget(row.opacity, static_cast<int>(i), 1);
-        connect(row.visible, &QCheckBox::toggled, this, [this] {
-            if (!m_loading)
-                emit changed();
-        });
-        connect(row.opacity, &QSlider::valueChanged, this, [this] {
-            if (!m_loading)
-                emit changed();
-        });
+        connect(row.visible, &QCheckBox::toggled, this, &LayersPanel::userChanged);
+        connect(row.opacity, &QSlider::valueChanged, this, &LayersPanel::userChanged);
     }
-    layout->addWidget(layersBox);
+    return layersBox;
+}
 
+// How classes are drawn, and which: a searched list (LVIS has 1,203 classes).
+QGroupBox* LayersPanel::buildClasses() {
     auto* classBox = new QGroupBox(tr("Classes"), this);
     auto* classForm = new QFormLayout(classBox);
     m_groundTruthStyle = new QComboBox(classBox);
@@ -59,10 +68,7 @@ LayersPanel::LayersPanel(QWidget* parent)
         combo->addItem(tr("Filled"), static_cast<int>(ClassStyle::Filled));
         combo->addItem(tr("Outline"), static_cast<int>(ClassStyle::Outline));
         combo->addItem(tr("Stripes"), static_cast<int>(ClassStyle::Striped));
-        connect(combo, &QComboBox::currentIndexChanged, this, [this] {
-            if (!m_loading)
-                emit changed();
-        });
+        connect(combo, &QComboBox::currentIndexChanged, this, &LayersPanel::userChanged);
     }
     m_groundTruthStyle->setToolTip(
         tr("Draw ground-truth classes filled, as outlines (dashed with black, so they show "
@@ -83,13 +89,13 @@ LayersPanel::LayersPanel(QWidget* parent)
     m_classes->setToolTip(
         tr("Untick a class to hide it in the ground-truth and prediction layers"));
     m_classes->setMaximumHeight(130);
-    connect(m_classes, &QListWidget::itemChanged, this, [this] {
-        if (!m_loading)
-            emit changed();
-    });
+    connect(m_classes, &QListWidget::itemChanged, this, &LayersPanel::userChanged);
     classForm->addRow(m_classes);
-    layout->addWidget(classBox);
+    return classBox;
+}
 
+// The removed-penalty mark and the image under the heatmap.
+QGroupBox* LayersPanel::buildMarks() {
     auto* marksBox = new QGroupBox(tr("Marks"), this);
     auto* marksForm = new QFormLayout(marksBox);
     m_removedStyle = new QComboBox(marksBox);
@@ -104,16 +110,9 @@ LayersPanel::LayersPanel(QWidget* parent)
         tr("Draw the image in dimmed grey while the heatmap is shown, so its colours do not "
            "tint the heatmap's (a zero difference stays white)"));
     marksForm->addRow(m_dimImage);
-    connect(m_removedStyle, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_loading)
-            emit changed();
-    });
-    connect(m_dimImage, &QCheckBox::toggled, this, [this] {
-        if (!m_loading)
-            emit changed();
-    });
-    layout->addWidget(marksBox);
-    layout->addStretch(1);
+    connect(m_removedStyle, &QComboBox::currentIndexChanged, this, &LayersPanel::userChanged);
+    connect(m_dimImage, &QCheckBox::toggled, this, &LayersPanel::userChanged);
+    return marksBox;
 }
 
 void LayersPanel::load(const ViewSettings& settings) {

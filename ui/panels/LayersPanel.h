@@ -9,6 +9,7 @@
 #include <array>
 
 class QCheckBox;
+class QGroupBox;
 class QComboBox;
 class QListWidget;
 class QSlider;
@@ -46,6 +47,11 @@ private slots:
     void filterClasses(const QString& query);
 
 private:
+    [[nodiscard]] QGroupBox* buildLayers();
+    [[nodiscard]] QGroupBox* buildClasses();
+    [[nodiscard]] QGroupBox* buildMarks();
+    // A control changed by the user (not by load()): changed().
+    void userChanged();
     struct LayerRow {
         QCheckBox* visible = nullptr;
         QSlider* opacity = nullptr;
