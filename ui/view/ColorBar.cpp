@@ -1,5 +1,8 @@
 #include "view/ColorBar.h"
 
+#include "losslens/loss/LossVariant.h"
+#include "state/VariantStyle.h"
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -132,6 +135,25 @@ void ColorBar::paintEvent(QPaintEvent*) {
     painter.drawText(
         QRect(0, height() - fm.height() * captionLines - 4, width(), fm.height() * captionLines),
         Qt::AlignHCenter | Qt::AlignBottom, m_caption);
+}
+
+QString colorBarTitle(const HeatmapSource& source, const QString& run, const QString& versus) {
+    switch (source.kind) {
+    case HeatmapSource::Kind::Variant:
+        return run.isEmpty() ? variantName(source.a)
+                             : QStringLiteral("run %1\n%2").arg(run, variantName(source.a));
+    case HeatmapSource::Kind::Difference:
+        return QStringLiteral("%1 −\n%2").arg(variantName(source.a), variantName(source.b));
+    case HeatmapSource::Kind::RunDifference:
+        return QStringLiteral("run %1 −\nrun %2\n%3").arg(run, versus, variantName(source.a));
+    }
+    return {};
+}
+
+QString sharedColorBarTitle(const HeatmapSource& main, const SideSource& side) {
+    if (main.isVariant() && !side.versusRun && side.source.a != main.a)
+        return QStringLiteral("%1 |\n%2").arg(variantName(main.a), variantName(side.source.a));
+    return colorBarTitle(main, QString(), QString());
 }
 
 } // namespace losslens

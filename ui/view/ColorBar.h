@@ -1,6 +1,7 @@
 #pragma once
 
 #include "losslens/report/Colormap.h"
+#include "state/HeatmapSource.h"
 
 #include <QString>
 #include <QWidget>
@@ -41,6 +42,13 @@ private:
 };
 
 // Tick values for [lo, hi]: 1, 2 or 5 times a power of ten, about `count` of them.
+// The colour bar's title: what it explains (a variant, A − B, this run − the vs run), in as
+// few words as fit a narrow bar; `run` and `versus` empty for a set of one run.
+[[nodiscard]] QString colorBarTitle(const HeatmapSource& source, const QString& run,
+                                    const QString& versus);
+// One bar for both canvases: it names both variants when they show two of one run.
+[[nodiscard]] QString sharedColorBarTitle(const HeatmapSource& main, const SideSource& side);
+
 [[nodiscard]] std::vector<double> niceTicks(double lo, double hi, int count);
 // Ticks for a log scale over [lo, hi] (lo > 0): the powers of ten inside, with 2 and 5
 // times them when fewer than three decades are shown.

@@ -37,33 +37,48 @@ QWidget* pane(Canvas* canvas, ColorBar* bar, QWidget* parent) {
     return widget;
 }
 
-// The colour bar's title: what it explains, in as few words as fit a narrow bar.
-QString barTitle(const HeatmapSource& source, const QString& run, const QString& versus) {
-    switch (source.kind) {
-    case HeatmapSource::Kind::Variant:
-        return run.isEmpty() ? variantName(source.a)
-                             : QStringLiteral("run %1\n%2").arg(run, variantName(source.a));
-    case HeatmapSource::Kind::Difference:
-        return QStringLiteral("%1 −\n%2").arg(variantName(source.a), variantName(source.b));
-    case HeatmapSource::Kind::RunDifference:
-        return QStringLiteral("run %1 −\nrun %2\n%3").arg(run, versus, variantName(source.a));
-    }
-    return {};
-}
-
-// One bar for both canvases: it names both when they show two variants of one run.
-QString sharedTitle(const HeatmapSource& main, const SideSource& side) {
-    if (main.isVariant() && !side.versusRun && side.source.a != main.a)
-        return QStringLiteral("%1 |\n%2").arg(variantName(main.a), variantName(side.source.a));
-    return barTitle(main, QString(), QString());
-}
-
 } // namespace
 
 SampleView::SampleView(DatasetSession* session, ViewState* state, QWidget* parent)
     : QWidget(parent)
     , m_session(session)
-    , m_state(state) {
+    , m_state(state)
+    , m_compare(new CompareRun(session, state, this)) {
+    buildLayout();
+    // The two canvases move together; the bar edits the settings the state holds.
+    connect(m_canvas, &Canvas::viewChanged, m_sideCanvas, &Canvas::setView);
+    connect(m_sideCanvas, &Canvas::viewChanged, m_canvas, &Canvas::setView);
+    connect(m_canvas, &Canvas::viewChanged, m_bar, [this](double zoom) { m_bar->showZoom(zoom); });
+    for (Canvas* canvas : {m_canvas, m_sideCanvas}) {
+        connect(canvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
+        connect(canvas, &Canvas::stepRequested, this, &SampleView::stepRequested);
+    }
+    connect(m_bar, &HeatmapBar::changed, this, [this] {
+        ViewSettings s = settings();
+        m_bar->store(s);
+        setSettings(s);
+    });
+    connect(m_compare, &CompareRun::sampleChanged, this, &SampleView::onCompareChanged);
+    connect(&m_runWatcher, &QFutureWatcher<float>::finished, this,
+            &SampleView::onRunDifferenceMeasured);
+    connect(&m_clipWatcher, &QFutureWatcher<RangeClipping>::finished, this,
+            &SampleView::onClippingMeasured);
+    connect(state, &ViewState::settingsChanged, this, &SampleView::onSettingsChanged);
+    connect(state, &ViewState::sideBySideChanged, this, &SampleView::onSideBySideChanged);
+    connect(session, &DatasetSession::sampleReady, this, &SampleView::onSampleReady);
+    connect(session, &DatasetSession::sampleFailed, this, &SampleView::onSampleFailed);
+    // The set's range is used once every sample is scored: one change, not a creep.
+    connect(session, &DatasetSession::scanCompleted, this, [this] {
+        if (settings().rangeMode == RangeMode::SetRobust ||
+            settings().rangeMode == RangeMode::SetMax)
+            render();
+    });
+    m_bar->load(settings());
+}
+
+// The run boxes and heatmap bar above the canvas (and the side canvas, hidden), each
+// canvas with its colour bar.
+void SampleView::buildLayout() {
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->setSpacing(0);
@@ -72,8 +87,7 @@ SampleView::SampleView(DatasetSession* session, ViewState* state, QWidget* paren
     auto* topRow = new QWidget(this);
     auto* top = new FlowLayout(topRow, 0);
     top->setContentsMargins(0, 0, 0, 0);
-    m_compare = new CompareRun(session, state, this);
-    top->addWidget(new RunChooser(session, state, topRow));
+    top->addWidget(new RunChooser(m_session, m_state, topRow));
     m_bar->setParent(topRow);
     top->addWidget(m_bar);
     outer->addWidget(topRow);
@@ -90,72 +104,54 @@ SampleView::SampleView(DatasetSession* session, ViewState* state, QWidget* paren
     m_splitter->setChildrenCollapsible(false);
     m_sidePane->hide();
     outer->addWidget(m_splitter, 1);
-    connect(m_canvas, &Canvas::viewChanged, m_sideCanvas, &Canvas::setView);
-    connect(m_sideCanvas, &Canvas::viewChanged, m_canvas, &Canvas::setView);
-    connect(m_canvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
-    connect(m_compare, &CompareRun::sampleChanged, this, [this] {
-        m_renderer.setOther(m_compare->current());
-        m_runDifferenceMax = -1.0f;
-        m_runPending = {}; // counted again for the new pair
-        if (!m_current)
-            return;
-        setSideContent();
-        render();
-    });
-    connect(m_canvas, &Canvas::viewChanged, m_bar, [this](double zoom) { m_bar->showZoom(zoom); });
-    connect(m_bar, &HeatmapBar::changed, this, [this] {
-        ViewSettings s = settings();
-        m_bar->store(s);
-        setSettings(s);
-    });
-    connect(m_sideCanvas, &Canvas::hoveredPixel, this, &SampleView::hoveredPixel);
-    connect(&m_runWatcher, &QFutureWatcher<float>::finished, this, [this] {
-        const SampleDataPtr other = m_compare->current();
-        if (!m_current ||
-            !(m_runPending == RunPair{m_current.get(), other.get(), settings().heatmap.a}))
-            return;
-        m_runDifferenceVariant = settings().heatmap.a;
-        m_runDifferenceMax = m_runWatcher.result();
-        render();
-    });
-    connect(&m_clipWatcher, &QFutureWatcher<RangeClipping>::finished, this, [this] {
-        if (!(m_clipPending == m_clipKey) || !m_current)
-            return;
-        m_clip = m_clipWatcher.result();
-        updateColorBar();
-    });
-    connect(m_canvas, &Canvas::stepRequested, this, &SampleView::stepRequested);
-    connect(m_sideCanvas, &Canvas::stepRequested, this, &SampleView::stepRequested);
-    connect(state, &ViewState::settingsChanged, this, &SampleView::onSettingsChanged);
-    connect(state, &ViewState::sideBySideChanged, this, [this](bool on) {
-        m_sidePane->setVisible(on);
-        if (on)
-            setSideContent();
-        render();
-        balanceSplitter();
-    });
+}
 
-    connect(session, &DatasetSession::sampleReady, this, &SampleView::onSampleReady);
-    connect(session, &DatasetSession::sampleFailed, this,
-            [this](qulonglong entry, const QString& file, const QString& message) {
-                if (entry != m_session->requestedSample())
-                    return;
-                m_current.reset();
-                m_renderer.clear();
-                m_partnerRenderer.clear();
-                m_canvas->setMessage(tr("This sample cannot be shown.\n\n%1")
-                                         .arg(file.isEmpty()
-                                                  ? message
-                                                  : QStringLiteral("%1:\n%2").arg(file, message)));
-                m_sideCanvas->setMessage(QString());
-            });
-    // The set's range is used once every sample is scored: one change, not a creep.
-    connect(session, &DatasetSession::scanCompleted, this, [this] {
-        if (settings().rangeMode == RangeMode::SetRobust ||
-            settings().rangeMode == RangeMode::SetMax)
-            render();
-    });
-    m_bar->load(settings());
+// The vs run's sample of this stem arrived (or is gone): a run difference is measured again.
+void SampleView::onCompareChanged() {
+    m_renderer.setOther(m_compare->current());
+    m_runDifferenceMax = -1.0f;
+    m_runPending = {}; // counted again for the new pair
+    if (!m_current)
+        return;
+    setSideContent();
+    render();
+}
+
+void SampleView::onRunDifferenceMeasured() {
+    const SampleDataPtr other = m_compare->current();
+    if (!m_current ||
+        !(m_runPending == RunPair{m_current.get(), other.get(), settings().heatmap.a}))
+        return;
+    m_runDifferenceVariant = settings().heatmap.a;
+    m_runDifferenceMax = m_runWatcher.result();
+    render();
+}
+
+void SampleView::onClippingMeasured() {
+    if (!(m_clipPending == m_clipKey) || !m_current)
+        return;
+    m_clip = m_clipWatcher.result();
+    updateColorBar();
+}
+
+void SampleView::onSideBySideChanged(bool on) {
+    m_sidePane->setVisible(on);
+    if (on)
+        setSideContent();
+    render();
+    balanceSplitter();
+}
+
+void SampleView::onSampleFailed(qulonglong entry, const QString& file, const QString& message) {
+    if (entry != m_session->requestedSample())
+        return;
+    m_current.reset();
+    m_renderer.clear();
+    m_partnerRenderer.clear();
+    m_canvas->setMessage(
+        tr("This sample cannot be shown.\n\n%1")
+            .arg(file.isEmpty() ? message : QStringLiteral("%1:\n%2").arg(file, message)));
+    m_sideCanvas->setMessage(QString());
 }
 
 SampleView::~SampleView() {
@@ -407,7 +403,8 @@ void SampleView::updateColorBar() {
     }
     const bool scored = m_session->isScored();
     const QString run = runName();
-    m_colorBar->setMap(sourceLut(main, s.colormap), scale, barTitle(main, run, m_compare->run()),
+    m_colorBar->setMap(sourceLut(main, s.colormap), scale,
+                       colorBarTitle(main, run, m_compare->run()),
                        rangeCaption(main, s.rangeMode, scored));
     // Side by side: the second canvas has a bar of its own when its colours differ (a
     // difference beside a plain variant); one shared bar, at the far right, otherwise.
@@ -425,8 +422,8 @@ void SampleView::updateColorBar() {
             sideScale = scale;
         m_sideColorBar->setMap(
             sourceLut(side.source, s.colormap), sideScale,
-            ownBar ? barTitle(side.source, side.versusRun ? m_compare->run() : run, QString())
-                   : sharedTitle(main, side),
+            ownBar ? colorBarTitle(side.source, side.versusRun ? m_compare->run() : run, QString())
+                   : sharedColorBarTitle(main, side),
             rangeCaption(side.source, s.rangeMode, scored));
     }
     const bool mainBar = !sideBySide() || ownBar;

@@ -82,7 +82,13 @@ signals:
     void stepRequested(int delta);
 
 private:
+    void buildLayout();
     void onSampleReady(const SampleDataPtr& data);
+    void onSampleFailed(qulonglong entry, const QString& file, const QString& message);
+    void onCompareChanged();
+    void onRunDifferenceMeasured();
+    void onClippingMeasured();
+    void onSideBySideChanged(bool on);
     void onSettingsChanged();
     void render();
     void setSideContent();
