@@ -1,5 +1,6 @@
 // The class list without dataset.json (issue: big images): the Layers dock lists the classes
 // the predictions reveal, and grows when a sample with more classes is scored.
+#include "TestWindow.h"
 #include "WindowWaits.h"
 
 #include "losslens/io/LabelPng.h"
@@ -7,11 +8,11 @@
 #include "losslens/loss/Raster.h"
 #include "panels/ComparisonPanel.h"
 #include "panels/LayersPanel.h"
+#include "panels/PlotsPanel.h"
 #include "render/SampleDetails.h"
 #include "session/DatasetSession.h"
 #include "view/Canvas.h"
 
-#include "TestWindow.h"
 #include <QLineEdit>
 #include <QTableWidget>
 
@@ -50,6 +51,29 @@ class ClassListTest : public QObject {
 
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    // The Plots dock's per-class chart lists every class of a small set and only the classes
+    // with loss of a big one; the histogram's axis ends at a round number above the last bin
+    // with pixels.
+    void plotsListClassesWithLossAndEndTheAxisRound() {
+        QCOMPARE(classesWithLoss({{0.0, 1.0, 0.0}, {0.0, 0.0, 0.0}}, 25),
+                 (std::vector<std::size_t>{0, 1, 2}));
+        std::vector<double> a(30, 0.0);
+        std::vector<double> b(28, 0.0); // a variant's sums may be shorter
+        a[27] = 0.5;
+        b[3] = 2.0;
+        QCOMPARE(classesWithLoss({a, b}, 25), (std::vector<std::size_t>{3, 27}));
+        QVERIFY(classesWithLoss({std::vector<double>(40, 0.0)}, 25).empty());
+
+        LossHistogram h = LossHistogram::make(162); // bins of 0.1 over [0, 16.2]
+        QCOMPARE(histogramAxisEnd({h}), 1.0);       // no pixel
+        h.counts[33] = 5;                           // [3.3, 3.4): rounds up to 4
+        QCOMPARE(histogramAxisEnd({h}), 4.0);
+        LossHistogram other = LossHistogram::make(162);
+        other.counts[8] = 1; // [0.8, 0.9): the other variant's 3.4 still sets the end
+        QCOMPARE(histogramAxisEnd({other, h}), 4.0);
+        QCOMPARE(histogramAxisEnd({other}), 1.0); // 0.9 rounds up to 1
+    }
 
     // A sample that misses 1,194 of 1,203 classes: the details say how many and name the
     // first 24, not a screenful of names; a short list is named whole.

@@ -27,6 +27,38 @@
 
 namespace losslens {
 
+namespace {
+
+// Compact charts: small margins and legend, the title only says the scope.
+void compactChart(QChart* chart) {
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    QFont small = chart->legend()->font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    chart->legend()->setFont(small);
+    QFont titleFont = chart->titleFont();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 0.9);
+    chart->setTitleFont(titleFont);
+}
+
+} // namespace
+
+std::vector<std::size_t> classesWithLoss(const std::vector<std::vector<double>>& classSums,
+                                         std::size_t listEveryUpTo) {
+    std::size_t classes = 0;
+    for (const auto& sums : classSums)
+        classes = std::max(classes, sums.size());
+    std::vector<std::size_t> listed;
+    for (std::size_t c = 0; c < classes; ++c) {
+        bool any = classes <= listEveryUpTo;
+        for (const auto& sums : classSums)
+            any = any || (c < sums.size() && sums[c] > 0.0);
+        if (any)
+            listed.push_back(c);
+    }
+    return listed;
+}
+
 double histogramAxisEnd(const std::vector<LossHistogram>& histograms) {
     double end = 0.0;
     for (const LossHistogram& h : histograms)
@@ -287,20 +319,20 @@ void PlotsPanel::refresh() {
 
 void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
                       const std::vector<std::vector<double>>& classSums, const QString& title) {
-    // Compact charts: small margins and legend, the title only says the scope.
-    const auto compact = [](QChart* chart) {
-        chart->setMargins(QMargins(2, 2, 2, 2));
-        chart->legend()->setAlignment(Qt::AlignBottom);
-        QFont small = chart->legend()->font();
-        small.setPointSizeF(small.pointSizeF() * 0.85);
-        chart->legend()->setFont(small);
-        QFont titleFont = chart->titleFont();
-        titleFont.setPointSizeF(titleFont.pointSizeF() * 0.9);
-        chart->setTitleFont(titleFont);
-    };
+    QChart* oldHistogram = m_histogramView->chart();
+    m_histogramView->setChart(histogramChart(histograms, title));
+    delete oldHistogram;
+    QChart* oldClass = m_classView->chart();
+    m_classView->setChart(classChart(classSums, title));
+    delete oldClass;
+}
+
+// Every variant's per-pixel loss histogram as a step outline on a log count axis.
+QChart* PlotsPanel::histogramChart(const std::vector<LossHistogram>& histograms,
+                                   const QString& title) const {
     auto* histogram = new QChart();
     histogram->setTitle(tr("Per-pixel loss, %1").arg(title));
-    compact(histogram);
+    compactChart(histogram);
     auto* x = new QValueAxis();
     x->setTitleText(tr("loss"));
     // The axis ends at the last bin that holds a pixel (rounded up to a nice number), not
@@ -335,27 +367,22 @@ void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
         series->attachAxis(y);
     }
     y->setRange(0.5, top * 2.0);
-    auto* oldHistogram = m_histogramView->chart();
-    m_histogramView->setChart(histogram);
-    delete oldHistogram;
+    return histogram;
+}
 
+// Each variant's loss sum per labelled class, as bar groups.
+QChart* PlotsPanel::classChart(const std::vector<std::vector<double>>& classSums,
+                               const QString& title) const {
     auto* perClass = new QChart();
     perClass->setTitle(tr("Loss sum by labelled class, %1").arg(title));
-    compact(perClass);
+    compactChart(perClass);
     auto* bars = new QBarSeries();
     std::size_t classes = 0;
     for (const auto& sums : classSums)
         classes = std::max(classes, sums.size());
     // Many classes (LVIS has 1,203): a bar group only for the classes with some loss, as the
     // Compare panel and stats list only the classes with pixels.
-    std::vector<std::size_t> listed;
-    for (std::size_t c = 0; c < classes; ++c) {
-        bool any = classes <= kListEveryClassUpTo;
-        for (const auto& sums : classSums)
-            any = any || (c < sums.size() && sums[c] > 0.0);
-        if (any)
-            listed.push_back(c);
-    }
+    const std::vector<std::size_t> listed = classesWithLoss(classSums, kListEveryClassUpTo);
     if (listed.size() < classes)
         perClass->setTitle(tr("Loss sum by labelled class, %1 (the %2 classes with loss, of %3)")
                                .arg(title)
@@ -384,9 +411,7 @@ void PlotsPanel::plot(const std::vector<LossHistogram>& histograms,
     sumAxis->setLabelFormat(QStringLiteral("%.3g"));
     perClass->addAxis(sumAxis, Qt::AlignLeft);
     bars->attachAxis(sumAxis);
-    auto* oldClass = m_classView->chart();
-    m_classView->setChart(perClass);
-    delete oldClass;
+    return perClass;
 }
 
 } // namespace losslens

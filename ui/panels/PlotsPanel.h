@@ -59,6 +59,10 @@ private:
     void offerRuns();
     void plot(const std::vector<LossHistogram>& histograms,
               const std::vector<std::vector<double>>& classSums, const QString& title);
+    [[nodiscard]] QChart* histogramChart(const std::vector<LossHistogram>& histograms,
+                                         const QString& title) const;
+    [[nodiscard]] QChart* classChart(const std::vector<std::vector<double>>& classSums,
+                                     const QString& title) const;
 
     QComboBox* m_kind = nullptr;
     QComboBox* m_scope = nullptr;
@@ -79,5 +83,10 @@ private:
 // The histogram's x axis end: the upper edge of the last non-empty bin of any variant,
 // rounded up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten (1 when empty).
 [[nodiscard]] double histogramAxisEnd(const std::vector<LossHistogram>& histograms);
+
+// The classes the per-class chart lists: every class when there are at most `listEveryUpTo`,
+// else those with a loss sum above 0 in some variant (LVIS has 1,203), in class order.
+[[nodiscard]] std::vector<std::size_t>
+classesWithLoss(const std::vector<std::vector<double>>& classSums, std::size_t listEveryUpTo);
 
 } // namespace losslens
