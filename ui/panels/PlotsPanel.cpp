@@ -179,19 +179,7 @@ void PlotsPanel::plotRuns() {
             if (const auto entry = runPointEntry(p))
                 emit entryClicked(*entry);
         });
-        connect(series, &QScatterSeries::hovered, this, [this](const QPointF& p, bool on) {
-            const auto entry = on ? runPointEntry(p) : std::nullopt;
-            QString tip;
-            if (entry && m_session && m_session->isOpen() &&
-                *entry < m_session->dataset()->entries().size())
-                tip = tr("%1\nx %2, y %3 (click to show it)")
-                          .arg(QString::fromStdString(m_session->dataset()->entries()[*entry].stem))
-                          .arg(p.x(), 0, 'f', 5)
-                          .arg(p.y(), 0, 'f', 5);
-            m_runView->setToolTip(tip);
-            if (on && !tip.isEmpty())
-                QToolTip::showText(QCursor::pos(), tip, m_runView);
-        });
+        connect(series, &QScatterSeries::hovered, this, &PlotsPanel::hoverRunPoint);
     }
     double top = 0.0;
     std::size_t shown = 0;
@@ -207,34 +195,7 @@ void PlotsPanel::plotRuns() {
             top = std::max({top, *x, *y});
             ++shown;
         }
-    auto* x = new QValueAxis();
-    auto* y = new QValueAxis();
-    // Both axes over one nice range, so the diagonal is at 45 degrees and reaches the corner.
-    x->setRange(0.0, top > 0.0 ? top * 1.05 : 1.0);
-    x->applyNiceNumbers();
-    y->setRange(x->min(), x->max());
-    y->setTickCount(x->tickCount());
-    // The diagonal: the same mean in both runs.
-    auto* same = new QLineSeries();
-    same->setName(tr("same in both"));
-    same->setColor(QColor(128, 128, 128));
-    same->append(0.0, 0.0);
-    same->append(x->max(), x->max());
-    chart->addSeries(same);
-    chart->addSeries(worse);
-    chart->addSeries(better);
-    const std::size_t variant = m_runs ? m_runs->variant() : 0;
-    const QString name = variantName(variant);
-    x->setTitleText(tr("%1: mean %2 loss").arg(there, name));
-    y->setTitleText(tr("%1: mean %2 loss").arg(here, name));
-    for (QValueAxis* axis : {x, y})
-        axis->setLabelFormat(QStringLiteral("%.3g"));
-    chart->addAxis(x, Qt::AlignBottom);
-    chart->addAxis(y, Qt::AlignLeft);
-    for (QXYSeries* series : std::initializer_list<QXYSeries*>{same, worse, better}) {
-        series->attachAxis(x);
-        series->attachAxis(y);
-    }
+    addRunAxes(chart, top, here, there, {worse, better});
     const std::size_t pending = m_runs ? m_runs->pending() : 0;
     chart->setTitle(other.empty() ? tr("One run: nothing to compare")
                     : pending > 0 ? tr("%1 vs %2: %3 samples (%4 still to score)")
@@ -251,6 +212,57 @@ void PlotsPanel::plotRuns() {
     auto* old = m_runView->chart();
     m_runView->setChart(chart);
     delete old;
+}
+
+// The scatter's axes over one nice range (the diagonal at 45 degrees reaching the corner),
+// the diagonal itself, and the series on them.
+void PlotsPanel::addRunAxes(QChart* chart, double top, const QString& here, const QString& there,
+                            std::initializer_list<QScatterSeries*> points) const {
+    auto* x = new QValueAxis();
+    auto* y = new QValueAxis();
+    // Both axes over one nice range, so the diagonal is at 45 degrees and reaches the corner.
+    x->setRange(0.0, top > 0.0 ? top * 1.05 : 1.0);
+    x->applyNiceNumbers();
+    y->setRange(x->min(), x->max());
+    y->setTickCount(x->tickCount());
+    // The diagonal: the same mean in both runs.
+    auto* same = new QLineSeries();
+    same->setName(tr("same in both"));
+    same->setColor(QColor(128, 128, 128));
+    same->append(0.0, 0.0);
+    same->append(x->max(), x->max());
+    chart->addSeries(same);
+    for (QScatterSeries* series : points)
+        chart->addSeries(series);
+    const std::size_t variant = m_runs ? m_runs->variant() : 0;
+    const QString name = variantName(variant);
+    x->setTitleText(tr("%1: mean %2 loss").arg(there, name));
+    y->setTitleText(tr("%1: mean %2 loss").arg(here, name));
+    for (QValueAxis* axis : {x, y})
+        axis->setLabelFormat(QStringLiteral("%.3g"));
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    same->attachAxis(x);
+    same->attachAxis(y);
+    for (QScatterSeries* series : points) {
+        series->attachAxis(x);
+        series->attachAxis(y);
+    }
+}
+
+// Hovering a point names its sample (and says a click shows it).
+void PlotsPanel::hoverRunPoint(const QPointF& p, bool on) {
+    const auto entry = on ? runPointEntry(p) : std::nullopt;
+    QString tip;
+    if (entry && m_session && m_session->isOpen() &&
+        *entry < m_session->dataset()->entries().size())
+        tip = tr("%1\nx %2, y %3 (click to show it)")
+                  .arg(QString::fromStdString(m_session->dataset()->entries()[*entry].stem))
+                  .arg(p.x(), 0, 'f', 5)
+                  .arg(p.y(), 0, 'f', 5);
+    m_runView->setToolTip(tip);
+    if (on && !tip.isEmpty())
+        QToolTip::showText(QCursor::pos(), tip, m_runView);
 }
 
 std::optional<std::size_t> PlotsPanel::runPointEntry(QPointF point) const {

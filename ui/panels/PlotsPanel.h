@@ -7,11 +7,13 @@
 
 #include <QWidget>
 
+#include <initializer_list>
 #include <optional>
 #include <utility>
 #include <vector>
 
 class QChart;
+class QScatterSeries;
 class QChartView;
 class QComboBox;
 
@@ -56,6 +58,9 @@ signals:
 private:
     void refresh();
     void plotRuns();
+    void addRunAxes(QChart* chart, double top, const QString& here, const QString& there,
+                    std::initializer_list<QScatterSeries*> points) const;
+    void hoverRunPoint(const QPointF& p, bool on);
     void offerRuns();
     void plot(const std::vector<LossHistogram>& histograms,
               const std::vector<std::vector<double>>& classSums, const QString& title);
