@@ -1,64 +1,28 @@
 #include "session/DatasetSession.h"
 
-#include "losslens/candidates/CandidateFinder.h"
-#include "losslens/review/ReviewError.h"
 #include "losslens/review/ReviewLocation.h"
-#include "losslens/review/ScoreIndex.h"
 
 #include "session/Background.h"
-#include "session/JobOutbox.h"
 
-#include "losslens/loss/LossComputer.h"
-#include "losslens/loss/LossVariant.h"
 #include "losslens/set/SetProcessor.h"
 #include "session/MemoryPolicy.h"
 #include "state/ViewSettingsStore.h"
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
 #include <utility>
 
 namespace losslens {
 
-// Shared between the GUI thread and the scan's workers (the runner's control: cancel,
-// finished); outlives a closed set until its workers notice the cancel flag, so closing never
-// waits for them.
-struct ScanState : JobControl {
-    enum Owner : std::uint8_t { Free, Scan, Viewer };
-
-    std::shared_ptr<const Dataset> dataset;
-    JobOutbox<SampleOutcome> outcomes;
-    JobOutbox<std::pair<std::size_t, std::vector<Candidate>>> candidates;
-    // Who loads each entry: the scan, or the viewer (whose load then fills the row), so a
-    // sample is never loaded twice at once. The first to claim an entry has it.
-    std::unique_ptr<std::atomic<std::uint8_t>[]> owners;
-    std::size_t entries = 0;
-    std::atomic<std::size_t> loads{0};    // claimed by the scan
-    std::atomic<std::size_t> recalled{0}; // of those, taken from the score index
-    // The score index's database ("": none) and, once the scan ends, why it was off.
-    std::string indexPath;
-    std::mutex mutex;
-    std::string indexProblem; // under mutex
-
-    bool claim(std::size_t entry, Owner who) {
-        if (entry >= entries)
-            return false;
-        std::uint8_t expected = Free;
-        return owners[entry].compare_exchange_strong(expected, who);
-    }
-};
-
 struct DatasetSession::Load {
     std::size_t entry = 0;
-    // The scan this load stands in for (it claimed the entry), else null.
-    std::shared_ptr<ScanState> scan;
+    // The scan this load stands in for (it claimed the entry from it), else 0.
+    std::uint64_t scan = 0;
     QFutureWatcher<SampleLoad> watcher;
 };
 
 DatasetSession::DatasetSession(QObject* parent)
     : QObject(parent) {
-    connect(&m_scanRunner, &JobRunner::tick, this, &DatasetSession::drainScan);
+    connect(&m_scan, &SetScan::tick, this, &DatasetSession::drainScan);
     connect(&m_openWatcher, &QFutureWatcher<OpenResult>::finished, this, [this] {
         OpenResult result = m_openWatcher.result();
         std::shared_ptr<Dataset> dataset = std::move(result.dataset);
@@ -127,7 +91,6 @@ void DatasetSession::open(const QString& path, const QString& run) {
     m_reselect.reset();
     if (path == m_path && m_dataset && m_requested < m_dataset->entries().size())
         m_reselect = m_dataset->entries()[m_requested].stem;
-    m_scanRunner.cancel(); // its workers finish on their own; results are dropped
     m_scan.reset();
     m_viewerClaims = 0;
     m_viewerLoads = 0;
@@ -186,15 +149,15 @@ float DatasetSession::setMaxDifference(std::size_t a, std::size_t b) const {
 }
 
 bool DatasetSession::scanFinished() const {
-    return !m_scan || (m_scan->finished.load() && m_viewerClaims == 0);
+    return m_scan.workDone() && m_viewerClaims == 0;
 }
 
 std::size_t DatasetSession::sampleLoads() const {
-    return m_viewerLoads + (m_scan ? m_scan->loads.load() - m_scan->recalled.load() : 0);
+    return m_viewerLoads + m_scan.loads();
 }
 
 std::size_t DatasetSession::recalledSamples() const {
-    return m_scan ? m_scan->recalled.load() : 0;
+    return m_scan.recalled();
 }
 
 QString DatasetSession::reviewDatabase() const {
@@ -212,120 +175,36 @@ QString DatasetSession::scanReport() const {
 }
 
 QString DatasetSession::scoreIndexProblem() const {
-    if (!m_scan)
-        return {};
-    std::lock_guard lock(m_scan->mutex);
-    return QString::fromStdString(m_scan->indexProblem);
+    return m_scan.indexProblem();
 }
 
 void DatasetSession::prepareScan() {
-    auto scan = std::make_shared<ScanState>();
-    scan->dataset = m_dataset;
-    scan->entries = m_dataset->entries().size();
-    scan->owners = std::make_unique<std::atomic<std::uint8_t>[]>(scan->entries);
-    if (m_scoreIndexUsed)
-        scan->indexPath =
-            reviewLocation(m_path.toStdString(), reviewDatabase().toStdString()).database.string();
-    m_scan = std::move(scan);
+    m_scan.prepare(
+        m_dataset,
+        m_scoreIndexUsed
+            ? reviewLocation(m_path.toStdString(), reviewDatabase().toStdString()).database.string()
+            : std::string());
 }
-
-namespace {
-
-// The score index the scan reads and fills (spec section 7), or null: --no-index, or a
-// database that cannot be used (the scan's indexProblem says why).
-std::unique_ptr<ScoreIndex> openScanIndex(ScanState& scan, Dataset::Image images) {
-    if (scan.indexPath.empty())
-        return nullptr;
-    try {
-        return std::make_unique<ScoreIndex>(scan.indexPath, *scan.dataset,
-                                            ScoreIndex::Options{true, images, CandidateOptions{}});
-    } catch (const ReviewError& e) {
-        std::lock_guard lock(scan.mutex);
-        scan.indexProblem = e.what();
-    }
-    return nullptr;
-}
-
-// The scan's job, on a background thread: every row and each sample's candidates into the
-// scan's pending lists, unchanged samples from the score index.
-void runScan(ScanState& scan, int jobs) {
-    ProcessOptions options;
-    options.jobs = jobs;
-    options.cancel = &scan.cancel;
-    options.statistics = true;
-    options.images = Dataset::Image::Check; // the viewer decodes the image it shows
-    options.claim = [&scan](std::size_t entry) {
-        if (!scan.claim(entry, ScanState::Scan))
-            return false;
-        ++scan.loads;
-        return true;
-    };
-    const Dataset& dataset = *scan.dataset;
-    const auto addCandidates = [&](std::size_t entry, std::vector<Candidate> found) {
-        scan.candidates.push({entry, std::move(found)});
-    };
-    std::unique_ptr<ScoreIndex> index = openScanIndex(scan, options.images);
-    std::optional<CandidateScanIndex> recall;
-    if (index) {
-        recall.emplace(*index, [&](std::size_t entry, KeptCandidates& kept) {
-            ++scan.recalled;
-            addCandidates(entry, std::move(kept.found));
-        });
-        options.index = &*recall;
-    }
-    (void)scanSet(
-        dataset, options,
-        [&](SampleOutcome& outcome) {
-            // Incomplete stems were made error rows when the set opened.
-            if (!dataset.entries()[outcome.entry].complete())
-                return;
-            scan.outcomes.push(std::move(outcome));
-        },
-        // The candidates from the scan's own load of the sample, as the CLI finds them.
-        [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
-            KeptCandidates kept;
-            kept.found = candidatesOf(sample, result.summary.missing, dataset.entries()[entry].stem,
-                                      dataset.run());
-            kept.width = sample.labels.width();
-            kept.height = sample.labels.height();
-            if (index)
-                index->keepCandidates(entry, kept);
-            addCandidates(entry, std::move(kept.found));
-        });
-    if (index) {
-        index->flush();
-        std::lock_guard lock(scan.mutex);
-        scan.indexProblem = index->problem();
-    }
-}
-
-} // namespace
 
 void DatasetSession::startScan() {
-    const std::shared_ptr<ScanState> scan = m_scan;
     // Every core, as losslens-cli stats: the GUI thread only drains finished rows, and the
     // viewer's load of the sample in view claims its entry, so it is never loaded twice.
-    const int jobs = defaultJobs();
-    m_scanRunner.start(scan, [scan, jobs] { runScan(*scan, jobs); });
+    m_scan.start(defaultJobs());
     m_setChangeClock.invalidate(); // the first rows' figures are shown at once
 }
 
 void DatasetSession::drainScan() {
-    if (!m_scan)
+    if (!m_scan.exists())
         return;
-    // Read before taking: whatever the workers pushed before they finished is in this batch.
-    const bool finished = m_scan->finished.load();
-    std::vector<SampleOutcome> batch = m_scan->outcomes.take();
-    std::vector<std::pair<std::size_t, std::vector<Candidate>>> candidates =
-        m_scan->candidates.take();
-    addCandidates(candidates);
-    addRows(batch);
+    SetScan::Batch batch = m_scan.take();
+    addCandidates(batch.candidates);
+    addRows(batch.outcomes);
     // The viewer's loads of entries it claimed fill their rows when they arrive.
-    const bool done = finished && m_viewerClaims == 0;
+    const bool done = batch.workDone && m_viewerClaims == 0;
     if (done || !m_setChangeClock.isValid() || m_setChangeClock.hasExpired(1000))
         announceSetChange();
     if (done) {
-        m_scanRunner.finish();
+        m_scan.finish();
         m_scored = true;
         emit scanCompleted();
     }
@@ -412,8 +291,8 @@ void DatasetSession::requestSample(std::size_t entry) {
             return; // already on its way
     auto load = std::make_unique<Load>();
     load->entry = entry;
-    if (m_scan && m_scan->claim(entry, ScanState::Viewer)) {
-        load->scan = m_scan;
+    if (m_scan.claimForViewer(entry)) {
+        load->scan = m_scan.generation();
         ++m_viewerClaims;
     }
     ++m_viewerLoads;
@@ -430,7 +309,7 @@ void DatasetSession::requestSample(std::size_t entry) {
 void DatasetSession::loadFinished(Load& load) {
     SampleLoad result = load.watcher.result();
     const std::size_t loaded = load.entry;
-    const bool standsIn = load.scan != nullptr && load.scan == m_scan;
+    const bool standsIn = load.scan != 0 && load.scan == m_scan.generation();
     std::erase_if(m_loads, [&load](const auto& l) { return l.get() == &load; });
     const SampleDataPtr data = result.data;
     const QString file = QString::fromStdString(result.outcome.errorFile);

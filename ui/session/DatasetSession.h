@@ -7,9 +7,9 @@
 #include "losslens/set/SetReport.h"
 #include "losslens/set/SetSummary.h"
 #include "session/CandidateStore.h"
-#include "session/JobRunner.h"
 #include "session/SampleCache.h"
 #include "session/SampleData.h"
+#include "session/SetScan.h"
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
@@ -25,13 +25,10 @@
 
 namespace losslens {
 
-struct ScanState;
-
 // The open data set and all work on it, off the GUI thread: opening (listing the folder),
-// a background scan that scores every sample for the table, plots and the shared heatmap
-// range, and on-demand loading of the sample being viewed into a bounded cache. The scan is
-// core's scanSet and the totals core's SetAccumulator: this class adds only the threading
-// and the conversion to Qt.
+// the background scan (SetScan) that scores every sample for the table, plots and the shared
+// heatmap range, and on-demand loading of the sample being viewed into a bounded cache. The
+// totals are core's SetAccumulator: this class adds the threading and the conversion to Qt.
 class DatasetSession : public QObject {
     Q_OBJECT
 public:
@@ -174,14 +171,13 @@ private:
     bool m_candidatesGrew = false;  // candidatesChanged is due with the next setChanged
     std::vector<std::string> m_runs;
     std::optional<std::string> m_reselect;
-    std::shared_ptr<ScanState> m_scan;
+    SetScan m_scan;
     std::vector<Row> m_rows;
     std::size_t m_scanned = 0;
     bool m_scored = false;
     int m_classCount = 0;
     SetAccumulator m_set; // core's: the same totals as losslens-cli stats
     CandidateStore m_candidates;
-    JobRunner m_scanRunner{std::chrono::milliseconds(100)};
     struct OpenResult {
         std::shared_ptr<Dataset> dataset;
         QString error;
