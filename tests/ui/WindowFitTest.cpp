@@ -14,6 +14,7 @@
 #include "view/SampleView.h"
 #include "window/ExportController.h"
 #include "window/SetExportDialog.h"
+#include "window/WindowPlacement.h"
 
 #include <QAbstractItemDelegate>
 #include <QDoubleSpinBox>
@@ -26,6 +27,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cstdlib>
 
 #include <algorithm>
 #include <array>
@@ -182,6 +185,16 @@ private slots:
                  QRect(558, 136, 800, 600));
         QCOMPARE(windowGeometryWithin(QRect(10, 20, 800, 600), screen, frame),
                  QRect(10, 20, 800, 600));
+        // A new window: 92% of a 1366 x 768 screen (1257 x 707), centred; a restored one as
+        // saved, or brought within the screen.
+        const QRect placed = windowPlacement(std::nullopt, screen);
+        QCOMPARE(placed.size(), QSize(1257, 707));
+        QVERIFY(std::abs(placed.center().x() - screen.center().x()) <= 1);
+        QVERIFY(std::abs(placed.center().y() - screen.center().y()) <= 1);
+        QCOMPARE(windowPlacement(QRect(10, 20, 800, 600), screen), QRect(10, 20, 800, 600));
+        QCOMPARE(windowPlacement(QRect(0, 0, 1400, 900), screen), QRect(0, 0, 1358, 736));
+        // A big screen: at most 1800 x 1100.
+        QCOMPARE(windowPlacement(std::nullopt, QRect(0, 0, 3840, 2160)).size(), QSize(1800, 1100));
 
         testing::TestWindow w;
         w.show();

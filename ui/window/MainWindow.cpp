@@ -1,6 +1,7 @@
 #include "window/MainWindow.h"
 #include "render/AppIcons.h"
 #include "session/Background.h"
+#include "window/WindowPlacement.h"
 
 #include "losslens/demo/DemoDataset.h"
 #include "panels/CandidatesPanel.h"
@@ -393,35 +394,13 @@ void MainWindow::flipVariant() {
     statusBar()->showMessage(m_view->flipVariant(), 3000);
 }
 
-QRect windowGeometryWithin(const QRect& wanted, const QRect& available, QSize frame) {
-    // The frame (title bar, borders) counts against the screen too.
-    const QSize room = (available.size() - frame).expandedTo(QSize(1, 1));
-    QRect fitted(wanted.topLeft(), wanted.size().boundedTo(room));
-    const QRect inner = available.adjusted(0, 0, -frame.width(), -frame.height());
-    if (!inner.contains(fitted)) {
-        fitted.moveLeft(std::clamp(fitted.left(), inner.left(),
-                                   std::max(inner.left(), inner.right() - fitted.width() + 1)));
-        fitted.moveTop(std::clamp(fitted.top(), inner.top(),
-                                  std::max(inner.top(), inner.bottom() - fitted.height() + 1)));
-    }
-    return fitted;
-}
-
 void MainWindow::fitToScreen() {
     const QScreen* target = screen();
     if (target == nullptr)
         return;
-    const QRect available = target->availableGeometry();
-    // A new window: 92% of the screen (up to 1800 x 1100), centred: on a 1920 x 1080 screen
-    // the sample table's columns and the canvas both get room.
-    QRect wanted = geometry();
-    if (!m_geometryRestored) {
-        const QSize size = QSize(1800, 1100).boundedTo(available.size() * 0.92);
-        wanted = QRect(QPoint(), size);
-        wanted.moveCenter(available.center());
-    }
-    // A frame of a few pixels and a title bar: what window managers add around the client.
-    const QRect fitted = windowGeometryWithin(wanted, available, QSize(8, 32));
+    const QRect fitted =
+        windowPlacement(m_geometryRestored ? std::optional<QRect>(geometry()) : std::nullopt,
+                        target->availableGeometry());
     resize(fitted.size());
     move(fitted.topLeft());
 }

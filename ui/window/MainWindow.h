@@ -39,10 +39,6 @@ class SetWatcher;
 // (samples, details, layers, pixel, plots, compare), each handed the session (or the view)
 // and following it itself; the menus and toolbar; window state. Work on data happens in
 // DatasetSession off the GUI thread.
-// Where a window of `wanted` geometry goes on a screen of `available` geometry with a
-// window-manager frame of `frame`: as large as wanted but never larger than the screen,
-// moved onto it where it hangs off.
-[[nodiscard]] QRect windowGeometryWithin(const QRect& wanted, const QRect& available, QSize frame);
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
