@@ -207,71 +207,53 @@ std::string statsCsv(const SetReport& report) {
     return out.str();
 }
 
-std::string statsTable(const SetReport& report, int width) {
-    const auto variants = lossVariants();
-    // The source column only when some sample has a declaration (spec section 4).
-    const bool sources = anyDeclared(report);
-    constexpr std::size_t kMissingWidth = 22;
-    std::ostringstream out;
+namespace {
+
+constexpr std::size_t kMissingWidth = 22;
+
+// One sample's row of the stats table (or its error).
+void sampleRow(std::ostringstream& out, const SampleOutcome& o,
+               const std::vector<std::string>& classNames, bool sources, std::size_t variants) {
     char line[512];
-    std::snprintf(line, sizeof line, "%-24s %-22s%s %10s", "stem", "missing",
-                  sources ? " from    " : "", "valid px");
+    if (!o.ok) {
+        std::snprintf(line, sizeof line, "%-24s ERROR %s: %s\n", o.stem.c_str(),
+                      o.errorFile.c_str(), o.errorMessage.c_str());
+        out << line;
+        return;
+    }
+    const std::string missing = compactMissing(o.summary.missing, classNames, kMissingWidth);
+    // The ellipsis is 3 bytes in UTF-8 but one column wide: pad by columns.
+    const std::size_t columns = missing.size() - (missing.find("…") != std::string::npos ? 2 : 0);
+    std::snprintf(line, sizeof line, "%-24s %s%s", o.stem.c_str(), missing.c_str(),
+                  std::string(kMissingWidth - std::min(kMissingWidth, columns), ' ').c_str());
     out << line;
-    for (const auto& v : variants) {
-        std::snprintf(line, sizeof line, " %10.10s", std::string(v.name).c_str());
+    if (sources) {
+        std::snprintf(line, sizeof line, " %-8s",
+                      std::string(missingSourceName(o.summary.missingSource)).c_str());
         out << line;
     }
-    out << "  removed px (% of bg)\n";
-    for (const auto& o : report.samples) {
-        if (!o.ok) {
-            std::snprintf(line, sizeof line, "%-24s ERROR %s: %s\n", o.stem.c_str(),
-                          o.errorFile.c_str(), o.errorMessage.c_str());
-            out << line;
-            continue;
-        }
-        const std::string missing =
-            compactMissing(o.summary.missing, report.classNames, kMissingWidth);
-        // The ellipsis is 3 bytes in UTF-8 but one column wide: pad by columns.
-        const std::size_t columns =
-            missing.size() - (missing.find("…") != std::string::npos ? 2 : 0);
-        std::snprintf(line, sizeof line, "%-24s %s%s", o.stem.c_str(), missing.c_str(),
-                      std::string(kMissingWidth - std::min(kMissingWidth, columns), ' ').c_str());
-        out << line;
-        if (sources) {
-            std::snprintf(line, sizeof line, " %-8s",
-                          std::string(missingSourceName(o.summary.missingSource)).c_str());
-            out << line;
-        }
-        std::snprintf(line, sizeof line, " %10lld", static_cast<long long>(o.summary.validPixels));
-        out << line;
-        for (std::size_t v = 0; v < variants.size(); ++v) {
-            std::snprintf(line, sizeof line, " %10.6f", o.summary.mean(v));
-            out << line;
-        }
-        const double share = o.summary.backgroundPixels > 0
-                                 ? 100.0 * static_cast<double>(o.summary.removedPixels) /
-                                       static_cast<double>(o.summary.backgroundPixels)
-                                 : 0.0;
-        std::snprintf(line, sizeof line, "  %lld (%.1f%%)\n",
-                      static_cast<long long>(o.summary.removedPixels), share);
+    std::snprintf(line, sizeof line, " %10lld", static_cast<long long>(o.summary.validPixels));
+    out << line;
+    for (std::size_t v = 0; v < variants; ++v) {
+        std::snprintf(line, sizeof line, " %10.6f", o.summary.mean(v));
         out << line;
     }
-    std::snprintf(line, sizeof line, "%-24s %-22s%s %10lld", "set mean (pixel-weighted)", "",
-                  sources ? "         " : "", static_cast<long long>(report.total.validPixels()));
+    const double share = o.summary.backgroundPixels > 0
+                             ? 100.0 * static_cast<double>(o.summary.removedPixels) /
+                                   static_cast<double>(o.summary.backgroundPixels)
+                             : 0.0;
+    std::snprintf(line, sizeof line, "  %lld (%.1f%%)\n",
+                  static_cast<long long>(o.summary.removedPixels), share);
     out << line;
-    for (std::size_t v = 0; v < variants.size(); ++v) {
-        std::snprintf(line, sizeof line, " %10.6f", report.total.mean(v));
-        out << line;
-    }
-    std::snprintf(line, sizeof line, "  %lld\n",
-                  static_cast<long long>(report.total.removedPixels()));
-    out << line;
-    std::snprintf(line, sizeof line, "%zu sample(s), %zu failed\n", report.samples.size(),
-                  report.failedCount());
-    out << line;
+}
+
+// The per-class block under the table: one row per class with pixels, the variants across
+// in blocks as wide as the terminal.
+void classTable(std::ostringstream& out, const SetReport& report, int width) {
+    char line[512];
     const VariantComparison comparison = compareVariants(report.total, report.classNames);
     if (comparison.classNames.empty())
-        return out.str();
+        return;
     out << "\nPer class over the set: mean loss and share of pixels let off\n"
            "(let off: standard loss above ln 2, the variant's under half of it;\n"
            " n/a: no pixel of the class in the set)\n";
@@ -323,6 +305,40 @@ std::string statsTable(const SetReport& report, int width) {
             out << '\n';
         }
     }
+}
+
+} // namespace
+
+std::string statsTable(const SetReport& report, int width) {
+    const auto variants = lossVariants();
+    // The source column only when some sample has a declaration (spec section 4).
+    const bool sources = anyDeclared(report);
+    std::ostringstream out;
+    char line[512];
+    std::snprintf(line, sizeof line, "%-24s %-22s%s %10s", "stem", "missing",
+                  sources ? " from    " : "", "valid px");
+    out << line;
+    for (const auto& v : variants) {
+        std::snprintf(line, sizeof line, " %10.10s", std::string(v.name).c_str());
+        out << line;
+    }
+    out << "  removed px (% of bg)\n";
+    for (const auto& o : report.samples)
+        sampleRow(out, o, report.classNames, sources, variants.size());
+    std::snprintf(line, sizeof line, "%-24s %-22s%s %10lld", "set mean (pixel-weighted)", "",
+                  sources ? "         " : "", static_cast<long long>(report.total.validPixels()));
+    out << line;
+    for (std::size_t v = 0; v < variants.size(); ++v) {
+        std::snprintf(line, sizeof line, " %10.6f", report.total.mean(v));
+        out << line;
+    }
+    std::snprintf(line, sizeof line, "  %lld\n",
+                  static_cast<long long>(report.total.removedPixels()));
+    out << line;
+    std::snprintf(line, sizeof line, "%zu sample(s), %zu failed\n", report.samples.size(),
+                  report.failedCount());
+    out << line;
+    classTable(out, report, width);
     return out.str();
 }
 
