@@ -106,15 +106,14 @@ std::vector<ClassInfo> demoClasses() {
             {"circle", {0, 130, 200}}};
 }
 
-DemoSample generateDemoSample(const DemoOptions& options, int index) {
-    validate(options);
-    const int s = options.size;
+namespace {
+
+// The three objects' masks (index = class; 0 stays empty) of a sample of side `s`, jittered
+// by `random`. Masks in draw order: later objects cover earlier ones where they overlap.
+std::array<cv::Mat, kDemoClasses> demoMasks(Random& random, int s) {
     const double h = s;
-    Random random(splitmix(options.seed ^ splitmix(static_cast<std::uint64_t>(index) + 1)));
     const double jitter = h / 32.0;
     auto jittered = [&](double v) { return v + random.uniform(-jitter, jitter); };
-
-    // Masks in draw order; later objects cover earlier ones where they overlap.
     std::array<cv::Mat, kDemoClasses> masks;
     for (auto& m : masks)
         m = cv::Mat(s, s, CV_8U, cv::Scalar(0));
@@ -137,6 +136,95 @@ DemoSample generateDemoSample(const DemoOptions& options, int index) {
     cv::circle(masks[3], circleCentre, static_cast<int>(std::lround(h / 6)), cv::Scalar(1),
                cv::FILLED, cv::LINE_8);
 
+    return masks;
+}
+
+// The synthetic model: per class a score that is high inside the (visible) object and low
+// outside, blurred at the borders, plus smooth and fine noise; then a softmax.
+Prediction demoPrediction(Random& random, const LabelMap& labels, const Scene& scene) {
+    const int s = labels.width();
+    const double h = s;
+    const double sigma = std::max(1.0, h / 64.0);
+    const int cells = std::max(4, s / 16);
+    std::array<cv::Mat, kDemoClasses> scores;
+    cv::Mat objects(s, s, CV_32F, cv::Scalar(0));
+    for (int c = 1; c < kDemoClasses; ++c) {
+        cv::Mat visible(s, s, CV_32F);
+        for (int y = 0; y < s; ++y)
+            for (int x = 0; x < s; ++x)
+                visible.at<float>(y, x) = labels.at(x, y) == c ? 1.0f : 0.0f;
+        if (scene.hallucinated[static_cast<std::size_t>(c)]) // a false positive blob
+            cv::circle(visible, scene.blobCentre[static_cast<std::size_t>(c)],
+                       static_cast<int>(std::lround(h / 14)), cv::Scalar(1.0), cv::FILLED,
+                       cv::LINE_8);
+        cv::Mat blurred;
+        cv::GaussianBlur(visible, blurred, cv::Size(0, 0), sigma);
+        objects = cv::max(objects, blurred);
+        scores[static_cast<std::size_t>(c)] = 8.0 * (blurred - 0.5);
+    }
+    scores[0] = 8.0 * (0.5 - objects);
+    for (auto& score : scores) {
+        score += 1.6 * smoothNoise(random, s, cells);
+        cv::Mat fine(s, s, CV_32F);
+        for (int y = 0; y < s; ++y)
+            for (int x = 0; x < s; ++x)
+                fine.at<float>(y, x) = static_cast<float>(0.3 * random.normal());
+        score += fine;
+    }
+    Prediction prediction(s, s, kDemoClasses);
+    for (int y = 0; y < s; ++y)
+        for (int x = 0; x < s; ++x) {
+            float maxScore = scores[0].at<float>(y, x);
+            for (int c = 1; c < kDemoClasses; ++c)
+                maxScore = std::max(maxScore, scores[static_cast<std::size_t>(c)].at<float>(y, x));
+            float total = 0.0f;
+            std::array<float, kDemoClasses> e{};
+            for (int c = 0; c < kDemoClasses; ++c) {
+                e[static_cast<std::size_t>(c)] =
+                    std::exp(scores[static_cast<std::size_t>(c)].at<float>(y, x) - maxScore);
+                total += e[static_cast<std::size_t>(c)];
+            }
+            for (int c = 0; c < kDemoClasses; ++c)
+                prediction.at(x, y, c) = e[static_cast<std::size_t>(c)] / total;
+        }
+
+    return prediction;
+}
+
+// A display image: a shaded backdrop and textured objects in muted class colours.
+ByteImage demoImage(Random& random, const LabelMap& labels) {
+    const int s = labels.width();
+    const double h = s;
+    const cv::Mat texture = smoothNoise(random, s, std::max(4, s / 8));
+    const auto classes = demoClasses();
+    ByteImage image(s, s, 3);
+    for (int y = 0; y < s; ++y)
+        for (int x = 0; x < s; ++x) {
+            const int label = labels.at(x, y);
+            const double t = 12.0 * static_cast<double>(texture.at<float>(y, x));
+            std::array<double, 3> rgb{};
+            if (label == 0) {
+                const double g = 70.0 + 60.0 * (static_cast<double>(y) / h);
+                rgb = {g * 0.9, g, g * 1.1};
+            } else {
+                const auto& col = classes[static_cast<std::size_t>(label)].color;
+                for (std::size_t i = 0; i < 3; ++i)
+                    rgb[i] = 60.0 + 0.6 * col[i];
+            }
+            for (int i = 0; i < 3; ++i)
+                image.at(x, y, i) = static_cast<std::uint8_t>(
+                    std::clamp(rgb[static_cast<std::size_t>(i)] + t, 0.0, 255.0));
+        }
+    return image;
+}
+
+} // namespace
+
+DemoSample generateDemoSample(const DemoOptions& options, int index) {
+    validate(options);
+    const int s = options.size;
+    Random random(splitmix(options.seed ^ splitmix(static_cast<std::uint64_t>(index) + 1)));
+    std::array<cv::Mat, kDemoClasses> masks = demoMasks(random, s);
     const Scene scene = sceneOf(options, index);
     for (int c = 1; c < kDemoClasses; ++c)
         if (!scene.inImage[static_cast<std::size_t>(c)])
@@ -159,73 +247,8 @@ DemoSample generateDemoSample(const DemoOptions& options, int index) {
         }
     sample.labels = sample.fullLabels;
 
-    // The synthetic model: per class a score that is high inside the (visible) object and
-    // low outside, blurred at the borders, plus smooth and fine noise; then a softmax.
-    const double sigma = std::max(1.0, h / 64.0);
-    const int cells = std::max(4, s / 16);
-    std::array<cv::Mat, kDemoClasses> scores;
-    cv::Mat objects(s, s, CV_32F, cv::Scalar(0));
-    for (int c = 1; c < kDemoClasses; ++c) {
-        cv::Mat visible(s, s, CV_32F);
-        for (int y = 0; y < s; ++y)
-            for (int x = 0; x < s; ++x)
-                visible.at<float>(y, x) = sample.fullLabels.at(x, y) == c ? 1.0f : 0.0f;
-        if (scene.hallucinated[static_cast<std::size_t>(c)]) // a false positive blob
-            cv::circle(visible, scene.blobCentre[static_cast<std::size_t>(c)],
-                       static_cast<int>(std::lround(h / 14)), cv::Scalar(1.0), cv::FILLED,
-                       cv::LINE_8);
-        cv::Mat blurred;
-        cv::GaussianBlur(visible, blurred, cv::Size(0, 0), sigma);
-        objects = cv::max(objects, blurred);
-        scores[static_cast<std::size_t>(c)] = 8.0 * (blurred - 0.5);
-    }
-    scores[0] = 8.0 * (0.5 - objects);
-    for (auto& score : scores) {
-        score += 1.6 * smoothNoise(random, s, cells);
-        cv::Mat fine(s, s, CV_32F);
-        for (int y = 0; y < s; ++y)
-            for (int x = 0; x < s; ++x)
-                fine.at<float>(y, x) = static_cast<float>(0.3 * random.normal());
-        score += fine;
-    }
-    sample.prediction = Prediction(s, s, kDemoClasses);
-    for (int y = 0; y < s; ++y)
-        for (int x = 0; x < s; ++x) {
-            float maxScore = scores[0].at<float>(y, x);
-            for (int c = 1; c < kDemoClasses; ++c)
-                maxScore = std::max(maxScore, scores[static_cast<std::size_t>(c)].at<float>(y, x));
-            float total = 0.0f;
-            std::array<float, kDemoClasses> e{};
-            for (int c = 0; c < kDemoClasses; ++c) {
-                e[static_cast<std::size_t>(c)] =
-                    std::exp(scores[static_cast<std::size_t>(c)].at<float>(y, x) - maxScore);
-                total += e[static_cast<std::size_t>(c)];
-            }
-            for (int c = 0; c < kDemoClasses; ++c)
-                sample.prediction.at(x, y, c) = e[static_cast<std::size_t>(c)] / total;
-        }
-
-    // A display image: a shaded backdrop and textured objects in muted class colours.
-    const cv::Mat texture = smoothNoise(random, s, std::max(4, s / 8));
-    const auto classes = demoClasses();
-    sample.image = ByteImage(s, s, 3);
-    for (int y = 0; y < s; ++y)
-        for (int x = 0; x < s; ++x) {
-            const int label = sample.fullLabels.at(x, y);
-            const double t = 12.0 * static_cast<double>(texture.at<float>(y, x));
-            std::array<double, 3> rgb{};
-            if (label == 0) {
-                const double g = 70.0 + 60.0 * (static_cast<double>(y) / h);
-                rgb = {g * 0.9, g, g * 1.1};
-            } else {
-                const auto& col = classes[static_cast<std::size_t>(label)].color;
-                for (std::size_t i = 0; i < 3; ++i)
-                    rgb[i] = 60.0 + 0.6 * col[i];
-            }
-            for (int i = 0; i < 3; ++i)
-                sample.image.at(x, y, i) = static_cast<std::uint8_t>(
-                    std::clamp(rgb[static_cast<std::size_t>(i)] + t, 0.0, 255.0));
-        }
+    sample.prediction = demoPrediction(random, sample.fullLabels, scene);
+    sample.image = demoImage(random, sample.fullLabels);
     return sample;
 }
 
