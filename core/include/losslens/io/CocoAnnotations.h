@@ -19,6 +19,8 @@ namespace losslens {
 // its JSON object. A label map is made on demand by reading back the byte ranges of one
 // image's annotations and rasterising them: memory is about 48 bytes per annotation and
 // 100 per image plus the names, whatever the polygons weigh.
+class CocoIndexer;
+
 class CocoAnnotations {
 public:
     struct Image {
@@ -88,6 +90,14 @@ private:
     std::vector<std::uint32_t> m_order; // annotation indices grouped by image
     std::vector<std::string> m_warnings;
     bool m_lvis = false;
+
+    // read()'s steps on what the streaming indexer found (CocoIndexer.h).
+    using ClassIds = std::unordered_map<std::int64_t, int>;
+    using ImageIds = std::unordered_map<std::int64_t, std::size_t>;
+    [[nodiscard]] ClassIds takeCategories(CocoIndexer& indexer);
+    [[nodiscard]] ImageIds takeImages(CocoIndexer& indexer, const ClassIds& classOf);
+    void groupAnnotations(const CocoIndexer& indexer, const ClassIds& classOf,
+                          const ImageIds& imageOf);
 
     friend class CocoIndexer;
 };
