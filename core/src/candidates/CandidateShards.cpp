@@ -50,6 +50,62 @@ bool isCandidatesJson(const std::string& text) {
     }
 }
 
+namespace {
+
+// A shard's samples, errors and per-stem warnings into the merged report.
+void addShardSamples(const json& doc, CandidateSetReport& out) {
+    std::map<std::string, std::vector<std::string>> warnings;
+    for (const json& w : doc.at("warnings"))
+        if (w.contains("stem"))
+            warnings[w.at("stem").get<std::string>()].push_back(w.at("message").get<std::string>());
+    for (const json& s : doc.at("samples")) {
+        SampleOutcome o;
+        o.stem = s.at("stem").get<std::string>();
+        o.ok = true;
+        o.summary.missing = s.at("missing").get<std::vector<int>>();
+        o.summary.missingSource =
+            s.at("missing_source").get<std::string>() == missingSourceName(MissingSource::Declared)
+                ? MissingSource::Declared
+                : MissingSource::Absent;
+        CandidateSample facts;
+        facts.stem = o.stem;
+        facts.fileName = o.stem + ".png";
+        facts.width = s.value("width", 0);
+        facts.height = s.value("height", 0);
+        facts.candidates = s.at("candidates").get<std::size_t>();
+        out.samples.push_back(std::move(facts));
+        out.report.samples.push_back(std::move(o));
+    }
+    for (const json& e : doc.at("errors")) {
+        SampleOutcome o;
+        o.stem = e.at("stem").get<std::string>();
+        o.errorFile = e.at("file").get<std::string>();
+        o.errorMessage = e.at("message").get<std::string>();
+        out.report.samples.push_back(std::move(o));
+    }
+    for (auto& o : out.report.samples)
+        if (const auto it = warnings.find(o.stem); it != warnings.end() && o.warnings.empty())
+            o.warnings = it->second;
+}
+
+// The options every shard was made with, back into the merged report's options and filter.
+void readShardOptions(const json& options, const std::string& name, CandidateSetReport& out) {
+    try {
+        out.options.minConfidence = options.at("min_confidence").get<float>();
+        out.options.minArea = options.at("min_area").get<std::int64_t>();
+        out.filter.top = options.at("top").get<std::size_t>();
+        out.filter.missingOnly = options.at("missing_only").get<bool>();
+        if (!options.at("class").is_null())
+            out.filter.classId = options.at("class").get<int>();
+        if (options.contains("status") && !options.at("status").is_null())
+            out.filter.status = parseReviewStatus(options.at("status").get<std::string>());
+    } catch (const json::exception& e) {
+        throw MergeError(name + ": its options are unreadable (" + e.what() + ")");
+    }
+}
+
+} // namespace
+
 CandidateSetReport mergeCandidateShards(const std::vector<ShardPart>& parts) {
     if (parts.empty())
         throw MergeError("nothing to merge");
@@ -87,40 +143,7 @@ CandidateSetReport mergeCandidateShards(const std::vector<ShardPart>& parts) {
             coverage.add(part.name, shard.at("index").get<std::size_t>(),
                          shard.at("count").get<std::size_t>(),
                          shard.at("stems").get<std::size_t>());
-            std::map<std::string, std::vector<std::string>> warnings;
-            for (const json& w : doc.at("warnings"))
-                if (w.contains("stem"))
-                    warnings[w.at("stem").get<std::string>()].push_back(
-                        w.at("message").get<std::string>());
-            for (const json& s : doc.at("samples")) {
-                SampleOutcome o;
-                o.stem = s.at("stem").get<std::string>();
-                o.ok = true;
-                o.summary.missing = s.at("missing").get<std::vector<int>>();
-                o.summary.missingSource = s.at("missing_source").get<std::string>() ==
-                                                  missingSourceName(MissingSource::Declared)
-                                              ? MissingSource::Declared
-                                              : MissingSource::Absent;
-                CandidateSample facts;
-                facts.stem = o.stem;
-                facts.fileName = o.stem + ".png";
-                facts.width = s.value("width", 0);
-                facts.height = s.value("height", 0);
-                facts.candidates = s.at("candidates").get<std::size_t>();
-                out.samples.push_back(std::move(facts));
-                out.report.samples.push_back(std::move(o));
-            }
-            for (const json& e : doc.at("errors")) {
-                SampleOutcome o;
-                o.stem = e.at("stem").get<std::string>();
-                o.errorFile = e.at("file").get<std::string>();
-                o.errorMessage = e.at("message").get<std::string>();
-                out.report.samples.push_back(std::move(o));
-            }
-            for (auto& o : out.report.samples)
-                if (const auto it = warnings.find(o.stem);
-                    it != warnings.end() && o.warnings.empty())
-                    o.warnings = it->second;
+            addShardSamples(doc, out);
             out.matched += doc.at("matched").get<std::size_t>();
             for (const json& c : doc.at("candidates"))
                 all.push_back(candidateFrom(c));
@@ -137,18 +160,7 @@ CandidateSetReport mergeCandidateShards(const std::vector<ShardPart>& parts) {
     if (out.report.samples.size() != coverage.stems())
         throw MergeError("the shards hold " + std::to_string(out.report.samples.size()) +
                          " stems but the set has " + std::to_string(coverage.stems()));
-    try {
-        out.options.minConfidence = options.at("min_confidence").get<float>();
-        out.options.minArea = options.at("min_area").get<std::int64_t>();
-        out.filter.top = options.at("top").get<std::size_t>();
-        out.filter.missingOnly = options.at("missing_only").get<bool>();
-        if (!options.at("class").is_null())
-            out.filter.classId = options.at("class").get<int>();
-        if (options.contains("status") && !options.at("status").is_null())
-            out.filter.status = parseReviewStatus(options.at("status").get<std::string>());
-    } catch (const json::exception& e) {
-        throw MergeError(parts.front().name + ": its options are unreadable (" + e.what() + ")");
-    }
+    readShardOptions(options, parts.front().name, out);
     out.stems = coverage.stems();
     CandidateRanking ranking(out.filter.top);
     ranking.add(std::move(all));
