@@ -130,37 +130,51 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
     set.m_root = root;
     set.m_limits = limits;
     set.m_config = DatasetConfig::load(root, limits.maxClasses);
-    if (!set.m_config.annotations.empty()) {
-        // Labelled by a COCO/LVIS file: its categories are the classes (spec section 8).
-        auto coco = std::make_shared<CocoAnnotations>(
-            CocoAnnotations::read(root / set.m_config.annotations));
-        const auto& names = coco->classNames();
-        if (static_cast<std::int64_t>(names.size()) > limits.maxClasses)
-            throw DataError(coco->file(), "has " + std::to_string(names.size() - 1) +
-                                              " categories, more than the limit of " +
-                                              std::to_string(limits.maxClasses - 1) +
-                                              " (--max-classes sets it)");
-        set.m_config = DatasetConfig::load(root, limits.maxClasses, &names);
-        const auto top = static_cast<int>(names.size()) - 1;
-        if (set.m_config.ignoreIndex <= top) {
-            if (set.m_config.ignoreIndexGiven)
-                throw DataError(root / "dataset.json",
-                                "ignore_index " + std::to_string(set.m_config.ignoreIndex) +
-                                    " is a class id: " + coco->file().filename().string() +
-                                    " has " + std::to_string(top) + " categories (classes 1.." +
-                                    std::to_string(top) +
-                                    "); set ignore_index above them, e.g. 65535");
-            set.m_config.ignoreIndex = 65535; // 255 would be a class
-        }
-        set.m_coco = std::move(coco);
-    }
+    if (!set.m_config.annotations.empty())
+        set.readCocoAnnotations();
     if (!set.m_coco && !fs::is_directory(root / "labels", ec) &&
         !fs::is_directory(root / "predictions", ec))
         throw DataError(root, "not a LossLens data set: it has neither labels/ nor predictions/");
+    const auto [predictionFolder, predictionPrefix] = set.choosePredictions(run);
+    if (set.m_coco)
+        set.listAnnotatedImages(predictionFolder, predictionPrefix);
+    else
+        set.listFolders(predictionFolder, predictionPrefix);
+    set.resolveLabelSets();
+    if (!set.m_coco)
+        set.warnAboutIgnoreIndex();
+    return set;
+}
 
-    // Which prediction folder: the one-run layout, the only run, or the run asked for.
-    const std::vector<std::string> runs = runNames(root);
-    fs::path predictionFolder = root / "predictions";
+// Labelled by a COCO/LVIS file: its categories are the classes (spec section 8).
+void Dataset::readCocoAnnotations() {
+    auto coco =
+        std::make_shared<CocoAnnotations>(CocoAnnotations::read(m_root / m_config.annotations));
+    const auto& names = coco->classNames();
+    if (static_cast<std::int64_t>(names.size()) > m_limits.maxClasses)
+        throw DataError(coco->file(), "has " + std::to_string(names.size() - 1) +
+                                          " categories, more than the limit of " +
+                                          std::to_string(m_limits.maxClasses - 1) +
+                                          " (--max-classes sets it)");
+    m_config = DatasetConfig::load(m_root, m_limits.maxClasses, &names);
+    const auto top = static_cast<int>(names.size()) - 1;
+    if (m_config.ignoreIndex <= top) {
+        if (m_config.ignoreIndexGiven)
+            throw DataError(m_root / "dataset.json",
+                            "ignore_index " + std::to_string(m_config.ignoreIndex) +
+                                " is a class id: " + coco->file().filename().string() + " has " +
+                                std::to_string(top) + " categories (classes 1.." +
+                                std::to_string(top) + "); set ignore_index above them, e.g. 65535");
+        m_config.ignoreIndex = 65535; // 255 would be a class
+    }
+    m_coco = std::move(coco);
+}
+
+// Which prediction folder, and its path as messages name it: the one-run layout, the only
+// run, or the run asked for (spec section 5; m_run is set).
+std::pair<fs::path, std::string> Dataset::choosePredictions(const std::string& run) {
+    const std::vector<std::string> runs = runNames(m_root);
+    fs::path predictionFolder = m_root / "predictions";
     std::string predictionPrefix = "predictions/";
     if (!run.empty() || runs.size() == 1) {
         const std::string chosen = run.empty() ? runs.front() : run;
@@ -170,22 +184,22 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
                                 (runs.empty() ? std::string("it holds one prediction set, no runs")
                                               : "its runs: " + joinRuns(runs)) +
                                 ")");
-        set.m_run = chosen;
+        m_run = chosen;
         predictionFolder /= chosen;
         predictionPrefix += chosen + "/";
     } else if (runs.size() > 1) {
         throw DataError(predictionFolder, "holds " + std::to_string(runs.size()) + " runs (" +
                                               joinRuns(runs) + "): choose one");
     }
-    if (set.m_coco) {
-        set.listAnnotatedImages(predictionFolder, predictionPrefix);
-        set.resolveLabelSets();
-        return set;
-    }
-    const auto labels = listStems(root / "labels", {".png"});
+    return {predictionFolder, predictionPrefix};
+}
+
+// The entries of a folder-labelled set: labels/, the prediction folder and images/ by stem.
+void Dataset::listFolders(const fs::path& predictionFolder, const std::string& predictionPrefix) {
+    const auto labels = listStems(m_root / "labels", {".png"});
     const auto predictions = listPredictions(predictionFolder);
     const auto images =
-        listStems(root / "images", {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"});
+        listStems(m_root / "images", {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"});
     std::map<std::string, SampleEntry> entries;
     for (const auto& [stem, path] : labels)
         entries[stem].label = path;
@@ -195,7 +209,7 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
         entry.stem = stem;
         if (const std::string twice = predictionTwice(predictions, stem); !twice.empty()) {
             entry.problem = twice;
-            set.m_entries.push_back(std::move(entry));
+            m_entries.push_back(std::move(entry));
             continue;
         }
         if (const auto it = images.find(stem); it != images.end())
@@ -205,20 +219,21 @@ Dataset Dataset::open(const fs::path& root, const DataLimits& limits, const std:
         else if (entry.label.empty())
             entry.problem = "no label: labels/" + stem + ".png is missing";
         else
-            ++set.m_completeCount;
-        set.m_entries.push_back(std::move(entry));
+            ++m_completeCount;
+        m_entries.push_back(std::move(entry));
     }
-    set.resolveLabelSets();
-    // 255, the spec's default ignore index, is a class of a set of more classes (LVIS has
-    // 1,203): its pixels would silently be left out.
-    if (!set.m_config.ignoreIndexGiven && set.m_config.ignoreIndex == kDefaultIgnoreIndex &&
-        set.m_config.classes.size() > static_cast<std::size_t>(kDefaultIgnoreIndex))
-        set.m_warnings.push_back(
-            (root / "dataset.json").string() + ": lists " +
-            std::to_string(set.m_config.classes.size()) + " classes but sets no ignore_index: " +
-            "the default 255 is class \"" + set.m_config.classes[kDefaultIgnoreIndex].name +
+}
+
+// 255, the spec's default ignore index, is a class of a set of more classes (LVIS has 1,203):
+// its pixels would silently be left out.
+void Dataset::warnAboutIgnoreIndex() {
+    if (!m_config.ignoreIndexGiven && m_config.ignoreIndex == kDefaultIgnoreIndex &&
+        m_config.classes.size() > static_cast<std::size_t>(kDefaultIgnoreIndex))
+        m_warnings.push_back(
+            (m_root / "dataset.json").string() + ": lists " +
+            std::to_string(m_config.classes.size()) + " classes but sets no ignore_index: " +
+            "the default 255 is class \"" + m_config.classes[kDefaultIgnoreIndex].name +
             "\", whose pixels are then never scored; set \"ignore_index\" (e.g. 65535)");
-    return set;
 }
 
 void Dataset::listAnnotatedImages(const fs::path& predictionFolder,

@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace losslens {
@@ -113,6 +114,13 @@ public:
               Precision precision = Precision::Float32) const;
 
 private:
+    // open()'s steps (Dataset.cpp).
+    void readCocoAnnotations();
+    [[nodiscard]] std::pair<std::filesystem::path, std::string>
+    choosePredictions(const std::string& run);
+    void listFolders(const std::filesystem::path& predictionFolder,
+                     const std::string& predictionPrefix);
+    void warnAboutIgnoreIndex();
     void resolveLabelSets();
     void listAnnotatedImages(const std::filesystem::path& predictionFolder,
                              const std::string& predictionPrefix);
