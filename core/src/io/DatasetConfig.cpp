@@ -136,56 +136,54 @@ std::string_view kindName(PredictionKind kind) {
     return kind == PredictionKind::Logits ? "logits" : "probabilities";
 }
 
-DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses,
-                                   const std::vector<std::string>* classNames) {
-    json doc;
-    try {
-        doc = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
-        throw std::runtime_error(std::string("malformed JSON: ") + e.what());
-    }
-    if (!doc.is_object())
-        throw std::runtime_error("expected a JSON object at the top level");
-    DatasetConfig config;
-    if (const auto it = doc.find("classes"); it != doc.end()) {
-        if (!it->is_array())
-            throw std::runtime_error("'classes' must be a list");
-        if (it->size() > static_cast<std::size_t>(maxClasses))
-            throw std::runtime_error("'classes' lists " + std::to_string(it->size()) +
-                                     " classes, more than the limit of " +
-                                     std::to_string(maxClasses));
-        const auto defaults = defaultClasses(static_cast<int>(it->size()));
-        for (std::size_t i = 0; i < it->size(); ++i) {
-            const json& entry = (*it)[i];
-            ClassInfo info = defaults[i];
-            if (entry.is_string()) {
-                info.name = entry.get<std::string>();
-            } else if (entry.is_object()) {
-                if (const auto name = entry.find("name"); name != entry.end()) {
-                    if (!name->is_string())
-                        throw std::runtime_error("classes[" + std::to_string(i) +
-                                                 "].name must be a string");
-                    info.name = name->get<std::string>();
-                }
-                if (const auto colour = entry.find("color"); colour != entry.end()) {
-                    if (!colour->is_string())
-                        throw std::runtime_error("classes[" + std::to_string(i) +
-                                                 "].color must be a string like #rrggbb");
-                    info.color = parseColour(colour->get<std::string>(), i);
-                }
-            } else {
-                throw std::runtime_error("classes[" + std::to_string(i) +
-                                         "] must be an object {\"name\", \"color\"}");
+namespace {
+
+// "classes": each a name, or {"name", "color"}; unnamed fields keep their defaults.
+std::vector<ClassInfo> parseClasses(const json& list) {
+    std::vector<ClassInfo> classes;
+    const auto defaults = defaultClasses(static_cast<int>(list.size()));
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const json& entry = list[i];
+        ClassInfo info = defaults[i];
+        if (entry.is_string()) {
+            info.name = entry.get<std::string>();
+        } else if (entry.is_object()) {
+            if (const auto name = entry.find("name"); name != entry.end()) {
+                if (!name->is_string())
+                    throw std::runtime_error("classes[" + std::to_string(i) +
+                                             "].name must be a string");
+                info.name = name->get<std::string>();
             }
-            config.classes.push_back(std::move(info));
+            if (const auto colour = entry.find("color"); colour != entry.end()) {
+                if (!colour->is_string())
+                    throw std::runtime_error("classes[" + std::to_string(i) +
+                                             "].color must be a string like #rrggbb");
+                info.color = parseColour(colour->get<std::string>(), i);
+            }
+        } else {
+            throw std::runtime_error("classes[" + std::to_string(i) +
+                                     "] must be an object {\"name\", \"color\"}");
         }
+        classes.push_back(std::move(info));
     }
-    if (const auto it = doc.find("ignore_index"); it != doc.end()) {
-        if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() > 65535)
-            throw std::runtime_error("'ignore_index' must be an integer from 0 to 65535");
-        config.ignoreIndex = it->get<int>();
-        config.ignoreIndexGiven = true;
+    return classes;
+}
+
+// "class_weights": one number from 0 to 1e6 per class.
+std::vector<float> parseClassWeights(const json& list) {
+    std::vector<float> weights;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const json& w = list[i];
+        if (!w.is_number() || !(w.get<double>() >= 0.0) || w.get<double>() > 1e6)
+            throw std::runtime_error("class_weights[" + std::to_string(i) +
+                                     "] must be a number from 0 to 1e6");
+        weights.push_back(w.get<float>());
     }
+    return weights;
+}
+
+// "prediction_layout" and "prediction_kind".
+void parsePredictionFormat(const json& doc, DatasetConfig& config) {
     if (const auto it = doc.find("prediction_layout"); it != doc.end()) {
         const std::string value = it->is_string() ? it->get<std::string>() : "";
         if (value == "HWC")
@@ -206,6 +204,37 @@ DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses,
         else
             throw std::runtime_error("'prediction_kind' must be \"probabilities\" or \"logits\"");
     }
+}
+
+} // namespace
+
+DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses,
+                                   const std::vector<std::string>* classNames) {
+    json doc;
+    try {
+        doc = json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& e) {
+        throw std::runtime_error(std::string("malformed JSON: ") + e.what());
+    }
+    if (!doc.is_object())
+        throw std::runtime_error("expected a JSON object at the top level");
+    DatasetConfig config;
+    if (const auto it = doc.find("classes"); it != doc.end()) {
+        if (!it->is_array())
+            throw std::runtime_error("'classes' must be a list");
+        if (it->size() > static_cast<std::size_t>(maxClasses))
+            throw std::runtime_error("'classes' lists " + std::to_string(it->size()) +
+                                     " classes, more than the limit of " +
+                                     std::to_string(maxClasses));
+        config.classes = parseClasses(*it);
+    }
+    if (const auto it = doc.find("ignore_index"); it != doc.end()) {
+        if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() > 65535)
+            throw std::runtime_error("'ignore_index' must be an integer from 0 to 65535");
+        config.ignoreIndex = it->get<int>();
+        config.ignoreIndexGiven = true;
+    }
+    parsePredictionFormat(doc, config);
     if (const auto it = doc.find("focal_gamma"); it != doc.end()) {
         if (!it->is_number() || !(it->get<double>() >= 0.0) || it->get<double>() > 100.0)
             throw std::runtime_error("'focal_gamma' must be a number from 0 to 100");
@@ -218,13 +247,7 @@ DatasetConfig DatasetConfig::parse(std::string_view text, int maxClasses,
             throw std::runtime_error("'class_weights' lists " + std::to_string(it->size()) +
                                      " weights, more than the limit of " +
                                      std::to_string(maxClasses) + " classes");
-        for (std::size_t i = 0; i < it->size(); ++i) {
-            const json& w = (*it)[i];
-            if (!w.is_number() || !(w.get<double>() >= 0.0) || w.get<double>() > 1e6)
-                throw std::runtime_error("class_weights[" + std::to_string(i) +
-                                         "] must be a number from 0 to 1e6");
-            config.classWeights.push_back(w.get<float>());
-        }
+        config.classWeights = parseClassWeights(*it);
         if (!config.classes.empty() && config.classWeights.size() != config.classes.size())
             throw std::runtime_error(
                 "'class_weights' has " + std::to_string(config.classWeights.size()) +
