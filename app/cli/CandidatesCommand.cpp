@@ -99,6 +99,77 @@ int parseClass(const std::string& text, const Dataset& dataset) {
 
 } // namespace
 
+namespace {
+
+// --shard I/N: one deterministic part of the set, written as JSON for 'losslens-cli merge'.
+void applyShard(const ArgParser& parser, const std::string& format, ProcessOptions& process) {
+    const auto text = parser.value("shard");
+    if (!text)
+        return;
+    ShardSpec shard;
+    try {
+        shard = parseShard(*text);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    if (format != "json")
+        throw UsageError("--shard writes a part for 'losslens-cli merge': use --format json");
+    if (parser.value("write-labels"))
+        throw UsageError("--shard cannot --write-labels: write them from the merged list");
+    process.shardIndex = shard.index;
+    process.shardCount = shard.count;
+}
+
+// The list in the chosen format, to --out (written atomically, not over a file unless
+// --overwrite) or standard output; false (after a message) when --out could not be written.
+bool writeCandidateList(const ArgParser& parser, const std::string& format,
+                        const CandidateSetReport& report) {
+    std::string text;
+    if (format == "json")
+        text = candidatesJson(report);
+    else if (format == "csv")
+        text = candidatesCsv(report);
+    else if (format == "coco")
+        text = candidatesCoco(report);
+    else
+        text = candidatesTable(report, terminalColumns());
+    if (const auto out = parser.value("out")) {
+        try {
+            writeFileAtomically(*out, text, parser.flag("overwrite"));
+        } catch (const FileExistsError& e) {
+            std::cerr << "losslens-cli: " << e.file().string()
+                      << ": exists (use --overwrite to replace it)\n";
+            return false;
+        } catch (const DataError& e) {
+            std::cerr << "losslens-cli: " << e.what() << "\n";
+            return false;
+        }
+    } else {
+        std::cout << text;
+        std::cout.flush();
+    }
+    return true;
+}
+
+// --write-labels DIR: the proposed labels of every sample with a listed candidate
+// (writeProposedLabels); false when some could not be written (each failure is said).
+bool writeLabelsIfAsked(const ArgParser& parser, const Dataset& dataset,
+                        const CandidateSetReport& report) {
+    const auto dir = parser.value("write-labels");
+    if (!dir)
+        return true;
+    std::vector<LabelWriteFailure> failures;
+    const std::size_t written =
+        writeProposedLabels(dataset, report.candidates, *dir, parser.flag("overwrite"), failures);
+    for (const LabelWriteFailure& f : failures)
+        std::cerr << "error: " << f.stem << ": " << f.file << ": " << f.message
+                  << (f.exists ? " (use --overwrite to replace it)" : "") << "\n";
+    std::cerr << "wrote " << written << " proposed label(s) to " << *dir << "\n";
+    return failures.empty();
+}
+
+} // namespace
+
 int runCandidates(const std::vector<std::string>& args) {
     const ArgParser parser(args,
                            {"run", "min-confidence", "min-area", "top", "class", "status", "format",
@@ -124,20 +195,7 @@ int runCandidates(const std::vector<std::string>& args) {
     ProcessOptions process;
     process.jobs = static_cast<int>(parser.integer("jobs", 0, 0, 1024));
     process.images = Dataset::Image::Skip;
-    std::optional<ShardSpec> shard;
-    if (const auto text = parser.value("shard")) {
-        try {
-            shard = parseShard(*text);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(e.what());
-        }
-        if (format != "json")
-            throw UsageError("--shard writes a part for 'losslens-cli merge': use --format json");
-        if (parser.value("write-labels"))
-            throw UsageError("--shard cannot --write-labels: write them from the merged list");
-        process.shardIndex = shard->index;
-        process.shardCount = shard->count;
-    }
+    applyShard(parser, format, process);
 
     std::string run;
     if (!chooseOneRun(path, parser, "candidates", run))
@@ -160,41 +218,10 @@ int runCandidates(const std::vector<std::string>& args) {
     closeScoreIndex(index);
     int status_ = reportOutcomes(report.report);
 
-    std::string text;
-    if (format == "json")
-        text = candidatesJson(report);
-    else if (format == "csv")
-        text = candidatesCsv(report);
-    else if (format == "coco")
-        text = candidatesCoco(report);
-    else
-        text = candidatesTable(report, terminalColumns());
-    if (const auto out = parser.value("out")) {
-        try {
-            writeFileAtomically(*out, text, parser.flag("overwrite"));
-        } catch (const FileExistsError& e) {
-            std::cerr << "losslens-cli: " << e.file().string()
-                      << ": exists (use --overwrite to replace it)\n";
-            return kExitUsage;
-        } catch (const DataError& e) {
-            std::cerr << "losslens-cli: " << e.what() << "\n";
-            return kExitUsage;
-        }
-    } else {
-        std::cout << text;
-        std::cout.flush();
-    }
-    if (const auto dir = parser.value("write-labels")) {
-        std::vector<LabelWriteFailure> failures;
-        const std::size_t written = writeProposedLabels(dataset, report.candidates, *dir,
-                                                        parser.flag("overwrite"), failures);
-        for (const LabelWriteFailure& f : failures)
-            std::cerr << "error: " << f.stem << ": " << f.file << ": " << f.message
-                      << (f.exists ? " (use --overwrite to replace it)" : "") << "\n";
-        std::cerr << "wrote " << written << " proposed label(s) to " << *dir << "\n";
-        if (!failures.empty())
-            status_ = std::max(status_, kExitSomeFailed);
-    }
+    if (!writeCandidateList(parser, format, report))
+        return kExitUsage;
+    if (!writeLabelsIfAsked(parser, dataset, report))
+        status_ = std::max(status_, kExitSomeFailed);
     std::cerr << report.candidates.size() << " candidate(s)"
               << (report.candidates.size() < report.matched
                       ? " of " + std::to_string(report.matched)
