@@ -121,6 +121,10 @@ private:
     void listFolders(const std::filesystem::path& predictionFolder,
                      const std::string& predictionPrefix);
     void warnAboutIgnoreIndex();
+    // load()'s steps (DatasetLoad.cpp).
+    void loadLabels(const SampleEntry& entry, LoadedSample& sample) const;
+    void loadPrediction(const SampleEntry& entry, LoadedSample& sample, Precision precision) const;
+    void checkClasses(const SampleEntry& entry, LoadedSample& sample) const;
     void resolveLabelSets();
     void listAnnotatedImages(const std::filesystem::path& predictionFolder,
                              const std::string& predictionPrefix);
