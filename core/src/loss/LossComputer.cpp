@@ -60,9 +60,10 @@ namespace {
 
 // The whole computation; with `result` null only the summary (the pass writes its maps and
 // masks into per-block scratch: nothing sized by the image).
-SampleSummary score(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
-                    VariantMask mask, const Annotation& annotation, LossResult* result,
-                    VariantMask keptMaps, const LossBlockSink* sink) {
+// The inputs agree: sizes, one channel, 1 to 65535 classes, class weights and the declaration
+// within the classes. Throws LossError naming what does not.
+void checkInputs(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
+                 const Annotation& annotation) {
     const int width = labels.width();
     const int height = labels.height();
     const int classes = prediction.classes();
@@ -89,6 +90,71 @@ SampleSummary score(const LabelMap& labels, const Prediction& prediction, const 
             throw LossError("class " + std::to_string(c) +
                             " is declared not exhaustive but the prediction has " +
                             std::to_string(classes) + " classes");
+}
+
+// `result`'s masks shaped to the sample and the maps kept of the chosen variants (the others
+// emptied); the maps' pixels for the pass (null: not kept).
+std::vector<float*> shapeOutputs(LossResult* result, int width, int height, VariantMask mask,
+                                 VariantMask keptMaps, std::size_t variantCount) {
+    std::vector<float*> maps(variantCount, nullptr);
+    if (result != nullptr) {
+        shape(result->argmax, width, height);
+        shape(result->bgWeight, width, height);
+        shape(result->removed, width, height);
+        result->maps.resize(variantCount);
+        for (std::size_t v = 0; v < variantCount; ++v) {
+            if (hasVariant(mask, v) && hasVariant(keptMaps, v)) {
+                shape(result->maps[v], width, height);
+                maps[v] = result->maps[v].data();
+            } else {
+                result->maps[v] = LossMap();
+            }
+        }
+    }
+    return maps;
+}
+
+// The pass's per-lane sums folded into the summary: each variant's sum and weight, its
+// per-class sums and the pixels it reduced.
+void foldSums(SampleSummary& summary, const std::vector<double>& lanes,
+              const std::vector<std::int64_t>& reducedLanes,
+              const std::vector<std::size_t>& selected, const LossConfig& config,
+              const std::vector<std::uint8_t>& missingMask) {
+    const auto variants = lossVariants();
+    const std::size_t variantCount = variants.size();
+    const auto c = static_cast<std::size_t>(summary.classes);
+    summary.sums.assign(variantCount, 0.0);
+    summary.weights.assign(variantCount, 0.0);
+    summary.classSums.assign(variantCount, std::vector<double>(c, 0.0));
+    summary.classReduced.assign(variantCount, std::vector<std::int64_t>(c, 0));
+    for (const std::size_t v : selected) {
+        const double* acc = lanes.data() + v * 4 * c;
+        const std::int64_t* reduced = reducedLanes.data() + v * 4 * c;
+        double total = 0.0;
+        double weight = 0.0;
+        for (std::size_t cls = 0; cls < c; ++cls) {
+            const double sum = acc[cls] + acc[c + cls] + acc[2 * c + cls] + acc[3 * c + cls];
+            summary.classSums[v][cls] = sum;
+            summary.classReduced[v][cls] =
+                reduced[cls] + reduced[c + cls] + reduced[2 * c + cls] + reduced[3 * c + cls];
+            total += sum;
+            const auto pixels = static_cast<double>(summary.classPixels[cls]);
+            weight += variants[v].weight == nullptr
+                          ? pixels
+                          : pixels * variants[v].weight(config, missingMask, static_cast<int>(cls));
+        }
+        summary.sums[v] = total;
+        summary.weights[v] = weight;
+    }
+}
+
+SampleSummary score(const LabelMap& labels, const Prediction& prediction, const LossConfig& config,
+                    VariantMask mask, const Annotation& annotation, LossResult* result,
+                    VariantMask keptMaps, const LossBlockSink* sink) {
+    const int width = labels.width();
+    const int height = labels.height();
+    const int classes = prediction.classes();
+    checkInputs(labels, prediction, config, annotation);
 
     SampleSummary summary;
     countClasses(labels, classes, config.ignoreIndex, summary.classPixels);
@@ -107,21 +173,7 @@ SampleSummary score(const LabelMap& labels, const Prediction& prediction, const 
     for (std::size_t v = 0; v < variantCount; ++v)
         if (hasVariant(mask, v))
             selected.push_back(v);
-    std::vector<float*> maps(variantCount, nullptr);
-    if (result != nullptr) {
-        shape(result->argmax, width, height);
-        shape(result->bgWeight, width, height);
-        shape(result->removed, width, height);
-        result->maps.resize(variantCount);
-        for (std::size_t v = 0; v < variantCount; ++v) {
-            if (hasVariant(mask, v) && hasVariant(keptMaps, v)) {
-                shape(result->maps[v], width, height);
-                maps[v] = result->maps[v].data();
-            } else {
-                result->maps[v] = LossMap();
-            }
-        }
-    }
+    std::vector<float*> maps = shapeOutputs(result, width, height, mask, keptMaps, variantCount);
 
     // One fused pass (FusedPass.h), a block of pixels at a time so everything a block
     // produces is still in cache when it is used: the argmax and the labelled class's
@@ -170,30 +222,7 @@ SampleSummary score(const LabelMap& labels, const Prediction& prediction, const 
     for (std::size_t cls = 0; cls < c; ++cls)
         summary.validPixels += summary.classPixels[cls];
     summary.backgroundPixels = summary.classPixels.empty() ? 0 : summary.classPixels[0];
-    summary.sums.assign(variantCount, 0.0);
-    summary.weights.assign(variantCount, 0.0);
-    summary.classSums.assign(variantCount, std::vector<double>(c, 0.0));
-    summary.classReduced.assign(variantCount, std::vector<std::int64_t>(c, 0));
-    for (const std::size_t v : selected) {
-        const double* acc = lanes.data() + v * 4 * c;
-        const std::int64_t* reduced = reducedLanes.data() + v * 4 * c;
-        double total = 0.0;
-        double weight = 0.0;
-        for (std::size_t cls = 0; cls < c; ++cls) {
-            const double sum = acc[cls] + acc[c + cls] + acc[2 * c + cls] + acc[3 * c + cls];
-            summary.classSums[v][cls] = sum;
-            summary.classReduced[v][cls] =
-                reduced[cls] + reduced[c + cls] + reduced[2 * c + cls] + reduced[3 * c + cls];
-            total += sum;
-            const auto pixels = static_cast<double>(summary.classPixels[cls]);
-            weight +=
-                variants[v].weight == nullptr
-                    ? pixels
-                    : pixels * variants[v].weight(config, missing.mask, static_cast<int>(cls));
-        }
-        summary.sums[v] = total;
-        summary.weights[v] = weight;
-    }
+    foldSums(summary, lanes, reducedLanes, selected, config, missing.mask);
     return summary;
 }
 
