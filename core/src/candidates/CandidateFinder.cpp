@@ -136,16 +136,16 @@ int firstLargest(const float* p, int classes, float& best) {
 
 } // namespace
 
-std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& prediction,
-                                      int ignoreIndex, std::span<const std::uint8_t> missing,
-                                      const CandidateOptions& options) {
+namespace {
+
+// Background-labelled pixels whose argmax is a class (not background) with at least the
+// confidence asked for, as runs along each row, joined to the touching runs of the row above.
+std::vector<Run> candidateRuns(const LabelMap& labels, const Prediction& prediction,
+                               const CandidateOptions& options) {
     const int width = labels.width();
     const int height = labels.height();
     const int classes = prediction.classes();
     std::vector<Run> runs;
-    if (ignoreIndex == 0 || prediction.width() != width || prediction.height() != height ||
-        classes < 2)
-        return {};
     const std::size_t stride = static_cast<std::size_t>(classes);
     std::size_t previousRow = 0;
     for (int y = 0; y < height; ++y) {
@@ -178,15 +178,20 @@ std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& 
             joinRows(runs, previousRow, rowStart, runs.size());
         previousRow = rowStart;
     }
+    return runs;
+}
 
-    // Components in order of their first run, each run handed to its root's component.
-    struct Component {
-        Candidate candidate;
-        Sum confidence = 0;
-        Sum penalty = 0;
-        int right = 0;
-        int bottom = 0;
-    };
+// A connected region of one class being gathered from its runs.
+struct Component {
+    Candidate candidate;
+    Sum confidence = 0;
+    Sum penalty = 0;
+    int right = 0;
+    int bottom = 0;
+};
+
+// The components in order of their first run, each run handed to its root's component.
+std::vector<Component> componentsOf(std::vector<Run>& runs, int width) {
     std::vector<Component> components;
     std::vector<std::size_t> componentOf(runs.size(), std::numeric_limits<std::size_t>::max());
     for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -211,6 +216,22 @@ std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& 
         c.penalty += run.penalty;
         c.candidate.runs.push_back({run.y, run.x0, run.x1});
     }
+    return components;
+}
+
+} // namespace
+
+std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& prediction,
+                                      int ignoreIndex, std::span<const std::uint8_t> missing,
+                                      const CandidateOptions& options) {
+    const int width = labels.width();
+    const int height = labels.height();
+    const int classes = prediction.classes();
+    if (ignoreIndex == 0 || prediction.width() != width || prediction.height() != height ||
+        classes < 2)
+        return {};
+    std::vector<Run> runs = candidateRuns(labels, prediction, options);
+    std::vector<Component> components = componentsOf(runs, width);
     runs = {};
 
     std::vector<Candidate> found;
