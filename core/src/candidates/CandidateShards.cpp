@@ -1,6 +1,7 @@
 #include "losslens/candidates/CandidateShards.h"
 
 #include "losslens/candidates/CandidateRanking.h"
+#include "report/ShardJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -54,10 +55,6 @@ namespace {
 
 // A shard's samples, errors and per-stem warnings into the merged report.
 void addShardSamples(const json& doc, CandidateSetReport& out) {
-    std::map<std::string, std::vector<std::string>> warnings;
-    for (const json& w : doc.at("warnings"))
-        if (w.contains("stem"))
-            warnings[w.at("stem").get<std::string>()].push_back(w.at("message").get<std::string>());
     for (const json& s : doc.at("samples")) {
         SampleOutcome o;
         o.stem = s.at("stem").get<std::string>();
@@ -76,16 +73,8 @@ void addShardSamples(const json& doc, CandidateSetReport& out) {
         out.samples.push_back(std::move(facts));
         out.report.samples.push_back(std::move(o));
     }
-    for (const json& e : doc.at("errors")) {
-        SampleOutcome o;
-        o.stem = e.at("stem").get<std::string>();
-        o.errorFile = e.at("file").get<std::string>();
-        o.errorMessage = e.at("message").get<std::string>();
-        out.report.samples.push_back(std::move(o));
-    }
-    for (auto& o : out.report.samples)
-        if (const auto it = warnings.find(o.stem); it != warnings.end() && o.warnings.empty())
-            o.warnings = it->second;
+    detail::addShardErrors(doc, out.report.samples);
+    detail::attachShardWarnings(doc, out.report.samples);
 }
 
 // The options every shard was made with, back into the merged report's options and filter.

@@ -1,5 +1,6 @@
 #include "losslens/report/Shards.h"
 
+#include "ShardJson.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/report/StatsText.h"
 
@@ -103,6 +104,48 @@ void ShardCoverage::checkComplete() const {
                              " is missing");
 }
 
+namespace detail {
+
+void addShardErrors(const json& doc, std::vector<SampleOutcome>& samples) {
+    for (const json& e : doc.at("errors")) {
+        SampleOutcome o;
+        o.stem = e.at("stem").get<std::string>();
+        o.errorFile = e.at("file").get<std::string>();
+        o.errorMessage = e.at("message").get<std::string>();
+        samples.push_back(std::move(o));
+    }
+}
+
+void attachShardWarnings(const json& doc, std::vector<SampleOutcome>& samples) {
+    std::map<std::string, std::vector<std::string>> warnings; // per stem
+    for (const json& w : doc.at("warnings"))
+        if (w.contains("stem"))
+            warnings[w.at("stem").get<std::string>()].push_back(w.at("message").get<std::string>());
+    for (auto& o : samples)
+        if (const auto it = warnings.find(o.stem); it != warnings.end() && o.warnings.empty())
+            o.warnings = it->second;
+}
+
+} // namespace detail
+
+namespace {
+
+// A shard's "totals" as the summary SetSummary::fromTotals takes.
+SampleSummary shardTotals(const json& t) {
+    SampleSummary sums;
+    sums.validPixels = t.at("valid_pixels").get<std::int64_t>();
+    sums.backgroundPixels = t.at("background_pixels").get<std::int64_t>();
+    sums.removedPixels = t.at("removed_pixels").get<std::int64_t>();
+    sums.sums = t.at("sums").get<std::vector<double>>();
+    sums.weights = t.at("weights").get<std::vector<double>>();
+    sums.classSums = t.at("class_sums").get<std::vector<std::vector<double>>>();
+    sums.classReduced = t.at("class_reduced").get<std::vector<std::vector<std::int64_t>>>();
+    sums.classPixels = t.at("class_pixels").get<std::vector<std::int64_t>>();
+    return sums;
+}
+
+} // namespace
+
 SetReport mergeShards(const std::vector<ShardPart>& parts) {
     if (parts.empty())
         throw MergeError("nothing to merge");
@@ -141,35 +184,13 @@ SetReport mergeShards(const std::vector<ShardPart>& parts) {
             const json& t = doc.at("totals");
             if (t.at("variants").get<std::vector<std::string>>() != variantNames)
                 throw MergeError(part.name + ": made by a losslens with other loss variants");
-            SampleSummary sums;
-            sums.validPixels = t.at("valid_pixels").get<std::int64_t>();
-            sums.backgroundPixels = t.at("background_pixels").get<std::int64_t>();
-            sums.removedPixels = t.at("removed_pixels").get<std::int64_t>();
-            sums.sums = t.at("sums").get<std::vector<double>>();
-            sums.weights = t.at("weights").get<std::vector<double>>();
-            sums.classSums = t.at("class_sums").get<std::vector<std::vector<double>>>();
-            sums.classReduced = t.at("class_reduced").get<std::vector<std::vector<std::int64_t>>>();
-            sums.classPixels = t.at("class_pixels").get<std::vector<std::int64_t>>();
+            const SampleSummary sums = shardTotals(t);
             total.merge(SetSummary::fromTotals(sums, t.at("samples").get<int>()));
 
-            std::map<std::string, std::vector<std::string>> warnings; // per stem
-            for (const json& w : doc.at("warnings"))
-                if (w.contains("stem"))
-                    warnings[w.at("stem").get<std::string>()].push_back(
-                        w.at("message").get<std::string>());
             for (const json& s : doc.at("samples"))
                 report.samples.push_back(sampleFrom(s));
-            for (const json& e : doc.at("errors")) {
-                SampleOutcome o;
-                o.stem = e.at("stem").get<std::string>();
-                o.errorFile = e.at("file").get<std::string>();
-                o.errorMessage = e.at("message").get<std::string>();
-                report.samples.push_back(std::move(o));
-            }
-            for (auto& o : report.samples)
-                if (const auto it = warnings.find(o.stem);
-                    it != warnings.end() && o.warnings.empty())
-                    o.warnings = it->second;
+            detail::addShardErrors(doc, report.samples);
+            detail::attachShardWarnings(doc, report.samples);
         } catch (const json::exception& e) {
             throw MergeError(part.name + ": not a shard's output (" + e.what() + ")");
         }
