@@ -8,6 +8,7 @@
 #include "losslens/set/SetProcessor.h"
 #include "panels/ComparisonPanel.h"
 #include "panels/PlotsPanel.h"
+#include "panels/RunScatter.h"
 #include "panels/SampleTableModel.h"
 #include "session/DatasetSession.h"
 #include "session/RunScores.h"
@@ -298,8 +299,8 @@ private slots:
             const auto c = expected("c_model", e, 0);
             if (!a || !c)
                 continue;
-            QCOMPARE(plots->runPointEntry(QPointF(*c, *a)), std::optional<std::size_t>(e));
-            plots->clickRunPoint(e);
+            QCOMPARE(plots->runView()->pointEntry(QPointF(*c, *a)), std::optional<std::size_t>(e));
+            plots->runView()->clickPoint(e);
             QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == e, 10000);
         }
         for (QAbstractAxis* axis : plots->runView()->chart()->axes())

@@ -21,6 +21,7 @@ namespace losslens {
 
 class DatasetSession;
 class RunScores;
+class RunScatter;
 
 // Qt Charts plots of the current sample or the whole set: the per-pixel loss histogram of
 // every variant (log-scaled counts) and per-class loss sums, so a user sees which class's
@@ -45,11 +46,7 @@ public:
     [[nodiscard]] bool showsSet() const;
     // Shows the runs' scatter (offered only for a set of several runs).
     void showRuns();
-    [[nodiscard]] QChartView* runView() const { return m_runView; }
-    // The entry a point of the runs' scatter stands for (none: no point there).
-    [[nodiscard]] std::optional<std::size_t> runPointEntry(QPointF point) const;
-    // Clicks the point of `entry` (as a user would), for tests.
-    void clickRunPoint(std::size_t entry);
+    [[nodiscard]] RunScatter* runView() const { return m_runView; }
 
 signals:
     // A point of the runs' scatter was clicked: show that sample.
@@ -57,10 +54,6 @@ signals:
 
 private:
     void refresh();
-    void plotRuns();
-    void addRunAxes(QChart* chart, double top, const QString& here, const QString& there,
-                    std::initializer_list<QScatterSeries*> points) const;
-    void hoverRunPoint(const QPointF& p, bool on);
     void offerRuns();
     void plot(const std::vector<LossHistogram>& histograms,
               const std::vector<std::vector<double>>& classSums, const QString& title);
@@ -73,7 +66,7 @@ private:
     QComboBox* m_scope = nullptr;
     QChartView* m_histogramView = nullptr;
     QChartView* m_classView = nullptr;
-    QChartView* m_runView = nullptr;
+    RunScatter* m_runView = nullptr;
     DatasetSession* m_session = nullptr;
     RunScores* m_runs = nullptr;
     std::vector<ClassInfo> m_classes;
@@ -82,7 +75,6 @@ private:
     QString m_sampleTitle;
     std::vector<LossHistogram> m_setHistograms;
     std::vector<std::vector<double>> m_setClassSums;
-    std::vector<std::pair<QPointF, std::size_t>> m_runPoints; // the scatter's points' entries
 };
 
 // The histogram's x axis end: the upper edge of the last non-empty bin of any variant,
