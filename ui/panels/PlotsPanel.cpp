@@ -9,9 +9,7 @@
 #include "losslens/loss/LossVariant.h"
 
 #include <QComboBox>
-#include <QCursor>
 #include <QHBoxLayout>
-#include <QToolTip>
 #include <QVBoxLayout>
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSeries>
@@ -20,7 +18,6 @@
 #include <QtCharts/QChartView>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QLogValueAxis>
-#include <QtCharts/QScatterSeries>
 #include <QtCharts/QValueAxis>
 
 #include <algorithm>

@@ -7,13 +7,11 @@
 
 #include <QWidget>
 
-#include <initializer_list>
 #include <optional>
 #include <utility>
 #include <vector>
 
 class QChart;
-class QScatterSeries;
 class QChartView;
 class QComboBox;
 
