@@ -1,3 +1,6 @@
+// About 450 lines: one model, every column of the sample table (stem, missing classes,
+// each variant, each run and the change between runs) in each role (display, sort, tooltip,
+// icon, search); a role is one function.
 #include "panels/SampleTableModel.h"
 #include "render/AppIcons.h"
 #include "state/VariantStyle.h"

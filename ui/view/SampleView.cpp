@@ -1,3 +1,7 @@
+// About 440 lines: the central view is one idea with several parts that share its state
+// (the canvas and its side partner, the colour bars, the range each shows and the run
+// difference measured for it); the pure parts are free functions elsewhere (HeatmapRange,
+// LayerRenderer, ColorBar's titles).
 #include "view/SampleView.h"
 #include "session/Background.h"
 

@@ -1,3 +1,6 @@
+// About 450 lines, on purpose: the composition root, where every part is made and wired
+// (the docks, menus, toolbar and what a set's opening does to them). The parts' own logic
+// lives in their classes; placement is WindowPlacement, the first sight FirstSight.
 #include "window/MainWindow.h"
 #include "render/AppIcons.h"
 #include "session/Background.h"

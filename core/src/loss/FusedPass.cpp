@@ -1,3 +1,5 @@
+// About 420 lines: one pass over a sample (argmax, clamped label probability, every
+// variant's kernel, per-class sums) kept together so each block is read once while in cache.
 // Highway compiles this file once per SIMD target (foreach_target re-includes it); the code
 // between HWY_BEFORE_NAMESPACE and HWY_AFTER_NAMESPACE is built for each, and the part under
 // HWY_ONCE dispatches to the one the CPU (or useSimdTarget) picks.
