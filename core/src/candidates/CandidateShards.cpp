@@ -104,12 +104,7 @@ CandidateSetReport mergeCandidateShards(const std::vector<ShardPart>& parts) {
     std::vector<Candidate> all;
     for (std::size_t p = 0; p < parts.size(); ++p) {
         const ShardPart& part = parts[p];
-        json doc;
-        try {
-            doc = json::parse(part.text);
-        } catch (const json::exception& e) {
-            throw MergeError(part.name + ": not JSON (" + e.what() + ")");
-        }
+        const json doc = detail::parseShardPart(part);
         try {
             if (!doc.contains("shard") || !doc.contains("candidates"))
                 throw MergeError(part.name + ": not a candidates shard's output (made by "

@@ -106,6 +106,14 @@ void ShardCoverage::checkComplete() const {
 
 namespace detail {
 
+json parseShardPart(const ShardPart& part) {
+    try {
+        return json::parse(part.text);
+    } catch (const json::exception& e) {
+        throw MergeError(part.name + ": not JSON (" + e.what() + ")");
+    }
+}
+
 void addShardErrors(const json& doc, std::vector<SampleOutcome>& samples) {
     for (const json& e : doc.at("errors")) {
         SampleOutcome o;
@@ -157,12 +165,7 @@ SetReport mergeShards(const std::vector<ShardPart>& parts) {
     SetSummary total;
     for (std::size_t p = 0; p < parts.size(); ++p) {
         const ShardPart& part = parts[p];
-        json doc;
-        try {
-            doc = json::parse(part.text);
-        } catch (const json::exception& e) {
-            throw MergeError(part.name + ": not JSON (" + e.what() + ")");
-        }
+        const json doc = detail::parseShardPart(part);
         try {
             if (!doc.contains("shard") || !doc.contains("totals"))
                 throw MergeError(part.name +
