@@ -1,4 +1,5 @@
 #include "render/PixelInfo.h"
+#include "render/SampleDetails.h"
 #include "state/VariantStyle.h"
 
 #include "losslens/loss/LossVariant.h"
@@ -10,12 +11,10 @@
 namespace losslens {
 
 namespace {
+// A class as the readout names it: "name (id)", or the id of a class the set does not name.
 QString className(int c, const std::vector<ClassInfo>& classes) {
-    if (c >= 0 && static_cast<std::size_t>(c) < classes.size())
-        return QStringLiteral("%1 (%2)")
-            .arg(QString::fromStdString(classes[static_cast<std::size_t>(c)].name))
-            .arg(c);
-    return QString::number(c);
+    const QString label = classLabel(c, classes);
+    return label == QString::number(c) ? label : QStringLiteral("%1 (%2)").arg(label).arg(c);
 }
 } // namespace
 
