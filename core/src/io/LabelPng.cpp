@@ -47,6 +47,31 @@ const char* colourTypeName(int type) {
 // Returns an empty string on success, else the reason. Only POD locals across setjmp.
 // The labels go into `labels` (resized, its buffer reused), a row at a time through `row`;
 // an interlaced file (rare for labels) is decoded whole into `raw` first.
+// Why a label PNG's header is refused before anything is sized by it ("" when it is not):
+// colours instead of indices, more pixels than the limit, or more rows than a file of
+// `fileBytes` can hold.
+std::string headerProblem(const PngInfo& info, const DataLimits& limits, std::size_t fileBytes) {
+    if (info.colorType != PNG_COLOR_TYPE_GRAY && info.colorType != PNG_COLOR_TYPE_PALETTE)
+        return std::string(colourTypeName(info.colorType)) +
+               " label PNG: labels must be class indices (8- or 16-bit grey, or a palette PNG), "
+               "not colours";
+    if (static_cast<std::int64_t>(info.width) * info.height > limits.maxPixels)
+        return "label PNG of " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+               " exceeds the limit of " + std::to_string(limits.maxPixels) + " pixels";
+    // A file can only hold so many rows: deflate expands at most 1032-fold, so a PNG of N
+    // bytes decodes to at most about 1032 N bytes of filtered rows. A header claiming more
+    // is refused before anything is sized by it (a 60-byte PNG claiming 16384 x 16384 at
+    // 16 bits would otherwise cost 1 GiB before libpng finds the data missing).
+    const std::uint64_t filteredBytes =
+        std::uint64_t{info.height} *
+        ((std::uint64_t{info.width} * static_cast<std::uint64_t>(info.bitDepth) + 7) / 8 + 1);
+    if (filteredBytes > kMaxDeflateRatio * fileBytes + 4096)
+        return "truncated: the header claims " + std::to_string(info.width) + "x" +
+               std::to_string(info.height) + " pixels at " + std::to_string(info.bitDepth) +
+               " bits, more than a PNG of " + std::to_string(fileBytes) + " bytes can hold";
+    return {};
+}
+
 std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& info,
                        std::vector<std::uint8_t>& raw, std::vector<png_bytep>& rows,
                        LabelMap::Storage& labels) {
@@ -72,30 +97,9 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
     info.height = png_get_image_height(png, pngInfo);
     info.bitDepth = png_get_bit_depth(png, pngInfo);
     info.colorType = png_get_color_type(png, pngInfo);
-    if (info.colorType != PNG_COLOR_TYPE_GRAY && info.colorType != PNG_COLOR_TYPE_PALETTE) {
+    if (std::string problem = headerProblem(info, limits, state.bytes.size()); !problem.empty()) {
         png_destroy_read_struct(&png, &pngInfo, nullptr);
-        return std::string(colourTypeName(info.colorType)) +
-               " label PNG: labels must be class indices (8- or 16-bit grey, or a palette PNG), "
-               "not colours";
-    }
-    if (static_cast<std::int64_t>(info.width) * info.height > limits.maxPixels) {
-        png_destroy_read_struct(&png, &pngInfo, nullptr);
-        return "label PNG of " + std::to_string(info.width) + "x" + std::to_string(info.height) +
-               " exceeds the limit of " + std::to_string(limits.maxPixels) + " pixels";
-    }
-    // A file can only hold so many rows: deflate expands at most 1032-fold, so a PNG of N
-    // bytes decodes to at most about 1032 N bytes of filtered rows. A header claiming more
-    // is refused before anything is sized by it (a 60-byte PNG claiming 16384 x 16384 at
-    // 16 bits would otherwise cost 1 GiB before libpng finds the data missing).
-    const std::uint64_t filteredBytes =
-        std::uint64_t{info.height} *
-        ((std::uint64_t{info.width} * static_cast<std::uint64_t>(info.bitDepth) + 7) / 8 + 1);
-    if (filteredBytes > kMaxDeflateRatio * state.bytes.size() + 4096) {
-        png_destroy_read_struct(&png, &pngInfo, nullptr);
-        return "truncated: the header claims " + std::to_string(info.width) + "x" +
-               std::to_string(info.height) + " pixels at " + std::to_string(info.bitDepth) +
-               " bits, more than a PNG of " + std::to_string(state.bytes.size()) +
-               " bytes can hold";
+        return problem;
     }
     if (info.bitDepth < 8)
         png_set_packing(png); // one byte per pixel, values (indices) unchanged
