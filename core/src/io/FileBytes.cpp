@@ -2,6 +2,8 @@
 
 #include "losslens/io/DataError.h"
 
+#include "FileCheck.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -14,24 +16,38 @@
 
 namespace losslens {
 
+namespace detail {
+
+std::string openFileProblem(int fd, std::int64_t maxBytes, std::int64_t& size) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return "cannot read: " + std::string(std::strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return "is a directory, not a file";
+    if (!S_ISREG(st.st_mode))
+        return "is not a regular file";
+    if (st.st_size == 0)
+        return "empty file";
+    if (st.st_size > maxBytes)
+        return "file of " + std::to_string(st.st_size) + " bytes exceeds the limit of " +
+               std::to_string(maxBytes);
+    size = static_cast<std::int64_t>(st.st_size);
+    return {};
+}
+
+} // namespace detail
+
 std::int64_t checkedFileSize(const std::filesystem::path& file, std::int64_t maxBytes) {
-    std::error_code ec;
-    const auto status = std::filesystem::status(file, ec);
-    if (ec)
-        throw DataError(file, "cannot read: " + ec.message());
-    if (std::filesystem::is_directory(status))
-        throw DataError(file, "is a directory, not a file");
-    if (!std::filesystem::is_regular_file(status))
-        throw DataError(file, "is not a regular file");
-    const auto size = std::filesystem::file_size(file, ec);
-    if (ec)
-        throw DataError(file, "cannot read: " + ec.message());
-    if (size == 0)
-        throw DataError(file, "empty file");
-    if (static_cast<std::int64_t>(size) > maxBytes)
-        throw DataError(file, "file of " + std::to_string(size) + " bytes exceeds the limit of " +
-                                  std::to_string(maxBytes));
-    return static_cast<std::int64_t>(size);
+    // Non-blocking, so a FIFO is refused, not waited on; regular files ignore the flag.
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
+    std::int64_t size = 0;
+    const std::string problem = detail::openFileProblem(fd, maxBytes, size);
+    ::close(fd);
+    if (!problem.empty())
+        throw DataError(file, problem);
+    return size;
 }
 
 std::vector<std::byte> readFileBytes(const std::filesystem::path& file, std::int64_t maxBytes) {

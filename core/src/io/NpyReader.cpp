@@ -1,3 +1,4 @@
+#include "FileCheck.h"
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 #include "losslens/io/NpyArray.h"
@@ -154,24 +155,11 @@ NpyFile::NpyFile(const std::filesystem::path& file, const DataLimits& limits)
     m_fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (m_fd < 0)
         throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
-    struct stat st {};
-    std::string problem;
-    if (::fstat(m_fd, &st) != 0)
-        problem = "cannot read: " + std::string(std::strerror(errno));
-    else if (S_ISDIR(st.st_mode))
-        problem = "is a directory, not a file";
-    else if (!S_ISREG(st.st_mode))
-        problem = "is not a regular file";
-    else if (st.st_size == 0)
-        problem = "empty file";
-    else if (st.st_size > limits.maxFileBytes)
-        problem = "file of " + std::to_string(st.st_size) + " bytes exceeds the limit of " +
-                  std::to_string(limits.maxFileBytes);
-    if (!problem.empty()) {
+    if (const std::string problem = detail::openFileProblem(m_fd, limits.maxFileBytes, m_size);
+        !problem.empty()) {
         ::close(m_fd);
         throw DataError(file, problem);
     }
-    m_size = static_cast<std::int64_t>(st.st_size);
     try {
         // The header alone: its length is in bytes 8-11, so two small reads.
         std::byte head[12] = {};

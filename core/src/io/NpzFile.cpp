@@ -3,6 +3,7 @@
 #include "losslens/io/DataError.h"
 
 #include "Describe.h"
+#include "FileCheck.h"
 #include "NpyFormat.h"
 
 #include <algorithm>
@@ -35,20 +36,9 @@ zip_t* openArchive(const std::filesystem::path& file, const DataLimits& limits, 
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         throw std::runtime_error("cannot read: " + std::string(std::strerror(errno)));
-    struct stat st {};
-    std::string problem;
-    if (::fstat(fd, &st) != 0)
-        problem = "cannot read: " + std::string(std::strerror(errno));
-    else if (S_ISDIR(st.st_mode))
-        problem = "is a directory, not a file";
-    else if (!S_ISREG(st.st_mode))
-        problem = "is not a regular file";
-    else if (st.st_size == 0)
-        problem = "empty file";
-    else if (st.st_size > limits.maxFileBytes)
-        problem = "file of " + std::to_string(st.st_size) + " bytes exceeds the limit of " +
-                  std::to_string(limits.maxFileBytes);
-    if (!problem.empty()) {
+    std::int64_t size = 0;
+    if (const std::string problem = detail::openFileProblem(fd, limits.maxFileBytes, size);
+        !problem.empty()) {
         ::close(fd);
         throw std::runtime_error(problem);
     }
