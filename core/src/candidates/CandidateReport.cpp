@@ -1,4 +1,5 @@
 #include "losslens/candidates/CandidateReport.h"
+#include "report/OutcomeJson.h"
 
 #include "losslens/io/CocoRle.h"
 #include "report/CsvText.h"
@@ -67,13 +68,8 @@ std::string candidatesJson(const CandidateSetReport& report) {
         warnings.push_back({{"message", w}});
     std::size_t next = 0;
     for (const SampleOutcome& o : report.report.samples) {
-        for (const auto& w : o.warnings)
-            warnings.push_back({{"stem", o.stem}, {"message", w}});
-        if (!o.ok) {
-            errors.push_back(
-                {{"stem", o.stem}, {"file", o.errorFile}, {"message", o.errorMessage}});
+        if (!detail::addOutcomeNotes(o, warnings, errors))
             continue;
-        }
         while (next < report.samples.size() && report.samples[next].stem < o.stem)
             ++next;
         json s = {{"stem", o.stem},

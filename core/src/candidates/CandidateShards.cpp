@@ -1,7 +1,7 @@
 #include "losslens/candidates/CandidateShards.h"
 
 #include "losslens/candidates/CandidateRanking.h"
-#include "report/ShardJson.h"
+#include "report/OutcomeJson.h"
 
 #include <nlohmann/json.hpp>
 

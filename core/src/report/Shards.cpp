@@ -1,6 +1,6 @@
 #include "losslens/report/Shards.h"
 
-#include "ShardJson.h"
+#include "OutcomeJson.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/report/StatsText.h"
 
@@ -105,6 +105,14 @@ void ShardCoverage::checkComplete() const {
 }
 
 namespace detail {
+
+bool addOutcomeNotes(const SampleOutcome& o, json& warnings, json& errors) {
+    for (const auto& w : o.warnings)
+        warnings.push_back({{"stem", o.stem}, {"message", w}});
+    if (!o.ok)
+        errors.push_back({{"stem", o.stem}, {"file", o.errorFile}, {"message", o.errorMessage}});
+    return o.ok;
+}
 
 json parseShardPart(const ShardPart& part) {
     try {

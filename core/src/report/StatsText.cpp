@@ -1,4 +1,5 @@
 #include "losslens/report/StatsText.h"
+#include "report/OutcomeJson.h"
 
 #include "CsvText.h"
 
@@ -133,13 +134,8 @@ json statsObject(const SetReport& report) {
     for (const auto& w : report.warnings)
         warnings.push_back({{"message", w}});
     for (const auto& o : report.samples) {
-        for (const auto& w : o.warnings)
-            warnings.push_back({{"stem", o.stem}, {"message", w}});
-        if (!o.ok) {
-            errors.push_back(
-                {{"stem", o.stem}, {"file", o.errorFile}, {"message", o.errorMessage}});
+        if (!detail::addOutcomeNotes(o, warnings, errors))
             continue;
-        }
         json s;
         s["stem"] = o.stem;
         s["missing"] = o.summary.missing;
