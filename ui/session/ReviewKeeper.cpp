@@ -116,21 +116,11 @@ bool ReviewKeeper::mark(std::size_t entry, int id, ReviewStatus status) {
     const Candidate* candidate = m_session->candidates().find(entry, id);
     if (!candidate)
         return false;
-    const std::string stem = candidate->stem;
-    try {
+    return change(candidate->stem, [&] {
         if (!m_store)
             m_store = ReviewStore::open(m_path.toStdString(), ReviewStore::Open::CreateIfMissing);
         m_undo.push_back(m_store->mark(*candidate, status));
-        m_session->setDecisionsOf(stem, m_store->decisionsOf(stem));
-        m_version = m_store->dataVersion();
-        m_changes = m_store->decisionChanges();
-    } catch (const ReviewError& e) {
-        setProblem(QString::fromStdString(e.what()));
-        emit changed();
-        return false;
-    }
-    emit changed();
-    return true;
+    });
 }
 
 bool ReviewKeeper::undo() {
@@ -138,9 +128,12 @@ bool ReviewKeeper::undo() {
         return false;
     const ReviewStore::Marked last = m_undo.back();
     m_undo.pop_back();
-    const std::string stem = last.decision.stem;
+    return change(last.decision.stem, [&] { m_store->undo(last); });
+}
+
+bool ReviewKeeper::change(const std::string& stem, const std::function<void()>& write) {
     try {
-        m_store->undo(last);
+        write();
         m_session->setDecisionsOf(stem, m_store->decisionsOf(stem));
         m_version = m_store->dataVersion();
         m_changes = m_store->decisionChanges();

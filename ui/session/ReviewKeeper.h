@@ -7,7 +7,9 @@
 #include <QString>
 #include <QTimer>
 
+#include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace losslens {
@@ -54,6 +56,9 @@ signals:
     void changed();
 
 private:
+    // Writes one decision change to the store (`write`), then takes the stem's decisions and
+    // the store's version back; a ReviewError becomes the keeper's problem. Emits changed().
+    bool change(const std::string& stem, const std::function<void()>& write);
     void onOpened(bool ok);
     void reload();
     void setProblem(const QString& problem);
