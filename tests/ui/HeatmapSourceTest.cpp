@@ -11,8 +11,8 @@
 #include "losslens/report/Legend.h"
 #include "losslens/set/SetProcessor.h"
 #include "render/HeatmapRange.h"
-#include "session/CompareRun.h"
 #include "session/DatasetSession.h"
+#include "session/VersusSample.h"
 #include "state/ViewState.h"
 #include "view/Canvas.h"
 #include "view/ColorBar.h"
@@ -153,7 +153,7 @@ private slots:
         const LabelMap& labels = a.sample.labels;
         if (versus) {
             w.sampleView()->state()->setVersusRun(QStringLiteral("b_model"));
-            QTRY_VERIFY_WITH_TIMEOUT(w.sampleView()->compareRun()->current() != nullptr, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(w.sampleView()->versusSample()->current() != nullptr, 10000);
         }
         ViewSettings s = w.viewSettings();
         s.rangeMode = RangeMode::SampleMax; // ranges a plain loop here can compute
@@ -259,7 +259,7 @@ private slots:
         box->setCurrentIndex(box->findText(QStringLiteral("Sample, max |A − B|")));
         QVERIFY(w.viewSettings().rangeMode == RangeMode::SampleMax);
         w.sampleView()->state()->setVersusRun(QStringLiteral("b_model"));
-        QTRY_VERIFY_WITH_TIMEOUT(w.sampleView()->compareRun()->current() != nullptr, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.sampleView()->versusSample()->current() != nullptr, 10000);
         s = w.viewSettings();
         s.heatmap = HeatmapSource::runDifference(partial);
         w.setViewSettings(s);

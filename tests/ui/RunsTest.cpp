@@ -8,9 +8,9 @@
 #include "losslens/report/Colormap.h"
 #include "losslens/set/SetProcessor.h"
 #include "panels/SampleTableModel.h"
-#include "session/CompareRun.h"
 #include "session/DatasetSession.h"
 #include "session/SetWatcher.h"
+#include "session/VersusSample.h"
 #include "view/Canvas.h"
 #include "view/SampleView.h"
 
@@ -117,7 +117,7 @@ private slots:
         QCOMPARE(versus->currentText(), QStringLiteral("none"));
         versus->setCurrentText(QStringLiteral("b_model"));
         w.setSideBySide(true);
-        CompareRun* compare = w.sampleView()->compareRun();
+        VersusSample* compare = w.sampleView()->versusSample();
         QTRY_VERIFY_WITH_TIMEOUT(compare->current() != nullptr, 10000);
         QCOMPARE(compare->current()->stem, w.currentSample()->stem);
         const SetReport b = processSet(Dataset::open(m_root, {}, "b_model"), {});
@@ -190,7 +190,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.currentSample() && w.currentSample()->entry == 2, 10000);
         w.findChild<QComboBox*>(QStringLiteral("compareRunChooser"))
             ->setCurrentText(QStringLiteral("b_model"));
-        QTRY_VERIFY_WITH_TIMEOUT(w.sampleView()->compareRun()->current() != nullptr, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.sampleView()->versusSample()->current() != nullptr, 10000);
         ViewSettings s = w.viewSettings();
         s.heatmap = HeatmapSource::runDifference(1); // partial
         w.setViewSettings(s);

@@ -1,7 +1,7 @@
 #include "panels/PixelPanel.h"
 
 #include "render/PixelInfo.h"
-#include "session/CompareRun.h"
+#include "session/VersusSample.h"
 #include "view/SampleView.h"
 
 #include <QFontDatabase>
@@ -41,8 +41,8 @@ void PixelPanel::showPixel(int x, int y) {
     PixelInfo otherInfo;
     OtherRunPixel other;
     if (m_view->showsRunDifference()) {
-        otherInfo = pixelInfo(*m_view->compareRun()->current(), x, y);
-        other = {&otherInfo, m_view->compareRun()->run()};
+        otherInfo = pixelInfo(*m_view->versusSample()->current(), x, y);
+        other = {&otherInfo, m_view->versusSample()->run()};
     }
     setText(formatPixelInfo(info, current->sample.classes, m_view->settings(), other));
     if (const QString status = formatStatusLine(info, m_view->settings(), other); !status.isEmpty())

@@ -2,7 +2,7 @@
 
 #include "losslens/review/ReviewLocation.h"
 
-#include "session/Background.h"
+#include "session/ThreadPool.h"
 
 #include "losslens/set/SetProcessor.h"
 #include "session/MemoryPolicy.h"
@@ -63,8 +63,8 @@ DatasetSession::DatasetSession(QObject* parent)
 DatasetSession::~DatasetSession() {
     // The scan runner waits for its workers in its own destructor.
     for (auto& load : m_loads)
-        background::wait(load->watcher.future());
-    background::wait(m_openWatcher.future());
+        pool::wait(load->watcher.future());
+    pool::wait(m_openWatcher.future());
 }
 
 void DatasetSession::setRun(const QString& run) {
@@ -108,9 +108,9 @@ void DatasetSession::open(const QString& path, const QString& run) {
     m_path = path;
     emit cleared();
     const std::string folder = path.toStdString();
-    background::watch(
+    pool::watch(
         m_openWatcher,
-        background::run([folder, limits = m_limits, wanted = run.toStdString()]() -> OpenResult {
+        pool::run([folder, limits = m_limits, wanted = run.toStdString()]() -> OpenResult {
             try {
                 // A set of several runs opens on the run asked for, if it (still) exists, else on
                 // its first (spec section 5: ordered by name).
@@ -299,10 +299,9 @@ void DatasetSession::requestSample(std::size_t entry) {
     Load* raw = load.get();
     connect(&raw->watcher, &QFutureWatcher<SampleLoad>::finished, this,
             [this, raw] { loadFinished(*raw); });
-    background::watch(raw->watcher,
-                      background::run([dataset = m_dataset, entry, kept = m_keptMapBytes] {
-                          return loadSample(*dataset, entry, kept);
-                      }));
+    pool::watch(raw->watcher, pool::run([dataset = m_dataset, entry, kept = m_keptMapBytes] {
+                    return loadSample(*dataset, entry, kept);
+                }));
     m_loads.push_back(std::move(load));
 }
 

@@ -1,6 +1,6 @@
 #include "session/JobRunner.h"
 
-#include "session/Background.h"
+#include "session/ThreadPool.h"
 
 #include <algorithm>
 #include <utility>
@@ -16,16 +16,16 @@ JobRunner::JobRunner(std::chrono::milliseconds interval, QObject* parent)
 JobRunner::~JobRunner() {
     cancel();
     for (const QFuture<void>& future : m_futures)
-        background::wait(future);
+        pool::wait(future);
 }
 
 void JobRunner::start(std::shared_ptr<JobControl> control, std::function<void()> work) {
     cancel();
     // The futures of jobs that have ended are dropped; those still running stay to be
     // waited for by the destructor.
-    std::erase_if(m_futures, [](const QFuture<void>& f) { return !background::running(f); });
+    std::erase_if(m_futures, [](const QFuture<void>& f) { return !pool::running(f); });
     m_control = std::move(control);
-    m_futures.push_back(background::run([control = m_control, work = std::move(work)] {
+    m_futures.push_back(pool::run([control = m_control, work = std::move(work)] {
         try {
             work();
         } catch (...) {

@@ -3,8 +3,8 @@
 #include "losslens/candidates/CandidateReport.h"
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
-#include "session/Background.h"
 #include "session/DatasetSession.h"
+#include "session/ThreadPool.h"
 
 #include <QAction>
 #include <QFileDialog>
@@ -99,7 +99,7 @@ bool ReviewExport::startCoco(const QString& file) {
         watcher->deleteLater();
     });
     const std::string target = file.toStdString();
-    background::watch(*watcher, background::run([report = std::move(report), target, count] {
+    pool::watch(*watcher, pool::run([report = std::move(report), target, count] {
         try {
             // The dialog asked before replacing a file.
             writeFileAtomically(target, candidatesCoco(report), true);
@@ -126,8 +126,7 @@ bool ReviewExport::startLabels(const QString& folder) {
         watcher->deleteLater();
     });
     const std::string dir = folder.toStdString();
-    background::watch(*watcher, background::run([dataset, candidates = std::move(report.candidates),
-                                                 dir] {
+    pool::watch(*watcher, pool::run([dataset, candidates = std::move(report.candidates), dir] {
         std::vector<LabelWriteFailure> failures;
         const std::size_t written = writeProposedLabels(*dataset, candidates, dir, false, failures);
         QString text = QObject::tr("Wrote %1 corrected label(s) to %2")

@@ -1,6 +1,6 @@
 #include "session/RunScores.h"
-#include "session/Background.h"
 #include "session/JobOutbox.h"
+#include "session/ThreadPool.h"
 
 #include "losslens/io/Dataset.h"
 #include "losslens/set/SetProcessor.h"
@@ -189,21 +189,20 @@ void RunScores::start() {
     }
     auto job = std::make_shared<Job>();
     m_job = job;
-    m_runner.start(job,
-                   [job, root = dataset.root().string(), limits = m_session->limits(),
-                    open = dataset.run(), imported = std::move(imported), known = std::move(known),
-                    jobs = background::jobsBesideTheView()]() mutable {
-                       for (Imported& item : imported) {
-                           item.score.label = fileStamp(item.label);
-                           item.score.prediction = fileStamp(item.prediction);
-                           job->results.push({open, item.stem, std::move(item.score)});
-                       }
-                       for (const auto& [run, stamps] : known) {
-                           if (job->cancel)
-                               break;
-                           scoreRun(root, limits, run, stamps, jobs, *job);
-                       }
-                   });
+    m_runner.start(job, [job, root = dataset.root().string(), limits = m_session->limits(),
+                         open = dataset.run(), imported = std::move(imported),
+                         known = std::move(known), jobs = pool::jobsBesideTheView()]() mutable {
+        for (Imported& item : imported) {
+            item.score.label = fileStamp(item.label);
+            item.score.prediction = fileStamp(item.prediction);
+            job->results.push({open, item.stem, std::move(item.score)});
+        }
+        for (const auto& [run, stamps] : known) {
+            if (job->cancel)
+                break;
+            scoreRun(root, limits, run, stamps, jobs, *job);
+        }
+    });
 }
 
 // The open run's scores are the session's rows: kept for when another run is opened.

@@ -1,5 +1,5 @@
 #include "session/SetWatcher.h"
-#include "session/Background.h"
+#include "session/ThreadPool.h"
 
 #include "losslens/io/Dataset.h"
 #include "losslens/io/PredictionFile.h"
@@ -49,7 +49,7 @@ SetWatcher::SetWatcher(DatasetSession* session, QObject* parent)
 }
 
 SetWatcher::~SetWatcher() {
-    background::wait(m_listing.future());
+    pool::wait(m_listing.future());
 }
 
 void SetWatcher::setInterval(int milliseconds) {
@@ -183,7 +183,7 @@ bool SetWatcher::openedOtherFiles(const Snapshot& now) const {
 }
 
 void SetWatcher::poll() {
-    if (!m_session->isOpen() || background::running(m_listing.future()))
+    if (!m_session->isOpen() || pool::running(m_listing.future()))
         return;
     const std::string root = m_session->path().toStdString();
     const std::string run = m_session->dataset()->run();
@@ -191,13 +191,13 @@ void SetWatcher::poll() {
     ++m_looks;
     if (!m_notified || !m_seen || m_lookAtAll) {
         m_lookAtAll = false;
-        background::watch(m_listing, background::run([root, run] { return take(root, run); }));
+        pool::watch(m_listing, pool::run([root, run] { return take(root, run); }));
         return;
     }
     // Notified: only the files the kernel named since the last settled look.
-    background::watch(m_listing, background::run([root, run, base = *m_seen, names = m_dirty] {
-                          return takeChanged(root, run, base, names);
-                      }));
+    pool::watch(m_listing, pool::run([root, run, base = *m_seen, names = m_dirty] {
+                    return takeChanged(root, run, base, names);
+                }));
 }
 
 void SetWatcher::arrived() {

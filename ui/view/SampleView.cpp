@@ -3,11 +3,11 @@
 // difference measured for it); the pure parts are free functions elsewhere (HeatmapRange,
 // LayerRenderer, ColorBar's titles).
 #include "view/SampleView.h"
-#include "session/Background.h"
+#include "session/ThreadPool.h"
 
 #include "losslens/loss/LossVariant.h"
-#include "session/CompareRun.h"
 #include "session/DatasetSession.h"
+#include "session/VersusSample.h"
 #include "state/VariantStyle.h"
 #include "state/ViewState.h"
 #include "view/Canvas.h"
@@ -47,7 +47,7 @@ SampleView::SampleView(DatasetSession* session, ViewState* state, QWidget* paren
     : QWidget(parent)
     , m_session(session)
     , m_state(state)
-    , m_compare(new CompareRun(session, state, this)) {
+    , m_versus(new VersusSample(session, state, this)) {
     buildLayout();
     // The two canvases move together; the bar edits the settings the state holds.
     connect(m_canvas, &Canvas::viewChanged, m_sideCanvas, &Canvas::setView);
@@ -62,7 +62,7 @@ SampleView::SampleView(DatasetSession* session, ViewState* state, QWidget* paren
         m_bar->store(s);
         setSettings(s);
     });
-    connect(m_compare, &CompareRun::sampleChanged, this, &SampleView::onCompareChanged);
+    connect(m_versus, &VersusSample::sampleChanged, this, &SampleView::onVersusSampleChanged);
     connect(&m_runWatcher, &QFutureWatcher<float>::finished, this,
             &SampleView::onRunDifferenceMeasured);
     connect(&m_clipWatcher, &QFutureWatcher<RangeClipping>::finished, this,
@@ -111,8 +111,8 @@ void SampleView::buildLayout() {
 }
 
 // The vs run's sample of this stem arrived (or is gone): a run difference is measured again.
-void SampleView::onCompareChanged() {
-    m_renderer.setOther(m_compare->current());
+void SampleView::onVersusSampleChanged() {
+    m_renderer.setOther(m_versus->current());
     m_runDifferenceMax = -1.0f;
     m_runPending = {}; // counted again for the new pair
     if (!m_current)
@@ -122,7 +122,7 @@ void SampleView::onCompareChanged() {
 }
 
 void SampleView::onRunDifferenceMeasured() {
-    const SampleDataPtr other = m_compare->current();
+    const SampleDataPtr other = m_versus->current();
     if (!m_current ||
         !(m_runPending == RunPair{m_current.get(), other.get(), settings().heatmap.a}))
         return;
@@ -159,8 +159,8 @@ void SampleView::onSampleFailed(qulonglong entry, const QString& file, const QSt
 }
 
 SampleView::~SampleView() {
-    background::wait(m_clipWatcher.future());
-    background::wait(m_runWatcher.future());
+    pool::wait(m_clipWatcher.future());
+    pool::wait(m_runWatcher.future());
 }
 
 const ViewSettings& SampleView::settings() const {
@@ -205,7 +205,7 @@ void SampleView::onSampleReady(const SampleDataPtr& ready) {
 }
 
 bool SampleView::comparingRuns() const {
-    return m_compare != nullptr && m_compare->active();
+    return m_versus != nullptr && m_versus->active();
 }
 
 bool SampleView::showsRunDifference() const {
@@ -213,7 +213,7 @@ bool SampleView::showsRunDifference() const {
 }
 
 HeatmapSource SampleView::shownSource() const {
-    const SampleDataPtr other = comparingRuns() ? m_compare->current() : nullptr;
+    const SampleDataPtr other = comparingRuns() ? m_versus->current() : nullptr;
     const std::size_t variants = m_current ? m_current->loss.maps.size() : lossVariants().size();
     return drawableSource(clampedSource(settings().heatmap, variants),
                           m_current && other && comparable(*m_current, *other));
@@ -228,12 +228,12 @@ void SampleView::setSideContent() {
         return;
     if (shownSideSource().versusRun) {
         // The vs run's sample of the same stem.
-        const SampleDataPtr other = m_compare->current();
+        const SampleDataPtr other = m_versus->current();
         m_partnerRenderer.setSample(other);
         if (!other) {
             m_sideCanvas->setMessage(
                 tr("Run %1 has no scored sample %2.")
-                    .arg(m_compare->run(),
+                    .arg(m_versus->run(),
                          m_current ? QString::fromStdString(m_current->stem) : QString()));
             return;
         }
@@ -263,10 +263,10 @@ RangeSources SampleView::rangeSources(const HeatmapSource& source) const {
         in.sampleRobust = m_current->statistics.quantiles.quantile(kRobustQuantile);
         in.sampleMaxDifference = pairEntry(m_current->statistics.maxDifferences, a, b);
     }
-    if (source.isRunDifference() && m_current && comparingRuns() && m_compare->current() &&
+    if (source.isRunDifference() && m_current && comparingRuns() && m_versus->current() &&
         effectiveRangeMode(source, settings().rangeMode) != RangeMode::Fixed) {
         if (m_runDifferenceMax < 0.0f || m_runDifferenceVariant != a) {
-            const SampleDataPtr other = m_compare->current();
+            const SampleDataPtr other = m_versus->current();
             const RunPair pair{m_current.get(), other.get(), a};
             if (m_current->keepsMaps() && other->keepsMaps()) {
                 m_runDifferenceVariant = a;
@@ -276,9 +276,9 @@ RangeSources SampleView::rangeSources(const HeatmapSource& source) const {
                 // Big samples are scored again for it: off the GUI thread; the heatmap is
                 // drawn again with the range when it arrives.
                 m_runPending = pair;
-                background::watch(m_runWatcher, background::run([x = m_current, y = other, a] {
-                                      return maxRunDifference(*x, *y, a, x->sample.ignoreIndex);
-                                  }));
+                pool::watch(m_runWatcher, pool::run([x = m_current, y = other, a] {
+                                return maxRunDifference(*x, *y, a, x->sample.ignoreIndex);
+                            }));
             }
         }
         in.pairMaxDifference = m_runDifferenceVariant == a ? m_runDifferenceMax : -1.0f;
@@ -361,11 +361,11 @@ void SampleView::render() {
     m_canvas->refresh();
     const HeatmapSource main = shownSource();
     const QString run = runName();
-    m_canvas->setCaption(sourceLabel(main, run, m_compare->run()));
+    m_canvas->setCaption(sourceLabel(main, run, m_versus->run()));
     if (sideBySide()) {
         const SideSource side = shownSideSource();
         m_sideCanvas->refresh();
-        m_sideCanvas->setCaption(sourceLabel(side.source, side.versusRun ? m_compare->run() : run));
+        m_sideCanvas->setCaption(sourceLabel(side.source, side.versusRun ? m_versus->run() : run));
         m_sideCanvas->setView(m_canvas->zoom(), m_canvas->offset(), m_canvas->isFit());
     }
 }
@@ -374,7 +374,7 @@ void SampleView::updateColorBar() {
     const ViewSettings& s = settings();
     const HeatmapSource main = shownSource();
     const ValueRange range = currentRange();
-    const SampleDataPtr other = main.isRunDifference() ? m_compare->current() : nullptr;
+    const SampleDataPtr other = main.isRunDifference() ? m_versus->current() : nullptr;
     ColorBar::Scale scale;
     scale.lo = range.lo;
     scale.hi = range.hi;
@@ -392,12 +392,11 @@ void SampleView::updateColorBar() {
                 // A big sample's variant is scored again for the count: off the GUI thread;
                 // the bar shows its clipped ends when it arrives (if still for this key).
                 m_clip = {};
-                background::watch(
-                    m_clipWatcher,
-                    background::run([data = m_current, other, main, log = scale.log, range] {
-                        return rangeClipping(*data, main, log, data->sample.ignoreIndex, range,
-                                             other.get());
-                    }));
+                pool::watch(m_clipWatcher,
+                            pool::run([data = m_current, other, main, log = scale.log, range] {
+                                return rangeClipping(*data, main, log, data->sample.ignoreIndex,
+                                                     range, other.get());
+                            }));
                 m_clipPending = key;
             }
         }
@@ -408,7 +407,7 @@ void SampleView::updateColorBar() {
     const bool scored = m_session->isScored();
     const QString run = runName();
     m_colorBar->setMap(sourceLut(main, s.colormap), scale,
-                       colorBarTitle(main, run, m_compare->run()),
+                       colorBarTitle(main, run, m_versus->run()),
                        rangeCaption(main, s.rangeMode, scored));
     // Side by side: the second canvas has a bar of its own when its colours differ (a
     // difference beside a plain variant); one shared bar, at the far right, otherwise.
@@ -426,7 +425,7 @@ void SampleView::updateColorBar() {
             sideScale = scale;
         m_sideColorBar->setMap(
             sourceLut(side.source, s.colormap), sideScale,
-            ownBar ? colorBarTitle(side.source, side.versusRun ? m_compare->run() : run, QString())
+            ownBar ? colorBarTitle(side.source, side.versusRun ? m_versus->run() : run, QString())
                    : sharedColorBarTitle(main, side),
             rangeCaption(side.source, s.rangeMode, scored));
     }

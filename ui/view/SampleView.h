@@ -14,7 +14,7 @@ namespace losslens {
 
 class Canvas;
 class ColorBar;
-class CompareRun;
+class VersusSample;
 class HeatmapBar;
 class DatasetSession;
 class ViewState;
@@ -62,7 +62,7 @@ public:
     QString flipVariant();
     void setSideBySide(bool on);
     // The vs run's sample of the stem in view, loaded.
-    [[nodiscard]] CompareRun* compareRun() const { return m_compare; }
+    [[nodiscard]] VersusSample* versusSample() const { return m_versus; }
     [[nodiscard]] bool comparingRuns() const;
     // The heatmap shows this run minus the compared one (runDifference, and a comparable
     // sample of the other run is loaded).
@@ -85,7 +85,7 @@ private:
     void buildLayout();
     void onSampleReady(const SampleDataPtr& data);
     void onSampleFailed(qulonglong entry, const QString& file, const QString& message);
-    void onCompareChanged();
+    void onVersusSampleChanged();
     void onRunDifferenceMeasured();
     void onClippingMeasured();
     void onSideBySideChanged(bool on);
@@ -106,7 +106,7 @@ private:
     Canvas* m_sideCanvas = nullptr;
     ColorBar* m_colorBar = nullptr;
     ColorBar* m_sideColorBar = nullptr;
-    CompareRun* m_compare = nullptr;
+    VersusSample* m_versus = nullptr;
     // What the colour bar's clipped shares were computed for, and the shares.
     struct ClipKey {
         const SampleData* sample = nullptr;

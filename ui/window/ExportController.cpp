@@ -1,5 +1,5 @@
 #include "window/ExportController.h"
-#include "session/Background.h"
+#include "session/ThreadPool.h"
 #include "window/ExportPrompts.h"
 
 #include "losslens/io/FileBytes.h"
@@ -64,7 +64,7 @@ ExportController::ExportController(SampleView* view, QWidget* parent)
 }
 
 ExportController::~ExportController() {
-    background::wait(m_current.future());
+    pool::wait(m_current.future());
 }
 
 CurrentExport ExportController::currentExportOf(const SampleView& view) {
@@ -187,19 +187,18 @@ void ExportController::startCurrentExport(const QString& folder, bool overwrite)
     m_currentStem = QString::fromStdString(data->stem);
     m_currentFolder = folder;
     emit message(tr("Writing %1 to %2…").arg(m_currentStem, folder));
-    background::watch(
-        m_current, background::run([folder, data, overwrite, spec = currentExportOf(*m_view),
-                                    composite = m_view->compositeJob()]() -> CurrentResult {
-            try {
-                return {exportCurrent(folder, *data, composite(), spec, overwrite), {}};
-            } catch (const std::exception& e) {
-                return {0, QString::fromStdString(e.what())};
-            }
-        }));
+    pool::watch(m_current, pool::run([folder, data, overwrite, spec = currentExportOf(*m_view),
+                                      composite = m_view->compositeJob()]() -> CurrentResult {
+                    try {
+                        return {exportCurrent(folder, *data, composite(), spec, overwrite), {}};
+                    } catch (const std::exception& e) {
+                        return {0, QString::fromStdString(e.what())};
+                    }
+                }));
 }
 
 bool ExportController::currentExportRunning() const {
-    return background::running(m_current.future());
+    return pool::running(m_current.future());
 }
 
 } // namespace losslens

@@ -3,7 +3,7 @@
 // lives in their classes; placement is WindowPlacement, the first sight FirstSight.
 #include "window/MainWindow.h"
 #include "render/AppIcons.h"
-#include "session/Background.h"
+#include "session/ThreadPool.h"
 #include "window/WindowPlacement.h"
 
 #include "losslens/demo/DemoDataset.h"
@@ -17,11 +17,11 @@
 #include "panels/SampleListPanel.h"
 #include "panels/SampleTableModel.h"
 #include "render/SampleDetails.h"
-#include "session/CompareRun.h"
 #include "session/DatasetSession.h"
 #include "session/ReviewExport.h"
 #include "session/RunScores.h"
 #include "session/SetWatcher.h"
+#include "session/VersusSample.h"
 #include "state/ViewSettingsStore.h"
 #include "state/ViewState.h"
 #include "view/Canvas.h"
@@ -299,7 +299,7 @@ void MainWindow::openDemo() {
         }
         openFolderAsUser(root);
     });
-    background::watch(*watcher, background::run([root]() -> QString {
+    pool::watch(*watcher, pool::run([root]() -> QString {
         try {
             writeDemoDataset(root.toStdString(), DemoOptions{}, true);
         } catch (const std::exception& e) {

@@ -2,8 +2,8 @@
 
 #include "losslens/report/Exporter.h"
 #include "render/HeatmapRange.h"
-#include "session/Background.h"
 #include "session/DatasetSession.h"
+#include "session/ThreadPool.h"
 #include "view/SampleView.h"
 #include "window/ExportPrompts.h"
 #include "window/SetExportDialog.h"
@@ -102,7 +102,7 @@ bool SetExport::start(const QString& folder, const SetExportChoice& choice, bool
     options.logScale = choice.log;
     options.overwrite = overwrite;
     options.process.cancel = &job.work->cancel;
-    options.process.jobs = background::jobsBesideTheView();
+    options.process.jobs = pool::jobsBesideTheView();
 
     const int total = static_cast<int>(dataset->completeCount());
     auto* dialog = new QProgressDialog(m_parent);

@@ -1,5 +1,5 @@
-#include "session/CompareRun.h"
-#include "session/Background.h"
+#include "session/VersusSample.h"
+#include "session/ThreadPool.h"
 
 #include "losslens/io/Dataset.h"
 #include "session/DatasetSession.h"
@@ -9,11 +9,11 @@
 
 namespace losslens {
 
-CompareRun::CompareRun(DatasetSession* session, ViewState* state, QObject* parent)
+VersusSample::VersusSample(DatasetSession* session, ViewState* state, QObject* parent)
     : QObject(parent)
     , m_session(session)
     , m_state(state) {
-    connect(state, &ViewState::versusRunChanged, this, &CompareRun::setRun);
+    connect(state, &ViewState::versusRunChanged, this, &VersusSample::setRun);
     connect(session, &DatasetSession::opened, this, [this](bool ok) {
         m_dataset.reset();
         m_cache.clear();
@@ -27,7 +27,7 @@ CompareRun::CompareRun(DatasetSession* session, ViewState* state, QObject* paren
         }
         openRun();
     });
-    connect(session, &DatasetSession::sampleReady, this, &CompareRun::follow);
+    connect(session, &DatasetSession::sampleReady, this, &VersusSample::follow);
     connect(&m_opening, &QFutureWatcher<std::shared_ptr<Dataset>>::finished, this, [this] {
         m_dataset = m_opening.result();
         if (m_dataset && !m_wanted.empty())
@@ -46,12 +46,12 @@ CompareRun::CompareRun(DatasetSession* session, ViewState* state, QObject* paren
     });
 }
 
-CompareRun::~CompareRun() {
-    background::wait(m_opening.future());
-    background::wait(m_loading.future());
+VersusSample::~VersusSample() {
+    pool::wait(m_opening.future());
+    pool::wait(m_loading.future());
 }
 
-void CompareRun::setRun(const QString& run) {
+void VersusSample::setRun(const QString& run) {
     if (run == m_run)
         return;
     m_run = run;
@@ -63,25 +63,25 @@ void CompareRun::setRun(const QString& run) {
         openRun();
 }
 
-void CompareRun::openRun() {
-    if (background::running(m_opening.future()))
-        background::wait(m_opening.future()); // a listing: short
+void VersusSample::openRun() {
+    if (pool::running(m_opening.future()))
+        pool::wait(m_opening.future()); // a listing: short
     if (m_session->dataset() &&
         m_session->requestedSample() < m_session->dataset()->entries().size())
         m_wanted = m_session->dataset()->entries()[m_session->requestedSample()].stem;
     const std::string root = m_session->path().toStdString();
     const std::string run = m_run.toStdString();
     const DataLimits limits = m_session->limits();
-    background::watch(m_opening, background::run([root, run, limits]() -> std::shared_ptr<Dataset> {
-                          try {
-                              return std::make_shared<Dataset>(Dataset::open(root, limits, run));
-                          } catch (const std::exception&) {
-                              return nullptr; // a run gone meanwhile: nothing to compare with
-                          }
-                      }));
+    pool::watch(m_opening, pool::run([root, run, limits]() -> std::shared_ptr<Dataset> {
+                    try {
+                        return std::make_shared<Dataset>(Dataset::open(root, limits, run));
+                    } catch (const std::exception&) {
+                        return nullptr; // a run gone meanwhile: nothing to compare with
+                    }
+                }));
 }
 
-void CompareRun::follow(const SampleDataPtr& shown) {
+void VersusSample::follow(const SampleDataPtr& shown) {
     if (shown)
         m_wanted = shown->stem;
     if (!m_dataset || m_wanted.empty())
@@ -100,12 +100,12 @@ void CompareRun::follow(const SampleDataPtr& shown) {
         emit sampleChanged();
         return;
     }
-    if (background::running(m_loading.future()))
+    if (pool::running(m_loading.future()))
         return; // its finish handler follows the stem wanted then
     m_loadingEntry = entry;
     m_loadingStem = m_wanted;
-    background::watch(
-        m_loading, background::run([dataset = m_dataset, entry]() -> SampleDataPtr {
+    pool::watch(
+        m_loading, pool::run([dataset = m_dataset, entry]() -> SampleDataPtr {
             try {
                 return loadSampleData(*dataset, entry);
             } catch (const std::exception&) {

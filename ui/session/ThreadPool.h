@@ -20,7 +20,7 @@
 #include <type_traits>
 #include <utility>
 
-namespace losslens::background {
+namespace losslens::pool {
 
 // The edges TSan is told about (Background.cpp); no-ops without TSan.
 void release();
@@ -102,4 +102,4 @@ template <typename T> void wait(QFuture<T> future) {
     acquire();
 }
 
-} // namespace losslens::background
+} // namespace losslens::pool

@@ -21,11 +21,11 @@ class ViewState;
 // the run difference use it). Follows the session and the view state itself: a new sample
 // in view brings its partner, a reopened set keeps the run if it still exists (else the
 // state's vs run is cleared).
-class CompareRun : public QObject {
+class VersusSample : public QObject {
     Q_OBJECT
 public:
-    CompareRun(DatasetSession* session, ViewState* state, QObject* parent = nullptr);
-    ~CompareRun() override;
+    VersusSample(DatasetSession* session, ViewState* state, QObject* parent = nullptr);
+    ~VersusSample() override;
 
     [[nodiscard]] QString run() const { return m_run; }
     [[nodiscard]] bool active() const { return m_dataset != nullptr; }

@@ -1,4 +1,4 @@
-#include "session/Background.h"
+#include "session/ThreadPool.h"
 
 #include "losslens/set/SetProcessor.h"
 
@@ -21,7 +21,7 @@ extern "C" void __tsan_acquire(void* addr);
 extern "C" void __tsan_release(void* addr);
 #endif
 
-namespace losslens::background {
+namespace losslens::pool {
 
 #ifdef LOSSLENS_TSAN
 namespace {
@@ -70,4 +70,4 @@ int jobsBesideTheView() {
     return std::max(1, defaultJobs() - 1);
 }
 
-} // namespace losslens::background
+} // namespace losslens::pool
