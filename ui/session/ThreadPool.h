@@ -22,7 +22,7 @@
 
 namespace losslens::pool {
 
-// The edges TSan is told about (Background.cpp); no-ops without TSan.
+// The edges TSan is told about (ThreadPool.cpp); no-ops without TSan.
 void release();
 void acquire();
 // Installs the application-wide event filter that acquires before every event (once).
