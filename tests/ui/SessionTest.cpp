@@ -168,8 +168,9 @@ private slots:
         session.open(QString::fromStdString(root.string()));
         QTRY_VERIFY_WITH_TIMEOUT(session.isScored(), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), 10000);
-        QTest::qWait(200); // a prefetch after the last sample arrived
-        QCOMPARE(session.sampleLoads(), std::size_t{3}); // none loaded twice
+        // A prefetch after the last sample arrived comes within this wait; none loads twice.
+        QTest::qWait(200);
+        QCOMPARE(session.sampleLoads(), std::size_t{3});
         const auto data = ready.last().at(0).value<SampleDataPtr>();
         QVERIFY(data != nullptr);
         QCOMPARE(data->entry, std::size_t{1});

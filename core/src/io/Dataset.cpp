@@ -1,6 +1,5 @@
 #include "losslens/io/Dataset.h"
 
-
 #include "losslens/io/CocoAnnotations.h"
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
