@@ -10,9 +10,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <string>
+#include <vector>
 
 using namespace losslens;
 
@@ -97,6 +100,56 @@ TEST(SimdTargetTest, EveryTargetAgreesWithTheScalarOneAndTheReference) {
             }
             EXPECT_NEAR(r.summary.sums[standard], expected.standardSum,
                         1e-5 * expected.standardSum);
+        }
+    }
+}
+
+// The class counts and the label check (one read of each label for C <= 8) against a plain
+// count, on every target: ignore_index outside and inside the class range, two chunks of
+// labels and a tail, and one bad label at a time in a vector, in the tail and in the second
+// chunk, each refused with its place.
+TEST(SimdTargetTest, CountsClassesAndRefusesBadLabelsOnEveryTarget) {
+    std::mt19937 rng(20261207);
+    const int width = 211;
+    const int height = 191; // 40,301 labels: past one chunk of 32,768, an odd tail
+    for (const std::string& name : simdTargets()) {
+        PinnedTarget pin(name);
+        ASSERT_TRUE(pin.ok);
+        for (const int classes : {1, 2, 3, 4, 5, 7, 8, 21}) {
+            for (const int ignore : {255, classes > 2 ? 2 : 255}) {
+                SCOPED_TRACE(name + ", C = " + std::to_string(classes) +
+                             ", ignore = " + std::to_string(ignore));
+                LabelMap labels(width, height);
+                std::uniform_int_distribution<int> anyClass(0, classes - 1);
+                std::bernoulli_distribution ignored(0.1);
+                std::vector<std::int64_t> expected(static_cast<std::size_t>(classes), 0);
+                for (std::size_t i = 0; i < labels.pixelCount(); ++i) {
+                    const int label = ignored(rng) ? ignore : anyClass(rng);
+                    labels.values()[i] = static_cast<std::uint16_t>(label);
+                    if (label != ignore)
+                        ++expected[static_cast<std::size_t>(label)];
+                }
+                Prediction prediction(width, height, classes);
+                std::fill_n(prediction.data(),
+                            labels.pixelCount() * static_cast<std::size_t>(classes),
+                            1.0f / static_cast<float>(classes));
+                LossConfig config;
+                config.ignoreIndex = ignore;
+                EXPECT_EQ(computeLoss(labels, prediction, config).summary.classPixels, expected);
+                const std::size_t last = labels.pixelCount() - 1;
+                for (const std::size_t at : {std::size_t{37}, std::size_t{40000}, last}) {
+                    LabelMap bad = labels;
+                    bad.values()[at] = static_cast<std::uint16_t>(classes == 21 ? 22 : 9);
+                    const std::string place = "at (x=" + std::to_string(at % width) +
+                                              ", y=" + std::to_string(at / width) + ")";
+                    try {
+                        (void)computeLoss(bad, prediction, config);
+                        ADD_FAILURE() << "no LossError for a bad label " << place;
+                    } catch (const LossError& e) {
+                        EXPECT_NE(std::string(e.what()).find(place), std::string::npos) << e.what();
+                    }
+                }
+            }
         }
     }
 }

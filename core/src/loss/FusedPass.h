@@ -54,12 +54,6 @@ struct PassArgs {
 // Runs the pass on the chosen target; returns the removed-pixel count.
 [[nodiscard]] std::int64_t runFusedPass(const PassArgs& args);
 
-// Counts each class's pixels (ignore_index excluded) into counts[0..classes); returns false
-// when some label is neither a class nor ignore_index (the caller finds it and says where).
-[[nodiscard]] bool countClassPixels(const std::uint16_t* labels, std::size_t pixels,
-                                    std::size_t classes, std::uint32_t ignore,
-                                    std::int64_t* counts);
-
 // values[i] = -log(values[i]) for n values, with the same vectorised log as the pass (the
 // marginal variant's merged probabilities).
 void negativeLog(float* values, std::size_t n);

@@ -2,6 +2,7 @@
 
 #include "losslens/loss/LossVariant.h"
 
+#include "ClassCounts.h"
 #include "FusedPass.h"
 #include "HalfFloat.h"
 
