@@ -120,15 +120,18 @@ bool CountClassPixels(const std::uint16_t* y, std::size_t pixels, std::size_t cl
             counts[ignore] = 0; // ignore_index inside the class range is no pixel's class
         return true;
     }
-    std::vector<std::int64_t> lanes(4 * classes, 0);
+    // Eight interleaved lanes of counters: a run of one class increments eight counters in
+    // turn, not one that waits on its own previous increment.
+    constexpr std::size_t kLanes = 8;
+    std::vector<std::int64_t> lanes(kLanes * classes, 0);
     for (std::size_t i = 0; i < pixels; ++i) {
         const std::uint32_t label = y[i];
         if (label != ignore)
-            ++lanes[(i & 3u) * classes + label];
+            ++lanes[(i % kLanes) * classes + label];
     }
     for (std::size_t cls = 0; cls < classes; ++cls)
-        counts[cls] =
-            lanes[cls] + lanes[classes + cls] + lanes[2 * classes + cls] + lanes[3 * classes + cls];
+        for (std::size_t lane = 0; lane < kLanes; ++lane)
+            counts[cls] += lanes[lane * classes + cls];
     return true;
 }
 

@@ -111,6 +111,48 @@ void accumulateFixed(const float* out, const float* standard, const std::int32_t
 }
 #endif
 
+// Pixels [from, to) one at a time, over four interleaved lanes (which breaks the add-latency
+// chain of same-class runs).
+inline void accumulatePixels(const float* out, const float* standard, const std::int32_t* labels,
+                             std::size_t from, std::size_t to, std::size_t classes, double* sums,
+                             std::int64_t* reduced) {
+    for (std::size_t i = from; i < to; ++i) {
+        if (labels[i] < 0)
+            continue;
+        const std::size_t slot = (i & 3u) * classes + static_cast<std::size_t>(labels[i]);
+        sums[slot] += static_cast<double>(out[i]);
+        if (reduced != nullptr)
+            reduced[slot] += letsOff(out[i], standard[i]) ? 1 : 0;
+    }
+}
+
+// C > 8: a vector of pixels that share one label (most of a segmentation map) is added up in
+// a register and into its class once; a vector across a boundary pixel by pixel. Returns
+// where the whole vectors end. (Pixel by pixel alone was 13% of a 21-class pass: each add
+// waited on the previous one of its class.)
+inline std::size_t accumulateRuns(const float* out, const float* standard,
+                                  const std::int32_t* labels, std::size_t count,
+                                  std::size_t classes, double* sums, std::int64_t* reduced) {
+    const DF df;
+    const DI di;
+    const std::size_t n = hn::Lanes(df);
+    std::size_t i = 0;
+    for (; i + n <= count; i += n) {
+        const std::int32_t label = labels[i];
+        if (label < 0 || !hn::AllTrue(di, hn::Eq(hn::LoadU(di, labels + i), hn::Set(di, label)))) {
+            accumulatePixels(out, standard, labels, i, i + n, classes, sums, reduced);
+            continue;
+        }
+        const hn::Vec<DF> value = hn::LoadU(df, out + i);
+        const std::size_t slot = (i / n & 3u) * classes + static_cast<std::size_t>(label);
+        sums[slot] += static_cast<double>(hn::GetLane(hn::SumOfLanes(df, value)));
+        if (reduced != nullptr)
+            reduced[slot] += static_cast<std::int64_t>(
+                hn::CountTrue(df, letsOffMask(value, hn::LoadU(df, standard + i))));
+    }
+    return i;
+}
+
 template <std::size_t kC>
 void accumulateClasses(const float* out, const float* standard, const std::int32_t* labels,
                        std::size_t whole, double* sums, std::int64_t* reduced) {
@@ -143,15 +185,10 @@ void accumulate(const float* out, const float* standard, const std::int32_t* lab
     if (classes >= 1 && classes <= 8) {
         whole = count / n * n;
         kFixed[classes](out, standard, labels, whole, sums, reduced);
+    } else {
+        whole = accumulateRuns(out, standard, labels, count, classes, sums, reduced);
     }
-    for (std::size_t i = whole; i < count; ++i) {
-        if (labels[i] < 0)
-            continue;
-        const std::size_t slot = (i & 3u) * classes + static_cast<std::size_t>(labels[i]);
-        sums[slot] += static_cast<double>(out[i]);
-        if (reduced != nullptr)
-            reduced[slot] += letsOff(out[i], standard[i]) ? 1 : 0;
-    }
+    accumulatePixels(out, standard, labels, whole, count, classes, sums, reduced);
 }
 
 } // namespace losslens::detail::HWY_NAMESPACE

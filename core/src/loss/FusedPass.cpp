@@ -127,6 +127,44 @@ HWY_INLINE void prefetchAhead(const float* at, std::size_t floats) {
         hwy::Prefetch(at + kAhead + b);
 }
 
+// The whole vectors of C = 2, 3 or 4 interleaved classes, through de-interleaving loads;
+// sets `i` past them and returns the removed count. `out` is a copy, so its pointers stay in
+// registers (through a reference they were reloaded after every store).
+template <std::size_t kC>
+std::size_t scanInterleaved(const float* p, const std::uint16_t* y, std::size_t count,
+                            hn::Vec<DI> vIgnore, std::uint32_t keepBits, const ScanOut out,
+                            std::size_t& i) {
+    const DF df;
+    const DI di;
+    const DU16 d16;
+    const std::size_t n = hn::Lanes(df);
+    std::size_t removed = 0;
+    for (; i + n <= count; i += n) {
+        hn::Vec<DF> v0, v1, v2, v3;
+        const float* at = p + i * kC;
+        prefetchAhead(at, n * kC);
+        if constexpr (kC == 2) {
+            hn::LoadInterleaved2(df, at, v0, v1);
+            v2 = v1;
+            v3 = v1;
+        } else if constexpr (kC == 3) {
+            hn::LoadInterleaved3(df, at, v0, v1, v2);
+            v3 = v2;
+        } else {
+            hn::LoadInterleaved4(df, at, v0, v1, v2, v3);
+        }
+        const auto row = [&](std::size_t j) HWY_ATTR {
+            return j == 0 ? v0 : j == 1 ? v1 : j == 2 ? v2 : v3;
+        };
+        const hn::Vec<DI> label = hn::PromoteTo(di, hn::LoadU(d16, y + i));
+        hn::Vec<DI> best;
+        hn::Vec<DF> labelled;
+        argmaxAndLabelled(row, kC, label, best, labelled);
+        removed += storePixels(best, labelled, label, vIgnore, keepBits, true, out, i);
+    }
+    return removed;
+}
+
 // Scans `count` pixels into `out`; returns the removed count. C = 2, 3, 4: de-interleaving
 // loads; any other C: kRows pixels at a time copied to class-major rows, then the same
 // vector loop (a vector argmax for 21 or 200 classes too).
@@ -148,28 +186,12 @@ std::size_t scanPixels(const float* p, const std::uint16_t* y, std::size_t count
     std::size_t i = 0;
     hn::Vec<DI> best;
     hn::Vec<DF> labelled;
-    if (classes >= 2 && classes <= 4) {
-        for (; i + n <= count; i += n) {
-            hn::Vec<DF> v0, v1, v2, v3;
-            const float* at = p + i * classes;
-            prefetchAhead(at, n * classes);
-            if (classes == 2) {
-                hn::LoadInterleaved2(df, at, v0, v1);
-                v2 = v1;
-                v3 = v1;
-            } else if (classes == 3) {
-                hn::LoadInterleaved3(df, at, v0, v1, v2);
-                v3 = v2;
-            } else {
-                hn::LoadInterleaved4(df, at, v0, v1, v2, v3);
-            }
-            const auto row = [&](std::size_t j) HWY_ATTR {
-                return j == 0 ? v0 : j == 1 ? v1 : j == 2 ? v2 : v3;
-            };
-            const hn::Vec<DI> label = hn::PromoteTo(di, hn::LoadU(d16, y + i));
-            argmaxAndLabelled(row, classes, label, best, labelled);
-            removed += storePixels(best, labelled, label, vIgnore, keepBits, bits, out, i);
-        }
+    if (classes == 2) {
+        removed = scanInterleaved<2>(p, y, count, vIgnore, keepBits, out, i);
+    } else if (classes == 3) {
+        removed = scanInterleaved<3>(p, y, count, vIgnore, keepBits, out, i);
+    } else if (classes == 4) {
+        removed = scanInterleaved<4>(p, y, count, vIgnore, keepBits, out, i);
     } else {
         for (std::size_t start = 0; start + n <= count; start += kRows) {
             const std::size_t rowsHere = std::min(kRows, count - start) / n * n;
@@ -201,25 +223,35 @@ std::size_t scanPixels(const float* p, const std::uint16_t* y, std::size_t count
     return removed;
 }
 
+// -log(x). kNormal: x is never subnormal (the pass's clamped probabilities are at least
+// kEpsilon), so Highway's log can skip rescaling subnormal inputs; the same bits otherwise.
+template <bool kNormal> HWY_INLINE hn::Vec<DF> negativeLogOf(hn::Vec<DF> x) {
+    const DF df;
+    if constexpr (kNormal)
+        return hn::Neg(hn::impl::Log<DF, hn::Vec<DF>, /*kAllowSubnormals=*/false>(df, x));
+    else
+        return hn::Neg(hn::Log(df, x));
+}
+
 // out = -log(q), every value through the vector log (the last vector padded with 1s), so a
 // pixel's value does not depend on where a block starts.
-void negLog(const float* q, float* out, std::size_t count) {
+template <bool kNormal> void negLog(const float* q, float* out, std::size_t count) {
     const DF df;
     const std::size_t n = hn::Lanes(df);
     std::size_t i = 0;
     for (; i + n <= count; i += n)
-        hn::StoreU(hn::Neg(hn::Log(df, hn::LoadU(df, q + i))), df, out + i);
+        hn::StoreU(negativeLogOf<kNormal>(hn::LoadU(df, q + i)), df, out + i);
     if (i < count) {
         HWY_ALIGN float tail[kMaxLanes];
         std::fill(tail, tail + n, 1.0f);
         std::copy(q + i, q + count, tail);
-        hn::Store(hn::Neg(hn::Log(df, hn::Load(df, tail))), df, tail);
+        hn::Store(negativeLogOf<kNormal>(hn::Load(df, tail)), df, tail);
         std::copy(tail, tail + (count - i), out + i);
     }
 }
 
 void NegativeLog(float* values, std::size_t n) {
-    negLog(values, values, n);
+    negLog<false>(values, values, n);
 }
 
 // Whether every pixel's C = 2, 3 or 4 values sum to within `tolerance` of 1, added in class
@@ -325,7 +357,7 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         // kernel would only copy it), else into scratch for the other variants.
         const bool standardMap = kept(a.standardIndex);
         float* ls = standardMap ? a.maps[a.standardIndex] + start : standard.data();
-        negLog(q.data(), ls, count);
+        negLog<true>(q.data(), ls, count);
 
         context.offset = start;
         context.labels = std::span<const std::uint16_t>(y, count);
