@@ -4,6 +4,7 @@
 #include "RandomSample.h"
 #include "ReferenceLoss.h"
 
+#include "losslens/loss/LetOff.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/loss/SimdTarget.h"
@@ -147,6 +148,59 @@ TEST(SimdTargetTest, CountsClassesAndRefusesBadLabelsOnEveryTarget) {
                         ADD_FAILURE() << "no LossError for a bad label " << place;
                     } catch (const LossError& e) {
                         EXPECT_NE(std::string(e.what()).find(place), std::string::npos) << e.what();
+                    }
+                }
+            }
+        }
+    }
+}
+
+// Per-class sums and let-off counts against a plain loop over the pass's own maps, on
+// labels in runs (as segmentation maps are: most vectors of pixels share one label, which
+// the pass adds up at once for C > 8) broken by ignore_index and single pixels.
+TEST(SimdTargetTest, ClassSumsOfLabelRunsOnEveryTarget) {
+    std::mt19937 rng(20261208);
+    for (const std::string& name : simdTargets()) {
+        PinnedTarget pin(name);
+        ASSERT_TRUE(pin.ok);
+        for (const int classes : {5, 21, 40}) {
+            SCOPED_TRACE(name + ", C = " + std::to_string(classes));
+            testdata::RandomSample s = testdata::randomSample(rng, 97, 61, classes, false);
+            std::uniform_int_distribution<int> anyClass(0, classes - 1);
+            std::uniform_int_distribution<int> runLength(1, 70);
+            std::bernoulli_distribution ignoredRun(0.1);
+            const std::size_t pixels = s.labels.pixelCount();
+            for (std::size_t i = 0; i < pixels;) {
+                const int label = ignoredRun(rng) ? 255 : anyClass(rng);
+                const std::size_t end =
+                    std::min(pixels, i + static_cast<std::size_t>(runLength(rng)));
+                for (; i < end; ++i)
+                    s.labels.values()[i] = static_cast<std::uint16_t>(label);
+            }
+            const LossResult r = computeLoss(s.labels, s.prediction);
+            const std::size_t standard = variantIndex("standard");
+            const auto c = static_cast<std::size_t>(classes);
+            for (std::size_t v = 0; v < lossVariants().size(); ++v) {
+                std::vector<double> sums(c, 0.0);
+                std::vector<std::int64_t> reduced(c, 0);
+                std::vector<std::int64_t> pixelsOf(c, 0);
+                for (std::size_t i = 0; i < pixels; ++i) {
+                    const int label = s.labels.values()[i];
+                    if (label == 255)
+                        continue;
+                    const auto cls = static_cast<std::size_t>(label);
+                    const float value = r.maps[v].values()[i];
+                    sums[cls] += static_cast<double>(value);
+                    reduced[cls] += letsOff(value, r.maps[standard].values()[i]) ? 1 : 0;
+                    ++pixelsOf[cls];
+                }
+                EXPECT_EQ(r.summary.classPixels, pixelsOf);
+                for (std::size_t cls = 0; cls < c; ++cls) {
+                    EXPECT_NEAR(r.summary.classSums[v][cls], sums[cls], 1e-6 * sums[cls] + 1e-9)
+                        << lossVariants()[v].name << " class " << cls;
+                    if (v != standard) {
+                        EXPECT_EQ(r.summary.classReduced[v][cls], reduced[cls])
+                            << lossVariants()[v].name << " class " << cls;
                     }
                 }
             }
