@@ -220,6 +220,42 @@ TEST(Dataset, SumCheckAgreesWithTheExactRuleAtTheTolerance) {
         }
 }
 
+// One pixel just off (1.0101) among pixels that sum to 1, at each place the fast check
+// treats differently (eight pixels' classes transposed together, a partial group of
+// classes, the pixels left after the last whole tile): it is found wherever it is.
+TEST(Dataset, SumCheckFindsOnePixelOffAnywhere) {
+    std::mt19937 random(12);
+    for (const int classes : {5, 6, 9, 13, 21, 40}) {
+        const int width = 23;
+        const int height = 3;
+        const std::size_t n = static_cast<std::size_t>(width) * height;
+        for (const std::size_t off :
+             {std::size_t{0}, std::size_t{5}, std::size_t{13}, std::size_t{40}, n - 9, n - 1}) {
+            Raster<float>::Storage p(n * static_cast<std::size_t>(classes));
+            for (std::size_t i = 0; i < n; ++i) {
+                const double target = i == off ? 1.0101 : 1.0;
+                float* pixel = p.data() + i * static_cast<std::size_t>(classes);
+                double total = 0.0;
+                for (int k = 0; k < classes; ++k) {
+                    pixel[k] = static_cast<float>(random() % 1000 + 1);
+                    total += static_cast<double>(pixel[k]);
+                }
+                for (int k = 0; k < classes; ++k)
+                    pixel[k] = static_cast<float>(static_cast<double>(pixel[k]) * (target / total));
+            }
+            std::vector<std::string> warnings;
+            const std::vector<std::int64_t> shape = {height, width, classes};
+            const Prediction prediction = predictionFromArray(
+                shape, std::move(p), width, height, DatasetConfig{}, DataLimits{}, warnings);
+            ASSERT_EQ(warnings.size(), 1u) << classes << " classes, pixel " << off;
+            const std::string place =
+                "(x=" + std::to_string(off % width) + ", y=" + std::to_string(off / width) + ")";
+            EXPECT_NE(warnings[0].find("1 pixel(s)"), std::string::npos) << warnings[0];
+            EXPECT_NE(warnings[0].find(place), std::string::npos) << warnings[0];
+        }
+    }
+}
+
 TEST(Dataset, ClassCountMustMatchDatasetJson) {
     TempDir dir;
     writeText(dir.path() / "dataset.json",

@@ -1,8 +1,8 @@
 #include "losslens/io/Dataset.h"
 
 #include "Describe.h"
-#include "loss/FusedPass.h"
 #include "loss/HalfFloat.h"
+#include "loss/SumsNearOne.h"
 #include "util/TargetClones.h"
 
 #include <algorithm>
@@ -56,22 +56,6 @@ inline __attribute__((always_inline)) bool sumsNearOne(const float* p, std::size
     return !off;
 }
 
-LOSSLENS_CLONES bool sumsAnyNearOne(const float* p, std::size_t pixels, std::size_t classes) {
-    bool off = false;
-    for (std::size_t i = 0; i < pixels; ++i) {
-        const float* pixel = p + i * classes;
-        float s[4] = {0.0f, 0.0f, 0.0f, 0.0f}; // four sums in flight
-        std::size_t k = 0;
-        for (; k + 4 <= classes; k += 4)
-            for (std::size_t j = 0; j < 4; ++j)
-                s[j] += pixel[k + j];
-        for (; k < classes; ++k)
-            s[0] += pixel[k];
-        off |= std::abs((s[0] + s[1]) + (s[2] + s[3]) - 1.0f) > kSumTolerance;
-    }
-    return !off;
-}
-
 // One clone set per class count (clang clones no templates): the template is inlined into
 // each, compiled for that clone's target.
 LOSSLENS_CLONES bool sumsNearOne5(const float* p, std::size_t n) {
@@ -91,8 +75,8 @@ bool sumsNearOne(const float* p, std::size_t pixels, std::size_t classes) {
         return sumsNearOne5(p, pixels);
     case 8:
         return sumsNearOne8(p, pixels);
-    default:
-        return sumsAnyNearOne(p, pixels, classes);
+    default: // eight pixels at a time, their classes transposed in registers (AVX2 and up)
+        return detail::sumsNearOne(p, pixels, classes, kSumTolerance);
     }
 }
 

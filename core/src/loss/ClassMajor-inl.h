@@ -23,11 +23,51 @@ constexpr std::size_t kRows = 256;
 // do not alias in the store buffer.
 constexpr std::size_t kStride = kRows + 16;
 
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
+// Eight rows of eight floats `stride` apart, transposed in registers: column[k] holds value k
+// of each row (three rounds of shuffles, 24 in all, against 64 scalar moves).
+HWY_INLINE void transposeTile(const float* at, std::size_t stride, __m256 (&column)[8]) {
+    const __m256 r0 = _mm256_loadu_ps(at);
+    const __m256 r1 = _mm256_loadu_ps(at + stride);
+    const __m256 r2 = _mm256_loadu_ps(at + 2 * stride);
+    const __m256 r3 = _mm256_loadu_ps(at + 3 * stride);
+    const __m256 r4 = _mm256_loadu_ps(at + 4 * stride);
+    const __m256 r5 = _mm256_loadu_ps(at + 5 * stride);
+    const __m256 r6 = _mm256_loadu_ps(at + 6 * stride);
+    const __m256 r7 = _mm256_loadu_ps(at + 7 * stride);
+    const __m256 t0 = _mm256_unpacklo_ps(r0, r1);
+    const __m256 t1 = _mm256_unpackhi_ps(r0, r1);
+    const __m256 t2 = _mm256_unpacklo_ps(r2, r3);
+    const __m256 t3 = _mm256_unpackhi_ps(r2, r3);
+    const __m256 t4 = _mm256_unpacklo_ps(r4, r5);
+    const __m256 t5 = _mm256_unpackhi_ps(r4, r5);
+    const __m256 t6 = _mm256_unpacklo_ps(r6, r7);
+    const __m256 t7 = _mm256_unpackhi_ps(r6, r7);
+    const __m256 s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m256 s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m256 s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m256 s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m256 s4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m256 s5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+    const __m256 s6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
+    const __m256 s7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+    // Column k: value k of the eight rows.
+    column[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+    column[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+    column[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+    column[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+    column[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+    column[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+    column[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+    column[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+#endif
+
 // Copies `pixels` pixels of `classes` values each (pixel-major, `available` values readable
 // from `from`) to class-major rows kStride apart. With AVX2 an 8 x 8 tile at a time through
 // registers: the plain copy was most of a 21-class scan (two scalar moves per value).
-void toClassMajor(const float* from, std::size_t classes, std::size_t pixels, std::size_t available,
-                  float* rows) {
+inline void toClassMajor(const float* from, std::size_t classes, std::size_t pixels,
+                         std::size_t available, float* rows) {
     std::size_t t = 0;
 #if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
     for (; t + 8 <= pixels; t += 8) {
@@ -42,36 +82,8 @@ void toClassMajor(const float* from, std::size_t classes, std::size_t pixels, st
                 continue;
             }
             const float* at = from + t * classes + j0;
-            const __m256 r0 = _mm256_loadu_ps(at);
-            const __m256 r1 = _mm256_loadu_ps(at + classes);
-            const __m256 r2 = _mm256_loadu_ps(at + 2 * classes);
-            const __m256 r3 = _mm256_loadu_ps(at + 3 * classes);
-            const __m256 r4 = _mm256_loadu_ps(at + 4 * classes);
-            const __m256 r5 = _mm256_loadu_ps(at + 5 * classes);
-            const __m256 r6 = _mm256_loadu_ps(at + 6 * classes);
-            const __m256 r7 = _mm256_loadu_ps(at + 7 * classes);
-            const __m256 t0 = _mm256_unpacklo_ps(r0, r1);
-            const __m256 t1 = _mm256_unpackhi_ps(r0, r1);
-            const __m256 t2 = _mm256_unpacklo_ps(r2, r3);
-            const __m256 t3 = _mm256_unpackhi_ps(r2, r3);
-            const __m256 t4 = _mm256_unpacklo_ps(r4, r5);
-            const __m256 t5 = _mm256_unpackhi_ps(r4, r5);
-            const __m256 t6 = _mm256_unpacklo_ps(r6, r7);
-            const __m256 t7 = _mm256_unpackhi_ps(r6, r7);
-            const __m256 s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
-            const __m256 s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
-            const __m256 s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
-            const __m256 s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
-            const __m256 s4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
-            const __m256 s5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
-            const __m256 s6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
-            const __m256 s7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
-            // Column k: class j0 + k of the tile's eight pixels.
-            const __m256 column[8] = {
-                _mm256_permute2f128_ps(s0, s4, 0x20), _mm256_permute2f128_ps(s1, s5, 0x20),
-                _mm256_permute2f128_ps(s2, s6, 0x20), _mm256_permute2f128_ps(s3, s7, 0x20),
-                _mm256_permute2f128_ps(s0, s4, 0x31), _mm256_permute2f128_ps(s1, s5, 0x31),
-                _mm256_permute2f128_ps(s2, s6, 0x31), _mm256_permute2f128_ps(s3, s7, 0x31)};
+            __m256 column[8];
+            transposeTile(at, classes, column);
             for (std::size_t k = 0; k < valid; ++k)
                 _mm256_storeu_ps(rows + (j0 + k) * kStride + t, column[k]);
         }

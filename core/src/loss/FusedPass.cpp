@@ -254,43 +254,6 @@ void NegativeLog(float* values, std::size_t n) {
     negLog<false>(values, values, n);
 }
 
-// Whether every pixel's C = 2, 3 or 4 values sum to within `tolerance` of 1, added in class
-// order as a scalar loop would (the same verdict bit for bit): de-interleaved a vector of
-// pixels at a time (the compiler's own loop for this ran a pixel at a time).
-bool SumsNearOne(const float* p, std::size_t pixels, std::size_t classes, float tolerance) {
-    const DF df;
-    const std::size_t n = hn::Lanes(df);
-    const hn::Vec<DF> one = hn::Set(df, 1.0f);
-    const hn::Vec<DF> limit = hn::Set(df, tolerance);
-    auto off = hn::Zero(df);
-    std::size_t i = 0;
-    for (; i + n <= pixels; i += n) {
-        hn::Vec<DF> v0, v1, v2, v3;
-        hn::Vec<DF> sum;
-        const float* at = p + i * classes;
-        if (classes == 2) {
-            hn::LoadInterleaved2(df, at, v0, v1);
-            sum = hn::Add(v0, v1);
-        } else if (classes == 3) {
-            hn::LoadInterleaved3(df, at, v0, v1, v2);
-            sum = hn::Add(hn::Add(v0, v1), v2);
-        } else {
-            hn::LoadInterleaved4(df, at, v0, v1, v2, v3);
-            sum = hn::Add(hn::Add(hn::Add(v0, v1), v2), v3);
-        }
-        // A NaN sum compares false: the caller's bit check has already refused NaN.
-        off = hn::Or(off, hn::VecFromMask(df, hn::Gt(hn::Abs(hn::Sub(sum, one)), limit)));
-    }
-    bool anyOff = !hn::AllFalse(df, hn::MaskFromVec(off));
-    for (; i < pixels; ++i) {
-        float sum = 0.0f;
-        for (std::size_t k = 0; k < classes; ++k)
-            sum += p[i * classes + k];
-        anyOff |= std::abs(sum - 1.0f) > tolerance;
-    }
-    return !anyOff;
-}
-
 // A pass's block buffers, kept per thread and only ever grown: a scan scores sample after
 // sample with no allocation (about 100 KiB of blocks for six variants).
 struct PassBuffers {
@@ -390,7 +353,6 @@ namespace losslens::detail {
 
 HWY_EXPORT(RunFusedPass);
 HWY_EXPORT(NegativeLog);
-HWY_EXPORT(SumsNearOne);
 
 std::int64_t runFusedPass(const PassArgs& args) {
     return HWY_DYNAMIC_DISPATCH(RunFusedPass)(args);
@@ -398,10 +360,6 @@ std::int64_t runFusedPass(const PassArgs& args) {
 
 void negativeLog(float* values, std::size_t n) {
     HWY_DYNAMIC_DISPATCH(NegativeLog)(values, n);
-}
-
-bool sumsNearOne(const float* p, std::size_t pixels, std::size_t classes, float tolerance) {
-    return HWY_DYNAMIC_DISPATCH(SumsNearOne)(p, pixels, classes, tolerance);
 }
 
 } // namespace losslens::detail

@@ -58,9 +58,4 @@ struct PassArgs {
 // marginal variant's merged probabilities).
 void negativeLog(float* values, std::size_t n);
 
-// Whether the sum of each pixel's `classes` (2, 3 or 4) values is within `tolerance` of 1,
-// each sum added in class order (the prediction reader's quick check).
-[[nodiscard]] bool sumsNearOne(const float* p, std::size_t pixels, std::size_t classes,
-                               float tolerance);
-
 } // namespace losslens::detail
