@@ -189,6 +189,31 @@ private slots:
         QCOMPARE(failed.at(0).at(2).toString(), session.rows()[2].errorMessage);
     }
 
+    // The neighbour of the sample in view is prefetched once the scan has scored the set,
+    // not beside the scan (which has every core): one load per sample scores the set (the
+    // viewer's of entry 0 stands in for the scan's), one more is the neighbour's, after it.
+    // Whether the viewer's load lands before the scan's end (the prefetch then waits for
+    // it) or after (it prefetches at once) is the machine's timing: both end so.
+    void prefetchesTheNeighbourAfterTheScan() {
+        const fs::path root = fs::path(m_dir.path().toStdString()) / "prefetch";
+        constexpr int kSamples = 5;
+        for (int s = 0; s < kSamples; ++s) {
+            writeLabelPng(root / "labels" / (stemOf(s) + ".png"), labelsOf(s));
+            writePrediction(root / "predictions" / (stemOf(s) + ".npy"), probabilitiesOf(s));
+        }
+        DatasetSession session;
+        connect(&session, &DatasetSession::opened, &session, [&session](bool ok) {
+            if (ok)
+                session.requestSample(0);
+        });
+        session.open(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(session.isScored(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(session.cachedSample(1) != nullptr, 10000);
+        QTest::qWait(200);
+        QCOMPARE(session.sampleLoads(), std::size_t{kSamples + 1});
+        QVERIFY(session.cachedSample(0) != nullptr);
+    }
+
     // Opening another set while one is scanned drops the first's work: the rows are the
     // second set's alone and the first's late results never land.
     void anotherOpenDropsTheScan() {

@@ -207,6 +207,8 @@ void DatasetSession::drainScan() {
         m_scan.finish();
         m_scored = true;
         emit scanCompleted();
+        if (m_cache.get(m_requested))
+            prefetch(m_requested);
     }
 }
 
@@ -341,6 +343,11 @@ void DatasetSession::prefetch(std::size_t entry) {
     // Warm the neighbours so stepping through the list is instant; never more than two
     // loads in flight, so prefetching cannot pile up behind fast key repeat.
     if (!m_dataset || m_loads.size() >= 2)
+        return;
+    // Not while the scan runs: it has every core, and a neighbour loaded beside it (its own
+    // buffers in fresh pages, its maps) slowed the scan for a step the user may not take.
+    // The scan's end prefetches.
+    if (!m_scan.workDone())
         return;
     // Not beside a sample that alone takes half the cache: a neighbour as big would double
     // what the window holds (two 8192 x 8192 samples), for a step the user may never take.
