@@ -158,40 +158,54 @@ Verdict verdictOf(const std::vector<std::uint16_t>& halves, int width, int heigh
     return v;
 }
 
+// Both checks read the values a chunk at a time (64 KiB of floats): a bad pixel in the first
+// chunk, a middle one and the last pixel of the last.
 TEST(HalfPrediction, ChecksValuesAsTheFloat32CheckDoes) {
     std::mt19937 rng(5);
-    for (const int classes : {2, 4, 5, 21}) {
-        const Twins t = twins(rng, 40, 30, classes);
-        const std::size_t at = 611 * static_cast<std::size_t>(classes) + 1; // pixel 611, class 1
-        struct Case {
-            const char* what;
-            std::uint16_t value;
-            bool accepted;
-            bool warns;
-        };
-        // 0x4000 = 2.0 in a pixel that summed to ~1: a sum over 2, a warning only.
-        for (const Case c :
-             {Case{"clean", 0, true, false}, Case{"NaN", 0x7e00, false, false},
-              Case{"Inf", 0x7c00, false, false}, Case{"negative", 0xbc00, false, false},
-              Case{"-0.0", 0x8000, true, false}, Case{"sum 2", 0x4000, true, true}}) {
-            std::vector<std::uint16_t> halves = t.halves;
-            if (std::string(c.what) == "-0.0") {
-                halves[at] = 0x8000; // the pixel loses class 1's share: keep its sum near 1
-                halves[at - 1] = toHalf(fromHalf(halves[at - 1]) + fromHalf(t.halves[at]));
-            } else if (std::string(c.what) != "clean") {
-                halves[at] = c.value;
-            }
-            const Verdict expected = verdictOf(halves, 40, 30, classes, false);
-            const Verdict got = verdictOf(halves, 40, 30, classes, true);
-            EXPECT_EQ(got.error, expected.error) << c.what << ", " << classes << " classes";
-            EXPECT_EQ(got.warnings, expected.warnings) << c.what << ", " << classes;
-            EXPECT_EQ(expected.error.empty(), c.accepted) << c.what << ": " << expected.error;
-            EXPECT_EQ(!expected.warnings.empty(), c.warns) << c.what;
-            if (c.accepted) {
-                EXPECT_TRUE(got.half) << c.what;
+    struct Place {
+        int width;
+        int height;
+        std::size_t pixel;
+    };
+    for (const Place place : {Place{40, 30, 611}, Place{160, 120, 9000}, Place{160, 120, 19199}})
+        for (const int classes : {2, 4, 5, 21}) {
+            const int width = place.width;
+            const int height = place.height;
+            const Twins t = twins(rng, width, height, classes);
+            // The place's pixel, class 1.
+            const std::size_t at = place.pixel * static_cast<std::size_t>(classes) + 1;
+            struct Case {
+                const char* what;
+                std::uint16_t value;
+                bool accepted;
+                bool warns;
+            };
+            // 0x4000 = 2.0 in a pixel that summed to ~1: a sum over 2, a warning only.
+            for (const Case c :
+                 {Case{"clean", 0, true, false}, Case{"NaN", 0x7e00, false, false},
+                  Case{"Inf", 0x7c00, false, false}, Case{"negative", 0xbc00, false, false},
+                  Case{"-0.0", 0x8000, true, false}, Case{"sum 2", 0x4000, true, true}}) {
+                std::vector<std::uint16_t> halves = t.halves;
+                if (std::string(c.what) == "-0.0") {
+                    halves[at] = 0x8000; // the pixel loses class 1's share: keep its sum near 1
+                    halves[at - 1] = toHalf(fromHalf(halves[at - 1]) + fromHalf(t.halves[at]));
+                } else if (std::string(c.what) != "clean") {
+                    halves[at] = c.value;
+                }
+                const Verdict expected = verdictOf(halves, width, height, classes, false);
+                const Verdict got = verdictOf(halves, width, height, classes, true);
+                EXPECT_EQ(got.error, expected.error)
+                    << c.what << ", " << classes << " classes, pixel " << place.pixel;
+                EXPECT_EQ(got.warnings, expected.warnings) << c.what << ", " << classes;
+                EXPECT_EQ(expected.error.empty(), c.accepted)
+                    << c.what << ", pixel " << place.pixel << ": " << expected.error;
+                EXPECT_EQ(!expected.warnings.empty(), c.warns)
+                    << c.what << ", pixel " << place.pixel;
+                if (c.accepted) {
+                    EXPECT_TRUE(got.half) << c.what;
+                }
             }
         }
-    }
 }
 
 TEST(HalfPrediction, LogitsAndChannelFirstArraysAreWidened) {
