@@ -99,6 +99,18 @@ void accumulateFixed(const float* out, const float* standard, const std::int32_t
         if constexpr (kReduced)
             lets = hn::VecFromMask(
                 di, hn::RebindMask(di, letsOffMask(value, hn::LoadU(df, standard + i))));
+        // A vector of one label (most of a segmentation map) goes to its class alone: the
+        // same sums bit for bit (the other classes would add zeros), a fifth of the work.
+        const std::int32_t first = labels[i];
+        if (first >= 0 && hn::AllTrue(di, hn::Eq(y, hn::Set(di, first)))) {
+            for (std::size_t cls = 0; cls < kC; ++cls)
+                if (static_cast<std::size_t>(first) == cls) {
+                    sum[cls] = hn::Add(sum[cls], value);
+                    if constexpr (kReduced)
+                        lower[cls] = hn::Sub(lower[cls], lets);
+                }
+            continue;
+        }
         for (std::size_t cls = 0; cls < kC; ++cls) {
             const auto match = hn::Eq(y, hn::Set(di, static_cast<std::int32_t>(cls)));
             sum[cls] = hn::Add(sum[cls], hn::IfThenElseZero(hn::RebindMask(df, match), value));
