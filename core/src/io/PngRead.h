@@ -70,6 +70,11 @@ inline void configureHostilePngReading(png_structp png, PngReadState& state) {
     png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, kAncillaryChunks,
                                 static_cast<int>(sizeof kAncillaryChunks / 5));
     png_set_crc_action(png, PNG_CRC_DEFAULT, PNG_CRC_QUIET_USE);
+#if defined(PNG_IGNORE_ADLER32)
+    // zlib's Adler-32 of the image data guards what the IDAT chunks' CRCs (critical chunks:
+    // checked, an error) already do; computing it was 3% of `stats` on the demo set.
+    png_set_option(png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+#endif
 }
 
 } // namespace losslens::detail
