@@ -67,9 +67,10 @@ struct ScanOut {
     std::int32_t* labels;
 };
 
-// Stores one vector of pixels from `at`; returns how many it removed. With C <= 32, w0 is
+// Stores one vector of pixels from `at`; returns 1 in the lanes it removed (the caller adds
+// them up in a vector: a count per vector was a chain through memory). With C <= 32, w0 is
 // bit k of keepBits; otherwise the caller looks w0 up afterwards.
-HWY_INLINE std::size_t storePixels(hn::Vec<DI> best, hn::Vec<DF> labelled, hn::Vec<DI> label,
+HWY_INLINE hn::Vec<DI> storePixels(hn::Vec<DI> best, hn::Vec<DF> labelled, hn::Vec<DI> label,
                                    hn::Vec<DI> ignore, std::uint32_t keepBits, bool bits,
                                    const ScanOut& out, std::size_t at) {
     const DF df;
@@ -85,14 +86,20 @@ HWY_INLINE std::size_t storePixels(hn::Vec<DI> best, hn::Vec<DF> labelled, hn::V
     hn::StoreU(hn::DemoteTo(d16, best), d16, out.k + at);
     hn::StoreU(hn::IfThenElse(ignored, hn::Set(di, -1), label), di, out.labels + at);
     if (!bits)
-        return 0;
+        return hn::Zero(di);
     const hn::Vec<DI> weight =
         hn::BitCast(di, hn::And(hn::Set(du, keepBits) >> hn::BitCast(du, best), hn::Set(du, 1u)));
     const auto removed =
         hn::AndNot(ignored, hn::And(hn::Eq(label, hn::Zero(di)), hn::Eq(weight, hn::Zero(di))));
+    const hn::Vec<DI> one = hn::IfThenElseZero(removed, hn::Set(di, 1));
     hn::StoreU(hn::DemoteTo(d8, weight), d8, out.w0 + at);
-    hn::StoreU(hn::DemoteTo(d8, hn::IfThenElseZero(removed, hn::Set(di, 1))), d8, out.removed + at);
-    return hn::CountTrue(di, removed);
+    hn::StoreU(hn::DemoteTo(d8, one), d8, out.removed + at);
+    return one;
+}
+
+// The lanes' removed counts added up.
+HWY_INLINE std::size_t removedIn(hn::Vec<DI> lanes) {
+    return static_cast<std::size_t>(hn::GetLane(hn::SumOfLanes(DI(), lanes)));
 }
 
 // The scalar form of the same, for the pixels after the last whole vector.
@@ -138,7 +145,7 @@ std::size_t scanInterleaved(const float* p, const std::uint16_t* y, std::size_t 
     const DI di;
     const DU16 d16;
     const std::size_t n = hn::Lanes(df);
-    std::size_t removed = 0;
+    hn::Vec<DI> removed = hn::Zero(di);
     for (; i + n <= count; i += n) {
         hn::Vec<DF> v0, v1, v2, v3;
         const float* at = p + i * kC;
@@ -160,9 +167,10 @@ std::size_t scanInterleaved(const float* p, const std::uint16_t* y, std::size_t 
         hn::Vec<DI> best;
         hn::Vec<DF> labelled;
         argmaxAndLabelled(row, kC, label, best, labelled);
-        removed += storePixels(best, labelled, label, vIgnore, keepBits, true, out, i);
+        removed =
+            hn::Add(removed, storePixels(best, labelled, label, vIgnore, keepBits, true, out, i));
     }
-    return removed;
+    return removedIn(removed);
 }
 
 // Scans `count` pixels into `out`; returns the removed count. C = 2, 3, 4: de-interleaving
@@ -193,6 +201,7 @@ std::size_t scanPixels(const float* p, const std::uint16_t* y, std::size_t count
     } else if (classes == 4) {
         removed = scanInterleaved<4>(p, y, count, vIgnore, keepBits, out, i);
     } else {
+        hn::Vec<DI> removedLanes = hn::Zero(di);
         for (std::size_t start = 0; start + n <= count; start += kRows) {
             const std::size_t rowsHere = std::min(kRows, count - start) / n * n;
             const float* from = p + start * classes;
@@ -202,13 +211,14 @@ std::size_t scanPixels(const float* p, const std::uint16_t* y, std::size_t count
                                      HWY_ATTR { return hn::LoadU(df, rows + j * kStride + t); };
                 const hn::Vec<DI> label = hn::PromoteTo(di, hn::LoadU(d16, y + start + t));
                 argmaxAndLabelled(row, classes, label, best, labelled);
-                removed +=
-                    storePixels(best, labelled, label, vIgnore, keepBits, bits, out, start + t);
+                removedLanes = hn::Add(removedLanes, storePixels(best, labelled, label, vIgnore,
+                                                                 keepBits, bits, out, start + t));
             }
             i = start + rowsHere;
             if (rowsHere < kRows)
                 break;
         }
+        removed = removedIn(removedLanes);
     }
     if (!bits)
         for (std::size_t j = 0; j < i; ++j) {
