@@ -47,6 +47,17 @@ std::size_t indexOf(const Dataset& set, const std::string& stem) {
     return 0;
 }
 
+// Random values for one pixel's classes, scaled in double to sum to `target`.
+void fillSummingTo(float* pixel, int classes, double target, std::mt19937& random) {
+    double total = 0.0;
+    for (int k = 0; k < classes; ++k) {
+        pixel[k] = static_cast<float>(random() % 1000 + 1);
+        total += static_cast<double>(pixel[k]);
+    }
+    for (int k = 0; k < classes; ++k)
+        pixel[k] = static_cast<float>(static_cast<double>(pixel[k]) * (target / total));
+}
+
 } // namespace
 
 TEST(Dataset, LoadsHwcProbabilities) {
@@ -188,13 +199,7 @@ TEST(Dataset, SumCheckAgreesWithTheExactRuleAtTheTolerance) {
             for (std::size_t i = 0; i < n; ++i) {
                 const double target = 1.0 + offsets[random() % offsets.size()];
                 float* pixel = p.data() + i * static_cast<std::size_t>(classes);
-                double total = 0.0;
-                for (int k = 0; k < classes; ++k) {
-                    pixel[k] = static_cast<float>(random() % 1000 + 1);
-                    total += static_cast<double>(pixel[k]);
-                }
-                for (int k = 0; k < classes; ++k)
-                    pixel[k] = static_cast<float>(static_cast<double>(pixel[k]) * (target / total));
+                fillSummingTo(pixel, classes, target, random);
                 double exact = 0.0; // what the stored floats sum to, as the spec's rule sums them
                 for (int k = 0; k < classes; ++k)
                     exact += static_cast<double>(pixel[k]);
@@ -235,13 +240,7 @@ TEST(Dataset, SumCheckFindsOnePixelOffAnywhere) {
             for (std::size_t i = 0; i < n; ++i) {
                 const double target = i == off ? 1.0101 : 1.0;
                 float* pixel = p.data() + i * static_cast<std::size_t>(classes);
-                double total = 0.0;
-                for (int k = 0; k < classes; ++k) {
-                    pixel[k] = static_cast<float>(random() % 1000 + 1);
-                    total += static_cast<double>(pixel[k]);
-                }
-                for (int k = 0; k < classes; ++k)
-                    pixel[k] = static_cast<float>(static_cast<double>(pixel[k]) * (target / total));
+                fillSummingTo(pixel, classes, target, random);
             }
             std::vector<std::string> warnings;
             const std::vector<std::int64_t> shape = {height, width, classes};
