@@ -48,6 +48,9 @@ private:
     std::vector<std::int32_t> m_bins;            // a chunk's histogram then quantile bins
     std::vector<float> m_valid;  // 1 where the block's pixel is not ignore_index, else 0
     std::vector<float> m_masked; // each variant's block times m_valid
+    // Per variant, the first variant whose block equals its own (itself when none does).
+    std::vector<std::size_t> m_sameAs;
+    std::vector<float> m_blockDifferences; // [a * count + b]: a block's largest |a - b|
 };
 
 } // namespace losslens
