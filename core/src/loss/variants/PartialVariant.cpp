@@ -33,8 +33,8 @@ void PartialKernel(const LossContext& context, std::span<float> out) {
         const auto label = hn::PromoteTo(di, hn::LoadU(d16, y + i));
         const auto weight = hn::PromoteTo(di, hn::LoadU(d8, w0 + i));
         const auto removed = hn::And(hn::Eq(label, hn::Zero(di)), hn::Eq(weight, hn::Zero(di)));
-        hn::StoreU(hn::IfThenZeroElse(hn::RebindMask(df, removed), hn::LoadU(df, standard + i)),
-                   df, result + i);
+        hn::StoreU(hn::IfThenZeroElse(hn::RebindMask(df, removed), hn::LoadU(df, standard + i)), df,
+                   result + i);
     }
     for (; i < n; ++i)
         result[i] = y[i] == 0 && w0[i] == 0 ? 0.0f : standard[i];
