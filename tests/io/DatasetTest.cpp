@@ -47,17 +47,6 @@ std::size_t indexOf(const Dataset& set, const std::string& stem) {
     return 0;
 }
 
-// Random values for one pixel's classes, scaled in double to sum to `target`.
-void fillSummingTo(float* pixel, int classes, double target, std::mt19937& random) {
-    double total = 0.0;
-    for (int k = 0; k < classes; ++k) {
-        pixel[k] = static_cast<float>(random() % 1000 + 1);
-        total += static_cast<double>(pixel[k]);
-    }
-    for (int k = 0; k < classes; ++k)
-        pixel[k] = static_cast<float>(static_cast<double>(pixel[k]) * (target / total));
-}
-
 } // namespace
 
 TEST(Dataset, LoadsHwcProbabilities) {
@@ -165,94 +154,6 @@ TEST(Dataset, EachDefectNamesItsFileAndReason) {
     EXPECT_NEAR(good.summary.mean(variantIndex("standard")), (-std::log(0.8) - std::log(0.6)) / 2,
                 1e-6);
     EXPECT_NEAR(report.total.mean(0), (-std::log(0.8) - std::log(0.6)) / 2, 1e-6);
-}
-
-TEST(Dataset, SumFarFromOneIsAWarningNotAnError) {
-    TempDir dir;
-    writeLabels(dir.path() / "labels" / "w.png", 2, 1, {0, 1});
-    writeNpy(dir.path() / "predictions" / "w.npy", "(1, 2, 2)", {0.5f, 0.2f, 0.4f, 0.6f});
-    const LoadedSample s = Dataset::open(dir.path()).load(0);
-    ASSERT_EQ(s.warnings.size(), 1u);
-    EXPECT_NE(s.warnings[0].find("1 pixel(s) do not sum to 1 (first at (x=0, y=0))"),
-              std::string::npos)
-        << s.warnings[0];
-}
-
-// The values are checked in one fast pass that must agree with the spec's rule exactly:
-// pixels whose probabilities sum to 1 +- 0.0094 .. 0.0106, around the 1e-2 tolerance, and
-// some with C = 1,200 (float sums of many values), counted against a double reference loop.
-TEST(Dataset, SumCheckAgreesWithTheExactRuleAtTheTolerance) {
-    std::mt19937 random(11);
-    // Only just off (a fast check that lets 1.0101 through would report nothing) and all
-    // around the tolerance.
-    const std::vector<std::vector<double>> offsetSets = {{0.0, 0.0094, -0.0094, 0.0101, -0.0101},
-                                                         {0.0, 0.0094, -0.0094, 0.0099, -0.0099,
-                                                          0.00999, -0.00999, 0.0101, -0.0101,
-                                                          0.0106, -0.0106, 0.3}};
-    for (const auto& offsets : offsetSets)
-        for (const int classes : {2, 3, 4, 5, 21, 1200}) {
-            const int width = classes >= 1000 ? 8 : 40;
-            const int height = 6;
-            const std::size_t n = static_cast<std::size_t>(width) * height;
-            Raster<float>::Storage p(n * static_cast<std::size_t>(classes));
-            std::size_t expectedOff = 0;
-            for (std::size_t i = 0; i < n; ++i) {
-                const double target = 1.0 + offsets[random() % offsets.size()];
-                float* pixel = p.data() + i * static_cast<std::size_t>(classes);
-                fillSummingTo(pixel, classes, target, random);
-                double exact = 0.0; // what the stored floats sum to, as the spec's rule sums them
-                for (int k = 0; k < classes; ++k)
-                    exact += static_cast<double>(pixel[k]);
-                expectedOff += std::abs(exact - 1.0) > 1e-2 ? 1 : 0;
-            }
-            std::vector<std::string> warnings;
-            const std::vector<std::int64_t> shape = {height, width, classes};
-            DatasetConfig config;
-            DataLimits limits;
-            limits.maxClasses = 2048;
-            const Prediction prediction =
-                predictionFromArray(shape, std::move(p), width, height, config, limits, warnings);
-            EXPECT_EQ(prediction.classes(), classes);
-            if (expectedOff == 0) {
-                EXPECT_TRUE(warnings.empty()) << classes << ": " << warnings.front();
-                continue;
-            }
-            ASSERT_EQ(warnings.size(), 1u) << classes << " classes, " << expectedOff << " off";
-            EXPECT_EQ(warnings[0].rfind(
-                          "probabilities of " + std::to_string(expectedOff) + " pixel(s)", 0),
-                      0u)
-                << warnings[0];
-        }
-}
-
-// One pixel just off (1.0101) among pixels that sum to 1, at each place the fast check
-// treats differently (eight pixels' classes transposed together, a partial group of
-// classes, the pixels left after the last whole tile): it is found wherever it is.
-TEST(Dataset, SumCheckFindsOnePixelOffAnywhere) {
-    std::mt19937 random(12);
-    for (const int classes : {5, 6, 9, 13, 21, 40}) {
-        const int width = 23;
-        const int height = 3;
-        const std::size_t n = static_cast<std::size_t>(width) * height;
-        for (const std::size_t off :
-             {std::size_t{0}, std::size_t{5}, std::size_t{13}, std::size_t{40}, n - 9, n - 1}) {
-            Raster<float>::Storage p(n * static_cast<std::size_t>(classes));
-            for (std::size_t i = 0; i < n; ++i) {
-                const double target = i == off ? 1.0101 : 1.0;
-                float* pixel = p.data() + i * static_cast<std::size_t>(classes);
-                fillSummingTo(pixel, classes, target, random);
-            }
-            std::vector<std::string> warnings;
-            const std::vector<std::int64_t> shape = {height, width, classes};
-            const Prediction prediction = predictionFromArray(
-                shape, std::move(p), width, height, DatasetConfig{}, DataLimits{}, warnings);
-            ASSERT_EQ(warnings.size(), 1u) << classes << " classes, pixel " << off;
-            const std::string place =
-                "(x=" + std::to_string(off % width) + ", y=" + std::to_string(off / width) + ")";
-            EXPECT_NE(warnings[0].find("1 pixel(s)"), std::string::npos) << warnings[0];
-            EXPECT_NE(warnings[0].find(place), std::string::npos) << warnings[0];
-        }
-    }
 }
 
 TEST(Dataset, ClassCountMustMatchDatasetJson) {
