@@ -12,7 +12,6 @@
 
 #include <cmath>
 #include <iterator>
-#include <random>
 
 using namespace losslens;
 using losslens::testing::TempDir;
