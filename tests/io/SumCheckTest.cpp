@@ -15,6 +15,7 @@ using namespace losslens;
 using losslens::testing::TempDir;
 using losslens::testing::writeLabels;
 using losslens::testing::writeNpy;
+using losslens::testing::writeNpyHalves;
 
 namespace {
 
@@ -117,4 +118,100 @@ TEST(Dataset, SumCheckFindsOnePixelOffAnywhere) {
             EXPECT_NE(warnings[0].find(place), std::string::npos) << warnings[0];
         }
     }
+}
+
+// The reader checks the values 256 KiB at a time as it reads them (65,536 floats or 131,072
+// halves a block): a bad value in the first pixel, in the last class of a pixel that
+// straddles a block boundary (that class read in the next block), and in the last pixel is
+// found and named, in float32 and float16 files, whether it is a NaN (an error) or a sum off 1
+// (a warning). Values are sums of powers of two, exact in both precisions.
+TEST(Dataset, ValuesCheckedWhileReadFindABadPixelAcrossReadBlocks) {
+    struct Kind {
+        const char* descr;
+        std::size_t block; // values a read block holds
+    };
+    for (const Kind kind : {Kind{"<f4", 65536}, Kind{"<f2", 131072}})
+        for (const int classes : {3, 5, 21}) {
+            const int width = 300;
+            const int height = 160;
+            const auto n = static_cast<std::size_t>(width) * height;
+            const auto cs = static_cast<std::size_t>(classes);
+            // One pixel's values: 3 -> 1/2 1/4 1/4; 5 -> 1/4 x 3, 1/8 x 2; 21 -> 1/16 x 11,
+            // 1/32 x 10.
+            std::vector<float> pixel;
+            if (classes == 3)
+                pixel = {0.5f, 0.25f, 0.25f};
+            else if (classes == 5)
+                pixel = {0.25f, 0.25f, 0.25f, 0.125f, 0.125f};
+            else
+                for (int k = 0; k < 21; ++k)
+                    pixel.push_back(k < 11 ? 0.0625f : 0.03125f);
+            const std::size_t straddling = kind.block / cs; // holds value `block`
+            ASSERT_NE(kind.block % cs, 0u);
+            ASSERT_LT(straddling, n);
+            for (const std::size_t bad : {std::size_t{0}, straddling, n - 1})
+                for (const bool nan : {true, false}) {
+                    std::vector<float> values(n * cs);
+                    for (std::size_t i = 0; i < n; ++i)
+                        std::copy(pixel.begin(), pixel.end(), values.begin() + i * cs);
+                    const std::size_t at = bad * cs + cs - 1;
+                    values[at] = nan ? std::nanf("") : values[at] + 0.5f;
+                    TempDir dir;
+                    writeLabels(dir.path() / "labels" / "s.png", width, height,
+                                std::vector<int>(n, 0));
+                    const std::string shape = "(" + std::to_string(height) + ", " +
+                                              std::to_string(width) + ", " +
+                                              std::to_string(classes) + ")";
+                    const auto file = dir.path() / "predictions" / "s.npy";
+                    if (std::string(kind.descr) == "<f4") {
+                        writeNpy(file, shape, values);
+                    } else {
+                        // The halves of these values (positive, a few mantissa bits, exact):
+                        // the exponent rebiased, the fraction's top bits; or NaN.
+                        std::vector<std::uint16_t> halves(values.size());
+                        for (std::size_t i = 0; i < values.size(); ++i) {
+                            if (std::isnan(values[i])) {
+                                halves[i] = 0x7e00;
+                                continue;
+                            }
+                            int exponent = 0;
+                            const float mantissa = std::frexp(values[i], &exponent); // [0.5, 1)
+                            const auto fraction =
+                                static_cast<std::uint16_t>((mantissa * 2.0f - 1.0f) * 1024.0f);
+                            halves[i] =
+                                static_cast<std::uint16_t>((exponent - 1 + 15) << 10) | fraction;
+                        }
+                        writeNpyHalves(file, shape, halves);
+                    }
+                    const std::string place = "(x=" + std::to_string(bad % width) +
+                                              ", y=" + std::to_string(bad / width) + ")";
+                    const Dataset set = Dataset::open(dir.path());
+                    for (const auto precision :
+                         {Dataset::Precision::Float32, Dataset::Precision::AsStored}) {
+                        LoadedSample sample;
+                        std::string error;
+                        try {
+                            set.load(0, sample, Dataset::Image::Skip, precision);
+                        } catch (const std::exception& e) {
+                            error = e.what();
+                        }
+                        const std::string what = std::string(kind.descr) +
+                                                 ", C = " + std::to_string(classes) + ", pixel " +
+                                                 std::to_string(bad);
+                        if (nan) {
+                            EXPECT_NE(error.find("NaN value in class " +
+                                                 std::to_string(classes - 1) + " at " + place),
+                                      std::string::npos)
+                                << what << ": " << error;
+                            continue;
+                        }
+                        EXPECT_TRUE(error.empty()) << what << ": " << error;
+                        ASSERT_EQ(sample.warnings.size(), 1u) << what;
+                        EXPECT_NE(sample.warnings[0].find("1 pixel(s) do not sum to 1 (first at " +
+                                                          place + ")"),
+                                  std::string::npos)
+                            << what << ": " << sample.warnings[0];
+                    }
+                }
+        }
 }

@@ -3,6 +3,7 @@
 
 #include "Describe.h"
 #include "DisplayImage.h"
+#include "ValueCheck.h"
 
 #include "losslens/io/CocoAnnotations.h"
 #include "losslens/io/DataError.h"
@@ -87,21 +88,35 @@ void Dataset::loadPrediction(const SampleEntry& entry, LoadedSample& sample,
     Prediction::Halves::Storage halves =
         wasHalf ? sample.prediction.releaseHalves() : std::move(scratch.halves);
     Raster<float>::Storage data = wasHalf ? std::move(scratch.floats) : sample.prediction.release();
+    const int width = sample.labels.width();
+    const int height = sample.labels.height();
+    // An H x W x C array's values are checked a block at a time as they are read, in cache.
+    const bool logits = m_config.kind == PredictionKind::Logits;
+    std::optional<detail::ValueCheck> check;
+    if (const auto classes =
+            detail::pixelMajorClasses(file->header().shape, width, height, m_config, m_limits))
+        check.emplace(*classes, logits);
+    if (check && !logits)
+        file->onBlockRead([&](std::size_t values) { check->placed(halves.data(), values); });
     const bool asHalves = precision == Precision::AsStored && file->readHalvesInto(halves);
-    if (!asHalves)
+    if (!asHalves) {
+        if (check)
+            file->onBlockRead([&](std::size_t values) { check->placed(data.data(), values); });
         file->readInto(data);
+    }
+    const std::size_t pixels = sample.labels.pixelCount();
+    const std::optional<bool> looksRight = check ? check->verdict(pixels) : std::nullopt;
     try {
-        const int width = sample.labels.width();
-        const int height = sample.labels.height();
         if (asHalves) {
             scratch.floats = std::move(data);
-            sample.prediction = predictionFromHalves(file->header().shape, std::move(halves), width,
-                                                     height, m_config, m_limits, sample.warnings);
+            sample.prediction =
+                predictionFromHalves(file->header().shape, std::move(halves), width, height,
+                                     m_config, m_limits, sample.warnings, looksRight);
         } else {
             scratch.halves = std::move(halves);
             sample.prediction =
                 predictionFromArray(file->header().shape, std::move(data), width, height, m_config,
-                                    m_limits, sample.warnings, &scratch.transposed);
+                                    m_limits, sample.warnings, &scratch.transposed, looksRight);
         }
     } catch (const std::exception& e) {
         throw DataError(entry.prediction, e.what());

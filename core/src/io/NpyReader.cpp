@@ -239,8 +239,7 @@ bool NpyFile::readHalvesInto(Raster<std::uint16_t>::Storage& halves) {
         return false;
     const std::int64_t count = checkedCount();
     halves.resize(static_cast<std::size_t>(count));
-    readAt(static_cast<std::int64_t>(m_header.dataOffset), halves.data(),
-           count * static_cast<std::int64_t>(sizeof(std::uint16_t)));
+    readBlocks(halves.data(), halves.size());
     return true;
 }
 
@@ -279,7 +278,7 @@ template <typename Floats> void NpyFile::read(Floats& data) {
     data.resize(static_cast<std::size_t>(count));
     const auto offset = static_cast<std::int64_t>(header.dataOffset);
     if (isNativeFloat32(header)) {
-        readAt(offset, data.data(), count * static_cast<std::int64_t>(sizeof(float)));
+        readBlocks(data.data(), data.size());
         return;
     }
     // 256 KiB blocks, kept per thread: converted while in cache, and no allocation per file.
@@ -295,6 +294,20 @@ template <typename Floats> void NpyFile::read(Floats& data) {
         else
             for (std::size_t i = 0; i < n; ++i)
                 data[start + i] = readElement(buffer.data() + i * itemSize, header);
+        blockPlaced(start + n);
+    }
+}
+
+// The file's values straight into `to`, 256 KiB at a time, each block announced while it is
+// in cache (the value check reads it there: one read of the prediction from memory).
+template <typename T> void NpyFile::readBlocks(T* to, std::size_t count) const {
+    constexpr std::size_t kBlock = (std::size_t{256} << 10) / sizeof(T);
+    const auto offset = static_cast<std::int64_t>(m_header.dataOffset);
+    for (std::size_t start = 0; start < count; start += kBlock) {
+        const std::size_t n = std::min(kBlock, count - start);
+        readAt(offset + static_cast<std::int64_t>(start * sizeof(T)), to + start,
+               static_cast<std::int64_t>(n * sizeof(T)));
+        blockPlaced(start + n);
     }
 }
 

@@ -1,14 +1,12 @@
 #include "losslens/io/Dataset.h"
 
 #include "Describe.h"
+#include "ValueCheck.h"
 #include "loss/HalfFloat.h"
-#include "loss/SumsNearOne.h"
-#include "util/TargetClones.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -18,87 +16,6 @@ using detail::pixelAt;
 using detail::shapeText;
 
 namespace {
-
-// Whether every value is as spec section 2 wants it: finite and, for probabilities,
-// non-negative with each pixel's sum near 1 (see sumsNearOne). Written for the compiler to
-// vectorise: a float is negative, infinite or NaN exactly when its bits, read as an
-// unsigned integer, exceed those of the largest finite float (-0.0 too, which then takes
-// the exact path below and passes there). When it says no, the caller walks the values
-// again to name the first bad one.
-// Compiled for AVX-512 and AVX2 too (LOSSLENS_CLONES).
-
-LOSSLENS_CLONES std::uint32_t largestBits(const float* p, std::size_t count, std::uint32_t mask) {
-    std::uint32_t top = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-        std::uint32_t bits;
-        std::memcpy(&bits, p + i, sizeof bits);
-        top = std::max(top, bits & mask);
-    }
-    return top;
-}
-
-constexpr std::uint32_t kLargestFinite = 0x7f7fffffu;
-
-constexpr float kSumTolerance = 0.0095f;
-
-// 0.0095: a float sum of up to 4,096 values in [0, 1] is within 2.5e-4 of the exact one, so
-// a pixel let through here is within 1e-2 by the exact (double) rule too. A class count known
-// when compiled lets the compiler keep a vector of pixels' sums at once.
-template <std::size_t C>
-inline __attribute__((always_inline)) bool sumsNearOne(const float* p, std::size_t pixels) {
-    bool off = false;
-    for (std::size_t i = 0; i < pixels; ++i) {
-        float sum = 0.0f;
-        for (std::size_t k = 0; k < C; ++k)
-            sum += p[i * C + k];
-        off |= std::abs(sum - 1.0f) > kSumTolerance;
-    }
-    return !off;
-}
-
-// One clone set per class count (clang clones no templates): the template is inlined into
-// each, compiled for that clone's target.
-LOSSLENS_CLONES bool sumsNearOne5(const float* p, std::size_t n) {
-    return sumsNearOne<5>(p, n);
-}
-LOSSLENS_CLONES bool sumsNearOne8(const float* p, std::size_t n) {
-    return sumsNearOne<8>(p, n);
-}
-
-bool sumsNearOne(const float* p, std::size_t pixels, std::size_t classes) {
-    switch (classes) {
-    case 2:
-    case 3:
-    case 4: // de-interleaved with Highway on the CPU's best target
-        return detail::sumsNearOne(p, pixels, classes, kSumTolerance);
-    case 5:
-        return sumsNearOne5(p, pixels);
-    case 8:
-        return sumsNearOne8(p, pixels);
-    default: // eight pixels at a time, their classes transposed in registers (AVX2 and up)
-        return detail::sumsNearOne(p, pixels, classes, kSumTolerance);
-    }
-}
-
-// Pixels checked at a time: both checks read a chunk while it is in cache (one read of the
-// prediction from memory, not one per check: the second was 8% of `stats` on a 21-class set).
-std::size_t checkChunk(std::size_t classes) {
-    return std::max<std::size_t>(8, (std::size_t{64} << 10) / sizeof(float) / classes);
-}
-
-bool valuesLookRight(const float* p, std::size_t pixels, std::size_t classes, bool logits) {
-    if (logits) // finite: the bits without the sign at most the largest finite float's
-        return largestBits(p, pixels * classes, 0x7fffffffu) <= kLargestFinite;
-    const std::size_t chunk = checkChunk(classes);
-    for (std::size_t start = 0; start < pixels; start += chunk) {
-        const std::size_t count = std::min(chunk, pixels - start);
-        const float* at = p + start * classes;
-        if (largestBits(at, count * classes, 0xffffffffu) > kLargestFinite ||
-            !sumsNearOne(at, count, classes))
-            return false;
-    }
-    return true;
-}
 
 void softmaxInPlace(float* p, std::size_t pixels, std::size_t classes) {
     for (std::size_t i = 0; i < pixels; ++i) {
@@ -210,41 +127,12 @@ void checkValuesExactly(const float* p, std::size_t n, std::size_t cs, int width
                            "); if these are logits, set \"prediction_kind\": \"logits\"");
 }
 
-// The quick check of float16 probabilities: no sign, infinity or NaN (no half's bits above
-// the largest finite one's; -0.0 too, which the exact rule then lets through) and every
-// pixel's sum near 1, widened a few KiB at a time in cache by the float32 check itself.
-LOSSLENS_CLONES std::uint16_t largestHalf(const std::uint16_t* h, std::size_t count) {
-    std::uint16_t top = 0;
-    for (std::size_t i = 0; i < count; ++i)
-        top = std::max(top, h[i]);
-    return top;
-}
-
-constexpr std::uint16_t kLargestFiniteHalf = 0x7bffu;
-
-bool halvesLookRight(const std::uint16_t* h, std::size_t pixels, std::size_t classes) {
-    const std::size_t chunk = checkChunk(classes);
-    thread_local std::vector<float> widened;
-    if (widened.size() < chunk * classes)
-        widened.resize(chunk * classes);
-    for (std::size_t start = 0; start < pixels; start += chunk) {
-        const std::size_t count = std::min(chunk, pixels - start);
-        const std::uint16_t* at = h + start * classes;
-        if (largestHalf(at, count * classes) > kLargestFiniteHalf)
-            return false;
-        detail::halvesToFloats(at, widened.data(), count * classes);
-        if (!sumsNearOne(widened.data(), count, classes))
-            return false;
-    }
-    return true;
-}
-
 } // namespace
 
 Prediction predictionFromArray(std::span<const std::int64_t> fileShape, Raster<float>::Storage data,
                                int width, int height, const DatasetConfig& config,
                                const DataLimits& limits, std::vector<std::string>& warnings,
-                               Raster<float>::Storage* transposed) {
+                               Raster<float>::Storage* transposed, std::optional<bool> looksRight) {
     const ArrayLayout layout = arrayLayout(fileShape, width, height, config, limits);
     const int c = layout.classes;
     const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
@@ -267,7 +155,10 @@ Prediction predictionFromArray(std::span<const std::int64_t> fileShape, Raster<f
 
     float* p = prediction.data();
     const bool logits = config.kind == PredictionKind::Logits;
-    if (!valuesLookRight(p, n, cs, logits))
+    // The reader's block-by-block verdict holds for the file's order, H x W x C only.
+    if (layout.chw || !looksRight)
+        looksRight = detail::valuesLookRight(p, n, cs, logits);
+    if (!*looksRight)
         checkValuesExactly(p, n, cs, width, config.kind, warnings);
     if (logits)
         softmaxInPlace(p, n, cs);
@@ -277,7 +168,8 @@ Prediction predictionFromArray(std::span<const std::int64_t> fileShape, Raster<f
 Prediction predictionFromHalves(std::span<const std::int64_t> fileShape,
                                 Prediction::Halves::Storage data, int width, int height,
                                 const DatasetConfig& config, const DataLimits& limits,
-                                std::vector<std::string>& warnings) {
+                                std::vector<std::string>& warnings,
+                                std::optional<bool> looksRight) {
     const ArrayLayout layout = arrayLayout(fileShape, width, height, config, limits);
     const std::size_t n = static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
     const auto cs = static_cast<std::size_t>(layout.classes);
@@ -288,7 +180,9 @@ Prediction predictionFromHalves(std::span<const std::int64_t> fileShape,
         return predictionFromArray(fileShape, std::move(widened), width, height, config, limits,
                                    warnings);
     }
-    if (!halvesLookRight(data.data(), n, cs)) {
+    if (!looksRight)
+        looksRight = detail::halvesLookRight(data.data(), n, cs);
+    if (!*looksRight) {
         std::vector<float> widened(data.size());
         detail::halvesToFloats(data.data(), widened.data(), data.size());
         checkValuesExactly(widened.data(), n, cs, width, config.kind, warnings);
@@ -296,5 +190,22 @@ Prediction predictionFromHalves(std::span<const std::int64_t> fileShape,
     return Prediction::fromHalves(
         Prediction::Halves(width, height, layout.classes, std::move(data)));
 }
+
+namespace detail {
+
+std::optional<std::size_t> pixelMajorClasses(std::span<const std::int64_t> shape, int width,
+                                             int height, const DatasetConfig& config,
+                                             const DataLimits& limits) {
+    try {
+        const ArrayLayout layout = arrayLayout(shape, width, height, config, limits);
+        if (!layout.chw)
+            return static_cast<std::size_t>(layout.classes);
+    } catch (const std::exception&) {
+        // predictionFromArray says why, after the reading
+    }
+    return std::nullopt;
+}
+
+} // namespace detail
 
 } // namespace losslens

@@ -155,12 +155,15 @@ private:
 // following the layout and kind rules of spec section 2, and validates its values.
 // Throws std::runtime_error with the reason; appends warnings. A C x H x W array is
 // transposed into `transposed` (when given, its buffer reused), which then holds `data`'s
-// buffer for the next call. Exposed for tests.
+// buffer for the next call. `looksRight`: the quick check's verdict on an H x W x C array
+// when the reader ran it block by block (detail::ValueCheck); without it the check runs here.
+// Exposed for tests.
 [[nodiscard]] Prediction predictionFromArray(std::span<const std::int64_t> shape,
                                              Raster<float>::Storage data, int width, int height,
                                              const DatasetConfig& config, const DataLimits& limits,
                                              std::vector<std::string>& warnings,
-                                             Raster<float>::Storage* transposed = nullptr);
+                                             Raster<float>::Storage* transposed = nullptr,
+                                             std::optional<bool> looksRight = std::nullopt);
 // The same for a float16 array's bits: H x W x C probabilities stay float16 (checked as
 // predictionFromArray checks them, bit for bit the same verdicts); C x H x W or logits are
 // widened to float32 and made by predictionFromArray. Exposed for tests.
@@ -168,6 +171,7 @@ private:
                                               Prediction::Halves::Storage data, int width,
                                               int height, const DatasetConfig& config,
                                               const DataLimits& limits,
-                                              std::vector<std::string>& warnings);
+                                              std::vector<std::string>& warnings,
+                                              std::optional<bool> looksRight = std::nullopt);
 
 } // namespace losslens

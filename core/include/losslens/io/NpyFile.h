@@ -30,6 +30,7 @@ private:
     [[nodiscard]] std::int64_t checkedCount() const;
     template <typename Floats> void read(Floats& data);
     void readAt(std::int64_t offset, void* to, std::int64_t count) const;
+    template <typename T> void readBlocks(T* to, std::size_t count) const;
 
     std::filesystem::path m_file;
     DataLimits m_limits;

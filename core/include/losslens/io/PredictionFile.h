@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,9 +50,22 @@ public:
     [[nodiscard]] virtual bool readHalvesInto(Raster<std::uint16_t>::Storage& /*halves*/) {
         return false;
     }
+    // Called while readInto or readHalvesInto fills the buffer, after each block a reader
+    // places, with how many leading values of the array are in place: a caller can look at a
+    // block while it is still in cache. A reader that holds the whole array before placing
+    // it calls it once at the end, or never.
+    using BlockSink = std::function<void(std::size_t valuesPlaced)>;
+    void onBlockRead(BlockSink sink) { m_blockSink = std::move(sink); }
 
 protected:
     PredictionFile() = default;
+    void blockPlaced(std::size_t values) const {
+        if (m_blockSink)
+            m_blockSink(values);
+    }
+
+private:
+    BlockSink m_blockSink;
 };
 
 // Whether a file can be written to completion yet, from what a watcher can see cheaply
