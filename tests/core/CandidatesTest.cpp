@@ -5,14 +5,16 @@
 
 #include "losslens/candidates/CandidateFinder.h"
 #include "losslens/candidates/CandidateRanking.h"
-#include "losslens/io/CocoRle.h"
 #include "losslens/candidates/ProposedLabels.h"
+#include "losslens/io/CocoRle.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <tuple>
+#include <vector>
 
 namespace losslens {
 namespace {
@@ -233,6 +235,48 @@ Candidate made(std::string stem, double penalty, std::int64_t first) {
     c.penalty = penalty;
     c.firstPixel = first;
     return c;
+}
+
+// Two painted bands cross background-labelled columns, columns labelled 1 and ignored
+// columns: only the background-labelled stretches become candidates, at every class count
+// (C = 2 to 4 compiled per count, more classes eight at a time where the CPU has AVX2, the
+// painted class in a whole vector or in the tail). By hand: 37 x 11, columns 10-19 labelled
+// 1, 20-24 ignored; rows 2-5 painted the last class, rows 7-9 class 1, columns 5-29; the
+// candidates are columns 5-9 and 25-29 of each band.
+TEST(FindCandidates, OnlyBackgroundLabelledPixelsAtEveryClassCount) {
+    for (const int classes : {3, 4, 5, 8, 9, 17, 21, 40}) {
+        const int w = 37;
+        const int h = 11;
+        LabelMap labels(w, h);
+        Prediction p = background(w, h, classes);
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                labels.at(x, y) = static_cast<std::uint16_t>(
+                    x >= 10 && x < 20 ? 1 : (x >= 20 && x < 25 ? kIgnore : 0));
+                if (x >= 5 && x < 30 && y >= 2 && y <= 5)
+                    paint(p, x, y, classes - 1, 0.9f);
+                if (x >= 5 && x < 30 && y >= 7 && y <= 9)
+                    paint(p, x, y, 1, 0.9f);
+            }
+        std::vector<std::uint8_t> missing(static_cast<std::size_t>(classes), 0);
+        const auto got = findCandidates(labels, p, kIgnore, missing, {0.5f, 1});
+        SCOPED_TRACE(testing::Message() << classes << " classes");
+        ASSERT_EQ(got.size(), 4u);
+        std::vector<std::tuple<int, int, int, std::int64_t>> found; // x, y, class, area
+        for (const Candidate& c : got) {
+            found.emplace_back(c.bbox.x, c.bbox.y, c.classId, c.area);
+            EXPECT_EQ(c.bbox.w, 5);
+            EXPECT_EQ(c.bbox.h, c.bbox.y == 2 ? 4 : 3);
+        }
+        std::sort(found.begin(), found.end());
+        const std::vector<std::tuple<int, int, int, std::int64_t>> want = {
+            {5, 2, classes - 1, 20}, {5, 7, 1, 15}, {25, 2, classes - 1, 20}, {25, 7, 1, 15}};
+        EXPECT_EQ(found, want);
+        const auto ref = reference(labels, p, 0.5f, 1);
+        ASSERT_EQ(ref.size(), got.size());
+        for (std::size_t i = 0; i < got.size(); ++i)
+            EXPECT_EQ(got[i].firstPixel, ref[i].first);
+    }
 }
 
 TEST(CandidateRanking, TopNIsTheFullSortsPrefixWithTies) {

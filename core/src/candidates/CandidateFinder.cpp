@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <vector>
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -125,6 +127,74 @@ __attribute__((target("avx2"))) int firstLargestAvx2(const float* p, int classes
 }
 #endif
 
+// flags[x] = 1 where pixel x of a row is labelled background and a later class has a larger
+// probability than background: exactly where the first largest class is an object. Each
+// pixel's comparisons are independent (no chain through a running maximum) and, with the
+// class count known when compiled, a few instructions; the search for the largest class ran
+// on every background pixel, a quarter of the window's scan of a set of small samples.
+template <int kC>
+void beatenBackground(const std::uint16_t* label, const float* p, int width, std::uint8_t* flags) {
+    for (int x = 0; x < width; ++x, p += kC) {
+        bool beaten = false;
+        for (int c = 1; c < kC; ++c)
+            beaten |= p[c] > p[0];
+        flags[x] = static_cast<std::uint8_t>(beaten & (label[x] == 0));
+    }
+}
+
+bool noneOfEight(const std::uint8_t* flags) {
+    std::uint64_t eight = 0;
+    std::memcpy(&eight, flags, sizeof eight);
+    return eight == 0;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// Eight classes an instruction against background's probability. classes >= 9.
+__attribute__((target("avx2"))) void beatenBackgroundAvx2(const std::uint16_t* label,
+                                                          const float* p, int width, int classes,
+                                                          std::uint8_t* flags) {
+    const auto stride = static_cast<std::size_t>(classes);
+    for (int x = 0; x < width; ++x, p += stride) {
+        const __m256 background = _mm256_set1_ps(p[0]);
+        __m256 larger = _mm256_setzero_ps();
+        int c = 1;
+        for (; c + 8 <= classes; c += 8)
+            larger =
+                _mm256_or_ps(larger, _mm256_cmp_ps(_mm256_loadu_ps(p + c), background, _CMP_GT_OQ));
+        bool beaten = _mm256_movemask_ps(larger) != 0;
+        for (; c < classes; ++c)
+            beaten |= p[c] > p[0];
+        flags[x] = static_cast<std::uint8_t>(beaten & (label[x] == 0));
+    }
+}
+#endif
+
+void beatenBackground(const std::uint16_t* label, const float* p, int width, int classes,
+                      std::uint8_t* flags) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx2 && classes >= 9)
+        return beatenBackgroundAvx2(label, p, width, classes, flags);
+#endif
+    switch (classes) {
+    case 2:
+        return beatenBackground<2>(label, p, width, flags);
+    case 3:
+        return beatenBackground<3>(label, p, width, flags);
+    case 4:
+        return beatenBackground<4>(label, p, width, flags);
+    default:
+        break;
+    }
+    const auto stride = static_cast<std::size_t>(classes);
+    for (int x = 0; x < width; ++x, p += stride) {
+        bool beaten = false;
+        for (int c = 1; c < classes; ++c)
+            beaten |= p[c] > p[0];
+        flags[x] = static_cast<std::uint8_t>(beaten & (label[x] == 0));
+    }
+}
+
 int firstLargest(const float* p, int classes, float& best) {
 #if defined(__x86_64__) && defined(__GNUC__)
     static const bool avx2 = __builtin_cpu_supports("avx2");
@@ -148,16 +218,25 @@ std::vector<Run> candidateRuns(const LabelMap& labels, const Prediction& predict
     std::vector<Run> runs;
     const std::size_t stride = static_cast<std::size_t>(classes);
     std::size_t previousRow = 0;
+    // Kept per thread: no allocation per sample in a scan's steady state.
+    thread_local std::vector<std::uint8_t> flags;
+    flags.resize(static_cast<std::size_t>(width));
     for (int y = 0; y < height; ++y) {
         const std::size_t rowStart = runs.size();
         const std::uint16_t* label = labels.data() + static_cast<std::size_t>(y) * width;
-        const float* probs = prediction.data() + static_cast<std::size_t>(y) * width * stride;
+        const float* row = prediction.data() + static_cast<std::size_t>(y) * width * stride;
+        beatenBackground(label, row, width, classes, flags.data());
         bool open = false;
-        for (int x = 0; x < width; ++x, probs += stride) {
-            if (label[x] != 0) {
+        for (int x = 0; x < width; ++x) {
+            if (flags[static_cast<std::size_t>(x)] == 0) {
+                // Eight pixels at a time through a row's stretches of no candidate.
+                while (x + 8 <= width && noneOfEight(flags.data() + x))
+                    x += 8;
                 open = false;
-                continue;
+                if (x >= width || flags[static_cast<std::size_t>(x)] == 0)
+                    continue;
             }
+            const float* probs = row + static_cast<std::size_t>(x) * stride;
             float best = 0.0f;
             const int k = firstLargest(probs, classes, best);
             if (k == 0 || !(best >= options.minConfidence)) {
