@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 
 HWY_BEFORE_NAMESPACE();
 namespace losslens::detail::HWY_NAMESPACE {
@@ -24,17 +25,28 @@ constexpr std::size_t kRows = 256;
 constexpr std::size_t kStride = kRows + 16;
 
 #if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
-// Eight rows of eight floats `stride` apart, transposed in registers: column[k] holds value k
-// of each row (three rounds of shuffles, 24 in all, against 64 scalar moves).
-HWY_INLINE void transposeTile(const float* at, std::size_t stride, __m256 (&column)[8]) {
-    const __m256 r0 = _mm256_loadu_ps(at);
-    const __m256 r1 = _mm256_loadu_ps(at + stride);
-    const __m256 r2 = _mm256_loadu_ps(at + 2 * stride);
-    const __m256 r3 = _mm256_loadu_ps(at + 3 * stride);
-    const __m256 r4 = _mm256_loadu_ps(at + 4 * stride);
-    const __m256 r5 = _mm256_loadu_ps(at + 5 * stride);
-    const __m256 r6 = _mm256_loadu_ps(at + 6 * stride);
-    const __m256 r7 = _mm256_loadu_ps(at + 7 * stride);
+// Eight values as floats: float32, or float16 bits widened by F16C (every AVX2 CPU has it),
+// exactly as halvesToFloats widens them.
+HWY_INLINE __m256 loadEight(const float* at) {
+    return _mm256_loadu_ps(at);
+}
+HWY_INLINE __m256 loadEight(const std::uint16_t* at) {
+    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)));
+}
+
+// Eight rows of eight values `stride` apart, transposed in registers: column[k] holds value k
+// of each row (three rounds of shuffles, 24 in all, against 64 scalar moves). T is float or
+// float16 bits (std::uint16_t), widened as they are loaded.
+template <typename T>
+HWY_INLINE void transposeTile(const T* at, std::size_t stride, __m256 (&column)[8]) {
+    const __m256 r0 = loadEight(at);
+    const __m256 r1 = loadEight(at + stride);
+    const __m256 r2 = loadEight(at + 2 * stride);
+    const __m256 r3 = loadEight(at + 3 * stride);
+    const __m256 r4 = loadEight(at + 4 * stride);
+    const __m256 r5 = loadEight(at + 5 * stride);
+    const __m256 r6 = loadEight(at + 6 * stride);
+    const __m256 r7 = loadEight(at + 7 * stride);
     const __m256 t0 = _mm256_unpacklo_ps(r0, r1);
     const __m256 t1 = _mm256_unpackhi_ps(r0, r1);
     const __m256 t2 = _mm256_unpacklo_ps(r2, r3);

@@ -4,8 +4,12 @@
 // the CPU picks, like FusedPass.cpp.
 #include "SumsNearOne.h"
 
+#include "HalfFloat.h"
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "loss/SumsNearOne.cpp"
@@ -43,8 +47,10 @@ bool sumsPixelByPixel(const float* p, std::size_t from, std::size_t pixels, std:
 // Any C >= 5 with AVX2: eight pixels at a time, their classes transposed eight by eight in
 // registers and added in the order of sumsPixelByPixel (each lane is one pixel's four sums),
 // so the verdict is the same bit for bit. Sets `done` past the pixels checked. (A pixel at a
-// time was 12-14% of `stats` on a 21-class set.)
-bool sumsTiles(const float* p, std::size_t pixels, std::size_t classes, float tolerance,
+// time was 12-14% of `stats` on a 21-class set.) T: float, or float16 bits widened in
+// registers as they are loaded.
+template <typename T>
+bool sumsTiles(const T* p, std::size_t pixels, std::size_t classes, float tolerance,
                std::size_t& done) {
     done = 0;
 #if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
@@ -140,6 +146,26 @@ bool SumsNearOne(const float* p, std::size_t pixels, std::size_t classes, float 
     return sumsPixelByPixel(p, done, pixels, classes, tolerance);
 }
 
+// float16 bits: C >= 5 in tiles widened in registers (AVX2 and up); the rest (C = 2 to 4,
+// other targets, the pixels after the last tile) widened a few KiB at a time in cache.
+bool SumsNearOneHalves(const std::uint16_t* h, std::size_t pixels, std::size_t classes,
+                       float tolerance) {
+    std::size_t done = 0;
+    if (classes >= 5 && !sumsTiles(h, pixels, classes, tolerance, done))
+        return false;
+    const std::size_t chunk = std::max<std::size_t>(8, (std::size_t{16} << 10) / classes);
+    thread_local std::vector<float> widened;
+    for (std::size_t start = done; start < pixels; start += chunk) {
+        const std::size_t count = std::min(chunk, pixels - start);
+        if (widened.size() < count * classes)
+            widened.resize(count * classes);
+        halvesToFloats(h + start * classes, widened.data(), count * classes);
+        if (!SumsNearOne(widened.data(), count, classes, tolerance))
+            return false;
+    }
+    return true;
+}
+
 } // namespace losslens::detail::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -147,6 +173,11 @@ HWY_AFTER_NAMESPACE();
 namespace losslens::detail {
 
 HWY_EXPORT(SumsNearOne);
+HWY_EXPORT(SumsNearOneHalves);
+
+bool sumsNearOne(const std::uint16_t* h, std::size_t pixels, std::size_t classes, float tolerance) {
+    return HWY_DYNAMIC_DISPATCH(SumsNearOneHalves)(h, pixels, classes, tolerance);
+}
 
 bool sumsNearOne(const float* p, std::size_t pixels, std::size_t classes, float tolerance) {
     return HWY_DYNAMIC_DISPATCH(SumsNearOne)(p, pixels, classes, tolerance);
