@@ -9,6 +9,8 @@
 #define LOSSLENS_CLASS_MAJOR_INL_H_
 #endif
 
+#include "loss/HalfFloat.h"
+
 #include <hwy/highway.h>
 
 #include <algorithm>
@@ -75,11 +77,20 @@ HWY_INLINE void transposeTile(const T* at, std::size_t stride, __m256 (&column)[
 }
 #endif
 
+HWY_INLINE float asFloat(float value) {
+    return value;
+}
+HWY_INLINE float asFloat(std::uint16_t half) {
+    return halfToFloat(half);
+}
+
 // Copies `pixels` pixels of `classes` values each (pixel-major, `available` values readable
-// from `from`) to class-major rows kStride apart. With AVX2 an 8 x 8 tile at a time through
-// registers: the plain copy was most of a 21-class scan (two scalar moves per value).
-inline void toClassMajor(const float* from, std::size_t classes, std::size_t pixels,
-                         std::size_t available, float* rows) {
+// from `from`) to class-major rows kStride apart, as floats (T: float, or float16 bits). With
+// AVX2 an 8 x 8 tile at a time through registers: the plain copy was most of a 21-class scan
+// (two scalar moves per value).
+template <typename T>
+void toClassMajor(const T* from, std::size_t classes, std::size_t pixels, std::size_t available,
+                  float* rows) {
     std::size_t t = 0;
 #if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
     for (; t + 8 <= pixels; t += 8) {
@@ -90,10 +101,11 @@ inline void toClassMajor(const float* from, std::size_t classes, std::size_t pix
             if ((t + 7) * classes + j0 + 8 > available) {
                 for (std::size_t i = 0; i < 8; ++i)
                     for (std::size_t k = 0; k < valid; ++k)
-                        rows[(j0 + k) * kStride + t + i] = from[(t + i) * classes + j0 + k];
+                        rows[(j0 + k) * kStride + t + i] =
+                            asFloat(from[(t + i) * classes + j0 + k]);
                 continue;
             }
-            const float* at = from + t * classes + j0;
+            const T* at = from + t * classes + j0;
             __m256 column[8];
             transposeTile(at, classes, column);
             for (std::size_t k = 0; k < valid; ++k)
@@ -105,7 +117,7 @@ inline void toClassMajor(const float* from, std::size_t classes, std::size_t pix
 #endif
     for (; t < pixels; ++t)
         for (std::size_t j = 0; j < classes; ++j)
-            rows[j * kStride + t] = from[t * classes + j];
+            rows[j * kStride + t] = asFloat(from[t * classes + j]);
 }
 
 } // namespace losslens::detail::HWY_NAMESPACE

@@ -176,9 +176,9 @@ std::size_t scanInterleaved(const float* p, const std::uint16_t* y, std::size_t 
 // Scans `count` pixels into `out`; returns the removed count. C = 2, 3, 4: de-interleaving
 // loads; any other C: kRows pixels at a time copied to class-major rows, then the same
 // vector loop (a vector argmax for 21 or 200 classes too).
-std::size_t scanPixels(const float* p, const std::uint16_t* y, std::size_t count,
-                       std::size_t classes, std::uint32_t ignore, const std::uint8_t* keep,
-                       const ScanOut& out, float* rows) {
+std::size_t scanPixels(const float* p, const std::uint16_t* h, const std::uint16_t* y,
+                       std::size_t count, std::size_t classes, std::uint32_t ignore,
+                       const std::uint8_t* keep, const ScanOut& out, float* rows) {
     const DF df;
     const DI di;
     const DU16 d16;
@@ -204,8 +204,12 @@ std::size_t scanPixels(const float* p, const std::uint16_t* y, std::size_t count
         hn::Vec<DI> removedLanes = hn::Zero(di);
         for (std::size_t start = 0; start + n <= count; start += kRows) {
             const std::size_t rowsHere = std::min(kRows, count - start) / n * n;
-            const float* from = p + start * classes;
-            toClassMajor(from, classes, rowsHere, (count - start) * classes, rows);
+            if (h != nullptr)
+                toClassMajor(h + start * classes, classes, rowsHere, (count - start) * classes,
+                             rows);
+            else
+                toClassMajor(p + start * classes, classes, rowsHere, (count - start) * classes,
+                             rows);
             for (std::size_t t = 0; t < rowsHere; t += n) {
                 const auto row = [&](std::size_t j)
                                      HWY_ATTR { return hn::LoadU(df, rows + j * kStride + t); };
@@ -228,6 +232,16 @@ std::size_t scanPixels(const float* p, const std::uint16_t* y, std::size_t count
             out.removed[j] = isRemoved ? 1 : 0;
             removed += isRemoved ? 1 : 0;
         }
+    if (h != nullptr && i < count) {
+        // The pixels after the last whole vector, widened.
+        thread_local std::vector<float> tail;
+        if (tail.size() < (count - i) * classes)
+            tail.resize((count - i) * classes);
+        halvesToFloats(h + i * classes, tail.data(), (count - i) * classes);
+        for (std::size_t j = 0; i < count; ++i, ++j)
+            removed += scalarPixel(tail.data() + j * classes, classes, y[i], ignore, keep, out, i);
+        return removed;
+    }
     for (; i < count; ++i)
         removed += scalarPixel(p + i * classes, classes, y[i], ignore, keep, out, i);
     return removed;
@@ -288,7 +302,15 @@ std::int64_t RunFusedPass(const PassArgs& a) {
     std::vector<float>& standard = buffers.standard;
     std::vector<std::int32_t>& labels = buffers.labels;
     std::vector<float>& rows = buffers.rows;
-    if (a.halves != nullptr)
+    // float16 blocks read as halves: 5 classes and more on AVX2 and up (the class-major
+    // transposes widen them in registers: the widened block was 10% of `stats` on a 21-class
+    // float16 set); fewer classes, or other targets, widen each block first.
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
+    const bool halvesRead = c >= 5;
+#else
+    const bool halvesRead = false;
+#endif
+    if (a.halves != nullptr && !halvesRead)
         PassBuffers::atLeast(buffers.widened, kMaxBlock * c);
     LossContext context = a.context;
     // A summary only: the masks of a block go to scratch that the next block reuses, and so
@@ -318,14 +340,18 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         std::uint8_t* w0 = scratch ? w0Scratch.data() : a.bgWeight + start;
         std::uint8_t* removed = scratch ? removedScratch.data() : a.removed + start;
         const ScanOut scan{k, w0, removed, q.data(), labels.data()};
-        // A float16 prediction's block as float32, in cache: what every kernel reads.
-        const float* p = a.probabilities + start * c;
-        if (a.halves != nullptr) {
+        // A float16 prediction's block: read as halves where the scan and the kernels can
+        // (the 8 x 8 transposes widen them in registers), else widened as float32 in cache.
+        const float* p = a.probabilities != nullptr ? a.probabilities + start * c : nullptr;
+        const std::uint16_t* h = nullptr;
+        if (a.halves != nullptr && halvesRead) {
+            h = a.halves + start * c;
+        } else if (a.halves != nullptr) {
             halvesToFloats(a.halves + start * c, buffers.widened.data(), count * c);
             p = buffers.widened.data();
         }
         removedCount += static_cast<std::int64_t>(
-            scanPixels(p, y, count, c, a.ignore, a.keep, scan, rows.data()));
+            scanPixels(p, h, y, count, c, a.ignore, a.keep, scan, rows.data()));
         // The standard loss is the standard variant's map: written there directly (its
         // kernel would only copy it), else into scratch for the other variants.
         const bool standardMap = kept(a.standardIndex);
@@ -334,7 +360,10 @@ std::int64_t RunFusedPass(const PassArgs& a) {
 
         context.offset = start;
         context.labels = std::span<const std::uint16_t>(y, count);
-        context.probabilities = std::span<const float>(p, count * c);
+        context.probabilities =
+            p != nullptr ? std::span<const float>(p, count * c) : std::span<const float>();
+        context.halves = h != nullptr ? std::span<const std::uint16_t>(h, count * c)
+                                      : std::span<const std::uint16_t>();
         context.standard = std::span<const float>(ls, count);
         context.trueProbability = std::span<const float>(q.data(), count);
         context.argmax = std::span<const std::uint16_t>(k, count);

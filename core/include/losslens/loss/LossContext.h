@@ -18,10 +18,14 @@ struct LossContext {
     int height = 0;
     int classes = 0;
     int ignoreIndex = kDefaultIgnoreIndex;
-    const LossConfig* config = nullptr;     // the data set's loss settings, never null in a kernel
-    std::size_t offset = 0;                 // index of the block's first pixel in the sample
-    std::span<const std::uint16_t> labels;  // y(x), H*W
-    std::span<const float> probabilities;   // p_c(x), H*W*C, pixel-major
+    const LossConfig* config = nullptr;    // the data set's loss settings, never null in a kernel
+    std::size_t offset = 0;                // index of the block's first pixel in the sample
+    std::span<const std::uint16_t> labels; // y(x), H*W
+    std::span<const float> probabilities;  // p_c(x), H*W*C, pixel-major
+    // Or, empty probabilities, the same as float16 bits: where the pass reads a float16
+    // prediction's block without widening it (5 classes and more, AVX2 and up). A kernel that
+    // reads either reads both (HalfFloat.h widens exactly).
+    std::span<const std::uint16_t> halves;
     std::span<const float> standard;        // -log q_y(x), 0 at ignore pixels
     std::span<const float> trueProbability; // q_y(x) = clamp(p_y, eps, 1 - eps), 1 at ignore
     std::span<const std::uint16_t> argmax;  // k(x), ties to the lowest index

@@ -23,8 +23,9 @@ namespace hn = hwy::HWY_NAMESPACE;
 // transposed eight by eight in registers (only the groups of eight holding background or a
 // missing class), added in the scalar loop's order. Returns the pixels done. (A strided pass
 // per missing class was 11% of `stats` on a 21-class set.)
-std::size_t mergeTiles(const float* p, std::size_t n, std::size_t classes,
-                       std::span<const int> missing, float* m) {
+template <typename T>
+std::size_t mergeTiles(const T* p, std::size_t n, std::size_t classes, std::span<const int> missing,
+                       float* m) {
 #if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
     // Which columns of each group of eight classes are added: background, then every
     // missing class, in class order.
@@ -111,13 +112,25 @@ void MarginalKernel(const LossContext& context, std::span<float> out) {
                        m + done);
         }
     }
-    if (classes >= 5)
-        done = mergeTiles(p, n, classes, missing, m);
-    for (std::size_t i = done; i < n; ++i)
-        m[i] = p[i * classes];
-    for (const int c : missing)
+    if (p == nullptr) {
+        // A float16 block the pass did not widen (5 classes and more): the same sums of the
+        // halves widened exactly, in the same order.
+        const std::uint16_t* h = context.halves.data();
+        done = mergeTiles(h, n, classes, missing, m);
         for (std::size_t i = done; i < n; ++i)
-            m[i] += p[i * classes + static_cast<std::size_t>(c)];
+            m[i] = detail::halfToFloat(h[i * classes]);
+        for (const int c : missing)
+            for (std::size_t i = done; i < n; ++i)
+                m[i] += detail::halfToFloat(h[i * classes + static_cast<std::size_t>(c)]);
+    } else {
+        if (classes >= 5)
+            done = mergeTiles(p, n, classes, missing, m);
+        for (std::size_t i = done; i < n; ++i)
+            m[i] = p[i * classes];
+        for (const int c : missing)
+            for (std::size_t i = done; i < n; ++i)
+                m[i] += p[i * classes + static_cast<std::size_t>(c)];
+    }
     // A background label (never ignore_index, which may be 0) is what gets merged.
     const std::uint16_t background = context.ignoreIndex == 0 ? 0xffff : 0;
     const std::uint16_t* y = context.labels.data();
