@@ -24,7 +24,7 @@ struct LossContext {
     std::span<const float> probabilities;  // p_c(x), H*W*C, pixel-major
     // Or, empty probabilities, the same as float16 bits: where the pass reads a float16
     // prediction's block without widening it (5 classes and more, AVX2 and up). A kernel that
-    // reads either reads both (HalfFloat.h widens exactly).
+    // reads either reads both (core's HalfFloat.h widens exactly).
     std::span<const std::uint16_t> halves;
     std::span<const float> standard;        // -log q_y(x), 0 at ignore pixels
     std::span<const float> trueProbability; // q_y(x) = clamp(p_y, eps, 1 - eps), 1 at ignore

@@ -63,6 +63,17 @@ std::size_t mergeTiles(const T* p, std::size_t n, std::size_t classes, std::span
 #endif
 }
 
+// Pixels [from, n) one at a time: background, then each missing class in class order.
+template <typename T>
+void mergeRest(const T* p, std::size_t from, std::size_t n, std::size_t classes,
+               std::span<const int> missing, float* m) {
+    for (std::size_t i = from; i < n; ++i)
+        m[i] = detail::HWY_NAMESPACE::asFloat(p[i * classes]);
+    for (const int c : missing)
+        for (std::size_t i = from; i < n; ++i)
+            m[i] += detail::HWY_NAMESPACE::asFloat(p[i * classes + static_cast<std::size_t>(c)]);
+}
+
 // Marginal cross-entropy (Shi et al., Medical Image Analysis 2021): a background label in a
 // sample that lacks some classes' annotations only says "background or one of those", so
 // the probabilities of the missing classes are merged into background before the log:
@@ -117,19 +128,11 @@ void MarginalKernel(const LossContext& context, std::span<float> out) {
         // halves widened exactly, in the same order.
         const std::uint16_t* h = context.halves.data();
         done = mergeTiles(h, n, classes, missing, m);
-        for (std::size_t i = done; i < n; ++i)
-            m[i] = detail::halfToFloat(h[i * classes]);
-        for (const int c : missing)
-            for (std::size_t i = done; i < n; ++i)
-                m[i] += detail::halfToFloat(h[i * classes + static_cast<std::size_t>(c)]);
+        mergeRest(h, done, n, classes, missing, m);
     } else {
         if (classes >= 5)
             done = mergeTiles(p, n, classes, missing, m);
-        for (std::size_t i = done; i < n; ++i)
-            m[i] = p[i * classes];
-        for (const int c : missing)
-            for (std::size_t i = done; i < n; ++i)
-                m[i] += p[i * classes + static_cast<std::size_t>(c)];
+        mergeRest(p, done, n, classes, missing, m);
     }
     // A background label (never ignore_index, which may be 0) is what gets merged.
     const std::uint16_t background = context.ignoreIndex == 0 ? 0xffff : 0;
