@@ -37,16 +37,28 @@ std::string openFileProblem(int fd, std::int64_t maxBytes, std::int64_t& size) {
 
 } // namespace detail
 
-std::int64_t checkedFileSize(const std::filesystem::path& file, std::int64_t maxBytes) {
-    // Non-blocking, so a FIFO is refused, not waited on; regular files ignore the flag.
+namespace {
+
+// The file opened for reading and checked (a regular file, not empty, within maxBytes): its
+// descriptor, which the caller closes, and its size. Non-blocking, so a FIFO is refused, not
+// waited on; regular files ignore the flag.
+int openChecked(const std::filesystem::path& file, std::int64_t maxBytes, std::int64_t& size) {
     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
-    std::int64_t size = 0;
     const std::string problem = detail::openFileProblem(fd, maxBytes, size);
-    ::close(fd);
-    if (!problem.empty())
+    if (!problem.empty()) {
+        ::close(fd);
         throw DataError(file, problem);
+    }
+    return fd;
+}
+
+} // namespace
+
+std::int64_t checkedFileSize(const std::filesystem::path& file, std::int64_t maxBytes) {
+    std::int64_t size = 0;
+    ::close(openChecked(file, maxBytes, size));
     return size;
 }
 
@@ -70,15 +82,8 @@ std::int64_t readFileHead(const std::filesystem::path& file, std::int64_t maxByt
                           std::size_t count, std::vector<std::byte>& bytes) {
     // One open for the checks and the read (two were a fifth of the window's per-sample file
     // work on a set of small samples: every label and display image is read through here).
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        throw DataError(file, "cannot read: " + std::string(std::strerror(errno)));
     std::int64_t whole = 0;
-    const std::string problem = detail::openFileProblem(fd, maxBytes, whole);
-    if (!problem.empty()) {
-        ::close(fd);
-        throw DataError(file, problem);
-    }
+    const int fd = openChecked(file, maxBytes, whole);
     const std::size_t size = std::min(static_cast<std::size_t>(whole), count);
     bytes.resize(size);
     std::size_t got = 0;
