@@ -169,7 +169,8 @@ std::size_t scanInterleaved(const float* p, const std::uint16_t* y, std::size_t 
 
 // Scans `count` pixels into `out`; returns the removed count. C = 2, 3, 4: de-interleaving
 // loads; any other C: kRows pixels at a time copied to class-major rows, then the same
-// vector loop (a vector argmax for 21 or 200 classes too).
+// vector loop (a vector argmax for 21 or 200 classes too). The values are `p`, or for C >= 5
+// float16 bits `h` (p null), widened in the class-major copy.
 std::size_t scanPixels(const float* p, const std::uint16_t* h, const std::uint16_t* y,
                        std::size_t count, std::size_t classes, std::uint32_t ignore,
                        const std::uint8_t* keep, const ScanOut& out, float* rows) {
