@@ -7,6 +7,7 @@
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/SimdTarget.h"
 #include "losslens/report/Colormap.h"
+#include "losslens/set/SampleStatistics.h"
 #include "losslens/set/SetProcessor.h"
 
 #include <Eigen/Core>
@@ -200,6 +201,23 @@ void BM_ScanParts(benchmark::State& state) {
     }
 }
 
+// The window's per-sample statistics (histograms, pooled quantiles, maxima; the scan's
+// largest cost after the pass on small samples) over a demo sample's kept maps, every
+// variant: arg = side. Reports M pixels/s of the sample.
+void BM_SampleStatistics(benchmark::State& state) {
+    DemoOptions options;
+    options.count = 1;
+    options.size = static_cast<int>(state.range(0));
+    options.missing = 1;
+    const DemoSample sample = generateDemoSample(options, 0);
+    const LossResult r = computeLoss(sample.labels, sample.prediction);
+    for (auto _ : state) {
+        const SampleStatistics s = sampleStatistics(r, sample.labels, 255);
+        benchmark::DoNotOptimize(s.maxLoss);
+    }
+    state.SetItemsProcessed(state.iterations() * sample.labels.width() * sample.labels.height());
+}
+
 // Heatmap PNG encoding against libpng's and zlib's own speed on the same image: a 1024²
 // demo sample's standard-loss heatmap (smooth regions and edges, as an export writes), and
 // the random one of BM_HeatmapPng (noise: compression's worst case) with arg 1. Ours: the
@@ -310,6 +328,7 @@ void BM_HeatmapPngPeers(benchmark::State& state) {
 } // namespace
 
 BENCHMARK(BM_HeatmapPngPeers)->ArgsProduct({{0, 1, 2}, {0, 1}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SampleStatistics)->Arg(128)->Arg(512)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ScanParts)->DenseRange(0, 3)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(3);
 BENCHMARK(BM_LabelSetsFind)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LabelSetsLinearScan)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);

@@ -44,24 +44,22 @@ LOSSLENS_CLONES void findBins(const float* v, const std::uint16_t* y, std::size_
 // does not (without -ffast-math the compiler keeps a float reduction's order, one at a time).
 constexpr std::uint32_t kMagnitude = 0x7fffffffu;
 
-// masked[i] = v[i] * valid[i]; returns the largest of them and `start` (all >= 0).
-LOSSLENS_CLONES float maskAndLargest(const float* v, const float* valid, float* masked,
-                                     std::size_t n, float start) {
+// The largest v[i] * valid[i], at least `start` (all >= 0).
+LOSSLENS_CLONES float largestValid(const float* v, const float* valid, std::size_t n, float start) {
     std::uint32_t top = std::bit_cast<std::uint32_t>(start) & kMagnitude;
-    for (std::size_t i = 0; i < n; ++i) {
-        const float x = v[i] * valid[i];
-        masked[i] = x;
-        top = std::max(top, std::bit_cast<std::uint32_t>(x) & kMagnitude);
-    }
+    for (std::size_t i = 0; i < n; ++i)
+        top = std::max(top, std::bit_cast<std::uint32_t>(v[i] * valid[i]) & kMagnitude);
     return std::bit_cast<float>(top);
 }
 
-// The largest |v[i] - w[i]|, at least `start` (>= 0).
-LOSSLENS_CLONES float largestDifference(const float* v, const float* w, std::size_t n,
-                                        float start) {
+// The largest |v[i] * valid[i] - w[i] * valid[i]|, at least `start` (>= 0): the valid
+// pixels' difference, each map masked as it is read (no masked copy of every map).
+LOSSLENS_CLONES float largestDifference(const float* v, const float* w, const float* valid,
+                                        std::size_t n, float start) {
     std::uint32_t top = std::bit_cast<std::uint32_t>(start) & kMagnitude;
     for (std::size_t i = 0; i < n; ++i)
-        top = std::max(top, std::bit_cast<std::uint32_t>(v[i] - w[i]) & kMagnitude);
+        top = std::max(top, std::bit_cast<std::uint32_t>(v[i] * valid[i] - w[i] * valid[i]) &
+                                kMagnitude);
     return std::bit_cast<float>(top);
 }
 
@@ -101,20 +99,33 @@ bool allEqual(const std::int32_t* bins, std::int32_t first) {
 #endif
 }
 
-// countInTurn for a histogram's bins, where a loss map's smoothness puts most runs of eight
-// neighbouring pixels in one bin (88% of them on the demo set, 97% on a 21-class set): such a
-// run is one add of 8 (one increment per pixel was most of the statistics' time).
-void countRuns(const std::int32_t* bins, std::size_t n, std::uint16_t* tables, std::size_t slots) {
+// countInTurn where a loss map's smoothness puts most runs of eight neighbouring pixels in
+// one bin (88% of a histogram's on the demo set, 97% on a 21-class set): such a run is one
+// add of 8 x weight, and consecutive runs of one bin are summed in a register and stored
+// when the bin changes (one increment per pixel was most of the statistics' time, and an add
+// to the entry the previous run added to waits for that store).
+void countRuns(const std::int32_t* bins, std::size_t n, std::uint16_t* tables, std::size_t slots,
+               std::uint16_t weight = 1) {
     constexpr std::size_t kRun = 8;
+    const auto runWeight = static_cast<std::uint32_t>(kRun * weight);
+    std::int32_t runBin = 0;
+    std::uint32_t runCount = 0; // at most a chunk's values: no overflow before the store
     std::size_t i = 0;
     for (; i + kRun <= n; i += kRun) {
         const std::int32_t first = bins[i];
-        if (allEqual(bins + i, first))
-            tables[first] = static_cast<std::uint16_t>(tables[first] + kRun);
-        else
-            countInTurn(bins + i, kRun, tables, slots);
+        if (!allEqual(bins + i, first)) {
+            countInTurn(bins + i, kRun, tables, slots, weight);
+            continue;
+        }
+        if (first != runBin) {
+            tables[runBin] = static_cast<std::uint16_t>(tables[runBin] + runCount);
+            runBin = first;
+            runCount = 0;
+        }
+        runCount += runWeight;
     }
-    countInTurn(bins + i, n - i, tables, slots);
+    tables[runBin] = static_cast<std::uint16_t>(tables[runBin] + runCount);
+    countInTurn(bins + i, n - i, tables, slots, weight);
 }
 
 // Whether two blocks of a map hold the same values (bit for bit).
@@ -132,6 +143,7 @@ SampleStatisticsBuilder::SampleStatisticsBuilder(std::size_t variants, int ignor
     m_binner = LossHistogram::make(kHistogramBins).binner();
     m_histogramCounts.assign(variants * kWays * kHistogramSlots, 0);
     m_quantileCounts.assign(kWays * kQuantileSlots, 0);
+    m_groupCounts.assign(kWays * kHistogramSlots, 0);
     m_bins.resize(2 * kChunk);
 }
 
@@ -141,9 +153,8 @@ void SampleStatisticsBuilder::add(const LossBlock& block) {
     const std::size_t count = std::min(m_variants, block.maps.size());
     const bool ignoreIsLabel = m_ignoreIndex >= 0 && m_ignoreIndex <= 0xffff;
     const auto ignore = static_cast<std::uint16_t>(ignoreIsLabel ? m_ignoreIndex : 0);
-    // Each map with its ignore_index pixels set to 0: losses are >= 0, so a 0 changes no
-    // maximum, and the maxima below are plain loops over floats.
-    m_masked.resize(count * n);
+    // 0 at ignore_index pixels, else 1: a map times it has its ignored pixels at 0, and
+    // losses are >= 0, so a 0 changes no maximum and the maxima below are plain loops.
     m_valid.resize(n);
     for (std::size_t i = 0; i < n; ++i)
         m_valid[i] = !ignoreIsLabel || y[i] != ignore ? 1.0f : 0.0f;
@@ -173,23 +184,41 @@ void SampleStatisticsBuilder::add(const LossBlock& block) {
         std::uint16_t weight = 0;
         for (std::size_t b = a; b < count; ++b)
             weight = static_cast<std::uint16_t>(weight + (m_sameAs[b] == a ? 1 : 0));
+        // A group of equal blocks is counted once, into its own tables, then added to each
+        // member's histogram (counting each member's copy was half the statistics' time).
+        std::uint16_t* tables = weight == 1 ? m_histogramCounts.data() + a * kWays * kHistogramSlots
+                                            : m_groupCounts.data();
+        const auto addGroup = [&] {
+            if (weight == 1)
+                return;
+            for (std::size_t bin = 0; bin < kHistogramSlots; ++bin) {
+                std::uint16_t sum = 0;
+                for (std::size_t way = 0; way < kWays; ++way)
+                    sum = static_cast<std::uint16_t>(sum + tables[way * kHistogramSlots + bin]);
+                for (std::size_t b = a; b < count; ++b)
+                    if (m_sameAs[b] == a) {
+                        std::uint16_t& to = m_histogramCounts[b * kWays * kHistogramSlots + bin];
+                        to = static_cast<std::uint16_t>(to + sum);
+                    }
+            }
+            std::fill(m_groupCounts.begin(), m_groupCounts.end(), 0);
+        };
         for (std::size_t start = 0; start < n; start += kChunk) {
             const std::size_t chunk = std::min(kChunk, n - start);
-            // No count passes 65,535: each holds at most the values counted since the fold.
-            if (m_unfolded + chunk * weight > 0xffff)
+            // No count passes 65,535: each holds at most the values counted since the fold
+            // (the group's counts reach their tables before it).
+            if (m_unfolded + chunk * weight > 0xffff) {
+                addGroup();
                 fold();
+            }
             m_unfolded += chunk * weight;
             findBins(va + start, y + start, chunk, ignore, ignoreIsLabel, m_binner, histogramBins,
                      quantileBins);
-            for (std::size_t b = a; b < count; ++b)
-                if (m_sameAs[b] == a)
-                    countRuns(histogramBins, chunk,
-                              m_histogramCounts.data() + b * kWays * kHistogramSlots,
-                              kHistogramSlots);
-            countInTurn(quantileBins, chunk, m_quantileCounts.data(), kQuantileSlots, weight);
+            countRuns(histogramBins, chunk, tables, kHistogramSlots);
+            countRuns(quantileBins, chunk, m_quantileCounts.data(), kQuantileSlots, weight);
         }
-        m_statistics.maxLoss =
-            maskAndLargest(va, m_valid.data(), m_masked.data() + a * n, n, m_statistics.maxLoss);
+        addGroup();
+        m_statistics.maxLoss = largestValid(va, m_valid.data(), n, m_statistics.maxLoss);
     }
     // The largest difference of each pair of distinct blocks, once: a pair of equal blocks
     // differs by 0, and a variant equal to another differs from the rest as that one does.
@@ -199,7 +228,7 @@ void SampleStatisticsBuilder::add(const LossBlock& block) {
             if (block.maps[a] != nullptr && block.maps[b] != nullptr && m_sameAs[a] == a &&
                 m_sameAs[b] == b)
                 m_blockDifferences[a * count + b] =
-                    largestDifference(m_masked.data() + a * n, m_masked.data() + b * n, n, 0.0f);
+                    largestDifference(block.maps[a], block.maps[b], m_valid.data(), n, 0.0f);
     for (std::size_t a = 0; a < count; ++a)
         for (std::size_t b = a + 1; b < count; ++b) {
             if (block.maps[a] == nullptr || block.maps[b] == nullptr)

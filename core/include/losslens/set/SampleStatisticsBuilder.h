@@ -44,10 +44,10 @@ private:
     // per sample (core_scanalloc_tests).
     std::vector<std::uint16_t> m_histogramCounts;
     std::vector<std::uint16_t> m_quantileCounts; // kWays tables of LossQuantiles::kBins + 1
+    std::vector<std::uint16_t> m_groupCounts;    // kWays tables: a block's group of equal maps
     std::size_t m_unfolded = 0;                  // values counted since the last fold
     std::vector<std::int32_t> m_bins;            // a chunk's histogram then quantile bins
-    std::vector<float> m_valid;  // 1 where the block's pixel is not ignore_index, else 0
-    std::vector<float> m_masked; // each variant's block times m_valid
+    std::vector<float> m_valid; // 1 where the block's pixel is not ignore_index, else 0
     // Per variant, the first variant whose block equals its own (itself when none does).
     std::vector<std::size_t> m_sameAs;
     std::vector<float> m_blockDifferences; // [a * count + b]: a block's largest |a - b|
