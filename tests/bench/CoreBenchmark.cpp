@@ -202,20 +202,29 @@ void BM_ScanParts(benchmark::State& state) {
 }
 
 // The window's per-sample statistics (histograms, pooled quantiles, maxima; the scan's
-// largest cost after the pass on small samples) over a demo sample's kept maps, every
-// variant: arg = side. Reports M pixels/s of the sample.
+// largest cost after the pass on small samples) over 16 demo samples' kept maps, every
+// variant, with the demo set's class weights (so the weighted map is one of its own):
+// arg = side. Reports M pixels/s.
 void BM_SampleStatistics(benchmark::State& state) {
     DemoOptions options;
-    options.count = 1;
+    options.count = 16;
     options.size = static_cast<int>(state.range(0));
-    options.missing = 1;
-    const DemoSample sample = generateDemoSample(options, 0);
-    const LossResult r = computeLoss(sample.labels, sample.prediction);
-    for (auto _ : state) {
-        const SampleStatistics s = sampleStatistics(r, sample.labels, 255);
-        benchmark::DoNotOptimize(s.maxLoss);
+    options.missing = 8;
+    LossConfig config;
+    config.ignoreIndex = 255;
+    config.classWeights = {0.25f, 1.0f, 1.0f, 1.0f};
+    std::vector<DemoSample> samples;
+    std::vector<LossResult> scored;
+    for (int i = 0; i < options.count; ++i) {
+        samples.push_back(generateDemoSample(options, i));
+        scored.push_back(computeLoss(samples.back().labels, samples.back().prediction, config));
     }
-    state.SetItemsProcessed(state.iterations() * sample.labels.width() * sample.labels.height());
+    for (auto _ : state)
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            const SampleStatistics s = sampleStatistics(scored[i], samples[i].labels, 255);
+            benchmark::DoNotOptimize(s.maxLoss);
+        }
+    state.SetItemsProcessed(state.iterations() * options.count * options.size * options.size);
 }
 
 // Heatmap PNG encoding against libpng's and zlib's own speed on the same image: a 1024²

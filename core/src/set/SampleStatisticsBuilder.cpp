@@ -65,8 +65,9 @@ LOSSLENS_CLONES float largestDifference(const float* v, const float* w, const fl
 
 // Adds `weight` to tables[(i % 4) * slots + bins[i]] for each i: four tables in turn, so
 // consecutive equal bins are independent increments.
-void countInTurn(const std::int32_t* bins, std::size_t n, std::uint16_t* tables, std::size_t slots,
-                 std::uint16_t weight = 1) {
+inline __attribute__((always_inline)) void countInTurn(const std::int32_t* bins, std::size_t n,
+                                                       std::uint16_t* tables, std::size_t slots,
+                                                       std::uint16_t weight = 1) {
     std::uint16_t* t0 = tables;
     std::uint16_t* t1 = tables + slots;
     std::uint16_t* t2 = tables + 2 * slots;
