@@ -103,6 +103,10 @@ void CandidatesPanel::buildTable() {
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fitted to the rows in view and those about them, not to the first 1,000 of every
+    // layout: the list grows as a scan finds candidates, and measuring 1,000 rows' texts at
+    // each growth was a third of the GUI thread's time in a scan of 10,000 samples.
+    m_table->horizontalHeader()->setResizeContentsPrecision(100);
     // The sample is what a user needs whole; a long class name gives way first.
     m_table->horizontalHeader()->setSectionResizeMode(CandidateTableModel::Class,
                                                       QHeaderView::Stretch);
