@@ -10,6 +10,7 @@
 #include "losslens/loss/LossConfig.h"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #undef HWY_TARGET_INCLUDE
@@ -67,6 +68,7 @@ void NegativeLog(float* values, std::size_t n) {
 // sample with no allocation (about 100 KiB of blocks for six variants).
 struct PassBuffers {
     std::vector<float> q, standard, rows, mapScratch, widened;
+    std::vector<double> standardSums; // the standard's per-class sums of one block (4 x C)
     std::vector<std::int32_t> labels;
     std::vector<std::uint16_t> kScratch;
     std::vector<std::uint8_t> w0Scratch, removedScratch;
@@ -87,6 +89,8 @@ std::int64_t RunFusedPass(const PassArgs& a) {
     std::vector<float>& standard = buffers.standard;
     std::vector<std::int32_t>& labels = buffers.labels;
     std::vector<float>& rows = buffers.rows;
+    PassBuffers::atLeast(buffers.standardSums, 4 * c);
+    double* standardSums = buffers.standardSums.data();
     // float16 blocks read as halves: 5 classes and more on AVX2 and up (the class-major
     // transposes widen them in registers: the widened block was 10% of `stats` on a 21-class
     // float16 set); fewer classes, or other targets, widen each block first.
@@ -153,14 +157,28 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         context.trueProbability = std::span<const float>(q.data(), count);
         context.argmax = std::span<const std::uint16_t>(k, count);
         context.bgWeight = std::span<const std::uint8_t>(w0, count);
+        // A variant whose block is the standard's bit for bit (partial where nothing is
+        // removed, marginal where nothing is merged, drop on a complete sample: most blocks)
+        // adds the standard's sums of the block, summed once, and lets no pixel off.
+        bool standardSummed = false;
         for (const std::size_t v : a.selected) {
             float* out = v == a.standardIndex ? ls
                          : kept(v)            ? a.maps[v] + start
                                               : mapScratch.data() + v * kMaxBlock;
             if (v != a.standardIndex)
                 a.variants[v].kernel(context, std::span<float>(out, count));
-            accumulate(out, ls, labels.data(), count, c, a.lanes + v * 4 * c,
-                       v == a.standardIndex ? nullptr : a.reducedLanes + v * 4 * c);
+            double* lanes = a.lanes + v * 4 * c;
+            if (out == ls || std::memcmp(out, ls, count * sizeof(float)) == 0) {
+                if (!standardSummed) {
+                    std::fill_n(standardSums, 4 * c, 0.0);
+                    accumulate(ls, ls, labels.data(), count, c, standardSums, nullptr);
+                    standardSummed = true;
+                }
+                for (std::size_t j = 0; j < 4 * c; ++j)
+                    lanes[j] += standardSums[j];
+            } else {
+                accumulate(out, ls, labels.data(), count, c, lanes, a.reducedLanes + v * 4 * c);
+            }
             blockMaps[v] = out;
         }
         if (a.sink != nullptr && *a.sink)
