@@ -168,7 +168,7 @@ TEST(HalfPrediction, ChecksValuesAsTheFloat32CheckDoes) {
         std::size_t pixel;
     };
     for (const Place place : {Place{40, 30, 611}, Place{160, 120, 9000}, Place{160, 120, 19199}})
-        for (const int classes : {2, 4, 5, 21}) {
+        for (const int classes : {2, 3, 4, 5, 21}) {
             const int width = place.width;
             const int height = place.height;
             const Twins t = twins(rng, width, height, classes);

@@ -91,14 +91,10 @@ std::int64_t RunFusedPass(const PassArgs& a) {
     std::vector<float>& rows = buffers.rows;
     PassBuffers::atLeast(buffers.standardSums, 4 * c);
     double* standardSums = buffers.standardSums.data();
-    // float16 blocks read as halves: 5 classes and more on AVX2 and up (the class-major
-    // transposes widen them in registers: the widened block was 10% of `stats` on a 21-class
-    // float16 set); fewer classes, or other targets, widen each block first.
-#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
-    const bool halvesRead = c >= 5;
-#else
-    const bool halvesRead = false;
-#endif
+    // float16 blocks read as halves on AVX2 and up: the class-major transposes and the
+    // de-interleaving loads widen them in registers (a widened block was 10% of `stats` on a
+    // 21-class float16 set, 12% on the 4-class demo); other targets widen each block first.
+    const bool halvesRead = kWidensHalves;
     if (a.halves != nullptr && !halvesRead)
         PassBuffers::atLeast(buffers.widened, kMaxBlock * c);
     LossContext context = a.context;

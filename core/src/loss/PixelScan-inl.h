@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "loss/ClassMajor-inl.h"
+#include "loss/Interleaved-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace losslens::detail::HWY_NAMESPACE {
@@ -119,20 +120,22 @@ HWY_INLINE std::size_t scalarPixel(const float* pixel, std::size_t classes, std:
     return removed ? 1 : 0;
 }
 
-// Asks for the cache lines kAhead floats past [at, at + floats), so reads of the next pixels
-// are under way while this vector is scanned (bench at C = 4 on AVX2: 3.4x -> 3.1x the
-// streaming floor; no gain measured for the 21-class tiles, which do not use it).
-HWY_INLINE void prefetchAhead(const float* at, std::size_t floats) {
-    constexpr std::size_t kAhead = 256; // 1 KiB; 2 KiB and 4 KiB measured no better
-    for (std::size_t b = 0; b < floats; b += 16)
-        hwy::Prefetch(at + kAhead + b);
+// Asks for the cache lines 1 KiB past the `values` values at `at`, so reads of the next
+// pixels are under way while this vector is scanned (bench at C = 4 on AVX2: 3.4x -> 3.1x
+// the streaming floor; no gain measured for the 21-class tiles, which do not use it).
+template <typename T> HWY_INLINE void prefetchAhead(const T* at, std::size_t values) {
+    constexpr std::size_t kAhead = 1024; // bytes; 2 KiB and 4 KiB measured no better
+    const auto* bytes = reinterpret_cast<const unsigned char*>(at);
+    for (std::size_t b = 0; b < values * sizeof(T); b += 64)
+        hwy::Prefetch(bytes + kAhead + b);
 }
 
-// The whole vectors of C = 2, 3 or 4 interleaved classes, through de-interleaving loads;
-// sets `i` past them and returns the removed count. `out` is a copy, so its pointers stay in
-// registers (through a reference they were reloaded after every store).
-template <std::size_t kC>
-std::size_t scanInterleaved(const float* p, const std::uint16_t* y, std::size_t count,
+// The whole vectors of C = 2, 3 or 4 interleaved classes (float32, or float16 bits where
+// kWidensHalves), through de-interleaving loads; sets `i` past them and returns the removed
+// count. `out` is a copy, so its pointers stay in registers (through a reference they were
+// reloaded after every store).
+template <std::size_t kC, typename T>
+std::size_t scanInterleaved(const T* p, const std::uint16_t* y, std::size_t count,
                             hn::Vec<DI> vIgnore, std::uint32_t keepBits, const ScanOut out,
                             std::size_t& i) {
     const DF df;
@@ -142,18 +145,13 @@ std::size_t scanInterleaved(const float* p, const std::uint16_t* y, std::size_t 
     hn::Vec<DI> removed = hn::Zero(di);
     for (; i + n <= count; i += n) {
         hn::Vec<DF> v0, v1, v2, v3;
-        const float* at = p + i * kC;
+        const T* at = p + i * kC;
         prefetchAhead(at, n * kC);
-        if constexpr (kC == 2) {
-            hn::LoadInterleaved2(df, at, v0, v1);
-            v2 = v1;
-            v3 = v1;
-        } else if constexpr (kC == 3) {
-            hn::LoadInterleaved3(df, at, v0, v1, v2);
+        loadInterleaved<kC>(df, at, v0, v1, v2, v3);
+        if constexpr (kC == 2)
+            v2 = v3 = v1;
+        else if constexpr (kC == 3)
             v3 = v2;
-        } else {
-            hn::LoadInterleaved4(df, at, v0, v1, v2, v3);
-        }
         const auto row = [&](std::size_t j) HWY_ATTR {
             return j == 0 ? v0 : j == 1 ? v1 : j == 2 ? v2 : v3;
         };
@@ -167,10 +165,21 @@ std::size_t scanInterleaved(const float* p, const std::uint16_t* y, std::size_t 
     return removedIn(removed);
 }
 
+template <typename T>
+std::size_t scanInterleavedAny(const T* p, const std::uint16_t* y, std::size_t count,
+                               std::size_t classes, hn::Vec<DI> vIgnore, std::uint32_t keepBits,
+                               const ScanOut& out, std::size_t& i) {
+    if (classes == 2)
+        return scanInterleaved<2>(p, y, count, vIgnore, keepBits, out, i);
+    if (classes == 3)
+        return scanInterleaved<3>(p, y, count, vIgnore, keepBits, out, i);
+    return scanInterleaved<4>(p, y, count, vIgnore, keepBits, out, i);
+}
+
 // Scans `count` pixels into `out`; returns the removed count. C = 2, 3, 4: de-interleaving
 // loads; any other C: kRows pixels at a time copied to class-major rows, then the same
-// vector loop (a vector argmax for 21 or 200 classes too). The values are `p`, or for C >= 5
-// float16 bits `h` (p null), widened in the class-major copy.
+// vector loop (a vector argmax for 21 or 200 classes too). The values are `p`, or float16
+// bits `h` (p null, only where kWidensHalves), widened in registers as they are loaded.
 std::size_t scanPixels(const float* p, const std::uint16_t* h, const std::uint16_t* y,
                        std::size_t count, std::size_t classes, std::uint32_t ignore,
                        const std::uint8_t* keep, const ScanOut& out, float* rows) {
@@ -189,12 +198,10 @@ std::size_t scanPixels(const float* p, const std::uint16_t* h, const std::uint16
     std::size_t i = 0;
     hn::Vec<DI> best;
     hn::Vec<DF> labelled;
-    if (classes == 2) {
-        removed = scanInterleaved<2>(p, y, count, vIgnore, keepBits, out, i);
-    } else if (classes == 3) {
-        removed = scanInterleaved<3>(p, y, count, vIgnore, keepBits, out, i);
-    } else if (classes == 4) {
-        removed = scanInterleaved<4>(p, y, count, vIgnore, keepBits, out, i);
+    if (classes >= 2 && classes <= 4) {
+        removed = h != nullptr
+                      ? scanInterleavedAny(h, y, count, classes, vIgnore, keepBits, out, i)
+                      : scanInterleavedAny(p, y, count, classes, vIgnore, keepBits, out, i);
     } else {
         hn::Vec<DI> removedLanes = hn::Zero(di);
         for (std::size_t start = 0; start + n <= count; start += kRows) {

@@ -18,6 +18,7 @@
 #include <hwy/highway.h>
 
 #include "loss/ClassMajor-inl.h"
+#include "loss/Interleaved-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace losslens::detail::HWY_NAMESPACE {
@@ -102,8 +103,9 @@ bool sumsTiles(const T* p, std::size_t pixels, std::size_t classes, float tolera
 }
 
 // C = 2, 3 or 4: de-interleaved a vector of pixels at a time (the compiler's own loop for
-// this ran a pixel at a time).
-bool sumsInterleaved(const float* p, std::size_t pixels, std::size_t classes, float tolerance) {
+// this ran a pixel at a time); float32, or float16 bits where kWidensHalves.
+template <std::size_t kC, typename T>
+bool sumsInterleaved(const T* p, std::size_t pixels, float tolerance) {
     const DF df;
     const std::size_t n = hn::Lanes(df);
     const hn::Vec<DF> one = hn::Set(df, 1.0f);
@@ -112,29 +114,32 @@ bool sumsInterleaved(const float* p, std::size_t pixels, std::size_t classes, fl
     std::size_t i = 0;
     for (; i + n <= pixels; i += n) {
         hn::Vec<DF> v0, v1, v2, v3;
-        hn::Vec<DF> sum;
-        const float* at = p + i * classes;
-        if (classes == 2) {
-            hn::LoadInterleaved2(df, at, v0, v1);
-            sum = hn::Add(v0, v1);
-        } else if (classes == 3) {
-            hn::LoadInterleaved3(df, at, v0, v1, v2);
-            sum = hn::Add(hn::Add(v0, v1), v2);
-        } else {
-            hn::LoadInterleaved4(df, at, v0, v1, v2, v3);
-            sum = hn::Add(hn::Add(hn::Add(v0, v1), v2), v3);
-        }
+        loadInterleaved<kC>(df, p + i * kC, v0, v1, v2, v3);
+        hn::Vec<DF> sum = hn::Add(v0, v1);
+        if constexpr (kC >= 3)
+            sum = hn::Add(sum, v2);
+        if constexpr (kC == 4)
+            sum = hn::Add(sum, v3);
         // A NaN sum compares false: the caller's bit check has already refused NaN.
         off = hn::Or(off, hn::VecFromMask(df, hn::Gt(hn::Abs(hn::Sub(sum, one)), limit)));
     }
     bool anyOff = !hn::AllFalse(df, hn::MaskFromVec(off));
     for (; i < pixels; ++i) {
         float sum = 0.0f;
-        for (std::size_t k = 0; k < classes; ++k)
-            sum += p[i * classes + k];
+        for (std::size_t k = 0; k < kC; ++k)
+            sum += asFloat(p[i * kC + k]);
         anyOff |= std::abs(sum - 1.0f) > tolerance;
     }
     return !anyOff;
+}
+
+template <typename T>
+bool sumsInterleaved(const T* p, std::size_t pixels, std::size_t classes, float tolerance) {
+    if (classes == 2)
+        return sumsInterleaved<2>(p, pixels, tolerance);
+    if (classes == 3)
+        return sumsInterleaved<3>(p, pixels, tolerance);
+    return sumsInterleaved<4>(p, pixels, tolerance);
 }
 
 bool SumsNearOne(const float* p, std::size_t pixels, std::size_t classes, float tolerance) {
@@ -146,10 +151,14 @@ bool SumsNearOne(const float* p, std::size_t pixels, std::size_t classes, float 
     return sumsPixelByPixel(p, done, pixels, classes, tolerance);
 }
 
-// float16 bits: C >= 5 in tiles widened in registers (AVX2 and up); the rest (C = 2 to 4,
-// other targets, the pixels after the last tile) widened a few KiB at a time in cache.
+// float16 bits, AVX2 and up: C = 2 to 4 de-interleaved and C >= 5 in tiles, widened in
+// registers; the rest (other targets, the pixels after the last tile) widened a few KiB at
+// a time in cache.
 bool SumsNearOneHalves(const std::uint16_t* h, std::size_t pixels, std::size_t classes,
                        float tolerance) {
+    if constexpr (kWidensHalves)
+        if (classes >= 2 && classes <= 4)
+            return sumsInterleaved(h, pixels, classes, tolerance);
     std::size_t done = 0;
     if (classes >= 5 && !sumsTiles(h, pixels, classes, tolerance, done))
         return false;

@@ -12,6 +12,7 @@
 #include <hwy/highway.h>
 
 #include "loss/ClassMajor-inl.h"
+#include "loss/Interleaved-inl.h"
 
 // The kernel is compiled for every SIMD target and runs on the one the CPU picks, like the
 // fused pass (loss/FusedPass.h).
@@ -63,6 +64,41 @@ std::size_t mergeTiles(const T* p, std::size_t n, std::size_t classes, std::span
 #endif
 }
 
+// C = 2, 3 or 4: the merged probability of a vector of pixels at a time (a 0/1 weight per
+// class, added in class order as mergeRest does). Returns the pixels done.
+template <std::size_t kC, typename T>
+std::size_t mergeInterleaved(const T* p, std::size_t n, const float (&weight)[4], float* m) {
+    const hn::ScalableTag<float> df;
+    const auto w1 = hn::Set(df, weight[1]);
+    const auto w2 = hn::Set(df, weight[2]);
+    const auto w3 = hn::Set(df, weight[3]);
+    const std::size_t lanes = hn::Lanes(df);
+    std::size_t done = 0;
+    for (; done + lanes <= n; done += lanes) {
+        hn::Vec<decltype(df)> v0, v1, v2, v3;
+        detail::HWY_NAMESPACE::loadInterleaved<kC>(df, p + done * kC, v0, v1, v2, v3);
+        if constexpr (kC == 2)
+            v2 = v3 = hn::Zero(df);
+        else if constexpr (kC == 3)
+            v3 = hn::Zero(df);
+        hn::StoreU(hn::MulAdd(w3, v3, hn::MulAdd(w2, v2, hn::MulAdd(w1, v1, v0))), df, m + done);
+    }
+    return done;
+}
+
+template <typename T>
+std::size_t mergeInterleaved(const T* p, std::size_t n, std::size_t classes,
+                             std::span<const int> missing, float* m) {
+    float weight[4] = {1.0f, 0.0f, 0.0f, 0.0f};
+    for (const int c : missing)
+        weight[c] = 1.0f;
+    if (classes == 2)
+        return mergeInterleaved<2>(p, n, weight, m);
+    if (classes == 3)
+        return mergeInterleaved<3>(p, n, weight, m);
+    return mergeInterleaved<4>(p, n, weight, m);
+}
+
 // Pixels [from, n) one at a time: background, then each missing class in class order.
 template <typename T>
 void mergeRest(const T* p, std::size_t from, std::size_t n, std::size_t classes,
@@ -93,47 +129,22 @@ void MarginalKernel(const LossContext& context, std::span<float> out) {
         merged.resize(n);
     float* m = merged.data();
     // The merged probability of every pixel (only background-labelled ones are used):
-    // C = 2-4 with de-interleaving vector loads and a 0/1 weight per class, else a strided
-    // pass per merged class.
+    // C = 2-4 with de-interleaving vector loads and a 0/1 weight per class, else in 8 x 8
+    // tiles and a strided pass per merged class; float16 blocks the pass did not widen (p
+    // null) are read as halves, widened exactly, added in the same order.
+    const std::uint16_t* h = context.halves.data();
     std::size_t done = 0;
-    if (classes >= 2 && classes <= 4) {
-        const hn::ScalableTag<float> df;
-        float weight[4] = {1.0f, 0.0f, 0.0f, 0.0f};
-        for (const int c : missing)
-            weight[c] = 1.0f;
-        const auto w1 = hn::Set(df, weight[1]);
-        const auto w2 = hn::Set(df, weight[2]);
-        const auto w3 = hn::Set(df, weight[3]);
-        const std::size_t lanes = hn::Lanes(df);
-        for (; done + lanes <= n; done += lanes) {
-            hn::Vec<decltype(df)> v0, v1, v2, v3;
-            const float* at = p + done * classes;
-            if (classes == 2) {
-                hn::LoadInterleaved2(df, at, v0, v1);
-                v2 = hn::Zero(df);
-                v3 = v2;
-            } else if (classes == 3) {
-                hn::LoadInterleaved3(df, at, v0, v1, v2);
-                v3 = hn::Zero(df);
-            } else {
-                hn::LoadInterleaved4(df, at, v0, v1, v2, v3);
-            }
-            // Added in class order, as the scalar loop below does.
-            hn::StoreU(hn::MulAdd(w3, v3, hn::MulAdd(w2, v2, hn::MulAdd(w1, v1, v0))), df,
-                       m + done);
-        }
-    }
-    if (p == nullptr) {
-        // A float16 block the pass did not widen (5 classes and more): the same sums of the
-        // halves widened exactly, in the same order.
-        const std::uint16_t* h = context.halves.data();
+    if (classes >= 2 && classes <= 4)
+        done = p != nullptr ? mergeInterleaved(p, n, classes, missing, m)
+                            : mergeInterleaved(h, n, classes, missing, m);
+    else if (p != nullptr)
+        done = mergeTiles(p, n, classes, missing, m);
+    else
         done = mergeTiles(h, n, classes, missing, m);
-        mergeRest(h, done, n, classes, missing, m);
-    } else {
-        if (classes >= 5)
-            done = mergeTiles(p, n, classes, missing, m);
+    if (p != nullptr)
         mergeRest(p, done, n, classes, missing, m);
-    }
+    else
+        mergeRest(h, done, n, classes, missing, m);
     // A background label (never ignore_index, which may be 0) is what gets merged.
     const std::uint16_t background = context.ignoreIndex == 0 ? 0xffff : 0;
     const std::uint16_t* y = context.labels.data();
