@@ -66,7 +66,7 @@ set(CPACK_DEBIAN_APP_PACKAGE_DEPENDS "qt6-qpa-plugins")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME losslens-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-    "libeigen3-dev, libopencv-core-dev, libopencv-imgproc-dev, libpng-dev, libjpeg-dev, libtiff-dev, libhwy-dev, nlohmann-json3-dev, libzip-dev, libsqlite3-dev, pkg-config")
+    "libeigen3-dev, libopencv-core-dev, libopencv-imgproc-dev, libpng-dev, libjpeg-dev, libtiff-dev, libhwy-dev, nlohmann-json3-dev, libzip-dev, libdeflate-dev, libsqlite3-dev, pkg-config")
 set(CPACK_COMPONENT_APP_DESCRIPTION
     "LossLens shows per-pixel segmentation loss maps (standard, missing-annotation aware and more) over the image, with losslens-cli for headless statistics and exports.")
 set(CPACK_COMPONENT_DEV_DESCRIPTION

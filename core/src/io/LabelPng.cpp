@@ -4,6 +4,7 @@
 #include "losslens/io/DataError.h"
 #include "losslens/io/FileBytes.h"
 
+#include "LabelPngDirect.h"
 #include "PngRead.h"
 
 #include <png.h>
@@ -148,12 +149,18 @@ std::string decodeInto(PngReadState& state, const DataLimits& limits, PngInfo& i
 void decodeLabelPng(std::span<const std::byte> bytes, const DataLimits& limits, LabelMap& labels) {
     if (bytes.size() < 8 || png_sig_cmp(reinterpret_cast<png_const_bytep>(bytes.data()), 0, 8) != 0)
         throw std::runtime_error("not a PNG file");
+    LabelMap::Storage values = labels.release();
+    int width = 0;
+    int height = 0;
+    if (detail::decodeLabelPngDirect(bytes, limits, values, width, height)) {
+        labels = LabelMap(width, height, 1, std::move(values));
+        return;
+    }
     PngReadState state;
     state.bytes = bytes;
     PngInfo info;
     std::vector<std::uint8_t> raw;
     std::vector<png_bytep> rows;
-    LabelMap::Storage values = labels.release();
     const std::string reason = decodeInto(state, limits, info, raw, rows, values);
     if (!reason.empty())
         throw std::runtime_error(reason);
