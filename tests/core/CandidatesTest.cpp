@@ -7,6 +7,8 @@
 #include "losslens/candidates/CandidateRanking.h"
 #include "losslens/candidates/ProposedLabels.h"
 #include "losslens/io/CocoRle.h"
+#include "losslens/loss/CandidatePixels.h"
+#include "losslens/loss/LossComputer.h"
 
 #include <gtest/gtest.h>
 
@@ -182,10 +184,15 @@ std::vector<RefCandidate> reference(const LabelMap& labels, const Prediction& p,
     return out;
 }
 
+// Every field against the reference, searched over every pixel and over the pixels a loss
+// pass marked (CandidatePixels, as a scan hands them); rounds 60 on are larger than the
+// pass's blocks of 2,048 pixels.
 TEST(FindCandidates, EveryFieldMatchesAFloodFillOnRandomSamples) {
     std::mt19937 rng(11);
-    for (int round = 0; round < 60; ++round) {
-        const int w = 1 + static_cast<int>(rng() % 40), h = 1 + static_cast<int>(rng() % 30);
+    for (int round = 0; round < 70; ++round) {
+        const int scale = round >= 60 ? 4 : 1;
+        const int w = 1 + static_cast<int>(rng() % (40u * scale));
+        const int h = 1 + static_cast<int>(rng() % (30u * scale));
         // From round 40 on, 8 to 30 classes (the vector search of the largest class) with
         // ties: every third pixel's largest probability copied to another class, so the
         // first of them must win.
@@ -206,25 +213,36 @@ TEST(FindCandidates, EveryFieldMatchesAFloodFillOnRandomSamples) {
         const std::int64_t minArea = 1 + round % 4;
         std::vector<std::uint8_t> missing(static_cast<std::size_t>(classes), 0);
         missing[1] = 1;
-        const auto got =
-            findCandidates(s.labels, s.prediction, kIgnore, missing, {minConf, minArea});
         const auto want = reference(s.labels, s.prediction, minConf, minArea);
-        ASSERT_EQ(got.size(), want.size()) << "round " << round;
-        for (std::size_t i = 0; i < got.size(); ++i) {
-            SCOPED_TRACE(testing::Message() << "round " << round << " candidate " << i);
-            EXPECT_EQ(got[i].classId, want[i].cls);
-            EXPECT_EQ(got[i].area, want[i].area);
-            EXPECT_EQ(got[i].bbox, want[i].box);
-            EXPECT_EQ(got[i].firstPixel, want[i].first);
-            EXPECT_EQ(got[i].id, static_cast<int>(i) + 1);
-            EXPECT_EQ(got[i].missing, want[i].cls == 1);
-            EXPECT_NEAR(got[i].confidence, want[i].confidence, 1e-6);
-            EXPECT_NEAR(got[i].penalty, want[i].penalty, 1e-9 * std::max(1.0, want[i].penalty));
-            std::vector<std::uint8_t> mask(want[i].mask.size(), 0);
-            for (const PixelRun& r : got[i].runs)
-                for (int x = r.x0; x < r.x1; ++x)
-                    mask[static_cast<std::size_t>(r.y * w + x)] = 1;
-            EXPECT_EQ(mask, want[i].mask);
+        CandidatePixels marks;
+        marks.start(s.labels.pixelCount());
+        LossConfig config;
+        config.ignoreIndex = kIgnore;
+        (void)summarizeLoss(s.labels, s.prediction, config, kAllVariants, {},
+                            [&marks](const LossBlock& block) { marks.add(block); });
+        ASSERT_TRUE(marks.complete(s.labels.pixelCount()));
+        const std::vector<const CandidatePixels*> searches{nullptr, &marks};
+        for (const CandidatePixels* marked : searches) {
+            const auto got = findCandidates(s.labels, s.prediction, kIgnore, missing,
+                                            {minConf, minArea}, marked);
+            ASSERT_EQ(got.size(), want.size()) << "round " << round;
+            for (std::size_t i = 0; i < got.size(); ++i) {
+                SCOPED_TRACE(testing::Message() << "round " << round << " candidate " << i
+                                                << (marked != nullptr ? ", marked" : ""));
+                EXPECT_EQ(got[i].classId, want[i].cls);
+                EXPECT_EQ(got[i].area, want[i].area);
+                EXPECT_EQ(got[i].bbox, want[i].box);
+                EXPECT_EQ(got[i].firstPixel, want[i].first);
+                EXPECT_EQ(got[i].id, static_cast<int>(i) + 1);
+                EXPECT_EQ(got[i].missing, want[i].cls == 1);
+                EXPECT_NEAR(got[i].confidence, want[i].confidence, 1e-6);
+                EXPECT_NEAR(got[i].penalty, want[i].penalty, 1e-9 * std::max(1.0, want[i].penalty));
+                std::vector<std::uint8_t> mask(want[i].mask.size(), 0);
+                for (const PixelRun& r : got[i].runs)
+                    for (int x = r.x0; x < r.x1; ++x)
+                        mask[static_cast<std::size_t>(r.y * w + x)] = 1;
+                EXPECT_EQ(mask, want[i].mask);
+            }
         }
     }
 }

@@ -118,7 +118,7 @@ TEST(LossBlocks, LongRunsOfOneBinAreCountedExactly) {
         const float* pointers[kVariants];
         for (std::size_t v = 0; v < kVariants; ++v)
             pointers[v] = maps[v].data() + start;
-        builder.add(LossBlock{start, {labels.data() + start, size}, pointers});
+        builder.add(LossBlock{start, {labels.data() + start, size}, pointers, {}});
     }
     const SampleStatistics got = builder.take();
     EXPECT_EQ(got.maxLoss, top);

@@ -70,6 +70,7 @@ void runScan(ScanState& scan, int jobs) {
     // maps, every sample made six maps and its masks in fresh pages (zeroing them was 40% of
     // the scan's time on a 21-class set).
     options.maps = false;
+    options.candidatePixels = true; // the candidates read only the pixels the pass marked
     options.claim = [&scan](std::size_t entry) {
         if (!scan.claim(entry, ScanState::Scan))
             return false;
@@ -101,7 +102,7 @@ void runScan(ScanState& scan, int jobs) {
         [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
             KeptCandidates kept;
             kept.found = candidatesOf(sample, result.summary.missing, dataset.entries()[entry].stem,
-                                      dataset.run());
+                                      dataset.run(), {}, result.candidatePixels);
             kept.width = sample.labels.width();
             kept.height = sample.labels.height();
             if (index)

@@ -195,6 +195,23 @@ void beatenBackground(const std::uint16_t* label, const float* p, int width, int
     }
 }
 
+// A row's flags from the pass's marks: the same pixels beatenBackground finds (labelled 0,
+// first largest class not 0), without reading the row's probabilities.
+void markedRow(const CandidatePixels& marked, std::size_t first, int width, std::uint8_t* flags) {
+    const auto n = static_cast<std::size_t>(width);
+    std::size_t x = 0;
+    while (x < n) {
+        const std::size_t at = first + x;
+        if (at % 64 == 0 && x + 64 <= n && marked.word(at / 64) == 0) {
+            std::memset(flags + x, 0, 64); // the common case: no candidate pixel in 64
+            x += 64;
+            continue;
+        }
+        flags[x] = marked.test(at) ? 1 : 0;
+        ++x;
+    }
+}
+
 int firstLargest(const float* p, int classes, float& best) {
 #if defined(__x86_64__) && defined(__GNUC__)
     static const bool avx2 = __builtin_cpu_supports("avx2");
@@ -211,7 +228,7 @@ namespace {
 // Background-labelled pixels whose argmax is a class (not background) with at least the
 // confidence asked for, as runs along each row, joined to the touching runs of the row above.
 std::vector<Run> candidateRuns(const LabelMap& labels, const Prediction& prediction,
-                               const CandidateOptions& options) {
+                               const CandidateOptions& options, const CandidatePixels* marked) {
     const int width = labels.width();
     const int height = labels.height();
     const int classes = prediction.classes();
@@ -225,7 +242,11 @@ std::vector<Run> candidateRuns(const LabelMap& labels, const Prediction& predict
         const std::size_t rowStart = runs.size();
         const std::uint16_t* label = labels.data() + static_cast<std::size_t>(y) * width;
         const float* row = prediction.data() + static_cast<std::size_t>(y) * width * stride;
-        beatenBackground(label, row, width, classes, flags.data());
+        if (marked != nullptr)
+            markedRow(*marked, static_cast<std::size_t>(y) * static_cast<std::size_t>(width), width,
+                      flags.data());
+        else
+            beatenBackground(label, row, width, classes, flags.data());
         bool open = false;
         for (int x = 0; x < width; ++x) {
             if (flags[static_cast<std::size_t>(x)] == 0) {
@@ -302,14 +323,17 @@ std::vector<Component> componentsOf(std::vector<Run>& runs, int width) {
 
 std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& prediction,
                                       int ignoreIndex, std::span<const std::uint8_t> missing,
-                                      const CandidateOptions& options) {
+                                      const CandidateOptions& options,
+                                      const CandidatePixels* marked) {
     const int width = labels.width();
     const int height = labels.height();
     const int classes = prediction.classes();
     if (ignoreIndex == 0 || prediction.width() != width || prediction.height() != height ||
         classes < 2)
         return {};
-    std::vector<Run> runs = candidateRuns(labels, prediction, options);
+    if (marked != nullptr && !marked->complete(labels.pixelCount()))
+        marked = nullptr;
+    std::vector<Run> runs = candidateRuns(labels, prediction, options, marked);
     std::vector<Component> components = componentsOf(runs, width);
     runs = {};
 
@@ -336,13 +360,14 @@ std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& 
 
 std::vector<Candidate> candidatesOf(const LoadedSample& sample, const std::vector<int>& missing,
                                     const std::string& stem, const std::string& run,
-                                    const CandidateOptions& options) {
+                                    const CandidateOptions& options,
+                                    const CandidatePixels* marked) {
     std::vector<std::uint8_t> mask(static_cast<std::size_t>(sample.prediction.classes()), 0);
     for (const int c : missing)
         if (c > 0 && c < static_cast<int>(mask.size()))
             mask[static_cast<std::size_t>(c)] = 1;
     std::vector<Candidate> found =
-        findCandidates(sample.labels, sample.prediction, sample.ignoreIndex, mask, options);
+        findCandidates(sample.labels, sample.prediction, sample.ignoreIndex, mask, options, marked);
     for (Candidate& c : found) {
         c.stem = stem;
         c.run = run;

@@ -50,6 +50,7 @@ CandidateSetReport findSetCandidates(const Dataset& dataset, const CandidateOpti
     };
     ProcessOptions scan = process;
     scan.maps = false; // the summary gives M; the candidates read the prediction themselves
+    scan.candidatePixels = true; // ... at the pixels the pass marked
     std::optional<CandidateScanIndex> recall;
     if (index) {
         recall.emplace(*index, take);
@@ -59,8 +60,9 @@ CandidateSetReport findSetCandidates(const Dataset& dataset, const CandidateOpti
         processSet(dataset, scan,
                    [&](std::size_t entry, const LoadedSample& sample, const LossResult& result) {
                        KeptCandidates kept;
-                       kept.found = candidatesOf(sample, result.summary.missing,
-                                                 entries[entry].stem, dataset.run(), options);
+                       kept.found =
+                           candidatesOf(sample, result.summary.missing, entries[entry].stem,
+                                        dataset.run(), options, result.candidatePixels);
                        kept.width = sample.labels.width();
                        kept.height = sample.labels.height();
                        if (index)

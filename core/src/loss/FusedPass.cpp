@@ -178,7 +178,8 @@ std::int64_t RunFusedPass(const PassArgs& a) {
             blockMaps[v] = out;
         }
         if (a.sink != nullptr && *a.sink)
-            (*a.sink)(LossBlock{start, std::span<const std::uint16_t>(y, count), blockMaps});
+            (*a.sink)(LossBlock{start, std::span<const std::uint16_t>(y, count), blockMaps,
+                                std::span<const std::uint16_t>(k, count)});
     }
     return removedCount;
 }

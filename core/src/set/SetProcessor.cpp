@@ -57,7 +57,11 @@ void scoreSample(const LoadedSample& sample, const LossConfig& config, LossResul
 SampleOutcome processSample(const Dataset& dataset, std::size_t i, const SampleVisitor& visitor,
                             bool statistics, Dataset::Image images, bool maps) {
     LoadedSample sample;
-    return processSample(dataset, i, sample, visitor, statistics, images, maps);
+    ProcessOptions options;
+    options.statistics = statistics;
+    options.images = images;
+    options.maps = maps;
+    return processSample(dataset, i, sample, visitor, options);
 }
 
 SampleOutcome guardedOutcome(const Dataset& dataset, std::size_t entry,
@@ -83,19 +87,31 @@ SampleOutcome guardedOutcome(const Dataset& dataset, std::size_t entry,
 }
 
 SampleOutcome processSample(const Dataset& dataset, std::size_t i, LoadedSample& sample,
-                            const SampleVisitor& visitor, bool statistics, Dataset::Image images,
-                            bool maps, Dataset::Precision precision) {
+                            const SampleVisitor& visitor, const ProcessOptions& options) {
     const LossConfig config = dataset.config().lossConfig();
+    const bool statistics = options.statistics;
     return guardedOutcome(dataset, i, [&](SampleOutcome& outcome) {
         // With nobody else reading the prediction, a float16 file stays float16: the pass
         // widens it a block at a time (half the bytes, no float32 copy of it).
-        dataset.load(i, sample, images, visitor ? precision : Dataset::Precision::AsStored);
+        dataset.load(i, sample, options.images,
+                     visitor ? options.precision : Dataset::Precision::AsStored);
         outcome.warnings = sample.warnings;
-        // Statistics come from the pass's blocks, so a sample's six maps are held only when
-        // the visitor asks for them.
+        // Statistics (and candidate pixels) come from the pass's blocks, so a sample's six
+        // maps are held only when the visitor asks for them.
         SampleStatisticsBuilder builder(lossVariants().size(), config.ignoreIndex);
-        const LossBlockSink sink = statistics ? builder.sink() : LossBlockSink();
-        if (!visitor || !maps) {
+        LossBlockSink statisticsSink = statistics ? builder.sink() : LossBlockSink();
+        const bool marks = options.candidatePixels && visitor;
+        CandidatePixels& pixels = sample.scratch.candidatePixels;
+        if (marks)
+            pixels.start(sample.labels.pixelCount());
+        const LossBlockSink sink =
+            !marks ? std::move(statisticsSink)
+                   : LossBlockSink([&pixels, &statisticsSink](const LossBlock& block) {
+                         pixels.add(block);
+                         if (statisticsSink)
+                             statisticsSink(block);
+                     });
+        if (!visitor || !options.maps) {
             // Nobody reads the maps (stats, the window's scan), or the visitor makes its own
             // (export): the summary alone.
             outcome.summary = summarizeLoss(sample.labels, sample.prediction, config, kAllVariants,
@@ -103,12 +119,16 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, LoadedSample&
             if (visitor) {
                 LossResult summaryOnly;
                 summaryOnly.summary = outcome.summary;
+                if (marks && pixels.complete(sample.labels.pixelCount()))
+                    summaryOnly.candidatePixels = &pixels;
                 visitor(i, sample, summaryOnly);
             }
         } else {
             LossResult result;
             scoreSample(sample, config, result, LossOutputs{kAllVariants, sink});
             outcome.summary = result.summary;
+            if (marks && pixels.complete(sample.labels.pixelCount()))
+                result.candidatePixels = &pixels;
             visitor(i, sample, result);
         }
         if (statistics)
@@ -146,8 +166,7 @@ bool scanSet(const Dataset& dataset, const ProcessOptions& options, const Outcom
                 outcome.entry = chosen[k];
             } else {
                 std::unique_ptr<LoadedSample> sample = takeSample();
-                outcome = processSample(dataset, chosen[k], *sample, visitor, options.statistics,
-                                        options.images, options.maps, options.precision);
+                outcome = processSample(dataset, chosen[k], *sample, visitor, options);
                 if (options.index)
                     options.index->keep(outcome);
                 std::lock_guard lock(mutex);

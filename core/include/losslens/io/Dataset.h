@@ -4,6 +4,7 @@
 #include "losslens/io/DataLimits.h"
 #include "losslens/io/DatasetConfig.h"
 #include "losslens/loss/Annotation.h"
+#include "losslens/loss/CandidatePixels.h"
 #include "losslens/loss/Prediction.h"
 #include "losslens/loss/Raster.h"
 
@@ -58,6 +59,7 @@ struct LoadedSample {
         std::vector<std::byte> fileBytes;
         Raster<float>::Storage floats;
         Prediction::Halves::Storage halves;
+        CandidatePixels candidatePixels; // marked by processSample when asked
     } scratch;
 };
 

@@ -16,6 +16,9 @@ struct LossBlock {
     // Per registered variant (indexed like lossVariants()): the block's values, or null for a
     // variant that was not scored. Each covers labels.size() pixels.
     std::span<const float* const> maps;
+    // The block's first largest class per pixel (ties to the lower class), or empty where the
+    // block's producer has none.
+    std::span<const std::uint16_t> argmax;
 
     [[nodiscard]] std::size_t size() const noexcept { return labels.size(); }
 };

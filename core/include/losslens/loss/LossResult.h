@@ -1,5 +1,6 @@
 #pragma once
 
+#include "losslens/loss/CandidatePixels.h"
 #include "losslens/loss/LossBlock.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/loss/Raster.h"
@@ -18,6 +19,9 @@ struct LossResult {
     ByteImage removed;         // 1 where y == 0 and w0 == 0: the partial variant's removals
     LabelMap argmax;           // k(x)
     SampleSummary summary;
+    // Where a scan marked the sample's candidate pixels during its pass (ProcessOptions::
+    // candidatePixels): valid while the visitor runs; else null.
+    const CandidatePixels* candidatePixels = nullptr;
 
     [[nodiscard]] int width() const noexcept { return bgWeight.width(); }
     [[nodiscard]] int height() const noexcept { return bgWeight.height(); }

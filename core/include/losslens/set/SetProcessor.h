@@ -30,6 +30,9 @@ struct ProcessOptions {
     // (export), so a float16 file stays float16 (Dataset::Precision). Without a visitor the
     // scan always keeps it so (stats).
     Dataset::Precision precision = Dataset::Precision::Float32;
+    // Mark each sample's candidate pixels during its pass and hand them to the visitor
+    // (LossResult::candidatePixels): the candidates' search then reads only those pixels.
+    bool candidatePixels = false;
     // Asked by a worker before it loads an entry; false: someone else loads and scores it
     // (the window's viewer, which shares its one load of a big sample with the table), so
     // the entry is skipped and the sink never sees it. Called from worker threads.
@@ -80,11 +83,11 @@ void scoreSample(const LoadedSample& sample, const LossConfig& config, LossResul
                                           bool statistics = false,
                                           Dataset::Image images = Dataset::Image::Load,
                                           bool maps = true);
-// The same, loading into `sample` (its buffers reused: Dataset::load), which the visitor sees.
-[[nodiscard]] SampleOutcome
-processSample(const Dataset& dataset, std::size_t entry, LoadedSample& sample,
-              const SampleVisitor& visitor, bool statistics, Dataset::Image images, bool maps,
-              Dataset::Precision precision = Dataset::Precision::Float32);
+// The same, loading into `sample` (its buffers reused: Dataset::load), which the visitor sees,
+// as `options` ask (statistics, images, maps, precision, candidatePixels).
+[[nodiscard]] SampleOutcome processSample(const Dataset& dataset, std::size_t entry,
+                                          LoadedSample& sample, const SampleVisitor& visitor,
+                                          const ProcessOptions& options);
 
 // The one set pipeline: loads, validates and scores every complete stem on `jobs` threads
 // and hands each outcome to `sink` as it finishes. A bad sample is reported in its outcome
