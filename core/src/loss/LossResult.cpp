@@ -61,8 +61,9 @@ void forEachBlock(const LossResult& result, const LabelMap& labels, VariantMask 
             maps[v] = hasVariant(variants, v) && result.maps[v].pixelCount() == n
                           ? result.maps[v].data() + start
                           : nullptr;
-        const auto argmax = result.argmax.pixelCount() == n ? result.argmax.values().subspan(start, size)
-                                                            : std::span<const std::uint16_t>();
+        const auto argmax = result.argmax.pixelCount() == n
+                                ? result.argmax.values().subspan(start, size)
+                                : std::span<const std::uint16_t>();
         sink(LossBlock{start, labels.values().subspan(start, size), maps, argmax});
     }
 }

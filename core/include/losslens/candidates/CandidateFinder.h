@@ -19,10 +19,11 @@ namespace losslens {
 // not missing. The stem and run are left for the caller to fill. `marked`, when the pass
 // marked this sample's candidate pixels (complete for its size), spares the search a read of
 // every pixel's probabilities: only the marked pixels' are read.
-[[nodiscard]] std::vector<Candidate>
-findCandidates(const LabelMap& labels, const Prediction& prediction, int ignoreIndex,
-               std::span<const std::uint8_t> missing, const CandidateOptions& options = {},
-               const CandidatePixels* marked = nullptr);
+[[nodiscard]] std::vector<Candidate> findCandidates(const LabelMap& labels,
+                                                    const Prediction& prediction, int ignoreIndex,
+                                                    std::span<const std::uint8_t> missing,
+                                                    const CandidateOptions& options = {},
+                                                    const CandidatePixels* marked = nullptr);
 
 // The candidates of a loaded sample whose missing set M is `missing` (a SampleSummary's
 // class ids), with its stem and run filled: how the set scan, the CLI and the window's
