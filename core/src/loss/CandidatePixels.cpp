@@ -1,7 +1,5 @@
 #include "losslens/loss/CandidatePixels.h"
 
-#include <algorithm>
-
 namespace losslens {
 
 void CandidatePixels::start(std::size_t pixels) {

@@ -31,6 +31,19 @@ inline constexpr bool kWidensHalves = true;
 inline constexpr bool kWidensHalves = false;
 #endif
 
+// Highway's de-interleaving load of kC (2, 3, 4) lanes of type D's into v0 .. v(kC - 1).
+template <std::size_t kC, class D, typename T, class V>
+HWY_INLINE void loadLanes(D d, const T* HWY_RESTRICT at, V& v0, V& v1, V& v2, V& v3) {
+    namespace hn = hwy::HWY_NAMESPACE;
+    static_assert(kC >= 2 && kC <= 4);
+    if constexpr (kC == 2)
+        hn::LoadInterleaved2(d, at, v0, v1);
+    else if constexpr (kC == 3)
+        hn::LoadInterleaved3(d, at, v0, v1, v2);
+    else
+        hn::LoadInterleaved4(d, at, v0, v1, v2, v3);
+}
+
 // Sets v0 .. v(kC - 1) to classes 0 .. kC - 1 of the Lanes(df) pixels at `at` (kC = 2, 3,
 // 4), from float32 values or float16 bits (std::uint16_t; only where kWidensHalves).
 template <std::size_t kC, class DF, typename T>
@@ -38,25 +51,14 @@ HWY_INLINE void loadInterleaved(DF df, const T* HWY_RESTRICT at, hwy::HWY_NAMESP
                                 hwy::HWY_NAMESPACE::Vec<DF>& v1, hwy::HWY_NAMESPACE::Vec<DF>& v2,
                                 hwy::HWY_NAMESPACE::Vec<DF>& v3) {
     namespace hn = hwy::HWY_NAMESPACE;
-    static_assert(kC >= 2 && kC <= 4);
     if constexpr (std::is_same_v<T, float>) {
-        if constexpr (kC == 2)
-            hn::LoadInterleaved2(df, at, v0, v1);
-        else if constexpr (kC == 3)
-            hn::LoadInterleaved3(df, at, v0, v1, v2);
-        else
-            hn::LoadInterleaved4(df, at, v0, v1, v2, v3);
+        loadLanes<kC>(df, at, v0, v1, v2, v3);
     } else {
         static_assert(std::is_same_v<T, std::uint16_t>);
         const hn::Rebind<std::uint16_t, DF> d16;
         const hn::Rebind<hwy::float16_t, DF> dh;
         hn::Vec<decltype(d16)> h0, h1, h2, h3;
-        if constexpr (kC == 2)
-            hn::LoadInterleaved2(d16, at, h0, h1);
-        else if constexpr (kC == 3)
-            hn::LoadInterleaved3(d16, at, h0, h1, h2);
-        else
-            hn::LoadInterleaved4(d16, at, h0, h1, h2, h3);
+        loadLanes<kC>(d16, at, h0, h1, h2, h3);
         v0 = hn::PromoteTo(df, hn::BitCast(dh, h0));
         v1 = hn::PromoteTo(df, hn::BitCast(dh, h1));
         if constexpr (kC >= 3)
