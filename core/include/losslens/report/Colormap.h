@@ -42,12 +42,18 @@ inline constexpr Rgb kWeightZeroColour{255, 0, 200};
     if (!(hi > lo))
         return 0;
     const float t = (v - lo) / (hi - lo) * 255.0f + 0.5f;
-    return static_cast<std::uint8_t>(t <= 0.0f ? 0.0f : (t >= 255.0f ? 255.0f : t));
+    return static_cast<std::uint8_t>(t > 0.0f ? (t < 255.0f ? t : 255.0f) : 0.0f); // NaN: 0
 }
 
 // Index 0..255 of v on a linear scale over the range, or with `log` by log(v) over
 // [log lo, log hi] (lo > 0; v <= lo maps to 0): what heatmaps, the window and legends share.
 [[nodiscard]] std::uint8_t scaleIndex(float v, ValueRange range, bool log);
+
+// One row of a heatmap: n pixels' RGB bytes into rgb (3 n), ignored pixels neutral. What
+// renderHeatmap and the exports' PNGs colour with: the same bytes either way.
+void colourHeatmapRow(const float* values, const std::uint16_t* labels, std::size_t n,
+                      int ignoreIndex, ValueRange range, const ColormapLut& lut, bool log,
+                      std::uint8_t* rgb);
 
 // An RGB heatmap of a loss map over the range (linear, or log); pixels labelled ignoreIndex
 // are neutral.

@@ -1,0 +1,132 @@
+// The RGB PNGs exports write (heatmaps, background weights, legends), read back by libpng's
+// own reader: every byte of every pixel as given, through both encoders (libdeflate whole
+// for images whose filtered rows fit 16 MiB, libpng and zlib a row at a time above).
+
+#include "losslens/report/Colormap.h"
+
+#include <gtest/gtest.h>
+#include <png.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace losslens;
+
+namespace {
+
+struct Decoded {
+    bool ok = false;
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> rgb;
+    std::string message;
+};
+
+// libpng's simplified reader: it checks the signature, every critical chunk's CRC, the
+// zlib stream (Adler-32 included) and the row filters.
+Decoded decodeWithLibpng(const std::string& bytes) {
+    Decoded out;
+    png_image image{};
+    image.version = PNG_IMAGE_VERSION;
+    if (!png_image_begin_read_from_memory(&image, bytes.data(), bytes.size())) {
+        out.message = image.message;
+        return out;
+    }
+    image.format = PNG_FORMAT_RGB;
+    out.width = static_cast<int>(image.width);
+    out.height = static_cast<int>(image.height);
+    out.rgb.resize(PNG_IMAGE_SIZE(image));
+    if (!png_image_finish_read(&image, nullptr, out.rgb.data(), 0, nullptr)) {
+        out.message = image.message;
+        png_image_free(&image);
+        return out;
+    }
+    out.ok = true;
+    return out;
+}
+
+// Runs of equal colours (as heatmaps have) with some noise between them.
+ByteImage testImage(int width, int height, unsigned seed) {
+    ByteImage image(width, height, 3);
+    std::mt19937 random(seed);
+    std::uint8_t colour[3] = {10, 200, 30};
+    for (std::size_t i = 0; i < static_cast<std::size_t>(width) * height; ++i) {
+        if (random() % 17 == 0)
+            for (auto& c : colour)
+                c = static_cast<std::uint8_t>(random());
+        for (int c = 0; c < 3; ++c)
+            image.data()[3 * i + c] =
+                random() % 5 == 0 ? static_cast<std::uint8_t>(random()) : colour[c];
+    }
+    return image;
+}
+
+void expectReadsBack(const ByteImage& image) {
+    const Decoded decoded = decodeWithLibpng(encodeRgbPng(image));
+    ASSERT_TRUE(decoded.ok) << image.width() << "x" << image.height() << ": " << decoded.message;
+    ASSERT_EQ(decoded.width, image.width());
+    ASSERT_EQ(decoded.height, image.height());
+    const std::size_t n = static_cast<std::size_t>(image.width()) * image.height() * 3;
+    ASSERT_EQ(decoded.rgb.size(), n);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        differ += decoded.rgb[i] != image.data()[i];
+    EXPECT_EQ(differ, 0u) << image.width() << "x" << image.height();
+}
+
+} // namespace
+
+TEST(RgbPng, SmallImagesReadBackExactly) {
+    // One pixel (a row shorter than the Sub filter's reach), two, odd sizes, a tall column.
+    const int sizes[][2] = {{1, 1}, {2, 1}, {1, 2}, {3, 3}, {7, 5}, {1, 300}, {300, 1}, {64, 48}};
+    unsigned seed = 1;
+    for (const auto& size : sizes)
+        expectReadsBack(testImage(size[0], size[1], seed++));
+}
+
+TEST(RgbPng, ImagesAtTheSizesExportsWriteReadBackExactly) {
+    expectReadsBack(testImage(1024, 768, 7));  // the 21-class set's samples: deflated whole
+    expectReadsBack(testImage(2364, 2364, 8)); // 16.77 MB of filtered rows: the last whole size
+}
+
+TEST(RgbPng, ImagesPastTheWholeLimitReadBackThroughTheRowEncoder) {
+    expectReadsBack(testImage(2365, 2365, 9)); // one row more than 16 MiB: libpng row by row
+}
+
+TEST(RgbPng, FlatAndNoisyImagesReadBackExactly) {
+    ByteImage flat(513, 257, 3);
+    std::fill(flat.data(), flat.data() + 513 * 257 * 3, std::uint8_t{77});
+    expectReadsBack(flat);
+    ByteImage noise(640, 480, 3);
+    std::mt19937 random(3);
+    for (std::size_t i = 0; i < 640u * 480u * 3u; ++i)
+        noise.data()[i] = static_cast<std::uint8_t>(random());
+    expectReadsBack(noise); // deflate cannot shrink it: the bound must hold
+}
+
+TEST(RgbPng, HeatmapsReadBackAsTheirColours) {
+    // A heatmap's PNG holds the colour map's entry of each value, grey where ignored.
+    LossMap map(300, 200);
+    LabelMap labels(300, 200);
+    std::mt19937 random(5);
+    for (std::size_t i = 0; i < 300u * 200u; ++i) {
+        map.data()[i] = static_cast<float>(random() % 1000) / 250.0f; // 0 .. 4
+        labels.data()[i] = random() % 9 == 0 ? 255 : 1;
+    }
+    const ColormapLut& lut = colormapLut(Colormap::Turbo);
+    const Decoded decoded =
+        decodeWithLibpng(encodeHeatmapPng(map, labels, 255, {0.0f, 4.0f}, Colormap::Turbo));
+    ASSERT_TRUE(decoded.ok) << decoded.message;
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < 300u * 200u; ++i) {
+        const float t = map.data()[i] / 4.0f * 255.0f + 0.5f; // the colour map's index
+        const Rgb expected = labels.data()[i] == 255
+                                 ? Rgb{128, 128, 128}
+                                 : lut[static_cast<std::size_t>(t >= 255.0f ? 255.0f : t)];
+        for (int c = 0; c < 3; ++c)
+            differ += decoded.rgb[3 * i + c] != expected[c];
+    }
+    EXPECT_EQ(differ, 0u);
+}
