@@ -1,8 +1,10 @@
 // The RGB PNGs exports write (heatmaps, background weights, legends), read back by libpng's
 // own reader: every byte of every pixel as given, through both encoders (libdeflate whole
-// for images whose filtered rows fit 16 MiB, libpng and zlib a row at a time above).
+// or zlib whole for images whose filtered rows fit 16 MiB, libpng and zlib a row at a time
+// above).
 
 #include "losslens/report/Colormap.h"
+#include "losslens/report/HeatmapColours.h"
 
 #include <gtest/gtest.h>
 #include <png.h>
@@ -129,4 +131,33 @@ TEST(RgbPng, HeatmapsReadBackAsTheirColours) {
             differ += decoded.rgb[3 * i + c] != expected[c];
     }
     EXPECT_EQ(differ, 0u);
+}
+
+TEST(RgbPng, RowsAreColouredWithTheirOwnTable) {
+    // A caller's own table; rows of 7 and 600 pixels (more than one run of indices). The
+    // last pixel's three bytes must not spill past the row.
+    ColormapLut lut{};
+    for (std::size_t i = 0; i < 256; ++i)
+        lut[i] = Rgb{static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(255 - i),
+                     static_cast<std::uint8_t>(i * 7)};
+    const HeatmapColours colours(lut, {0.0f, 4.0f}, false, 255);
+    for (const std::size_t n : {std::size_t{7}, std::size_t{600}}) {
+        std::vector<float> values(n);
+        std::vector<std::uint16_t> labels(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            values[i] = static_cast<float>(i % 23) * 0.2f; // 0 .. 4.4: past the range too
+            labels[i] = i % 5 == 2 ? 255 : 1;
+        }
+        std::vector<std::uint8_t> rgb(3 * n + 1, 0xab);
+        colours.colourRow(values.data(), labels.data(), n, rgb.data());
+        EXPECT_EQ(rgb[3 * n], 0xab) << n;
+        for (std::size_t i = 0; i < n; ++i) {
+            const float t = values[i] / 4.0f * 255.0f + 0.5f;
+            const Rgb expected = labels[i] == 255
+                                     ? Rgb{128, 128, 128}
+                                     : lut[static_cast<std::size_t>(t >= 255.0f ? 255.0f : t)];
+            for (int c = 0; c < 3; ++c)
+                ASSERT_EQ(rgb[3 * i + c], expected[c]) << "n " << n << " pixel " << i;
+        }
+    }
 }

@@ -1,5 +1,7 @@
 #include "losslens/report/Colormap.h"
 
+#include "losslens/report/HeatmapColours.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -115,47 +117,11 @@ std::uint8_t scaleIndex(float v, ValueRange range, bool log) {
     return colormapIndex(std::log(v), {std::log(range.lo), std::log(range.hi)});
 }
 
-void colourHeatmapRow(const float* values, const std::uint16_t* labels, std::size_t n,
-                      int ignoreIndex, ValueRange range, const ColormapLut& lut, bool log,
-                      std::uint8_t* rgb) {
-    // The indices of a chunk first, in a loop the compiler vectorises (colormapIndex's
-    // arithmetic, inlined), then the table's colours: a call per pixel took as long as
-    // deflating the row.
-    constexpr std::size_t kChunk = 256;
-    std::uint8_t index[kChunk];
-    const float lo = range.lo;
-    const float span = range.hi - range.lo;
-    const bool flat = !(range.hi > range.lo);
-    for (std::size_t at = 0; at < n; at += kChunk) {
-        const std::size_t m = std::min(kChunk, n - at);
-        const float* v = values + at;
-        if (log) {
-            for (std::size_t i = 0; i < m; ++i)
-                index[i] = scaleIndex(v[i], range, true);
-        } else if (flat) {
-            std::fill_n(index, m, std::uint8_t{0});
-        } else {
-            for (std::size_t i = 0; i < m; ++i) {
-                const float t = (v[i] - lo) / span * 255.0f + 0.5f;
-                index[i] = static_cast<std::uint8_t>(t > 0.0f ? (t < 255.0f ? t : 255.0f) : 0.0f);
-            }
-        }
-        const std::uint16_t* label = labels + at;
-        std::uint8_t* out = rgb + 3 * at;
-        for (std::size_t i = 0; i < m; ++i) {
-            const Rgb& c = label[i] == ignoreIndex ? kIgnoreColour : lut[index[i]];
-            out[3 * i] = c[0];
-            out[3 * i + 1] = c[1];
-            out[3 * i + 2] = c[2];
-        }
-    }
-}
-
 ByteImage renderHeatmap(const LossMap& map, const LabelMap& labels, int ignoreIndex,
                         ValueRange range, Colormap colormap, bool log) {
     ByteImage out(map.width(), map.height(), 3);
-    colourHeatmapRow(map.data(), labels.data(), map.values().size(), ignoreIndex, range,
-                     colormapLut(colormap), log, out.data());
+    HeatmapColours(colormapLut(colormap), range, log, ignoreIndex)
+        .colourRow(map.data(), labels.data(), map.values().size(), out.data());
     return out;
 }
 

@@ -287,11 +287,20 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
     }
     std::atomic<std::size_t> written{0};
     const LossConfig config = dataset.config().lossConfig();
-    result.report = processSet(dataset, summaryForVisitor(options.process),
-                               [&](std::size_t i, const LoadedSample& sample, const LossResult&) {
-                                   written += exportSample(dataset.entries()[i].stem, sample,
-                                                           config, result.range, options);
-                               });
+    // The chosen maps come from the pass that makes the summary (one read of the prediction,
+    // not two) when they fit kMapsAtOnceBytes; a bigger sample's are made one at a time.
+    ProcessOptions process = summaryForVisitor(options.process);
+    process.maps = true;
+    process.keptMaps = maskOf(chosenVariants(options));
+    process.mapsAtMostBytes = kMapsAtOnceBytes;
+    result.report = processSet(
+        dataset, process, [&](std::size_t i, const LoadedSample& sample, const LossResult& scored) {
+            const std::string& stem = dataset.entries()[i].stem;
+            written +=
+                scored.maps.empty()
+                    ? exportSample(stem, sample, config, result.range, options)
+                    : exportSample(stem, sample, scored, config.ignoreIndex, result.range, options);
+        });
     result.filesWritten = written.load();
     if (!result.report.cancelled) {
         // A failed summary (the disk filled up, the folder was removed) must not lose the

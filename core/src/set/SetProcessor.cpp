@@ -8,6 +8,8 @@
 #include "losslens/set/SetAccumulator.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -111,7 +113,9 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, LoadedSample&
                          if (statisticsSink)
                              statisticsSink(block);
                      });
-        if (!visitor || !options.maps) {
+        const std::size_t mapBytes = sample.labels.pixelCount() * sizeof(float) *
+                                     static_cast<std::size_t>(std::popcount(options.keptMaps));
+        if (!visitor || !options.maps || mapBytes > options.mapsAtMostBytes) {
             // Nobody reads the maps (stats, the window's scan), or the visitor makes its own
             // (export): the summary alone.
             outcome.summary = summarizeLoss(sample.labels, sample.prediction, config, kAllVariants,
@@ -124,11 +128,12 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, LoadedSample&
                 visitor(i, sample, summaryOnly);
             }
         } else {
-            LossResult result;
-            scoreSample(sample, config, result, LossOutputs{kAllVariants, sink});
+            // The worker's maps of its last sample: fresh ones cost their pages' zeroing.
+            LossResult& result = sample.scratch.loss;
+            scoreSample(sample, config, result, LossOutputs{options.keptMaps, sink});
             outcome.summary = result.summary;
-            if (marks && pixels.complete(sample.labels.pixelCount()))
-                result.candidatePixels = &pixels;
+            result.candidatePixels =
+                marks && pixels.complete(sample.labels.pixelCount()) ? &pixels : nullptr;
             visitor(i, sample, result);
         }
         if (statistics)

@@ -5,6 +5,7 @@
 #include "losslens/io/DatasetConfig.h"
 #include "losslens/loss/Annotation.h"
 #include "losslens/loss/CandidatePixels.h"
+#include "losslens/loss/LossResult.h"
 #include "losslens/loss/Prediction.h"
 #include "losslens/loss/Raster.h"
 
@@ -60,6 +61,7 @@ struct LoadedSample {
         Raster<float>::Storage floats;
         Prediction::Halves::Storage halves;
         CandidatePixels candidatePixels; // marked by processSample when asked
+        LossResult loss; // the maps processSample hands its visitor (ProcessOptions::maps)
     } scratch;
 };
 

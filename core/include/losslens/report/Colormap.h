@@ -49,12 +49,6 @@ inline constexpr Rgb kWeightZeroColour{255, 0, 200};
 // [log lo, log hi] (lo > 0; v <= lo maps to 0): what heatmaps, the window and legends share.
 [[nodiscard]] std::uint8_t scaleIndex(float v, ValueRange range, bool log);
 
-// One row of a heatmap: n pixels' RGB bytes into rgb (3 n), ignored pixels neutral. What
-// renderHeatmap and the exports' PNGs colour with: the same bytes either way.
-void colourHeatmapRow(const float* values, const std::uint16_t* labels, std::size_t n,
-                      int ignoreIndex, ValueRange range, const ColormapLut& lut, bool log,
-                      std::uint8_t* rgb);
-
 // An RGB heatmap of a loss map over the range (linear, or log); pixels labelled ignoreIndex
 // are neutral.
 [[nodiscard]] ByteImage renderHeatmap(const LossMap& map, const LabelMap& labels, int ignoreIndex,

@@ -8,6 +8,7 @@
 #include "losslens/set/SetReport.h"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 
 namespace losslens {
@@ -22,10 +23,14 @@ struct ProcessOptions {
     // Decode each display image too; Check: read its header only, to warn about a bad one
     // (the window's table); stats and export skip it.
     Dataset::Image images = Dataset::Image::Load;
-    // Hand the visitor every variant's maps. false: the visitor gets the summary alone (its
-    // maps empty) and computes what it needs itself, as export does one variant at a time so
-    // a big sample never holds six maps at once.
+    // Hand the visitor the maps of `keptMaps` from the pass that makes the summary (every
+    // variant is scored either way). false, or a sample whose kept maps take more than
+    // `mapsAtMostBytes`: the visitor gets the summary alone (its maps empty) and computes
+    // what it needs itself, as export does one variant at a time so a big sample never holds
+    // six maps at once. Each worker's maps are reused from one sample to the next.
     bool maps = true;
+    VariantMask keptMaps = kAllVariants;
+    std::size_t mapsAtMostBytes = SIZE_MAX;
     // AsStored: the visitor reads the prediction only through computeLoss or summarizeLoss
     // (export), so a float16 file stays float16 (Dataset::Precision). Without a visitor the
     // scan always keeps it so (stats).
