@@ -6,6 +6,7 @@
 #include "losslens/demo/DemoDataset.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/io/PredictionFile.h"
+#include "losslens/set/SamplePool.h"
 #include "losslens/set/SetProcessor.h"
 
 #include "../io/NpyBytes.h"
@@ -196,6 +197,32 @@ TEST(ScanAllocation, TheCounterSeesTheFirstSamplesBuffers) {
     t_measured = false;
     EXPECT_GT(g_large.load(), 0u);
     EXPECT_GE(g_largestSize.load(), std::size_t{96} * 96 * 4 * 4); // the prediction
+}
+
+// A job that scans its set twice (export: the range, then the files) hands both scans one
+// SamplePool: the second starts in the first one's buffers, nothing large allocated even for
+// its first sample. Without the pool the same scan makes them again (the test above).
+TEST(ScanAllocation, ASecondScanWithTheSamePoolStartsWarm) {
+    TempSet dir("pool");
+    DemoOptions options;
+    options.count = 3;
+    options.size = 96;
+    writeDemoDataset(dir.root, options, false);
+    const Dataset set = Dataset::open(dir.root);
+    SamplePool pool;
+    ProcessOptions process;
+    process.jobs = 1;
+    process.images = Dataset::Image::Skip;
+    process.samples = &pool;
+    (void)scanSet(set, process, {});
+    g_large = 0;
+    g_largestSize = 0;
+    t_measured = true;
+    g_counting = true;
+    (void)scanSet(set, process, {});
+    g_counting = false;
+    t_measured = false;
+    EXPECT_EQ(g_large.load(), 0u) << "the largest: " << g_largestSize.load() << " bytes";
 }
 
 } // namespace

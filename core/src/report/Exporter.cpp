@@ -5,6 +5,7 @@
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
 #include "losslens/report/StatsText.h"
+#include "losslens/set/SamplePool.h"
 
 #include <algorithm>
 #include <bit>
@@ -215,27 +216,28 @@ ProcessOptions summaryForVisitor(ProcessOptions options) {
 }
 } // namespace
 
-ValueRange autoRange(const Dataset& dataset, const ExportOptions& options) {
+ValueRange autoRange(const Dataset& dataset, const ExportOptions& options, SamplePool* samples) {
     const auto variants = chosenVariants(options);
     const LossConfig config = dataset.config().lossConfig();
     std::mutex mutex;
     float hi = 0.0f;
     // The largest value of the chosen variants' maps over valid pixels, taken from one pass's
     // blocks: no map is kept, whatever the sample's size.
-    (void)processSet(dataset, summaryForVisitor(options.process),
-                     [&](std::size_t, const LoadedSample& sample, const LossResult&) {
-                         std::uint32_t local = 0; // the bits of the largest value: losses are >= 0
-                         const LossBlockSink sink = [&](const LossBlock& block) {
-                             for (const std::size_t v : variants)
-                                 local = std::max(local,
-                                                  largestValid(block.maps[v], block.labels.data(),
-                                                               block.size(), config.ignoreIndex));
-                         };
-                         (void)summarizeLoss(sample.labels, sample.prediction, config,
-                                             maskOf(variants), sample.annotation, sink);
-                         std::lock_guard lock(mutex);
-                         hi = std::max(hi, std::bit_cast<float>(local));
-                     });
+    ProcessOptions process = summaryForVisitor(options.process);
+    process.samples = samples;
+    (void)processSet(
+        dataset, process, [&](std::size_t, const LoadedSample& sample, const LossResult&) {
+            std::uint32_t local = 0; // the bits of the largest value: losses are >= 0
+            const LossBlockSink sink = [&](const LossBlock& block) {
+                for (const std::size_t v : variants)
+                    local = std::max(local, largestValid(block.maps[v], block.labels.data(),
+                                                         block.size(), config.ignoreIndex));
+            };
+            (void)summarizeLoss(sample.labels, sample.prediction, config, maskOf(variants),
+                                sample.annotation, sink);
+            std::lock_guard lock(mutex);
+            hi = std::max(hi, std::bit_cast<float>(local));
+        });
     return {0.0f, hi > 0.0f ? hi : 1.0f};
 }
 
@@ -275,8 +277,11 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
     removeStaleTemporaries(options.outDir);
 
     ExportResult result;
-    result.range =
-        options.range ? *options.range : (options.png ? autoRange(dataset, options) : ValueRange{});
+    // The range's scan and the files' scan share their workers' buffers.
+    SamplePool samples;
+    result.range = options.range
+                       ? *options.range
+                       : (options.png ? autoRange(dataset, options, &samples) : ValueRange{});
     // A log scale spans three decades below the top unless the range starts above 0 (the
     // window's rule).
     if (options.logScale && !(result.range.lo > 0.0f))
@@ -293,6 +298,7 @@ ExportResult exportSet(const Dataset& dataset, const ExportOptions& options) {
     process.maps = true;
     process.keptMaps = maskOf(chosenVariants(options));
     process.mapsAtMostBytes = kMapsAtOnceBytes;
+    process.samples = &samples;
     result.report = processSet(
         dataset, process, [&](std::size_t i, const LoadedSample& sample, const LossResult& scored) {
             const std::string& stem = dataset.entries()[i].stem;

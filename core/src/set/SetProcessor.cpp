@@ -4,6 +4,7 @@
 #include "losslens/io/FileBytes.h"
 #include "losslens/loss/LossComputer.h"
 #include "losslens/loss/LossVariant.h"
+#include "losslens/set/SamplePool.h"
 #include "losslens/set/SampleStatisticsBuilder.h"
 #include "losslens/set/SetAccumulator.h"
 
@@ -151,16 +152,9 @@ bool scanSet(const Dataset& dataset, const ProcessOptions& options, const Outcom
     std::size_t done = 0;
     // One LoadedSample per worker, refilled sample after sample: no buffer the size of an
     // image is allocated (or zero-filled) once the first samples are in. At most `jobs` are
-    // in use at once; they go when the scan ends.
-    std::vector<std::unique_ptr<LoadedSample>> idle;
-    const auto takeSample = [&] {
-        std::lock_guard lock(mutex);
-        if (idle.empty())
-            return std::make_unique<LoadedSample>();
-        std::unique_ptr<LoadedSample> sample = std::move(idle.back());
-        idle.pop_back();
-        return sample;
-    };
+    // in use at once; they go when the scan ends unless the caller's pool keeps them.
+    SamplePool ownPool;
+    SamplePool& pool = options.samples ? *options.samples : ownPool;
     parallelFor(
         chosen.size(), options.jobs,
         [&](std::size_t k) {
@@ -170,12 +164,11 @@ bool scanSet(const Dataset& dataset, const ProcessOptions& options, const Outcom
             if (options.index && options.index->recall(chosen[k], outcome)) {
                 outcome.entry = chosen[k];
             } else {
-                std::unique_ptr<LoadedSample> sample = takeSample();
+                std::unique_ptr<LoadedSample> sample = pool.take();
                 outcome = processSample(dataset, chosen[k], *sample, visitor, options);
                 if (options.index)
                     options.index->keep(outcome);
-                std::lock_guard lock(mutex);
-                idle.push_back(std::move(sample));
+                pool.give(std::move(sample));
             }
             std::lock_guard lock(mutex);
             ++done;

@@ -16,6 +16,8 @@
 
 namespace losslens {
 
+class SamplePool;
+
 struct ExportOptions {
     std::filesystem::path outDir;
     std::vector<std::size_t> variants; // registry indices; empty means every variant
@@ -85,6 +87,8 @@ std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
 [[nodiscard]] ExportResult exportSet(const Dataset& dataset, const ExportOptions& options);
 
 // The largest value of the chosen variants over valid pixels of every sample (lo = 0).
-[[nodiscard]] ValueRange autoRange(const Dataset& dataset, const ExportOptions& options);
+// `samples`: the workers' buffers, kept for the job's next scan (SamplePool).
+[[nodiscard]] ValueRange autoRange(const Dataset& dataset, const ExportOptions& options,
+                                   SamplePool* samples = nullptr);
 
 } // namespace losslens

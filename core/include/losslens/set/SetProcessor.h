@@ -13,6 +13,8 @@
 
 namespace losslens {
 
+class SamplePool;
+
 struct ProcessOptions {
     int jobs = 0; // 0: every core
     const std::atomic<bool>* cancel = nullptr;
@@ -49,6 +51,9 @@ struct ProcessOptions {
     // Asked for each claimed entry before it is loaded: an unchanged sample's outcome comes
     // from it (no load, no visitor), and every computed outcome is handed back to it.
     SampleIndex* index = nullptr;
+    // Where the workers take their LoadedSamples from and give them back: a job that scans
+    // a set more than once passes one pool to each scan. None: the scan's own.
+    SamplePool* samples = nullptr;
     [[nodiscard]] bool inShard(std::size_t entry) const {
         return shardCount <= 1 || entry % shardCount == shardIndex;
     }
