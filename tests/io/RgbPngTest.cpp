@@ -161,3 +161,39 @@ TEST(RgbPng, RowsAreColouredWithTheirOwnTable) {
         }
     }
 }
+
+TEST(RgbPng, LargeHeatmapsEncodedInBandsOnSeveralThreadsReadBackAsTheirColours) {
+    // 2400 x 2400: 17 MB of filtered rows, past the whole-image limit: bands of 582 rows
+    // (the last one shorter), deflated apart and joined into one zlib stream. Two threads
+    // must give the same bytes as one.
+    const int side = 2400;
+    const std::size_t n = static_cast<std::size_t>(side) * side;
+    LossMap map(side, side);
+    LabelMap labels(side, side);
+    std::mt19937 random(11);
+    for (std::size_t i = 0; i < n; ++i) {
+        // Runs of one value with noise between, as heatmaps have.
+        map.data()[i] = i % 97 < 60 ? 1.0f : static_cast<float>(random() % 1000) / 250.0f;
+        labels.data()[i] = random() % 13 == 0 ? 255 : 2;
+    }
+    const std::string one =
+        encodeHeatmapPng(map, labels, 255, {0.0f, 4.0f}, Colormap::Viridis, false, 1);
+    const std::string two =
+        encodeHeatmapPng(map, labels, 255, {0.0f, 4.0f}, Colormap::Viridis, false, 2);
+    EXPECT_EQ(one, two);
+    const Decoded decoded = decodeWithLibpng(two);
+    ASSERT_TRUE(decoded.ok) << decoded.message;
+    ASSERT_EQ(decoded.width, side);
+    ASSERT_EQ(decoded.height, side);
+    const ColormapLut& lut = colormapLut(Colormap::Viridis);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const float t = map.data()[i] / 4.0f * 255.0f + 0.5f;
+        const Rgb expected = labels.data()[i] == 255
+                                 ? Rgb{128, 128, 128}
+                                 : lut[static_cast<std::size_t>(t >= 255.0f ? 255.0f : t)];
+        for (int c = 0; c < 3; ++c)
+            differ += decoded.rgb[3 * i + c] != expected[c];
+    }
+    EXPECT_EQ(differ, 0u);
+}

@@ -6,6 +6,7 @@
 #include "losslens/loss/LossVariant.h"
 #include "losslens/report/StatsText.h"
 #include "losslens/set/SamplePool.h"
+#include "losslens/set/SetProcessor.h"
 
 #include <algorithm>
 #include <bit>
@@ -80,6 +81,12 @@ std::vector<fs::path> exportFileNames(const fs::path& outDir, const std::string&
 namespace {
 
 // One variant's map as .npy and/or heatmap PNG.
+// An image past 16 MiB of rows is encoded in bands on the export's threads: a set of one
+// big sample would otherwise leave every core but one idle while its heatmaps are encoded.
+int encodeThreads(const ExportOptions& options) {
+    return options.process.jobs > 0 ? options.process.jobs : defaultJobs();
+}
+
 std::size_t writeVariant(const std::string& stem, const LoadedSample& sample, const LossMap& map,
                          std::size_t variant, int ignoreIndex, ValueRange range,
                          const ExportOptions& options) {
@@ -92,7 +99,8 @@ std::size_t writeVariant(const std::string& stem, const LoadedSample& sample, co
     if (options.png) {
         writeFileAtomically(options.outDir / (base + ".png"),
                             encodeHeatmapPng(map, sample.labels, ignoreIndex, range,
-                                             options.colormap, options.logScale),
+                                             options.colormap, options.logScale,
+                                             encodeThreads(options)),
                             options.overwrite);
         ++written;
     }
@@ -114,7 +122,8 @@ std::size_t writeBackgroundWeight(const std::string& stem, const LossResult& res
     }
     if (options.png) {
         writeFileAtomically(options.outDir / (stem + ".bgweight.png"),
-                            encodeBackgroundWeightPng(result.bgWeight), options.overwrite);
+                            encodeBackgroundWeightPng(result.bgWeight, encodeThreads(options)),
+                            options.overwrite);
         ++written;
     }
     return written;

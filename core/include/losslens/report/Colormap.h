@@ -62,10 +62,11 @@ inline constexpr Rgb kWeightZeroColour{255, 0, 200};
 
 // The same bytes as encodeRgbPng(renderHeatmap(...)) and
 // encodeRgbPng(renderBackgroundWeight(w0)), coloured a row at a time into the encoder
-// without the RGB image: what exports write.
+// without the RGB image: what exports write. An image past 16 MiB of rows is encoded in
+// bands on up to `threads` threads (an export's big sample keeps its cores busy).
 [[nodiscard]] std::string encodeHeatmapPng(const LossMap& map, const LabelMap& labels,
                                            int ignoreIndex, ValueRange range, Colormap colormap,
-                                           bool log = false);
-[[nodiscard]] std::string encodeBackgroundWeightPng(const ByteImage& w0);
+                                           bool log = false, int threads = 1);
+[[nodiscard]] std::string encodeBackgroundWeightPng(const ByteImage& w0, int threads = 1);
 
 } // namespace losslens
