@@ -1,13 +1,14 @@
 // The RGB PNGs exports write (heatmaps, background weights, legends), read back by libpng's
-// own reader: every byte of every pixel as given, through both encoders (libdeflate whole
-// or zlib whole for images whose filtered rows fit 16 MiB, libpng and zlib a row at a time
+// own reader: every byte of every pixel as given, through every encoder (libdeflate or zlib
+// whole for images whose filtered rows fit 16 MiB, bands deflated apart on one or more threads
 // above).
 
 #include "losslens/report/Colormap.h"
 #include "losslens/report/HeatmapColours.h"
 
+#include "PngDecode.h"
+
 #include <gtest/gtest.h>
-#include <png.h>
 
 #include <cstdint>
 #include <random>
@@ -15,39 +16,10 @@
 #include <vector>
 
 using namespace losslens;
+using losslens::testing::Decoded;
+using losslens::testing::decodeWithLibpng;
 
 namespace {
-
-struct Decoded {
-    bool ok = false;
-    int width = 0;
-    int height = 0;
-    std::vector<std::uint8_t> rgb;
-    std::string message;
-};
-
-// libpng's simplified reader: it checks the signature, every critical chunk's CRC, the
-// zlib stream (Adler-32 included) and the row filters.
-Decoded decodeWithLibpng(const std::string& bytes) {
-    Decoded out;
-    png_image image{};
-    image.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&image, bytes.data(), bytes.size())) {
-        out.message = image.message;
-        return out;
-    }
-    image.format = PNG_FORMAT_RGB;
-    out.width = static_cast<int>(image.width);
-    out.height = static_cast<int>(image.height);
-    out.rgb.resize(PNG_IMAGE_SIZE(image));
-    if (!png_image_finish_read(&image, nullptr, out.rgb.data(), 0, nullptr)) {
-        out.message = image.message;
-        png_image_free(&image);
-        return out;
-    }
-    out.ok = true;
-    return out;
-}
 
 // Runs of equal colours (as heatmaps have) with some noise between them.
 ByteImage testImage(int width, int height, unsigned seed) {

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -80,29 +81,68 @@ std::vector<fs::path> exportFileNames(const fs::path& outDir, const std::string&
 
 namespace {
 
-// One variant's map as .npy and/or heatmap PNG.
 // An image past 16 MiB of rows is encoded in bands on the export's threads: a set of one
 // big sample would otherwise leave every core but one idle while its heatmaps are encoded.
 int encodeThreads(const ExportOptions& options) {
     return options.process.jobs > 0 ? options.process.jobs : defaultJobs();
 }
 
-std::size_t writeVariant(const std::string& stem, const LoadedSample& sample, const LossMap& map,
-                         std::size_t variant, int ignoreIndex, ValueRange range,
+// One variant's files: its map as .npy and/or its heatmap PNG.
+struct VariantFiles {
+    std::string npy;
+    std::string png;
+};
+
+VariantFiles encodeVariant(const LoadedSample& sample, const LossMap& map, int ignoreIndex,
+                           ValueRange range, const ExportOptions& options) {
+    VariantFiles files;
+    if (options.npy)
+        files.npy = mapNpy(map);
+    if (options.png)
+        files.png = encodeHeatmapPng(map, sample.labels, ignoreIndex, range, options.colormap,
+                                     options.logScale, encodeThreads(options));
+    return files;
+}
+
+std::size_t writeVariant(const std::string& stem, std::size_t variant, const VariantFiles& files,
                          const ExportOptions& options) {
     const std::string base = stem + "." + std::string(lossVariants()[variant].name);
     std::size_t written = 0;
     if (options.npy) {
-        writeFileAtomically(options.outDir / (base + ".npy"), mapNpy(map), options.overwrite);
+        writeFileAtomically(options.outDir / (base + ".npy"), files.npy, options.overwrite);
         ++written;
     }
     if (options.png) {
-        writeFileAtomically(options.outDir / (base + ".png"),
-                            encodeHeatmapPng(map, sample.labels, ignoreIndex, range,
-                                             options.colormap, options.logScale,
-                                             encodeThreads(options)),
-                            options.overwrite);
+        writeFileAtomically(options.outDir / (base + ".png"), files.png, options.overwrite);
         ++written;
+    }
+    return written;
+}
+
+bool sameMap(const LossMap& a, const LossMap& b) {
+    return a.width() == b.width() && a.height() == b.height() &&
+           std::memcmp(a.data(), b.data(), a.values().size() * sizeof(float)) == 0;
+}
+
+// The chosen variants' files from kept maps. Variants whose maps are equal bit for bit give
+// the same files, so each distinct map is encoded once: on a sample with nothing missing
+// most variants' maps are the standard's (on the 21-class set five of six heatmaps were
+// often the same bytes, each encoded again).
+std::size_t writeVariants(const std::string& stem, const LoadedSample& sample,
+                          const LossResult& result, int ignoreIndex, ValueRange range,
+                          const ExportOptions& options) {
+    std::vector<std::pair<const LossMap*, VariantFiles>> encoded;
+    std::size_t written = 0;
+    for (const std::size_t v : chosenVariants(options)) {
+        const LossMap& map = result.maps[v];
+        const auto same = std::find_if(encoded.begin(), encoded.end(),
+                                       [&](const auto& e) { return sameMap(*e.first, map); });
+        if (same != encoded.end()) {
+            written += writeVariant(stem, v, same->second, options);
+            continue;
+        }
+        encoded.emplace_back(&map, encodeVariant(sample, map, ignoreIndex, range, options));
+        written += writeVariant(stem, v, encoded.back().second, options);
     }
     return written;
 }
@@ -134,10 +174,8 @@ std::size_t writeBackgroundWeight(const std::string& stem, const LossResult& res
 std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
                          const LossResult& result, int ignoreIndex, ValueRange range,
                          const ExportOptions& options) {
-    std::size_t written = 0;
-    for (std::size_t v : chosenVariants(options))
-        written += writeVariant(stem, sample, result.maps[v], v, ignoreIndex, range, options);
-    return written + writeBackgroundWeight(stem, result, options);
+    return writeVariants(stem, sample, result, ignoreIndex, range, options) +
+           writeBackgroundWeight(stem, result, options);
 }
 
 namespace {
@@ -179,15 +217,14 @@ std::size_t exportSample(const std::string& stem, const LoadedSample& sample,
     if (!variants.empty() && !big) {
         computeLoss(sample.labels, sample.prediction, config, maskOf(variants), result,
                     sample.annotation);
-        for (const std::size_t v : variants)
-            written +=
-                writeVariant(stem, sample, result.maps[v], v, config.ignoreIndex, range, options);
+        written += writeVariants(stem, sample, result, config.ignoreIndex, range, options);
     } else {
         for (const std::size_t v : variants) {
             computeLoss(sample.labels, sample.prediction, config, VariantMask{1} << v, result,
                         sample.annotation);
-            written +=
-                writeVariant(stem, sample, result.maps[v], v, config.ignoreIndex, range, options);
+            written += writeVariant(
+                stem, v, encodeVariant(sample, result.maps[v], config.ignoreIndex, range, options),
+                options);
         }
     }
     if (variants.empty())
