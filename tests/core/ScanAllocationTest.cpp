@@ -177,6 +177,17 @@ TEST(ScanAllocation, NoLargeAllocationPerSampleOnceWarmWithFloat16) {
     }
 }
 
+// One scan with every large allocation counted from its start (not after a warm-up).
+void countFromTheStart(const Dataset& set, const ProcessOptions& process) {
+    g_large = 0;
+    g_largestSize = 0;
+    t_measured = true;
+    g_counting = true;
+    (void)scanSet(set, process, {});
+    g_counting = false;
+    t_measured = false;
+}
+
 // The counter itself works: the same scan counted from its start sees the buffers made.
 TEST(ScanAllocation, TheCounterSeesTheFirstSamplesBuffers) {
     TempSet dir("first");
@@ -188,13 +199,7 @@ TEST(ScanAllocation, TheCounterSeesTheFirstSamplesBuffers) {
     ProcessOptions process;
     process.jobs = 1;
     process.images = Dataset::Image::Skip;
-    g_large = 0;
-    g_largestSize = 0;
-    t_measured = true;
-    g_counting = true;
-    (void)scanSet(set, process, {});
-    g_counting = false;
-    t_measured = false;
+    countFromTheStart(set, process);
     EXPECT_GT(g_large.load(), 0u);
     EXPECT_GE(g_largestSize.load(), std::size_t{96} * 96 * 4 * 4); // the prediction
 }
@@ -215,13 +220,7 @@ TEST(ScanAllocation, ASecondScanWithTheSamePoolStartsWarm) {
     process.images = Dataset::Image::Skip;
     process.samples = &pool;
     (void)scanSet(set, process, {});
-    g_large = 0;
-    g_largestSize = 0;
-    t_measured = true;
-    g_counting = true;
-    (void)scanSet(set, process, {});
-    g_counting = false;
-    t_measured = false;
+    countFromTheStart(set, process);
     EXPECT_EQ(g_large.load(), 0u) << "the largest: " << g_largestSize.load() << " bytes";
 }
 

@@ -22,6 +22,7 @@
 
 using namespace losslens;
 using losslens::testing::decodeWithLibpng;
+using losslens::testing::heatmapPixelsDiffering;
 using losslens::testing::TempDir;
 
 namespace {
@@ -50,18 +51,8 @@ std::size_t filesDisagree(const std::filesystem::path& dir, const std::string& s
     const auto decoded = decodeWithLibpng(fileBytes(dir / (base + ".png")));
     if (!decoded.ok || decoded.rgb.size() != 3 * n)
         return differ + n;
-    const ColormapLut& lut = colormapLut(Colormap::Viridis);
-    for (std::size_t i = 0; i < n; ++i) {
-        const float t = map.data()[i] / 8.0f * 255.0f + 0.5f; // range 0 .. 8
-        const Rgb expected = labels.data()[i] == 255
-                                 ? Rgb{128, 128, 128}
-                                 : lut[static_cast<std::size_t>(t >= 255.0f ? 255.0f : t)];
-        bool same = true;
-        for (int c = 0; c < 3; ++c)
-            same = same && decoded.rgb[3 * i + c] == expected[c];
-        differ += !same;
-    }
-    return differ;
+    return differ + heatmapPixelsDiffering(decoded.rgb, map.data(), labels.data(), n,
+                                           colormapLut(Colormap::Viridis), 8.0f); // range 0 .. 8
 }
 
 bool sameBits(const LossMap& a, const LossMap& b) {

@@ -4,6 +4,8 @@
 // it checks the signature, every critical chunk's CRC, the zlib stream (Adler-32 included)
 // and the row filters.
 
+#include "losslens/report/Colormap.h"
+
 #include <png.h>
 
 #include <cstdint>
@@ -39,6 +41,26 @@ inline Decoded decodeWithLibpng(const std::string& bytes) {
     }
     out.ok = true;
     return out;
+}
+
+// How many of n pixels of an RGB image differ from the heatmap of `values` over [0, hi]
+// (linear) with the colour map `lut`, grey where the label is 255: the colour map's entry of
+// each value written out here, apart from the project's colouring.
+inline std::size_t heatmapPixelsDiffering(const std::vector<std::uint8_t>& rgb, const float* values,
+                                          const std::uint16_t* labels, std::size_t n,
+                                          const ColormapLut& lut, float hi) {
+    if (rgb.size() != 3 * n)
+        return n;
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const float t = values[i] / hi * 255.0f + 0.5f;
+        const Rgb expected = labels[i] == 255
+                                 ? Rgb{128, 128, 128}
+                                 : lut[static_cast<std::size_t>(t >= 255.0f ? 255.0f : t)];
+        differ += rgb[3 * i] != expected[0] || rgb[3 * i + 1] != expected[1] ||
+                  rgb[3 * i + 2] != expected[2];
+    }
+    return differ;
 }
 
 } // namespace losslens::testing

@@ -18,6 +18,7 @@
 using namespace losslens;
 using losslens::testing::Decoded;
 using losslens::testing::decodeWithLibpng;
+using losslens::testing::heatmapPixelsDiffering;
 
 namespace {
 
@@ -93,16 +94,8 @@ TEST(RgbPng, HeatmapsReadBackAsTheirColours) {
     const Decoded decoded =
         decodeWithLibpng(encodeHeatmapPng(map, labels, 255, {0.0f, 4.0f}, Colormap::Turbo));
     ASSERT_TRUE(decoded.ok) << decoded.message;
-    std::size_t differ = 0;
-    for (std::size_t i = 0; i < 300u * 200u; ++i) {
-        const float t = map.data()[i] / 4.0f * 255.0f + 0.5f; // the colour map's index
-        const Rgb expected = labels.data()[i] == 255
-                                 ? Rgb{128, 128, 128}
-                                 : lut[static_cast<std::size_t>(t >= 255.0f ? 255.0f : t)];
-        for (int c = 0; c < 3; ++c)
-            differ += decoded.rgb[3 * i + c] != expected[c];
-    }
-    EXPECT_EQ(differ, 0u);
+    EXPECT_EQ(
+        heatmapPixelsDiffering(decoded.rgb, map.data(), labels.data(), 300u * 200u, lut, 4.0f), 0u);
 }
 
 TEST(RgbPng, RowsAreColouredWithTheirOwnTable) {
@@ -158,14 +151,5 @@ TEST(RgbPng, LargeHeatmapsEncodedInBandsOnSeveralThreadsReadBackAsTheirColours) 
     ASSERT_EQ(decoded.width, side);
     ASSERT_EQ(decoded.height, side);
     const ColormapLut& lut = colormapLut(Colormap::Viridis);
-    std::size_t differ = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const float t = map.data()[i] / 4.0f * 255.0f + 0.5f;
-        const Rgb expected = labels.data()[i] == 255
-                                 ? Rgb{128, 128, 128}
-                                 : lut[static_cast<std::size_t>(t >= 255.0f ? 255.0f : t)];
-        for (int c = 0; c < 3; ++c)
-            differ += decoded.rgb[3 * i + c] != expected[c];
-    }
-    EXPECT_EQ(differ, 0u);
+    EXPECT_EQ(heatmapPixelsDiffering(decoded.rgb, map.data(), labels.data(), n, lut, 4.0f), 0u);
 }
