@@ -202,7 +202,7 @@ std::string encodeWhole(int width, int height, const RowSource& source) {
         deflated = libdeflate_zlib_compress(buffers.compressor.get(), filtered, size, out, bound);
     }
     if (deflated == 0)
-        throw std::runtime_error("could not encode a PNG: out of memory");
+        throw std::runtime_error("could not encode a PNG: out of memory (or deflate failed)");
     std::string png = pngStart(width, height, 12 + deflated);
     appendChunk(png, "IDAT", {{out, deflated}});
     appendChunk(png, "IEND", {});
@@ -245,7 +245,7 @@ std::string encodeBands(int width, int height, const RowSource& source, int thre
         }
     });
     if (failed)
-        throw std::runtime_error("could not encode a PNG: out of memory");
+        throw std::runtime_error("could not encode a PNG: out of memory (or deflate failed)");
     std::size_t total = 0;
     uLong adler = 1;
     for (const Band& band : out) {
