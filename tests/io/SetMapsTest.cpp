@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -27,7 +28,7 @@ namespace {
 // sample's size.
 double largestError(const LossMap& map, const std::vector<double>& reference) {
     if (map.values().size() != reference.size())
-        return INFINITY;
+        return std::numeric_limits<double>::infinity();
     double worst = 0.0;
     for (std::size_t i = 0; i < reference.size(); ++i)
         worst = std::max(worst, std::abs(static_cast<double>(map.data()[i]) - reference[i]));
