@@ -37,6 +37,46 @@ struct Shape {
 };
 constexpr Shape kShapes[] = {{97, 61, 2}, {97, 61, 4}, {150, 100, 5}, {131, 70, 21}};
 
+// The statistics `got` against plain loops over the maps of a full computeLoss.
+void expectStatisticsOfMaps(const SampleStatistics& got, const LossResult& full,
+                            const LabelMap& labels) {
+    const std::size_t v = full.maps.size();
+    const auto y = labels.values();
+    float top = 0.0f;
+    std::vector<float> pair(v * v, 0.0f);
+    std::int64_t valid = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        if (y[i] == kIgnore)
+            continue;
+        ++valid;
+        for (std::size_t a = 0; a < v; ++a) {
+            top = std::max(top, full.maps[a].values()[i]);
+            for (std::size_t b = 0; b < v; ++b)
+                pair[a * v + b] = std::max(
+                    pair[a * v + b], std::abs(full.maps[a].values()[i] - full.maps[b].values()[i]));
+        }
+    }
+    EXPECT_GT(top, 0.0f);
+    EXPECT_EQ(got.maxLoss, top);
+    ASSERT_EQ(got.maxDifferences.size(), v * v);
+    for (std::size_t k = 0; k < v * v; ++k)
+        EXPECT_EQ(got.maxDifferences[k], pair[k]) << k;
+    ASSERT_EQ(got.histograms.size(), v);
+    LossQuantiles pooled;
+    for (std::size_t a = 0; a < v; ++a) {
+        LossHistogram whole = LossHistogram::make(kHistogramBins);
+        whole.add(full.maps[a], labels, kIgnore);
+        EXPECT_EQ(got.histograms[a].counts, whole.counts) << a;
+        EXPECT_EQ(got.histograms[a].total(), valid);
+        pooled.add(full.maps[a], labels, kIgnore);
+    }
+    EXPECT_EQ(got.quantiles.total(), valid * static_cast<std::int64_t>(v));
+    for (int bin = 0; bin < LossQuantiles::kBins; ++bin)
+        EXPECT_EQ(got.quantiles.counts().at(static_cast<std::size_t>(bin)),
+                  pooled.counts().at(static_cast<std::size_t>(bin)))
+            << bin;
+}
+
 } // namespace
 
 TEST(LossBlocks, StatisticsFromBlocksEqualPlainLoopsOverTheMaps) {
@@ -47,43 +87,49 @@ TEST(LossBlocks, StatisticsFromBlocksEqualPlainLoopsOverTheMaps) {
         SampleStatisticsBuilder builder(lossVariants().size(), kIgnore);
         const SampleSummary summary =
             summarizeLoss(s.labels, s.prediction, config(), kAllVariants, {}, builder.sink());
-        const SampleStatistics got = builder.take();
         EXPECT_EQ(summary.sums, full.summary.sums);
-
-        const std::size_t v = full.maps.size();
-        const auto y = s.labels.values();
-        float top = 0.0f;
-        std::vector<float> pair(v * v, 0.0f);
-        std::int64_t valid = 0;
-        for (std::size_t i = 0; i < y.size(); ++i) {
-            if (y[i] == kIgnore)
-                continue;
-            ++valid;
-            for (std::size_t a = 0; a < v; ++a) {
-                top = std::max(top, full.maps[a].values()[i]);
-                for (std::size_t b = 0; b < v; ++b)
-                    pair[a * v + b] = std::max(pair[a * v + b], std::abs(full.maps[a].values()[i] -
-                                                                         full.maps[b].values()[i]));
-            }
-        }
         SCOPED_TRACE(shape.classes);
-        EXPECT_GT(top, 0.0f);
-        EXPECT_EQ(got.maxLoss, top);
-        ASSERT_EQ(got.maxDifferences.size(), v * v);
-        for (std::size_t k = 0; k < v * v; ++k)
-            EXPECT_EQ(got.maxDifferences[k], pair[k]) << k;
-        ASSERT_EQ(got.histograms.size(), v);
-        LossQuantiles pooled;
-        for (std::size_t a = 0; a < v; ++a) {
-            LossHistogram whole = LossHistogram::make(kHistogramBins);
-            whole.add(full.maps[a], s.labels, kIgnore);
-            EXPECT_EQ(got.histograms[a].counts, whole.counts) << a;
-            EXPECT_EQ(got.histograms[a].total(), valid);
-            pooled.add(full.maps[a], s.labels, kIgnore);
-        }
-        EXPECT_EQ(got.quantiles.total(), valid * static_cast<std::int64_t>(v));
-        for (const double q : {0.1, 0.5, 0.9, 0.99, 1.0})
-            EXPECT_EQ(got.quantiles.quantile(q), pooled.quantile(q)) << q;
+        expectStatisticsOfMaps(builder.take(), full, s.labels);
+    }
+}
+
+// The pass tells the statistics which variants' blocks equal the standard's, so they are
+// grouped without being compared again. A sample whose missing class is predicted only in
+// its last rows has blocks where partial, marginal and drop equal the standard and blocks
+// where they do not: every count must still be each map's own.
+TEST(LossBlocks, BlocksTheStandardSharesOnlyInPartAreCountedAsTheirOwnMaps) {
+    std::mt19937 rng(2207);
+    for (const int classes : {4, 5, 21}) {
+        constexpr int kWidth = 256;
+        constexpr int kHeight = 64; // 8 blocks of the pass's 2,048 pixels
+        RandomSample s = randomSample(rng, kWidth, kHeight, classes, true);
+        const int missing = classes - 1; // never labelled: missing
+        for (int y = 0; y < kHeight; ++y)
+            for (int x = 0; x < kWidth; ++x) {
+                std::uint16_t& label = s.labels.at(x, y);
+                if (label == missing)
+                    label = 0;
+                // The missing class has no probability above row 48: there every variant
+                // that only differs for it is the standard bit for bit.
+                if (y < 48) {
+                    s.prediction.at(x, y, 0) += s.prediction.at(x, y, missing);
+                    s.prediction.at(x, y, missing) = 0.0f;
+                } else if (x % 3 == 0) {
+                    for (int c = 0; c < classes; ++c)
+                        s.prediction.at(x, y, c) = c == missing ? 0.7f : 0.3f / (classes - 1);
+                }
+            }
+        const LossResult full = computeLoss(s.labels, s.prediction, config());
+        ASSERT_EQ(full.summary.missing, std::vector<int>{missing});
+        // The premise: some blocks of partial equal the standard's and some do not.
+        const auto standard = full.maps[variantIndex("standard")].values();
+        const auto partial = full.maps[variantIndex("partial")].values();
+        ASSERT_TRUE(std::equal(partial.begin(), partial.begin() + 48 * kWidth, standard.begin()));
+        ASSERT_FALSE(std::equal(partial.begin(), partial.end(), standard.begin()));
+        SampleStatisticsBuilder builder(lossVariants().size(), kIgnore);
+        (void)summarizeLoss(s.labels, s.prediction, config(), kAllVariants, {}, builder.sink());
+        SCOPED_TRACE(classes);
+        expectStatisticsOfMaps(builder.take(), full, s.labels);
     }
 }
 
@@ -118,7 +164,7 @@ TEST(LossBlocks, LongRunsOfOneBinAreCountedExactly) {
         const float* pointers[kVariants];
         for (std::size_t v = 0; v < kVariants; ++v)
             pointers[v] = maps[v].data() + start;
-        builder.add(LossBlock{start, {labels.data() + start, size}, pointers, {}});
+        builder.add(LossBlock{start, {labels.data() + start, size}, pointers, {}, {}, 0});
     }
     const SampleStatistics got = builder.take();
     EXPECT_EQ(got.maxLoss, top);

@@ -117,6 +117,9 @@ std::int64_t RunFusedPass(const PassArgs& a) {
     std::vector<float>& mapScratch = buffers.mapScratch;
     // The block's values of every variant, for the sink.
     std::vector<const float*> blockMaps(a.variants.size(), nullptr);
+    // Per variant, 1 where its block is the standard's bit for bit (the sink's statistics
+    // then need not compare them again).
+    std::vector<std::uint8_t> sameAsStandard(a.variants.size(), 0);
     std::int64_t removedCount = 0;
     for (std::size_t start = 0; start < a.pixels; start += kMaxBlock) {
         const std::size_t count = std::min(kMaxBlock, a.pixels - start);
@@ -157,6 +160,7 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         // removed, marginal where nothing is merged, drop on a complete sample: most blocks)
         // adds the standard's sums of the block, summed once, and lets no pixel off.
         bool standardSummed = false;
+        std::fill(sameAsStandard.begin(), sameAsStandard.end(), std::uint8_t{0});
         for (const std::size_t v : a.selected) {
             float* out = v == a.standardIndex ? ls
                          : kept(v)            ? a.maps[v] + start
@@ -165,6 +169,7 @@ std::int64_t RunFusedPass(const PassArgs& a) {
                 a.variants[v].kernel(context, std::span<float>(out, count));
             double* lanes = a.lanes + v * 4 * c;
             if (out == ls || std::memcmp(out, ls, count * sizeof(float)) == 0) {
+                sameAsStandard[v] = 1;
                 if (!standardSummed) {
                     std::fill_n(standardSums, 4 * c, 0.0);
                     accumulate(ls, ls, labels.data(), count, c, standardSums, nullptr);
@@ -179,7 +184,8 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         }
         if (a.sink != nullptr && *a.sink)
             (*a.sink)(LossBlock{start, std::span<const std::uint16_t>(y, count), blockMaps,
-                                std::span<const std::uint16_t>(k, count)});
+                                std::span<const std::uint16_t>(k, count), sameAsStandard,
+                                a.standardIndex});
     }
     return removedCount;
 }

@@ -64,7 +64,7 @@ void forEachBlock(const LossResult& result, const LabelMap& labels, VariantMask 
         const auto argmax = result.argmax.pixelCount() == n
                                 ? result.argmax.values().subspan(start, size)
                                 : std::span<const std::uint16_t>();
-        sink(LossBlock{start, labels.values().subspan(start, size), maps, argmax});
+        sink(LossBlock{start, labels.values().subspan(start, size), maps, argmax, {}, 0});
     }
 }
 

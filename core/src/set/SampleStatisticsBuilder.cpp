@@ -166,12 +166,25 @@ void SampleStatisticsBuilder::add(const LossBlock& block) {
     // into each one's histogram and, with their number as the weight, into the pooled
     // quantiles (binning and counting every variant was 40% of the window's scan of a set of
     // small samples).
+    // Blocks the pass already found equal to the standard's form one group without being
+    // compared again (a compare of equal blocks reads both whole: 10% of the statistics);
+    // the rest are compared with the other groups only.
     m_sameAs.assign(count, count);
+    const auto standardLike = [&](std::size_t a) {
+        return a < block.sameAsStandard.size() && block.sameAsStandard[a] != 0;
+    };
+    std::size_t standardGroup = count; // its first member
     for (std::size_t a = 0; a < count; ++a) {
         if (block.maps[a] == nullptr)
             continue;
+        if (standardLike(a)) {
+            standardGroup = std::min(standardGroup, a);
+            m_sameAs[a] = standardGroup;
+            continue;
+        }
         for (std::size_t e = 0; e < a; ++e)
-            if (m_sameAs[e] == e && sameBlock(block.maps[a], block.maps[e], n)) {
+            if (m_sameAs[e] == e && e != standardGroup &&
+                sameBlock(block.maps[a], block.maps[e], n)) {
                 m_sameAs[a] = e;
                 break;
             }

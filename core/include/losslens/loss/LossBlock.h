@@ -19,6 +19,12 @@ struct LossBlock {
     // The block's first largest class per pixel (ties to the lower class), or empty where the
     // block's producer has none.
     std::span<const std::uint16_t> argmax;
+    // Per variant, 1 where the producer found the block equal to the standard variant's
+    // (index `standard`) bit for bit, else 0; empty where the producer did not compare. The
+    // pass compares every variant with the standard for its sums, so a statistic grouping
+    // equal blocks need not read them all again.
+    std::span<const std::uint8_t> sameAsStandard;
+    std::size_t standard = 0;
 
     [[nodiscard]] std::size_t size() const noexcept { return labels.size(); }
 };
