@@ -120,14 +120,24 @@ HWY_INLINE std::size_t scalarPixel(const float* pixel, std::size_t classes, std:
     return removed ? 1 : 0;
 }
 
-// Asks for the cache lines 1 KiB past the `values` values at `at`, so reads of the next
-// pixels are under way while this vector is scanned (bench at C = 4 on AVX2: 3.4x -> 3.1x
-// the streaming floor; no gain measured for the 21-class tiles, which do not use it).
+// Asks for the cache lines 16 KiB past the `values` values at `at`, so reads of the next
+// pixels are under way while this vector is scanned. The distance follows the memory: 1 KiB
+// took bench at C = 4 on AVX2 from 3.4x to 3.1x the streaming floor on a machine with slow
+// memory, and was 3.6x (AVX-512) and 3.9x (AVX2) on one whose memory streams at 30 GB/s,
+// where 16 KiB gives 2.9x and 3.3x (docs/performance.md, session 24).
 template <typename T> HWY_INLINE void prefetchAhead(const T* at, std::size_t values) {
-    constexpr std::size_t kAhead = 1024; // bytes; 2 KiB and 4 KiB measured no better
+    constexpr std::size_t kAhead = 16384; // bytes
     const auto* bytes = reinterpret_cast<const unsigned char*>(at);
     for (std::size_t b = 0; b < values * sizeof(T); b += 64)
         hwy::Prefetch(bytes + kAhead + b);
+}
+
+// Asks for the cache lines of `values` values from `at` (past the block's end too: a
+// prefetch never faults).
+template <typename T> HWY_INLINE void prefetchRange(const T* at, std::size_t values) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(at);
+    for (std::size_t b = 0; b < values * sizeof(T); b += 64)
+        hwy::Prefetch(bytes + b);
 }
 
 // The whole vectors of C = 2, 3 or 4 interleaved classes (float32, or float16 bits where
@@ -206,6 +216,11 @@ std::size_t scanPixels(const float* p, const std::uint16_t* h, const std::uint16
         hn::Vec<DI> removedLanes = hn::Zero(di);
         for (std::size_t start = 0; start + n <= count; start += kRows) {
             const std::size_t rowsHere = std::min(kRows, count - start) / n * n;
+            // The next chunk's lines are asked for while this one is transposed.
+            if (h != nullptr)
+                prefetchRange(h + (start + kRows) * classes, kRows * classes);
+            else
+                prefetchRange(p + (start + kRows) * classes, kRows * classes);
             if (h != nullptr)
                 toClassMajor(h + start * classes, classes, rowsHere, (count - start) * classes,
                              rows);
