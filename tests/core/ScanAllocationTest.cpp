@@ -188,18 +188,28 @@ void countFromTheStart(const Dataset& set, const ProcessOptions& process) {
     t_measured = false;
 }
 
-// The counter itself works: the same scan counted from its start sees the buffers made.
-TEST(ScanAllocation, TheCounterSeesTheFirstSamplesBuffers) {
-    TempSet dir("first");
+// Three demo samples of 96 x 96 in `dir`, and a scan of them on one worker, without images:
+// the two tests below count that scan from its first sample.
+Dataset threeSmallSamples(const TempSet& dir) {
     DemoOptions options;
     options.count = 3;
     options.size = 96;
     writeDemoDataset(dir.root, options, false);
-    const Dataset set = Dataset::open(dir.root);
+    return Dataset::open(dir.root);
+}
+
+ProcessOptions oneWorkerWithoutImages() {
     ProcessOptions process;
     process.jobs = 1;
     process.images = Dataset::Image::Skip;
-    countFromTheStart(set, process);
+    return process;
+}
+
+// The counter itself works: the same scan counted from its start sees the buffers made.
+TEST(ScanAllocation, TheCounterSeesTheFirstSamplesBuffers) {
+    TempSet dir("first");
+    const Dataset set = threeSmallSamples(dir);
+    countFromTheStart(set, oneWorkerWithoutImages());
     EXPECT_GT(g_large.load(), 0u);
     EXPECT_GE(g_largestSize.load(), std::size_t{96} * 96 * 4 * 4); // the prediction
 }
@@ -209,15 +219,9 @@ TEST(ScanAllocation, TheCounterSeesTheFirstSamplesBuffers) {
 // its first sample. Without the pool the same scan makes them again (the test above).
 TEST(ScanAllocation, ASecondScanWithTheSamePoolStartsWarm) {
     TempSet dir("pool");
-    DemoOptions options;
-    options.count = 3;
-    options.size = 96;
-    writeDemoDataset(dir.root, options, false);
-    const Dataset set = Dataset::open(dir.root);
+    const Dataset set = threeSmallSamples(dir);
     SamplePool pool;
-    ProcessOptions process;
-    process.jobs = 1;
-    process.images = Dataset::Image::Skip;
+    ProcessOptions process = oneWorkerWithoutImages();
     process.samples = &pool;
     (void)scanSet(set, process, {});
     countFromTheStart(set, process);
