@@ -29,23 +29,16 @@ void HeatmapColours::colourRow(const float* values, const std::uint16_t* labels,
                                std::uint8_t* rgb) const {
     constexpr std::size_t kChunk = 256;
     std::uint8_t index[kChunk];
-    const float lo = m_range.lo;
-    const float span = m_range.hi - m_range.lo;
-    const bool flat = !(m_range.hi > m_range.lo);
     for (std::size_t at = 0; at < n; at += kChunk) {
         const std::size_t m = std::min(kChunk, n - at);
         const float* v = values + at;
         if (m_log) {
             for (std::size_t i = 0; i < m; ++i)
                 index[i] = scaleIndex(v[i], m_range, true);
-        } else if (flat) {
-            std::fill_n(index, m, std::uint8_t{0});
         } else {
-            // colormapIndex's arithmetic, inlined.
-            for (std::size_t i = 0; i < m; ++i) {
-                const float t = (v[i] - lo) / span * 255.0f + 0.5f;
-                index[i] = static_cast<std::uint8_t>(t > 0.0f ? (t < 255.0f ? t : 255.0f) : 0.0f);
-            }
+            // colormapIndex is inline: its range test leaves the loop, which vectorises.
+            for (std::size_t i = 0; i < m; ++i)
+                index[i] = colormapIndex(v[i], m_range);
         }
         const std::uint16_t* label = labels + at;
         std::uint8_t* out = rgb + 3 * at;
