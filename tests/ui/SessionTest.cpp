@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -212,6 +213,53 @@ private slots:
         QTest::qWait(200);
         QCOMPARE(session.sampleLoads(), std::size_t{kSamples + 1});
         QVERIFY(session.cachedSample(0) != nullptr);
+    }
+
+    // The set's figures are every scored sample's, whether the scan's workers gathered them
+    // (the scan's samples) or the GUI thread added them (the viewer's load stands in for
+    // entry 0): the standard variant's histogram counts each valid pixel's -log p(label) in
+    // its bin (16.2 / 64 wide), every variant's valid pixels are pooled in the quantiles,
+    // and the set's mean and largest loss are at least the standard's, all by hand here.
+    void theSetsFiguresAreEveryScoredSamples() {
+        const fs::path root = fs::path(m_dir.path().toStdString()) / "figures";
+        constexpr int kSamples = 4;
+        for (int s = 0; s < kSamples; ++s) {
+            writeLabelPng(root / "labels" / (stemOf(s) + ".png"), labelsOf(s));
+            writePrediction(root / "predictions" / (stemOf(s) + ".npy"), probabilitiesOf(s));
+        }
+        DatasetSession session;
+        connect(&session, &DatasetSession::opened, &session, [&session](bool ok) {
+            if (ok)
+                session.requestSample(0);
+        });
+        session.open(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(session.isScored(), 10000);
+        std::vector<std::int64_t> bins(64, 0);
+        std::int64_t valid = 0;
+        double largest = 0.0;
+        double sum = 0.0;
+        for (int s = 0; s < kSamples; ++s) {
+            const std::vector<int> labels = labelsOf(s);
+            const std::vector<float> p = probabilitiesOf(s);
+            for (std::size_t i = 0; i < labels.size(); ++i) {
+                if (labels[i] == 255)
+                    continue;
+                const double loss =
+                    -std::log(static_cast<double>(p[2 * i + static_cast<std::size_t>(labels[i])]));
+                ++bins[static_cast<std::size_t>(std::min(63.0, std::floor(loss / (16.2 / 64))))];
+                ++valid;
+                largest = std::max(largest, loss);
+                sum += loss;
+            }
+        }
+        QCOMPARE(session.setSummary().samples(), kSamples);
+        QCOMPARE(session.setHistograms().size(), lossVariants().size());
+        QCOMPARE(session.setHistograms()[m_standard].counts, bins);
+        QCOMPARE(session.setQuantiles().total(),
+                 valid * static_cast<std::int64_t>(lossVariants().size()));
+        QVERIFY(static_cast<double>(session.setMax()) >= largest * (1.0 - 1e-5));
+        QVERIFY(std::abs(session.setSummary().mean(m_standard) - sum / valid) < 1e-5);
+        QCOMPARE(session.setMaxDifference(m_standard, m_standard), 0.0f);
     }
 
     // Opening another set while one is scanned drops the first's work: the rows are the

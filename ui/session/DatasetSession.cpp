@@ -198,7 +198,7 @@ void DatasetSession::drainScan() {
         return;
     SetScan::Batch batch = m_scan.take();
     addCandidates(batch.candidates);
-    addRows(batch.outcomes);
+    addRows(batch.outcomes, &batch.set);
     // The viewer's loads of entries it claimed fill their rows when they arrive.
     const bool done = batch.workDone && m_viewerClaims == 0;
     if (done || !m_setChangeClock.isValid() || m_setChangeClock.hasExpired(1000))
@@ -212,13 +212,21 @@ void DatasetSession::drainScan() {
     }
 }
 
-void DatasetSession::addRows(std::vector<SampleOutcome>& batch) {
-    if (batch.empty())
-        return;
-    std::size_t first = batch.front().entry;
-    std::size_t last = first;
+void DatasetSession::addRows(std::vector<SampleOutcome>& batch, const SetAccumulator* gathered) {
     const float oldMax = m_set.maxLoss();
     const std::vector<float> oldDifferences = m_set.maxDifferences();
+    // A worker gathers a sample's figures before it hands over its row: they may come a
+    // batch before it.
+    if (gathered != nullptr)
+        m_set.merge(*gathered);
+    const bool rangeMoved = m_set.maxLoss() != oldMax || m_set.maxDifferences() != oldDifferences;
+    if (batch.empty()) {
+        if (rangeMoved)
+            emit rangeChanged();
+        return;
+    }
+    std::size_t first = batch.front().entry;
+    std::size_t last = first;
     for (SampleOutcome& outcome : batch) {
         Row row;
         row.state = outcome.ok ? Row::State::Ok : Row::State::Error;
@@ -227,7 +235,8 @@ void DatasetSession::addRows(std::vector<SampleOutcome>& batch) {
         for (const auto& w : outcome.warnings)
             row.warnings << QString::fromStdString(w);
         if (outcome.ok) {
-            m_set.add(outcome.summary, &outcome.statistics);
+            if (gathered == nullptr)
+                m_set.add(outcome.summary, &outcome.statistics);
             revealClasses(outcome.summary.classes);
             // Rows stay small: the set keeps the per-class sums and the statistics.
             row.summary = std::move(outcome.summary);
@@ -243,7 +252,7 @@ void DatasetSession::addRows(std::vector<SampleOutcome>& batch) {
     emit rowsChanged(static_cast<int>(first), static_cast<int>(last));
     emit scanProgress(static_cast<int>(m_scanned),
                       static_cast<int>(m_dataset ? m_dataset->completeCount() : 0));
-    if (m_set.maxLoss() != oldMax || m_set.maxDifferences() != oldDifferences)
+    if (rangeMoved || m_set.maxLoss() != oldMax || m_set.maxDifferences() != oldDifferences)
         emit rangeChanged();
 }
 

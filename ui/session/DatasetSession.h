@@ -153,7 +153,8 @@ private:
     void prepareScan();
     void startScan();
     void drainScan();
-    void addRows(std::vector<SampleOutcome>& batch);
+    // `gathered`: the batch's figures, when its outcomes no longer hold them (SetScan::Batch).
+    void addRows(std::vector<SampleOutcome>& batch, const SetAccumulator* gathered = nullptr);
     void addCandidates(std::vector<std::pair<std::size_t, std::vector<Candidate>>>& batch);
     void announceSetChange();
     struct Load;

@@ -21,6 +21,8 @@ struct ScanState : JobControl {
 
     std::shared_ptr<const Dataset> dataset;
     JobOutbox<SampleOutcome> outcomes;
+    std::mutex setMutex;
+    SetAccumulator set; // under setMutex: the figures of the outcomes not yet taken
     JobOutbox<std::pair<std::size_t, std::vector<Candidate>>> candidates;
     // Who loads each entry: the scan, or the viewer (whose load then fills the row), so a
     // sample is never loaded twice at once. The first to claim an entry has it.
@@ -96,6 +98,16 @@ void runScan(ScanState& scan, int jobs) {
             // Incomplete stems were made error rows when the set opened.
             if (!dataset.entries()[outcome.entry].complete())
                 return;
+            if (outcome.ok) {
+                std::lock_guard lock(scan.setMutex);
+                scan.set.add(outcome.summary, &outcome.statistics);
+            }
+            // The row keeps neither; they are freed on this thread, which allocated them (a
+            // free on the GUI thread of each sample's thirty small blocks made the workers'
+            // allocations slow: 0.3 s of CPU in a scan of 10,000 small samples).
+            outcome.statistics = SampleStatistics();
+            outcome.summary.classSums = {};
+            outcome.summary.classReduced = {};
             scan.outcomes.push(std::move(outcome));
         },
         // The candidates from the scan's own load of the sample, as the CLI finds them.
@@ -155,6 +167,10 @@ SetScan::Batch SetScan::take() {
     // Read before taking: whatever the workers pushed before they finished is in this batch.
     batch.workDone = m_state->finished.load();
     batch.outcomes = m_state->outcomes.take();
+    {
+        std::lock_guard lock(m_state->setMutex);
+        batch.set = std::exchange(m_state->set, SetAccumulator());
+    }
     batch.candidates = m_state->candidates.take();
     return batch;
 }

@@ -3,6 +3,7 @@
 #include "losslens/candidates/Candidate.h"
 #include "losslens/io/Dataset.h"
 #include "losslens/set/SampleOutcome.h"
+#include "losslens/set/SetAccumulator.h"
 #include "session/JobRunner.h"
 
 #include <QObject>
@@ -27,7 +28,12 @@ class SetScan : public QObject {
     Q_OBJECT
 public:
     struct Batch {
-        std::vector<SampleOutcome> outcomes; // complete stems only, in completion order
+        // Complete stems only, in completion order. An ok outcome's figures (its statistics,
+        // its per-class sums) are already in `set` or an earlier batch's, and not in the
+        // outcome: the workers gather them, so what they allocated is freed where it was
+        // allocated and the GUI thread merges one accumulator a tick.
+        std::vector<SampleOutcome> outcomes;
+        SetAccumulator set;
         std::vector<std::pair<std::size_t, std::vector<Candidate>>> candidates;
         bool workDone = false; // the workers have returned: this batch is the last
     };
