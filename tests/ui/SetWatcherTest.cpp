@@ -104,6 +104,32 @@ private slots:
         QVERIFY(session.rows()[2].summary.sums != before);
     }
 
+    // Notified, the baseline does not open every file to see whether it is whole (it
+    // stats them): a prediction that was already cut short when the set opened is that
+    // sample's error row, and does not hold up the rescoring of another file's rewrite for
+    // the 30 looks a file still being written is given.
+    void aFileCutShortBeforeOpeningHoldsNothingUp() {
+        const fs::path root = freshSet("cut-short");
+        if (!FolderNotifier::notifiesChanges(root.string()))
+            QSKIP("this file system sends no notifications; the watcher polls here");
+        fs::resize_file(root / "predictions" / "demo_005.npy",
+                        fs::file_size(root / "predictions" / "demo_005.npy") / 2);
+        DatasetSession session;
+        SetWatcher watcher(&session);
+        watcher.setInterval(20);
+        session.open(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(session.isScored(), 10000);
+        QCOMPARE(session.rows()[5].state, DatasetSession::Row::State::Error);
+        QTest::qWait(100);
+        QSignalSpy applied(&watcher, &SetWatcher::changeApplied);
+        const std::uint64_t before = watcher.looks();
+        rewritePrediction(root);
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() >= 1, 10000);
+        QVERIFY2(watcher.looks() - before < 10,
+                 qPrintable(QStringLiteral("acted after %1 looks").arg(watcher.looks() - before)));
+        QTRY_VERIFY_WITH_TIMEOUT(session.isScored() && rowMatchesCore(session, root, 2), 10000);
+    }
+
     // A prediction replaced by a .npz written in two pieces (np.savez writes in place; the
     // central directory comes last): nothing is acted on while the archive is half written,
     // then the sample is rescored from it. The watcher asks core's prediction-file layer

@@ -118,8 +118,10 @@ void SetWatcher::noticed(const QString& folder, const QString& name) {
         m_timer.start();
 }
 
-SetWatcher::Snapshot SetWatcher::take(const std::string& root, const std::string& run) {
+SetWatcher::Snapshot SetWatcher::take(const std::string& root, const std::string& run,
+                                      bool wholeness) {
     Snapshot snapshot;
+    snapshot.whole = wholeness;
     try {
         snapshot.runs = runNames(root);
     } catch (const std::exception&) {
@@ -136,7 +138,7 @@ SetWatcher::Snapshot SetWatcher::take(const std::string& root, const std::string
             continue; // gone between listing and stat: the next poll sees it gone
         const std::string name = path.filename().string();
         snapshot.files[name] = stamp;
-        if (predictionFileState(path) == FileState::Incomplete)
+        if (wholeness && predictionFileState(path) == FileState::Incomplete)
             snapshot.incomplete.push_back(name);
     }
     std::sort(snapshot.incomplete.begin(), snapshot.incomplete.end());
@@ -191,7 +193,12 @@ void SetWatcher::poll() {
     ++m_looks;
     if (!m_notified || !m_seen || m_lookAtAll) {
         m_lookAtAll = false;
-        pool::watch(m_listing, pool::run([root, run] { return take(root, run); }));
+        // Notified, a whole look only gives the baseline the named files are compared with
+        // (takeChanged looks at their wholeness): opening every file to read its header was
+        // 0.16 s of CPU taken from the scan of a set of 10,000 samples as it opened. Polled,
+        // every look is compared with the one before, so each sees the same.
+        pool::watch(m_listing,
+                    pool::run([root, run, whole = !m_notified] { return take(root, run, whole); }));
         return;
     }
     // Notified: only the files the kernel named since the last settled look.
@@ -204,6 +211,12 @@ void SetWatcher::arrived() {
     if (!m_session->isOpen())
         return;
     const Snapshot now = m_listing.result();
+    if (m_seen && m_seen->whole != now.whole) {
+        // Notified became polled (or back): the wholeness the baseline did not look at is
+        // not a change.
+        m_seen->incomplete = now.incomplete;
+        m_seen->whole = now.whole;
+    }
     // Notified and nothing moved since this look began: no more looks until the next event.
     const auto rest = [this] {
         if (m_notified && m_events == m_eventsLooked && !m_pending && !m_lookAtAll) {

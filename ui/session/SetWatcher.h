@@ -52,10 +52,13 @@ public:
         std::map<std::string, FileStamp> files;
         // Files not whole yet (still being written), sorted.
         std::vector<std::string> incomplete;
+        bool whole = true; // every file's wholeness was looked at (else only the named ones')
         bool operator==(const Snapshot&) const = default;
     };
-    // Lists a set's runs and one run's prediction files (any thread).
-    [[nodiscard]] static Snapshot take(const std::string& root, const std::string& run);
+    // Lists a set's runs and one run's prediction files (any thread); `wholeness`: each
+    // file is opened to see whether it is whole (Snapshot::incomplete), else only stat'ed.
+    [[nodiscard]] static Snapshot take(const std::string& root, const std::string& run,
+                                       bool wholeness = true);
     // `base` with the runs listed again and only the files `names` looked at again.
     [[nodiscard]] static Snapshot takeChanged(const std::string& root, const std::string& run,
                                               Snapshot base, const std::set<std::string>& names);
