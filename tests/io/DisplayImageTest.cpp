@@ -212,8 +212,8 @@ TEST(Dataset, DisplayImagesInEveryFormatMatchOpenCv) {
 
 // The window's scan checks a display image's header only (Dataset::Image::Check): the same
 // warning as a full decode for every file whose header is bad or declares another size; none
-// for a good file, one whose header runs past the first 64 KiB (a JPEG with large EXIF-like
-// segments, a TIFF with its directory after 120 KB of pixels) included; none either for
+// for a good file, one whose header runs past the first 4 KiB or 64 KiB (a JPEG with large
+// EXIF-like segments, a TIFF with its directory after 120 KB of pixels) included; none either for
 // damage past the header, which the viewer's decode reports.
 TEST(Dataset, CheckingADisplayImageWarnsAsDecodingItsHeaderWould) {
     TempDir dir;
@@ -241,12 +241,16 @@ TEST(Dataset, CheckingADisplayImageWarnsAsDecodingItsHeaderWould) {
         tall += std::string(length - 2, 'x');
     }
     tall += jpeg.substr(2);
+    // One 10,000-byte APP1: the frame header starts between the first 4 KiB and 64 KiB.
+    const std::string mid = jpeg.substr(0, 2) + std::string{'\xff', '\xe1', '\x27', '\x10'} +
+                            std::string(10000 - 2, 'x') + jpeg.substr(2);
     const std::vector<std::pair<std::string, std::string>> files = {
         {"goodj.jpg", jpeg},
         {"goodp.png", png},
         {"goodb.bmp", encoded(".bmp", noise)},
         {"goodt.tif", tiff},
         {"tall.jpg", tall},
+        {"mid.jpg", mid},
         {"smallj.jpg", encoded(".jpg", half)},
         {"smallp.png", encoded(".png", half)},
         {"text.png", "hello, not an image"},
@@ -265,7 +269,7 @@ TEST(Dataset, CheckingADisplayImageWarnsAsDecodingItsHeaderWould) {
         const LoadedSample checked = set.load(i, Dataset::Image::Check);
         const LoadedSample loaded = set.load(i, Dataset::Image::Load);
         EXPECT_TRUE(checked.image.empty()) << name;
-        const bool good = name.starts_with("good") || name == "tall.jpg";
+        const bool good = name.starts_with("good") || name == "tall.jpg" || name == "mid.jpg";
         if (good) {
             EXPECT_TRUE(checked.warnings.empty()) << name << ": " << checked.warnings.front();
             EXPECT_TRUE(loaded.warnings.empty()) << name << ": " << loaded.warnings.front();

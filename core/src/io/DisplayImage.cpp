@@ -79,8 +79,10 @@ void checkDisplayImage(const fs::path& file, int width, int height,
     std::vector<std::byte> bytes;
     std::int64_t size = 0;
     try {
-        // The first 64 KiB, with the size limit of the file's kind once it is known.
-        size = readFileHead(file, largestFile(width, height, false), 64 << 10, bytes);
+        // The first 4 KiB (a PNG's, BMP's or plain JPEG's header is in them; copying a
+        // small image whole was a tenth of the check in a scan of 128² samples), with the
+        // size limit of the file's kind once it is known.
+        size = readFileHead(file, largestFile(width, height, false), 4 << 10, bytes);
         if (isJpeg(bytes) && size > largestFile(width, height, true))
             (void)checkedFileSize(file, largestFile(width, height, true)); // throws
     } catch (const std::exception& e) {
@@ -90,6 +92,18 @@ void checkDisplayImage(const fs::path& file, int width, int height,
     std::string warning;
     if (checkDisplayHeader(file, bytes, width, height, warning))
         return;
+    if (static_cast<std::int64_t>(bytes.size()) < size && size > (4 << 10)) {
+        // A camera JPEG's metadata can put its frame header tens of KiB in: 64 KiB, then
+        // the whole file.
+        try {
+            (void)readFileHead(file, largestFile(width, height, isJpeg(bytes)), 64 << 10, bytes);
+        } catch (const std::exception& e) {
+            warnings.push_back(std::string(e.what()) + "; display image shown on grey");
+            return;
+        }
+        if (checkDisplayHeader(file, bytes, width, height, warning))
+            return;
+    }
     if (static_cast<std::int64_t>(bytes.size()) < size) {
         // The header may run past the first bytes: read it all, as the decoder would.
         try {
