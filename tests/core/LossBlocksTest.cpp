@@ -178,6 +178,70 @@ TEST(LossBlocks, LongRunsOfOneBinAreCountedExactly) {
         EXPECT_EQ(got.quantiles.quantile(q), pooled.quantile(q)) << q;
 }
 
+// One count per value gives its histogram bin and its quantile bin (the builder counts the
+// sum of the two): values at and beside every edge of either grid, where a wrong pairing
+// would show, in three maps (two equal, so a group of two is counted once), each counted
+// against LossHistogram::add and LossQuantiles::add of the same values, one at a time.
+TEST(LossBlocks, ValuesAtEveryBinEdgeAreCountedInTheirOwnBins) {
+    std::vector<float> values{0.0f, -1.0f, 1e-30f, 16.2f, 17.0f, 1e30f};
+    const LossHistogram grid = LossHistogram::make(kHistogramBins);
+    for (int k = 0; k <= kHistogramBins; ++k) {
+        const float edge = static_cast<float>(k) * (grid.hi - grid.lo) / kHistogramBins;
+        values.insert(values.end(),
+                      {std::nextafter(edge, 0.0f), edge, std::nextafter(edge, 99.0f)});
+    }
+    for (int bin = 0; bin < LossQuantiles::kBins; ++bin) {
+        const float edge = LossQuantiles::upperEdge(bin);
+        values.insert(values.end(),
+                      {std::nextafter(edge, 0.0f), edge, std::nextafter(edge, 99.0f)});
+    }
+    const std::size_t n = values.size();
+    std::vector<std::uint16_t> labels(n, 0);
+    for (std::size_t i = 0; i < n; i += 7)
+        labels[i] = kIgnore;
+    std::vector<float> reversed(values.rbegin(), values.rend());
+    const std::vector<const float*> maps{values.data(), reversed.data(), values.data()};
+    SampleStatisticsBuilder builder(maps.size(), kIgnore);
+    builder.add(LossBlock{0, {labels.data(), n}, maps, {}, {}, 0});
+    const SampleStatistics got = builder.take();
+    LossQuantiles pooled;
+    for (std::size_t v = 0; v < maps.size(); ++v) {
+        LossHistogram want = LossHistogram::make(kHistogramBins);
+        for (std::size_t i = 0; i < n; ++i) {
+            want.add(std::span<const float>(maps[v] + i, 1),
+                     std::span<const std::uint16_t>(labels.data() + i, 1), kIgnore);
+            pooled.add(std::span<const float>(maps[v] + i, 1),
+                       std::span<const std::uint16_t>(labels.data() + i, 1), kIgnore);
+        }
+        EXPECT_EQ(got.histograms[v].counts, want.counts) << v;
+    }
+    EXPECT_EQ(got.quantiles.counts(), pooled.counts());
+}
+
+// A scan's worker keeps one builder: a sample abandoned midway (its file turned out bad
+// after some blocks) leaves nothing in the next sample's statistics, and samples taken one
+// after another are each their own.
+TEST(LossBlocks, AReusedBuilderCountsEachSampleAlone) {
+    std::mt19937 rng(1804);
+    SampleStatisticsBuilder builder;
+    for (const Shape& shape : kShapes) {
+        const RandomSample s = randomSample(rng, shape.width, shape.height, shape.classes, false);
+        const LossResult full = computeLoss(s.labels, s.prediction, config());
+        // Abandoned: half of its blocks, never taken.
+        builder.reset(lossVariants().size(), kIgnore);
+        std::size_t blocks = 0;
+        (void)summarizeLoss(s.labels, s.prediction, config(), kAllVariants, {},
+                            [&](const LossBlock& block) {
+                                if (blocks++ % 2 == 0)
+                                    builder.add(block);
+                            });
+        builder.reset(lossVariants().size(), kIgnore);
+        (void)summarizeLoss(s.labels, s.prediction, config(), kAllVariants, {}, builder.sink());
+        SCOPED_TRACE(shape.classes);
+        expectStatisticsOfMaps(builder.take(), full, s.labels);
+    }
+}
+
 TEST(LossBlocks, ResultWithoutMapsKeepsTheMasksAndTheSummary) {
     std::mt19937 rng(1802);
     for (const Shape& shape : kShapes) {

@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 #include <utility>
 
 #if defined(__SSE2__)
@@ -16,27 +17,66 @@ namespace losslens {
 
 namespace {
 
-constexpr std::size_t kChunk = 256; // pixels whose bins are found before they are counted
-constexpr std::size_t kHistogramSlots = kHistogramBins + 1;
-constexpr std::size_t kQuantileSlots = LossQuantiles::kBins + 1;
+constexpr std::size_t kChunk = 256; // pixels whose slots are found before they are counted
+// h + q runs over 0 .. (kHistogramBins - 1) + (LossQuantiles::kBins - 1); one more slot for
+// ignored pixels.
+constexpr std::size_t kPairs = kHistogramBins + LossQuantiles::kBins - 1;
+constexpr std::size_t kSlots = kPairs + 1;
 
-// Each value's histogram and quantile bin; an ignored pixel's are the tables' last slots.
-// Two plain loops, each of which the compiler vectorises.
-LOSSLENS_CLONES void findBins(const float* v, const std::uint16_t* y, std::size_t n,
-                              std::uint16_t ignore, bool ignoreIsLabel,
-                              LossHistogram::Binner binner, std::int32_t* histogram,
-                              std::int32_t* quantile) {
-    for (std::size_t i = 0; i < n; ++i) {
-        histogram[i] = binner(v[i]);
-        quantile[i] = LossQuantiles::binOf(v[i]);
-    }
+// The histogram every sample's statistics use (SampleStatistics: fixed bins, so they add up).
+LossHistogram::Binner statisticsBinner() {
+    return LossHistogram::make(kHistogramBins).binner();
+}
+
+// Which (histogram bin, quantile bin) each h + q stands for. Both bins are non-decreasing in
+// the value, so their sum is too and is constant only where both are: the first value whose
+// sum reaches s (a binary search over the bits of non-negative floats, whose order is their
+// values') is in the pair s names, if any value is (a sum the bins skip over names none, -1).
+struct Pairs {
+    std::int32_t histogram[kPairs];
+    std::int32_t quantile[kPairs];
+};
+
+const Pairs& pairs() {
+    static const Pairs table = [] {
+        Pairs p{};
+        const LossHistogram::Binner binner = statisticsBinner();
+        const auto at = [&](std::uint32_t bits) {
+            const float v = std::bit_cast<float>(bits);
+            return std::pair{binner(v), LossQuantiles::binOf(v)};
+        };
+        for (std::size_t s = 0; s < kPairs; ++s) {
+            std::uint32_t lo = 0;          // bits of +0
+            std::uint32_t hi = 0x7f800000; // bits of +infinity: the largest sum
+            while (lo < hi) {
+                const std::uint32_t mid = lo + (hi - lo) / 2;
+                const auto [h, q] = at(mid);
+                if (static_cast<std::size_t>(h + q) >= s)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            const auto [h, q] = at(lo);
+            const bool named = static_cast<std::size_t>(h + q) == s;
+            p.histogram[s] = named ? h : -1;
+            p.quantile[s] = named ? q : -1;
+        }
+        return p;
+    }();
+    return table;
+}
+
+// Each value's slot, h + q, and an ignored pixel's the last. Two plain loops, each of which
+// the compiler vectorises.
+LOSSLENS_CLONES void findSlots(const float* v, const std::uint16_t* y, std::size_t n,
+                               std::uint16_t ignore, bool ignoreIsLabel,
+                               LossHistogram::Binner binner, std::int32_t* slots) {
+    for (std::size_t i = 0; i < n; ++i)
+        slots[i] = binner(v[i]) + LossQuantiles::binOf(v[i]);
     if (!ignoreIsLabel)
         return;
-    for (std::size_t i = 0; i < n; ++i) {
-        const bool skip = y[i] == ignore;
-        histogram[i] = skip ? static_cast<std::int32_t>(kHistogramBins) : histogram[i];
-        quantile[i] = skip ? LossQuantiles::kBins : quantile[i];
-    }
+    for (std::size_t i = 0; i < n; ++i)
+        slots[i] = y[i] == ignore ? static_cast<std::int32_t>(kPairs) : slots[i];
 }
 
 // The maxima below compare float bits as integers: for values >= 0 (losses, and absolute
@@ -63,24 +103,23 @@ LOSSLENS_CLONES float largestDifference(const float* v, const float* w, const fl
     return std::bit_cast<float>(top);
 }
 
-// Adds `weight` to tables[(i % 4) * slots + bins[i]] for each i: four tables in turn, so
+// Adds 1 to tables[(i % 4) * slots + bins[i]] for each i: four tables in turn, so
 // consecutive equal bins are independent increments.
 inline __attribute__((always_inline)) void countInTurn(const std::int32_t* bins, std::size_t n,
-                                                       std::uint16_t* tables, std::size_t slots,
-                                                       std::uint16_t weight = 1) {
+                                                       std::uint16_t* tables, std::size_t slots) {
     std::uint16_t* t0 = tables;
     std::uint16_t* t1 = tables + slots;
     std::uint16_t* t2 = tables + 2 * slots;
     std::uint16_t* t3 = tables + 3 * slots;
     std::size_t i = 0;
     for (; i + 4 <= n; i += 4) {
-        t0[bins[i]] = static_cast<std::uint16_t>(t0[bins[i]] + weight);
-        t1[bins[i + 1]] = static_cast<std::uint16_t>(t1[bins[i + 1]] + weight);
-        t2[bins[i + 2]] = static_cast<std::uint16_t>(t2[bins[i + 2]] + weight);
-        t3[bins[i + 3]] = static_cast<std::uint16_t>(t3[bins[i + 3]] + weight);
+        ++t0[bins[i]];
+        ++t1[bins[i + 1]];
+        ++t2[bins[i + 2]];
+        ++t3[bins[i + 3]];
     }
     for (; i < n; ++i)
-        t0[bins[i]] = static_cast<std::uint16_t>(t0[bins[i]] + weight);
+        ++t0[bins[i]];
 }
 
 // Whether bins[0..7] all equal `first` (x86-64's SSE2: four an instruction).
@@ -102,20 +141,18 @@ bool allEqual(const std::int32_t* bins, std::int32_t first) {
 
 // countInTurn where a loss map's smoothness puts most runs of eight neighbouring pixels in
 // one bin (88% of a histogram's on the demo set, 97% on a 21-class set): such a run is one
-// add of 8 x weight, and consecutive runs of one bin are summed in a register and stored
+// add of 8, and consecutive runs of one bin are summed in a register and stored
 // when the bin changes (one increment per pixel was most of the statistics' time, and an add
 // to the entry the previous run added to waits for that store).
-void countRuns(const std::int32_t* bins, std::size_t n, std::uint16_t* tables, std::size_t slots,
-               std::uint16_t weight = 1) {
+void countRuns(const std::int32_t* bins, std::size_t n, std::uint16_t* tables, std::size_t slots) {
     constexpr std::size_t kRun = 8;
-    const auto runWeight = static_cast<std::uint32_t>(kRun * weight);
     std::int32_t runBin = 0;
     std::uint32_t runCount = 0; // at most a chunk's values: no overflow before the store
     std::size_t i = 0;
     for (; i + kRun <= n; i += kRun) {
         const std::int32_t first = bins[i];
         if (!allEqual(bins + i, first)) {
-            countInTurn(bins + i, kRun, tables, slots, weight);
+            countInTurn(bins + i, kRun, tables, slots);
             continue;
         }
         if (first != runBin) {
@@ -123,10 +160,10 @@ void countRuns(const std::int32_t* bins, std::size_t n, std::uint16_t* tables, s
             runBin = first;
             runCount = 0;
         }
-        runCount += runWeight;
+        runCount += kRun;
     }
     tables[runBin] = static_cast<std::uint16_t>(tables[runBin] + runCount);
-    countInTurn(bins + i, n - i, tables, slots, weight);
+    countInTurn(bins + i, n - i, tables, slots);
 }
 
 // Whether two blocks of a map hold the same values (bit for bit).
@@ -136,16 +173,37 @@ bool sameBlock(const float* a, const float* b, std::size_t n) {
 
 } // namespace
 
-SampleStatisticsBuilder::SampleStatisticsBuilder(std::size_t variants, int ignoreIndex)
-    : m_variants(variants)
-    , m_ignoreIndex(ignoreIndex) {
+SampleStatisticsBuilder::SampleStatisticsBuilder(std::size_t variants, int ignoreIndex) {
+    reset(variants, ignoreIndex);
+}
+
+void SampleStatisticsBuilder::reset(std::size_t variants, int ignoreIndex) {
+    if (variants > 64)
+        throw std::length_error("sample statistics: more than 64 loss variants");
+    m_variants = variants;
+    m_ignoreIndex = ignoreIndex;
+    m_statistics = SampleStatistics();
     m_statistics.maxDifferences.assign(variants * variants, 0.0f);
     m_statistics.histograms.assign(variants, LossHistogram::make(kHistogramBins));
-    m_binner = LossHistogram::make(kHistogramBins).binner();
-    m_histogramCounts.assign(variants * kWays * kHistogramSlots, 0);
-    m_quantileCounts.assign(kWays * kQuantileSlots, 0);
-    m_groupCounts.assign(kWays * kHistogramSlots, 0);
-    m_bins.resize(2 * kChunk);
+    m_binner = statisticsBinner();
+    (void)pairs();
+    // Tables the last take() folded are zeros; a sample that failed midway left counts.
+    for (std::size_t t = 0; t < m_tables.size(); ++t)
+        if (m_tables[t].unfolded != 0)
+            std::fill_n(m_counts.begin() + static_cast<std::ptrdiff_t>(t * kWays * kSlots),
+                        kWays * kSlots, std::uint16_t{0});
+    m_tables.clear();
+    m_slots.resize(kChunk);
+}
+
+std::size_t SampleStatisticsBuilder::tablesOf(std::uint64_t members) {
+    for (std::size_t t = 0; t < m_tables.size(); ++t)
+        if (m_tables[t].members == members)
+            return t;
+    m_tables.push_back({members, 0});
+    if (m_counts.size() < m_tables.size() * kWays * kSlots)
+        m_counts.resize(m_tables.size() * kWays * kSlots, 0); // zeros, as folds leave them
+    return m_tables.size() - 1;
 }
 
 void SampleStatisticsBuilder::add(const LossBlock& block) {
@@ -159,13 +217,10 @@ void SampleStatisticsBuilder::add(const LossBlock& block) {
     m_valid.resize(n);
     for (std::size_t i = 0; i < n; ++i)
         m_valid[i] = !ignoreIsLabel || y[i] != ignore ? 1.0f : 0.0f;
-    std::int32_t* histogramBins = m_bins.data();
-    std::int32_t* quantileBins = m_bins.data() + kChunk;
     // Variants whose block equals an earlier one's (standard, partial, marginal and weighted
-    // agree wherever nothing is removed or merged): their values are binned once, counted
-    // into each one's histogram and, with their number as the weight, into the pooled
-    // quantiles (binning and counting every variant was 40% of the window's scan of a set of
-    // small samples).
+    // agree wherever nothing is removed or merged) form a group: its values are counted
+    // once, into the tables of its members (binning and counting every variant was 40% of
+    // the window's scan of a set of small samples).
     // Blocks the pass already found equal to the standard's form one group without being
     // compared again (a compare of equal blocks reads both whole: 10% of the statistics);
     // the rest are compared with the other groups only.
@@ -195,43 +250,21 @@ void SampleStatisticsBuilder::add(const LossBlock& block) {
         const float* va = block.maps[a];
         if (va == nullptr || m_sameAs[a] != a)
             continue;
-        std::uint16_t weight = 0;
+        std::uint64_t members = 0;
         for (std::size_t b = a; b < count; ++b)
-            weight = static_cast<std::uint16_t>(weight + (m_sameAs[b] == a ? 1 : 0));
-        // A group of equal blocks is counted once, into its own tables, then added to each
-        // member's histogram (counting each member's copy was half the statistics' time).
-        std::uint16_t* tables = weight == 1 ? m_histogramCounts.data() + a * kWays * kHistogramSlots
-                                            : m_groupCounts.data();
-        const auto addGroup = [&] {
-            if (weight == 1)
-                return;
-            for (std::size_t bin = 0; bin < kHistogramSlots; ++bin) {
-                std::uint16_t sum = 0;
-                for (std::size_t way = 0; way < kWays; ++way)
-                    sum = static_cast<std::uint16_t>(sum + tables[way * kHistogramSlots + bin]);
-                for (std::size_t b = a; b < count; ++b)
-                    if (m_sameAs[b] == a) {
-                        std::uint16_t& to = m_histogramCounts[b * kWays * kHistogramSlots + bin];
-                        to = static_cast<std::uint16_t>(to + sum);
-                    }
-            }
-            std::fill(m_groupCounts.begin(), m_groupCounts.end(), 0);
-        };
+            if (m_sameAs[b] == a)
+                members |= std::uint64_t{1} << b;
+        const std::size_t t = tablesOf(members);
         for (std::size_t start = 0; start < n; start += kChunk) {
             const std::size_t chunk = std::min(kChunk, n - start);
-            // No count passes 65,535: each holds at most the values counted since the fold
-            // (the group's counts reach their tables before it).
-            if (m_unfolded + chunk * weight > 0xffff) {
-                addGroup();
-                fold();
-            }
-            m_unfolded += chunk * weight;
-            findBins(va + start, y + start, chunk, ignore, ignoreIsLabel, m_binner, histogramBins,
-                     quantileBins);
-            countRuns(histogramBins, chunk, tables, kHistogramSlots);
-            countRuns(quantileBins, chunk, m_quantileCounts.data(), kQuantileSlots, weight);
+            // No count passes 65,535: each holds at most the values counted since the fold.
+            if (m_tables[t].unfolded + chunk > 0xffff)
+                fold(t);
+            m_tables[t].unfolded += chunk;
+            findSlots(va + start, y + start, chunk, ignore, ignoreIsLabel, m_binner,
+                      m_slots.data());
+            countRuns(m_slots.data(), chunk, m_counts.data() + t * kWays * kSlots, kSlots);
         }
-        addGroup();
         m_statistics.maxLoss = largestValid(va, m_valid.data(), n, m_statistics.maxLoss);
     }
     // The largest difference of each pair of distinct blocks, once: a pair of equal blocks
@@ -255,28 +288,33 @@ void SampleStatisticsBuilder::add(const LossBlock& block) {
         }
 }
 
-void SampleStatisticsBuilder::fold() {
-    for (std::size_t a = 0; a < m_statistics.histograms.size(); ++a) {
-        std::vector<std::int64_t>& counts = m_statistics.histograms[a].counts;
-        const std::uint16_t* tables = m_histogramCounts.data() + a * kWays * kHistogramSlots;
-        for (std::size_t bin = 0; bin < counts.size(); ++bin)
-            for (std::size_t way = 0; way < kWays; ++way)
-                counts[bin] += tables[way * kHistogramSlots + bin];
-    }
-    for (int bin = 0; bin < LossQuantiles::kBins; ++bin) {
+// Each slot's count into the histogram of every member and, once per member, into the
+// pooled quantiles; the tables are left at zero.
+void SampleStatisticsBuilder::fold(std::size_t t) {
+    const Pairs& p = pairs();
+    const std::uint64_t members = m_tables[t].members;
+    const auto weight = static_cast<std::int64_t>(std::popcount(members));
+    std::uint16_t* tables = m_counts.data() + t * kWays * kSlots;
+    for (std::size_t s = 0; s < kPairs; ++s) {
         std::int64_t sum = 0;
         for (std::size_t way = 0; way < kWays; ++way)
-            sum += m_quantileCounts[way * kQuantileSlots + static_cast<std::size_t>(bin)];
-        if (sum != 0)
-            m_statistics.quantiles.addToBin(bin, sum);
+            sum += tables[way * kSlots + s];
+        if (sum == 0 || p.histogram[s] < 0)
+            continue;
+        const auto h = static_cast<std::size_t>(p.histogram[s]);
+        for (std::uint64_t left = members; left != 0; left &= left - 1)
+            m_statistics.histograms[static_cast<std::size_t>(std::countr_zero(left))].counts[h] +=
+                sum;
+        m_statistics.quantiles.addToBin(p.quantile[s], sum * weight);
     }
-    std::fill(m_histogramCounts.begin(), m_histogramCounts.end(), 0);
-    std::fill(m_quantileCounts.begin(), m_quantileCounts.end(), 0);
-    m_unfolded = 0;
+    std::fill(tables, tables + kWays * kSlots, std::uint16_t{0});
+    m_tables[t].unfolded = 0;
 }
 
 SampleStatistics SampleStatisticsBuilder::take() {
-    fold();
+    for (std::size_t t = 0; t < m_tables.size(); ++t)
+        fold(t);
+    m_tables.clear();
     return std::exchange(m_statistics, SampleStatistics());
 }
 

@@ -101,7 +101,10 @@ SampleOutcome processSample(const Dataset& dataset, std::size_t i, LoadedSample&
         outcome.warnings = sample.warnings;
         // Statistics (and candidate pixels) come from the pass's blocks, so a sample's six
         // maps are held only when the visitor asks for them.
-        SampleStatisticsBuilder builder(lossVariants().size(), config.ignoreIndex);
+        // The worker's builder, its tables reused sample after sample.
+        SampleStatisticsBuilder& builder = sample.scratch.statistics;
+        if (statistics)
+            builder.reset(lossVariants().size(), config.ignoreIndex);
         LossBlockSink statisticsSink = statistics ? builder.sink() : LossBlockSink();
         const bool marks = options.candidatePixels && visitor;
         CandidatePixels& pixels = sample.scratch.candidatePixels;

@@ -8,6 +8,7 @@
 #include "losslens/loss/LossResult.h"
 #include "losslens/loss/Prediction.h"
 #include "losslens/loss/Raster.h"
+#include "losslens/set/SampleStatisticsBuilder.h"
 
 #include <cstddef>
 #include <filesystem>
@@ -62,6 +63,7 @@ struct LoadedSample {
         Prediction::Halves::Storage halves;
         CandidatePixels candidatePixels; // marked by processSample when asked
         LossResult loss; // the maps processSample hands its visitor (ProcessOptions::maps)
+        SampleStatisticsBuilder statistics; // processSample's, when asked for statistics
     } scratch;
 };
 
