@@ -18,6 +18,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 
 using namespace losslens;
@@ -202,6 +203,32 @@ void BM_ScanParts(benchmark::State& state) {
     }
 }
 
+// Opening a set ($LOSSLENS_SCAN_SET): listing its folders and pairing their files by stem,
+// no pixel read (arg 0); against its peer, the three folders' names read with
+// std::filesystem::directory_iterator and nothing else (arg 1). Skipped without the variable.
+void BM_DatasetOpen(benchmark::State& state) {
+    const char* given = std::getenv("LOSSLENS_SCAN_SET");
+    if (given == nullptr)
+        return state.SkipWithError("set LOSSLENS_SCAN_SET to a data set");
+    const std::filesystem::path root(given);
+    std::size_t listed = 0;
+    for (auto _ : state) {
+        if (state.range(0) == 0) {
+            listed = Dataset::open(root).entries().size();
+        } else {
+            listed = 0;
+            for (const char* folder : {"labels", "predictions", "images"})
+                for (const auto& entry : std::filesystem::directory_iterator(root / folder)) {
+                    benchmark::DoNotOptimize(entry.path().native().data());
+                    ++listed;
+                }
+        }
+        benchmark::DoNotOptimize(listed);
+    }
+    state.SetLabel(state.range(0) == 0 ? "Dataset::open" : "directory_iterator");
+    state.counters["files"] = static_cast<double>(listed);
+}
+
 // The window's per-sample statistics (histograms, pooled quantiles, maxima; the scan's
 // largest cost after the pass on small samples) over 16 demo samples' kept maps, every
 // variant, with the demo set's class weights (so the weighted map is one of its own):
@@ -358,6 +385,7 @@ void BM_HeatmapPngPeers(benchmark::State& state) {
 
 BENCHMARK(BM_HeatmapPngPeers)->ArgsProduct({{0, 1, 2, 3}, {0, 1}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SampleStatistics)->Arg(128)->Arg(512)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_DatasetOpen)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanParts)->DenseRange(0, 3)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(3);
 BENCHMARK(BM_LabelSetsFind)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_LabelSetsLinearScan)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
