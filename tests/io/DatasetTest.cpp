@@ -100,6 +100,56 @@ TEST(Dataset, ReportsStemsWithoutPartner) {
     EXPECT_EQ(file, "onlypred.npy");
 }
 
+// What opening a set lists, by the layout's rules (spec section 2), with the pairing by
+// stem written out here: hidden files and names without a known extension are not files
+// of the set; extensions match in any case; a stem with two predictions is that entry's
+// problem; a display image goes with its stem; entries come in the order of their stems.
+TEST(Dataset, ListsItsFoldersByTheLayoutsRules) {
+    TempDir dir;
+    const auto& root = dir.path();
+    writeGoodSample(root, "b");
+    writeLabels(root / "labels" / "a.PNG", 2, 1, {0, 1});
+    writeNpy(root / "predictions" / "a.npy", "(1, 2, 2)", {1, 0, 1, 0});
+    writeGoodSample(root, "c.d"); // a dot in the stem
+    writeGoodSample(root, "twice");
+    writeNpy(root / "predictions" / "twice.NPZ", "(1, 2, 2)", {1, 0, 1, 0});
+    writeLabels(root / "labels" / ".hidden.png", 2, 1, {0, 1});
+    writeNpy(root / "predictions" / ".hidden.npy", "(1, 2, 2)", {1, 0, 1, 0});
+    writeText(root / "labels" / "noext", "x");
+    writeText(root / "labels" / "dot.", "x");
+    writeText(root / "predictions" / "notes.txt", "x");
+    writeText(root / "images" / "b.JPG", "not decoded when the set opens");
+    writeText(root / "images" / "zz.png", "an image without a sample");
+    const Dataset set = Dataset::open(root);
+    std::vector<std::string> stems;
+    for (const SampleEntry& e : set.entries())
+        stems.push_back(e.stem);
+    EXPECT_EQ(stems, (std::vector<std::string>{"a", "b", "c.d", "twice"}));
+    EXPECT_EQ(set.completeCount(), 3u);
+    EXPECT_EQ(set.entries()[0].label, root / "labels" / "a.PNG");
+    EXPECT_EQ(set.entries()[1].image, root / "images" / "b.JPG");
+    EXPECT_TRUE(set.entries()[0].image.empty());
+    EXPECT_EQ(set.entries()[2].prediction, root / "predictions" / "c.d.npy");
+    EXPECT_EQ(set.entries()[3].problem, "two predictions: twice.NPZ and twice.npy; keep one");
+}
+
+// A run folder reached through a symbolic link is a run, as a folder is.
+TEST(Dataset, ARunFolderBehindALinkIsARun) {
+    TempDir dir;
+    const auto& root = dir.path();
+    writeGoodSample(root / "elsewhere", "s");
+    writeLabels(root / "labels" / "s.png", 2, 1, {0, 1});
+    std::filesystem::create_directories(root / "predictions" / "real");
+    writeNpy(root / "predictions" / "real" / "s.npy", "(1, 2, 2)", {1, 0, 1, 0});
+    std::filesystem::create_directory_symlink(root / "elsewhere" / "predictions",
+                                              root / "predictions" / "linked");
+    EXPECT_EQ(runNames(root), (std::vector<std::string>{"linked", "real"}));
+    const Dataset set = Dataset::open(root, DataLimits{}, "linked");
+    ASSERT_EQ(set.entries().size(), 1u);
+    EXPECT_EQ(set.entries()[0].prediction, root / "predictions" / "linked" / "s.npy");
+    EXPECT_TRUE(set.entries()[0].complete());
+}
+
 TEST(Dataset, EachDefectNamesItsFileAndReason) {
     TempDir dir;
     const auto root = dir.path();
