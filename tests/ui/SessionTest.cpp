@@ -103,6 +103,27 @@ class SessionTest : public QObject {
         return root;
     }
 
+    // `count` samples that all score: s0 ... s<count - 1>.
+    fs::path goodSet(const char* name, int count) {
+        const fs::path root = fs::path(m_dir.path().toStdString()) / name;
+        for (int s = 0; s < count; ++s) {
+            writeLabelPng(root / "labels" / (stemOf(s) + ".png"), labelsOf(s));
+            writePrediction(root / "predictions" / (stemOf(s) + ".npy"), probabilitiesOf(s));
+        }
+        return root;
+    }
+
+    // Opens `root` with the viewer asking for entry 0 as it opens (its load stands in for
+    // the scan's) and waits for every row.
+    static void openAskingForTheFirst(DatasetSession& session, const fs::path& root) {
+        connect(&session, &DatasetSession::opened, &session, [&session](bool ok) {
+            if (ok)
+                session.requestSample(0);
+        });
+        session.open(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(session.isScored(), 10000);
+    }
+
     static double meanOf(const DatasetSession::Row& row, std::size_t variant) {
         return row.summary.mean(variant);
     }
@@ -196,19 +217,9 @@ private slots:
     // Whether the viewer's load lands before the scan's end (the prefetch then waits for
     // it) or after (it prefetches at once) is the machine's timing: both end so.
     void prefetchesTheNeighbourAfterTheScan() {
-        const fs::path root = fs::path(m_dir.path().toStdString()) / "prefetch";
         constexpr int kSamples = 5;
-        for (int s = 0; s < kSamples; ++s) {
-            writeLabelPng(root / "labels" / (stemOf(s) + ".png"), labelsOf(s));
-            writePrediction(root / "predictions" / (stemOf(s) + ".npy"), probabilitiesOf(s));
-        }
         DatasetSession session;
-        connect(&session, &DatasetSession::opened, &session, [&session](bool ok) {
-            if (ok)
-                session.requestSample(0);
-        });
-        session.open(QString::fromStdString(root.string()));
-        QTRY_VERIFY_WITH_TIMEOUT(session.isScored(), 10000);
+        openAskingForTheFirst(session, goodSet("prefetch", kSamples));
         QTRY_VERIFY_WITH_TIMEOUT(session.cachedSample(1) != nullptr, 10000);
         QTest::qWait(200);
         QCOMPARE(session.sampleLoads(), std::size_t{kSamples + 1});
@@ -221,19 +232,9 @@ private slots:
     // its bin (16.2 / 64 wide), every variant's valid pixels are pooled in the quantiles,
     // and the set's mean and largest loss are at least the standard's, all by hand here.
     void theSetsFiguresAreEveryScoredSamples() {
-        const fs::path root = fs::path(m_dir.path().toStdString()) / "figures";
         constexpr int kSamples = 4;
-        for (int s = 0; s < kSamples; ++s) {
-            writeLabelPng(root / "labels" / (stemOf(s) + ".png"), labelsOf(s));
-            writePrediction(root / "predictions" / (stemOf(s) + ".npy"), probabilitiesOf(s));
-        }
         DatasetSession session;
-        connect(&session, &DatasetSession::opened, &session, [&session](bool ok) {
-            if (ok)
-                session.requestSample(0);
-        });
-        session.open(QString::fromStdString(root.string()));
-        QTRY_VERIFY_WITH_TIMEOUT(session.isScored(), 10000);
+        openAskingForTheFirst(session, goodSet("figures", kSamples));
         std::vector<std::int64_t> bins(64, 0);
         std::int64_t valid = 0;
         double largest = 0.0;
