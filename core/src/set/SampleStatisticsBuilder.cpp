@@ -25,7 +25,8 @@ constexpr std::size_t kSlots = kPairs + 1;
 
 // The histogram every sample's statistics use (SampleStatistics: fixed bins, so they add up).
 LossHistogram::Binner statisticsBinner() {
-    return LossHistogram::make(kHistogramBins).binner();
+    static const LossHistogram::Binner binner = LossHistogram::make(kHistogramBins).binner();
+    return binner;
 }
 
 // Which (histogram bin, quantile bin) each h + q stands for. Both bins are non-decreasing in
