@@ -33,16 +33,6 @@ using DI = hn::RebindToSigned<DF>;
 // Larger than any target's lane count, for the padded last vector of a block.
 constexpr std::size_t kMaxLanes = 64;
 
-// -log(x). kNormal: x is never subnormal (the pass's clamped probabilities are at least
-// kEpsilon), so Highway's log can skip rescaling subnormal inputs; the same bits otherwise.
-template <bool kNormal> HWY_INLINE hn::Vec<DF> negativeLogOf(hn::Vec<DF> x) {
-    const DF df;
-    if constexpr (kNormal)
-        return hn::Neg(hn::impl::Log<DF, hn::Vec<DF>, /*kAllowSubnormals=*/false>(df, x));
-    else
-        return hn::Neg(hn::Log(df, x));
-}
-
 // out = -log(q), every value through the vector log (the last vector padded with 1s), so a
 // pixel's value does not depend on where a block starts.
 template <bool kNormal> void negLog(const float* q, float* out, std::size_t count) {
@@ -127,7 +117,11 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         std::uint16_t* k = scratch ? kScratch.data() : a.argmax + start;
         std::uint8_t* w0 = scratch ? w0Scratch.data() : a.bgWeight + start;
         std::uint8_t* removed = scratch ? removedScratch.data() : a.removed + start;
-        const ScanOut scan{k, w0, removed, q.data(), labels.data()};
+        // The standard loss is the standard variant's map: written there directly (its
+        // kernel would only copy it), else into scratch for the other variants.
+        const bool standardMap = kept(a.standardIndex);
+        float* ls = standardMap ? a.maps[a.standardIndex] + start : standard.data();
+        const ScanOut scan{k, w0, removed, q.data(), labels.data(), ls};
         // A float16 prediction's block: read as halves where the scan and the kernels can
         // (the 8 x 8 transposes widen them in registers), else widened as float32 in cache.
         const float* p = a.probabilities != nullptr ? a.probabilities + start * c : nullptr;
@@ -140,11 +134,9 @@ std::int64_t RunFusedPass(const PassArgs& a) {
         }
         removedCount += static_cast<std::int64_t>(
             scanPixels(p, h, y, count, c, a.ignore, a.keep, scan, rows.data()));
-        // The standard loss is the standard variant's map: written there directly (its
-        // kernel would only copy it), else into scratch for the other variants.
-        const bool standardMap = kept(a.standardIndex);
-        float* ls = standardMap ? a.maps[a.standardIndex] + start : standard.data();
-        negLog<true>(q.data(), ls, count);
+        // Where the scan took the log of its whole vectors, the pixels after them are left.
+        const std::size_t logged = kLossInScan ? count / hn::Lanes(DF()) * hn::Lanes(DF()) : 0;
+        negLog<true>(q.data() + logged, ls + logged, count - logged);
 
         context.offset = start;
         context.labels = std::span<const std::uint16_t>(y, count);

@@ -14,6 +14,7 @@
 #include "losslens/loss/LossConfig.h"
 
 #include <hwy/cache_control.h>
+#include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
 #include <algorithm>
@@ -54,13 +55,36 @@ HWY_INLINE void argmaxAndLabelled(const Row& row, std::size_t classes, hn::Vec<D
 // What a block's scan writes per pixel: the argmax k, w0 = keep[k], the removed mask
 // (labelled background, not ignore, w0 = 0), the clamped probability of the labelled class
 // (1 at ignore, so its log is 0) and the label widened to int32 (-1 at ignore) for the sums.
+// Where kLossInScan, the scan also writes the standard loss -log(q) of each whole vector.
 struct ScanOut {
     std::uint16_t* k;
     std::uint8_t* w0;
     std::uint8_t* removed;
     float* q;
     std::int32_t* labels;
+    float* loss;
 };
+
+// The log in the scan's loop, while its loads are in flight: with 32 vector registers
+// (AVX-512) bench at C = 4 took 1.43 ms a sample where a loop of its own after the scan took
+// 1.85. With 16 (AVX2, SSE4) the log's constants spill the scan's registers: 2.42 ms where
+// the separate loop took 2.11 (medians of 7, docs/performance.md, session 26), so there the
+// pass runs that loop. Measured on x86 only.
+#if HWY_ARCH_X86
+constexpr bool kLossInScan = HWY_TARGET <= HWY_AVX3;
+#else
+constexpr bool kLossInScan = false;
+#endif
+
+// -log(x). kNormal: x is never subnormal (the pass's clamped probabilities are at least
+// kEpsilon), so Highway's log can skip rescaling subnormal inputs; the same bits otherwise.
+template <bool kNormal> HWY_INLINE hn::Vec<DF> negativeLogOf(hn::Vec<DF> x) {
+    const DF df;
+    if constexpr (kNormal)
+        return hn::Neg(hn::impl::Log<DF, hn::Vec<DF>, /*kAllowSubnormals=*/false>(df, x));
+    else
+        return hn::Neg(hn::Log(df, x));
+}
 
 // Stores one vector of pixels from `at`; returns 1 in the lanes it removed (the caller adds
 // them up in a vector: a count per vector was a chain through memory). With C <= 32, w0 is
@@ -76,8 +100,10 @@ HWY_INLINE hn::Vec<DI> storePixels(hn::Vec<DI> best, hn::Vec<DF> labelled, hn::V
     const auto ignored = hn::Eq(label, ignore);
     const hn::Vec<DF> clamped =
         hn::Min(hn::Max(labelled, hn::Set(df, kEpsilon)), hn::Set(df, 1.0f - kEpsilon));
-    hn::StoreU(hn::IfThenElse(hn::RebindMask(df, ignored), hn::Set(df, 1.0f), clamped), df,
-               out.q + at);
+    const hn::Vec<DF> q = hn::IfThenElse(hn::RebindMask(df, ignored), hn::Set(df, 1.0f), clamped);
+    hn::StoreU(q, df, out.q + at);
+    if constexpr (kLossInScan)
+        hn::StoreU(negativeLogOf<true>(q), df, out.loss + at);
     hn::StoreU(hn::DemoteTo(d16, best), d16, out.k + at);
     hn::StoreU(hn::IfThenElse(ignored, hn::Set(di, -1), label), di, out.labels + at);
     if (!bits)
@@ -120,13 +146,15 @@ HWY_INLINE std::size_t scalarPixel(const float* pixel, std::size_t classes, std:
     return removed ? 1 : 0;
 }
 
-// Asks for the cache lines 16 KiB past the `values` values at `at`, so reads of the next
-// pixels are under way while this vector is scanned. The distance follows the memory: 1 KiB
-// took bench at C = 4 on AVX2 from 3.4x to 3.1x the streaming floor on a machine with slow
-// memory, and was 3.6x (AVX-512) and 3.9x (AVX2) on one whose memory streams at 30 GB/s,
-// where 16 KiB gives 2.9x and 3.3x (docs/performance.md, session 24).
+// Asks for the cache lines 32 KiB past the `values` values at `at`, so reads of the next
+// pixels are under way while this vector is scanned, and while the rest of the block's
+// kernels run (32 KiB is one block of 2,048 pixels at C = 4). The distance follows the
+// memory: 1 KiB took bench at C = 4 on AVX2 from 3.4x to 3.1x the streaming floor on a
+// machine with slow memory, and was 3.6x (AVX-512) and 3.9x (AVX2) on one whose memory
+// streams at 30 GB/s, where 16 KiB gives 2.9x and 3.3x and 32 KiB 2-5% less again
+// (docs/performance.md, sessions 24 and 26).
 template <typename T> HWY_INLINE void prefetchAhead(const T* at, std::size_t values) {
-    constexpr std::size_t kAhead = 16384; // bytes
+    constexpr std::size_t kAhead = 32768; // bytes
     const auto* bytes = reinterpret_cast<const unsigned char*>(at);
     for (std::size_t b = 0; b < values * sizeof(T); b += 64)
         hwy::Prefetch(bytes + kAhead + b);
@@ -153,9 +181,12 @@ std::size_t scanInterleaved(const T* p, const std::uint16_t* y, std::size_t coun
     const DU16 d16;
     const std::size_t n = hn::Lanes(df);
     hn::Vec<DI> removed = hn::Zero(di);
-    for (; i + n <= count; i += n) {
+    // A local index: through the reference it was stored and reloaded around every byte
+    // store (a uint8_t store may alias anything).
+    std::size_t pixel = i;
+    for (; pixel + n <= count; pixel += n) {
         hn::Vec<DF> v0, v1, v2, v3;
-        const T* at = p + i * kC;
+        const T* at = p + pixel * kC;
         prefetchAhead(at, n * kC);
         loadInterleaved<kC>(df, at, v0, v1, v2, v3);
         if constexpr (kC == 2)
@@ -165,13 +196,14 @@ std::size_t scanInterleaved(const T* p, const std::uint16_t* y, std::size_t coun
         const auto row = [&](std::size_t j) HWY_ATTR {
             return j == 0 ? v0 : j == 1 ? v1 : j == 2 ? v2 : v3;
         };
-        const hn::Vec<DI> label = hn::PromoteTo(di, hn::LoadU(d16, y + i));
+        const hn::Vec<DI> label = hn::PromoteTo(di, hn::LoadU(d16, y + pixel));
         hn::Vec<DI> best;
         hn::Vec<DF> labelled;
         argmaxAndLabelled(row, kC, label, best, labelled);
-        removed =
-            hn::Add(removed, storePixels(best, labelled, label, vIgnore, keepBits, true, out, i));
+        removed = hn::Add(removed,
+                          storePixels(best, labelled, label, vIgnore, keepBits, true, out, pixel));
     }
+    i = pixel;
     return removedIn(removed);
 }
 
