@@ -78,6 +78,12 @@ class ReviewPanelTest : public QObject {
         return one.front().status;
     }
 
+    // The window reads a set's database on the thread pool: waits until its decisions (or
+    // its problem) are in.
+    static void waitForTheDatabase(CandidatesPanel* panel) {
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->review()->isReading(), 10000);
+    }
+
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
@@ -101,6 +107,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
         auto* panel = w.findChild<CandidatesPanel*>();
         QVERIFY(panel);
+        waitForTheDatabase(panel);
         CandidateTableModel* model = panel->model();
         QCOMPARE(static_cast<std::size_t>(model->rowCount()), core.candidates.size());
         QCOMPARE(panel->review()->databasePath(), QString::fromStdString(db.string()));
@@ -273,9 +280,11 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
             auto* panel = w.findChild<CandidatesPanel*>();
             QCOMPARE(panel->review()->databasePath(), QString::fromStdString(other.string()));
+            waitForTheDatabase(panel);
             QCOMPARE(panel->model()->candidateAt(0)->status, ReviewStatus::Confirmed);
             panel->databaseActions()[1]->trigger(); // the set's own again
             QCOMPARE(panel->review()->databasePath(), QString::fromStdString(own.string()));
+            waitForTheDatabase(panel);
             QCOMPARE(panel->model()->candidateAt(0)->status, ReviewStatus::Undecided);
         }
         testing::TestWindow fixed;
@@ -285,6 +294,53 @@ private slots:
         auto* panel = fixed.findChild<CandidatesPanel*>();
         QVERIFY(!panel->review()->canChooseDatabase());
         QVERIFY(!panel->databaseActions()[0]->isEnabled());
+    }
+
+    // Opening the database checks the whole file (0.5 s for a 10,000-sample set's from
+    // disk): the window reads it on the pool, and a decision made before the read is in
+    // waits for it, then lands in the database like any other.
+    void theDatabaseIsReadOffTheWindowsThread() {
+        const fs::path root = makeSet("async");
+        const CandidateSetReport core = coreCandidates(root);
+        QVERIFY(core.candidates.size() >= 2);
+        const fs::path db = reviewLocation(root).database;
+        (void)ReviewStore::open(db, ReviewStore::Open::CreateIfMissing)
+            ->mark(core.candidates[1], ReviewStatus::Rejected);
+
+        testing::TestWindow w;
+        w.show();
+        auto* panel = w.findChild<CandidatesPanel*>();
+        QVERIFY(panel);
+        // Connected after the keeper's own handler: sees the keeper right after it started.
+        bool readingWhenOpened = false;
+        connect(w.session(), &DatasetSession::opened, this, [&](bool ok, const QString&) {
+            readingWhenOpened = ok && panel->review()->isReading();
+        });
+        w.openFolder(QString::fromStdString(root.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
+        QVERIFY(readingWhenOpened);
+        waitForTheDatabase(panel);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            panel->model()->candidateAt(rowOf(panel->model(), core.candidates[1]))->status,
+            ReviewStatus::Rejected, 5000);
+
+        // Another database chosen: its read is in flight when a decision is made at once.
+        const fs::path other = fs::path(m_dir.path().toStdString()) / "async-other.sqlite";
+        (void)ReviewStore::open(other, ReviewStore::Open::CreateIfMissing)
+            ->mark(core.candidates[1], ReviewStatus::Unsure);
+        panel->review()->useDatabase(QString::fromStdString(other.string()));
+        QVERIFY(panel->review()->isReading());
+        panel->choose(rowOf(panel->model(), core.candidates[0]));
+        QVERIFY(panel->decide(ReviewStatus::Confirmed));
+        QVERIFY(!panel->review()->isReading());
+        QCOMPARE(statusIn(other, core.candidates[0]), ReviewStatus::Confirmed);
+        QCOMPARE(statusIn(other, core.candidates[1]), ReviewStatus::Unsure);
+        QCOMPARE(statusIn(db, core.candidates[0]), ReviewStatus::Undecided);
+        QCOMPARE(panel->model()->candidateAt(rowOf(panel->model(), core.candidates[1]))->status,
+                 ReviewStatus::Unsure);
+        // Its undo takes it back from the database it went to.
+        QVERIFY(panel->undo());
+        QCOMPARE(statusIn(other, core.candidates[0]), ReviewStatus::Undecided);
     }
 
     void aDamagedDatabaseTurnsReviewOffAndIsLeftAlone() {
@@ -301,6 +357,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.session()->isScored(), 60000);
         auto* panel = w.findChild<CandidatesPanel*>();
         QVERIFY(panel->model()->rowCount() > 0);
+        waitForTheDatabase(panel);
         QVERIFY(!panel->review()->problem().isEmpty());
         auto* progress = panel->findChild<QLabel*>(QStringLiteral("reviewProgress"));
         QVERIFY(progress->text().startsWith(QStringLiteral("Review is off")));

@@ -3,6 +3,7 @@
 #include "losslens/review/ReviewError.h"
 #include "losslens/review/ReviewLocation.h"
 #include "session/DatasetSession.h"
+#include "session/ThreadPool.h"
 #include "state/ViewSettingsStore.h"
 
 #include <QSettings>
@@ -18,8 +19,14 @@ ReviewKeeper::ReviewKeeper(DatasetSession* session, QObject* parent)
     connect(&m_timer, &QTimer::timeout, this, &ReviewKeeper::poll);
     connect(session, &DatasetSession::opened, this,
             [this](bool ok, const QString&) { onOpened(ok); });
+    connect(&m_read, &QFutureWatcher<std::shared_ptr<Read>>::finished, this, [this] {
+        // A read taken in by settle(), or replaced by a later one still running, waits.
+        if (m_reading && !pool::running(m_read.future()))
+            takeRead();
+    });
     connect(session, &DatasetSession::cleared, this, [this] {
         m_timer.stop();
+        m_reading = false; // a read in flight is dropped
         m_store.reset();
         m_undo.clear();
         m_path.clear();
@@ -37,6 +44,8 @@ void ReviewKeeper::setProblem(const QString& problem) {
 }
 
 void ReviewKeeper::onOpened(bool ok) {
+    m_timer.stop();
+    m_reading = false;
     m_store.reset();
     m_undo.clear();
     m_problem.clear();
@@ -49,10 +58,53 @@ void ReviewKeeper::onOpened(bool ok) {
         reviewLocation(m_session->path().toStdString(), m_session->reviewDatabase().toStdString());
     m_path = QString::fromStdString(where.database.string());
     m_inSet = where.inSet;
-    reload();
-    if (m_problem.isEmpty())
-        m_timer.start();
+    m_session->setDecisions({}); // the last database's, until this one's are read
+    startReading();
     emit changed();
+}
+
+void ReviewKeeper::startReading() {
+    m_reading = true;
+    pool::watch(m_read, pool::run([path = m_path.toStdString()] {
+                    auto read = std::make_shared<Read>();
+                    try {
+                        read->store = ReviewStore::open(path, ReviewStore::Open::Existing);
+                        if (read->store) {
+                            read->version = read->store->dataVersion();
+                            read->changes = read->store->decisionChanges();
+                            read->decisions = read->store->decisionsByStem();
+                        }
+                    } catch (const std::exception& e) {
+                        read->store.reset();
+                        read->error = e.what();
+                    }
+                    return read;
+                }));
+}
+
+void ReviewKeeper::takeRead() {
+    m_reading = false;
+    const std::shared_ptr<Read> read = m_read.future().result();
+    if (read->error) {
+        setProblem(tr("%1 (left untouched; review is off for this set)")
+                       .arg(QString::fromStdString(*read->error)));
+        m_session->setDecisions({});
+        emit changed();
+        return;
+    }
+    m_store = std::move(read->store);
+    m_version = read->version;
+    m_changes = read->changes;
+    m_session->setDecisions(std::move(read->decisions));
+    m_timer.start(); // without a store, to notice the file once another process makes it
+    emit changed();
+}
+
+void ReviewKeeper::settle() {
+    if (!m_reading)
+        return;
+    pool::wait(m_read.future());
+    takeRead();
 }
 
 bool ReviewKeeper::canChooseDatabase() const {
@@ -68,13 +120,11 @@ void ReviewKeeper::useDatabase(const QString& database) {
 }
 
 void ReviewKeeper::reload() {
+    if (!m_store) {
+        startReading();
+        return;
+    }
     try {
-        if (!m_store)
-            m_store = ReviewStore::open(m_path.toStdString(), ReviewStore::Open::Existing);
-        if (!m_store) {
-            m_session->setDecisions({});
-            return;
-        }
         m_version = m_store->dataVersion();
         m_changes = m_store->decisionChanges();
         m_session->setDecisions(m_store->decisionsByStem());
@@ -86,7 +136,7 @@ void ReviewKeeper::reload() {
 }
 
 void ReviewKeeper::poll() {
-    if (!m_problem.isEmpty() || m_path.isEmpty())
+    if (!m_problem.isEmpty() || m_path.isEmpty() || m_reading)
         return;
     try {
         if (!m_store) {
@@ -105,12 +155,15 @@ void ReviewKeeper::poll() {
         }
     } catch (const ReviewError& e) {
         setProblem(QString::fromStdString(e.what()));
+        emit changed();
+        return;
     }
     reload();
     emit changed();
 }
 
 bool ReviewKeeper::mark(std::size_t entry, int id, ReviewStatus status) {
+    settle();
     if (!m_problem.isEmpty() || m_path.isEmpty())
         return false;
     const Candidate* candidate = m_session->candidates().find(entry, id);
@@ -124,6 +177,7 @@ bool ReviewKeeper::mark(std::size_t entry, int id, ReviewStatus status) {
 }
 
 bool ReviewKeeper::undo() {
+    settle();
     if (m_undo.empty() || !m_store)
         return false;
     const ReviewStore::Marked last = m_undo.back();
