@@ -43,6 +43,12 @@ void ReviewKeeper::setProblem(const QString& problem) {
     m_timer.stop();
 }
 
+void ReviewKeeper::turnOff(const std::string& why) {
+    setProblem(
+        tr("%1 (left untouched; review is off for this set)").arg(QString::fromStdString(why)));
+    m_session->setDecisions({});
+}
+
 void ReviewKeeper::onOpened(bool ok) {
     m_timer.stop();
     m_reading = false;
@@ -86,9 +92,7 @@ void ReviewKeeper::takeRead() {
     m_reading = false;
     const std::shared_ptr<Read> read = m_read.future().result();
     if (read->error) {
-        setProblem(tr("%1 (left untouched; review is off for this set)")
-                       .arg(QString::fromStdString(*read->error)));
-        m_session->setDecisions({});
+        turnOff(*read->error);
         emit changed();
         return;
     }
@@ -129,9 +133,7 @@ void ReviewKeeper::reload() {
         m_changes = m_store->decisionChanges();
         m_session->setDecisions(m_store->decisionsByStem());
     } catch (const ReviewError& e) {
-        setProblem(tr("%1 (left untouched; review is off for this set)")
-                       .arg(QString::fromStdString(e.what())));
-        m_session->setDecisions({});
+        turnOff(e.what());
     }
 }
 

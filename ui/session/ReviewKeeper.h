@@ -75,7 +75,7 @@ private:
 
     // Starts reading the database at m_path on the pool (a read in flight is dropped).
     void startReading();
-    // Takes the finished read in, unless it was dropped; emits changed().
+    // Takes the latest read, finished, in; emits changed().
     void takeRead();
     // Waits for a read in flight and takes it in.
     void settle();
@@ -86,6 +86,8 @@ private:
     // Reads the decisions again: at once from an open store, else on the pool.
     void reload();
     void setProblem(const QString& problem);
+    // A database that cannot be used: review is off for the set, its decisions gone.
+    void turnOff(const std::string& why);
 
     DatasetSession* m_session;
     QTimer m_timer;
