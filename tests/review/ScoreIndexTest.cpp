@@ -5,6 +5,7 @@
 #include "losslens/review/ScoreIndex.h"
 #include "losslens/candidates/SetCandidates.h"
 #include "losslens/demo/DemoDataset.h"
+#include "losslens/review/ReviewError.h"
 #include "losslens/review/ReviewStore.h"
 #include "losslens/set/SetProcessor.h"
 
@@ -17,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <vector>
 
 namespace losslens {
 namespace {
@@ -238,6 +240,69 @@ TEST(ScoreIndex, DamagedRowsAreScoredAgain) {
     ScoreIndex index(db, dataset, options);
     expectSameReport(scan(dataset, &index, loads), reference);
     EXPECT_EQ(loads, 4u);
+}
+
+// Opening checks the decisions page by page, not the index beside them (most of the file):
+// pages of the index overwritten leave the decisions readable and writable; the index
+// refuses to load, and a scan without it is what the CLI and the window then do.
+TEST(ScoreIndex, DamagedIndexPagesLeaveTheDecisionsUsable) {
+    TempDir dir;
+    const fs::path root = demoSet(dir, 12);
+    const fs::path db = root / "review.sqlite";
+    const Dataset dataset = Dataset::open(root);
+    const ProcessOptions process = scanOptions(false);
+    const CandidateSetReport listed = findSetCandidates(dataset, {}, {}, process);
+    ASSERT_GE(listed.candidates.size(), 2u);
+    ReviewStore::open(db, ReviewStore::Open::CreateIfMissing)
+        ->mark(listed.candidates[0], ReviewStatus::Rejected, "no object");
+    std::size_t loads = 0;
+    {
+        ScoreIndex index(db, dataset, ScoreIndex::Options{true, Dataset::Image::Skip, {}});
+        (void)scan(dataset, &index, loads);
+    }
+    // The pages of the scores table, from SQLite's own page map (dbstat).
+    std::vector<std::int64_t> pages;
+    std::int64_t pageSize = 0;
+    {
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+        sqlite3_stmt* s = nullptr;
+        ASSERT_EQ(sqlite3_prepare_v2(raw, "SELECT pageno FROM dbstat WHERE name = 'scores'", -1, &s,
+                                     nullptr),
+                  SQLITE_OK);
+        while (sqlite3_step(s) == SQLITE_ROW)
+            pages.push_back(sqlite3_column_int64(s, 0));
+        sqlite3_finalize(s);
+        ASSERT_EQ(sqlite3_prepare_v2(raw, "PRAGMA page_size", -1, &s, nullptr), SQLITE_OK);
+        ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+        pageSize = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        sqlite3_close(raw);
+    }
+    ASSERT_GE(pages.size(), 2u);
+    ASSERT_FALSE(fs::exists(db.string() + "-wal")) << "every page is in the file";
+    {
+        std::fstream file(db, std::ios::in | std::ios::out | std::ios::binary);
+        const std::string scribble(static_cast<std::size_t>(pageSize), '\xa5');
+        for (const std::int64_t page : pages) {
+            file.seekp((page - 1) * pageSize);
+            file.write(scribble.data(), static_cast<std::streamsize>(scribble.size()));
+        }
+        ASSERT_TRUE(file.good());
+    }
+    auto store = ReviewStore::open(db, ReviewStore::Open::Existing);
+    ASSERT_TRUE(store);
+    ASSERT_EQ(store->decisionCount(), 1u);
+    const std::vector<ReviewDecision> kept = store->decisions();
+    ASSERT_EQ(kept.size(), 1u);
+    EXPECT_EQ(kept[0].stem, listed.candidates[0].stem);
+    EXPECT_EQ(kept[0].status, ReviewStatus::Rejected);
+    EXPECT_EQ(kept[0].note, "no object");
+    (void)store->mark(listed.candidates[1], ReviewStatus::Confirmed);
+    EXPECT_EQ(store->decisionCount(), 2u);
+    store.reset();
+    EXPECT_THROW(ScoreIndex(db, dataset, ScoreIndex::Options{true, Dataset::Image::Skip, {}}),
+                 ReviewError);
 }
 
 TEST(ScoreIndex, CandidatesComeFromTheIndexWithTheirDecisions) {

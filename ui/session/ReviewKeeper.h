@@ -24,9 +24,9 @@ class DatasetSession;
 // once a second (one cheap query; the file's creation by a stat while there is none).
 // A damaged or newer database is reported (problem()) and never written; the set works
 // without review then.
-// The database is opened and its decisions read on the thread pool: opening checks the whole
-// file (SQLite's quick_check, which reads every page: 57 ms for a 10,000-sample set's 42 MB
-// from the page cache, 0.5 s from disk) and must not hold the window up. A mark or undo made
+// The database is opened and its decisions read on the thread pool: opening checks every
+// page of the decisions (SQLite's quick_check), reads them, and may wait on another
+// process's write or on the disk, which must not hold the window up. A mark or undo made
 // before the read is in waits for it.
 class ReviewKeeper : public QObject {
     Q_OBJECT
