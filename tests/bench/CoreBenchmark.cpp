@@ -173,6 +173,25 @@ void BM_LabelSetsLinearScan(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(stems.size()));
 }
 
+// The candidate finder alone over 32 demo samples with every object's annotation removed
+// (arg = side; 128: the window's scan of 10,000 small samples finds candidates in each).
+void BM_FindCandidates(benchmark::State& state) {
+    DemoOptions options;
+    options.count = 32;
+    options.size = static_cast<int>(state.range(0));
+    options.missing = 96;
+    std::vector<DemoSample> samples;
+    for (int i = 0; i < options.count; ++i)
+        samples.push_back(generateDemoSample(options, i));
+    const std::vector<std::uint8_t> missing = {0, 1, 1, 1};
+    std::size_t found = 0;
+    for (auto _ : state)
+        for (const DemoSample& s : samples)
+            found += findCandidates(s.labels, s.prediction, 255, missing, {}).size();
+    benchmark::DoNotOptimize(found);
+    state.SetItemsProcessed(state.iterations() * options.count);
+}
+
 // The parts of the window's scan of a whole set ($LOSSLENS_SCAN_SET), each added to the
 // previous one, against what `losslens-cli stats --jobs 2` runs (arg 0): 1 + each sample's
 // statistics (histograms, quantiles, maxima), 2 + the display image checked, 3 + the
@@ -384,6 +403,7 @@ void BM_HeatmapPngPeers(benchmark::State& state) {
 } // namespace
 
 BENCHMARK(BM_HeatmapPngPeers)->ArgsProduct({{0, 1, 2, 3}, {0, 1}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FindCandidates)->Arg(128)->Arg(512)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SampleStatistics)->Arg(128)->Arg(512)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_DatasetOpen)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ScanParts)->DenseRange(0, 3)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(3);

@@ -227,12 +227,13 @@ namespace {
 
 // Background-labelled pixels whose argmax is a class (not background) with at least the
 // confidence asked for, as runs along each row, joined to the touching runs of the row above.
-std::vector<Run> candidateRuns(const LabelMap& labels, const Prediction& prediction,
-                               const CandidateOptions& options, const CandidatePixels* marked) {
+void candidateRuns(const LabelMap& labels, const Prediction& prediction,
+                   const CandidateOptions& options, const CandidatePixels* marked,
+                   std::vector<Run>& runs) {
     const int width = labels.width();
     const int height = labels.height();
     const int classes = prediction.classes();
-    std::vector<Run> runs;
+    runs.clear();
     const std::size_t stride = static_cast<std::size_t>(classes);
     std::size_t previousRow = 0;
     // Kept per thread: no allocation per sample in a scan's steady state.
@@ -278,7 +279,6 @@ std::vector<Run> candidateRuns(const LabelMap& labels, const Prediction& predict
             joinRows(runs, previousRow, rowStart, runs.size());
         previousRow = rowStart;
     }
-    return runs;
 }
 
 // A connected region of one class being gathered from its runs.
@@ -290,24 +290,48 @@ struct Component {
     int bottom = 0;
 };
 
-// The components in order of their first run, each run handed to its root's component.
-std::vector<Component> componentsOf(std::vector<Run>& runs, int width) {
-    std::vector<Component> components;
-    std::vector<std::size_t> componentOf(runs.size(), std::numeric_limits<std::size_t>::max());
+// Runs whose buffers a thread keeps for its next sample (a few MB): a small sample reuses
+// them; a big one allocates its own, so no thread holds a big sample's memory afterwards.
+constexpr std::size_t kKeptRuns = std::size_t{1} << 16;
+
+// The components of at least minArea pixels in order of their first run, each run handed to
+// its root's component. Areas are summed at the roots first, so the many specks below
+// minArea are never built (each was a Candidate and a runs vector grown run by run, and
+// their allocations were a fifth of the finder's time on small samples).
+std::vector<Component> componentsOf(std::vector<Run>& runs, int width, std::int64_t minArea) {
+    // Per run: its root; at a root, its component's area, run count and (once built) index.
+    struct Tally {
+        std::size_t root = 0;
+        std::int64_t area = 0;
+        std::size_t runs = 0;
+        std::size_t component = 0;
+    };
+    thread_local std::vector<Tally> tally; // kept per thread, as the runs
+    tally.assign(runs.size(), Tally{});
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const std::size_t root = findRoot(runs, i);
+        tally[i].root = root;
+        tally[root].area += runs[i].x1 - runs[i].x0;
+        ++tally[root].runs;
+    }
+    std::vector<Component> components;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const std::size_t root = tally[i].root;
+        if (tally[root].area < minArea)
+            continue;
         const Run& run = runs[i];
         if (root == i) {
-            componentOf[i] = components.size();
+            tally[i].component = components.size();
             Component component;
             component.candidate.classId = run.k;
             component.candidate.firstPixel = static_cast<std::int64_t>(run.y) * width + run.x0;
             component.candidate.bbox = {run.x0, run.y, 0, 0};
+            component.candidate.runs.reserve(tally[i].runs);
             component.right = run.x1;
             component.bottom = run.y + 1;
             components.push_back(std::move(component));
         }
-        Component& c = components[componentOf[root]];
+        Component& c = components[tally[root].component];
         c.candidate.area += run.x1 - run.x0;
         c.candidate.bbox.x = std::min(c.candidate.bbox.x, run.x0);
         c.right = std::max(c.right, run.x1);
@@ -316,6 +340,8 @@ std::vector<Component> componentsOf(std::vector<Run>& runs, int width) {
         c.penalty += run.penalty;
         c.candidate.runs.push_back({run.y, run.x0, run.x1});
     }
+    if (tally.capacity() > kKeptRuns)
+        tally = {};
     return components;
 }
 
@@ -333,14 +359,16 @@ std::vector<Candidate> findCandidates(const LabelMap& labels, const Prediction& 
         return {};
     if (marked != nullptr && !marked->complete(labels.pixelCount()))
         marked = nullptr;
-    std::vector<Run> runs = candidateRuns(labels, prediction, options, marked);
-    std::vector<Component> components = componentsOf(runs, width);
-    runs = {};
+    // Kept per thread: no allocation per sample in a scan's steady state.
+    thread_local std::vector<Run> runs;
+    candidateRuns(labels, prediction, options, marked, runs);
+    std::vector<Component> components = componentsOf(runs, width, options.minArea);
+    if (runs.capacity() > kKeptRuns)
+        runs = {}; // a big sample's runs are not held by the thread
 
     std::vector<Candidate> found;
+    found.reserve(components.size());
     for (Component& c : components) {
-        if (c.candidate.area < options.minArea)
-            continue;
         Candidate& candidate = c.candidate;
         candidate.bbox.w = c.right - candidate.bbox.x;
         candidate.bbox.h = c.bottom - candidate.bbox.y;

@@ -9,11 +9,16 @@
 namespace losslens {
 
 std::int64_t physicalMemoryBytes() {
-    const long pages = ::sysconf(_SC_PHYS_PAGES);
-    const long pageSize = ::sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || pageSize <= 0)
-        return std::int64_t{8} << 30; // unknown: assume a small machine
-    return static_cast<std::int64_t>(pages) * static_cast<std::int64_t>(pageSize);
+    // Asked once: each sample's memory check asks, and sysconf's answer is a system call
+    // (sysinfo), about 1 us on a VM, 0.5% of a scan of small samples.
+    static const std::int64_t bytes = [] {
+        const long pages = ::sysconf(_SC_PHYS_PAGES);
+        const long pageSize = ::sysconf(_SC_PAGESIZE);
+        if (pages <= 0 || pageSize <= 0)
+            return std::int64_t{8} << 30; // unknown: assume a small machine
+        return static_cast<std::int64_t>(pages) * static_cast<std::int64_t>(pageSize);
+    }();
+    return bytes;
 }
 
 std::int64_t memoryBudget(const DataLimits& limits) {
