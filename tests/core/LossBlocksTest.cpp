@@ -218,6 +218,49 @@ TEST(LossBlocks, ValuesAtEveryBinEdgeAreCountedInTheirOwnBins) {
     EXPECT_EQ(got.quantiles.counts(), pooled.counts());
 }
 
+// The maxima leave ignored pixels out whatever their maps hold there, in a block with ignored
+// pixels (masked) and in one without (read plainly): the largest valid value and one pair's
+// largest difference lie in the block without, another pair's in the block with, and the
+// ignored pixels hold values larger than all of them.
+TEST(LossBlocks, IgnoredPixelsAreLeftOutOfTheMaxima) {
+    constexpr std::size_t kBlock = 300;
+    std::vector<std::uint16_t> labels(2 * kBlock, 1);
+    for (std::size_t i = kBlock + 3; i < 2 * kBlock; i += 11)
+        labels[i] = kIgnore;
+    std::vector<std::vector<float>> maps(3, std::vector<float>(2 * kBlock));
+    for (std::size_t i = 0; i < 2 * kBlock; ++i) {
+        const bool ignored = labels[i] == kIgnore;
+        maps[0][i] = ignored ? 90.0f : 0.01f * static_cast<float>(i % 37);
+        maps[1][i] = ignored ? 0.5f : 0.02f * static_cast<float>(i % 29);
+        maps[2][i] = ignored ? 70.0f : 0.015f * static_cast<float>((i * 7) % 41);
+    }
+    maps[0][17] = 3.25f;         // the largest valid value, in the first block
+    maps[1][kBlock + 40] = 2.5f; // pair (0, 1)'s largest difference, in the second
+    float top = 0.0f;
+    std::vector<float> pair(9, 0.0f);
+    for (std::size_t i = 0; i < 2 * kBlock; ++i) {
+        if (labels[i] == kIgnore)
+            continue;
+        for (std::size_t a = 0; a < 3; ++a) {
+            top = std::max(top, maps[a][i]);
+            for (std::size_t b = 0; b < 3; ++b)
+                pair[a * 3 + b] = std::max(pair[a * 3 + b], std::abs(maps[a][i] - maps[b][i]));
+        }
+    }
+    ASSERT_EQ(top, 3.25f);
+    SampleStatisticsBuilder builder(3, kIgnore);
+    for (std::size_t start = 0; start < 2 * kBlock; start += kBlock) {
+        const float* pointers[3] = {maps[0].data() + start, maps[1].data() + start,
+                                    maps[2].data() + start};
+        builder.add(LossBlock{start, {labels.data() + start, kBlock}, pointers, {}, {}, 0});
+    }
+    const SampleStatistics got = builder.take();
+    EXPECT_EQ(got.maxLoss, top);
+    ASSERT_EQ(got.maxDifferences.size(), 9u);
+    for (std::size_t k = 0; k < 9; ++k)
+        EXPECT_EQ(got.maxDifferences[k], pair[k]) << k;
+}
+
 // A scan's worker keeps one builder: a sample abandoned midway (its file turned out bad
 // after some blocks) leaves nothing in the next sample's statistics, and samples taken one
 // after another are each their own.
