@@ -3,6 +3,7 @@
 // cross-entropy means are computed here by a plain loop over the values the test wrote.
 #include "losslens/loss/LossVariant.h"
 #include "session/DatasetSession.h"
+#include "session/JobRunner.h"
 #include "session/RunScores.h"
 #include "state/ViewState.h"
 
@@ -14,10 +15,12 @@
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace losslens;
@@ -280,6 +283,30 @@ private slots:
         QCOMPARE(session.scannedCount(), std::size_t{1});
         QVERIFY(std::abs(meanOf(session.rows()[0], m_standard) -
                          standardMean(labelsOf(4), probabilitiesOf(4))) < 1e-5);
+    }
+
+    // A job's last results are taken when its work returns, not at the next tick of its
+    // clock (here an hour away); a job cancelled while it works gets no tick at all.
+    void aJobsEndIsTakenWithoutWaitingForItsClock() {
+        JobRunner runner(std::chrono::hours(1));
+        QSignalSpy ticks(&runner, &JobRunner::tick);
+        auto control = std::make_shared<JobControl>();
+        runner.start(control, [] {});
+        QVERIFY(ticks.wait(5000));
+        QVERIFY(control->finished);
+        QCOMPARE(ticks.size(), 1);
+
+        std::atomic<bool> release{false};
+        auto cancelled = std::make_shared<JobControl>();
+        runner.start(cancelled, [&release] {
+            while (!release)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        });
+        runner.cancel();
+        release = true;
+        QTRY_VERIFY_WITH_TIMEOUT(cancelled->finished.load(), 5000);
+        QVERIFY(!ticks.wait(300));
+        QCOMPARE(ticks.size(), 1);
     }
 
     // Two runs: the open run's means are the scan's, the other's are scored in the

@@ -26,7 +26,8 @@ struct JobControl {
 // scan, the other runs' scores and the export of the whole set each own one. The worker
 // pushes what it finds into the job's state (a JobOutbox); tick() comes on the GUI thread's
 // own clock while the job is on, so a drain takes a batch per interval and no event per
-// sample is posted across threads. Starting a job cancels the one before without waiting
+// sample is posted across threads; and once more as soon as the work returns, so its last
+// results are not left waiting for the clock. Starting a job cancels the one before without waiting
 // (a closed set never holds the window up; that job's results are dropped with its state);
 // the destructor cancels whatever still runs and waits for it, so no worker outlives its
 // owner.
