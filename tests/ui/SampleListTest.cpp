@@ -204,6 +204,45 @@ private slots:
         QCOMPARE(list->missingClassBox()->itemText(0), QStringLiteral("ellipse"));
     }
 
+    // The names the table shows and sorts by are the open set's: another folder opened in
+    // the same window shows its own, in name order either way.
+    void namesAreTheOpenSetsInNameOrder() {
+        const fs::path other = fs::path(m_dir.path().toStdString()) / "renamed";
+        for (const char* sub : {"labels", "predictions"}) {
+            fs::create_directories(other / sub);
+            for (const auto& file : fs::directory_iterator(m_root / sub))
+                fs::copy_file(file.path(), other / sub / ("z" + file.path().filename().string()));
+        }
+        testing::TestWindow w;
+        const auto namesInOrder = [&w] {
+            std::vector<std::string> names;
+            for (int row = 0; row < w.proxyModel()->rowCount(); ++row)
+                names.push_back(w.proxyModel()
+                                    ->index(row, SampleTableModel::Stem)
+                                    .data()
+                                    .toString()
+                                    .toStdString());
+            return names;
+        };
+        std::vector<std::string> want;
+        for (const auto& o : m_reference.samples)
+            want.push_back(o.stem);
+        std::sort(want.begin(), want.end());
+        for (const fs::path& root : {m_root, other, m_root}) {
+            w.openFolder(QString::fromStdString(root.string()));
+            testing::waitForScored(w);
+            std::vector<std::string> expected = want;
+            if (root == other)
+                for (std::string& stem : expected)
+                    stem.insert(0, 1, 'z');
+            QCOMPARE(namesInOrder(), expected);
+            w.proxyModel()->sort(SampleTableModel::Stem, Qt::DescendingOrder);
+            std::reverse(expected.begin(), expected.end());
+            QCOMPARE(namesInOrder(), expected);
+            w.proxyModel()->sort(SampleTableModel::Stem, Qt::AscendingOrder);
+        }
+    }
+
     void unmatchedEntryIsShownAsADataSetWarning() {
         const fs::path root = fs::path(m_dir.path().toStdString()) / "unmatched";
         fs::create_directories(root);

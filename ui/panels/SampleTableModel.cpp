@@ -114,6 +114,13 @@ int SampleTableModel::columnVariant(int column) {
 
 void SampleTableModel::reset() {
     beginResetModel();
+    m_stems.clear();
+    m_stemsOf = m_session->dataset();
+    if (m_stemsOf != nullptr) {
+        m_stems.reserve(m_stemsOf->entries().size());
+        for (const SampleEntry& entry : m_stemsOf->entries())
+            m_stems.push_back(QString::fromStdString(entry.stem));
+    }
     m_runColumns.clear();
     if (m_runs && m_runs->runs().size() > 1)
         m_runColumns = m_runs->runs();
@@ -310,7 +317,7 @@ QVariant SampleTableModel::data(const QModelIndex& index, int role) const {
         return runData(column, row, role);
     switch (role) {
     case SearchRole: {
-        QString text = QString::fromStdString(m_session->dataset()->entries()[row].stem);
+        QString text = stemOf(row);
         if (ok) {
             const std::vector<ClassInfo> classes = m_session->classes();
             for (const int c : s.missing)
@@ -350,7 +357,7 @@ QVariant SampleTableModel::displayData(int column, std::size_t row) const {
     const RowNumbers n = rowNumbers(r);
     const SampleSummary& s = r.summary;
     if (column == Stem)
-        return QString::fromStdString(m_session->dataset()->entries()[row].stem);
+        return stemOf(row);
     if (column == Status)
         return n.ok ? (r.warnings.isEmpty() ? tr("ok") : tr("warning"))
                     : (r.state == DatasetSession::Row::State::Error ? tr("error") : tr("pending"));
@@ -384,12 +391,19 @@ QVariant SampleTableModel::displayData(int column, std::size_t row) const {
     }
 }
 
+QString SampleTableModel::stemOf(std::size_t row) const {
+    const Dataset* dataset = m_session->dataset();
+    if (dataset == m_stemsOf && row < m_stems.size())
+        return m_stems[row];
+    return QString::fromStdString(dataset->entries()[row].stem);
+}
+
 QVariant SampleTableModel::sortData(int column, std::size_t row) const {
+    if (column == Stem)
+        return stemOf(row);
     const DatasetSession::Row& r = m_session->rows()[row];
     const RowNumbers n = rowNumbers(r);
     const SampleSummary& s = r.summary;
-    if (column == Stem)
-        return QString::fromStdString(m_session->dataset()->entries()[row].stem);
     // Rows without numbers sort after every number, whichever way the user sorts.
     const double none = std::numeric_limits<double>::lowest();
     if (const int v = columnVariant(column); column >= FixedColumns && v >= 0)

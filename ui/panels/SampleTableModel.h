@@ -9,6 +9,7 @@
 
 namespace losslens {
 
+class Dataset;
 class DatasetSession;
 class RunScores;
 
@@ -79,12 +80,17 @@ private:
     [[nodiscard]] QVariant toolTipData(int column, std::size_t row) const;
     [[nodiscard]] QVariant decorationData(int column, std::size_t row) const;
     [[nodiscard]] QVariant runHeader(int column, int role) const;
+    // The row's stem as the table shows it, made once per set: sorting 10,000 rows by name
+    // made two strings per comparison (17 ms of the window's opening, before its scan).
+    [[nodiscard]] QString stemOf(std::size_t row) const;
 
     DatasetSession* m_session;
     RunScores* m_runs;
     std::vector<std::string> m_runColumns; // the runs the columns show (empty: one run)
     QIcon m_declaredIcon;                  // the Missing column's source markers
     QIcon m_absentIcon;
+    const Dataset* m_stemsOf = nullptr; // the set whose entries m_stems names
+    std::vector<QString> m_stems;
 };
 
 } // namespace losslens
