@@ -56,6 +56,36 @@ class SetWatcherTest : public QObject {
     }
 
 private slots:
+    // The first look against what the set opened with: the same prediction file names (in
+    // any order, from any run folder, samples without a prediction aside) are no change; a
+    // file more or less is.
+    void aFirstLookIsComparedWithTheFilesOpened() {
+        const auto entry = [](const std::string& stem, const std::string& prediction) {
+            SampleEntry e;
+            e.stem = stem;
+            e.label = "/set/labels/" + stem + ".png";
+            if (!prediction.empty())
+                e.prediction = prediction;
+            return e;
+        };
+        const std::vector<SampleEntry> opened{entry("b", "/set/predictions/run1/b.npy"),
+                                              entry("a", "/set/predictions/run1/a.npy"),
+                                              entry("c", ""), entry("d", "d.npz")};
+        const auto look = [](std::vector<std::string> names) {
+            SetWatcher::Snapshot s;
+            for (const auto& name : names)
+                s.files[name] = FileStamp{};
+            return s;
+        };
+        QVERIFY(!SetWatcher::listsOtherFiles(opened, look({"a.npy", "b.npy", "d.npz"})));
+        QVERIFY(SetWatcher::listsOtherFiles(opened, look({"a.npy", "b.npy", "c.npy", "d.npz"})));
+        QVERIFY(SetWatcher::listsOtherFiles(opened, look({"a.npy", "d.npz"})));
+        QVERIFY(SetWatcher::listsOtherFiles(opened, look({"a.npy", "b.npy", "run1"})));
+        QVERIFY(SetWatcher::listsOtherFiles(opened, look({})));
+        QVERIFY(!SetWatcher::listsOtherFiles({}, look({})));
+        QVERIFY(SetWatcher::listsOtherFiles({}, look({"a.npy"})));
+    }
+
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
     void anUnchangedSetCostsNoLook() {

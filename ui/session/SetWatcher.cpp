@@ -10,6 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
+#include <vector>
 
 namespace losslens {
 
@@ -173,15 +175,23 @@ SetWatcher::Snapshot SetWatcher::takeChanged(const std::string& root, const std:
     return base;
 }
 
-bool SetWatcher::openedOtherFiles(const Snapshot& now) const {
-    std::set<std::string> opened;
-    for (const SampleEntry& entry : m_session->dataset()->entries())
-        if (!entry.prediction.empty())
-            opened.insert(entry.prediction.filename().string());
-    std::set<std::string> present;
-    for (const auto& [name, stamp] : now.files)
-        present.insert(name);
-    return opened != present;
+bool SetWatcher::listsOtherFiles(const std::vector<SampleEntry>& entries, const Snapshot& now) {
+    // The names as views into the entries' paths, sorted, against the look's (a map: sorted
+    // and distinct): two sets of 10,000 strings built on the GUI thread were most of its work
+    // when a big set's first look came in.
+    std::vector<std::string_view> opened;
+    opened.reserve(entries.size());
+    for (const SampleEntry& entry : entries) {
+        const std::string& path = entry.prediction.native();
+        if (path.empty())
+            continue;
+        const std::size_t slash = path.find_last_of('/');
+        opened.push_back(std::string_view(path).substr(slash == std::string::npos ? 0 : slash + 1));
+    }
+    std::sort(opened.begin(), opened.end());
+    opened.erase(std::unique(opened.begin(), opened.end()), opened.end());
+    return !std::equal(opened.begin(), opened.end(), now.files.begin(), now.files.end(),
+                       [](std::string_view a, const auto& file) { return a == file.first; });
 }
 
 void SetWatcher::poll() {
@@ -233,7 +243,8 @@ void SetWatcher::arrived() {
         const bool runsArrived = m_session->waitingForPredictions() &&
                                  now.runs != std::vector<std::string>{"(mixed)"} &&
                                  now.runs != m_session->runs();
-        if (!m_reconciled && (openedOtherFiles(now) || runsArrived)) {
+        if (!m_reconciled &&
+            (listsOtherFiles(m_session->dataset()->entries(), now) || runsArrived)) {
             m_reconciled = true; // once: a file the set does not list never reloads forever
             m_session->reload();
             emit changeApplied();

@@ -16,6 +16,7 @@ namespace losslens {
 
 class DatasetSession;
 class FolderNotifier;
+struct SampleEntry;
 
 // Keeps the window in step with a training job that writes predictions while the set is
 // open: a new run folder appears in the run chooser, and new, rewritten or removed
@@ -62,6 +63,10 @@ public:
     // `base` with the runs listed again and only the files `names` looked at again.
     [[nodiscard]] static Snapshot takeChanged(const std::string& root, const std::string& run,
                                               Snapshot base, const std::set<std::string>& names);
+    // Whether a look's prediction files are other than those of the samples `opened` lists
+    // (by file name; samples without a prediction have none).
+    [[nodiscard]] static bool listsOtherFiles(const std::vector<SampleEntry>& opened,
+                                              const Snapshot& look);
 
 signals:
     // A stable change was acted on (the session reloads, or its run list grew or shrank).
@@ -69,7 +74,6 @@ signals:
 
 private:
     // Whether the baseline's prediction files are not the ones the session's set lists.
-    [[nodiscard]] bool openedOtherFiles(const Snapshot& now) const;
     void watchFolders();
     void noticed(const QString& folder, const QString& name);
     void poll();
