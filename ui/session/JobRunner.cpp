@@ -11,6 +11,10 @@ JobRunner::JobRunner(std::chrono::milliseconds interval, QObject* parent)
     : QObject(parent) {
     m_timer.setInterval(interval);
     connect(&m_timer, &QTimer::timeout, this, &JobRunner::tick);
+    connect(&m_done, &QFutureWatcher<void>::finished, this, [this] {
+        if (m_control && m_timer.isActive())
+            emit tick();
+    });
 }
 
 JobRunner::~JobRunner() {
@@ -25,24 +29,18 @@ void JobRunner::start(std::shared_ptr<JobControl> control, std::function<void()>
     // waited for by the destructor.
     std::erase_if(m_futures, [](const QFuture<void>& f) { return !pool::running(f); });
     m_control = std::move(control);
-    m_futures.push_back(pool::run([this, control = m_control, work = std::move(work)] {
+    m_futures.push_back(pool::run([control = m_control, work = std::move(work)] {
         try {
             work();
         } catch (...) {
             control->error = std::current_exception();
         }
         control->finished = true;
-        // The last results are taken now, not at the next tick (up to an interval later:
-        // a 100 ms wait at the end of every scan). Queued to this runner, which outlives the
-        // work (its destructor waits for it); a job cancelled since gets no tick.
-        QMetaObject::invokeMethod(
-            this,
-            [this, control] {
-                if (m_control == control && m_timer.isActive())
-                    emit tick();
-            },
-            Qt::QueuedConnection);
     }));
+    // The last results are taken when the work returns, not at the next tick (up to an
+    // interval later: a 100 ms wait at the end of every scan). The watcher follows the
+    // newest job only, so a job cancelled since gets no tick.
+    pool::watch(m_done, m_futures.back());
     m_timer.start();
 }
 

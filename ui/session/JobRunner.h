@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QFuture>
+#include <QFutureWatcher>
 #include <QObject>
 #include <QTimer>
 
@@ -62,6 +63,7 @@ private:
     std::shared_ptr<JobControl> m_control;
     std::vector<QFuture<void>> m_futures; // every job not yet seen to end, cancelled or not
     QTimer m_timer;
+    QFutureWatcher<void> m_done; // the newest job's end: one tick at once
 };
 
 } // namespace losslens
